@@ -5,3 +5,6 @@ export * from './limits';
 export * from './parser';
 export * from './serializer';
 export * from './verbs';
+export * from './auth';
+export * from './names';
+export * from './passport';
