@@ -8,3 +8,8 @@ export * from './verbs';
 export * from './auth';
 export * from './names';
 export * from './passport';
+export * from './bytes';
+export * from './mime';
+export * from './messages';
+export * from './msnobject';
+export * from './psm';

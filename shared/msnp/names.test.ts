@@ -33,3 +33,9 @@ describe('names (MSNP.md §5.4)', () => {
     expect(checkHandle(`${'a'.repeat(130)}@x.com`)).toBe('too-long');
   });
 });
+
+describe('decodeName Windows-1252 fallback', () => {
+  it('maps the 0x80–0x9F row to Windows-1252, not ISO-8859-1', () => {
+    expect(decodeName('%80%93x%94')).toBe('€“x”');
+  });
+});

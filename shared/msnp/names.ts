@@ -4,6 +4,7 @@
  * carry a space, CR or LF into a command line. Decoding tolerates malformed escapes (kept
  * literally) and falls back to Windows-1252 for bytes that are not UTF-8 (old clients).
  */
+import { utf8OrWindows1252 } from './bytes';
 import {
   MAX_FRIENDLY_NAME_CHARACTERS,
   MAX_FRIENDLY_NAME_ENCODED_LENGTH,
@@ -11,8 +12,6 @@ import {
   MAX_HANDLE_LENGTH,
 } from './limits';
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
 const encoder = new TextEncoder();
 
 /** URL-encode a name for the wire (`Alice :)` → `Alice%20%3A)`, as in MSNP.md §9.3). */
@@ -39,12 +38,7 @@ export function decodeName(raw: string): string {
       i += ch.length;
     }
   }
-  const u8 = Uint8Array.from(bytes);
-  try {
-    return utf8Fatal.decode(u8);
-  } catch {
-    return windows1252.decode(u8);
-  }
+  return utf8OrWindows1252(Uint8Array.from(bytes));
 }
 
 function isHex(c: number): boolean {
