@@ -1,0 +1,177 @@
+/**
+ * Errors of the client in domain terms. Wire error numbers (MSNP.md §7) and socket failures are
+ * mapped to the model's codes here, in one place.
+ */
+import type { OperationError, OperationErrorCode, SignInError, SignInErrorCode } from '../../../shared/model';
+import { RequestError, type CloseReason } from './connection';
+
+/** A failed sign-in, carrying the model's code. */
+export class SignInFailure extends Error {
+  override readonly name = 'SignInFailure';
+  constructor(
+    readonly code: SignInErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toModel(): SignInError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** A failed operation on a signed-in session (add a contact, rename a group, …). */
+export class OperationFailure extends Error {
+  override readonly name = 'OperationFailure';
+  constructor(
+    readonly code: OperationErrorCode,
+    message: string,
+    /** The MSNP error number, when there was one. */
+    readonly protocolCode?: number,
+  ) {
+    super(message);
+  }
+
+  toModel(): OperationError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Numeric errors during sign-in (MSNP.md §7). */
+export function signInCodeForProtocolError(code: number): SignInErrorCode {
+  switch (code) {
+    case 911:
+    case 917:
+    case 928:
+      return 'wrong-password';
+    case 205:
+    case 208:
+    case 206:
+    case 201:
+      return 'unknown-account';
+    case 600:
+    case 601:
+    case 605:
+    case 910:
+    case 912:
+    case 914:
+    case 915:
+    case 916:
+    case 918:
+    case 919:
+    case 920:
+    case 921:
+    case 922:
+    case 500:
+    case 501:
+    case 603:
+      return 'server-busy';
+    case 604:
+      return 'server-shutting-down';
+    case 923:
+    case 924:
+    case 927:
+    case 718:
+      return 'account-restricted';
+    default:
+      return 'protocol-error';
+  }
+}
+
+/** A socket-level close during sign-in. */
+export function signInCodeForClose(reason: CloseReason | undefined): SignInErrorCode {
+  switch (reason?.kind) {
+    case 'socket-error':
+    case 'connect-timeout':
+      return 'server-unreachable';
+    case 'dead':
+      return 'timeout';
+    case 'out':
+      return outCodeToSignIn(reason.outCode);
+    case 'local':
+      return 'cancelled';
+    default:
+      return 'connection-lost';
+  }
+}
+
+export function outCodeToSignIn(outCode: string | undefined): SignInErrorCode {
+  switch (outCode) {
+    case 'OTH':
+      return 'signed-in-elsewhere';
+    case 'SSD':
+    case 'RCT':
+    case 'MIG':
+      return 'server-shutting-down';
+    case 'TOU':
+      return 'account-restricted';
+    default:
+      return 'connection-lost';
+  }
+}
+
+/** Any error thrown while signing in → SignInFailure. */
+export function toSignInFailure(err: unknown, stage: string): SignInFailure {
+  if (err instanceof SignInFailure) return err;
+  if (err instanceof RequestError) {
+    if (err.kind === 'protocol' && err.code !== undefined) {
+      return new SignInFailure(signInCodeForProtocolError(err.code), `${stage}: server answered ${err.code} (${err.protocolError?.description ?? 'error'})`);
+    }
+    if (err.kind === 'timeout') return new SignInFailure('timeout', `${stage}: ${err.message}`);
+    return new SignInFailure(signInCodeForClose(err.closeReason), `${stage}: ${err.closeReason?.message ?? err.message}`);
+  }
+  return new SignInFailure('protocol-error', `${stage}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** Numeric errors in reply to list, group and profile commands (MSNP.md §4, §7). */
+export function operationCodeForProtocolError(code: number): OperationErrorCode {
+  switch (code) {
+    case 201:
+    case 206:
+      return 'invalid-handle';
+    case 205:
+    case 208:
+      return 'unknown-account';
+    case 209:
+    case 229:
+      return 'invalid-name';
+    case 210:
+      return 'list-full';
+    case 215:
+    case 228:
+    case 218:
+      return 'already-exists';
+    case 216:
+    case 224:
+    case 225:
+      return 'not-found';
+    case 219:
+      return 'conflict';
+    case 223:
+      return 'too-many-groups';
+    case 713:
+    case 800:
+      return 'rate-limited';
+    case 230:
+    case 913:
+    case 217:
+      return 'not-allowed';
+    case 502:
+    case 715:
+      return 'not-supported';
+    default:
+      return 'server-error';
+  }
+}
+
+export function toOperationFailure(err: unknown, what: string): OperationFailure {
+  if (err instanceof OperationFailure) return err;
+  if (err instanceof RequestError) {
+    if (err.kind === 'protocol' && err.code !== undefined) {
+      return new OperationFailure(operationCodeForProtocolError(err.code), `${what}: ${err.protocolError?.description ?? `error ${err.code}`}`, err.code);
+    }
+    if (err.kind === 'timeout') return new OperationFailure('timeout', `${what}: the server did not answer`);
+    return new OperationFailure('not-signed-in', `${what}: not connected`);
+  }
+  return new OperationFailure('server-error', `${what}: ${err instanceof Error ? err.message : String(err)}`);
+}

@@ -1,0 +1,89 @@
+/**
+ * Keep-alive on the notification server: `PNG` → `QNG` (MSNP2–8) or `QNG <seconds>` (MSNP9+,
+ * seconds until the next ping). A missing `QNG` is how a dead link is noticed (MSNP.md §1.6):
+ * the connection is then destroyed with reason `dead`, and the reconnect policy takes over.
+ */
+import { Timers, type Clock, type TimerHandle } from './clock';
+import type { Connection } from './connection';
+
+export interface KeepAliveOptions {
+  /** Ping interval until the server tells us one. Default 45 s. */
+  readonly intervalMs?: number;
+  /** How long to wait for `QNG` before declaring the link dead. Default 20 s. */
+  readonly timeoutMs?: number;
+  /** Bounds on the server's `QNG n` (a hostile or buggy value must not make us spin or sleep). */
+  readonly minIntervalMs?: number;
+  readonly maxIntervalMs?: number;
+}
+
+export class KeepAlive {
+  private readonly timers: Timers;
+  private intervalMs: number;
+  private readonly timeoutMs: number;
+  private readonly minIntervalMs: number;
+  private readonly maxIntervalMs: number;
+  private nextPing: TimerHandle | undefined;
+  private deadline: TimerHandle | undefined;
+  private running = false;
+
+  constructor(
+    private readonly conn: Connection,
+    clock: Clock,
+    options: KeepAliveOptions = {},
+  ) {
+    this.timers = new Timers(clock);
+    this.intervalMs = options.intervalMs ?? 45_000;
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.minIntervalMs = options.minIntervalMs ?? 5_000;
+    this.maxIntervalMs = options.maxIntervalMs ?? 300_000;
+    /** QNG {seconds} (MSNP.md §1.6) */
+    conn.handle('QNG', (cmd) => this.onPong(cmd.params[0]));
+    conn.events.on('close', () => this.stop());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(this.intervalMs);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timers.clearAll();
+    this.nextPing = undefined;
+    this.deadline = undefined;
+  }
+
+  /** Ping now (e.g. after the machine wakes up) to find out quickly whether the link survived. */
+  pingNow(): void {
+    if (!this.running) return;
+    this.timers.clear(this.nextPing);
+    this.ping();
+  }
+
+  private schedule(ms: number): void {
+    this.timers.clear(this.nextPing);
+    this.nextPing = this.timers.set(() => this.ping(), ms);
+  }
+
+  private ping(): void {
+    if (!this.running || !this.conn.isOpen) return;
+    this.conn.send({ verb: 'PNG' });
+    if (this.deadline === undefined) {
+      this.deadline = this.timers.set(() => {
+        this.deadline = undefined;
+        this.conn.destroy({ kind: 'dead', message: `no answer to PNG within ${this.timeoutMs} ms` });
+      }, this.timeoutMs);
+    }
+  }
+
+  private onPong(seconds: string | undefined): void {
+    this.timers.clear(this.deadline);
+    this.deadline = undefined;
+    const n = seconds !== undefined ? Number(seconds) : NaN;
+    if (Number.isFinite(n) && n > 0) {
+      this.intervalMs = Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, n * 1000));
+    }
+    if (this.running) this.schedule(this.intervalMs);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Sign-in on the notification server (MSNP.md §3.4): dialect negotiation (`VER`), `INF` + MD5
+ * (MSNP2–7) or `CVR` + Passport "TWN" (MSNP8–12), following `XFR NS` referrals from a dispatch
+ * server (or none: Escargot-style servers answer `USR` directly, MSNP.md §1.1).
+ * Every failure becomes a SignInFailure with a model code.
+ */
+import {
+  isDialect,
+  md5LoginResponse,
+  parseDialectName,
+  decodeName,
+  usesPassport,
+  DEFAULT_PORT,
+  type Command,
+  type Dialect,
+} from '../../../shared/msnp';
+import type { Clock } from './clock';
+import { Connection, RequestError, type SocketFactory } from './connection';
+import { SignInFailure, toSignInFailure } from './errors';
+import type { PassportClient } from './passport-http';
+import { CLIENT_VERSION, offeredDialects, verParams, type ServerProfile } from './server-profile';
+import type { TrafficTap } from './traffic';
+
+export interface LoginOptions {
+  readonly profile: ServerProfile;
+  readonly handle: string;
+  readonly password: string;
+  readonly passport: PassportClient;
+  readonly socketFactory?: SocketFactory;
+  readonly clock?: Clock;
+  readonly tap?: TrafficTap;
+  readonly requestTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Override the first server (e.g. after an `XFR 0 NS` move). */
+  readonly startAt?: { readonly host: string; readonly port: number };
+  /**
+   * Called with every new NS connection before anything is sent, to install handlers for what
+   * the server may push right after `USR OK` (profile `MSG`, `SBS`, `CHL`, `OUT` …).
+   */
+  readonly prepare?: (conn: Connection, dialectRef: { dialect: Dialect | undefined }) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface LoginResult {
+  readonly connection: Connection;
+  readonly dialect: Dialect;
+  readonly handle: string;
+  /** From `USR OK` in MSNP2–9; MSNP10+ sends it later as `PRP MFN` (MSNP.md §2.7). */
+  readonly friendlyName: string | undefined;
+  /** Where the session ended up, for reconnecting there. */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How many `XFR NS` hops we follow before calling it a loop. */
+const MAX_REFERRALS = 5;
+
+export async function login(options: LoginOptions): Promise<LoginResult> {
+  const dialects = offeredDialects(options.profile);
+  let host = options.startAt?.host ?? options.profile.host;
+  let port = options.startAt?.port ?? options.profile.port ?? DEFAULT_PORT;
+  for (let hop = 0; hop <= MAX_REFERRALS; hop++) {
+    const step = await loginOnce(options, dialects, host, port, hop);
+    if (step.kind === 'ok') return step.result;
+    host = step.host;
+    port = step.port;
+  }
+  throw new SignInFailure('protocol-error', `more than ${MAX_REFERRALS} XFR NS referrals`);
+}
+
+type Step = { kind: 'ok'; result: LoginResult } | { kind: 'referral'; host: string; port: number };
+
+async function loginOnce(options: LoginOptions, offered: readonly Dialect[], host: string, port: number, hop: number): Promise<Step> {
+  const conn = new Connection({
+    host,
+    port,
+    name: hop === 0 ? 'ns' : `ns#${hop}`,
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.tap ? { tap: options.tap } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  });
+  const dialectRef: { dialect: Dialect | undefined } = { dialect: undefined };
+  options.prepare?.(conn, dialectRef);
+  const signal = options.signal;
+  const onAbort = (): void => conn.close({ kind: 'local', message: 'sign-in cancelled' });
+  if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let stage = `connecting to ${host}:${port}`;
+  try {
+    await conn.open();
+
+    // VER (MSNP.md §2.1): the reply may list one dialect or echo several; take the highest we offered.
+    stage = 'version negotiation';
+    let ver: Command;
+    try {
+      ver = await conn.request({ verb: 'VER', params: verParams(offered) });
+    } catch (err) {
+      // Official servers simply close when nothing matches (MSNP.md §1.2, §2.1).
+      if (err instanceof RequestError && err.kind === 'closed' && err.closeReason?.kind === 'remote') {
+        throw new SignInFailure('no-common-version', `${host}:${port} closed the connection during version negotiation`);
+      }
+      throw err;
+    }
+    const dialect = pickDialect(ver.params, offered);
+    if (dialect === undefined) {
+      throw new SignInFailure('no-common-version', `the server offers ${ver.params.join(' ') || 'nothing'}; we offered ${verParamsText(offered)}`);
+    }
+    dialectRef.dialect = dialect;
+
+    let usr: Command;
+    if (!usesPassport(dialect)) {
+      // MSNP2–7: INF, then MD5 (MSNP.md §2.3, §3.2).
+      stage = 'INF';
+      try {
+        const inf = await conn.request({ verb: 'INF' });
+        if (inf.params.length > 0 && !inf.params.some((p) => p.split(',').includes('MD5'))) {
+          throw new SignInFailure('protocol-error', `the server offers ${inf.params.join(' ')}, not MD5`);
+        }
+      } catch (err) {
+        if (!(err instanceof RequestError && err.kind === 'protocol')) throw err;
+        // A server that does not know INF: carry on with MD5.
+      }
+      conn.transition('authenticating');
+      stage = 'USR MD5 I';
+      const first = await conn.request({ verb: 'USR', params: ['MD5', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
+      const referral = asReferral(first);
+      if (referral) return close(conn, referral);
+      const challenge = first.params[0] === 'MD5' && first.params[1] === 'S' ? first.params[2] : undefined;
+      if (challenge === undefined) throw new SignInFailure('protocol-error', `unexpected reply to USR MD5 I: ${first.params.join(' ')}`);
+      stage = 'USR MD5 S';
+      usr = await conn.request({ verb: 'USR', params: ['MD5', 'S', md5LoginResponse(challenge, options.password)] });
+    } else {
+      // MSNP8–12: CVR, then TWN through Passport (MSNP.md §2.2, §3.3).
+      stage = 'CVR';
+      try {
+        const v = CLIENT_VERSION;
+        await conn.request({ verb: 'CVR', params: [v.locale, v.osType, v.osVersion, v.arch, v.library, v.version, v.name, options.handle] });
+      } catch (err) {
+        // Servers must not insist on CVR; one that rejects it still lets us sign in.
+        if (!(err instanceof RequestError && err.kind === 'protocol')) throw err;
+      }
+      conn.transition('authenticating');
+      stage = 'USR TWN I';
+      const first = await conn.request({ verb: 'USR', params: ['TWN', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
+      const referral = asReferral(first);
+      if (referral) return close(conn, referral);
+      const policy = first.params[0] === 'TWN' && first.params[1] === 'S' ? first.params[2] : undefined;
+      if (policy === undefined) throw new SignInFailure('protocol-error', `unexpected reply to USR TWN I: ${first.params.join(' ')}`);
+      stage = 'Passport';
+      const ticket = await options.passport.login(options.handle, options.password, policy, {
+        ...(options.profile.nexusUrl !== undefined ? { nexusUrl: options.profile.nexusUrl } : {}),
+        ...(options.profile.loginUrl !== undefined ? { loginUrl: options.profile.loginUrl } : {}),
+        ...(options.profile.tls !== undefined ? { tls: options.profile.tls } : {}),
+        ...(options.tap !== undefined ? { tap: options.tap } : {}),
+      });
+      if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
+      stage = 'USR TWN S';
+      usr = await conn.request({ verb: 'USR', params: ['TWN', 'S', ticket] });
+    }
+    if (usr.params[0] !== 'OK') throw new SignInFailure('protocol-error', `unexpected reply to USR: ${usr.params.join(' ')}`);
+    conn.transition('online');
+    signal?.removeEventListener('abort', onAbort);
+    return {
+      kind: 'ok',
+      result: {
+        connection: conn,
+        dialect,
+        handle: usr.params[1] ?? options.handle,
+        // USR OK handle friendly … in MSNP2–9 (MSNP.md §2.7).
+        friendlyName: dialect <= 9 && usr.params[2] !== undefined ? decodeName(usr.params[2]) : undefined,
+        host,
+        port,
+      },
+    };
+  } catch (err) {
+    signal?.removeEventListener('abort', onAbort);
+    const failure = signal?.aborted ? new SignInFailure('cancelled', 'sign-in cancelled') : toSignInFailure(err, stage);
+    conn.destroy({ kind: 'local', message: failure.message });
+    throw failure;
+  }
+}
+
+/** Highest `MSNPn` in the reply that we offered (MSNP.md §2.1, §10.1). */
+export function pickDialect(params: readonly string[], offered: readonly Dialect[]): Dialect | undefined {
+  let best: Dialect | undefined;
+  for (const p of params) {
+    const n = parseDialectName(p);
+    if (n !== undefined && isDialect(n) && offered.includes(n) && (best === undefined || n > best)) best = n;
+  }
+  return best;
+}
+
+/** `XFR t NS host:port {0 {current}}` (MSNP.md §2.7). */
+function asReferral(cmd: Command): { host: string; port: number } | undefined {
+  if (cmd.verb !== 'XFR') return undefined;
+  if (cmd.params[0] !== 'NS' || cmd.params[1] === undefined) throw new SignInFailure('protocol-error', `unexpected XFR ${cmd.params.join(' ')}`);
+  const target = parseHostPort(cmd.params[1]);
+  if (target === undefined) throw new SignInFailure('protocol-error', `bad XFR NS address ${cmd.params[1]}`);
+  return target;
+}
+
+export function parseHostPort(s: string): { host: string; port: number } | undefined {
+  const i = s.lastIndexOf(':');
+  if (i <= 0) return s.length > 0 && !s.includes(':') ? { host: s, port: DEFAULT_PORT } : undefined;
+  const port = Number(s.slice(i + 1));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
+  return { host: s.slice(0, i), port };
+}
+
+function close(conn: Connection, to: { host: string; port: number }): Step {
+  conn.close({ kind: 'local', message: `referred to ${to.host}:${to.port}` });
+  return { kind: 'referral', host: to.host, port: to.port };
+}
+
+function verParamsText(offered: readonly Dialect[]): string {
+  return verParams(offered).join(' ');
+}

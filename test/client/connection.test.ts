@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Connection, RequestError, type CloseReason } from '../../electron/core/msn/connection';
+import type { TrafficEntry } from '../../electron/core/msn/traffic';
+import { FakeServer, sleep } from './helpers/fake-server';
+
+let server: FakeServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+function conn(s: FakeServer, extra: Partial<ConstructorParameters<typeof Connection>[0]> = {}): Connection {
+  return new Connection({ host: s.host, port: s.port, name: 'ns', ...extra });
+}
+
+describe('Connection', () => {
+  it('matches replies to requests by TrID, routes async commands to handlers, keeps unknown ones', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        const a = await c.expect('VER 1 MSNP8 CVR0');
+        const b = await c.expect('CVR 2 ...');
+        // Reply out of order, with an async NLN and an unknown verb in between.
+        c.send(`CVR ${b.trId} 1.0 1.0 1.0 x y`);
+        c.send('NLN NLN bob@example.com Bob 0');
+        c.send('ZZZ 9 whatever');
+        c.send(`VER ${a.trId} MSNP8`);
+        await c.waitClosed();
+      },
+    ]);
+    const c = conn(server);
+    const seen: string[] = [];
+    c.handle('NLN', (cmd) => seen.push(cmd.params.join(' ')));
+    const unknown: string[] = [];
+    c.events.on('unhandled', (cmd) => unknown.push(cmd.verb));
+    await c.open();
+    expect(c.status).toBe('connected');
+    const ver = c.request({ verb: 'VER', params: ['MSNP8', 'CVR0'] });
+    const cvr = c.request({ verb: 'CVR', params: ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '5.0', 'MSMSGS', 'a@b.c'] });
+    expect((await cvr).params[0]).toBe('1.0');
+    expect((await ver).params).toEqual(['MSNP8']);
+    expect(seen).toEqual(['NLN bob@example.com Bob 0']);
+    expect(unknown).toEqual(['ZZZ']);
+    c.close();
+    await server.finished();
+  });
+
+  it('rejects a request on a numeric error with the decoded protocol error', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        await c.expect('ADC * FL N=x@example.com F=x');
+        c.send('208 $t');
+        await c.waitClosed();
+      },
+    ]);
+    const c = conn(server);
+    await c.open();
+    const err = await c.request({ verb: 'ADC', params: ['FL', 'N=x@example.com', 'F=x'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RequestError);
+    expect((err as RequestError).kind).toBe('protocol');
+    expect((err as RequestError).code).toBe(208);
+    c.close();
+    await server.finished();
+  });
+
+  it('times out a request and fails pending ones when the server closes', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        await c.expect('SYN 1 0');
+        await c.expect('CHG 2 NLN');
+        await sleep(80);
+        c.send('OUT SSD');
+        c.close();
+      },
+    ]);
+    const c = conn(server, { requestTimeoutMs: 30 });
+    await c.open();
+    const syn = c.request({ verb: 'SYN', params: ['0'] }).catch((e: unknown) => e);
+    const chg = c.request({ verb: 'CHG', params: ['NLN'] }, { timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(((await syn) as RequestError).kind).toBe('timeout');
+    const closed = new Promise<CloseReason>((r) => c.events.on('close', r));
+    const reason = await closed;
+    expect(reason.kind).toBe('out');
+    expect(reason.outCode).toBe('SSD');
+    const chgErr = (await chg) as RequestError;
+    expect(chgErr.kind).toBe('closed');
+    expect(chgErr.closeReason?.outCode).toBe('SSD');
+    expect(c.status).toBe('closed');
+    await server.finished();
+  });
+
+  it('survives malformed lines and a throwing handler', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        c.write('lowercase junk\r\n\r\nMSG Hotmail Hotmail notanumber\r\nNLN NLN a@b.c A 0\r\n');
+        await c.expect('PNG');
+        c.send('QNG 60');
+        await c.waitClosed();
+      },
+    ]);
+    const c = conn(server);
+    const codecErrors: string[] = [];
+    c.events.on('codec-error', (e) => codecErrors.push(e.code));
+    const handlerErrors: string[] = [];
+    c.events.on('handler-error', (e) => handlerErrors.push(e.verb));
+    c.handle('NLN', () => {
+      throw new Error('boom');
+    });
+    const qng = new Promise<string>((r) => c.handle('QNG', (cmd) => r(cmd.params[0] ?? '')));
+    await c.open();
+    c.send({ verb: 'PNG' });
+    expect(await qng).toBe('60');
+    expect(codecErrors).toEqual(['BAD_VERB', 'EMPTY_LINE', 'BAD_PAYLOAD_LENGTH']);
+    expect(handlerErrors).toEqual(['NLN']);
+    expect(c.isOpen).toBe(true);
+    c.close();
+    await server.finished();
+  });
+
+  it('reports a refused connection as a socket error', async () => {
+    const s = await FakeServer.start([]);
+    const port = s.port;
+    await s.stop();
+    const c = new Connection({ host: '127.0.0.1', port, name: 'ns' });
+    const err = (await c.open().catch((e: unknown) => e)) as RequestError;
+    expect(err.closeReason?.kind).toBe('socket-error');
+    expect(err.closeReason?.errno).toBe('ECONNREFUSED');
+    expect(c.status).toBe('closed');
+  });
+
+  it('masks secrets in the traffic tap', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        await c.expect('USR 1 TWN S t=secret&p=x');
+        c.send('XFR 5 SB 127.0.0.1:1 CKI cookie123');
+        await c.waitClosed();
+      },
+    ]);
+    const entries: TrafficEntry[] = [];
+    const c = conn(server, { tap: (e) => entries.push(e) });
+    const xfr = new Promise<void>((r) => c.handle('XFR', () => r()));
+    await c.open();
+    c.send({ verb: 'USR', trId: 1, params: ['TWN', 'S', 't=secret&p=x'] });
+    await xfr;
+    expect(entries.map((e) => e.line)).toEqual(['USR 1 TWN S ***', 'XFR 5 SB 127.0.0.1:1 CKI ***']);
+    c.close();
+    await server.finished();
+  });
+});
