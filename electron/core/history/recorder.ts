@@ -1,0 +1,285 @@
+/**
+ * The history writer: turns the client's domain events into log entries as they arrive, so nothing
+ * is lost if the app is killed. One recorder per signed-in session (it knows the account).
+ *
+ * Which log a conversation goes to:
+ * - while exactly one other person is in it: the 1:1 log with that person (every chat with Bob
+ *   lands in one log, as the classic client's per-contact logs did); joins and leaves are not
+ *   written there (they would only say that a chat window opened or timed out);
+ * - as soon as a second person joins: a group log of its own, keyed by the client's conversation
+ *   id, with every join and leave from then on. Earlier 1:1 lines stay in the 1:1 log.
+ * - an outgoing message queued before anyone joined waits in memory until the first participant
+ *   is known (the switchboard is still opening); if nobody ever joins, it is written to a group
+ *   log of the conversation id when the conversation closes, so it is never dropped.
+ *
+ * Logging off (`isEnabled() === false`) means nothing is written; tracking continues, so turning
+ * it back on mid-conversation records from that point on.
+ */
+import type { DomainEvent, DeliveryState, TextFormat } from '../../../shared/model';
+import type { ConversationRef, Direction, HistoryParticipant, HistoryStore } from './types';
+
+/** The app's own event for a nudge I sent (shared/ipc `nudge.sent`). */
+export interface NudgeSentEvent {
+  readonly type: 'nudge.sent';
+  readonly conversationId: string;
+  readonly at: number;
+}
+
+export type RecordableEvent = DomainEvent | NudgeSentEvent;
+
+export interface HistoryRecorderOptions {
+  readonly store: HistoryStore;
+  /** The signed-in handle. */
+  readonly account: string;
+  /** My display name at sign-in (kept up to date from `self.changed`). */
+  readonly selfName?: string;
+  /** The "keep a history" setting, read at every write. */
+  readonly isEnabled: () => boolean;
+  /** A write failed (disk full, database locked …): show it, the conversation goes on. */
+  readonly onError?: (error: unknown) => void;
+  /** Time of joins and leaves (their events carry none). Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+type Pending =
+  | {
+      readonly kind: 'message';
+      readonly direction: Direction;
+      readonly sender: string;
+      readonly senderName: string;
+      readonly text: string;
+      readonly format: TextFormat | null;
+      readonly timestamp: number;
+      readonly messageId: string;
+      delivery: DeliveryState;
+    }
+  | { readonly kind: 'nudge'; readonly direction: Direction; readonly sender: string; readonly senderName: string; readonly timestamp: number };
+
+interface Tracked {
+  /** Everyone except me currently in the conversation, in join order. */
+  readonly present: Map<string, string>;
+  startedAt: number;
+  /** Once multi-party, always multi-party. */
+  group: boolean;
+  /** Outgoing entries waiting for a first participant. */
+  readonly pending: Pending[];
+  /** Message ids written to `logId`, so delivery updates go to the right log. */
+  readonly written: Map<string, number>;
+}
+
+/** Outgoing entries held while a conversation has nobody in it yet; beyond this they are written. */
+const MAX_PENDING = 100;
+
+export class HistoryRecorder {
+  private readonly conversations = new Map<string, Tracked>();
+  private readonly account: string;
+  private selfName: string;
+
+  constructor(private readonly options: HistoryRecorderOptions) {
+    this.account = options.account.toLowerCase();
+    this.selfName = options.selfName ?? options.account;
+  }
+
+  /** Feed every domain event here (unknown ones are ignored). Never throws. */
+  handle(event: RecordableEvent): void {
+    try {
+      this.apply(event);
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  private apply(event: RecordableEvent): void {
+    switch (event.type) {
+      case 'self.changed':
+        this.selfName = event.self.friendlyName || this.selfName;
+        return;
+      case 'contact-list.synced':
+        this.selfName = event.self.friendlyName || this.selfName;
+        return;
+      case 'conversation.started': {
+        const t = this.track(event.conversation.id, event.conversation.startedAt);
+        for (const p of event.conversation.participants) t.present.set(p.handle.toLowerCase(), p.friendlyName);
+        if (t.present.size > 1) t.group = true;
+        return;
+      }
+      case 'conversation.participant-joined': {
+        const at = this.now();
+        const t = this.track(event.conversationId, at);
+        const handle = event.participant.handle.toLowerCase();
+        t.present.set(handle, event.participant.friendlyName);
+        // What was written while it was 1:1 stays in the 1:1 log; a new log starts from here.
+        if (t.present.size > 1) t.group = true;
+        this.flushPending(event.conversationId, t);
+        if (t.group) {
+          this.write(event.conversationId, t, (id) =>
+            this.options.store.appendSystem(id, { kind: 'join', sender: handle, senderName: event.participant.friendlyName, timestamp: at }),
+          );
+        }
+        return;
+      }
+      case 'conversation.participant-left': {
+        const t = this.conversations.get(event.conversationId);
+        if (!t) return;
+        const handle = event.handle.toLowerCase();
+        const name = t.present.get(handle) ?? handle;
+        if (t.group) {
+          this.write(event.conversationId, t, (id) =>
+            this.options.store.appendSystem(id, { kind: 'leave', sender: handle, senderName: name, timestamp: this.now(), idle: event.idle }),
+          );
+        }
+        t.present.delete(handle);
+        return;
+      }
+      case 'conversation.closed': {
+        const t = this.conversations.get(event.conversationId);
+        if (t && t.pending.length > 0) {
+          // Nobody ever joined: keep what I wrote anyway, in a log of its own.
+          t.group = true;
+          this.flushPending(event.conversationId, t);
+        }
+        this.conversations.delete(event.conversationId);
+        return;
+      }
+      case 'message.received':
+      case 'message.queued': {
+        const m = event.message;
+        const t = this.track(m.conversationId, m.timestamp);
+        const sender = m.sender.toLowerCase();
+        if (m.direction === 'incoming' && !t.present.has(sender) && !t.group) {
+          // A message from someone we did not see join (events out of order): they are here.
+          t.present.set(sender, m.senderName);
+          if (t.present.size > 1) t.group = true;
+        }
+        const entry: Pending = {
+          kind: 'message',
+          direction: m.direction,
+          sender,
+          senderName: m.senderName,
+          text: m.text,
+          format: m.format,
+          timestamp: m.timestamp,
+          messageId: m.id,
+          delivery: m.delivery,
+        };
+        this.writeOrHold(m.conversationId, t, entry);
+        return;
+      }
+      case 'message.delivery': {
+        const t = this.conversations.get(event.conversationId);
+        if (!t) return;
+        const held = t.pending.find((p) => p.kind === 'message' && p.messageId === event.messageId);
+        if (held && held.kind === 'message') {
+          held.delivery = event.delivery;
+          return;
+        }
+        const logId = t.written.get(event.messageId);
+        if (logId !== undefined && this.options.isEnabled()) this.options.store.updateDelivery(logId, event.messageId, event.delivery);
+        return;
+      }
+      case 'nudge.received': {
+        const t = this.track(event.conversationId, event.at);
+        const sender = event.handle.toLowerCase();
+        this.writeOrHold(event.conversationId, t, {
+          kind: 'nudge',
+          direction: 'incoming',
+          sender,
+          senderName: t.present.get(sender) ?? sender,
+          timestamp: event.at,
+        });
+        return;
+      }
+      case 'nudge.sent': {
+        const t = this.track(event.conversationId, event.at);
+        this.writeOrHold(event.conversationId, t, {
+          kind: 'nudge',
+          direction: 'outgoing',
+          sender: this.account,
+          senderName: this.selfName,
+          timestamp: event.at,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private track(conversationId: string, at: number): Tracked {
+    let t = this.conversations.get(conversationId);
+    if (!t) {
+      t = { present: new Map(), startedAt: at, group: false, pending: [], written: new Map() };
+      this.conversations.set(conversationId, t);
+    }
+    return t;
+  }
+
+  private ref(conversationId: string, t: Tracked): ConversationRef | null {
+    const people: HistoryParticipant[] = [...t.present].map(([handle, displayName]) => ({ handle, displayName }));
+    if (t.group) return { account: this.account, kind: 'group', conversationId, participants: people, at: t.startedAt };
+    const peer = people[0];
+    if (!peer) return null;
+    return { account: this.account, kind: 'one-to-one', peer, at: t.startedAt };
+  }
+
+  /** Run `append` against the current log, opening it first when needed. */
+  private write(conversationId: string, t: Tracked, append: (logId: number) => unknown): boolean {
+    if (!this.options.isEnabled()) return false;
+    const ref = this.ref(conversationId, t);
+    if (!ref) return false;
+    // Re-open on every write: cheap (one indexed lookup + participant upserts) and it records new
+    // participants' names as they change.
+    append(this.options.store.openConversation(ref).id);
+    return true;
+  }
+
+  private writeOrHold(conversationId: string, t: Tracked, entry: Pending): void {
+    if (!this.options.isEnabled()) return;
+    if (this.ref(conversationId, t) === null && t.pending.length < MAX_PENDING) {
+      t.pending.push(entry);
+      return;
+    }
+    if (this.ref(conversationId, t) === null) t.group = true;
+    this.flushPending(conversationId, t);
+    this.writeEntry(conversationId, t, entry);
+  }
+
+  private flushPending(conversationId: string, t: Tracked): void {
+    while (t.pending.length > 0) {
+      const entry = t.pending[0];
+      if (!entry || !this.writeEntry(conversationId, t, entry)) return;
+      t.pending.shift();
+    }
+  }
+
+  private writeEntry(conversationId: string, t: Tracked, entry: Pending): boolean {
+    const store = this.options.store;
+    return this.write(conversationId, t, (logId) => {
+      if (entry.kind === 'message') {
+        store.appendMessage(logId, {
+          direction: entry.direction,
+          sender: entry.sender,
+          senderName: entry.senderName,
+          text: entry.text,
+          format: entry.format,
+          timestamp: entry.timestamp,
+          messageId: entry.messageId,
+          delivery: entry.delivery,
+        });
+        t.written.set(entry.messageId, logId);
+      } else {
+        store.appendSystem(logId, {
+          kind: 'nudge',
+          direction: entry.direction,
+          sender: entry.sender,
+          senderName: entry.senderName,
+          timestamp: entry.timestamp,
+        });
+      }
+    });
+  }
+}
