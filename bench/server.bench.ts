@@ -1,0 +1,42 @@
+/**
+ * `npm run bench:server -- [options]`: the MSNP server load generator (issue 3). Signs in many
+ * accounts over MSNP to the bundled server (started in a child process) or to any MSNP server
+ * given with --target, runs a presence storm and switchboard ping-pong, and writes
+ * bench/results/server.json. See bench/README.md, "Server benchmark", and `--help`.
+ */
+import { OptionsError, parseOptions, USAGE } from './server/options';
+import { summary, writeReport } from './server/report';
+import { runBench } from './server/run';
+
+async function main(): Promise<number> {
+  let opts;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof OptionsError) {
+      console.error(`bench:server: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const started = performance.now();
+  const log = (line: string): void => {
+    console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+  };
+  const report = await runBench(opts, log);
+  writeReport(opts.output, report);
+  console.log(`\n${summary(report)}\n\nwrote ${opts.output}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`bench:server failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+/** Messages between the benchmark (parent) and server-child.ts over the IPC channel. */
+
+export type ChildRequest =
+  | {
+      readonly type: 'createAccounts';
+      readonly prefix: string;
+      readonly domain: string;
+      readonly password: string;
+      readonly from: number;
+      readonly count: number;
+      /** How many `accounts.add` calls may be in flight (they may be asynchronous). */
+      readonly concurrency: number;
+    }
+  | { readonly type: 'memory' }
+  | { readonly type: 'stop' };
+
+export interface ServerMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+  /** Whether two full GCs ran first (the child has --expose-gc). */
+  readonly collected: boolean;
+}
+
+export type ChildReply =
+  | {
+      readonly type: 'ready';
+      readonly host: string;
+      readonly nsPort: number;
+      readonly sbPort: number;
+      readonly httpPort: number;
+      readonly nexusUrl: string;
+    }
+  | { readonly type: 'progress'; readonly done: number; readonly total: number }
+  | { readonly type: 'accountsCreated'; readonly count: number; readonly seconds: number }
+  | ({ readonly type: 'memory' } & ServerMemory)
+  | { readonly type: 'stopped' }
+  | { readonly type: 'error'; readonly message: string };

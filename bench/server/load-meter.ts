@@ -1,0 +1,52 @@
+/**
+ * What the machine did during one measured window: the server's CPU and RSS (from /proc, when we
+ * know its pid), the load generator's own CPU, and the load generator's event-loop delay. With 2
+ * cores shared by both processes, these tell whether a figure is the server's limit or ours.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { ProcSampler, type UsageSummary } from './proc';
+
+export interface WindowUsage {
+  readonly seconds: number;
+  readonly server: UsageSummary | undefined;
+  readonly loadGenerator: {
+    readonly cpuPercent: number;
+    /** Event-loop delay p99 in ms: time our own callbacks waited, included in every latency. */
+    readonly eventLoopDelayP99Ms: number;
+  };
+}
+
+export class LoadMeter {
+  private sampler: ProcSampler | undefined;
+  private cpuStart: NodeJS.CpuUsage | undefined;
+  private wallStart = 0;
+  private delay: IntervalHistogram | undefined;
+
+  constructor(private readonly serverPid: number | undefined) {}
+
+  start(): void {
+    if (this.serverPid !== undefined) {
+      this.sampler = new ProcSampler(this.serverPid);
+      this.sampler.start();
+    }
+    this.delay = monitorEventLoopDelay({ resolution: 5 });
+    this.delay.enable();
+    this.cpuStart = process.cpuUsage();
+    this.wallStart = performance.now();
+  }
+
+  stop(): WindowUsage {
+    const seconds = (performance.now() - this.wallStart) / 1000;
+    const cpu = process.cpuUsage(this.cpuStart);
+    this.delay?.disable();
+    const p99 = this.delay ? this.delay.percentile(99) / 1e6 : NaN;
+    return {
+      seconds: Math.round(seconds * 1000) / 1000,
+      server: this.sampler?.stop(),
+      loadGenerator: {
+        cpuPercent: seconds > 0 ? Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 1000) / 10 : 0,
+        eventLoopDelayP99Ms: Math.round(p99 * 1000) / 1000,
+      },
+    };
+  }
+}

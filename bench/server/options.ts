@@ -1,0 +1,196 @@
+/**
+ * Command-line options of `npm run bench:server -- …`, validated up front so a bad flag fails in
+ * the first second with a clear message rather than minutes into a run.
+ */
+import { parseArgs } from 'node:util';
+import { checkHandle, isDialect, parseDialectName, type Dialect } from '../../shared/msnp';
+import { parseAddress } from './signin';
+
+export type Phase = 'signin' | 'presence' | 'switchboard';
+export const ALL_PHASES: readonly Phase[] = ['signin', 'presence', 'switchboard'];
+
+export type AckMode = 'N' | 'U' | 'A';
+
+export interface BenchOptions {
+  /** `host:port` of an external MSNP server; undefined = start the bundled server ourselves. */
+  readonly target: { host: string; port: number } | undefined;
+  /** pid of the external server, to sample its CPU and RSS from /proc. */
+  readonly serverPid: number | undefined;
+  readonly dialect: Dialect;
+  readonly nexus: string | undefined;
+  readonly insecureTls: boolean;
+  readonly users: number;
+  readonly loginConcurrency: number;
+  readonly pairs: readonly number[];
+  readonly pairSetupConcurrency: number;
+  readonly ack: AckMode;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly stormUsers: number;
+  readonly stormRate: number;
+  readonly accountPrefix: string;
+  readonly accountDomain: string;
+  readonly password: string;
+  readonly phases: readonly Phase[];
+  readonly timeoutMs: number;
+  readonly output: string;
+  /** Directory for a V8 CPU profile of the bundled server (`node --cpu-prof`). */
+  readonly serverCpuProf: string | undefined;
+  readonly verbose: boolean;
+}
+
+export const USAGE = `Usage: npm run bench:server -- [options]
+
+Target
+  --target host:port       benchmark an external MSNP server (accounts must already exist);
+                           default: start the bundled server in a child process (in-memory
+                           storage, OS-chosen ports) and create the accounts through its API
+  --server-pid PID         with --target: sample that process's CPU and RSS from /proc
+  --dialect MSNPn          MSNP2…MSNP7 sign in with MD5, MSNP8…MSNP12 with Passport (TWN) [MSNP7]
+  --nexus URL              Passport Nexus for MSNP8+ with --target (…/rdr/pprdr.asp)
+  --insecure-tls           accept a self-signed certificate from the Nexus / login server
+
+Load
+  --users N                accounts signed in and held [1000]
+  --login-concurrency N    sign-ins in flight at once [200]
+  --storm-users N          users in the presence storm, each on all others' lists [100]
+  --storm-rate N           status changes per second across the storm users [1000]
+  --pairs N[,N…]           switchboard pairs, one run per value [50,500]
+  --ack N|U|A              ack type of the switchboard MSGs [N]
+  --duration S             measured seconds of each storm / switchboard run [10]
+  --warmup S               unmeasured seconds before each run [2]
+  --phases LIST            any of signin,presence,switchboard [all]
+
+Accounts
+  --account-prefix P       handles are P<i>@<domain>, i = 0…users-1 [bench]
+  --account-domain D       [bench.example]
+  --password PW            password of every bench account [bench-password]
+
+Other
+  --timeout MS             limit on every single wait (connect, reply, invitation) [15000]
+  --output FILE            [bench/results/server.json]
+  --server-cpu-prof DIR    write a V8 CPU profile of the bundled server into DIR
+  --verbose                print the bundled server's output
+  --help`;
+
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        target: { type: 'string' },
+        'server-pid': { type: 'string' },
+        dialect: { type: 'string', default: 'MSNP7' },
+        nexus: { type: 'string' },
+        'insecure-tls': { type: 'boolean', default: false },
+        users: { type: 'string', default: '1000' },
+        'login-concurrency': { type: 'string', default: '200' },
+        pairs: { type: 'string', default: '50,500' },
+        'pair-setup-concurrency': { type: 'string', default: '50' },
+        ack: { type: 'string', default: 'N' },
+        duration: { type: 'string', default: '10' },
+        warmup: { type: 'string', default: '2' },
+        'storm-users': { type: 'string', default: '100' },
+        'storm-rate': { type: 'string', default: '1000' },
+        'account-prefix': { type: 'string', default: 'bench' },
+        'account-domain': { type: 'string', default: 'bench.example' },
+        password: { type: 'string', default: 'bench-password' },
+        phases: { type: 'string', default: ALL_PHASES.join(',') },
+        timeout: { type: 'string', default: '15000' },
+        output: { type: 'string', default: 'bench/results/server.json' },
+        'server-cpu-prof': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new OptionsError((e as Error).message);
+  }
+  if (values.help) return 'help';
+
+  const dialect = parseDialectName(values.dialect) ?? Number(values.dialect);
+  if (!isDialect(dialect)) throw new OptionsError(`--dialect must be MSNP2 … MSNP12, got ${values.dialect}`);
+
+  const phases = values.phases.split(',').map((p) => p.trim());
+  for (const p of phases) {
+    if (!(ALL_PHASES as readonly string[]).includes(p)) throw new OptionsError(`--phases: unknown phase ${p} (${ALL_PHASES.join(', ')})`);
+  }
+  if (!phases.includes('signin')) throw new OptionsError('--phases must include signin: the other phases need signed-in users');
+
+  const ack = values.ack;
+  if (ack !== 'N' && ack !== 'U' && ack !== 'A') throw new OptionsError(`--ack must be N, U or A, got ${ack}`);
+
+  const target = values.target === undefined ? undefined : parseAddress(values.target, '--target');
+  const users = int(values.users, '--users', 1);
+  const pairs = values.pairs.split(',').map((p) => int(p, '--pairs', 1));
+  const stormUsers = int(values['storm-users'], '--storm-users', 2);
+
+  const opts: BenchOptions = {
+    target,
+    serverPid: values['server-pid'] === undefined ? undefined : int(values['server-pid'], '--server-pid', 1),
+    dialect,
+    nexus: values.nexus,
+    insecureTls: values['insecure-tls'],
+    users,
+    loginConcurrency: int(values['login-concurrency'], '--login-concurrency', 1),
+    pairs,
+    pairSetupConcurrency: int(values['pair-setup-concurrency'], '--pair-setup-concurrency', 1),
+    ack,
+    durationSeconds: num(values.duration, '--duration', 0.1),
+    warmupSeconds: num(values.warmup, '--warmup', 0),
+    stormUsers,
+    stormRate: num(values['storm-rate'], '--storm-rate', 0.1),
+    accountPrefix: values['account-prefix'],
+    accountDomain: values['account-domain'],
+    password: values.password,
+    phases: phases as Phase[],
+    timeoutMs: int(values.timeout, '--timeout', 100),
+    output: values.output,
+    serverCpuProf: values['server-cpu-prof'],
+    verbose: values.verbose,
+  };
+
+  if (opts.serverPid !== undefined && target === undefined) {
+    throw new OptionsError('--server-pid only applies with --target (the bundled server is sampled anyway)');
+  }
+  if (opts.serverCpuProf !== undefined && target !== undefined) {
+    throw new OptionsError('--server-cpu-prof only applies to the bundled server; profile an external one yourself');
+  }
+  if (dialect >= 8 && target !== undefined && opts.nexus === undefined) {
+    throw new OptionsError(`${values.dialect} signs in through Passport (TWN): give --nexus URL with --target`);
+  }
+  if (opts.phases.includes('presence') && stormUsers > users) {
+    throw new OptionsError(`--storm-users ${stormUsers} exceeds --users ${users}`);
+  }
+  if (opts.phases.includes('switchboard') && 2 * Math.max(...pairs) > users) {
+    throw new OptionsError(`--pairs ${Math.max(...pairs)} needs ${2 * Math.max(...pairs)} users; --users is ${users}`);
+  }
+  const sample = accountHandle(opts, users - 1);
+  if (checkHandle(sample) !== undefined) throw new OptionsError(`account handles like ${sample} are not valid MSNP handles`);
+  if (/[\s]/.test(opts.password) || opts.password.length === 0) throw new OptionsError('--password must be non-empty, without spaces');
+  return opts;
+}
+
+/** The i-th bench account's handle. */
+export function accountHandle(opts: Pick<BenchOptions, 'accountPrefix' | 'accountDomain'>, i: number): string {
+  return `${opts.accountPrefix}${i}@${opts.accountDomain}`;
+}
+
+function int(s: string, flag: string, min: number): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min) throw new OptionsError(`${flag} must be an integer ≥ ${min}, got ${JSON.stringify(s)}`);
+  return n;
+}
+
+function num(s: string, flag: string, min: number): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < min) throw new OptionsError(`${flag} must be a number ≥ ${min}, got ${JSON.stringify(s)}`);
+  return n;
+}

@@ -1,0 +1,210 @@
+/**
+ * The benchmark's output: bench/results/server.json (every figure, the configuration and the
+ * machine) and a human-readable summary with each goal of issue 3 marked met / missed / not
+ * evaluated (when the run's configuration is not the one the goal is stated for).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchOptions } from './options';
+import type { ContactsResult, StormResult } from './phase-presence';
+import type { SignInResult } from './phase-signin';
+import type { SwitchboardResult } from './phase-switchboard';
+import type { LatencySummary } from './stats';
+
+export interface MemoryResult {
+  readonly users: number;
+  /** `gc+memoryUsage` (bundled server, two full GCs first) or `proc` (VmRSS of --server-pid). */
+  readonly source: 'gc+memoryUsage' | 'proc';
+  readonly rssBeforeBytes: number;
+  readonly rssAfterBytes: number;
+  readonly rssPerUserBytes: number;
+  readonly heapUsedBeforeBytes: number | undefined;
+  readonly heapUsedAfterBytes: number | undefined;
+  readonly heapUsedPerUserBytes: number | undefined;
+}
+
+export interface AccountsResult {
+  readonly created: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly method: string;
+}
+
+export interface BenchReport {
+  readonly benchmark: 'server';
+  readonly date: string;
+  readonly machine: {
+    readonly node: string;
+    readonly platform: string;
+    readonly cpuModel: string;
+    readonly cores: number;
+    readonly totalMemoryBytes: number;
+  };
+  readonly config: BenchOptions;
+  readonly target: {
+    readonly kind: 'bundled' | 'external';
+    readonly host: string;
+    readonly port: number;
+    readonly pid: number | undefined;
+  };
+  readonly accounts: AccountsResult | undefined;
+  readonly signIn: SignInResult | undefined;
+  readonly memory: MemoryResult | undefined;
+  readonly contacts: ContactsResult | undefined;
+  readonly presence: StormResult | undefined;
+  readonly switchboard: readonly SwitchboardResult[];
+  /** Users whose NS connection was closed by the end of the run, and why (first few). */
+  readonly disconnected: { readonly count: number; readonly reasons: readonly string[] };
+  readonly goals: readonly GoalResult[];
+  /** Issue 3's figures for Escargot on the same 2-core machine, for comparison. */
+  readonly reference: typeof ESCARGOT;
+  readonly notes: readonly string[];
+}
+
+export const ESCARGOT = {
+  signInsPerSecond: 5,
+  bytesPerSignedInUser: 8 * 1024,
+  relayedMessagesPerSecond: { pairs50: 26_000, pairs500: 18_000, pairs500P99Ms: 39 },
+  presenceStorm: { users: 100, changesPerSecond: 1000, p99Ms: 336 },
+} as const;
+
+export interface GoalResult {
+  readonly goal: string;
+  readonly status: 'met' | 'missed' | 'not evaluated';
+  readonly measured: string;
+  readonly why?: string;
+}
+
+export function evaluateGoals(r: Omit<BenchReport, 'goals'>): GoalResult[] {
+  const goals: GoalResult[] = [];
+  const cfg = r.config;
+
+  const si = r.signIn;
+  goals.push(
+    si === undefined
+      ? skip('1,000 sign-ins/s on an MD5 dialect', 'no sign-in phase')
+      : cfg.dialect > 7
+        ? skip('1,000 sign-ins/s on an MD5 dialect', `dialect MSNP${cfg.dialect} signs in with TWN`, `${si.perSecond}/s`)
+        : judge('1,000 sign-ins/s on an MD5 dialect', si.perSecond >= 1000 && si.failed === 0, `${si.perSecond}/s, ${si.failed} failed`),
+  );
+
+  const m = r.memory;
+  const memGoal = '10,000 users held at under 8 KiB each';
+  goals.push(
+    m === undefined
+      ? skip(memGoal, 'server memory not measured (give --server-pid with --target)')
+      : m.users < 10_000
+        ? skip(memGoal, `only ${m.users} users signed in`, kib(m.rssPerUserBytes))
+        : judge(memGoal, m.rssPerUserBytes < 8192, `${kib(m.rssPerUserBytes)} RSS per user at ${m.users} users`),
+  );
+
+  const sb500 = r.switchboard.find((s) => s.pairs === 500);
+  const sbGoal = '40,000 relayed messages/s with 500 pairs at p99 < 10 ms';
+  goals.push(
+    sb500 === undefined
+      ? skip(sbGoal, 'no run with 500 pairs')
+      : judge(
+          sbGoal,
+          sb500.messagesPerSecond >= 40_000 && (sb500.latencyMs?.p99 ?? Infinity) < 10,
+          `${sb500.messagesPerSecond}/s, p99 ${ms(sb500.latencyMs)}`,
+        ),
+  );
+
+  const p = r.presence;
+  const pGoal = 'presence notifications p99 < 10 ms (100 users, 1,000 changes/s)';
+  goals.push(
+    p === undefined
+      ? skip(pGoal, 'no presence phase')
+      : p.users !== 100 || p.targetChangesPerSecond !== 1000
+        ? skip(pGoal, `storm was ${p.users} users at ${p.targetChangesPerSecond}/s`, `p99 ${ms(p.latencyMs)}`)
+        : judge(pGoal, (p.latencyMs?.p99 ?? Infinity) < 10 && p.notificationsMissing === 0, `p99 ${ms(p.latencyMs)}, ${p.notificationsMissing} missing`),
+  );
+  return goals;
+}
+
+function judge(goal: string, ok: boolean, measured: string): GoalResult {
+  return { goal, status: ok ? 'met' : 'missed', measured };
+}
+
+function skip(goal: string, why: string, measured = '—'): GoalResult {
+  return { goal, status: 'not evaluated', measured, why };
+}
+
+export function machine(): BenchReport['machine'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+  };
+}
+
+export function writeReport(file: string, report: BenchReport): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+export function summary(r: BenchReport): string {
+  const lines: string[] = [];
+  const add = (s: string): void => {
+    lines.push(s);
+  };
+  add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, MSNP${r.config.dialect}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
+  if (r.accounts) add(`  accounts      ${r.accounts.created} created in ${r.accounts.seconds.toFixed(2)} s (${r.accounts.perSecond}/s, ${r.accounts.method})`);
+  if (r.signIn) {
+    const s = r.signIn;
+    add(`  sign-in       ${s.succeeded}/${s.attempted} in ${s.seconds.toFixed(2)} s = ${s.perSecond}/s (concurrency ${s.concurrency}); latency ${lat(s.latencyMs)}${usage(s.usage)}`);
+    for (const e of s.errors) add(`                ${e.count} × ${e.message}`);
+  }
+  if (r.memory) {
+    const m = r.memory;
+    add(
+      `  memory        ${kib(m.rssPerUserBytes)} RSS per signed-in user (${mib(m.rssBeforeBytes)} → ${mib(m.rssAfterBytes)} for ${m.users} users)` +
+        (m.heapUsedPerUserBytes === undefined ? '' : `; JS heap ${kib(m.heapUsedPerUserBytes)} per user`),
+    );
+  }
+  if (r.contacts) add(`  contacts      ${r.contacts.adds} list adds among ${r.contacts.users} users in ${r.contacts.seconds.toFixed(2)} s (${r.contacts.perSecond}/s)`);
+  if (r.presence) {
+    const p = r.presence;
+    add(
+      `  presence      ${p.users} users, ${p.changesPerSecond} changes/s → ${p.notificationsPerSecond} notifications/s; latency ${lat(p.latencyMs)}; ` +
+        `${p.notificationsReceived}/${p.notificationsExpected} delivered${p.unmatched ? `, ${p.unmatched} unmatched` : ''}${usage(p.usage)}`,
+    );
+  }
+  for (const s of r.switchboard) {
+    add(
+      `  switchboard   ${String(s.pairs).padStart(4)} pairs: ${s.messagesPerSecond} msgs/s; one-way ${lat(s.latencyMs)}` +
+        `${s.naks ? `; ${s.naks} NAK` : ''}${s.stalls ? `; ${s.stalls} stalls` : ''}${s.outOfOrder ? `; ${s.outOfOrder} out of order` : ''}` +
+        `${s.closedDuringRun ? `; ${s.closedDuringRun} SB closed` : ''}; setup ${s.setupsPerSecond}/s${usage(s.usage)}`,
+    );
+  }
+  if (r.disconnected.count > 0) add(`  disconnected  ${r.disconnected.count} users lost their NS connection: ${r.disconnected.reasons.join('; ')}`);
+  add('Goals (issue 3):');
+  for (const g of r.goals) add(`  [${g.status === 'met' ? 'met' : g.status === 'missed' ? 'MISSED' : 'n/a'}] ${g.goal}: ${g.measured}${g.why ? ` (${g.why})` : ''}`);
+  for (const n of r.notes) add(`  note: ${n}`);
+  return lines.join('\n');
+}
+
+function usage(u: { server: { cpuPercent: number; rssBytesEnd: number } | undefined; loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number } }): string {
+  const server = u.server ? `server ${u.server.cpuPercent}% CPU, ${mib(u.server.rssBytesEnd)}` : 'server CPU n/a';
+  return ` [${server}; load generator ${u.loadGenerator.cpuPercent}% CPU, loop delay p99 ${u.loadGenerator.eventLoopDelayP99Ms} ms]`;
+}
+
+function lat(l: LatencySummary | undefined): string {
+  return l === undefined ? 'n/a' : `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`;
+}
+
+function ms(l: LatencySummary | undefined): string {
+  return l === undefined ? 'n/a' : `${l.p99} ms`;
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(2)} KiB`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}

@@ -1,0 +1,209 @@
+/**
+ * The benchmark run, phase by phase (bench/README.md, "Server benchmark"):
+ *  1. accounts: created through the bundled server's API (only when we started it);
+ *  2. sign-in: N users, bounded concurrency → sign-ins/s; server memory before/after → per user;
+ *  3. contact lists among the storm users;
+ *  4. presence storm → notifications/s and latency;
+ *  5. switchboard ping-pong for each --pairs value → relayed messages/s and latency.
+ * Whatever happens, every connection is closed and the bundled server stopped at the end.
+ */
+import { BundledServer } from './bundled-server';
+import type { ServerMemory } from './ipc-messages';
+import { accountHandle, type BenchOptions } from './options';
+import { PassportClient } from './passport-client';
+import { buildContactLists, runPresenceStorm, type ContactsResult, type StormResult } from './phase-presence';
+import { runSignIns, type SignInResult } from './phase-signin';
+import { runSwitchboards, type SwitchboardResult } from './phase-switchboard';
+import { canReadProc, readProc } from './proc';
+import { evaluateGoals, ESCARGOT, machine, type AccountsResult, type BenchReport, type MemoryResult } from './report';
+import type { Account, BenchUser, SignInContext } from './signin';
+import { round } from './stats';
+
+/** Keep-alive period for the NS connections (MSNP.md §1.6: clients ping every 50–60 s). */
+const PING_INTERVAL_MS = 45_000;
+
+export async function runBench(opts: BenchOptions, log: (line: string) => void): Promise<BenchReport> {
+  const notes: string[] = [];
+  let server: BundledServer | undefined;
+  let passport: PassportClient | undefined;
+  let users: BenchUser[] = [];
+  let pinger: NodeJS.Timeout | undefined;
+  const interrupted = (): void => {
+    log('interrupted: closing connections and stopping the server');
+    for (const u of users) u.ns.destroy();
+    void server?.stop(2000).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+
+  try {
+    // --- target ---
+    let host: string;
+    let port: number;
+    let nexus = opts.nexus;
+    let pid: number | undefined;
+    if (opts.target === undefined) {
+      log('starting the bundled server in a child process …');
+      server = await BundledServer.start({ timeoutMs: opts.timeoutMs, cpuProfDir: opts.serverCpuProf, verbose: opts.verbose });
+      ({ host, nsPort: port } = server.info);
+      nexus ??= server.info.nexusUrl;
+      pid = server.pid;
+      log(`  pid ${pid}, NS ${host}:${port}, Nexus ${server.info.nexusUrl}`);
+    } else {
+      ({ host, port } = opts.target);
+      pid = opts.serverPid;
+      if (pid !== undefined && !canReadProc(pid)) throw new Error(`--server-pid ${pid}: cannot read /proc/${pid}`);
+      if (pid === undefined) notes.push('external server without --server-pid: its CPU and memory were not measured');
+    }
+
+    // --- 1. accounts ---
+    let accounts: AccountsResult | undefined;
+    if (server !== undefined) {
+      log(`creating ${opts.users} accounts through the server's accounts API …`);
+      const created = await server.createAccounts(
+        { prefix: opts.accountPrefix, domain: opts.accountDomain, password: opts.password, from: 0, count: opts.users, concurrency: 64 },
+        (done) => log(`  ${done}/${opts.users} accounts`),
+      );
+      accounts = { created: created.count, seconds: round(created.seconds), perSecond: round(created.count / created.seconds, 1), method: 'accounts.add() in the server process' };
+      log(`  ${created.count} accounts in ${created.seconds.toFixed(2)} s`);
+    } else {
+      notes.push(`external server: accounts ${accountHandle(opts, 0)} … ${accountHandle(opts, opts.users - 1)} must exist with the given password`);
+    }
+
+    if (opts.dialect >= 8) {
+      if (nexus === undefined) throw new Error('TWN sign-in needs a Nexus URL (--nexus)');
+      // Our own bundled server may use a self-signed certificate; anything else needs --insecure-tls.
+      passport = new PassportClient(nexus, opts.insecureTls || server !== undefined, opts.timeoutMs);
+    }
+
+    // --- 2. sign-in and memory ---
+    const memBefore = await serverMemory(server, pid, opts.timeoutMs);
+    log(`signing in ${opts.users} users over MSNP${opts.dialect} (${opts.dialect >= 8 ? 'TWN' : 'MD5'}), ${opts.loginConcurrency} at a time …`);
+    const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, timeoutMs: opts.timeoutMs };
+    const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
+    const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log);
+    users = signed.users;
+    const signIn: SignInResult = signed.result;
+    log(`  ${signIn.succeeded} signed in, ${signIn.failed} failed, ${signIn.perSecond}/s`);
+    if (users.length === 0) throw new Error(`nobody could sign in: ${signIn.errors[0]?.message ?? 'unknown error'}`);
+
+    pinger = setInterval(() => {
+      for (const u of users) if (!u.ns.closed) u.ns.sendBare('PNG');
+    }, PING_INTERVAL_MS);
+
+    await sleep(1000); // let the server finish whatever a sign-in leaves behind
+    const memAfter = await serverMemory(server, pid, opts.timeoutMs);
+    const memory = memoryResult(memBefore, memAfter, users.length);
+    if (memory) log(`  server memory: ${(memory.rssPerUserBytes / 1024).toFixed(2)} KiB RSS per user`);
+
+    // --- 3 + 4. contacts and presence storm ---
+    let contacts: ContactsResult | undefined;
+    let presence: StormResult | undefined;
+    if (opts.phases.includes('presence')) {
+      const storm = users.slice(0, opts.stormUsers);
+      if (storm.length < opts.stormUsers || storm.some((u, i) => u.index !== i)) {
+        notes.push(`presence storm skipped: only ${users.length} users signed in`);
+      } else {
+        log(`contact lists: each of ${storm.length} users adds the other ${storm.length - 1} …`);
+        contacts = await buildContactLists(storm, opts.timeoutMs);
+        log(`presence storm: ${opts.stormRate} changes/s among ${storm.length} users for ${opts.warmupSeconds} + ${opts.durationSeconds} s …`);
+        presence = await runPresenceStorm(storm, {
+          rate: opts.stormRate,
+          warmupSeconds: opts.warmupSeconds,
+          durationSeconds: opts.durationSeconds,
+          timeoutMs: opts.timeoutMs,
+          serverPid: pid,
+        });
+        log(`  ${presence.notificationsPerSecond} notifications/s, p99 ${presence.latencyMs?.p99 ?? 'n/a'} ms`);
+      }
+    }
+
+    // --- 5. switchboards ---
+    const switchboard: SwitchboardResult[] = [];
+    if (opts.phases.includes('switchboard')) {
+      for (const pairs of opts.pairs) {
+        const needed = users.slice(0, 2 * pairs);
+        if (needed.length < 2 * pairs || needed.some((u) => u.ns.closed)) {
+          notes.push(`switchboard run with ${pairs} pairs skipped: fewer than ${2 * pairs} users online`);
+          continue;
+        }
+        log(`switchboard: ${pairs} pairs, ack ${opts.ack} …`);
+        const r = await runSwitchboards(
+          needed,
+          {
+            pairs,
+            ack: opts.ack,
+            setupConcurrency: opts.pairSetupConcurrency,
+            warmupSeconds: opts.warmupSeconds,
+            durationSeconds: opts.durationSeconds,
+            timeoutMs: opts.timeoutMs,
+            serverPid: pid,
+          },
+          log,
+        );
+        switchboard.push(r);
+        log(`  ${r.messagesPerSecond} messages/s, p99 ${r.latencyMs?.p99 ?? 'n/a'} ms`);
+      }
+    }
+
+    const lost = users.filter((u) => u.ns.closed);
+    const base: Omit<BenchReport, 'goals'> = {
+      benchmark: 'server',
+      date: new Date().toISOString(),
+      machine: machine(),
+      config: opts,
+      target: { kind: server ? 'bundled' : 'external', host, port, pid },
+      accounts,
+      signIn,
+      memory,
+      contacts,
+      presence,
+      switchboard,
+      disconnected: {
+        count: lost.length,
+        reasons: [...new Set(lost.map((u) => u.outReason ?? 'connection closed'))].slice(0, 5),
+      },
+      reference: ESCARGOT,
+      notes,
+    };
+    return { ...base, goals: evaluateGoals(base) };
+  } finally {
+    process.off('SIGINT', interrupted);
+    if (pinger) clearInterval(pinger);
+    for (const u of users) u.ns.quit();
+    passport?.close();
+    if (server) {
+      await sleep(200);
+      await server.stop(opts.timeoutMs);
+      if (opts.serverCpuProf) log(`server CPU profile written to ${opts.serverCpuProf}/`);
+    }
+  }
+}
+
+async function serverMemory(server: BundledServer | undefined, pid: number | undefined, timeoutMs: number): Promise<(Partial<ServerMemory> & { rss: number; source: MemoryResult['source'] }) | undefined> {
+  if (server !== undefined) return { ...(await server.memory(timeoutMs)), source: 'gc+memoryUsage' };
+  if (pid !== undefined) return { rss: readProc(pid).rssBytes, source: 'proc' };
+  return undefined;
+}
+
+function memoryResult(
+  before: Awaited<ReturnType<typeof serverMemory>>,
+  after: Awaited<ReturnType<typeof serverMemory>>,
+  n: number,
+): MemoryResult | undefined {
+  if (before === undefined || after === undefined || n === 0) return undefined;
+  const heap = before.heapUsed !== undefined && after.heapUsed !== undefined;
+  return {
+    users: n,
+    source: before.source,
+    rssBeforeBytes: before.rss,
+    rssAfterBytes: after.rss,
+    rssPerUserBytes: Math.round((after.rss - before.rss) / n),
+    heapUsedBeforeBytes: before.heapUsed,
+    heapUsedAfterBytes: after.heapUsed,
+    heapUsedPerUserBytes: heap ? Math.round(((after.heapUsed as number) - (before.heapUsed as number)) / n) : undefined,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,97 @@
+/**
+ * Child-process entry that runs the bundled server for the benchmark, so the server's CPU and
+ * RSS are its own and not mixed with the load generator's. Started by bundled-server.ts with
+ * `node --import tsx --expose-gc`; talks to the parent over the IPC channel (messages in
+ * ipc-messages.ts). Also the fast account path: accounts are created in-process through the
+ * server's own API, no protocol round trips.
+ */
+import type { ChildReply, ChildRequest } from './ipc-messages';
+import { loadServer, ServerModuleMismatch, type RunningServer } from './server-api';
+
+let server: RunningServer | undefined;
+
+function reply(msg: ChildReply): void {
+  process.send?.(msg);
+}
+
+async function main(): Promise<void> {
+  if (process.send === undefined) throw new Error('server-child.ts must be started by bundled-server.ts (no IPC channel)');
+  const startServer = await loadServer();
+  server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0 });
+  reply({
+    type: 'ready',
+    host: server.host,
+    nsPort: server.nsPort,
+    sbPort: server.sbPort,
+    httpPort: server.httpPort,
+    nexusUrl: server.nexusUrl,
+  });
+}
+
+async function createAccounts(msg: Extract<ChildRequest, { type: 'createAccounts' }>): Promise<void> {
+  const s = server;
+  if (s === undefined) throw new Error('server not started');
+  const started = performance.now();
+  let next = msg.from;
+  const end = msg.from + msg.count;
+  let done = 0;
+  let lastReport = started;
+  // add() may be asynchronous (password hashing off the main thread): keep a few in flight.
+  const worker = async (): Promise<void> => {
+    while (next < end) {
+      const i = next++;
+      await s.accounts.add(`${msg.prefix}${i}@${msg.domain}`, msg.password, `Bench ${i}`);
+      done++;
+      const now = performance.now();
+      if (now - lastReport > 2000) {
+        lastReport = now;
+        reply({ type: 'progress', done, total: msg.count });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(msg.concurrency, msg.count) }, worker));
+  reply({ type: 'accountsCreated', count: done, seconds: (performance.now() - started) / 1000 });
+}
+
+function memory(): void {
+  // --expose-gc: collect twice so what remains is what the server holds, not garbage.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  reply({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, collected: gc !== undefined });
+}
+
+process.on('message', (raw: ChildRequest) => {
+  const run = async (): Promise<void> => {
+    switch (raw.type) {
+      case 'createAccounts':
+        return createAccounts(raw);
+      case 'memory':
+        return memory();
+      case 'stop':
+        await server?.stop();
+        reply({ type: 'stopped' });
+        // Exit normally so `--cpu-prof` writes its profile.
+        process.disconnect?.();
+        setTimeout(() => process.exit(0), 50).unref();
+        return;
+    }
+  };
+  run().catch((e: unknown) => reply({ type: 'error', message: errorText(e) }));
+});
+
+// The parent died: do not linger.
+process.on('disconnect', () => {
+  setTimeout(() => process.exit(0), 200).unref();
+});
+
+function errorText(e: unknown): string {
+  if (e instanceof ServerModuleMismatch) return e.message;
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+main().catch((e: unknown) => {
+  reply({ type: 'error', message: `bundled server failed to start: ${errorText(e)}` });
+  setTimeout(() => process.exit(1), 100);
+});

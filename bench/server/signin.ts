@@ -1,0 +1,174 @@
+/**
+ * Signing one bench account in over MSNP, the way a client of the chosen dialect does
+ * (MSNP.md §3.4): VER → INF (2–7) or CVR (8+) → USR I → USR S (MD5 §3.2 or TWN §3.3) → USR OK →
+ * SYN (§4.3) → first CHG (§5.2). A `XFR NS` referral (a separate dispatch server, §1.1) is
+ * followed. The user is "signed in" when the CHG echo arrives: the server has then done all the
+ * work of a real sign-in (authentication, list sync, going online).
+ *
+ * After sign-in the BenchUser answers challenges (CHL → QRY, §3.5) itself and hands every other
+ * asynchronous command to whichever phase currently listens.
+ */
+import {
+  clientChallengeResponse,
+  dialectName,
+  md5LoginResponse,
+  parseDialectName,
+  type Command,
+  type Dialect,
+} from '../../shared/msnp';
+import { MsnpConnection } from './connection';
+import type { PassportClient } from './passport-client';
+
+export interface Account {
+  readonly index: number;
+  readonly handle: string;
+  readonly password: string;
+}
+
+export interface SignInContext {
+  readonly host: string;
+  readonly port: number;
+  readonly dialect: Dialect;
+  /** Required for MSNP8+ (TWN). */
+  readonly passport: PassportClient | undefined;
+  readonly timeoutMs: number;
+}
+
+/** Client version reported in `CVR` (MSNP.md §2.2): MSN Messenger 7.5. */
+const CVR_PARAMS = ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '7.5.0324', 'MSMSGS'];
+
+export class SignInError extends Error {
+  override readonly name = 'SignInError';
+}
+
+export class BenchUser {
+  /** Whatever the current phase wants to see: NLN, RNG, ILN, ADD 0 RL … */
+  onNotification: (cmd: Command) => void = () => {};
+  /** Set when the server sent `OUT` (e.g. `OTH`, `SSD`; MSNP.md §5.5). */
+  outReason: string | undefined;
+  challengesAnswered = 0;
+
+  constructor(
+    readonly account: Account,
+    readonly ns: MsnpConnection,
+    readonly dialect: Dialect,
+  ) {
+    ns.onCommand = (cmd) => this.dispatch(cmd);
+  }
+
+  get handle(): string {
+    return this.account.handle;
+  }
+
+  get index(): number {
+    return this.account.index;
+  }
+
+  private dispatch(cmd: Command): void {
+    switch (cmd.verb) {
+      case 'CHL': {
+        // MSNP.md §3.5: answer with QRY; the server's `QRY t` reply needs no handling.
+        const challenge = cmd.params[0];
+        if (challenge !== undefined) {
+          const { productId, answer } = clientChallengeResponse(this.dialect, challenge);
+          this.ns.send('QRY', [productId], answer);
+          this.challengesAnswered++;
+        }
+        return;
+      }
+      case 'OUT':
+        this.outReason = cmd.params[0] ?? '(none)';
+        return;
+      default:
+        this.onNotification(cmd);
+    }
+  }
+}
+
+/** Signs one account in; resolves when the first `CHG` is echoed. */
+export async function signIn(account: Account, ctx: SignInContext): Promise<BenchUser> {
+  let host = ctx.host;
+  let port = ctx.port;
+  // At most one referral in practice (DS → NS); a loop of them is a server bug.
+  for (let hop = 0; hop < 3; hop++) {
+    const ns = await MsnpConnection.connect(host, port, `NS ${account.handle}`, ctx.timeoutMs);
+    // Answer challenges from the first byte on: some servers send CHL early.
+    const user = new BenchUser(account, ns, ctx.dialect);
+    try {
+      const referral = await login(user, ctx);
+      if (referral === undefined) return user;
+      ns.destroy('followed an XFR NS referral');
+      ({ host, port } = referral);
+    } catch (e) {
+      ns.destroy('sign-in failed');
+      throw e;
+    }
+  }
+  throw new SignInError(`${account.handle}: more than 2 XFR NS referrals`);
+}
+
+interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The login exchange on one connection; returns the referral when the server is a dispatcher. */
+async function login(user: BenchUser, ctx: SignInContext): Promise<Address | undefined> {
+  const { ns, dialect } = user;
+  const handle = user.handle;
+  const want = dialectName(dialect);
+
+  // MSNP.md §2.1: offer exactly the dialect under test (plus CVR0); accept any reply naming it.
+  const ver = await ns.request('VER', [want, 'CVR0']);
+  const offered = ver.params.map(parseDialectName).filter((d): d is number => d !== undefined);
+  if (!offered.includes(dialect)) {
+    throw new SignInError(`server does not speak ${want} (VER reply: ${ver.params.join(' ') || '0'})`);
+  }
+
+  const passportLogin = dialect >= 8;
+  if (passportLogin) {
+    await ns.request('CVR', [...CVR_PARAMS, handle]);
+  } else {
+    const inf = await ns.request('INF');
+    if (!inf.params.some((p) => p.split(',').includes('MD5'))) {
+      throw new SignInError(`server offers no MD5 login (INF ${inf.params.join(' ')})`);
+    }
+  }
+
+  const pkg = passportLogin ? 'TWN' : 'MD5';
+  const first = await ns.request('USR', [pkg, 'I', handle], { expect: ['USR', 'XFR'] });
+  if (first.verb === 'XFR') return referral(first);
+  if (first.params[0] !== pkg || first.params[1] !== 'S' || first.params[2] === undefined) {
+    throw new SignInError(`unexpected reply to USR ${pkg} I: USR ${first.params.join(' ')}`);
+  }
+  const challenge = first.params[2];
+  let response: string;
+  if (passportLogin) {
+    if (ctx.passport === undefined) throw new SignInError(`${want} signs in through Passport: give --nexus`);
+    response = await ctx.passport.ticket(handle, user.account.password, challenge);
+  } else {
+    response = md5LoginResponse(challenge, user.account.password);
+  }
+  const ok = await ns.request('USR', [pkg, 'S', response]);
+  if (ok.params[0] !== 'OK') throw new SignInError(`login refused: USR ${ok.params.join(' ')}`);
+
+  // MSNP.md §4.3: no cache, so the full list comes (its item lines go to onNotification).
+  await ns.request('SYN', dialect >= 10 ? ['0', '0'] : ['0']);
+  // MSNP.md §5.2: capabilities 0 from MSNP8 (Escargot ignores a CHG without them).
+  await ns.request('CHG', dialect >= 8 ? ['NLN', '0'] : ['NLN']);
+  return undefined;
+}
+
+/** `XFR t NS host:port …` (MSNP.md §2.7). */
+function referral(xfr: Command): Address {
+  const [kind, address] = xfr.params;
+  if (kind !== 'NS' || address === undefined) throw new SignInError(`unexpected referral: XFR ${xfr.params.join(' ')}`);
+  return parseAddress(address, 'the XFR NS address');
+}
+
+/** `host:port` → parts, with a clear error. */
+export function parseAddress(s: string, what: string): Address {
+  const m = /^(.+):(\d{1,5})$/.exec(s);
+  if (m === null || Number(m[2]) > 65535) throw new Error(`${what} must be host:port, got ${JSON.stringify(s)}`);
+  return { host: (m[1] as string).replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
+}
