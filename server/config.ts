@@ -1,0 +1,177 @@
+/**
+ * Server configuration: what `startServer` accepts, its defaults, and validation (zod) for the
+ * values that come from outside (CLI flags, environment, a JSON config file).
+ */
+import { z } from 'zod';
+import { DEFAULT_PORT, MAX_LINE_LENGTH, MAX_SB_MESSAGE_PAYLOAD, RNG_VALIDITY_MS } from '../shared/msnp/index';
+import { silentLogger, type Logger } from './logger';
+
+/** Per-connection limits (the "bad input and abuse" section of server/README.md). */
+export interface ConnectionLimits {
+  /** Longest command line accepted; longer → disconnect. */
+  readonly maxLineLength: number;
+  /** Largest NS payload (`UUX`, `QRY`, …); larger → disconnect. SB `MSG` has its own 1664. */
+  readonly maxPayloadLength: number;
+  /** Bytes queued for a client that does not read; beyond this it is cut off. */
+  readonly maxSendBufferBytes: number;
+  /** Commands received but not yet handled; beyond this reading pauses, at 4× it disconnects. */
+  readonly maxPendingCommands: number;
+  /** Sustained commands per second and burst, per connection; beyond → disconnect. */
+  readonly commandsPerSecond: number;
+  readonly commandBurst: number;
+}
+
+export interface TlsConfig {
+  /** PEM certificate chain and key (contents, not paths). */
+  readonly cert: string | Uint8Array;
+  readonly key: string | Uint8Array;
+  /** HTTPS port for the Nexus; default 1866; 0 = OS-chosen. */
+  readonly port?: number;
+}
+
+export interface ServerConfig {
+  /** Address to listen on; default 127.0.0.1. */
+  readonly host?: string;
+  /** Address written into `XFR`/`RNG` referrals; default `host` (or 127.0.0.1 for 0.0.0.0/::). */
+  readonly publicHost?: string;
+  /** Notification Server port; default 1863; 0 = OS-chosen. */
+  readonly nsPort?: number;
+  /** Switchboard port; default 1864; 0 = OS-chosen. */
+  readonly sbPort?: number;
+  /** Passport/Nexus HTTP port; default 1865; 0 = OS-chosen. */
+  readonly httpPort?: number;
+  /** Also serve the Nexus over HTTPS with this certificate. */
+  readonly tls?: TlsConfig;
+  /** Directory for the SQLite database and the MD5 secret key; omitted = in memory (tests). */
+  readonly dataDir?: string;
+  /** Allow MD5 logins (MSNP2–7) by keeping a password-equivalent secret; default true. */
+  readonly md5Login?: boolean;
+  /** A separate dispatch server that answers `USR` with `XFR NS` (MSNP.md §1.1); port 0 = OS-chosen. */
+  readonly dispatch?: { readonly port?: number };
+  /** Lowest and highest dialect offered; default 2 and 12. */
+  readonly minDialect?: number;
+  readonly maxDialect?: number;
+  /** Switchboard participant idle timeout (→ `BYE handle 1`); default 5 minutes. */
+  readonly sbIdleTimeoutMs?: number;
+  /** Participants plus pending invitations per switchboard; default 20. */
+  readonly maxSbParticipants?: number;
+  /** A connection that has not signed in (NS) or joined (SB) by then is closed; default 60 s. */
+  readonly loginTimeoutMs?: number;
+  /** Send `CHL` after the first `CHG` (MSNP6+); default true. */
+  readonly sendChallenges?: boolean;
+  /** Time to answer a `CHL`; default 60 s. */
+  readonly challengeTimeoutMs?: number;
+  /** Close NS connections silent for this long (clients `PNG` every ~60 s); 0 = never (default). */
+  readonly nsIdleTimeoutMs?: number;
+  /** Passport ticket lifetime; default 2 minutes. */
+  readonly ticketLifetimeMs?: number;
+  /** `XFR SB` and `RNG` cookie lifetime; default 60 s. */
+  readonly cookieLifetimeMs?: number;
+  readonly limits?: Partial<ConnectionLimits>;
+  readonly logger?: Logger;
+}
+
+export interface ResolvedConfig {
+  readonly host: string;
+  readonly publicHost: string;
+  readonly nsPort: number;
+  readonly sbPort: number;
+  readonly httpPort: number;
+  readonly tls: TlsConfig | undefined;
+  readonly dataDir: string | undefined;
+  readonly md5Login: boolean;
+  readonly dispatchPort: number | undefined;
+  readonly minDialect: number;
+  readonly maxDialect: number;
+  readonly sbIdleTimeoutMs: number;
+  readonly maxSbParticipants: number;
+  readonly loginTimeoutMs: number;
+  readonly sendChallenges: boolean;
+  readonly challengeTimeoutMs: number;
+  readonly nsIdleTimeoutMs: number;
+  readonly ticketLifetimeMs: number;
+  readonly cookieLifetimeMs: number;
+  readonly limits: ConnectionLimits;
+  readonly sbLimits: ConnectionLimits;
+  readonly logger: Logger;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  maxLineLength: MAX_LINE_LENGTH,
+  maxPayloadLength: 16 * 1024,
+  maxSendBufferBytes: 512 * 1024,
+  maxPendingCommands: 64,
+  commandsPerSecond: 200,
+  commandBurst: 500,
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const port = z.number().int().min(0).max(65535);
+
+/** The subset of the config that can come from outside, validated. */
+export const externalConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    publicHost: z.string().min(1),
+    nsPort: port,
+    sbPort: port,
+    httpPort: port,
+    httpsPort: port,
+    tlsCert: z.string().min(1),
+    tlsKey: z.string().min(1),
+    dataDir: z.string().min(1),
+    md5Login: z.boolean(),
+    dispatchPort: port,
+    minDialect: z.number().int().min(2).max(12),
+    maxDialect: z.number().int().min(2).max(12),
+    sbIdleTimeoutMs: z.number().int().positive(),
+    maxSbParticipants: z.number().int().min(2).max(1000),
+    loginTimeoutMs: z.number().int().positive(),
+    sendChallenges: z.boolean(),
+    nsIdleTimeoutMs: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
+export type ExternalConfig = z.infer<typeof externalConfigSchema>;
+
+export function resolveConfig(c: ServerConfig): ResolvedConfig {
+  const host = c.host ?? '127.0.0.1';
+  const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...c.limits };
+  const minDialect = c.minDialect ?? 2;
+  const maxDialect = c.maxDialect ?? 12;
+  if (!(minDialect >= 2 && maxDialect <= 12 && minDialect <= maxDialect)) {
+    throw new ConfigError(`dialect range ${minDialect}..${maxDialect} is not within 2..12`);
+  }
+  for (const [k, v] of Object.entries({ nsPort: c.nsPort, sbPort: c.sbPort, httpPort: c.httpPort })) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 65535)) throw new ConfigError(`${k} must be 0-65535`);
+  }
+  return {
+    host,
+    publicHost: c.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
+    nsPort: c.nsPort ?? DEFAULT_PORT,
+    sbPort: c.sbPort ?? DEFAULT_PORT + 1,
+    httpPort: c.httpPort ?? DEFAULT_PORT + 2,
+    tls: c.tls,
+    dataDir: c.dataDir,
+    md5Login: c.md5Login ?? true,
+    dispatchPort: c.dispatch === undefined ? undefined : (c.dispatch.port ?? 0),
+    minDialect,
+    maxDialect,
+    sbIdleTimeoutMs: c.sbIdleTimeoutMs ?? 5 * 60_000,
+    maxSbParticipants: c.maxSbParticipants ?? 20,
+    loginTimeoutMs: c.loginTimeoutMs ?? 60_000,
+    sendChallenges: c.sendChallenges ?? true,
+    challengeTimeoutMs: c.challengeTimeoutMs ?? 60_000,
+    nsIdleTimeoutMs: c.nsIdleTimeoutMs ?? 0,
+    ticketLifetimeMs: c.ticketLifetimeMs ?? 2 * 60_000,
+    cookieLifetimeMs: c.cookieLifetimeMs ?? RNG_VALIDITY_MS,
+    limits,
+    // MSNP.md §6.4: an SB payload over 1664 bytes → the SB drops the connection.
+    sbLimits: { ...limits, maxPayloadLength: MAX_SB_MESSAGE_PAYLOAD },
+    logger: c.logger ?? silentLogger,
+  };
+}

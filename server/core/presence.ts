@@ -1,0 +1,167 @@
+/**
+ * Who is signed in, what they look like to others, and who is told when that changes
+ * (MSNP.md §5). Protocol-free: each signed-in session is an `Endpoint` that formats the events
+ * in its own dialect.
+ *
+ * Rules (MSNP.md §4.2, §5.2): W is told about U iff W has U on its FL (U has W on its RL), W has
+ * finished its first `CHG` (before that, its `ILN` snapshot will carry the state), and U allows W.
+ * `HDN` is offline to everyone.
+ */
+import { ListBit } from '../store/store';
+import type { Account, ListManager } from './lists';
+
+export type OnlineState = 'NLN' | 'BSY' | 'IDL' | 'BRB' | 'AWY' | 'PHN' | 'LUN' | 'HDN';
+
+export const ONLINE_STATES: ReadonlySet<string> = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
+
+export interface PresenceView {
+  readonly handle: string;
+  /** Decoded friendly name. */
+  readonly friendlyName: string;
+  readonly state: OnlineState;
+  /** Client capabilities (MSNP8+), relayed verbatim. */
+  readonly caps: number;
+  /** The URL-encoded MSNObject as the client sent it (MSNP9+), or undefined. */
+  readonly msnObject: string | undefined;
+  /** The `UUX` document (MSNP11+), or undefined. */
+  readonly personalMessage: Uint8Array | undefined;
+}
+
+/**
+ * Per-event scratch space: endpoints of the same dialect serialise an event once and share the
+ * bytes (the presence fan-out is a hot path).
+ */
+export type FanoutCache = Map<string, Uint8Array>;
+
+export interface ReverseListChange {
+  readonly kind: 'added' | 'removed';
+  readonly handle: string;
+  readonly friendlyName: string;
+  /** The receiver's list version after the change (MSNP2–9 print it). */
+  readonly listVersion: number;
+}
+
+export interface Endpoint {
+  readonly handle: string;
+  /** True once the first `CHG` was answered: from then on it receives NLN/FLN/UBX. */
+  readonly watching: boolean;
+  /** My presence, or undefined before my first `CHG`. */
+  readonly presence: PresenceView | undefined;
+  contactOnline(view: PresenceView, cache: FanoutCache, withPersonalMessage: boolean): void;
+  contactOffline(handle: string, cache: FanoutCache): void;
+  contactPersonalMessage(view: PresenceView, cache: FanoutCache): void;
+  contactProperty(handle: string, key: string, value: string | undefined, cache: FanoutCache): void;
+  reverseListChanged(change: ReverseListChange): void;
+  /** Signed out by the server: another sign-in (`OTH`) or shutdown (`SSD`). */
+  kick(reason: 'OTH' | 'SSD'): void;
+}
+
+/** Online for others: past the first CHG and not hidden. */
+export function isVisibleOnline(view: PresenceView | undefined): view is PresenceView {
+  return view !== undefined && view.state !== 'HDN';
+}
+
+export class PresenceHub {
+  private readonly endpoints = new Map<string, Endpoint>();
+
+  constructor(private readonly lists: ListManager) {}
+
+  get size(): number {
+    return this.endpoints.size;
+  }
+
+  get(handle: string): Endpoint | undefined {
+    return this.endpoints.get(handle);
+  }
+
+  all(): IterableIterator<Endpoint> {
+    return this.endpoints.values();
+  }
+
+  /** Registers a signed-in session; returns the one it replaces (to be kicked with OTH). */
+  register(ep: Endpoint): Endpoint | undefined {
+    const previous = this.endpoints.get(ep.handle);
+    this.endpoints.set(ep.handle, ep);
+    return previous === ep ? undefined : previous;
+  }
+
+  /** Only removes `ep` if it is still the registered one (a replaced session must not evict its successor). */
+  unregister(ep: Endpoint): boolean {
+    if (this.endpoints.get(ep.handle) !== ep) return false;
+    this.endpoints.delete(ep.handle);
+    return true;
+  }
+
+  /** The presence of `owner` as `watcher` may see it, or undefined (offline, hidden, blocking). */
+  visibleTo(owner: string, watcher: string): PresenceView | undefined {
+    const ep = this.endpoints.get(owner);
+    const view = ep?.presence;
+    if (!isVisibleOnline(view)) return undefined;
+    const account = this.lists.peek(owner);
+    return account !== undefined && account.allows(watcher) ? view : undefined;
+  }
+
+  /** Signed-in watchers of `owner` who may see it: on its RL, watching, allowed. */
+  *watchers(owner: Account): Generator<Endpoint> {
+    for (const c of owner.contacts.values()) {
+      if (!(c.lists & ListBit.RL)) continue;
+      const ep = this.endpoints.get(c.handle);
+      if (ep === undefined || !ep.watching) continue;
+      if (!owner.allows(c.handle)) continue;
+      yield ep;
+    }
+  }
+
+  /**
+   * Tell `owner`'s watchers its current presence: `NLN` when online (also for a name, caps or
+   * picture change), `FLN` when it went hidden or offline and had been visible.
+   */
+  broadcast(owner: Account, view: PresenceView | undefined, wasVisible: boolean): void {
+    const online = isVisibleOnline(view);
+    if (!online && !wasVisible) return;
+    const cache: FanoutCache = new Map();
+    for (const w of this.watchers(owner)) {
+      if (online) w.contactOnline(view, cache, !wasVisible);
+      else w.contactOffline(owner.handle, cache);
+    }
+  }
+
+  broadcastPersonalMessage(owner: Account, view: PresenceView | undefined): void {
+    if (!isVisibleOnline(view)) return;
+    const cache: FanoutCache = new Map();
+    for (const w of this.watchers(owner)) w.contactPersonalMessage(view, cache);
+  }
+
+  broadcastProperty(owner: Account, key: string, value: string | undefined): void {
+    const cache: FanoutCache = new Map();
+    for (const w of this.watchers(owner)) w.contactProperty(owner.handle, key, value, cache);
+  }
+
+  /**
+   * After a privacy edit that may change what `watcher` sees of `owner`: send `NLN` or `FLN` if
+   * visibility flipped. `before` is `owner.allows(watcher)` from before the edit.
+   */
+  refreshOne(owner: Account, watcher: string, before: boolean): void {
+    const after = owner.allows(watcher);
+    if (after === before) return;
+    const view = this.endpoints.get(owner.handle)?.presence;
+    if (!isVisibleOnline(view)) return;
+    const w = this.endpoints.get(watcher);
+    const entry = owner.contacts.get(watcher);
+    if (w === undefined || !w.watching || entry === undefined || !(entry.lists & ListBit.RL)) return;
+    const cache: FanoutCache = new Map();
+    if (after) w.contactOnline(view, cache, true);
+    else w.contactOffline(owner.handle, cache);
+  }
+
+  /** Snapshot of who may see `owner` now, for `refreshAll` after a `BLP` change. */
+  allowedSnapshot(owner: Account): Map<string, boolean> {
+    const m = new Map<string, boolean>();
+    for (const c of owner.contacts.values()) if (c.lists & ListBit.RL) m.set(c.handle, owner.allows(c.handle));
+    return m;
+  }
+
+  refreshAll(owner: Account, before: ReadonlyMap<string, boolean>): void {
+    for (const [watcher, was] of before) this.refreshOne(owner, watcher, was);
+  }
+}

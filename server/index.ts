@@ -1,0 +1,191 @@
+/**
+ * The bundled MSNP server in one process: Notification Server, Switchboard, Passport/Nexus HTTP
+ * (and HTTPS), and optionally a separate dispatch server. `startServer` is the composition root
+ * (ARCHITECTURE.md §7): it builds the store, the core managers and the listeners, and returns the
+ * bound ports and `stop()`. See server/README.md for the API.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { resolveConfig, type ResolvedConfig, type ServerConfig } from './config';
+import { AccountService, type AccountAdmin } from './core/accounts';
+import { ContactService } from './core/contacts';
+import { ListManager } from './core/lists';
+import { SecretBox } from './core/passwords';
+import { PresenceHub } from './core/presence';
+import { SwitchboardHub } from './core/switchboard';
+import { TicketStore } from './core/tickets';
+import { Connection } from './msnp/connection';
+import type { SbGrant, ServerContext } from './msnp/context';
+import { DsSession } from './msnp/ds-session';
+import { NsSession } from './msnp/ns/session';
+import { SbSession } from './msnp/sb/session';
+import { createNexusServers } from './nexus/nexus';
+import { openSqliteStore } from './store/sqlite-store';
+
+export type { ServerConfig, ConnectionLimits, TlsConfig } from './config';
+export type { AccountAdmin, AccountInfo } from './core/accounts';
+export { AccountError } from './core/accounts';
+export type { Logger, LogLevel, LogFields } from './logger';
+export { createJsonLogger, createMemoryLogger, silentLogger } from './logger';
+
+export interface RunningServer {
+  readonly host: string;
+  readonly nsPort: number;
+  readonly sbPort: number;
+  readonly httpPort: number;
+  readonly httpsPort: number | undefined;
+  readonly dispatchPort: number | undefined;
+  /** e.g. `http://127.0.0.1:1865/rdr/pprdr.asp` */
+  readonly nexusUrl: string;
+  /** Set when TLS is configured: `https://host:port/rdr/pprdr.asp`. */
+  readonly nexusHttpsUrl: string | undefined;
+  readonly accounts: AccountAdmin;
+  /** Counts for diagnostics and tests. */
+  stats(): { signedIn: number; switchboards: number; connections: number };
+  /** Graceful: `OUT SSD` to every NS client, close every connection and listener, close the database. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig = {}): Promise<RunningServer> {
+  const cfg = resolveConfig(config);
+  const store = openSqliteStore(cfg.dataDir);
+  const now = Date.now;
+  const accounts = new AccountService({ store, secrets: SecretBox.open(cfg.dataDir), md5Login: cfg.md5Login, now });
+  const lists = new ListManager(store, now);
+  const presence = new PresenceHub(lists);
+  const ctx: ServerContext = {
+    config: cfg,
+    logger: cfg.logger,
+    accounts,
+    lists,
+    contacts: new ContactService(lists, presence),
+    presence,
+    switchboards: new SwitchboardHub<SbGrant>({
+      maxParticipants: cfg.maxSbParticipants,
+      cookieLifetimeMs: cfg.cookieLifetimeMs,
+      inviteLifetimeMs: cfg.cookieLifetimeMs,
+      now,
+    }),
+    tickets: new TicketStore(cfg.ticketLifetimeMs, now),
+    nsAddress: '',
+    sbAddress: '',
+    nexusBase: '',
+    now,
+  };
+
+  // A deleted account is signed out and disappears from every cached list.
+  accounts.onRemoving = (handle) => {
+    const ep = presence.get(handle);
+    if (ep instanceof NsSession) ep.conn.end('account removed', { verb: 'OUT', params: ['OTH'] });
+    ep?.kick('OTH');
+  };
+  accounts.onRemoved = (handle, listedBy) => lists.forget(handle, listedBy);
+
+  const connections = new Set<Connection>();
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const accept = (kind: 'ns' | 'sb' | 'ds', make: (c: Connection) => unknown) => (socket: Socket) => {
+    track(socket);
+    const conn = new Connection(socket, kind, kind === 'sb' ? cfg.sbLimits : cfg.limits, cfg.logger);
+    connections.add(conn);
+    socket.once('close', () => connections.delete(conn));
+    make(conn);
+  };
+
+  const listeners: Server[] = [];
+  const httpServers: HttpServer[] = [];
+  try {
+    const ns = createServer(accept('ns', (c) => new NsSession(c, ctx)));
+    const nsPort = await listen(ns, cfg.host, cfg.nsPort);
+    listeners.push(ns);
+    const sb = createServer(accept('sb', (c) => new SbSession(c, ctx)));
+    const sbPort = await listen(sb, cfg.host, cfg.sbPort);
+    listeners.push(sb);
+    ctx.nsAddress = `${cfg.publicHost}:${nsPort}`;
+    ctx.sbAddress = `${cfg.publicHost}:${sbPort}`;
+
+    let dispatchPort: number | undefined;
+    if (cfg.dispatchPort !== undefined) {
+      let own = '';
+      const ds = createServer(accept('ds', (c) => new DsSession(c, ctx, own)));
+      dispatchPort = await listen(ds, cfg.host, cfg.dispatchPort);
+      own = `${cfg.publicHost}:${dispatchPort}`;
+      listeners.push(ds);
+    }
+
+    const nexus = createNexusServers({ accounts, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
+    nexus.http.on('connection', track);
+    const httpPort = await listen(nexus.http, cfg.host, cfg.httpPort);
+    httpServers.push(nexus.http);
+    let httpsPort: number | undefined;
+    if (nexus.https !== undefined) {
+      nexus.https.on('secureConnection', track);
+      httpsPort = await listen(nexus.https, cfg.host, cfg.tls?.port ?? 1866);
+      httpServers.push(nexus.https);
+    }
+    ctx.nexusBase = `http://${cfg.publicHost}:${httpPort}`;
+
+    cfg.logger.log('info', 'server-started', { host: cfg.host, nsPort, sbPort, httpPort, httpsPort, dispatchPort, md5Login: cfg.md5Login });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      host: cfg.host,
+      nsPort,
+      sbPort,
+      httpPort,
+      httpsPort,
+      dispatchPort,
+      nexusUrl: `http://${cfg.publicHost}:${httpPort}/rdr/pprdr.asp`,
+      nexusHttpsUrl: httpsPort === undefined ? undefined : `https://${cfg.publicHost}:${httpsPort}/rdr/pprdr.asp`,
+      accounts,
+      stats: () => ({ signedIn: presence.size, switchboards: ctx.switchboards.sessionCount, connections: connections.size }),
+      stop: () => (stopping ??= shutdown(cfg, ctx, listeners, httpServers, connections, sockets, () => store.close())),
+    };
+  } catch (err) {
+    for (const l of listeners) l.close();
+    for (const h of httpServers) h.close();
+    store.close();
+    throw err;
+  }
+}
+
+function listen(server: Server | HttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen({ host, port }, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** How long stop() waits for clients to read `OUT SSD` and close before cutting them off. */
+const SHUTDOWN_GRACE_MS = 1500;
+
+async function shutdown(
+  cfg: ResolvedConfig,
+  ctx: ServerContext,
+  listeners: Server[],
+  httpServers: HttpServer[],
+  connections: Set<Connection>,
+  sockets: Set<Socket>,
+  closeStore: () => void,
+): Promise<void> {
+  cfg.logger.log('info', 'server-stopping', { connections: connections.size });
+  const closedListeners = [...listeners, ...httpServers].map((s) => new Promise<void>((r) => s.close(() => r())));
+  // MSNP.md §5.5: OUT SSD to every signed-in client, then close.
+  for (const ep of [...ctx.presence.all()]) ep.kick('SSD');
+  for (const c of connections) c.end('server shutting down');
+  const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+  while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const s of sockets) s.destroy();
+  for (const h of httpServers) (h as HttpServer & { closeAllConnections?: () => void }).closeAllConnections?.();
+  await Promise.all(closedListeners);
+  closeStore();
+  cfg.logger.log('info', 'server-stopped', {});
+}

@@ -1,0 +1,34 @@
+/** What every MSNP session can reach: the configuration and the core's managers. */
+import type { Dialect } from '../../shared/msnp/index';
+import type { ResolvedConfig } from '../config';
+import type { AccountService } from '../core/accounts';
+import type { ContactService } from '../core/contacts';
+import type { ListManager } from '../core/lists';
+import type { PresenceHub } from '../core/presence';
+import type { SwitchboardHub } from '../core/switchboard';
+import type { TicketStore } from '../core/tickets';
+import type { Logger } from '../logger';
+
+/** Stored with an SB cookie: how the holder's switchboard connection should behave. */
+export interface SbGrant {
+  readonly dialect: Dialect;
+  readonly friendlyName: string;
+  readonly caps: number;
+}
+
+export interface ServerContext {
+  readonly config: ResolvedConfig;
+  readonly logger: Logger;
+  readonly accounts: AccountService;
+  readonly lists: ListManager;
+  readonly contacts: ContactService;
+  readonly presence: PresenceHub;
+  readonly switchboards: SwitchboardHub<SbGrant>;
+  readonly tickets: TicketStore;
+  /** `host:port` of the NS and SB as clients should reach them (set once listening). */
+  nsAddress: string;
+  sbAddress: string;
+  /** Base URL of the Nexus, e.g. `http://127.0.0.1:1865`. */
+  nexusBase: string;
+  readonly now: () => number;
+}

@@ -1,0 +1,44 @@
+/** `XFR SB`, `URL`, `IMS`, `GCF`, and the commands we answer as disabled (`502`). */
+import { ErrorCode, type Command } from '../../../shared/msnp/index';
+import { fail } from '../../core/errors';
+import { SHIELDS_XML } from '../shapes';
+import type { NsSession } from './session';
+
+/**
+ * `XFR t SB` → `XFR t SB host:port CKI cookie` (MSNP.md §6.1). Refused with `913` while hidden or
+ * before the first `CHG`; rate-limited with `713`.
+ */
+export function xfr(s: NsSession, cmd: Command): void {
+  if (cmd.params[0] !== 'SB') fail('invalid-parameter');
+  const view = s.presence;
+  if (view === undefined || view.state === 'HDN') fail('not-allowed-hidden');
+  if (!s.xfrs.hit()) fail('too-fast');
+  const cookie = s.ctx.switchboards.issueCallerCookie(s.me.handle, {
+    dialect: s.d,
+    friendlyName: s.me.user.friendlyName,
+    caps: view.caps,
+  });
+  s.conn.send({ verb: 'XFR', trId: cmd.trId, params: ['SB', s.ctx.sbAddress, 'CKI', cookie] });
+}
+
+/** `URL t KIND …` → `URL t path login-url site-id` (MSNP.md §6.11): we have no web services. */
+export function url(s: NsSession, cmd: Command): void {
+  s.conn.send({ verb: 'URL', trId: cmd.trId, params: ['/', `${s.ctx.nexusBase}/`, '2'] });
+}
+
+/** `IMS t ON|OFF` → `IMS t 0 ON|OFF` (MSNP3+, MSNP.md §2.5). */
+export function ims(s: NsSession, cmd: Command): void {
+  const v = cmd.params[0];
+  if (v !== 'ON' && v !== 'OFF') fail('invalid-parameter');
+  s.conn.send({ verb: 'IMS', trId: cmd.trId, params: ['0', v] });
+}
+
+/** `GCF t Shields.xml` → `GCF t Shields.xml len` + policy (MSNP11+, MSNP.md §9.3). */
+export function gcf(s: NsSession, cmd: Command): void {
+  s.conn.send({ verb: 'GCF', trId: cmd.trId, params: [cmd.params[0] ?? 'Shields.xml'], payload: SHIELDS_XML });
+}
+
+/** Directory search, e-mail invitations, pagers, lookups: not offered (`502`, MSNP.md §7). */
+export function disabled(s: NsSession, cmd: Command): void {
+  s.conn.error(ErrorCode.COMMAND_DISABLED, cmd.trId);
+}

@@ -1,0 +1,264 @@
+/**
+ * One Notification Server connection: its login state, its dialect, and — once signed in — its
+ * presence. It is the core's `Endpoint` for this user: the core tells it what happened and it
+ * writes that in its own dialect (MSNP.md §2.7).
+ */
+import { encodeName, type Command, type CommandInit, type Dialect, serialize } from '../../../shared/msnp/index';
+import { DomainError } from '../../core/errors';
+import type { Account } from '../../core/lists';
+import { isVisibleOnline, type Endpoint, type FanoutCache, type OnlineState, type PresenceView, type ReverseListChange } from '../../core/presence';
+import { SlidingWindow } from '../../core/rate';
+import type { Connection } from '../connection';
+import type { ServerContext } from '../context';
+import { route } from '../dispatch';
+import { errorCodeFor } from '../error-codes';
+import { presenceParams, presenceShape } from '../shapes';
+import { NS_TABLE } from './table';
+
+export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
+
+/** Mutable presence behind the read-only view the core sees. */
+interface LivePresence {
+  handle: string;
+  friendlyName: string;
+  state: OnlineState;
+  caps: number;
+  msnObject: string | undefined;
+  personalMessage: Uint8Array | undefined;
+}
+
+/** MSNP.md §5.4: about five quick renames, then 800. */
+const RENAMES_PER_WINDOW = 5;
+const RENAME_WINDOW_MS = 10_000;
+/** `XFR SB` "may be rate-limited" (MSNP.md §6.1); generous for real use. */
+const XFRS_PER_WINDOW = 30;
+const XFR_WINDOW_MS = 10_000;
+
+export class NsSession implements Endpoint {
+  phase: NsPhase = 'start';
+  dialect: Dialect | undefined;
+  /** The handle named in `USR … I`, then the signed-in handle. */
+  handle = '';
+  authPackage: 'MD5' | 'TWN' | undefined;
+  loginChallenge: string | undefined;
+  /** What `MSPAuth` repeats in the profile (the ticket for TWN). */
+  mspAuth = '';
+  account: Account | undefined;
+  watching = false;
+  /** The outstanding `CHL` challenge, if any (MSNP.md §3.5). */
+  challenge: string | undefined;
+  readonly renames = new SlidingWindow(RENAMES_PER_WINDOW, RENAME_WINDOW_MS);
+  readonly xfrs = new SlidingWindow(XFRS_PER_WINDOW, XFR_WINDOW_MS);
+  private live: LivePresence | undefined;
+  private registered = false;
+
+  constructor(
+    readonly conn: Connection,
+    readonly ctx: ServerContext,
+  ) {
+    conn.sink = this;
+    conn.setTimer('login', ctx.config.loginTimeoutMs, () => conn.end('login timeout'));
+  }
+
+  get presence(): PresenceView | undefined {
+    return this.live;
+  }
+
+  get d(): Dialect {
+    if (this.dialect === undefined) throw new Error('dialect not negotiated');
+    return this.dialect;
+  }
+
+  /** The signed-in account (handlers in the `online` phase only). */
+  get me(): Account {
+    if (this.account === undefined) throw new Error('not signed in');
+    return this.account;
+  }
+
+  // ---- CommandSink ------------------------------------------------------------------------
+
+  onCommand(cmd: Command): void | Promise<void> {
+    if (this.ctx.config.nsIdleTimeoutMs > 0) this.conn.refreshTimer('idle');
+    const r = route(NS_TABLE, cmd, this.phase, this.dialect);
+    if (!r.ok) {
+      this.reject(cmd, r.problem);
+      return;
+    }
+    try {
+      const result = r.spec.run(this, cmd);
+      if (result instanceof Promise) return result.catch((e: unknown) => this.handlerError(cmd, e));
+    } catch (e) {
+      this.handlerError(cmd, e);
+    }
+  }
+
+  onClose(reason: string): void {
+    this.signOut(reason);
+  }
+
+  /**
+   * A failed precondition. MSNP.md §1.6: before sign-in, a known command out of order → `715`
+   * and close, an unknown one → close. After: a second `USR` → `207` (§3); other login-stage
+   * commands → `715`. Commands the dialect lacks, unknown or malformed ones → close (§1.2).
+   */
+  private reject(cmd: Command, problem: 'unknown' | 'not-in-dialect' | 'wrong-phase' | 'malformed'): void {
+    if (problem === 'wrong-phase') {
+      if (this.phase !== 'online') {
+        this.conn.end(`${cmd.verb} out of order`, { verb: '715', trId: cmd.trId });
+      } else {
+        this.conn.error(cmd.verb === 'USR' ? 207 : 715, cmd.trId);
+      }
+      return;
+    }
+    this.conn.end(`${problem} command ${cmd.verb}`);
+  }
+
+  private handlerError(cmd: Command, e: unknown): void {
+    if (e instanceof DomainError) {
+      this.conn.error(errorCodeFor(e.kind, cmd.verb), cmd.trId);
+      return;
+    }
+    throw e;
+  }
+
+  // ---- presence ---------------------------------------------------------------------------
+
+  /** Registers this session as the user's endpoint, kicking an older one (`OUT OTH`, §5.5). */
+  signIn(account: Account): void {
+    this.account = account;
+    this.handle = account.handle;
+    this.conn.handle = account.handle;
+    this.phase = 'online';
+    this.conn.clearTimer('login');
+    if (this.ctx.config.nsIdleTimeoutMs > 0) {
+      this.conn.setTimer('idle', this.ctx.config.nsIdleTimeoutMs, () => this.conn.end('idle timeout'));
+    }
+    const previous = this.ctx.presence.register(this);
+    this.registered = true;
+    previous?.kick('OTH');
+  }
+
+  /** Sets my presence (first `CHG` included); returns whether I was visible before. */
+  setPresence(state: OnlineState, caps: number, msnObject: string | undefined): { wasVisible: boolean; changed: boolean } {
+    const wasVisible = isVisibleOnline(this.live);
+    const me = this.me;
+    if (this.live === undefined) {
+      this.live = { handle: me.handle, friendlyName: me.user.friendlyName, state, caps, msnObject, personalMessage: undefined };
+      return { wasVisible, changed: true };
+    }
+    const l = this.live;
+    const changed = l.state !== state || l.caps !== caps || l.msnObject !== msnObject;
+    l.state = state;
+    l.caps = caps;
+    l.msnObject = msnObject;
+    return { wasVisible, changed };
+  }
+
+  /** After my friendly name changed: tell watchers (NLN with the new name, MSNP.md §5.4). */
+  friendlyNameChanged(): void {
+    if (this.live === undefined) return;
+    this.live.friendlyName = this.me.user.friendlyName;
+    this.ctx.presence.broadcast(this.me, this.live, isVisibleOnline(this.live));
+  }
+
+  setPersonalMessage(payload: Uint8Array): boolean {
+    if (this.live === undefined) return false;
+    const old = this.live.personalMessage;
+    if (old !== undefined && equalBytes(old, payload)) return false;
+    this.live.personalMessage = payload;
+    return true;
+  }
+
+  private signOut(reason: string): void {
+    if (!this.registered || this.account === undefined) return;
+    this.registered = false;
+    const account = this.account;
+    const wasVisible = isVisibleOnline(this.live);
+    this.ctx.presence.unregister(this);
+    this.live = undefined;
+    this.watching = false;
+    // A replaced session (OUT OTH) still owes its watchers an FLN: the new one has not CHG'd yet.
+    if (wasVisible) this.ctx.presence.broadcast(account, undefined, true);
+    this.ctx.lists.release(account.handle);
+    this.conn.log('info', 'signout', { reason });
+  }
+
+  // ---- Endpoint: events about others, written in my dialect -------------------------------
+
+  contactOnline(view: PresenceView, cache: FanoutCache, withPersonalMessage: boolean): void {
+    const d = this.d;
+    const key = `NLN:${presenceShape(d)}`;
+    let bytes = cache.get(key);
+    if (bytes === undefined) {
+      bytes = serialize({ verb: 'NLN', params: presenceParams(d, view) }, 'toClient');
+      cache.set(key, bytes);
+    }
+    this.conn.write(bytes);
+    if (withPersonalMessage) this.contactPersonalMessage(view, cache);
+  }
+
+  contactOffline(handle: string, cache: FanoutCache): void {
+    let bytes = cache.get('FLN');
+    if (bytes === undefined) {
+      bytes = serialize({ verb: 'FLN', params: [handle] }, 'toClient');
+      cache.set('FLN', bytes);
+    }
+    this.conn.write(bytes);
+  }
+
+  /** `UBX handle len` + the `UUX` document (MSNP11+, MSNP.md §2.10). */
+  contactPersonalMessage(view: PresenceView, cache: FanoutCache): void {
+    if (this.d < 11 || view.personalMessage === undefined) return;
+    let bytes = cache.get('UBX');
+    if (bytes === undefined) {
+      bytes = serialize({ verb: 'UBX', params: [view.handle], payload: view.personalMessage }, 'toClient');
+      cache.set('UBX', bytes);
+    }
+    this.conn.write(bytes);
+  }
+
+  /** `BPR` (MSNP5+): a contact's phone property changed (MSNP.md §4.8). */
+  contactProperty(handle: string, key: string, value: string | undefined): void {
+    const d = this.d;
+    if (d < 5) return;
+    const params = d >= 10 ? [handle, key] : [String(this.me.user.listVersion), handle, key];
+    if (value !== undefined) params.push(encodeName(value));
+    this.conn.send({ verb: 'BPR', params });
+  }
+
+  /** `ADD 0 RL …` / `ADC 0 RL …` / `REM 0 RL …` (MSNP.md §4.6). */
+  reverseListChanged(c: ReverseListChange): void {
+    const d = this.d;
+    let cmd: CommandInit;
+    if (c.kind === 'added') {
+      cmd =
+        d >= 10
+          ? { verb: 'ADC', trId: 0, params: ['RL', `N=${c.handle}`, `F=${encodeName(c.friendlyName)}`] }
+          : { verb: 'ADD', trId: 0, params: ['RL', String(c.listVersion), c.handle, encodeName(c.friendlyName)] };
+    } else {
+      cmd =
+        d >= 10
+          ? { verb: 'REM', trId: 0, params: ['RL', c.handle] }
+          : { verb: 'REM', trId: 0, params: ['RL', String(c.listVersion), c.handle] };
+    }
+    this.conn.send(cmd);
+  }
+
+  /** `RNG session-id host:port CKI cookie caller-handle caller-name` (MSNP.md §6.2). */
+  invited(sessionId: string, cookie: string, caller: string, callerName: string): void {
+    this.conn.send({ verb: 'RNG', params: [sessionId, this.ctx.sbAddress, 'CKI', cookie, caller, encodeName(callerName)] });
+  }
+
+  kick(reason: 'OTH' | 'SSD'): void {
+    this.conn.log('info', 'kicked', { reason });
+    // Synchronously, so this session's FLN cannot reach watchers after its successor's NLN.
+    this.signOut(`OUT ${reason}`);
+    this.conn.end(`OUT ${reason}`, { verb: 'OUT', params: [reason] });
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

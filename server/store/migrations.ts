@@ -1,0 +1,55 @@
+/**
+ * Schema migrations, applied in order. The schema version is SQLite's `user_version`; each
+ * migration runs in one transaction and bumps it. Never edit a migration that has shipped: add
+ * the next one.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE users (
+        id              INTEGER PRIMARY KEY,
+        handle          TEXT NOT NULL UNIQUE,
+        friendly_name   TEXT NOT NULL,
+        password_hash   TEXT NOT NULL,
+        md5_secret      BLOB,
+        blp             TEXT NOT NULL DEFAULT 'AL' CHECK (blp IN ('AL', 'BL')),
+        gtc             TEXT NOT NULL DEFAULT 'A' CHECK (gtc IN ('A', 'N')),
+        list_version    INTEGER NOT NULL DEFAULT 0,
+        list_stamp      INTEGER NOT NULL,
+        settings_stamp  INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE TABLE contacts (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        contact_handle  TEXT NOT NULL,
+        lists           INTEGER NOT NULL,
+        name            TEXT NOT NULL,
+        guid            TEXT NOT NULL,
+        groups          TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (user_id, contact_handle)
+      ) WITHOUT ROWID;
+      CREATE INDEX contacts_by_handle ON contacts(contact_handle);
+      CREATE TABLE groups (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        id              INTEGER NOT NULL,
+        guid            TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        PRIMARY KEY (user_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE properties (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        key             TEXT NOT NULL,
+        value           TEXT NOT NULL,
+        PRIMARY KEY (user_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

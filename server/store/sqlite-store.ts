@@ -1,0 +1,232 @@
+/**
+ * The SQLite store (better-sqlite3, WAL). A file in the data directory, or `:memory:` for tests.
+ * better-sqlite3 is synchronous: each call finishes before the next command is handled, which is
+ * what keeps one user's list edits ordered without locks.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import {
+  DuplicateUserError,
+  type AccountData,
+  type ContactRecord,
+  type Credentials,
+  type GroupRecord,
+  type NewUser,
+  type Store,
+  type UserRecord,
+} from './store';
+
+export const DATABASE_FILE = 'monarch-server.sqlite';
+
+interface UserRow {
+  id: number;
+  handle: string;
+  friendly_name: string;
+  blp: 'AL' | 'BL';
+  gtc: 'A' | 'N';
+  list_version: number;
+  list_stamp: number;
+  settings_stamp: number;
+}
+
+interface ContactRow {
+  contact_handle: string;
+  lists: number;
+  name: string;
+  guid: string;
+  groups: string;
+}
+
+const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
+
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
+
+/** Opens (creating if needed) the database in `dataDir`, or an in-memory one, and migrates it. */
+export function openSqliteStore(dataDir: string | undefined): SqliteStore {
+  let file = ':memory:';
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+    file = join(dataDir, DATABASE_FILE);
+  }
+  return new SqliteStore(new Database(file));
+}
+
+export class SqliteStore implements Store {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    this.stmt = {
+      insertUser: db.prepare(
+        `INSERT INTO users (handle, friendly_name, password_hash, md5_secret, list_stamp, settings_stamp, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getUser: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE handle = ?`),
+      listUsers: db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY handle`),
+      getCredentials: db.prepare('SELECT password_hash, md5_secret FROM users WHERE handle = ?'),
+      setCredentials: db.prepare('UPDATE users SET password_hash = ?, md5_secret = ? WHERE handle = ?'),
+      deleteUser: db.prepare('DELETE FROM users WHERE handle = ?'),
+      deleteEverywhere: db.prepare('DELETE FROM contacts WHERE contact_handle = ?'),
+      usersListing: db.prepare(
+        'SELECT u.handle FROM contacts c JOIN users u ON u.id = c.user_id WHERE c.contact_handle = ?',
+      ),
+      saveUser: db.prepare(
+        `UPDATE users SET friendly_name = ?, blp = ?, gtc = ?, list_version = ?, list_stamp = ?, settings_stamp = ?
+         WHERE id = ?`,
+      ),
+      contacts: db.prepare('SELECT contact_handle, lists, name, guid, groups FROM contacts WHERE user_id = ?'),
+      saveContact: db.prepare(
+        `INSERT INTO contacts (user_id, contact_handle, lists, name, guid, groups) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, contact_handle) DO UPDATE SET lists = excluded.lists, name = excluded.name, groups = excluded.groups`,
+      ),
+      deleteContact: db.prepare('DELETE FROM contacts WHERE user_id = ? AND contact_handle = ?'),
+      groups: db.prepare('SELECT id, guid, name FROM groups WHERE user_id = ? ORDER BY id'),
+      saveGroup: db.prepare(
+        `INSERT INTO groups (user_id, id, guid, name) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id, id) DO UPDATE SET name = excluded.name`,
+      ),
+      deleteGroup: db.prepare('DELETE FROM groups WHERE user_id = ? AND id = ?'),
+      properties: db.prepare('SELECT key, value FROM properties WHERE user_id = ?'),
+      saveProperty: db.prepare(
+        'INSERT INTO properties (user_id, key, value) VALUES (?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value',
+      ),
+      deleteProperty: db.prepare('DELETE FROM properties WHERE user_id = ? AND key = ?'),
+    };
+  }
+
+  createUser(user: NewUser): UserRecord {
+    return this.transaction(() => {
+      if (this.stmt.getUser.get(user.handle) !== undefined) throw new DuplicateUserError(user.handle);
+      const { passwordHash, md5Secret } = user.credentials;
+      const info = this.stmt.insertUser.run(
+        user.handle,
+        user.friendlyName,
+        passwordHash,
+        md5Secret === undefined ? null : Buffer.from(md5Secret),
+        user.now,
+        user.now,
+        user.now,
+      );
+      const id = Number(info.lastInsertRowid);
+      // Group 0 exists from the start as the pseudo-group `~` (MSNP.md §4.7).
+      this.stmt.saveGroup.run(id, 0, '00000000-0000-0000-0000-000000000000', '~');
+      return this.getUser(user.handle) as UserRecord;
+    });
+  }
+
+  getUser(handle: string): UserRecord | undefined {
+    const row = this.stmt.getUser.get(handle) as UserRow | undefined;
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  getCredentials(handle: string): Credentials | undefined {
+    const row = this.stmt.getCredentials.get(handle) as { password_hash: string; md5_secret: Buffer | null } | undefined;
+    if (row === undefined) return undefined;
+    return { passwordHash: row.password_hash, md5Secret: row.md5_secret === null ? undefined : new Uint8Array(row.md5_secret) };
+  }
+
+  setCredentials(handle: string, c: Credentials): boolean {
+    const md5 = c.md5Secret === undefined ? null : Buffer.from(c.md5Secret);
+    return this.stmt.setCredentials.run(c.passwordHash, md5, handle).changes > 0;
+  }
+
+  deleteUser(handle: string): boolean {
+    return this.transaction(() => {
+      this.stmt.deleteEverywhere.run(handle);
+      return this.stmt.deleteUser.run(handle).changes > 0;
+    });
+  }
+
+  listUsers(): UserRecord[] {
+    return (this.stmt.listUsers.all() as UserRow[]).map(toUser);
+  }
+
+  usersListing(handle: string): string[] {
+    return (this.stmt.usersListing.all(handle) as Array<{ handle: string }>).map((r) => r.handle);
+  }
+
+  loadAccount(handle: string): AccountData | undefined {
+    const user = this.getUser(handle);
+    if (user === undefined) return undefined;
+    const contacts = (this.stmt.contacts.all(user.id) as ContactRow[]).map(
+      (r): ContactRecord => ({
+        handle: r.contact_handle,
+        lists: r.lists,
+        name: r.name,
+        guid: r.guid,
+        groups: r.groups === '' ? [] : r.groups.split(',').map(Number),
+      }),
+    );
+    const groups = this.stmt.groups.all(user.id) as GroupRecord[];
+    const properties = new Map<string, string>();
+    for (const r of this.stmt.properties.all(user.id) as Array<{ key: string; value: string }>) properties.set(r.key, r.value);
+    return { user, contacts, groups, properties };
+  }
+
+  saveUser(u: UserRecord): void {
+    this.stmt.saveUser.run(u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.id);
+  }
+
+  saveContact(userId: number, c: ContactRecord): void {
+    this.stmt.saveContact.run(userId, c.handle, c.lists, c.name, c.guid, c.groups.join(','));
+  }
+
+  deleteContact(userId: number, handle: string): void {
+    this.stmt.deleteContact.run(userId, handle);
+  }
+
+  saveGroup(userId: number, g: GroupRecord): void {
+    this.stmt.saveGroup.run(userId, g.id, g.guid, g.name);
+  }
+
+  deleteGroup(userId: number, id: number): void {
+    this.stmt.deleteGroup.run(userId, id);
+  }
+
+  saveProperty(userId: number, key: string, value: string | undefined): void {
+    if (value === undefined) this.stmt.deleteProperty.run(userId, key);
+    else this.stmt.saveProperty.run(userId, key, value);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toUser(r: UserRow): UserRecord {
+  return {
+    id: r.id,
+    handle: r.handle,
+    friendlyName: r.friendly_name,
+    blp: r.blp,
+    gtc: r.gtc,
+    listVersion: r.list_version,
+    listStamp: r.list_stamp,
+    settingsStamp: r.settings_stamp,
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new SchemaTooNewError(`database schema ${current} is newer than this server (${LATEST_SCHEMA_VERSION})`);
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
