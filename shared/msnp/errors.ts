@@ -29,7 +29,11 @@ export type CodecErrorCode =
   /** A parameter has the wrong form for its typed decoder. */
   | 'BAD_PARAM'
   /** A payload that does not parse for its content type. */
-  | 'BAD_PAYLOAD';
+  | 'BAD_PAYLOAD'
+  /** A known verb that the negotiated dialect does not have in this direction (MSNP.md §2.6). */
+  | 'NOT_IN_DIALECT'
+  /** A known verb sent to the wrong kind of server (`MSG` to the NS, `CAL` to the NS …). */
+  | 'WRONG_SERVER';
 
 export interface CodecError {
   readonly kind: 'error';

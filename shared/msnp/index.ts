@@ -13,3 +13,4 @@ export * from './mime';
 export * from './messages';
 export * from './msnobject';
 export * from './psm';
+export * from './commands';

@@ -1,0 +1,185 @@
+/**
+ * Presence (MSNP.md §2.7, §2.10, §5): CHG, ILN, NLN, FLN, UUX, UBX. Conventions: see common.ts.
+ * MSNObjects come back URL-decoded but otherwise as sent (`0` included: `parseMsnObject` reads it as
+ * "none"); capabilities are the 32-bit client id of §2.8.
+ */
+import type { Command, CommandInit } from '../command';
+import type { Dialect } from '../dialect';
+import { isCodecError } from '../errors';
+import { buildPersonalStatus, parsePersonalStatus, type PersonalStatus } from '../psm';
+import {
+  capsParam,
+  init,
+  name,
+  nameParam,
+  precheck,
+  readCaps,
+  readOnlineState,
+  readState,
+  requireAvailable,
+  token,
+  type OnlineState,
+  type PresenceState,
+  type Result,
+} from './common';
+
+/**
+ * 2–7 `CHG t STATE` · 8 `CHG t STATE caps` · 9–12 `CHG t STATE caps {msnobj}`; the server echoes the
+ * request. Capabilities may be missing even in 8+ (msnlib), so builders send them only when given:
+ * an echo then matches what the client sent (§5.2). `CHG 0 FLN` is the server forcing me offline.
+ */
+export interface Chg {
+  readonly type: 'CHG';
+  readonly trId: number;
+  readonly state: PresenceState;
+  readonly caps?: number | undefined;
+  /** URL-decoded MSNObject XML (or `0`). */
+  readonly msnObject?: string | undefined;
+}
+
+export function decodeChg(cmd: Command, dialect: Dialect, direction: 'toServer' | 'toClient' = 'toServer'): Result<Chg> {
+  const e = precheck(cmd, 'CHG', direction, dialect, 1);
+  if (e) return e;
+  const state = readState(cmd, cmd.params[0]);
+  if (isCodecError(state)) return state;
+  const caps = dialect >= 8 ? readCaps(cmd, cmd.params[1]) : undefined;
+  if (isCodecError(caps)) return caps;
+  const raw = dialect >= 9 ? cmd.params[2] : undefined;
+  return { type: 'CHG', trId: cmd.trId as number, state, caps, msnObject: raw === undefined ? undefined : name(raw) };
+}
+
+export function buildChg(v: Omit<Chg, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('CHG', 'toServer', dialect);
+  const params: string[] = [v.state];
+  if (dialect >= 8 && (v.caps !== undefined || (dialect >= 9 && v.msnObject !== undefined))) params.push(capsParam(v.caps));
+  if (dialect >= 9 && v.msnObject !== undefined) params.push(nameParam(v.msnObject, 'MSNObject'));
+  return init('CHG', v.trId, params);
+}
+
+/**
+ * A contact who is online: 2–7 `ILN t STATE handle friendly` · 8 `+ caps` · 9–12 `+ caps {msnobj}`.
+ * `ILN` answers my `CHG`/`ADD`/`ADC` (TrID); `NLN` is the same without TrID, sent live (§5.3).
+ * Builders send capabilities `0` in 8+ when none are known (the shape requires them).
+ */
+export interface Iln {
+  readonly type: 'ILN';
+  readonly trId: number;
+  readonly state: OnlineState;
+  readonly handle: string;
+  readonly friendlyName: string;
+  readonly caps?: number | undefined;
+  readonly msnObject?: string | undefined;
+}
+
+export interface Nln {
+  readonly type: 'NLN';
+  readonly state: OnlineState;
+  readonly handle: string;
+  readonly friendlyName: string;
+  readonly caps?: number | undefined;
+  readonly msnObject?: string | undefined;
+}
+
+/** `FLN handle`: went offline or hidden. */
+export interface Fln {
+  readonly type: 'FLN';
+  readonly handle: string;
+}
+
+function decodePresence(cmd: Command, dialect: Dialect, verb: 'ILN' | 'NLN') {
+  const e = precheck(cmd, verb, 'toClient', dialect, 3);
+  if (e) return e;
+  const p = cmd.params;
+  const state = readOnlineState(cmd, p[0]);
+  if (isCodecError(state)) return state;
+  const caps = dialect >= 8 ? readCaps(cmd, p[3]) : undefined;
+  if (isCodecError(caps)) return caps;
+  const raw = dialect >= 9 ? p[4] : undefined;
+  return { state, handle: p[1] as string, friendlyName: name(p[2] as string), caps, msnObject: raw === undefined ? undefined : name(raw) };
+}
+
+function presenceParams(v: Omit<Nln, 'type'>, dialect: Dialect): string[] {
+  const params = [v.state, token(v.handle, 'handle'), nameParam(v.friendlyName, 'friendly name')];
+  if (dialect >= 8) params.push(capsParam(v.caps));
+  if (dialect >= 9 && v.msnObject !== undefined) params.push(nameParam(v.msnObject, 'MSNObject'));
+  return params;
+}
+
+export function decodeIln(cmd: Command, dialect: Dialect): Result<Iln> {
+  const r = decodePresence(cmd, dialect, 'ILN');
+  return isCodecError(r) ? r : { type: 'ILN', trId: cmd.trId as number, ...r };
+}
+
+export function buildIln(v: Omit<Iln, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('ILN', 'toClient', dialect);
+  return init('ILN', v.trId, presenceParams(v, dialect));
+}
+
+export function decodeNln(cmd: Command, dialect: Dialect): Result<Nln> {
+  const r = decodePresence(cmd, dialect, 'NLN');
+  return isCodecError(r) ? r : { type: 'NLN', ...r };
+}
+
+export function buildNln(v: Omit<Nln, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('NLN', 'toClient', dialect);
+  return init('NLN', undefined, presenceParams(v, dialect));
+}
+
+export function decodeFln(cmd: Command, dialect: Dialect): Result<Fln> {
+  const e = precheck(cmd, 'FLN', 'toClient', dialect, 1);
+  return e ?? { type: 'FLN', handle: cmd.params[0] as string };
+}
+
+export function buildFln(v: Omit<Fln, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('FLN', 'toClient', dialect);
+  return init('FLN', undefined, [token(v.handle, 'handle')]);
+}
+
+/** `UUX t len` + `<Data>` XML (11+, §2.10): publish my personal message / current media. */
+export interface UuxRequest {
+  readonly type: 'UUX';
+  readonly trId: number;
+  readonly status: PersonalStatus;
+}
+
+/** `UUX t 0`: the server's acknowledgement (an empty payload). */
+export interface UuxReply {
+  readonly type: 'UUX';
+  readonly trId: number;
+}
+
+/** `UBX handle len` + `<Data>` XML (11+): a contact's personal message / current media. */
+export interface Ubx {
+  readonly type: 'UBX';
+  readonly handle: string;
+  readonly status: PersonalStatus;
+}
+
+export function decodeUuxRequest(cmd: Command, dialect: Dialect): Result<UuxRequest> {
+  const e = precheck(cmd, 'UUX', 'toServer', dialect, 0);
+  return e ?? { type: 'UUX', trId: cmd.trId as number, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
+}
+
+export function buildUuxRequest(v: Omit<UuxRequest, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('UUX', 'toServer', dialect);
+  return init('UUX', v.trId, [], buildPersonalStatus(v.status));
+}
+
+export function decodeUuxReply(cmd: Command, dialect: Dialect): Result<UuxReply> {
+  return precheck(cmd, 'UUX', 'toClient', dialect, 0) ?? { type: 'UUX', trId: cmd.trId as number };
+}
+
+export function buildUuxReply(v: Omit<UuxReply, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('UUX', 'toClient', dialect);
+  return init('UUX', v.trId, [], '');
+}
+
+export function decodeUbx(cmd: Command, dialect: Dialect): Result<Ubx> {
+  const e = precheck(cmd, 'UBX', 'toClient', dialect, 1);
+  return e ?? { type: 'UBX', handle: cmd.params[0] as string, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
+}
+
+export function buildUbx(v: Omit<Ubx, 'type'>, dialect: Dialect): CommandInit {
+  requireAvailable('UBX', 'toClient', dialect);
+  return init('UBX', undefined, [token(v.handle, 'handle')], buildPersonalStatus(v.status));
+}
