@@ -59,6 +59,8 @@ export interface CloseReason {
   readonly message: string;
   /** `out`: the `OUT` parameter (`OTH`, `SSD`, `RCT`, …). */
   readonly outCode?: string;
+  /** `out`: a further parameter (`OUT RCT 6`: minutes). */
+  readonly outArg?: string;
   /** `socket-error`: the Node error code (`ECONNREFUSED`, …). */
   readonly errno?: string;
 }
@@ -388,10 +390,12 @@ export class Connection {
     if (cmd.verb === 'OUT' && this.closeReasonValue === undefined) {
       // `OUT {reason}`: the server is about to close; remember why (MSNP.md §5.5).
       const outCode = cmd.params[0];
+      const outArg = cmd.params[1];
       this.closeReasonValue = {
         kind: 'out',
         message: `${this.name}: server sent OUT${outCode !== undefined ? ` ${outCode}` : ''}`,
         ...(outCode !== undefined ? { outCode } : {}),
+        ...(outArg !== undefined ? { outArg } : {}),
       };
     }
     const handler = this.handlers.get(cmd.verb) ?? (isErrorVerb(cmd.verb) ? this.handlers.get('*error') : undefined);

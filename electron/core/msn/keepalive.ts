@@ -25,6 +25,7 @@ export class KeepAlive {
   private nextPing: TimerHandle | undefined;
   private deadline: TimerHandle | undefined;
   private running = false;
+  private readonly barriers: (() => void)[] = [];
 
   constructor(
     private readonly conn: Connection,
@@ -54,6 +55,22 @@ export class KeepAlive {
     this.deadline = undefined;
   }
 
+  /**
+   * Resolves once the server has answered everything sent before it: a `PNG` whose `QNG` comes
+   * back after every earlier reply, since the server answers in order (used to find the end of a
+   * `SYN` whose length the server did not announce, MSNP.md §10.7).
+   */
+  barrier(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (!this.conn.isOpen) {
+        reject(new Error('connection closed'));
+        return;
+      }
+      this.barriers.push(resolve);
+      this.conn.send({ verb: 'PNG' });
+    });
+  }
+
   /** Ping now (e.g. after the machine wakes up) to find out quickly whether the link survived. */
   pingNow(): void {
     if (!this.running) return;
@@ -78,6 +95,7 @@ export class KeepAlive {
   }
 
   private onPong(seconds: string | undefined): void {
+    this.barriers.shift()?.();
     this.timers.clear(this.deadline);
     this.deadline = undefined;
     const n = seconds !== undefined ? Number(seconds) : NaN;

@@ -1,0 +1,387 @@
+/**
+ * MsnClient: the composition root of the MSN client (model: xmpp.js `packages/client`). It
+ * wires the modules (login, challenge, keep-alive, list sync, contacts, presence, conversations,
+ * notifications, reconnect policy) around one notification-server session at a time and emits
+ * the domain events of shared/model. Its own surface is small: sign in, sign out, state,
+ * snapshot, events; features live on `self`, `contacts` and `conversations`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectionState, DomainEvent, SignInError, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
+import { normalizeHandle, type Dialect } from '../../../shared/msnp';
+import { installChallengeResponder } from './challenge';
+import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
+import { RequestError, type CloseReason, type Connection, type SocketFactory } from './connection';
+import { ContactList } from './contact-list';
+import { Contacts } from './contacts';
+import { SessionRef, type NsContext } from './context';
+import { ConversationsApi } from './conversations-api';
+import { TypedEmitter } from './emitter';
+import { OperationFailure, SignInFailure, signInCodeForClose } from './errors';
+import { KeepAlive, type KeepAliveOptions } from './keepalive';
+import { listCacheKey, type ListCache } from './list-cache';
+import { syncContactList } from './list-sync';
+import { login, parseHostPort } from './login';
+import { Notifications } from './notifications';
+import { PassportClient } from './passport-http';
+import { Presence } from './presence';
+import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect';
+import type { ServerProfile } from './server-profile';
+import { Switchboard } from './switchboard';
+import { SwitchboardManager } from './switchboard-manager';
+import type { TrafficTap } from './traffic';
+
+export interface MsnClientOptions {
+  readonly server: ServerProfile;
+  /** Keeps the contact list between sessions (MSNP.md §4.3). None = always the full list. */
+  readonly listCache?: ListCache;
+  /** Masked protocol traffic, for a protocol console. */
+  readonly tap?: TrafficTap;
+  readonly clock?: Clock;
+  readonly socketFactory?: SocketFactory;
+  /** `false` disables reconnecting; otherwise options for the backoff. */
+  readonly reconnect?: ReconnectPolicyOptions | false;
+  readonly keepAlive?: KeepAliveOptions;
+  readonly requestTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Switchboard tuning: ACK wait, join wait, typing interval. */
+  readonly conversations?: { readonly ackTimeoutMs?: number; readonly joinTimeoutMs?: number; readonly typingIntervalMs?: number };
+  readonly newId?: () => string;
+}
+
+export interface Credentials {
+  readonly handle: string;
+  readonly password: string;
+  /** Status to sign in with (default online; `hidden` = appear offline). */
+  readonly status?: MyStatus;
+}
+
+export class MsnClient {
+  private readonly emitter = new TypedEmitter<DomainEventMap>();
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly list = new ContactList();
+  private readonly session = new SessionRef();
+  private readonly passport: PassportClient;
+  private readonly notifications: Notifications;
+  private readonly policy: ReconnectPolicy | undefined;
+  private readonly switchboards: SwitchboardManager;
+  /** My status, friendly name and personal message. */
+  readonly self: Presence;
+  /** Contact list, groups and privacy. */
+  readonly contacts: Contacts;
+  /** Conversations by id. */
+  readonly conversations: ConversationsApi;
+  private stateValue: ConnectionState = { status: 'signed-out' };
+  private credentials: Credentials | undefined;
+  private everSignedIn = false;
+  private abort: AbortController | undefined;
+  private keepAlive: KeepAlive | undefined;
+  private reconnectTimer: TimerHandle | undefined;
+  private attempt = 0;
+  private moveTo: { host: string; port: number } | undefined;
+  private lastServer: { host: string; port: number } | undefined;
+  private sbCount = 0;
+
+  constructor(private readonly options: MsnClientOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.timers = new Timers(this.clock);
+    this.passport = new PassportClient(options.tap !== undefined ? { tap: options.tap } : {});
+    this.policy = options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {});
+    const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
+    this.notifications = new Notifications(emit, this.clock);
+    this.self = new Presence(this.session, this.list, emit);
+    this.contacts = new Contacts(this.session, this.list, emit, () => this.saveCache());
+    const newId = options.newId ?? randomUUID;
+    const conv = options.conversations ?? {};
+    this.switchboards = new SwitchboardManager({
+      me: () => ({ handle: this.self.self.handle, friendlyName: this.self.self.friendlyName }),
+      dialect: () => this.session.require().dialect,
+      requestSwitchboard: () => this.requestSwitchboard(),
+      createSwitchboard: (host, port, auth) => this.createSwitchboard(host, port, auth),
+      emit,
+      clock: this.clock,
+      newId,
+      ...(conv.ackTimeoutMs !== undefined ? { ackTimeoutMs: conv.ackTimeoutMs } : {}),
+      ...(conv.joinTimeoutMs !== undefined ? { joinTimeoutMs: conv.joinTimeoutMs } : {}),
+      ...(conv.typingIntervalMs !== undefined ? { typingIntervalMs: conv.typingIntervalMs } : {}),
+    });
+    this.conversations = new ConversationsApi(this.switchboards);
+  }
+
+  // ----- events -----
+
+  on<K extends DomainEventType>(type: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    return this.emitter.on(type, listener);
+  }
+
+  /** Every domain event as one `{ type, …payload }` object, in order (for IPC forwarding). */
+  onEvent(listener: (event: DomainEvent) => void): () => void {
+    return this.emitter.onAny((type, payload) => listener({ type, ...payload } as DomainEvent));
+  }
+
+  // ----- state -----
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** The negotiated dialect of the current session, if signed in. */
+  get dialect(): Dialect | undefined {
+    return this.session.value?.dialect;
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      connection: this.stateValue,
+      self: this.everSignedIn ? this.self.self : null,
+      contacts: this.list.allContacts(),
+      groups: this.list.allGroups(),
+      privacy: this.list.privacy,
+      conversations: this.switchboards.toModel(),
+    };
+  }
+
+  // ----- sign in / out -----
+
+  /** Sign in; rejects with a SignInFailure (`code` from shared/model) when it cannot. */
+  async signIn(credentials: Credentials): Promise<void> {
+    if (this.stateValue.status !== 'signed-out') throw new SignInFailure('cancelled', `already ${this.stateValue.status}`);
+    const handle = normalizeHandle(credentials.handle.trim());
+    if (this.credentials !== undefined && this.credentials.handle !== handle) {
+      // Another account: forget the previous one's list and conversations.
+      this.switchboards.closeAll();
+      this.list.clear();
+      this.everSignedIn = false;
+    }
+    this.credentials = { ...credentials, handle };
+    this.attempt = 0;
+    this.moveTo = undefined;
+    try {
+      await this.connectSession(credentials.status ?? 'online', false);
+    } catch (err) {
+      const failure = err instanceof SignInFailure ? err : new SignInFailure('protocol-error', String(err));
+      this.teardownSession();
+      this.setState({ status: 'signed-out', error: failure.toModel() });
+      throw failure;
+    }
+  }
+
+  /** Sign out (sends `OUT`), or stop signing in / reconnecting. Conversations are closed. */
+  async signOut(): Promise<void> {
+    this.timers.clear(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.abort?.abort();
+    this.switchboards.closeAll();
+    const ctx = this.session.value;
+    this.teardownSession();
+    if (ctx !== undefined && ctx.conn.isOpen) {
+      const closed = new Promise<void>((resolve) => ctx.conn.events.once('close', () => resolve()));
+      ctx.conn.close({ kind: 'local', message: 'signed out' }, true);
+      await closed;
+    }
+    this.setState({ status: 'signed-out' });
+  }
+
+  // ----- internals -----
+
+  private async connectSession(status: MyStatus, isReconnect: boolean): Promise<void> {
+    const creds = this.credentials;
+    if (creds === undefined) throw new SignInFailure('cancelled', 'no credentials');
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    this.setState({ status: 'connecting' });
+    const startAt = this.moveTo;
+    this.moveTo = undefined;
+    const result = await login({
+      profile: this.options.server,
+      handle: creds.handle,
+      password: creds.password,
+      passport: this.passport,
+      signal,
+      ...(startAt !== undefined ? { startAt } : {}),
+      ...(this.options.socketFactory ? { socketFactory: this.options.socketFactory } : {}),
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+      ...(this.options.tap ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
+      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      prepare: (conn, ref) => {
+        // Things the server may push right after USR OK (same TCP chunk): install them first.
+        this.notifications.install(conn);
+        installChallengeResponder(conn, () => ref.dialect);
+        conn.events.on('status', ({ status: s }) => {
+          if (s === 'authenticating' && ref.dialect !== undefined) this.setState({ status: 'authenticating', protocol: `MSNP${ref.dialect}` });
+        });
+      },
+    });
+    const conn = result.connection;
+    const handle = normalizeHandle(result.handle);
+    const ctx: NsContext = { conn, dialect: result.dialect, handle };
+    const protocol = `MSNP${result.dialect}`;
+    this.lastServer = { host: result.host, port: result.port };
+    try {
+      this.session.set(ctx);
+      this.setState({ status: 'syncing', protocol });
+      const keepAlive = new KeepAlive(conn, this.clock, this.options.keepAlive ?? {});
+      this.keepAlive = keepAlive;
+      this.self.install();
+      this.contacts.install();
+      /** RNG session-id host:port CKI cookie caller-handle caller-friendly (MSNP.md §6.2) */
+      conn.handle('RNG', (cmd) => this.switchboards.onRing(cmd));
+      /** XFR 0 NS host:port …: move to another NS (MSNP.md §1.6) */
+      conn.handle('XFR', (cmd) => this.onMove(conn, cmd.params));
+      conn.handle('OUT', () => undefined);
+      conn.events.on('close', (reason) => this.onSessionClosed(conn, reason));
+
+      this.self.begin(handle, result.friendlyName, status);
+      const cacheKey = listCacheKey(handle, this.options.server.host, this.options.server.port ?? 1863);
+      const cached = this.options.listCache !== undefined ? await this.options.listCache.load(cacheKey) : undefined;
+      await syncContactList({
+        conn,
+        dialect: result.dialect,
+        list: this.list,
+        cached,
+        barrier: () => keepAlive.barrier(),
+        ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+      });
+      this.self.setServerName(this.list.selfName);
+      this.saveCache();
+      this.everSignedIn = true;
+      this.emitter.emit('contact-list.synced', {
+        self: { ...this.self.self, status },
+        contacts: this.list.allContacts(),
+        groups: this.list.allGroups(),
+        privacy: this.list.privacy,
+      });
+      // CHG makes the server send ILN for everyone online (MSNP.md §5.2).
+      await this.self.setStatus(status);
+      if (isReconnect) await this.restoreProfile(result.dialect);
+      else if (result.dialect >= 11 && this.self.desiredPersonalMessage !== '') await this.self.setPersonalMessage(this.self.desiredPersonalMessage);
+      keepAlive.start();
+      this.attempt = 0;
+      this.setState({ status: 'online', protocol });
+    } catch (err) {
+      conn.destroy({ kind: 'local', message: 'sign-in failed' });
+      if (err instanceof SignInFailure) throw err;
+      if (err instanceof OperationFailure) throw new SignInFailure(err.code === 'timeout' ? 'timeout' : 'protocol-error', err.message);
+      if (err instanceof RequestError) {
+        if (err.kind === 'timeout') throw new SignInFailure('timeout', err.message);
+        throw new SignInFailure(signInCodeForClose(err.closeReason), err.message);
+      }
+      throw new SignInFailure('protocol-error', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /** After a reconnect: the name and personal message the user had set (status went with CHG). */
+  private async restoreProfile(dialect: Dialect): Promise<void> {
+    const name = this.self.desiredName;
+    if (name !== undefined && name !== this.self.self.friendlyName) await this.self.setFriendlyName(name).catch(() => undefined);
+    if (dialect >= 11 && this.self.desiredPersonalMessage !== '') await this.self.setPersonalMessage(this.self.desiredPersonalMessage).catch(() => undefined);
+  }
+
+  /** `XFR 0 NS host:port …` while signed in: reconnect there now (MSNP.md §1.6). */
+  private onMove(conn: Connection, params: readonly string[]): void {
+    if (params[0] !== 'NS' || params[1] === undefined || params[1] === '0') return;
+    const to = parseHostPort(params[1]);
+    if (to === undefined) return;
+    this.moveTo = to;
+    conn.close({ kind: 'local', message: `moved to ${to.host}:${to.port}` });
+  }
+
+  private onSessionClosed(conn: Connection, reason: CloseReason): void {
+    if (this.session.value?.conn !== conn) return; // an old or abandoned connection
+    this.teardownSession();
+    if (this.moveTo !== undefined) {
+      this.scheduleReconnect(0);
+      return;
+    }
+    const code = signInCodeForClose(reason);
+    // OUT RCT n: "reconnect after n minutes" (MSNP.md §5.5).
+    const minutes = reason.outCode === 'RCT' ? Number(reason.outArg) : NaN;
+    const rct = Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined;
+    const decision = this.policy?.decide(code, this.attempt + 1, rct) ?? { retry: false as const };
+    const error = { code, message: reason.message };
+    if (!decision.retry) {
+      this.switchboards.closeAll();
+      this.setState({ status: 'signed-out', error });
+      return;
+    }
+    this.scheduleReconnect(decision.delayMs, error);
+  }
+
+  private scheduleReconnect(delayMs: number, error?: SignInError): void {
+    this.attempt += 1;
+    const retryAt = this.clock.now() + delayMs;
+    this.setState({ status: 'reconnecting', attempt: this.attempt, retryAt, ...(error !== undefined ? { error } : {}) });
+    this.timers.clear(this.reconnectTimer);
+    this.reconnectTimer = this.timers.set(() => {
+      this.reconnectTimer = undefined;
+      this.connectSession(this.self.desiredStatus, true).catch((err: unknown) => {
+        const failure = err instanceof SignInFailure ? err : new SignInFailure('protocol-error', String(err));
+        this.teardownSession();
+        if (failure.code === 'cancelled') return; // signed out meanwhile
+        const decision = this.policy?.decide(failure.code, this.attempt + 1) ?? { retry: false as const };
+        if (!decision.retry) {
+          this.switchboards.closeAll();
+          this.setState({ status: 'signed-out', error: failure.toModel() });
+          return;
+        }
+        this.scheduleReconnect(decision.delayMs, failure.toModel());
+      });
+    }, delayMs);
+  }
+
+  private teardownSession(): void {
+    this.keepAlive?.stop();
+    this.keepAlive = undefined;
+    if (this.session.value !== undefined) {
+      this.session.set(undefined);
+      this.self.resetContacts();
+    }
+  }
+
+  /** XFR t SB → XFR t SB host:port CKI cookie (MSNP.md §6.1). */
+  private async requestSwitchboard(): Promise<{ host: string; port: number; cookie: string }> {
+    const { conn } = this.session.require();
+    const reply = await conn.request({ verb: 'XFR', params: ['SB'] });
+    const [kind, address, , cookie] = reply.params;
+    const target = address !== undefined ? parseHostPort(address) : undefined;
+    if (kind !== 'SB' || target === undefined || cookie === undefined) throw new OperationFailure('server-error', `unexpected XFR reply: ${reply.params.join(' ')}`);
+    return { ...target, cookie };
+  }
+
+  private createSwitchboard(host: string, port: number, auth: ConstructorParameters<typeof Switchboard>[0]['auth']): Switchboard {
+    const ctx = this.session.require();
+    this.sbCount += 1;
+    return new Switchboard({
+      host,
+      port,
+      me: ctx.handle,
+      dialect: ctx.dialect,
+      auth,
+      name: `sb#${this.sbCount}`,
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
+      ...(this.options.tap ? { tap: this.options.tap } : {}),
+      ...(this.options.socketFactory ? { socketFactory: this.options.socketFactory } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
+      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+    });
+  }
+
+  private saveCache(): void {
+    const cache = this.options.listCache;
+    const ctx = this.session.value;
+    if (cache === undefined || ctx === undefined) return;
+    const key = listCacheKey(ctx.handle, this.options.server.host, this.options.server.port ?? 1863);
+    Promise.resolve(cache.save(key, this.list.toCache(ctx.dialect))).catch(() => undefined);
+  }
+
+  private setState(state: ConnectionState): void {
+    this.stateValue = state;
+    this.emitter.emit('connection.changed', { state });
+  }
+
+  /** Where the current (or last) session is connected. */
+  get server(): { host: string; port: number } | undefined {
+    return this.lastServer;
+  }
+}

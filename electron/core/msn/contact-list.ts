@@ -1,0 +1,178 @@
+/**
+ * The contact list held in memory: contacts, groups, privacy. Wire-free (the sync and
+ * operations modules translate), and it turns records into the model's `Contact`.
+ */
+import {
+  DEFAULT_PRIVACY,
+  NO_LISTS,
+  type Contact,
+  type ContactStatus,
+  type CurrentMedia,
+  type Group,
+  type ListMembership,
+  type Privacy,
+} from '../../../shared/model';
+import type { CachedContactList } from './list-cache';
+
+export interface ContactRecord {
+  readonly handle: string;
+  guid: string | undefined;
+  /** The name stored in my list (`LST`). */
+  storedName: string;
+  /** The contact's own current name, from presence (`ILN`/`NLN`). */
+  liveName: string | undefined;
+  status: ContactStatus;
+  personalMessage: string;
+  currentMedia: CurrentMedia | null;
+  groupIds: string[];
+  lists: ListMembership;
+}
+
+const MAX_HINTS = 200;
+
+export class ContactList {
+  readonly contacts = new Map<string, ContactRecord>();
+  private readonly byGuid = new Map<string, string>();
+  readonly groups = new Map<string, string>();
+  privacy: Privacy = DEFAULT_PRIVACY;
+  /** `SYN` version(s) as last confirmed by the server. */
+  version = '0';
+  selfName: string | undefined;
+  /**
+   * Presence for handles not on the list yet: `ILN` answers an `ADD FL` in the same TCP chunk
+   * as the `ADD` reply, so it is dispatched before the reply's continuation creates the record
+   * (MSNP.md §4.5). Applied when the record appears. Bounded.
+   */
+  private readonly hints = new Map<string, Partial<Pick<ContactRecord, 'status' | 'liveName' | 'personalMessage' | 'currentMedia'>>>();
+
+  hint(handle: string, patch: Partial<Pick<ContactRecord, 'status' | 'liveName' | 'personalMessage' | 'currentMedia'>>): void {
+    this.hints.set(handle, { ...this.hints.get(handle), ...patch });
+    if (this.hints.size > MAX_HINTS) {
+      const oldest = this.hints.keys().next().value;
+      if (oldest !== undefined) this.hints.delete(oldest);
+    }
+  }
+
+  clear(): void {
+    this.hints.clear();
+    this.contacts.clear();
+    this.byGuid.clear();
+    this.groups.clear();
+    this.privacy = DEFAULT_PRIVACY;
+    this.version = '0';
+    this.selfName = undefined;
+  }
+
+  get(handle: string): ContactRecord | undefined {
+    return this.contacts.get(handle);
+  }
+
+  byGuidOrHandle(key: string): ContactRecord | undefined {
+    const h = this.byGuid.get(key);
+    return h !== undefined ? this.contacts.get(h) : this.contacts.get(key.toLowerCase());
+  }
+
+  /** Get or create a record (new ones are on no list, offline). */
+  upsert(handle: string, storedName?: string): ContactRecord {
+    let r = this.contacts.get(handle);
+    if (r === undefined) {
+      r = {
+        handle,
+        guid: undefined,
+        storedName: storedName ?? handle,
+        liveName: undefined,
+        status: 'offline',
+        personalMessage: '',
+        currentMedia: null,
+        groupIds: [],
+        lists: { ...NO_LISTS },
+      };
+      const hint = this.hints.get(handle);
+      if (hint !== undefined) {
+        this.hints.delete(handle);
+        Object.assign(r, hint);
+      }
+      this.contacts.set(handle, r);
+    } else if (storedName !== undefined) {
+      r.storedName = storedName;
+    }
+    return r;
+  }
+
+  setGuid(r: ContactRecord, guid: string | undefined): void {
+    if (r.guid !== undefined) this.byGuid.delete(r.guid);
+    r.guid = guid;
+    if (guid !== undefined) this.byGuid.set(guid, r.handle);
+  }
+
+  setLists(r: ContactRecord, patch: Partial<ListMembership>): void {
+    r.lists = { ...r.lists, ...patch };
+  }
+
+  /** Drop a record that is on no list any more; returns whether it was dropped. */
+  dropIfUnlisted(r: ContactRecord): boolean {
+    const l = r.lists;
+    if (l.forward || l.allow || l.block || l.reverse || l.pending) return false;
+    this.contacts.delete(r.handle);
+    if (r.guid !== undefined) this.byGuid.delete(r.guid);
+    return true;
+  }
+
+  toContact(r: ContactRecord): Contact {
+    return {
+      handle: r.handle,
+      friendlyName: r.liveName ?? r.storedName,
+      personalMessage: r.personalMessage,
+      currentMedia: r.currentMedia,
+      status: r.status,
+      groupIds: [...r.groupIds],
+      lists: { ...r.lists },
+    };
+  }
+
+  allContacts(): Contact[] {
+    const out: Contact[] = [];
+    for (const r of this.contacts.values()) out.push(this.toContact(r));
+    return out;
+  }
+
+  allGroups(): Group[] {
+    return [...this.groups].map(([id, name]) => ({ id, name }));
+  }
+
+  toCache(dialect: number): CachedContactList {
+    return {
+      dialect,
+      version: this.version,
+      contacts: [...this.contacts.values()].map((r) => ({
+        handle: r.handle,
+        ...(r.guid !== undefined ? { guid: r.guid } : {}),
+        storedName: r.storedName,
+        groupIds: [...r.groupIds],
+        lists: { ...r.lists },
+        personalMessage: r.personalMessage,
+        currentMedia: r.currentMedia,
+      })),
+      groups: this.allGroups(),
+      privacy: this.privacy,
+      ...(this.selfName !== undefined ? { selfName: this.selfName } : {}),
+    };
+  }
+
+  /** Replace everything with a cached copy (statuses start offline; presence fills them in). */
+  loadCache(c: CachedContactList): void {
+    this.clear();
+    this.version = c.version;
+    this.privacy = c.privacy;
+    this.selfName = c.selfName;
+    for (const g of c.groups) this.groups.set(g.id, g.name);
+    for (const cc of c.contacts) {
+      const r = this.upsert(cc.handle, cc.storedName);
+      this.setGuid(r, cc.guid);
+      r.groupIds = [...cc.groupIds];
+      r.lists = { ...cc.lists };
+      r.personalMessage = cc.personalMessage ?? '';
+      r.currentMedia = cc.currentMedia ?? null;
+    }
+  }
+}

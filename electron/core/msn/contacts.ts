@@ -1,0 +1,427 @@
+/**
+ * Contact-list operations and the server's list notifications (MSNP.md §4.2, §4.5–§4.7):
+ * add, remove, block, unblock, allow; groups (create, rename, delete, move, copy); privacy
+ * (BLP, GTC); and "someone added / removed you" (RL). Each dialect family speaks its own shape:
+ * `ADD … ver handle name {group}` (2–9) vs `ADC … N=/C=` with GUIDs (10–12).
+ */
+import type { Contact, Group, Privacy } from '../../../shared/model';
+import { checkGroupName, checkHandle, decodeName, encodeName, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import type { ContactList, ContactRecord } from './contact-list';
+import type { Emit, NsContext, SessionRef } from './context';
+import { OperationFailure, toOperationFailure } from './errors';
+import { RequestError } from './connection';
+
+type ListName = 'FL' | 'AL' | 'BL' | 'RL' | 'PL';
+
+const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse', PL: 'pending' } as const;
+
+export class Contacts {
+  constructor(
+    private readonly session: SessionRef,
+    private readonly list: ContactList,
+    private readonly emit: Emit,
+    /** Persist the list after a change (the cache), fire-and-forget. */
+    private readonly onListChanged: () => void,
+  ) {}
+
+  all(): Contact[] {
+    return this.list.allContacts();
+  }
+
+  get(handle: string): Contact | undefined {
+    const r = this.list.get(normalizeHandle(handle));
+    return r === undefined ? undefined : this.list.toContact(r);
+  }
+
+  groups(): Group[] {
+    return this.list.allGroups();
+  }
+
+  get privacy(): Privacy {
+    return this.list.privacy;
+  }
+
+  /** Server-initiated list changes (TrID 0) and RL notifications (MSNP.md §4.6). */
+  install(): void {
+    const { conn } = this.session.require();
+    conn.handle('ADD', (cmd) => this.onAsyncAdd(cmd));
+    conn.handle('ADC', (cmd) => this.onAsyncAdd(cmd));
+    conn.handle('REM', (cmd) => this.onAsyncRemove(cmd));
+  }
+
+  /**
+   * Add to my contact list (FL), and allow them (AL) unless blocked, as the classic client did.
+   * `groupId` puts them in a group (MSNP7+).
+   */
+  async add(rawHandle: string, options: { friendlyName?: string; groupId?: string } = {}): Promise<Contact> {
+    const handle = this.checkedHandle(rawHandle);
+    const ctx = this.session.require();
+    const existing = this.list.get(handle);
+    if (existing?.lists.forward) throw new OperationFailure('already-exists', `${handle} is already on your list`);
+    await this.addToList(ctx, 'FL', handle, options.friendlyName ?? handle);
+    if (options.groupId !== undefined) await this.addToGroup(ctx, handle, options.groupId);
+    const r = this.list.get(handle);
+    if (r !== undefined && !r.lists.allow && !r.lists.block) await this.addToList(ctx, 'AL', handle, options.friendlyName ?? handle);
+    if (r !== undefined && ctx.dialect >= 10 && r.lists.pending) await this.removeFromList(ctx, 'PL', handle).catch(() => undefined);
+    return this.list.toContact(this.must(handle));
+  }
+
+  /** Remove from my contact list (stays on AL/BL as decided before, MSNP.md §4.5). */
+  async remove(rawHandle: string): Promise<void> {
+    const handle = normalizeHandle(rawHandle);
+    const ctx = this.session.require();
+    const r = this.must(handle);
+    if (!r.lists.forward) throw new OperationFailure('not-found', `${handle} is not on your list`);
+    await this.removeFromList(ctx, 'FL', handle);
+  }
+
+  /** Block: off AL, onto BL (AL and BL exclude each other, error 219). */
+  async block(rawHandle: string): Promise<void> {
+    const handle = this.checkedHandle(rawHandle);
+    const ctx = this.session.require();
+    const r = this.list.get(handle);
+    if (r?.lists.block) return;
+    if (r?.lists.allow) await this.removeFromList(ctx, 'AL', handle);
+    await this.addToList(ctx, 'BL', handle, r?.storedName ?? handle);
+    await this.clearPending(ctx, handle);
+  }
+
+  /** Unblock: off BL, onto AL. */
+  async unblock(rawHandle: string): Promise<void> {
+    const handle = this.checkedHandle(rawHandle);
+    const ctx = this.session.require();
+    const r = this.list.get(handle);
+    if (r?.lists.block) await this.removeFromList(ctx, 'BL', handle);
+    if (!this.list.get(handle)?.lists.allow) await this.addToList(ctx, 'AL', handle, r?.storedName ?? handle);
+  }
+
+  /** Answer "X added you": allow them (and optionally add them back). */
+  async allow(rawHandle: string): Promise<void> {
+    const handle = this.checkedHandle(rawHandle);
+    const ctx = this.session.require();
+    const r = this.list.get(handle);
+    if (r?.lists.block) await this.removeFromList(ctx, 'BL', handle);
+    if (!this.list.get(handle)?.lists.allow) await this.addToList(ctx, 'AL', handle, r?.storedName ?? handle);
+    await this.clearPending(ctx, handle);
+  }
+
+  // ----- groups (MSNP7+, MSNP.md §4.7) -----
+
+  async createGroup(name: string): Promise<Group> {
+    const ctx = this.requireGroups();
+    this.checkGroupName(name);
+    try {
+      // ADG t name 0 → ADG t ver name id 0 (7–9) · ADG t name → ADG t name guid (10–12)
+      const reply = await ctx.conn.request({ verb: 'ADG', params: ctx.dialect >= 10 ? [encodeName(name)] : [encodeName(name), '0'] });
+      const p = reply.params;
+      const [rawName, id] = ctx.dialect >= 10 ? [p[0], p[1]] : [p[1], p[2]];
+      if (ctx.dialect <= 9 && p[0] !== undefined) this.list.version = p[0];
+      if (id === undefined) throw new OperationFailure('server-error', `unexpected ADG reply ${p.join(' ')}`);
+      const group: Group = { id, name: rawName !== undefined ? decodeName(rawName) : name };
+      this.list.groups.set(id, group.name);
+      this.emit('group.added', { group });
+      this.onListChanged();
+      return group;
+    } catch (err) {
+      throw toOperationFailure(err, `creating group "${name}"`);
+    }
+  }
+
+  async renameGroup(id: string, name: string): Promise<Group> {
+    const ctx = this.requireGroups();
+    this.checkGroupName(name);
+    if (!this.list.groups.has(id)) throw new OperationFailure('not-found', 'no such group');
+    try {
+      // REG t id name 0 → REG t ver id name 0 (7–9) · REG t guid name → REG t guid name (10–12)
+      const reply = await ctx.conn.request({ verb: 'REG', params: ctx.dialect >= 10 ? [id, encodeName(name)] : [id, encodeName(name), '0'] });
+      if (ctx.dialect <= 9 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+    } catch (err) {
+      throw toOperationFailure(err, `renaming group "${name}"`);
+    }
+    const group: Group = { id, name };
+    this.list.groups.set(id, name);
+    this.emit('group.renamed', { group });
+    this.onListChanged();
+    return group;
+  }
+
+  /** Delete a group. Its contacts stay on the list, ungrouped (moved out first, MSNP.md §4.7). */
+  async deleteGroup(id: string): Promise<void> {
+    const ctx = this.requireGroups();
+    if (!this.list.groups.has(id)) throw new OperationFailure('not-found', 'no such group');
+    // msnp-wiki: RMG may drop contacts that were only in that group; take them out first.
+    for (const r of [...this.list.contacts.values()]) {
+      if (r.groupIds.includes(id)) await this.removeFromGroup(r.handle, id);
+    }
+    try {
+      // RMG t id → RMG t ver id (7–9) · RMG t guid → RMG t guid (10–12)
+      const reply = await ctx.conn.request({ verb: 'RMG', params: [id] });
+      if (ctx.dialect <= 9 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+    } catch (err) {
+      throw toOperationFailure(err, 'deleting the group');
+    }
+    this.list.groups.delete(id);
+    this.emit('group.removed', { groupId: id });
+    this.onListChanged();
+  }
+
+  /** Put a contact in another group too. */
+  async copyToGroup(rawHandle: string, groupId: string): Promise<void> {
+    const ctx = this.requireGroups();
+    const handle = normalizeHandle(rawHandle);
+    const r = this.must(handle);
+    if (!r.lists.forward) throw new OperationFailure('not-found', `${handle} is not on your list`);
+    if (r.groupIds.includes(groupId)) return;
+    await this.addToGroup(ctx, handle, groupId);
+  }
+
+  /** Move from one group to another (add, then remove: the contact is never in none by accident). */
+  async moveToGroup(rawHandle: string, fromGroupId: string | null, toGroupId: string): Promise<void> {
+    await this.copyToGroup(rawHandle, toGroupId);
+    if (fromGroupId !== null && fromGroupId !== toGroupId) await this.removeFromGroup(rawHandle, fromGroupId);
+  }
+
+  /** REM t FL handle group (7–9) / REM t FL guid group (10–12): only that membership. */
+  async removeFromGroup(rawHandle: string, groupId: string): Promise<void> {
+    const ctx = this.requireGroups();
+    const handle = normalizeHandle(rawHandle);
+    const r = this.must(handle);
+    if (!r.groupIds.includes(groupId)) return;
+    const key = ctx.dialect >= 10 ? (r.guid ?? handle) : handle;
+    try {
+      const reply = await ctx.conn.request({ verb: 'REM', params: ['FL', key, groupId] });
+      if (ctx.dialect <= 9 && reply.params[1] !== undefined) this.list.version = reply.params[1];
+    } catch (err) {
+      throw toOperationFailure(err, `removing ${handle} from the group`);
+    }
+    r.groupIds = r.groupIds.filter((g) => g !== groupId);
+    this.changed(r, false);
+  }
+
+  // ----- privacy (MSNP.md §4.2) -----
+
+  async setPrivacy(privacy: Partial<Privacy>): Promise<Privacy> {
+    const ctx = this.session.require();
+    const cur = this.list.privacy;
+    if (privacy.visibility !== undefined && privacy.visibility !== cur.visibility) {
+      await this.setting(ctx, 'BLP', privacy.visibility === 'only-allowed' ? 'BL' : 'AL');
+      this.list.privacy = { ...this.list.privacy, visibility: privacy.visibility };
+    }
+    if (privacy.promptOnAdd !== undefined && privacy.promptOnAdd !== cur.promptOnAdd) {
+      await this.setting(ctx, 'GTC', privacy.promptOnAdd ? 'A' : 'N');
+      this.list.privacy = { ...this.list.privacy, promptOnAdd: privacy.promptOnAdd };
+    }
+    if (this.list.privacy !== cur) {
+      this.emit('privacy.changed', { privacy: this.list.privacy });
+      this.onListChanged();
+    }
+    return this.list.privacy;
+  }
+
+  // ----- wire -----
+
+  /** BLP t AL|BL / GTC t A|N; 218 (already in that mode) counts as success. */
+  private async setting(ctx: NsContext, verb: 'BLP' | 'GTC', value: string): Promise<void> {
+    try {
+      const reply = await ctx.conn.request({ verb, params: [value] });
+      if (ctx.dialect <= 9 && reply.params.length >= 2 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+    } catch (err) {
+      if (err instanceof RequestError && err.code === 218) return;
+      throw toOperationFailure(err, verb === 'BLP' ? 'changing who can see you' : 'changing the add prompt');
+    }
+  }
+
+  /** ADD t LIST handle name {group} (2–9) · ADC t LIST N=handle {F=name} (10–12). */
+  private async addToList(ctx: NsContext, list: 'FL' | 'AL' | 'BL', handle: string, name: string): Promise<void> {
+    let reply: Command;
+    try {
+      if (ctx.dialect <= 9) {
+        reply = await ctx.conn.request({ verb: 'ADD', params: [list, handle, encodeName(name)] });
+      } else {
+        const params = list === 'FL' ? [list, `N=${handle}`, `F=${encodeName(name)}`] : [list, `N=${handle}`];
+        reply = await ctx.conn.request({ verb: 'ADC', params });
+      }
+    } catch (err) {
+      throw toOperationFailure(err, `adding ${handle}`);
+    }
+    this.applyAdd(reply, ctx.dialect);
+  }
+
+  /** ADD t FL handle name group (7–9) · ADC t FL C=guid group (10–12). */
+  private async addToGroup(ctx: NsContext, handle: string, groupId: string): Promise<void> {
+    if (!this.list.groups.has(groupId)) throw new OperationFailure('not-found', 'no such group');
+    const r = this.must(handle);
+    let reply: Command;
+    try {
+      reply =
+        ctx.dialect <= 9
+          ? await ctx.conn.request({ verb: 'ADD', params: ['FL', handle, encodeName(r.storedName), groupId] })
+          : await ctx.conn.request({ verb: 'ADC', params: ['FL', `C=${r.guid ?? handle}`, groupId] });
+    } catch (err) {
+      throw toOperationFailure(err, `adding ${handle} to the group`);
+    }
+    this.applyAdd(reply, ctx.dialect);
+  }
+
+  /** REM t LIST handle (2–9) · REM t LIST handle-or-guid (10–12; FL by GUID). */
+  private async removeFromList(ctx: NsContext, list: 'FL' | 'AL' | 'BL' | 'PL', handle: string): Promise<void> {
+    const r = this.must(handle);
+    const key = ctx.dialect >= 10 && list === 'FL' ? (r.guid ?? handle) : handle;
+    try {
+      const reply = await ctx.conn.request({ verb: 'REM', params: [list, key] });
+      this.applyRemove(reply, ctx.dialect);
+    } catch (err) {
+      throw toOperationFailure(err, `removing ${handle}`);
+    }
+  }
+
+  private async clearPending(ctx: NsContext, handle: string): Promise<void> {
+    const r = this.list.get(handle);
+    if (r === undefined || !r.lists.pending) return;
+    if (ctx.dialect >= 10) {
+      await this.removeFromList(ctx, 'PL', handle).catch(() => undefined);
+    }
+    const still = this.list.get(handle);
+    if (still !== undefined && still.lists.pending) {
+      this.list.setLists(still, { pending: false });
+      this.changed(still, false);
+    }
+  }
+
+  /**
+   * `ADD t LIST ver handle name {group}` (2–9) / `ADC t LIST N=handle {F=name} {C=guid}` or
+   * `ADC t FL C=guid group` (10–12), as a reply or server-initiated. Returns the record.
+   */
+  private applyAdd(cmd: Command, dialect: Dialect): ContactRecord | undefined {
+    const p = cmd.params;
+    const list = p[0] as ListName | undefined;
+    if (list === undefined || !(list in LIST_FIELD)) return undefined;
+    let handle: string | undefined;
+    let name: string | undefined;
+    let guid: string | undefined;
+    let group: string | undefined;
+    if (dialect <= 9) {
+      if (p[1] !== undefined) this.list.version = p[1];
+      handle = p[2];
+      name = p[3];
+      group = p[4];
+    } else {
+      const rest: string[] = [];
+      for (const t of p.slice(1)) {
+        if (t.startsWith('N=')) handle = t.slice(2);
+        else if (t.startsWith('F=')) name = t.slice(2);
+        else if (t.startsWith('C=')) guid = t.slice(2);
+        else rest.push(t);
+      }
+      group = rest[0];
+      if (handle === undefined && guid !== undefined) handle = this.list.byGuidOrHandle(guid)?.handle;
+    }
+    if (handle === undefined) return undefined;
+    const h = normalizeHandle(handle);
+    const isNew = this.list.get(h) === undefined;
+    const r = this.list.upsert(h, name !== undefined ? decodeName(name) : undefined);
+    if (guid !== undefined && list === 'FL') this.list.setGuid(r, guid);
+    this.list.setLists(r, { [LIST_FIELD[list]]: true });
+    if (list === 'FL' && group !== undefined && !r.groupIds.includes(group)) r.groupIds = [...r.groupIds, group];
+    if (list === 'AL' || list === 'BL') this.list.setLists(r, { pending: dialect >= 10 ? r.lists.pending : false });
+    this.changed(r, isNew);
+    return r;
+  }
+
+  /** `REM t LIST ver handle {group}` (2–9) / `REM t LIST handle-or-guid {group}` (10–12). */
+  private applyRemove(cmd: Command, dialect: Dialect): ContactRecord | undefined {
+    const p = cmd.params;
+    const list = p[0] as ListName | undefined;
+    if (list === undefined || !(list in LIST_FIELD)) return undefined;
+    let key: string | undefined;
+    let group: string | undefined;
+    if (dialect <= 9) {
+      if (p[1] !== undefined) this.list.version = p[1];
+      key = p[2];
+      group = p[3];
+    } else {
+      key = p[1];
+      group = p[2];
+    }
+    if (key === undefined) return undefined;
+    const r = this.list.byGuidOrHandle(key);
+    if (r === undefined) return undefined;
+    if (group !== undefined && list === 'FL') {
+      r.groupIds = r.groupIds.filter((g) => g !== group);
+    } else {
+      this.list.setLists(r, { [LIST_FIELD[list]]: false });
+      if (list === 'FL') {
+        r.groupIds = [];
+        this.list.setGuid(r, undefined);
+      }
+    }
+    this.changed(r, false);
+    return r;
+  }
+
+  /** ADD/ADC with TrID 0: someone added me (RL) or another client changed my lists. */
+  private onAsyncAdd(cmd: Command): void {
+    const dialect = this.session.require().dialect;
+    const list = cmd.params[0];
+    const r = this.applyAdd(cmd, dialect);
+    if (r === undefined || list !== 'RL') return;
+    // MSNP10+: the server also puts them on PL; before, "pending" = on RL and on neither AL nor BL.
+    if (!r.lists.allow && !r.lists.block) {
+      this.list.setLists(r, { pending: true });
+      this.changed(r, false);
+    }
+    const needsDecision = this.list.privacy.promptOnAdd && !r.lists.allow && !r.lists.block;
+    this.emit('contact.added-me', { handle: r.handle, friendlyName: r.storedName, needsDecision });
+    // GTC N: allow them silently (MSNP.md §4.2).
+    if (!this.list.privacy.promptOnAdd && !r.lists.allow && !r.lists.block) this.allow(r.handle).catch(() => undefined);
+  }
+
+  private onAsyncRemove(cmd: Command): void {
+    const dialect = this.session.require().dialect;
+    const list = cmd.params[0];
+    const key = dialect <= 9 ? cmd.params[2] : cmd.params[1];
+    const r = this.applyRemove(cmd, dialect);
+    if (list === 'RL') {
+      if (r !== undefined && r.lists.pending) {
+        this.list.setLists(r, { pending: false });
+        this.changed(r, false);
+      }
+      const handle = r?.handle ?? (key !== undefined ? normalizeHandle(key) : undefined);
+      if (handle !== undefined) this.emit('contact.removed-me', { handle });
+    }
+  }
+
+  private changed(r: ContactRecord, isNew: boolean): void {
+    if (this.list.dropIfUnlisted(r)) {
+      if (!isNew) this.emit('contact.removed', { handle: r.handle });
+    } else if (isNew) {
+      this.emit('contact.added', { contact: this.list.toContact(r) });
+    } else {
+      this.emit('contact.updated', { contact: this.list.toContact(r) });
+    }
+    this.onListChanged();
+  }
+
+  private must(handle: string): ContactRecord {
+    const r = this.list.get(handle);
+    if (r === undefined) throw new OperationFailure('not-found', `${handle} is not on any of your lists`);
+    return r;
+  }
+
+  private checkedHandle(raw: string): string {
+    const handle = normalizeHandle(raw.trim());
+    if (checkHandle(handle) !== undefined) throw new OperationFailure('invalid-handle', `"${raw}" is not a valid address`);
+    return handle;
+  }
+
+  private checkGroupName(name: string): void {
+    const problem = checkGroupName(name);
+    if (problem !== undefined) throw new OperationFailure('invalid-name', `the group name is ${problem}`);
+  }
+
+  private requireGroups(): NsContext {
+    const ctx = this.session.require();
+    if (ctx.dialect < 7) throw new OperationFailure('not-supported', `groups need MSNP7 or later (this server speaks MSNP${ctx.dialect})`);
+    return ctx;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * `SYN`: download the contact list unless the cached copy is current (MSNP.md §4.3), in all six
+ * generations of item lines:
+ *   1–3 (MSNP2–7):  GTC/BLP/PRP with TrID and version; `LST t LIST ver idx total handle name {groups}`;
+ *                   `LSG t ver idx total id name 0` (7)
+ *   4   (MSNP8–9):  `SYN t ver n m`; `LST handle name bits {groups}`; `LSG id name 0`
+ *   5–6 (MSNP10–12): `SYN t lv sv n m`; `LST N= F= {C=} bits {network} {groups}`; `LSG name guid`
+ * Item lines are collected by handlers installed before `SYN` is sent (they may share a TCP
+ * chunk with the reply). The end is the announced counts or, when the server gives none, a
+ * `PNG` barrier: its `QNG` comes after every earlier line.
+ */
+import { decodeName, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import type { Privacy } from '../../../shared/model';
+import type { Connection } from './connection';
+import type { ContactList } from './contact-list';
+import type { CachedContactList } from './list-cache';
+
+interface StagedContact {
+  handle: string;
+  name: string;
+  guid?: string;
+  bits: number;
+  groups: string[];
+}
+
+interface Staging {
+  gtc?: string;
+  blp?: string;
+  selfName?: string;
+  groups: Map<string, string>;
+  contacts: Map<string, StagedContact>;
+  lstLines: number;
+  lsgLines: number;
+  rlDone: boolean;
+}
+
+/** List bits in `LST` (MSNP.md §4.1). */
+export const LIST_BIT = { FL: 1, AL: 2, BL: 4, RL: 8, PL: 16 } as const;
+
+export interface SyncResult {
+  /** The server's answer was short (list unchanged): the cached copy was used. */
+  readonly fromCache: boolean;
+  readonly contacts: number;
+}
+
+const SYNC_VERBS = ['GTC', 'BLP', 'PRP', 'LSG', 'LST', 'BPR'] as const;
+
+export async function syncContactList(options: {
+  readonly conn: Connection;
+  readonly dialect: Dialect;
+  readonly list: ContactList;
+  readonly cached: CachedContactList | undefined;
+  /** PNG → QNG round trip. */
+  readonly barrier: () => Promise<void>;
+  readonly timeoutMs?: number;
+}): Promise<SyncResult> {
+  const { conn, dialect, list } = options;
+  const cached = options.cached !== undefined && options.cached.dialect === dialect ? options.cached : undefined;
+  const versionParams = cached !== undefined ? cached.version.split(' ') : dialect >= 10 ? ['0', '0'] : ['0'];
+  const staging: Staging = { groups: new Map(), contacts: new Map(), lstLines: 0, lsgLines: 0, rlDone: false };
+  let expected: { lst: number; lsg: number } | undefined;
+  let onProgress: (() => void) | undefined;
+
+  const collect = (cmd: Command): void => {
+    collectItem(cmd, dialect, staging);
+    onProgress?.();
+  };
+  for (const v of SYNC_VERBS) conn.handle(v, collect);
+  try {
+    // SYN t ver (2–9) / SYN t lv sv (10–12)
+    const reply = await conn.request({ verb: 'SYN', params: versionParams }, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+    const nv = dialect >= 10 ? 2 : 1;
+    const version = reply.params.slice(0, nv).join(' ');
+    const counts = reply.params.slice(nv, nv + 2).map(Number);
+    if (dialect >= 8 && counts.length === 2 && counts.every((n) => Number.isInteger(n) && n >= 0)) {
+      expected = { lst: counts[0] as number, lsg: counts[1] as number };
+    }
+    await new Promise<void>((resolve, reject) => {
+      const done = (): boolean => {
+        if (expected !== undefined) return staging.lstLines >= expected.lst && staging.lsgLines >= expected.lsg;
+        // MSNP2–7: the last RL line (`idx == total`, or `0 0` for an empty list) ends the data.
+        return dialect <= 7 && staging.rlDone;
+      };
+      if (done()) {
+        resolve();
+        return;
+      }
+      onProgress = () => {
+        if (done()) resolve();
+      };
+      // No counts (MSNP2–7, or a server that leaves them out): the barrier ends it. With counts,
+      // the barrier still ends a list that is shorter than announced instead of hanging.
+      options.barrier().then(resolve, reject);
+    });
+    onProgress = undefined;
+
+    const received = staging.lstLines + staging.lsgLines > 0 || staging.gtc !== undefined || staging.blp !== undefined;
+    if (!received && cached !== undefined && cached.version === version) {
+      list.loadCache(cached);
+      return { fromCache: true, contacts: list.contacts.size };
+    }
+    apply(list, staging, dialect);
+    list.version = version;
+    return { fromCache: false, contacts: list.contacts.size };
+  } finally {
+    for (const v of SYNC_VERBS) conn.unhandle(v);
+  }
+}
+
+function collectItem(cmd: Command, dialect: Dialect, s: Staging): void {
+  const p = cmd.params;
+  switch (cmd.verb) {
+    case 'GTC': // GTC t ver A (2–9) / GTC A (SYN 8+)
+      s.gtc = p[p.length - 1];
+      return;
+    case 'BLP':
+      s.blp = p[p.length - 1];
+      return;
+    case 'PRP': {
+      // PRP t ver KEY value (5–7) / PRP KEY value (8+)
+      const q = cmd.trId !== undefined ? p.slice(1) : p;
+      if (q[0] === 'MFN' && q[1] !== undefined) s.selfName = decodeName(q[1]);
+      return;
+    }
+    case 'BPR':
+      // Contact phone numbers and the like: not part of the model.
+      return;
+    case 'LSG': {
+      s.lsgLines += 1;
+      if (dialect >= 10) {
+        // LSG name guid
+        if (p[0] !== undefined && p[1] !== undefined) s.groups.set(p[1], decodeName(p[0]));
+      } else if (cmd.trId !== undefined) {
+        // LSG t ver idx total id name 0 (7)
+        if (p[3] !== undefined && p[4] !== undefined) s.groups.set(p[3], decodeName(p[4]));
+      } else if (p[0] !== undefined && p[1] !== undefined) {
+        // LSG id name 0 (8–9)
+        s.groups.set(p[0], decodeName(p[1]));
+      }
+      return;
+    }
+    case 'LST':
+      s.lstLines += 1;
+      if (dialect <= 7) collectLegacyLst(cmd, s);
+      else if (dialect <= 9) collectLst8(p, s);
+      else collectLst10(p, dialect, s);
+      return;
+  }
+}
+
+/** LST t LIST ver idx total {handle name {groups}} (MSNP2–7). */
+function collectLegacyLst(cmd: Command, s: Staging): void {
+  const [listName, , idx, total, handle, name, groups] = cmd.params;
+  if (listName === 'RL' && idx === total) s.rlDone = true;
+  if (handle === undefined || listName === undefined) return;
+  const bit = LIST_BIT[listName as keyof typeof LIST_BIT];
+  if (bit === undefined) return;
+  const c = stage(s, handle, name);
+  c.bits |= bit;
+  if (listName === 'FL' && groups !== undefined) c.groups = splitGroups(groups);
+}
+
+/** LST handle name bits {groups} (MSNP8–9). */
+function collectLst8(p: readonly string[], s: Staging): void {
+  const [handle, name, bits, groups] = p;
+  if (handle === undefined) return;
+  const c = stage(s, handle, name);
+  c.bits |= Number(bits) || 0;
+  if (groups !== undefined) c.groups = splitGroups(groups);
+}
+
+/** LST N=handle F=name {C=guid} bits {network-id (12)} {groups} (MSNP10–12). */
+function collectLst10(p: readonly string[], dialect: Dialect, s: Staging): void {
+  let handle: string | undefined;
+  let name: string | undefined;
+  let guid: string | undefined;
+  const rest: string[] = [];
+  for (const t of p) {
+    if (t.startsWith('N=')) handle = t.slice(2);
+    else if (t.startsWith('F=')) name = t.slice(2);
+    else if (t.startsWith('C=')) guid = t.slice(2);
+    else rest.push(t);
+  }
+  if (handle === undefined) return;
+  const c = stage(s, handle, name);
+  if (guid !== undefined) c.guid = guid;
+  let i = 0;
+  c.bits |= Number(rest[i++]) || 0;
+  // MSNP12 adds a network id after the bits; a server that leaves it out still parses (a group
+  // list is never a bare number in GUID mode).
+  if (dialect >= 12 && rest[i] !== undefined && /^\d+$/.test(rest[i] as string)) i++;
+  if (rest[i] !== undefined) c.groups = splitGroups(rest[i] as string);
+}
+
+function stage(s: Staging, rawHandle: string, rawName: string | undefined): StagedContact {
+  const handle = normalizeHandle(rawHandle);
+  let c = s.contacts.get(handle);
+  if (c === undefined) {
+    c = { handle, name: rawName !== undefined ? decodeName(rawName) : handle, bits: 0, groups: [] };
+    s.contacts.set(handle, c);
+  } else if (rawName !== undefined) {
+    c.name = decodeName(rawName);
+  }
+  return c;
+}
+
+function splitGroups(t: string): string[] {
+  return t.split(',').filter((g) => g.length > 0);
+}
+
+function apply(list: ContactList, s: Staging, dialect: Dialect): void {
+  const previous = new Map([...list.contacts].map(([h, r]) => [h, r]));
+  list.clear();
+  const privacy: Privacy = {
+    visibility: s.blp === 'BL' ? 'only-allowed' : 'all-but-blocked',
+    promptOnAdd: s.gtc !== 'N',
+  };
+  list.privacy = privacy;
+  list.selfName = s.selfName;
+  for (const [id, name] of s.groups) list.groups.set(id, name);
+  for (const c of s.contacts.values()) {
+    const r = list.upsert(c.handle, c.name);
+    const before = previous.get(c.handle);
+    if (before !== undefined) {
+      // Keep what presence told us in this session (a re-sync after reconnect restarts it anyway).
+      r.personalMessage = before.personalMessage;
+      r.currentMedia = before.currentMedia;
+    }
+    list.setGuid(r, c.guid);
+    r.groupIds = c.groups;
+    const b = c.bits;
+    const reverse = (b & LIST_BIT.RL) !== 0;
+    const allow = (b & LIST_BIT.AL) !== 0;
+    const block = (b & LIST_BIT.BL) !== 0;
+    r.lists = {
+      forward: (b & LIST_BIT.FL) !== 0,
+      allow,
+      block,
+      reverse,
+      // PL exists from MSNP10; before that "pending" = on RL and not yet allowed or blocked (§4.6).
+      pending: dialect >= 10 ? (b & LIST_BIT.PL) !== 0 : reverse && !allow && !block,
+    };
+  }
+}

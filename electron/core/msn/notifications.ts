@@ -1,0 +1,79 @@
+/**
+ * What the notification server pushes that is neither presence nor lists (MSNP.md §6.11, §1.4):
+ * `MSG Hotmail Hotmail` (profile, mail notices, maintenance warnings), `NOT` alerts, `IPG` pages,
+ * `SBS`, unsolicited `GCF`. Known ones become events; the rest surfaces as `content.unsupported`.
+ */
+import { decodeMessage, fieldValue, isCodecError, profileInfo, type Command, type ProfileInfo } from '../../../shared/msnp';
+import type { Clock } from './clock';
+import type { Connection } from './connection';
+import type { Emit } from './context';
+
+export class Notifications {
+  /** The profile the NS sent after `USR OK` (MSNP.md §3.3.4), for diagnostics. */
+  profile: ProfileInfo | undefined;
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly clock: Clock,
+  ) {}
+
+  install(conn: Connection): void {
+    /** MSG Hotmail Hotmail len (MSNP.md §6.11) */
+    conn.handle('MSG', (cmd) => this.onMessage(cmd));
+    /** NOT len + <NOTIFICATION> (MSN Alerts, MSNP.md §1.4) */
+    conn.handle('NOT', () => this.unsupported('server-notification', 'NOT', 'The server sent an alert that Monarch cannot show'));
+    /** IPG len (mobile page, MSNP.md §1.4) */
+    conn.handle('IPG', () => this.unsupported('server-notification', 'IPG', 'Someone sent a mobile page, which Monarch cannot show'));
+    /** SBS 0 null (MSNP11+, "ignore", MSNP.md §2.5) */
+    conn.handle('SBS', () => undefined);
+    /** GCF t Shields.xml len: feature policy we did not ask for (MSNP.md §9.3); nothing to do. */
+    conn.handle('GCF', () => undefined);
+  }
+
+  private onMessage(cmd: Command): void {
+    if (cmd.payload === undefined) return;
+    const m = decodeMessage(cmd.payload);
+    const at = this.clock.now();
+    if (isCodecError(m)) {
+      this.unsupported('server-notification', '(not MIME)', 'The server sent a message Monarch could not read');
+      return;
+    }
+    switch (m.kind) {
+      case 'profile':
+        this.profile = profileInfo(m.fields);
+        return;
+      case 'system': {
+        if (m.type === 1) {
+          const minutes = Number(m.arg1);
+          this.emit('server.notice', {
+            kind: 'maintenance',
+            text: `The server is going down for maintenance${Number.isFinite(minutes) ? ` in ${minutes} minute${minutes === 1 ? '' : 's'}` : ''}.`,
+            ...(Number.isFinite(minutes) ? { minutes } : {}),
+            at,
+          });
+          return;
+        }
+        this.unsupported('server-notification', 'application/x-msmsgssystemmessage', `The server sent a system message of type ${m.type}`);
+        return;
+      }
+      case 'email': {
+        const unread = fieldValue(m.fields, 'Inbox-Unread');
+        const from = fieldValue(m.fields, 'From');
+        const text =
+          m.notice === 'new'
+            ? `New e-mail${from !== undefined ? ` from ${from}` : ''}`
+            : unread !== undefined
+              ? `${unread} unread e-mail message${unread === '1' ? '' : 's'}`
+              : 'Your mailbox changed';
+        this.emit('server.notice', { kind: 'mail', text, at });
+        return;
+      }
+      default:
+        this.unsupported('server-notification', m.kind === 'unknown' ? m.contentType || '(none)' : m.kind, 'The server sent a notification Monarch cannot show');
+    }
+  }
+
+  private unsupported(kind: 'server-notification', contentType: string, summary: string): void {
+    this.emit('content.unsupported', { conversationId: null, sender: 'server', kind, contentType, summary, at: this.clock.now() });
+  }
+}

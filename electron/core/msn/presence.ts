@@ -1,0 +1,248 @@
+/**
+ * Presence: my status, friendly name and personal message, and my contacts' (MSNP.md §5, §2.10).
+ * Status codes stop here: the rest of the app sees `online`, `busy`, … (shared/model).
+ */
+import type { ContactStatus, CurrentMedia, MyStatus, SelfProfile } from '../../../shared/model';
+import {
+  buildPersonalStatus,
+  checkFriendlyName,
+  decodeName,
+  encodeName,
+  formatCurrentMedia,
+  normalizeHandle,
+  parseCurrentMedia,
+  parsePersonalStatus,
+  type Command,
+} from '../../../shared/msnp';
+import type { ContactList } from './contact-list';
+import type { Emit, SessionRef } from './context';
+import { OperationFailure, toOperationFailure } from './errors';
+
+/** MSNP.md §5.1. */
+const STATUS_TO_CODE: Readonly<Record<MyStatus, string>> = {
+  online: 'NLN',
+  busy: 'BSY',
+  idle: 'IDL',
+  brb: 'BRB',
+  away: 'AWY',
+  phone: 'PHN',
+  lunch: 'LUN',
+  hidden: 'HDN',
+};
+
+const CODE_TO_STATUS: Readonly<Record<string, ContactStatus>> = {
+  NLN: 'online',
+  BSY: 'busy',
+  IDL: 'idle',
+  BRB: 'brb',
+  AWY: 'away',
+  PHN: 'phone',
+  LUN: 'lunch',
+};
+
+export function statusCode(s: MyStatus): string {
+  return STATUS_TO_CODE[s];
+}
+
+/** A contact's state code → model; `HDN`/`FLN` (and anything unknown) → offline. */
+export function contactStatus(code: string | undefined): ContactStatus {
+  return (code !== undefined ? CODE_TO_STATUS[code] : undefined) ?? 'offline';
+}
+
+function myStatus(code: string | undefined): MyStatus | undefined {
+  if (code === 'HDN') return 'hidden';
+  const s = code !== undefined ? CODE_TO_STATUS[code] : undefined;
+  return s === 'offline' ? undefined : (s as MyStatus | undefined);
+}
+
+/** Capabilities we advertise (MSNP.md §2.8): none, so peers do not start P2P we cannot do. */
+export const CLIENT_CAPABILITIES = '0';
+
+/** `CurrentMedia` raw text → model, or null when nothing is playing. */
+export function currentMediaFromWire(raw: string): CurrentMedia | null {
+  const m = parseCurrentMedia(raw);
+  if (m === undefined || !m.enabled) return null;
+  const c = m.category.toLowerCase();
+  const kind = c === 'music' || c === 'games' || c === 'office' ? c : 'other';
+  return { kind, text: formatCurrentMedia(m) };
+}
+
+export class Presence {
+  /** What the server last confirmed for me. */
+  private confirmed: SelfProfile;
+  /** What the user asked for; restored after a reconnect. */
+  private desired: { status: MyStatus; friendlyName: string | undefined; personalMessage: string };
+
+  constructor(
+    private readonly session: SessionRef,
+    private readonly list: ContactList,
+    private readonly emit: Emit,
+  ) {
+    this.confirmed = { handle: '', friendlyName: '', personalMessage: '', currentMedia: null, status: 'online' };
+    this.desired = { status: 'online', friendlyName: undefined, personalMessage: '' };
+  }
+
+  get self(): SelfProfile {
+    return this.confirmed;
+  }
+
+  get desiredStatus(): MyStatus {
+    return this.desired.status;
+  }
+
+  get desiredName(): string | undefined {
+    return this.desired.friendlyName;
+  }
+
+  get desiredPersonalMessage(): string {
+    return this.desired.personalMessage;
+  }
+
+  /** New session: who I am and what the server says my name is. */
+  begin(handle: string, serverName: string | undefined, initialStatus: MyStatus): void {
+    this.desired.status = initialStatus;
+    this.confirmed = {
+      handle,
+      friendlyName: serverName ?? this.confirmed.friendlyName ?? handle,
+      personalMessage: this.confirmed.personalMessage,
+      currentMedia: null,
+      status: initialStatus,
+    };
+    if (this.confirmed.friendlyName === '') this.confirmed = { ...this.confirmed, friendlyName: handle };
+  }
+
+  /** After SYN: MSNP10+ reports my name as `PRP MFN` (MSNP.md §4.3). */
+  setServerName(name: string | undefined): void {
+    if (name !== undefined && name.length > 0) this.confirmed = { ...this.confirmed, friendlyName: name };
+  }
+
+  /** Handlers for contacts' presence. Installed on every new NS connection. */
+  install(): void {
+    const { conn } = this.session.require();
+    /** ILN t STATE handle friendly {caps {msnobj}} (MSNP.md §5.3) */
+    conn.handle('ILN', (cmd) => this.onOnline(cmd.params[0], cmd.params[1], cmd.params[2]));
+    /** NLN STATE handle friendly {caps {msnobj}} */
+    conn.handle('NLN', (cmd) => this.onOnline(cmd.params[0], cmd.params[1], cmd.params[2]));
+    /** FLN handle */
+    conn.handle('FLN', (cmd) => this.onOffline(cmd.params[0]));
+    /** UBX handle len + <Data><PSM>…</PSM><CurrentMedia>…</CurrentMedia></Data> (MSNP.md §2.10) */
+    conn.handle('UBX', (cmd) => this.onPersonalStatus(cmd));
+    /** CHG 0 FLN: the server forced a state on us (rare, MSNP.md §5.2) */
+    conn.handle('CHG', (cmd) => {
+      const s = myStatus(cmd.params[0]);
+      if (s !== undefined) this.confirm({ status: s });
+    });
+  }
+
+  /** CHG t STATE {caps} → echo (MSNP.md §5.2). The state counts only once echoed. */
+  async setStatus(status: MyStatus): Promise<void> {
+    this.desired.status = status;
+    const { conn, dialect } = this.session.require();
+    const params = dialect >= 8 ? [statusCode(status), CLIENT_CAPABILITIES] : [statusCode(status)];
+    let reply: Command;
+    try {
+      reply = await conn.request({ verb: 'CHG', params });
+    } catch (err) {
+      throw toOperationFailure(err, 'changing status');
+    }
+    this.confirm({ status: myStatus(reply.params[0]) ?? status });
+  }
+
+  /** REA (MSNP2–9) / PRP MFN (MSNP10–12), MSNP.md §5.4. */
+  async setFriendlyName(name: string): Promise<void> {
+    const problem = checkFriendlyName(name);
+    if (problem !== undefined) throw new OperationFailure('invalid-name', `the name is ${problem}`);
+    this.desired.friendlyName = name;
+    const { conn, dialect, handle } = this.session.require();
+    try {
+      if (dialect <= 9) {
+        // REA t handle name → REA t ver handle name
+        const reply = await conn.request({ verb: 'REA', params: [handle, encodeName(name)] });
+        if (reply.params[0] !== undefined) this.list.version = reply.params[0];
+        this.confirm({ friendlyName: reply.params[2] !== undefined ? decodeName(reply.params[2]) : name });
+      } else {
+        // PRP t MFN name → PRP t MFN name
+        const reply = await conn.request({ verb: 'PRP', params: ['MFN', encodeName(name)] });
+        const echoed = reply.params[0] === 'MFN' && reply.params[1] !== undefined ? decodeName(reply.params[1]) : name;
+        this.list.selfName = echoed;
+        this.confirm({ friendlyName: echoed });
+      }
+    } catch (err) {
+      throw toOperationFailure(err, 'changing the display name');
+    }
+  }
+
+  /** UUX t len + XML (MSNP11+, MSNP.md §2.10). Older dialects have no personal message. */
+  async setPersonalMessage(text: string): Promise<void> {
+    const { conn, dialect } = this.session.require();
+    if (dialect < 11) throw new OperationFailure('not-supported', `personal messages need MSNP11 or later (this server speaks MSNP${dialect})`);
+    this.desired.personalMessage = text;
+    try {
+      await conn.request({ verb: 'UUX', payload: buildPersonalStatus({ psm: text, currentMedia: '' }) });
+    } catch (err) {
+      throw toOperationFailure(err, 'changing the personal message');
+    }
+    this.confirm({ personalMessage: text });
+  }
+
+  private confirm(patch: Partial<SelfProfile>): void {
+    const next = { ...this.confirmed, ...patch };
+    const same =
+      next.status === this.confirmed.status &&
+      next.friendlyName === this.confirmed.friendlyName &&
+      next.personalMessage === this.confirmed.personalMessage;
+    this.confirmed = next;
+    if (!same) this.emit('self.changed', { self: next });
+  }
+
+  private onOnline(code: string | undefined, rawHandle: string | undefined, rawName: string | undefined): void {
+    if (rawHandle === undefined) return;
+    const handle = normalizeHandle(rawHandle);
+    const status = contactStatus(code);
+    const r = this.list.get(handle);
+    if (r === undefined) {
+      this.list.hint(handle, { status, ...(rawName !== undefined ? { liveName: decodeName(rawName) } : {}) });
+      return;
+    }
+    const name = rawName !== undefined ? decodeName(rawName) : r.liveName;
+    if (r.status === status && r.liveName === name) return;
+    r.status = status;
+    r.liveName = name;
+    this.emit('presence.changed', { handle: r.handle, status, friendlyName: name ?? r.storedName });
+  }
+
+  private onOffline(rawHandle: string | undefined): void {
+    if (rawHandle === undefined) return;
+    const r = this.list.get(normalizeHandle(rawHandle));
+    if (r === undefined || r.status === 'offline') return;
+    r.status = 'offline';
+    this.emit('presence.changed', { handle: r.handle, status: 'offline', friendlyName: r.liveName ?? r.storedName });
+  }
+
+  private onPersonalStatus(cmd: Command): void {
+    const rawHandle = cmd.params[0];
+    if (rawHandle === undefined || cmd.payload === undefined) return;
+    const handle = normalizeHandle(rawHandle);
+    const ps = parsePersonalStatus(cmd.payload);
+    const media = currentMediaFromWire(ps.currentMedia);
+    const r = this.list.get(handle);
+    if (r === undefined) {
+      this.list.hint(handle, { personalMessage: ps.psm, currentMedia: media });
+      return;
+    }
+    if (r.personalMessage === ps.psm && JSON.stringify(r.currentMedia) === JSON.stringify(media)) return;
+    r.personalMessage = ps.psm;
+    r.currentMedia = media;
+    this.emit('personal-message.changed', { handle: r.handle, personalMessage: ps.psm, currentMedia: media });
+  }
+
+  /** All contacts offline (the session ended): they will come back with `ILN`. */
+  resetContacts(): void {
+    for (const r of this.list.contacts.values()) {
+      if (r.status !== 'offline') {
+        r.status = 'offline';
+        this.emit('presence.changed', { handle: r.handle, status: 'offline', friendlyName: r.liveName ?? r.storedName });
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * All conversations of a session: starts them, answers invitations (`RNG`, MSNP.md §6.2) and
+ * files each incoming switchboard under the right conversation, so a chat the server closed for
+ * idleness and the other side re-opened lands in the same window.
+ */
+import type { Conversation as ConversationModel } from '../../../shared/model';
+import { normalizeHandle, type Command } from '../../../shared/msnp';
+import { Conversation, type ConversationDeps } from './conversation';
+import { parseHostPort } from './login';
+
+export class SwitchboardManager {
+  private readonly conversations = new Map<string, Conversation>();
+
+  constructor(private readonly deps: ConversationDeps) {}
+
+  get(id: string): Conversation | undefined {
+    return this.conversations.get(id);
+  }
+
+  list(): Conversation[] {
+    return [...this.conversations.values()];
+  }
+
+  toModel(): ConversationModel[] {
+    return this.list().map((c) => c.toModel());
+  }
+
+  /**
+   * A conversation with these people. With one person, an existing one-to-one conversation is
+   * reused (one window per contact, as in the classic client).
+   */
+  start(handles: readonly string[]): Conversation {
+    const wanted = [...new Set(handles.map(normalizeHandle))];
+    if (wanted.length === 0) throw new RangeError('a conversation needs at least one other person');
+    if (wanted.length === 1) {
+      const existing = this.list().find((c) => sameSet(c.members, wanted));
+      if (existing !== undefined) return existing;
+    }
+    const conv = new Conversation(this.deps, { id: this.deps.newId(), startedBy: 'me', invitees: wanted });
+    this.add(conv);
+    return conv;
+  }
+
+  /**
+   * RNG session-id host:port CKI cookie caller-handle caller-friendly (MSNP.md §6.2).
+   * Answers at once (the classic client accepts every invitation it is allowed to get).
+   */
+  onRing(cmd: Command): void {
+    const [sessionId, address, , cookie, rawCaller] = cmd.params;
+    if (sessionId === undefined || address === undefined || cookie === undefined || rawCaller === undefined) return;
+    const target = parseHostPort(address);
+    if (target === undefined) return;
+    const caller = normalizeHandle(rawCaller);
+    const sb = this.deps.createSwitchboard(target.host, target.port, { kind: 'callee', cookie, sessionId });
+    // Re-use an idle conversation with the caller in it (most recent first), else start one.
+    const idle = this.list()
+      .reverse()
+      .filter((c) => c.switchboardState === 'idle' && c.members.has(caller));
+    const conv =
+      idle.find((c) => c.members.size === 1) ??
+      idle[0] ??
+      (() => {
+        const c = new Conversation(this.deps, { id: this.deps.newId(), startedBy: caller, invitees: [caller] });
+        this.add(c);
+        return c;
+      })();
+    conv.attach(sb).catch(() => undefined);
+  }
+
+  close(id: string): boolean {
+    const conv = this.conversations.get(id);
+    if (conv === undefined) return false;
+    this.conversations.delete(id);
+    conv.close();
+    this.deps.emit('conversation.closed', { conversationId: id });
+    return true;
+  }
+
+  closeAll(): void {
+    for (const id of [...this.conversations.keys()]) this.close(id);
+  }
+
+  private add(conv: Conversation): void {
+    this.conversations.set(conv.id, conv);
+    this.deps.emit('conversation.started', { conversation: conv.toModel() });
+  }
+}
+
+function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  return a.size === b.length && b.every((x) => a.has(x));
+}
