@@ -19,6 +19,10 @@ export interface BundledServerOptions {
   readonly cpuProfDir: string | undefined;
   /** Echo the server's stdout/stderr. */
   readonly verbose: boolean;
+  /** Lift the server's per-connection command rate limit (see server-child.ts). */
+  readonly liftRateLimit: boolean;
+  /** Persistent storage (accounts survive for the next run); in-memory when undefined. */
+  readonly dataDir: string | undefined;
 }
 
 type ReadyReply = Extract<ChildReply, { type: 'ready' }>;
@@ -44,7 +48,9 @@ export class BundledServer {
       mkdirSync(opts.cpuProfDir, { recursive: true });
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`);
     }
-    const child = fork(path.join(here, 'server-child.ts'), [], {
+    const args = [...(opts.liftRateLimit ? ['--lift-rate-limit'] : []), ...(opts.dataDir === undefined ? [] : [`--data-dir=${path.resolve(opts.dataDir)}`])];
+    if (opts.dataDir !== undefined) mkdirSync(opts.dataDir, { recursive: true });
+    const child = fork(path.join(here, 'server-child.ts'), args, {
       execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -67,11 +73,11 @@ export class BundledServer {
   async createAccounts(
     req: Omit<Extract<ChildRequest, { type: 'createAccounts' }>, 'type'>,
     onProgress: (done: number) => void,
-  ): Promise<{ count: number; seconds: number }> {
+  ): Promise<{ created: number; reused: number; seconds: number }> {
     const reply = await this.ask({ type: 'createAccounts', ...req }, 'accountsCreated', undefined, (m) => {
       if (m.type === 'progress') onProgress(m.done);
     });
-    return { count: reply.count, seconds: reply.seconds };
+    return { created: reply.created, reused: reply.reused, seconds: reply.seconds };
   }
 
   async memory(timeoutMs: number): Promise<ServerMemory> {

@@ -34,7 +34,7 @@ export type ChildReply =
       readonly nexusUrl: string;
     }
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
-  | { readonly type: 'accountsCreated'; readonly count: number; readonly seconds: number }
+  | { readonly type: 'accountsCreated'; readonly created: number; readonly reused: number; readonly seconds: number }
   | ({ readonly type: 'memory' } & ServerMemory)
   | { readonly type: 'stopped' }
   | { readonly type: 'error'; readonly message: string };

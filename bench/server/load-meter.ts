@@ -4,7 +4,8 @@
  * cores shared by both processes, these tell whether a figure is the server's limit or ours.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { ProcSampler, type UsageSummary } from './proc';
+import os from 'node:os';
+import { ProcSampler, readSystemCpu, type SystemCpu, type UsageSummary } from './proc';
 
 export interface WindowUsage {
   readonly seconds: number;
@@ -14,6 +15,12 @@ export interface WindowUsage {
     /** Event-loop delay p99 in ms: time our own callbacks waited, included in every latency. */
     readonly eventLoopDelayP99Ms: number;
   };
+  /**
+   * CPU used by everything else on the machine (other people's builds and tests share these
+   * cores), in percent of one core: the whole machine's busy time minus the server's and ours.
+   * Undefined when /proc/stat is unreadable or the server's CPU is unknown.
+   */
+  readonly otherProcessesCpuPercent: number | undefined;
 }
 
 export class LoadMeter {
@@ -21,6 +28,7 @@ export class LoadMeter {
   private cpuStart: NodeJS.CpuUsage | undefined;
   private wallStart = 0;
   private delay: IntervalHistogram | undefined;
+  private system: SystemCpu | undefined;
 
   constructor(private readonly serverPid: number | undefined) {}
 
@@ -32,6 +40,7 @@ export class LoadMeter {
     this.delay = monitorEventLoopDelay({ resolution: 5 });
     this.delay.enable();
     this.cpuStart = process.cpuUsage();
+    this.system = readSystemCpu();
     this.wallStart = performance.now();
   }
 
@@ -40,13 +49,19 @@ export class LoadMeter {
     const cpu = process.cpuUsage(this.cpuStart);
     this.delay?.disable();
     const p99 = this.delay ? this.delay.percentile(99) / 1e6 : NaN;
+    const server = this.sampler?.stop();
+    const ours = seconds > 0 ? Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 1000) / 10 : 0;
+    const sys = readSystemCpu();
+    let others: number | undefined;
+    if (this.system !== undefined && sys !== undefined && server !== undefined && sys.total > this.system.total) {
+      const busyPercent = ((sys.busy - this.system.busy) / (sys.total - this.system.total)) * 100 * os.cpus().length;
+      others = Math.max(0, Math.round((busyPercent - server.cpuPercent - ours) * 10) / 10);
+    }
     return {
       seconds: Math.round(seconds * 1000) / 1000,
-      server: this.sampler?.stop(),
-      loadGenerator: {
-        cpuPercent: seconds > 0 ? Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 1000) / 10 : 0,
-        eventLoopDelayP99Ms: Math.round(p99 * 1000) / 1000,
-      },
+      server,
+      loadGenerator: { cpuPercent: ours, eventLoopDelayP99Ms: Math.round(p99 * 1000) / 1000 },
+      otherProcessesCpuPercent: others,
     };
   }
 }

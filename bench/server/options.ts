@@ -36,6 +36,10 @@ export interface BenchOptions {
   readonly output: string;
   /** Directory for a V8 CPU profile of the bundled server (`node --cpu-prof`). */
   readonly serverCpuProf: string | undefined;
+  /** Bundled server storage directory (accounts kept for later runs); in-memory when undefined. */
+  readonly dataDir: string | undefined;
+  /** Keep the bundled server's per-connection command rate limit (lifted by default). */
+  readonly keepRateLimit: boolean;
   readonly verbose: boolean;
 }
 
@@ -70,6 +74,11 @@ Other
   --timeout MS             limit on every single wait (connect, reply, invitation) [15000]
   --output FILE            [bench/results/server.json]
   --server-cpu-prof DIR    write a V8 CPU profile of the bundled server into DIR
+  --data-dir DIR           give the bundled server this storage directory instead of memory;
+                           accounts created there are reused by the next run (account creation
+                           hashes every password with scrypt: ~40 accounts/s on 2 cores)
+  --keep-rate-limit        keep the bundled server's per-connection command rate limit
+                           (lifted by default: a ping-pong pair exceeds what a person sends)
   --verbose                print the bundled server's output
   --help`;
 
@@ -106,6 +115,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         timeout: { type: 'string', default: '15000' },
         output: { type: 'string', default: 'bench/results/server.json' },
         'server-cpu-prof': { type: 'string' },
+        'keep-rate-limit': { type: 'boolean', default: false },
+        'data-dir': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -154,11 +165,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     timeoutMs: int(values.timeout, '--timeout', 100),
     output: values.output,
     serverCpuProf: values['server-cpu-prof'],
+    keepRateLimit: values['keep-rate-limit'],
+    dataDir: values['data-dir'],
     verbose: values.verbose,
   };
 
   if (opts.serverPid !== undefined && target === undefined) {
     throw new OptionsError('--server-pid only applies with --target (the bundled server is sampled anyway)');
+  }
+  if (opts.dataDir !== undefined && target !== undefined) {
+    throw new OptionsError('--data-dir only applies to the bundled server');
   }
   if (opts.serverCpuProf !== undefined && target !== undefined) {
     throw new OptionsError('--server-cpu-prof only applies to the bundled server; profile an external one yourself');

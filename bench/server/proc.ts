@@ -113,3 +113,32 @@ export class ProcSampler {
     }
   }
 }
+
+export interface SystemCpu {
+  /** Jiffies spent busy (everything but idle and iowait), over all cores. */
+  readonly busy: number;
+  readonly total: number;
+}
+
+/** The aggregate `cpu` line of /proc/stat; undefined when unavailable. */
+export function readSystemCpu(): SystemCpu | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** 1-minute load average from /proc/loadavg. */
+export function loadAverage(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}

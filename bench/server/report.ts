@@ -6,10 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WindowUsage } from './load-meter';
 import type { BenchOptions } from './options';
 import type { ContactsResult, StormResult } from './phase-presence';
 import type { SignInResult } from './phase-signin';
 import type { SwitchboardResult } from './phase-switchboard';
+import { loadAverage } from './proc';
 import type { LatencySummary } from './stats';
 
 export interface MemoryResult {
@@ -26,6 +28,8 @@ export interface MemoryResult {
 
 export interface AccountsResult {
   readonly created: number;
+  /** Already in the server's --data-dir from an earlier run. */
+  readonly reused: number;
   readonly seconds: number;
   readonly perSecond: number;
   readonly method: string;
@@ -40,6 +44,8 @@ export interface BenchReport {
     readonly cpuModel: string;
     readonly cores: number;
     readonly totalMemoryBytes: number;
+    /** 1-minute load average when the report was written: other work shares this machine. */
+    readonly loadAverage1m: number | undefined;
   };
   readonly config: BenchOptions;
   readonly target: {
@@ -139,6 +145,7 @@ export function machine(): BenchReport['machine'] {
     cpuModel: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     totalMemoryBytes: os.totalmem(),
+    loadAverage1m: loadAverage(),
   };
 }
 
@@ -153,7 +160,10 @@ export function summary(r: BenchReport): string {
     lines.push(s);
   };
   add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, MSNP${r.config.dialect}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
-  if (r.accounts) add(`  accounts      ${r.accounts.created} created in ${r.accounts.seconds.toFixed(2)} s (${r.accounts.perSecond}/s, ${r.accounts.method})`);
+  if (r.accounts) {
+    const a = r.accounts;
+    add(`  accounts      ${a.created} created${a.reused ? `, ${a.reused} reused` : ''} in ${a.seconds.toFixed(2)} s (${a.perSecond}/s, ${a.method})`);
+  }
   if (r.signIn) {
     const s = r.signIn;
     add(`  sign-in       ${s.succeeded}/${s.attempted} in ${s.seconds.toFixed(2)} s = ${s.perSecond}/s (concurrency ${s.concurrency}); latency ${lat(s.latencyMs)}${usage(s.usage)}`);
@@ -188,9 +198,10 @@ export function summary(r: BenchReport): string {
   return lines.join('\n');
 }
 
-function usage(u: { server: { cpuPercent: number; rssBytesEnd: number } | undefined; loadGenerator: { cpuPercent: number; eventLoopDelayP99Ms: number } }): string {
+function usage(u: WindowUsage): string {
   const server = u.server ? `server ${u.server.cpuPercent}% CPU, ${mib(u.server.rssBytesEnd)}` : 'server CPU n/a';
-  return ` [${server}; load generator ${u.loadGenerator.cpuPercent}% CPU, loop delay p99 ${u.loadGenerator.eventLoopDelayP99Ms} ms]`;
+  const others = u.otherProcessesCpuPercent === undefined ? '' : `; other processes ${u.otherProcessesCpuPercent}% CPU`;
+  return ` [${server}; load generator ${u.loadGenerator.cpuPercent}% CPU, loop delay p99 ${u.loadGenerator.eventLoopDelayP99Ms} ms${others}]`;
 }
 
 function lat(l: LatencySummary | undefined): string {

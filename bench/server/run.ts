@@ -43,7 +43,15 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     let pid: number | undefined;
     if (opts.target === undefined) {
       log('starting the bundled server in a child process …');
-      server = await BundledServer.start({ timeoutMs: opts.timeoutMs, cpuProfDir: opts.serverCpuProf, verbose: opts.verbose });
+      server = await BundledServer.start({
+        timeoutMs: opts.timeoutMs,
+        cpuProfDir: opts.serverCpuProf,
+        verbose: opts.verbose,
+        liftRateLimit: !opts.keepRateLimit,
+        dataDir: opts.dataDir,
+      });
+      if (opts.dataDir !== undefined) notes.push(`bundled server stored its data in ${opts.dataDir} (SQLite on disk) instead of memory`);
+      if (!opts.keepRateLimit) notes.push('bundled server started with its per-connection command rate limit lifted (--keep-rate-limit keeps it)');
       ({ host, nsPort: port } = server.info);
       nexus ??= server.info.nexusUrl;
       pid = server.pid;
@@ -63,8 +71,14 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         { prefix: opts.accountPrefix, domain: opts.accountDomain, password: opts.password, from: 0, count: opts.users, concurrency: 64 },
         (done) => log(`  ${done}/${opts.users} accounts`),
       );
-      accounts = { created: created.count, seconds: round(created.seconds), perSecond: round(created.count / created.seconds, 1), method: 'accounts.add() in the server process' };
-      log(`  ${created.count} accounts in ${created.seconds.toFixed(2)} s`);
+      accounts = {
+        created: created.created,
+        reused: created.reused,
+        seconds: round(created.seconds),
+        perSecond: round(created.created / created.seconds, 1),
+        method: 'accounts.add() in the server process',
+      };
+      log(`  ${created.created} accounts created, ${created.reused} reused, in ${created.seconds.toFixed(2)} s`);
     } else {
       notes.push(`external server: accounts ${accountHandle(opts, 0)} … ${accountHandle(opts, opts.users - 1)} must exist with the given password`);
     }

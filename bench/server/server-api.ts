@@ -5,10 +5,14 @@
  */
 
 export interface ServerConfig {
+  /** SQLite directory; without it the server keeps everything in memory. */
+  readonly dataDir?: string;
   readonly host: string;
   readonly nsPort: number;
   readonly sbPort: number;
   readonly httpPort: number;
+  /** Per-connection abuse limits (server/config.ts `ConnectionLimits`); only the rate is set here. */
+  readonly limits?: { readonly commandsPerSecond?: number; readonly commandBurst?: number };
 }
 
 export interface RunningServer {
