@@ -65,8 +65,9 @@ export class SqliteStore implements Store {
     migrate(db);
     this.stmt = {
       insertUser: db.prepare(
-        `INSERT INTO users (handle, friendly_name, password_hash, md5_secret, list_stamp, settings_stamp, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        // list_version starts at 1 so a client's first `SYN 0` downloads the defaults (MSNP.md §4.3).
+        `INSERT INTO users (handle, friendly_name, password_hash, md5_secret, list_version, list_stamp, settings_stamp, created_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?, ?)`,
       ),
       getUser: db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE handle = ?`),
       listUsers: db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY handle`),
