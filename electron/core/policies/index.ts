@@ -1,0 +1,4 @@
+export * from './idle-away';
+export * from './notifications';
+export * from './sign-in-watcher';
+export * from './unread';
