@@ -1,0 +1,71 @@
+/**
+ * What the app needs from one signed-in MSN client (electron/core/msn). app-core talks to the
+ * client only through this port, so the composition root stays small and testable; the adapter
+ * from the real client lives in `msn-client-adapter.ts`.
+ *
+ * Failures are thrown as errors with a `code` from the model (`SignInErrorCode`,
+ * `OperationErrorCode`); app-core turns them into `{ ok: false }` results.
+ */
+import type { DomainEvent, Group, MyStatus, TextFormat } from '../../shared/model';
+
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** Passport/Nexus URL for the MSNP8+ login; absent = the client's default for the server. */
+  readonly nexusUrl?: string;
+}
+
+export interface SignInOptions {
+  readonly handle: string;
+  readonly password: string;
+  readonly status: MyStatus;
+  /** Aborted when the user presses Cancel. */
+  readonly signal: AbortSignal;
+}
+
+export interface ClientPort {
+  /** Every domain event, in order. */
+  onEvent(listener: (e: DomainEvent) => void): () => void;
+  signIn(options: SignInOptions): Promise<void>;
+  signOut(): Promise<void>;
+
+  setStatus(status: MyStatus): Promise<void>;
+  setFriendlyName(name: string): Promise<void>;
+  setPersonalMessage(text: string): Promise<void>;
+
+  /** Adds to my contact list (forward + allow lists), optionally into a group. */
+  addContact(handle: string, groupId?: string): Promise<void>;
+  /** Removes from my contact list (they stay on allow/block). */
+  removeContact(handle: string): Promise<void>;
+  /** Allow list (and off the pending list). */
+  allow(handle: string): Promise<void>;
+  block(handle: string): Promise<void>;
+  unblock(handle: string): Promise<void>;
+  copyToGroup(handle: string, groupId: string): Promise<void>;
+  /** `fromGroupId` null: from "no group". */
+  moveToGroup(handle: string, fromGroupId: string | null, toGroupId: string): Promise<void>;
+
+  createGroup(name: string): Promise<Group>;
+  renameGroup(groupId: string, name: string): Promise<void>;
+  removeGroup(groupId: string): Promise<void>;
+
+  /**
+   * Starts a conversation with these people (an open one-to-one with the same person is reused);
+   * returns its id at once (they join later).
+   */
+  openConversation(handles: readonly string[]): Promise<string>;
+  /** Returns the message id; delivery is reported by `message.delivery` events. */
+  sendMessage(conversationId: string, text: string, format: TextFormat | null): Promise<string>;
+  /** Sends a failed message again under the same id; false when there is no such failed message. */
+  retryMessage(conversationId: string, messageId: string): Promise<boolean>;
+  sendTyping(conversationId: string): Promise<void>;
+  sendNudge(conversationId: string): Promise<void>;
+  invite(conversationId: string, handle: string): Promise<void>;
+  closeConversation(conversationId: string): Promise<void>;
+
+  /** Releases sockets and timers. */
+  dispose(): void;
+}
+
+/** One client per sign-in, for one server. */
+export type ClientFactory = (server: ServerAddress) => ClientPort;

@@ -1,0 +1,56 @@
+/** The real MSN client (electron/core/msn) behind app-core's ClientPort. */
+import { MsnClient, type MsnClientOptions } from './msn/client';
+import type { ClientPort, ServerAddress } from './client-port';
+
+export function createMsnClientPort(server: ServerAddress, options: Omit<MsnClientOptions, 'server'> = {}): ClientPort {
+  const client = new MsnClient({ ...options, server: { host: server.host, port: server.port, ...(server.nexusUrl ? { nexusUrl: server.nexusUrl } : {}) } });
+  let signedOut = false;
+  return {
+    onEvent: (listener) => client.onEvent(listener),
+    async signIn({ handle, password, status, signal }) {
+      // Cancel = stop signing in: the client aborts its login and reports `signed-out`.
+      const onAbort = () => void client.signOut();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await client.signIn({ handle, password, status });
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    },
+    async signOut() {
+      signedOut = true;
+      await client.signOut();
+    },
+    setStatus: (status) => client.self.setStatus(status),
+    setFriendlyName: (name) => client.self.setFriendlyName(name),
+    setPersonalMessage: (text) => client.self.setPersonalMessage(text),
+    addContact: async (handle, groupId) => {
+      await client.contacts.add(handle, groupId ? { groupId } : {});
+    },
+    removeContact: (handle) => client.contacts.remove(handle),
+    allow: (handle) => client.contacts.allow(handle),
+    block: (handle) => client.contacts.block(handle),
+    unblock: (handle) => client.contacts.unblock(handle),
+    copyToGroup: (handle, groupId) => client.contacts.copyToGroup(handle, groupId),
+    moveToGroup: (handle, from, to) => client.contacts.moveToGroup(handle, from, to),
+    createGroup: (name) => client.contacts.createGroup(name),
+    renameGroup: async (groupId, name) => {
+      await client.contacts.renameGroup(groupId, name);
+    },
+    removeGroup: (groupId) => client.contacts.deleteGroup(groupId),
+    openConversation: async (handles) => client.conversations.start(handles).id,
+    sendMessage: async (conversationId, text, format) => client.conversations.send(conversationId, text, format).id,
+    retryMessage: async (conversationId, messageId) => client.conversations.retry(conversationId, messageId),
+    sendTyping: async (conversationId) => {
+      client.conversations.typing(conversationId);
+    },
+    sendNudge: async (conversationId) => client.conversations.nudge(conversationId),
+    invite: (conversationId, handle) => client.conversations.invite(conversationId, handle),
+    closeConversation: async (conversationId) => {
+      client.conversations.close(conversationId);
+    },
+    dispose: () => {
+      if (!signedOut) void client.signOut().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The `monarch://app/` protocol serves the built renderer. A custom standard, secure scheme (not
+ * file://) gives our pages a real origin to check IPC senders against and lets us attach the CSP
+ * as a header (Electron security checklist, "use a custom protocol").
+ */
+import type { Protocol } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { extname, relative, resolve, sep } from 'node:path';
+
+export const APP_SCHEME = 'monarch';
+export const APP_HOST = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+const MIME: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+};
+
+export function contentType(path: string): string {
+  return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Must run before the app is ready. */
+export function registerAppScheme(protocol: Protocol): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/**
+ * Maps a request URL to a file inside `root`, or null when it points elsewhere (another host,
+ * `..` escapes, encoded separators).
+ */
+export function resolveAppPath(root: string, url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
+  let path: string;
+  try {
+    path = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0') || path.includes('\\')) return null;
+  if (path === '/' || path === '') path = '/index.html';
+  const file = resolve(root, `.${path}`);
+  const rel = relative(root, file);
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || resolve(root, rel) !== file) return null;
+  return file;
+}
+
+export function handleAppProtocol(protocol: Protocol, root: string, csp: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppPath(root, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'content-type': contentType(file),
+          'content-security-policy': csp,
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+export function appUrl(page: 'index.html' | 'conversation.html', query: Readonly<Record<string, string>> = {}): string {
+  const u = new URL(`${APP_ORIGIN}/${page}`);
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  return u.toString();
+}

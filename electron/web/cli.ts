@@ -1,0 +1,38 @@
+/**
+ * `npm run web`: the browser client. Serves the built renderer (out/renderer) on 127.0.0.1 with
+ * the same backend as the desktop app and prints the link (with this run's secret token).
+ *   npm run web -- --port 8080
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAppCore } from '../core/create-app-core';
+import { startWebHost } from './host';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.MONARCH_WEB_PORT ?? '0' },
+    'data-dir': { type: 'string', default: process.env.MONARCH_DATA_DIR ?? join(root, '.monarch-data', 'web') },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Not a port: ${values.port}`);
+  process.exit(2);
+}
+
+const core = createAppCore({ dataDir: values['data-dir'] });
+const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port });
+console.log(`Monarch is running. Open this link in your browser (it carries this run's secret):\n\n  ${host.url}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await core.dispose();
+  await host.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

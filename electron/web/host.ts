@@ -1,0 +1,235 @@
+/**
+ * The web host (`npm run web`, and the browser end-to-end tests): serves the built renderer on
+ * 127.0.0.1 and carries the same contract over a WebSocket to the same backend as the desktop app.
+ *
+ * Only whoever holds this run's secret token gets in: the link printed at start carries it once
+ * (`/?token=…`), the host answers with an HttpOnly, SameSite=Strict cookie and drops the token from
+ * the address. Every page load and the WebSocket upgrade check that cookie, the Host header (DNS
+ * rebinding) and, for the WebSocket, the Origin (other sites' pages). Every frame is validated.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CONTRACT_ERRORS,
+  MAX_CLIENT_FRAME_BYTES,
+  WS_PATH,
+  clientFrameSchema,
+  fail,
+  validateCommand,
+  type Backend,
+  type HostFrame,
+  type Result,
+} from '../../shared/ipc';
+import { readStatic } from './static-files';
+
+export interface WebHostOptions {
+  backend: Backend;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** Loopback only; defaults to 127.0.0.1. */
+  host?: '127.0.0.1' | 'localhost';
+  /** 0 = chosen by the OS. */
+  port?: number;
+  /** Defaults to 32 random bytes. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** The link to open: carries the token. */
+  readonly url: string;
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'monarch_token';
+
+/** The page's policy: our own scripts and styles, and a WebSocket back to this host only. */
+export function contentSecurityPolicy(origin: string): string {
+  const ws = origin.replace(/^http/, 'ws');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${ws}`,
+    "media-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const hostName = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  let origin = '';
+  let allowedHosts: string[] = [];
+
+  const authorised = (req: IncomingMessage) => {
+    const t = cookieToken(req);
+    return t !== null && sameSecret(t, token);
+  };
+  const hostOk = (req: IncomingMessage) => allowedHosts.includes(req.headers.host ?? '');
+
+  const server = createServer((req, res) => {
+    void handleHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const security = {
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+    };
+    if (!hostOk(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain', ...security }).end('Wrong host');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', ...security }).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', origin);
+    const offered = url.searchParams.get('token');
+    if (offered !== null) {
+      if (!sameSecret(offered, token)) {
+        res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...security }).end('This link is not valid for this run.');
+        return;
+      }
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        location: `${url.pathname}${url.search}`,
+        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'cache-control': 'no-store',
+        ...security,
+      });
+      res.end();
+      return;
+    }
+    if (!authorised(req)) {
+      res
+        .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...security })
+        .end('Open the link printed by `npm run web` (it carries this run’s secret token).');
+      return;
+    }
+    const file = await readStatic(options.staticDir, url.pathname);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain', ...security }).end('Not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-length': file.body.length,
+      'content-security-policy': contentSecurityPolicy(origin),
+      'cache-control': file.type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600',
+      ...security,
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', origin).pathname;
+    const originOk = req.headers.origin === origin || allowedHosts.some((h) => req.headers.origin === `http://${h}`);
+    if (path !== WS_PATH || !hostOk(req) || !originOk || !authorised(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  const sockets = new Set<WebSocket>();
+
+  function serveSocket(ws: WebSocket): void {
+    sockets.add(ws);
+    const send = (frame: HostFrame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const unsubscribe = options.backend.subscribe((event) => send({ event }));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.close(1003, 'Text frames only');
+        return;
+      }
+      let frame: unknown;
+      try {
+        frame = JSON.parse(data.toString());
+      } catch {
+        ws.close(1007, 'Invalid JSON');
+        return;
+      }
+      const parsed = clientFrameSchema.safeParse(frame);
+      if (!parsed.success) {
+        ws.close(1008, 'Invalid frame');
+        return;
+      }
+      const { id, command, input } = parsed.data;
+      void run(command, input).then((result) => send({ id, result }));
+    });
+    ws.on('close', () => {
+      sockets.delete(ws);
+      unsubscribe();
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  async function run(command: string, input: unknown): Promise<Result<unknown>> {
+    const checked = validateCommand(command, input);
+    if (!checked.ok) return checked;
+    try {
+      return await options.backend.execute(checked.value);
+    } catch (e) {
+      console.error(`Command ${command} failed:`, (e as Error).message);
+      return fail(CONTRACT_ERRORS.internal, 'Something went wrong; see the host’s log.');
+    }
+  }
+
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, hostName, () => resolveListen());
+  });
+  const { port } = server.address() as AddressInfo;
+  origin = `http://${hostName}:${port}`;
+  allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The main window: sign-in until signed in, then the contact list. In the browser client the
+ * conversations sit beside the list in the same page; the desktop app opens a window for each.
+ */
+import { useEffect } from 'react';
+import { Toast } from './components/Toast';
+import { ContactList } from './features/contact-list/ContactList';
+import { ConversationTabs } from './features/conversation/ConversationTabs';
+import { Dialogs } from './features/dialogs/Dialogs';
+import { SignIn } from './features/sign-in/SignIn';
+import { useAppState, useHost } from './store/context';
+import { Conversation } from './features/conversation/Conversation';
+
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+        const search = document.querySelector<HTMLInputElement>('[data-shortcut="search"]');
+        if (search) {
+          e.preventDefault();
+          search.focus();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function MainWindow() {
+  const host = useHost();
+  const ready = useAppState((s) => s.ready);
+  const status = useAppState((s) => s.session.connection.status);
+  const pending = useAppState((s) => s.ui.signIn.pending);
+  const hasSelf = useAppState((s) => s.session.self !== null);
+  useShortcuts();
+
+  if (!ready) return <div className="splash" aria-busy="true" />;
+  const signedIn = !pending && hasSelf && (status === 'online' || status === 'reconnecting' || status === 'syncing');
+  if (!signedIn) {
+    return (
+      <>
+        <SignIn />
+        <Toast />
+      </>
+    );
+  }
+  return (
+    <div className={host === 'web' ? 'web-layout' : 'list-window'}>
+      <ContactList />
+      {host === 'web' && <ConversationTabs />}
+      <Dialogs />
+      <Toast />
+    </div>
+  );
+}
+
+export function ConversationWindow({ conversationId }: { conversationId: string }) {
+  const title = useAppState((s) => {
+    const c = s.conversations.conversations[conversationId];
+    return c ? c.conversation.participants.map((p) => s.contacts.contacts[p.handle]?.friendlyName || p.friendlyName || p.handle).join(', ') : '';
+  });
+  useEffect(() => {
+    document.title = title ? `${title} - Conversation` : 'Conversation';
+  }, [title]);
+  return (
+    <div className="conversation-window">
+      <Conversation conversationId={conversationId} />
+      <Dialogs />
+      <Toast />
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * A small menu (status drop-down, contact context menu): keyboard navigable (arrows, Enter, Esc),
+ * closes on outside click. Items may open a submenu (Move to group ▸).
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+
+export interface MenuItem {
+  readonly key: string;
+  readonly label: string;
+  readonly icon?: ReactNode;
+  readonly disabled?: boolean;
+  readonly separatorBefore?: boolean;
+  readonly onSelect?: () => void;
+  readonly submenu?: readonly MenuItem[];
+}
+
+export function Menu({
+  items,
+  x,
+  y,
+  onClose,
+  label,
+}: {
+  items: readonly MenuItem[];
+  x: number;
+  y: number;
+  onClose: () => void;
+  label: string;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [pos, setPos] = useState({ x, y });
+  const [open, setOpen] = useState<OpenSub | null>(null);
+
+  // Keep the menu on screen.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const r = el.getBoundingClientRect();
+    setPos({
+      x: Math.max(4, Math.min(x, window.innerWidth - r.width - 4)),
+      y: Math.max(4, Math.min(y, window.innerHeight - r.height - 4)),
+    });
+  }, [x, y]);
+
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    const outside = (e: MouseEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
+    };
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        onClose();
+      }
+    };
+    window.addEventListener('mousedown', outside, true);
+    window.addEventListener('keydown', key, true);
+    window.addEventListener('blur', onClose);
+    return () => {
+      window.removeEventListener('mousedown', outside, true);
+      window.removeEventListener('keydown', key, true);
+      window.removeEventListener('blur', onClose);
+    };
+  }, [onClose]);
+
+  const onKeyDown = (e: ReactKeyboardEvent) => {
+    const all = [...(ref.current?.querySelectorAll<HTMLElement>(':scope > [role="menuitem"]:not([aria-disabled="true"])') ?? [])];
+    const i = all.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'ArrowDown') all[(i + 1) % all.length]?.focus();
+    else if (e.key === 'ArrowUp') all[(i - 1 + all.length) % all.length]?.focus();
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div ref={ref} className="menu" role="menu" aria-label={label} style={{ left: pos.x, top: pos.y }} onKeyDown={onKeyDown}>
+      {items.map((item) => (
+        <MenuEntry key={item.key} item={item} open={open?.key === item.key ? open : null} setOpen={setOpen} onClose={onClose} />
+      ))}
+    </div>
+  );
+}
+
+interface OpenSub {
+  readonly key: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+function MenuEntry({
+  item,
+  open,
+  setOpen,
+  onClose,
+}: {
+  item: MenuItem;
+  open: OpenSub | null;
+  setOpen: (o: OpenSub | null) => void;
+  onClose: () => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const openSub = () => {
+    const r = ref.current?.getBoundingClientRect();
+    if (r) setOpen({ key: item.key, x: r.right - 2, y: r.top - 4 });
+  };
+  const activate = () => {
+    if (item.disabled) return;
+    if (item.submenu) {
+      if (open) setOpen(null);
+      else openSub();
+      return;
+    }
+    onClose();
+    item.onSelect?.();
+  };
+  return (
+    <>
+      {item.separatorBefore && <div className="menu-separator" role="separator" />}
+      <div
+        ref={ref}
+        role="menuitem"
+        tabIndex={-1}
+        aria-disabled={item.disabled || undefined}
+        aria-haspopup={item.submenu ? 'menu' : undefined}
+        aria-expanded={item.submenu ? open !== null : undefined}
+        className={`menu-item${item.disabled ? ' disabled' : ''}`}
+        onClick={activate}
+        onMouseEnter={() => {
+          if (item.submenu && !item.disabled && !open) openSub();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ' || (e.key === 'ArrowRight' && item.submenu)) {
+            e.preventDefault();
+            activate();
+          }
+        }}
+      >
+        <span className="menu-icon">{item.icon}</span>
+        <span className="menu-label">{item.label}</span>
+        {item.submenu && <span className="menu-arrow">▸</span>}
+      </div>
+      {open && item.submenu && <Menu items={item.submenu} x={open.x} y={open.y} onClose={onClose} label={item.label} />}
+    </>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * The contact list window (UI.md): my header, a toolbar, "Find a contact...", the banner for
+ * people who added me, and the list itself: groups with online counts, the Offline group last,
+ * virtualised so thousands of contacts scroll smoothly.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Menu, type MenuItem } from '../../components/Menu';
+import { useActions, useAppState, useStoreApi } from '../../store/context';
+import { contactListRows, visibleConversations, type ListRow } from '../../store/selectors';
+import { Row, type RowHandlers } from './ContactRow';
+import { SelfHeader } from './SelfHeader';
+import { Toolbar } from './Toolbar';
+
+export const ROW_HEIGHT = 26;
+
+type OpenMenu = { x: number; y: number; items: MenuItem[]; label: string };
+
+export function ContactList() {
+  const actions = useActions();
+  const contacts = useAppState((s) => s.contacts.contacts);
+  const groups = useAppState((s) => s.contacts.groups);
+  const requests = useAppState((s) => s.contacts.addRequests.length);
+  const sortBy = useAppState((s) => s.ui.sortBy);
+  const showOffline = useAppState((s) => s.ui.showOffline);
+  const collapsed = useAppState((s) => s.ui.collapsed);
+  const filter = useAppState((s) => s.ui.filter);
+  const [menu, setMenu] = useState<OpenMenu | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  const rows = useMemo(
+    () => contactListRows(contacts, groups, { sortBy, showOffline, collapsed, filter }),
+    [contacts, groups, sortBy, showOffline, collapsed, filter],
+  );
+  const hasContacts = useMemo(() => Object.values(contacts).some((c) => c.lists.forward), [contacts]);
+
+  // Menus read the state when they open, not on every render.
+  const store = useStoreApi();
+
+  const handlers = useMemo<RowHandlers>(
+    () => ({
+      onToggleGroup: actions.toggleGroup,
+      onOpen: (handle) => void actions.startConversation([handle]),
+      onContactMenu: (row, x, y) => {
+        const c = row.contact;
+        const { conversations: { conversations: convs }, contacts: { groups: gs } } = store.getState();
+        const open = visibleConversations(convs).filter(
+          (v) => v.open && !v.conversation.participants.some((p) => p.handle === c.handle),
+        );
+        const otherGroups = gs.filter((g) => !c.groupIds.includes(g.id));
+        const items: MenuItem[] = [
+          { key: 'im', label: 'Send an Instant Message', onSelect: () => void actions.startConversation([c.handle]), disabled: c.status === 'offline' },
+          {
+            key: 'invite',
+            label: 'Invite to Conversation',
+            disabled: open.length === 0 || c.status === 'offline',
+            submenu: open.map((v) => ({
+              key: v.conversation.id,
+              label: v.conversation.participants.map((p) => p.friendlyName || p.handle).join(', ') || 'Conversation',
+              onSelect: () => void actions.invite(v.conversation.id, c.handle),
+            })),
+          },
+          c.lists.block
+            ? { key: 'unblock', label: 'Unblock', separatorBefore: true, onSelect: () => actions.unblockContact(c.handle) }
+            : { key: 'block', label: 'Block', separatorBefore: true, onSelect: () => actions.blockContact(c.handle) },
+          {
+            key: 'move',
+            label: 'Move to Group',
+            disabled: otherGroups.length === 0,
+            submenu: otherGroups.map((g) => ({ key: g.id, label: g.name, onSelect: () => actions.moveContact(c.handle, row.groupId, g.id) })),
+          },
+          {
+            key: 'copy',
+            label: 'Copy to Group',
+            disabled: otherGroups.length === 0,
+            submenu: otherGroups.map((g) => ({ key: g.id, label: g.name, onSelect: () => actions.copyContact(c.handle, g.id) })),
+          },
+          {
+            key: 'delete',
+            label: 'Delete Contact',
+            separatorBefore: true,
+            onSelect: () => actions.openDialog({ kind: 'confirm-remove-contact', handle: c.handle }),
+          },
+        ];
+        setMenu({ x, y, items, label: `Actions for ${c.friendlyName || c.handle}` });
+      },
+      onGroupMenu: (row, x, y) => {
+        const groupId = row.groupId;
+        const items: MenuItem[] = [
+          { key: 'create', label: 'Create a Group...', onSelect: () => actions.openDialog({ kind: 'create-group' }) },
+          ...(groupId
+            ? [
+                { key: 'rename', label: 'Rename Group...', onSelect: () => actions.openDialog({ kind: 'rename-group', groupId }) },
+                { key: 'delete', label: 'Delete Group', onSelect: () => actions.openDialog({ kind: 'confirm-remove-group', groupId }) },
+              ]
+            : []),
+        ];
+        setMenu({ x, y, items, label: `Actions for ${row.title}` });
+      },
+    }),
+    [actions, store],
+  );
+
+  return (
+    <section className="contact-list" aria-label="Contact list">
+      <SelfHeader />
+      <Toolbar />
+      {requests > 0 && (
+        <button type="button" className="added-you-banner" onClick={() => actions.openDialog({ kind: 'add-requests' })}>
+          <span className="banner-icon" aria-hidden="true">
+            ✚
+          </span>
+          {requests === 1 ? '1 person added you to their contact list' : `${requests} people added you to their contact list`}
+        </button>
+      )}
+      {hasContacts || filter ? (
+        <VirtualRows rows={rows} handlers={handlers} />
+      ) : (
+        <div className="empty-list">
+          <p>Your contact list is empty.</p>
+          <button type="button" className="button" onClick={() => actions.openDialog({ kind: 'add-contact' })}>
+            Add a contact
+          </button>
+        </div>
+      )}
+      {menu && <Menu items={menu.items} x={menu.x} y={menu.y} onClose={closeMenu} label={menu.label} />}
+    </section>
+  );
+}
+
+export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; handlers: RowHandlers }) {
+  const parent = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => rows[i]?.key ?? i,
+  });
+  return (
+    <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const row = rows[v.index];
+          if (!row) return null;
+          return (
+            <div key={v.key} className="row-slot" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+              <Row row={row} handlers={handlers} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

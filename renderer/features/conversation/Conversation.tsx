@@ -1,0 +1,118 @@
+/**
+ * One conversation (UI.md): the participants bar with their status, Invite and Nudge; the
+ * transcript; who is typing; the input. A received nudge shakes it and plays the nudge sound.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { STATUS_LABELS } from '../../../shared/model';
+import { EmoticonText } from '../../components/FormattedText';
+import { playNudgeSound } from '../../components/nudge';
+import { StatusIcon } from '../../components/StatusIcon';
+import { useActions, useAppState } from '../../store/context';
+import { nameFor, statusFor, typingLine } from '../../store/selectors';
+import { Composer } from './Composer';
+import { Transcript } from './Transcript';
+
+const SHAKE_MS = 700;
+
+export function Conversation({ conversationId }: { conversationId: string }) {
+  const actions = useActions();
+  const conv = useAppState((s) => s.conversations.conversations[conversationId]);
+  const contacts = useAppState((s) => s.contacts.contacts);
+  const self = useAppState((s) => s.session.self);
+  const signedIn = useAppState((s) => s.session.connection.status === 'online' || s.session.connection.status === 'reconnecting');
+  const shakes = useAppState((s) => s.ui.shakes[conversationId] ?? 0);
+  const [shaking, setShaking] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  const seenShakes = useRef(shakes);
+
+  // A nudge: shake once per nudge and buzz.
+  useEffect(() => {
+    if (shakes === seenShakes.current) return;
+    seenShakes.current = shakes;
+    setShaking(true);
+    playNudgeSound();
+    const t = setTimeout(() => setShaking(false), SHAKE_MS);
+    return () => clearTimeout(t);
+  }, [shakes]);
+
+  // Typing lines expire by time, so re-check while someone is typing.
+  const typingCount = conv ? Object.keys(conv.typing).length : 0;
+  useEffect(() => {
+    if (typingCount === 0) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [typingCount, conv?.typing]);
+
+  const entryCount = conv?.entries.length ?? 0;
+  useEffect(() => {
+    actions.markSeen(conversationId, entryCount);
+  }, [actions, conversationId, entryCount]);
+
+  if (!conv) {
+    return (
+      <section className="conversation empty" aria-label="Conversation">
+        <p className="muted">This conversation is not available any more.</p>
+      </section>
+    );
+  }
+
+  const participants = conv.conversation.participants;
+  const typing = typingLine(conv, contacts, now);
+  const myName = self?.friendlyName || self?.handle || 'You';
+  const one = participants.length === 1 ? participants[0] : undefined;
+  const oneContact = one ? contacts[one.handle] : undefined;
+  const disabled = !conv.open || !signedIn;
+
+  return (
+    <section className={`conversation${shaking ? ' shaking' : ''}`} aria-label={`Conversation with ${participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ') || 'nobody yet'}`}>
+      <header className="participants-bar">
+        <div className="participants">
+          <span className="to-label">To:</span>
+          {participants.length === 0 && <span className="muted">Waiting for someone to join...</span>}
+          <ul className="participant-list" aria-label="Participants">
+            {participants.map((p) => {
+              const status = statusFor(p.handle, contacts);
+              const name = nameFor(p.handle, contacts, p.friendlyName);
+              return (
+                <li key={p.handle} className="participant" title={`${name} <${p.handle}> (${STATUS_LABELS[status]})`}>
+                  <StatusIcon status={status} />
+                  <span className="participant-name">
+                    <EmoticonText text={name} />
+                  </span>
+                  {participants.length === 1 && <span className="participant-handle">&lt;{p.handle}&gt;</span>}
+                </li>
+              );
+            })}
+          </ul>
+          {oneContact?.personalMessage && (
+            <div className="participant-psm">
+              <EmoticonText text={oneContact.personalMessage} />
+            </div>
+          )}
+        </div>
+        <div className="conversation-tools" role="toolbar" aria-label="Conversation tools">
+          <button type="button" className="tool" disabled={disabled} onClick={() => actions.openDialog({ kind: 'invite', conversationId })} title="Invite someone to this conversation">
+            <svg viewBox="0 0 20 20" aria-hidden="true">
+              <circle cx="7" cy="6" r="3.2" fill="#5b9be6" stroke="#2f6db5" />
+              <path d="M1 17c0-3.6 2.6-5.8 6-5.8s6 2.2 6 5.8z" fill="#5b9be6" stroke="#2f6db5" />
+              <circle cx="14" cy="7" r="2.6" fill="#7fc47f" stroke="#3c8f3c" />
+              <path d="M10.5 16c.3-3 1.8-4.6 3.5-4.6 2.4 0 4.5 1.6 4.5 4.6z" fill="#7fc47f" stroke="#3c8f3c" />
+            </svg>
+            <span>Invite</span>
+          </button>
+          <button type="button" className="tool" disabled={disabled} onClick={() => actions.nudge(conversationId)} title="Send a nudge (Ctrl+G)">
+            <svg viewBox="0 0 20 20" aria-hidden="true">
+              <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="#e07b00" strokeWidth="2.2" strokeLinecap="round" />
+            </svg>
+            <span>Nudge</span>
+          </button>
+        </div>
+      </header>
+      <Transcript entries={conv.entries} contacts={contacts} myName={myName} onRetry={(id) => actions.retryMessage(conversationId, id)} />
+      <div className="typing-line" role="status" aria-live="polite">
+        {typing ?? (conv.open ? '' : 'This conversation has ended.')}
+      </div>
+      <Composer conversationId={conversationId} disabled={disabled} />
+    </section>
+  );
+}

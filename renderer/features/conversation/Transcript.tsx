@@ -1,0 +1,159 @@
+/**
+ * The transcript (UI.md): "Alice says:" lines with the message in the sender's font and colour,
+ * timestamps, grey system lines, inline emoticons, and each outgoing message's delivery state
+ * with Retry for failures. Virtualised (variable row heights), and it follows the newest line
+ * while the reader is at the bottom.
+ */
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
+import type { Notice, TranscriptEntry } from '../../../shared/ipc';
+import { FormattedText } from '../../components/FormattedText';
+import { nameFor } from '../../store/selectors';
+
+/** Consecutive messages from one sender within this time share one "says:" line. */
+const SAME_SPEAKER_MS = 3 * 60_000;
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+const FAILURE_TEXT: Readonly<Record<DeliveryFailureReason, string>> = {
+  'not-delivered': 'could not be delivered to everyone',
+  'connection-closed': 'could not be delivered: the conversation was disconnected',
+  'recipient-unavailable': 'could not be delivered: nobody in the conversation is available',
+  'signed-out': 'could not be delivered because you are signed out or appear offline',
+  timeout: 'could not be delivered: the server did not answer',
+  error: 'could not be delivered',
+};
+
+function noticeText(n: Notice): string {
+  switch (n.kind) {
+    case 'joined':
+      return `${n.name} has joined the conversation.`;
+    case 'left':
+      return `${n.name} has left the conversation.`;
+    case 'nudge-received':
+      return `${n.name} just sent you a nudge!`;
+    case 'nudge-sent':
+      return 'You have just sent a nudge.';
+    case 'unsupported':
+      return n.detail ?? `${n.name} sent something Monarch cannot show.`;
+  }
+}
+
+export interface TranscriptProps {
+  entries: readonly TranscriptEntry[];
+  contacts: Readonly<Record<string, Contact>>;
+  myName: string;
+  onRetry(messageId: string): void;
+}
+
+export function Transcript({ entries, contacts, myName, onRetry }: TranscriptProps) {
+  const parent = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
+  const virtualizer = useVirtualizer({
+    count: entries.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => 44,
+    overscan: 8,
+    getItemKey: (i) => {
+      const e = entries[i];
+      return e ? (e.kind === 'message' ? `m:${e.message.id}` : `n:${e.notice.id}`) : i;
+    },
+  });
+
+  // Start at the newest line, and keep following it while the reader is at the bottom.
+  useLayoutEffect(() => {
+    if (atBottom.current && entries.length > 0) virtualizer.scrollToIndex(entries.length - 1, { align: 'end' });
+  }, [entries.length, virtualizer]);
+
+  useEffect(() => {
+    const el = parent.current;
+    if (!el) return;
+    const onScroll = () => {
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+
+  return (
+    <div ref={parent} className="transcript" role="log" aria-live="polite" aria-label="Conversation transcript" tabIndex={0}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const entry = entries[v.index];
+          if (!entry) return null;
+          const prev = entries[v.index - 1];
+          return (
+            <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="entry-slot" style={{ transform: `translateY(${v.start}px)` }}>
+              {entry.kind === 'notice' ? (
+                <NoticeLine notice={entry.notice} />
+              ) : (
+                <MessageBlock
+                  message={entry.message}
+                  continued={prev?.kind === 'message' && prev.message.sender === entry.message.sender && entry.message.timestamp - prev.message.timestamp < SAME_SPEAKER_MS}
+                  name={entry.message.direction === 'outgoing' ? myName : nameFor(entry.message.sender, contacts, entry.message.senderName)}
+                  onRetry={onRetry}
+                />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
+  return (
+    <div className={`notice notice-${notice.kind}`} title={fullFormat.format(notice.at)}>
+      {notice.kind.startsWith('nudge') && <span className="notice-icon" aria-hidden="true">〰</span>}
+      {noticeText(notice)}
+    </div>
+  );
+});
+
+const MessageBlock = memo(function MessageBlock({
+  message,
+  continued,
+  name,
+  onRetry,
+}: {
+  message: ChatMessage;
+  continued: boolean;
+  name: string;
+  onRetry(id: string): void;
+}) {
+  const mine = message.direction === 'outgoing';
+  return (
+    <div className={`message ${mine ? 'mine' : 'theirs'} delivery-${message.delivery}`}>
+      {!continued && (
+        <div className="message-head">
+          <span className="says">{name} says:</span>
+          <time dateTime={new Date(message.timestamp).toISOString()} title={fullFormat.format(message.timestamp)}>
+            {timeFormat.format(message.timestamp)}
+          </time>
+        </div>
+      )}
+      <div className="message-body" title={continued ? fullFormat.format(message.timestamp) : undefined}>
+        <FormattedText text={message.text} format={message.format} />
+        {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
+      </div>
+      {mine && message.delivery === 'failed' && (
+        <div className="delivery-failed" role="alert">
+          <span className="failed-icon" aria-hidden="true">
+            !
+          </span>
+          <span>
+            This message {FAILURE_TEXT[message.failure?.reason ?? 'error']}.
+            {message.failure?.message ? <span className="muted"> ({message.failure.message})</span> : null}
+          </span>
+          <button type="button" className="link-button" onClick={() => onRetry(message.id)}>
+            Retry
+          </button>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,207 @@
+/**
+ * The sign-in window (UI.md): artwork, e-mail, password, "Sign in as" status, "Remember me", the
+ * server chooser (local server, Escargot, Custom...). While signing in: an animation, the stage
+ * and a Cancel button. Errors in plain words.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { MY_STATUSES, STATUS_LABELS, type MyStatus } from '../../../shared/model';
+import type { ServerPreset, ServerProfile } from '../../../shared/ipc';
+import { Logo } from '../../components/Logo';
+import { StatusIcon } from '../../components/StatusIcon';
+import { useActions, useAppState } from '../../store/context';
+import { signInErrorText } from './messages';
+
+type ServerChoice = 'local' | 'custom' | string;
+
+const STAGES: Readonly<Record<string, string>> = {
+  connecting: 'Connecting to the server...',
+  authenticating: 'Checking your password...',
+  syncing: 'Getting your contact list...',
+  online: 'Signed in.',
+};
+
+export function SignIn() {
+  const actions = useActions();
+  const pending = useAppState((s) => s.ui.signIn.pending);
+  const error = useAppState((s) => s.ui.signIn.error);
+  const stage = useAppState((s) => s.session.connection.status);
+  const lastError = useAppState((s) => s.session.connection.error);
+  const id = useId();
+
+  const [presets, setPresets] = useState<readonly ServerPreset[]>([]);
+  const [localAvailable, setLocalAvailable] = useState(true);
+  const [handle, setHandle] = useState('');
+  const [password, setPassword] = useState('');
+  const [status, setStatus] = useState<MyStatus>('online');
+  const [remember, setRemember] = useState(false);
+  const [choice, setChoice] = useState<ServerChoice>('local');
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('1863');
+  const [nexus, setNexus] = useState('');
+  const [attempted, setAttempted] = useState<{ handle: string; server: string; nexus?: string } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void actions.signInDefaults().then((r) => {
+      if (!live || !r.ok) return;
+      setPresets(r.value.presets);
+      setLocalAvailable(r.value.localServerAvailable);
+      if (!r.value.localServerAvailable) setChoice('custom');
+      const m = r.value.remembered;
+      if (m) {
+        setHandle(m.handle);
+        setStatus(m.status);
+        setRemember(true);
+        if (m.server.kind === 'local') setChoice('local');
+        else {
+          const preset = r.value.presets.find((p) => p.server.kind === 'custom' && m.server.kind === 'custom' && p.server.host === m.server.host);
+          setChoice(preset ? preset.id : 'custom');
+          setHost(m.server.host);
+          setPort(String(m.server.port));
+          setNexus(m.server.nexusUrl ?? '');
+        }
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [actions]);
+
+  const pickServer = (value: ServerChoice) => {
+    setChoice(value);
+    const preset = presets.find((p) => p.id === value);
+    if (preset && preset.server.kind === 'custom') {
+      setHost(preset.server.host);
+      setPort(String(preset.server.port));
+      setNexus(preset.server.nexusUrl ?? '');
+    }
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (pending) return;
+    const server: ServerProfile =
+      choice === 'local'
+        ? { kind: 'local' }
+        : { kind: 'custom', host: host.trim(), port: Number(port), ...(nexus.trim() ? { nexusUrl: nexus.trim() } : {}) };
+    setAttempted({
+      handle: handle.trim(),
+      server: server.kind === 'local' ? 'this computer' : `${server.host}:${server.port}`,
+      nexus: server.kind === 'custom' ? server.nexusUrl : undefined,
+    });
+    void actions.signIn({ server, handle: handle.trim(), password, status, rememberMe: remember });
+  };
+
+  const shownError = error ?? (lastError && lastError.code !== 'cancelled' ? lastError : null);
+  const errorText = shownError ? signInErrorText(shownError, attempted ?? { handle: handle.trim(), server: host ? `${host}:${port}` : 'the server' }) : null;
+
+  if (pending) {
+    return (
+      <main className="sign-in" aria-busy="true">
+        <div className="sign-in-card signing-in">
+          <Logo size={112} animated />
+          <h1 className="brand">Monarch</h1>
+          <p className="sign-in-as">{handle}</p>
+          <div className="progress" role="progressbar" aria-label="Signing in">
+            <span />
+          </div>
+          <p className="stage" role="status">
+            {STAGES[stage] ?? 'Signing in...'}
+          </p>
+          <button type="button" className="button" onClick={actions.cancelSignIn}>
+            Cancel
+          </button>
+        </div>
+      </main>
+    );
+  }
+
+  return (
+    <main className="sign-in">
+      <form className="sign-in-card" onSubmit={submit} aria-label="Sign in">
+        <Logo size={96} />
+        <h1 className="brand">Monarch</h1>
+        <p className="tagline">Sign in to talk with your friends</p>
+        {errorText && (
+          <div className="sign-in-error" role="alert">
+            {errorText}
+          </div>
+        )}
+        <label className="field">
+          <span>E-mail address:</span>
+          <input
+            type="email"
+            autoComplete="username"
+            value={handle}
+            onChange={(e) => setHandle(e.target.value)}
+            placeholder="example@hotmail.com"
+            required
+            maxLength={129}
+          />
+        </label>
+        <label className="field">
+          <span>Password:</span>
+          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required maxLength={256} />
+        </label>
+        <label className="field">
+          <span>Sign in as:</span>
+          <span className="select-with-icon">
+            <StatusIcon status={status} />
+            <select value={status} onChange={(e) => setStatus(e.target.value as MyStatus)}>
+              {MY_STATUSES.filter((s) => s !== 'idle').map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </span>
+        </label>
+        <label className="field">
+          <span>Server:</span>
+          <select value={choice} onChange={(e) => pickServer(e.target.value)} aria-label="Server">
+            {localAvailable && <option value="local">Local server on this computer</option>}
+            {presets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+            <option value="custom">Custom...</option>
+          </select>
+        </label>
+        {choice !== 'local' && (
+          <fieldset className="server-fields">
+            <legend className="visually-hidden">Server address</legend>
+            <div className="row">
+              <label className="field grow">
+                <span>Host:</span>
+                <input value={host} onChange={(e) => setHost(e.target.value)} placeholder="messenger.example.com" required aria-label="Host" />
+              </label>
+              <label className="field port">
+                <span>Port:</span>
+                <input
+                  value={port}
+                  onChange={(e) => setPort(e.target.value.replace(/\D/g, ''))}
+                  inputMode="numeric"
+                  required
+                  aria-label="Port"
+                />
+              </label>
+            </div>
+            <label className="field">
+              <span>Nexus (Passport) URL:</span>
+              <input value={nexus} onChange={(e) => setNexus(e.target.value)} placeholder="optional, for MSNP8 and later" aria-label="Nexus URL" />
+            </label>
+          </fieldset>
+        )}
+        <label className="check" htmlFor={`${id}-remember`}>
+          <input id={`${id}-remember`} type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
+          Remember me
+        </label>
+        <button type="submit" className="button primary sign-in-button">
+          Sign In
+        </button>
+        {choice === 'local' && <p className="hint">On the local server, a new e-mail address is registered with the password you type.</p>}
+      </form>
+    </main>
+  );
+}

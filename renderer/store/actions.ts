@@ -1,0 +1,125 @@
+/**
+ * Effectful actions (ARCHITECTURE.md §6): each calls one command of the contract and records what
+ * the window needs to show (pending state, errors). Components call these and hold no IPC logic.
+ */
+import type { CommandInput, IpcError, MonarchApi, Result } from '../../shared/ipc';
+import type { MyStatus, TextFormat } from '../../shared/model';
+import type { AppStore } from './index';
+import { markSeen, toggleCollapsed, type Dialog } from './ui-slice';
+
+/** At most one typing notice per conversation every this many ms (MSNP.md §6.7: ~5 s). */
+export const TYPING_NOTICE_INTERVAL_MS = 4000;
+const FORMAT_KEY = 'monarch.format';
+
+export type Actions = ReturnType<typeof createActions>;
+
+export function createActions(api: MonarchApi, store: AppStore) {
+  const ui = store.getState().updateUi;
+  let toastId = 0;
+  const lastTyping = new Map<string, number>();
+
+  const toast = (text: string) => ui((u) => ({ ...u, toast: { id: ++toastId, text } }));
+  /** Runs a command; a failure becomes a toast (and the result is returned for callers that care). */
+  async function run<T>(p: Promise<Result<T>>, what: string): Promise<Result<T>> {
+    const r = await p;
+    if (!r.ok) toast(`${what}: ${r.error.message}`);
+    return r;
+  }
+
+  const show = async (conversationId: string) => {
+    if (api.host === 'electron') {
+      await api.showConversation({ conversationId });
+    } else {
+      ui((u) => ({ ...u, activeConversationId: conversationId }));
+    }
+  };
+
+  return {
+    async signIn(input: CommandInput<'signIn'>): Promise<IpcError | null> {
+      ui((u) => ({ ...u, signIn: { pending: true, error: null } }));
+      const r = await api.signIn(input);
+      ui((u) => ({ ...u, signIn: { pending: false, error: r.ok ? null : r.error } }));
+      return r.ok ? null : r.error;
+    },
+    cancelSignIn: () => void api.cancelSignIn({}),
+    signOut: () => void api.signOut({}),
+    signInDefaults: () => api.signInDefaults({}),
+    forgetAccount: (handle: string) => void api.forgetAccount({ handle }),
+
+    setStatus(status: MyStatus | 'sign-out') {
+      if (status === 'sign-out') return void api.signOut({});
+      void run(api.setStatus({ status }), 'Could not change your status');
+    },
+    setFriendlyName: (name: string) => void run(api.setFriendlyName({ name }), 'Could not change your name'),
+    setPersonalMessage: (text: string) => void run(api.setPersonalMessage({ text }), 'Could not change your personal message'),
+
+    addContact: (handle: string, groupId?: string) => api.addContact(groupId ? { handle, groupId } : { handle }),
+    removeContact: (handle: string) => void run(api.removeContact({ handle }), 'Could not remove the contact'),
+    blockContact: (handle: string) => void run(api.blockContact({ handle }), 'Could not block'),
+    unblockContact: (handle: string) => void run(api.unblockContact({ handle }), 'Could not unblock'),
+    moveContact: (handle: string, fromGroupId: string | null, toGroupId: string) =>
+      void run(api.moveContact({ handle, fromGroupId, toGroupId }), 'Could not move the contact'),
+    copyContact: (handle: string, toGroupId: string) => void run(api.copyContact({ handle, toGroupId }), 'Could not copy the contact'),
+    answerAddRequest: (handle: string, decision: 'allow-and-add' | 'allow' | 'block') =>
+      run(api.answerAddRequest({ handle, decision }), 'Could not answer'),
+    createGroup: (name: string) => api.createGroup({ name }),
+    renameGroup: (groupId: string, name: string) => api.renameGroup({ groupId, name }),
+    removeGroup: (groupId: string) => void run(api.removeGroup({ groupId }), 'Could not delete the group'),
+
+    /** Double-click on a contact: open (or find) the conversation and bring it in front. */
+    async startConversation(handles: string[]): Promise<void> {
+      const r = await run(api.openConversation({ handles }), 'Could not start a conversation');
+      if (r.ok) await show(r.value.conversationId);
+    },
+    showConversation: show,
+    async sendMessage(conversationId: string, text: string): Promise<Result<{ messageId: string }>> {
+      lastTyping.delete(conversationId);
+      return run(api.sendMessage({ conversationId, text, format: store.getState().ui.format }), 'Could not send');
+    },
+    retryMessage: (conversationId: string, messageId: string) =>
+      void run(api.retryMessage({ conversationId, messageId }), 'Could not send again'),
+    /** Call on every keystroke: notices go out at most every few seconds. */
+    typing(conversationId: string) {
+      const now = Date.now();
+      if (now - (lastTyping.get(conversationId) ?? 0) < TYPING_NOTICE_INTERVAL_MS) return;
+      lastTyping.set(conversationId, now);
+      void api.sendTyping({ conversationId });
+    },
+    nudge: (conversationId: string) => void run(api.sendNudge({ conversationId }), 'Could not send the nudge'),
+    invite: (conversationId: string, handle: string) => run(api.inviteToConversation({ conversationId, handle }), 'Could not invite'),
+    async closeConversation(conversationId: string) {
+      await api.closeConversation({ conversationId });
+      ui((u) => (u.activeConversationId === conversationId ? { ...u, activeConversationId: null } : u));
+    },
+
+    setFormat(format: TextFormat) {
+      ui((u) => ({ ...u, format }));
+      try {
+        localStorage.setItem(FORMAT_KEY, JSON.stringify(format));
+      } catch {
+        // Storage may be unavailable; the choice still holds for this window.
+      }
+    },
+    loadFormat() {
+      try {
+        const raw = localStorage.getItem(FORMAT_KEY);
+        if (!raw) return;
+        const f = JSON.parse(raw) as Partial<TextFormat>;
+        if (typeof f.font === 'string' && typeof f.color === 'string' && /^#[0-9a-f]{6}$/i.test(f.color)) {
+          ui((u) => ({ ...u, format: { ...u.format, ...f } as TextFormat }));
+        }
+      } catch {
+        // Ignore a damaged stored value.
+      }
+    },
+    openDialog: (dialog: Dialog) => ui((u) => ({ ...u, dialog })),
+    closeDialog: () => ui((u) => ({ ...u, dialog: null })),
+    setFilter: (filter: string) => ui((u) => ({ ...u, filter })),
+    setSortBy: (sortBy: 'group' | 'status') => ui((u) => ({ ...u, sortBy })),
+    toggleOffline: () => ui((u) => ({ ...u, showOffline: !u.showOffline })),
+    toggleGroup: (key: string) => ui((u) => toggleCollapsed(u, key)),
+    markSeen: (conversationId: string, count: number) => ui((u) => markSeen(u, conversationId, count)),
+    dismissToast: () => ui((u) => ({ ...u, toast: null })),
+    toast,
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Derived views of the store, as pure functions (memoised in components with useMemo over the
+ * slices they read).
+ */
+import { displayName, isOnline, type Contact, type ContactStatus, type Group } from '../../shared/model';
+import { typingNow, type ConversationState } from '../../shared/ipc';
+import type { UiSlice } from './ui-slice';
+
+export type ListRow =
+  | {
+      readonly kind: 'group';
+      readonly key: string;
+      readonly title: string;
+      readonly online: number;
+      readonly total: number;
+      readonly collapsed: boolean;
+      /** The real group behind the header, for rename/delete; null for Online/Offline/Other. */
+      readonly groupId: string | null;
+      /** Show "(online/total)" (real groups) or "(n)" (Online, Offline). */
+      readonly countStyle: 'ratio' | 'count';
+    }
+  | { readonly kind: 'contact'; readonly key: string; readonly contact: Contact; readonly groupId: string | null };
+
+export const UNGROUPED_KEY = 'ungrouped';
+export const OFFLINE_KEY = 'offline';
+export const ONLINE_KEY = 'online';
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Status order for "sort by status" within the Online group. */
+const STATUS_RANK: Readonly<Record<ContactStatus, number>> = {
+  online: 0,
+  busy: 1,
+  phone: 2,
+  brb: 3,
+  away: 4,
+  lunch: 5,
+  idle: 6,
+  offline: 7,
+};
+
+export function matchesFilter(c: Contact, needle: string): boolean {
+  if (needle === '') return true;
+  return (
+    c.friendlyName.toLowerCase().includes(needle) ||
+    c.handle.includes(needle) ||
+    c.personalMessage.toLowerCase().includes(needle)
+  );
+}
+
+function byName(a: Contact, b: Contact): number {
+  return collator.compare(displayName(a), displayName(b)) || (a.handle < b.handle ? -1 : 1);
+}
+
+type ListOptions = Pick<UiSlice, 'sortBy' | 'showOffline' | 'collapsed' | 'filter'>;
+
+/**
+ * The contact list as flat rows (headers and contacts) for a virtualised list. Only people on my
+ * contact (forward) list appear. By group: each group with its online contacts and an
+ * "online/total" count, then everyone offline in one Offline group, last (UI.md). By status:
+ * Online and Offline. A filter shows every match and ignores collapsed groups.
+ */
+export function contactListRows(
+  contacts: Readonly<Record<string, Contact>>,
+  groups: readonly Group[],
+  opts: ListOptions,
+): ListRow[] {
+  const needle = opts.filter.trim().toLowerCase();
+  const filtering = needle !== '';
+  const isCollapsed = (key: string) => !filtering && opts.collapsed[key] === true;
+  const listed: Contact[] = [];
+  for (const c of Object.values(contacts)) if (c.lists.forward) listed.push(c);
+  const visible = filtering ? listed.filter((c) => matchesFilter(c, needle)) : listed;
+  const rows: ListRow[] = [];
+
+  const section = (
+    key: string,
+    title: string,
+    members: Contact[],
+    total: number,
+    groupId: string | null,
+    countStyle: 'ratio' | 'count',
+    online: number,
+  ) => {
+    if (filtering && members.length === 0) return;
+    const collapsed = isCollapsed(key);
+    rows.push({ kind: 'group', key: `g:${key}`, title, online, total, collapsed, groupId, countStyle });
+    if (collapsed) return;
+    for (const c of members) rows.push({ kind: 'contact', key: `${key}:${c.handle}`, contact: c, groupId });
+  };
+
+  const offline = visible.filter((c) => !isOnline(c.status)).sort(byName);
+
+  if (opts.sortBy === 'status') {
+    const online = visible
+      .filter((c) => isOnline(c.status))
+      .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || byName(a, b));
+    section(ONLINE_KEY, 'Online', online, online.length, null, 'count', online.length);
+  } else {
+    const byGroup = new Map<string, Contact[]>();
+    const totals = new Map<string, { online: number; total: number }>();
+    const add = (key: string, c: Contact, counted: boolean) => {
+      const t = totals.get(key) ?? { online: 0, total: 0 };
+      t.total += 1;
+      if (isOnline(c.status)) t.online += 1;
+      totals.set(key, t);
+      if (counted && isOnline(c.status)) {
+        const list = byGroup.get(key) ?? [];
+        list.push(c);
+        byGroup.set(key, list);
+      }
+    };
+    const visibleSet = filtering ? new Set(visible) : null;
+    const groupIds = new Set(groups.map((g) => g.id));
+    for (const c of listed) {
+      const shown = !visibleSet || visibleSet.has(c);
+      const ids = c.groupIds.filter((g) => groupIds.has(g));
+      if (ids.length === 0) add(UNGROUPED_KEY, c, shown);
+      else for (const g of ids) add(g, c, shown);
+    }
+    const sortedGroups = [...groups].sort((a, b) => collator.compare(a.name, b.name));
+    for (const g of sortedGroups) {
+      const t = totals.get(g.id) ?? { online: 0, total: 0 };
+      section(g.id, g.name, (byGroup.get(g.id) ?? []).sort(byName), t.total, g.id, 'ratio', t.online);
+    }
+    const other = totals.get(UNGROUPED_KEY);
+    if (other) {
+      section(UNGROUPED_KEY, 'Other Contacts', (byGroup.get(UNGROUPED_KEY) ?? []).sort(byName), other.total, null, 'ratio', other.online);
+    }
+  }
+  if (opts.showOffline || filtering) section(OFFLINE_KEY, 'Offline', offline, offline.length, null, 'count', 0);
+  return rows;
+}
+
+/** The name to show for a handle: the contact's current name, else the participant's, else the handle. */
+export function nameFor(handle: string, contacts: Readonly<Record<string, Contact>>, fallback?: string): string {
+  const c = contacts[handle];
+  if (c) return displayName(c);
+  return fallback && fallback.trim() !== '' ? fallback : handle;
+}
+
+export function statusFor(handle: string, contacts: Readonly<Record<string, Contact>>): ContactStatus {
+  return contacts[handle]?.status ?? 'online';
+}
+
+/** "Alice is typing a message..." / "Alice and Bob are typing..." or null. */
+export function typingLine(c: ConversationState, contacts: Readonly<Record<string, Contact>>, now: number): string | null {
+  const names = typingNow(c, now).map((h) => nameFor(h, contacts, c.conversation.participants.find((p) => p.handle === h)?.friendlyName));
+  if (names.length === 0) return null;
+  if (names.length === 1) return `${names[0]} is typing a message...`;
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing...`;
+}
+
+/** Conversations worth showing (open, or with something in them), newest activity first. */
+export function visibleConversations(all: Readonly<Record<string, ConversationState>>): ConversationState[] {
+  return Object.values(all)
+    .filter((c) => c.open || c.entries.length > 0)
+    .sort((a, b) => b.lastActivity - a.lastActivity);
+}
+
+export function conversationTitle(c: ConversationState, contacts: Readonly<Record<string, Contact>>): string {
+  const names = c.conversation.participants.map((p) => nameFor(p.handle, contacts, p.friendlyName));
+  return names.length === 0 ? 'Conversation' : names.join(', ');
+}

@@ -1,0 +1,66 @@
+/**
+ * The ui slice: what this window shows and how (sorting, collapsed groups, the filter, open
+ * dialogs, the conversation in front, my message font). Pure state changes only.
+ */
+import { DEFAULT_TEXT_FORMAT, type TextFormat } from '../../shared/model';
+import type { IpcError } from '../../shared/ipc';
+
+export type Dialog =
+  | { readonly kind: 'add-contact' }
+  | { readonly kind: 'create-group' }
+  | { readonly kind: 'rename-group'; readonly groupId: string }
+  | { readonly kind: 'add-requests' }
+  | { readonly kind: 'invite'; readonly conversationId: string }
+  | { readonly kind: 'confirm-remove-contact'; readonly handle: string }
+  | { readonly kind: 'confirm-remove-group'; readonly groupId: string };
+
+export interface Toast {
+  readonly id: number;
+  readonly text: string;
+}
+
+export interface UiSlice {
+  readonly sortBy: 'group' | 'status';
+  readonly showOffline: boolean;
+  /** Group keys (group id, `online`, `offline`, `ungrouped`) the user collapsed. */
+  readonly collapsed: Readonly<Record<string, true>>;
+  readonly filter: string;
+  readonly dialog: Dialog | null;
+  /** The browser client shows one conversation at a time beside the list. */
+  readonly activeConversationId: string | null;
+  readonly signIn: { readonly pending: boolean; readonly error: IpcError | null };
+  readonly format: TextFormat;
+  /** Conversation id → how many nudges arrived since this window opened (each shakes once). */
+  readonly shakes: Readonly<Record<string, number>>;
+  /** Conversation id → number of transcript entries the user has seen (for unread marks). */
+  readonly seen: Readonly<Record<string, number>>;
+  readonly toast: Toast | null;
+}
+
+export const initialUi: UiSlice = {
+  sortBy: 'group',
+  showOffline: true,
+  collapsed: {},
+  filter: '',
+  dialog: null,
+  activeConversationId: null,
+  signIn: { pending: false, error: null },
+  format: DEFAULT_TEXT_FORMAT,
+  shakes: {},
+  seen: {},
+  toast: null,
+};
+
+export function toggleCollapsed(ui: UiSlice, key: string): UiSlice {
+  const { [key]: was, ...rest } = ui.collapsed;
+  return { ...ui, collapsed: was ? rest : { ...rest, [key]: true } };
+}
+
+export function noteNudge(ui: UiSlice, conversationId: string): UiSlice {
+  return { ...ui, shakes: { ...ui.shakes, [conversationId]: (ui.shakes[conversationId] ?? 0) + 1 } };
+}
+
+export function markSeen(ui: UiSlice, conversationId: string, count: number): UiSlice {
+  if (ui.seen[conversationId] === count) return ui;
+  return { ...ui, seen: { ...ui.seen, [conversationId]: count } };
+}

@@ -1,0 +1,165 @@
+/**
+ * THE one IPC contract between a window (renderer) and the backend (ARCHITECTURE.md §5): every
+ * command with its input schema and result type, and every event. The Electron preload, the main
+ * process binding, the web host and the renderer bridge are all derived from this object; no
+ * channel name or command name is written anywhere else.
+ */
+import { z } from 'zod';
+import { MY_STATUSES, type Group } from '../model';
+import type { AppEvent } from './events';
+import type { AppSnapshot, SignInDefaults } from './snapshot';
+
+/** Phantom marker carrying a command's result type (no runtime value is ever read). */
+export interface Returns<T> {
+  readonly __returns?: T;
+}
+function returns<T>(): Returns<T> {
+  return {};
+}
+
+// Limits from MSNP.md §8 (handles are e-mail addresses, at most 129 bytes; names 387 bytes
+// URL-encoded); the codec enforces the exact byte limits, these only bound what crosses IPC.
+const MAX_HANDLE = 129;
+const MAX_NAME = 387;
+const MAX_PERSONAL_MESSAGE = 1024;
+/** A single MSG payload is at most 1664 bytes (MSNP.md §8); the backend splits nothing. */
+const MAX_MESSAGE_TEXT = 1664;
+
+const id = z.string().min(1).max(200);
+const handle = z.email().max(MAX_HANDLE).transform((s) => s.toLowerCase());
+const groupId = id;
+
+export const serverProfileSchema = z.discriminatedUnion('kind', [
+  /** The bundled server, started on this computer's loopback interface. */
+  z.object({ kind: z.literal('local') }),
+  /** Any other MSNP server, e.g. Escargot: its dispatch host and port, and the Nexus URL for MSNP8+. */
+  z.object({
+    kind: z.literal('custom'),
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'a host name or IP address'),
+    port: z.number().int().min(1).max(65535),
+    nexusUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  }),
+]);
+export type ServerProfile = z.infer<typeof serverProfileSchema>;
+
+export const textFormatSchema = z.object({
+  font: z.string().max(64),
+  bold: z.boolean(),
+  italic: z.boolean(),
+  underline: z.boolean(),
+  strikethrough: z.boolean(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  rightToLeft: z.boolean().optional(),
+});
+
+const none = z.object({}).strict();
+const byHandle = z.object({ handle }).strict();
+const byConversation = z.object({ conversationId: id }).strict();
+
+export const contract = {
+  commands: {
+    /** The state this window starts from, and the sequence number of the last event it includes. */
+    snapshot: { input: none, output: returns<AppSnapshot>() },
+    /** Saved profiles and the remembered account for the sign-in screen. */
+    signInDefaults: { input: none, output: returns<SignInDefaults>() },
+    /** Resolves when signed in (`null`), or with the sign-in error (`wrong-password`, …). */
+    signIn: {
+      input: z
+        .object({
+          server: serverProfileSchema,
+          handle,
+          password: z.string().min(1).max(256),
+          status: z.enum(MY_STATUSES),
+          rememberMe: z.boolean(),
+        })
+        .strict(),
+      output: returns<null>(),
+    },
+    cancelSignIn: { input: none, output: returns<null>() },
+    signOut: { input: none, output: returns<null>() },
+    /** Forget the remembered account (sign-in screen). */
+    forgetAccount: { input: byHandle, output: returns<null>() },
+
+    setStatus: { input: z.object({ status: z.enum(MY_STATUSES) }).strict(), output: returns<null>() },
+    setFriendlyName: { input: z.object({ name: z.string().trim().min(1).max(MAX_NAME) }).strict(), output: returns<null>() },
+    setPersonalMessage: { input: z.object({ text: z.string().max(MAX_PERSONAL_MESSAGE) }).strict(), output: returns<null>() },
+
+    addContact: { input: z.object({ handle, groupId: groupId.optional() }).strict(), output: returns<null>() },
+    removeContact: { input: byHandle, output: returns<null>() },
+    blockContact: { input: byHandle, output: returns<null>() },
+    unblockContact: { input: byHandle, output: returns<null>() },
+    /** `fromGroupId` null: the contact is ungrouped. */
+    moveContact: {
+      input: z.object({ handle, fromGroupId: groupId.nullable(), toGroupId: groupId }).strict(),
+      output: returns<null>(),
+    },
+    copyContact: { input: z.object({ handle, toGroupId: groupId }).strict(), output: returns<null>() },
+    /** Answer someone who added me: allow them and add them to my list, just allow, or block. */
+    answerAddRequest: {
+      input: z.object({ handle, decision: z.enum(['allow-and-add', 'allow', 'block']) }).strict(),
+      output: returns<null>(),
+    },
+
+    createGroup: { input: z.object({ name: z.string().trim().min(1).max(61) }).strict(), output: returns<Group>() },
+    renameGroup: { input: z.object({ groupId, name: z.string().trim().min(1).max(61) }).strict(), output: returns<null>() },
+    removeGroup: { input: z.object({ groupId }).strict(), output: returns<null>() },
+
+    /** Open (or find) the conversation with exactly these people; returns its id. */
+    openConversation: {
+      input: z.object({ handles: z.array(handle).min(1).max(20) }).strict(),
+      output: returns<{ conversationId: string }>(),
+    },
+    /** Returns the message id; delivery then progresses through `message.delivery` events. */
+    sendMessage: {
+      input: z
+        .object({ conversationId: id, text: z.string().min(1).max(MAX_MESSAGE_TEXT), format: textFormatSchema.nullable() })
+        .strict(),
+      output: returns<{ messageId: string }>(),
+    },
+    /** Send a failed message again; the retry is a new message with a new id. */
+    retryMessage: { input: z.object({ conversationId: id, messageId: id }).strict(), output: returns<{ messageId: string }>() },
+    sendTyping: { input: byConversation, output: returns<null>() },
+    sendNudge: { input: byConversation, output: returns<null>() },
+    inviteToConversation: { input: z.object({ conversationId: id, handle }).strict(), output: returns<null>() },
+    /** Leave the conversation and close it. */
+    closeConversation: { input: byConversation, output: returns<null>() },
+    /**
+     * Bring the conversation in front: a window of its own in the desktop app; the browser client
+     * lays conversations out in its one page and answers `not-supported`.
+     */
+    showConversation: { input: byConversation, output: returns<null>() },
+  },
+} as const;
+
+export type Commands = typeof contract.commands;
+export type CommandName = keyof Commands;
+/** What a window passes (before validation: e.g. handles may have upper case). */
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+/** What the backend receives (after validation and normalisation). */
+export type ValidCommandInput<K extends CommandName> = z.output<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = Commands[K]['output'] extends Returns<infer T> ? T : never;
+
+export const COMMAND_NAMES = Object.keys(contract.commands) as CommandName[];
+
+export function isCommandName(x: unknown): x is CommandName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(contract.commands, x);
+}
+
+/** One event as delivered to windows: numbered so a late window can line it up with a snapshot. */
+export interface SequencedEvent {
+  readonly seq: number;
+  /** When the backend emitted it (epoch ms). */
+  readonly at: number;
+  readonly event: AppEvent;
+}
+
+/** Electron channel names, derived from the command names. */
+export const CHANNEL_PREFIX = 'monarch:';
+export function commandChannel(name: CommandName): string {
+  return `${CHANNEL_PREFIX}${name}`;
+}
+export const EVENT_CHANNEL = `${CHANNEL_PREFIX}event`;

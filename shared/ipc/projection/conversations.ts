@@ -1,0 +1,180 @@
+/**
+ * The conversations slice: each conversation's participants, its transcript (messages and the grey
+ * system lines between them) and who is typing.
+ */
+import type { ChatMessage, Conversation, Participant } from '../../model';
+import type { AppEvent } from '../events';
+
+export type NoticeKind =
+  /** "Bob has joined the conversation." */
+  | 'joined'
+  /** "Carol has left the conversation." */
+  | 'left'
+  /** "Bob just sent you a nudge!" */
+  | 'nudge-received'
+  /** "You have just sent a nudge." */
+  | 'nudge-sent'
+  /** Something we cannot show (file transfer invitation, wink, …): `detail` says what. */
+  | 'unsupported';
+
+export interface Notice {
+  readonly id: string;
+  readonly kind: NoticeKind;
+  readonly at: number;
+  /** Whom the line is about (empty for my own nudge). */
+  readonly handle: string;
+  /** Their name at the time, to write the line. */
+  readonly name: string;
+  readonly detail?: string;
+}
+
+export type TranscriptEntry =
+  | { readonly kind: 'message'; readonly message: ChatMessage }
+  | { readonly kind: 'notice'; readonly notice: Notice };
+
+export interface ConversationState {
+  readonly conversation: Conversation;
+  /** False once I closed it (or signed out); the transcript stays readable. */
+  readonly open: boolean;
+  readonly entries: readonly TranscriptEntry[];
+  /** Handle → epoch ms of their last typing notice (shown for ~6 s, MSNP.md §6.7). */
+  readonly typing: Readonly<Record<string, number>>;
+  /** Epoch ms of the last event, for ordering. */
+  readonly lastActivity: number;
+}
+
+export interface ConversationsSlice {
+  readonly conversations: Readonly<Record<string, ConversationState>>;
+}
+
+export const initialConversations: ConversationsSlice = { conversations: {} };
+
+/** How long a typing notice stays on screen without a new one (MSNP.md §6.7: ~6 s). */
+export const TYPING_TIMEOUT_MS = 6000;
+
+function update(
+  s: ConversationsSlice,
+  id: string,
+  f: (c: ConversationState) => ConversationState,
+): ConversationsSlice {
+  const c = s.conversations[id];
+  if (!c) return s;
+  return { conversations: { ...s.conversations, [id]: f(c) } };
+}
+
+function addNotice(c: ConversationState, n: Omit<Notice, 'id'>): ConversationState {
+  // Entries only ever grow, so the position is a unique, stable id.
+  const notice: Notice = { ...n, id: `notice-${c.entries.length}` };
+  return { ...c, entries: [...c.entries, { kind: 'notice', notice }], lastActivity: Math.max(c.lastActivity, n.at) };
+}
+
+function nameOf(c: ConversationState, handle: string): string {
+  return c.conversation.participants.find((p) => p.handle === handle)?.friendlyName || handle;
+}
+
+function withoutTyping(typing: Readonly<Record<string, number>>, handle: string): Readonly<Record<string, number>> {
+  if (!(handle in typing)) return typing;
+  const { [handle]: _gone, ...rest } = typing;
+  return rest;
+}
+
+function setParticipants(c: ConversationState, participants: readonly Participant[]): ConversationState {
+  return { ...c, conversation: { ...c.conversation, participants } };
+}
+
+function appendMessage(c: ConversationState, m: ChatMessage): ConversationState {
+  return {
+    ...c,
+    entries: [...c.entries, { kind: 'message', message: m }],
+    typing: m.direction === 'incoming' ? withoutTyping(c.typing, m.sender) : c.typing,
+    lastActivity: Math.max(c.lastActivity, m.timestamp),
+  };
+}
+
+/** `at`: when the backend emitted the event (epoch ms), for lines whose event carries no time. */
+export function reduceConversations(s: ConversationsSlice, e: AppEvent, at: number): ConversationsSlice {
+  switch (e.type) {
+    case 'conversation.started': {
+      const prev = s.conversations[e.conversation.id];
+      const next: ConversationState = prev
+        ? { ...prev, conversation: e.conversation, open: true }
+        : { conversation: e.conversation, open: true, entries: [], typing: {}, lastActivity: e.conversation.startedAt };
+      return { conversations: { ...s.conversations, [e.conversation.id]: next } };
+    }
+    case 'conversation.participant-joined':
+      return update(s, e.conversationId, (c) => {
+        const others = c.conversation.participants;
+        if (others.some((p) => p.handle === e.participant.handle)) {
+          return setParticipants(c, others.map((p) => (p.handle === e.participant.handle ? e.participant : p)));
+        }
+        const joined = setParticipants(c, [...others, e.participant]);
+        // Like the classic client, a join is only worth a line once it makes a group chat: the
+        // first person to answer a one-to-one conversation simply is the conversation.
+        if (others.length === 0) return joined;
+        return addNotice(joined, { kind: 'joined', at, handle: e.participant.handle, name: e.participant.friendlyName });
+      });
+    case 'conversation.participant-left':
+      return update(s, e.conversationId, (c) => {
+        const others = c.conversation.participants;
+        if (!others.some((p) => p.handle === e.handle)) return c;
+        // A one-to-one conversation that the server closed for inactivity is re-opened on the
+        // next message (ARCHITECTURE.md §4): the other person has not left in any sense the user
+        // would recognise, so nothing changes on screen.
+        if (e.idle && others.length === 1) return c;
+        const name = nameOf(c, e.handle);
+        const left = { ...setParticipants(c, others.filter((p) => p.handle !== e.handle)), typing: withoutTyping(c.typing, e.handle) };
+        return addNotice(left, { kind: 'left', at, handle: e.handle, name });
+      });
+    case 'conversation.closed':
+      return update(s, e.conversationId, (c) => ({ ...c, open: false, typing: {} }));
+    case 'message.queued':
+    case 'message.received':
+      return update(s, e.message.conversationId, (c) => appendMessage(c, e.message));
+    case 'message.delivery':
+      return update(s, e.conversationId, (c) => {
+        // Pending messages are recent: search from the end.
+        for (let i = c.entries.length - 1; i >= 0; i--) {
+          const entry = c.entries[i];
+          if (entry?.kind === 'message' && entry.message.id === e.messageId) {
+            const message: ChatMessage = { ...entry.message, delivery: e.delivery, failure: e.failure };
+            const entries = c.entries.slice();
+            entries[i] = { kind: 'message', message };
+            return { ...c, entries };
+          }
+        }
+        return c;
+      });
+    case 'typing.received':
+      return update(s, e.conversationId, (c) => ({ ...c, typing: { ...c.typing, [e.handle]: e.at } }));
+    case 'nudge.received':
+      return update(s, e.conversationId, (c) =>
+        addNotice({ ...c, typing: withoutTyping(c.typing, e.handle) }, { kind: 'nudge-received', at: e.at, handle: e.handle, name: nameOf(c, e.handle) }),
+      );
+    case 'nudge.sent':
+      return update(s, e.conversationId, (c) => addNotice(c, { kind: 'nudge-sent', at: e.at, handle: '', name: '' }));
+    case 'content.unsupported':
+      if (e.conversationId === null) return s;
+      return update(s, e.conversationId, (c) =>
+        addNotice(c, { kind: 'unsupported', at: e.at, handle: e.sender, name: nameOf(c, e.sender), detail: e.summary }),
+      );
+    case 'presence.changed':
+      // Keep names in open conversations current, as the participants bar shows them.
+      for (const c of Object.values(s.conversations)) {
+        if (c.conversation.participants.some((p) => p.handle === e.handle && p.friendlyName !== e.friendlyName)) {
+          s = update(s, c.conversation.id, (x) =>
+            setParticipants(x, x.conversation.participants.map((p) => (p.handle === e.handle ? { ...p, friendlyName: e.friendlyName } : p))),
+          );
+        }
+      }
+      return s;
+    default:
+      return s;
+  }
+}
+
+/** Who is typing now, given the current time (a selector: the slice keeps the raw times). */
+export function typingNow(c: ConversationState, now: number): string[] {
+  return Object.entries(c.typing)
+    .filter(([, at]) => now - at < TYPING_TIMEOUT_MS)
+    .map(([h]) => h);
+}

@@ -1,0 +1,33 @@
+/**
+ * The projection of the event stream into application state: the snapshot the backend hands out
+ * (ARCHITECTURE.md §5) and the state each window's store keeps (§6) are both built by these pure
+ * reducers, so a window that reloads ends up exactly where the backend is.
+ */
+import type { SequencedEvent } from '../contract';
+import { initialContacts, reduceContacts, type ContactsSlice } from './contacts';
+import { initialConversations, reduceConversations, type ConversationsSlice } from './conversations';
+import { initialSession, reduceSession, type SessionSlice } from './session';
+
+export * from './contacts';
+export * from './conversations';
+export * from './session';
+
+export interface AppState {
+  readonly session: SessionSlice;
+  readonly contacts: ContactsSlice;
+  readonly conversations: ConversationsSlice;
+}
+
+export const initialAppState: AppState = {
+  session: initialSession,
+  contacts: initialContacts,
+  conversations: initialConversations,
+};
+
+export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, 'event' | 'at'>): AppState {
+  const session = reduceSession(state.session, event);
+  const contacts = reduceContacts(state.contacts, event);
+  const conversations = reduceConversations(state.conversations, event, at);
+  if (session === state.session && contacts === state.contacts && conversations === state.conversations) return state;
+  return { session, contacts, conversations };
+}

@@ -1,0 +1,29 @@
+/**
+ * The state a window starts from (ARCHITECTURE.md §5): the projection of every event so far, and
+ * the sequence number of the last one it includes. A window subscribes to events first, takes the
+ * snapshot, then drops the events it already reflects.
+ */
+import type { MyStatus } from '../model';
+import type { ServerProfile } from './contract';
+import type { AppState } from './projection';
+
+export interface AppSnapshot {
+  readonly seq: number;
+  readonly state: AppState;
+}
+
+/** What the sign-in screen offers before anyone signs in. */
+export interface SignInDefaults {
+  /** The account saved with "Remember me", if any (never its password). */
+  readonly remembered: { readonly handle: string; readonly server: ServerProfile; readonly status: MyStatus } | null;
+  /** Ready-made choices for the server chooser, besides the local server and "Custom...". */
+  readonly presets: readonly ServerPreset[];
+  /** Can this host run the bundled server (the desktop app and the web host can). */
+  readonly localServerAvailable: boolean;
+}
+
+export interface ServerPreset {
+  readonly id: string;
+  readonly label: string;
+  readonly server: ServerProfile;
+}
