@@ -217,7 +217,8 @@ function apply(list: ContactList, s: Staging, dialect: Dialect): void {
   };
   list.privacy = privacy;
   list.selfName = s.selfName;
-  for (const [id, name] of s.groups) list.groups.set(id, name);
+  // `~` is the never-customised group 0 of MSNP7–9; the classic client calls it "Other Contacts" (§4.7).
+  for (const [id, name] of s.groups) list.groups.set(id, name === '~' ? 'Other Contacts' : name);
   for (const c of s.contacts.values()) {
     const r = list.upsert(c.handle, c.name);
     const before = previous.get(c.handle);

@@ -1,0 +1,74 @@
+/**
+ * Integration helpers: the bundled server on 127.0.0.1 with OS-chosen ports, clients pinned to
+ * one dialect, and an event recorder with `waitFor`.
+ */
+import type { DomainEvent, DomainEventType } from '../../../shared/model';
+import type { Dialect } from '../../../shared/msnp';
+import { MsnClient, type MsnClientOptions } from '../../../electron/core/msn/client';
+import { startServer, type RunningServer, type ServerConfig } from '../../../server/index';
+
+export async function startBundled(config: ServerConfig = {}): Promise<RunningServer> {
+  return startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, ...config });
+}
+
+export function clientFor(server: RunningServer, dialect: Dialect, extra: Partial<MsnClientOptions> = {}): MsnClient {
+  return new MsnClient({
+    server: { host: server.host, port: server.nsPort, dialects: { min: dialect, max: dialect }, nexusUrl: server.nexusUrl },
+    reconnect: { initialDelayMs: 50, maxDelayMs: 500, jitter: 0, shutdownDelayMs: 300 },
+    requestTimeoutMs: 5000,
+    ...extra,
+  });
+}
+
+export class Recorder {
+  readonly events: DomainEvent[] = [];
+  private readonly waiters: { pred: (e: DomainEvent) => boolean; resolve: (e: DomainEvent) => void }[] = [];
+  readonly off: () => void;
+
+  constructor(client: MsnClient) {
+    this.off = client.onEvent((e) => {
+      this.events.push(e);
+      for (const w of [...this.waiters]) {
+        if (w.pred(e)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(e);
+        }
+      }
+    });
+  }
+
+  of<K extends DomainEventType>(type: K): Extract<DomainEvent, { type: K }>[] {
+    return this.events.filter((e): e is Extract<DomainEvent, { type: K }> => e.type === type);
+  }
+
+  /** The first event (already seen, or future) of `type` matching `pred`. */
+  waitFor<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 5000): Promise<Extract<DomainEvent, { type: K }>> {
+    const match = (e: DomainEvent): boolean => e.type === type && pred(e as Extract<DomainEvent, { type: K }>);
+    const seen = this.events.find(match);
+    if (seen !== undefined) return Promise.resolve(seen as Extract<DomainEvent, { type: K }>);
+    return this.next(type, pred, ms);
+  }
+
+  /** The next future event of `type` matching `pred`. */
+  next<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 5000): Promise<Extract<DomainEvent, { type: K }>> {
+    const match = (e: DomainEvent): boolean => e.type === type && pred(e as Extract<DomainEvent, { type: K }>);
+    return new Promise((resolve, reject) => {
+      const w = {
+        pred: match,
+        resolve: (e: DomainEvent) => {
+          clearTimeout(t);
+          resolve(e as Extract<DomainEvent, { type: K }>);
+        },
+      };
+      const t = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`no ${type} event within ${ms} ms; saw: ${this.events.map((e) => e.type).join(', ')}`));
+      }, ms);
+      this.waiters.push(w);
+    });
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}
