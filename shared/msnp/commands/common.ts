@@ -18,7 +18,7 @@ import { codecError, type CodecError } from '../errors';
 import { MAX_TRID } from '../limits';
 import { decodeName, encodeName } from '../names';
 import { SerializeError } from '../serializer';
-import { isVerbAvailable } from '../verbs';
+import { isVerbAvailable, verbSpec } from '../verbs';
 
 export type Result<T> = T | CodecError;
 
@@ -52,6 +52,10 @@ export function precheck(cmd: Command, verb: string, direction: Direction, diale
   if (!isVerbAvailable(verb, direction, dialect)) {
     return codecError('NOT_IN_DIALECT', `${verb} (${direction}) does not exist in MSNP${dialect}`);
   }
+  // The parser guarantees this, but a Command can also be built by hand.
+  const rule = verbSpec(verb, direction).trId;
+  if (rule === 'always' && cmd.trId === undefined) return codecError('BAD_TRID', `${verb} needs a transaction id`, describe(cmd));
+  if (rule === 'never' && cmd.trId !== undefined) return codecError('BAD_TRID', `${verb} carries no transaction id`, describe(cmd));
   if (cmd.params.length < minParams) {
     return codecError('MISSING_PARAMS', `${verb} needs ${minParams} parameters, got ${cmd.params.length}`, describe(cmd));
   }

@@ -175,8 +175,13 @@ function decodePrivacyRequest(cmd: Command, dialect: Dialect, verb: 'GTC' | 'BLP
   return values.includes(value) ? { type: verb, trId: cmd.trId as number, value } : badParam(cmd, `bad value ${value}`);
 }
 
+/** Item lines without TrID exist only inside an MSNP8+ SYN (§4.3); before that they carry one. */
+function itemTrIdCheck(cmd: Command, dialect: Dialect) {
+  return cmd.trId === undefined && dialect < 8 ? codecError('BAD_TRID', `${cmd.verb} needs a transaction id before MSNP8`, describe(cmd)) : undefined;
+}
+
 function decodePrivacyReply(cmd: Command, dialect: Dialect, verb: 'GTC' | 'BLP', values: readonly string[]) {
-  const e = precheck(cmd, verb, 'toClient', dialect, 1);
+  const e = precheck(cmd, verb, 'toClient', dialect, 1) ?? itemTrIdCheck(cmd, dialect);
   if (e) return e;
   const p = cmd.params;
   let version: number | undefined;
@@ -287,7 +292,7 @@ export function buildPrpRequest(v: Omit<PrpRequest, 'type'>, dialect: Dialect): 
 }
 
 export function decodePrpReply(cmd: Command, dialect: Dialect): Result<PrpReply> {
-  const e = precheck(cmd, 'PRP', 'toClient', dialect, 1);
+  const e = precheck(cmd, 'PRP', 'toClient', dialect, 1) ?? itemTrIdCheck(cmd, dialect);
   if (e) return e;
   const p = cmd.params;
   if (cmd.trId !== undefined && dialect <= 9) {

@@ -100,6 +100,7 @@ export function decodeInfReply(cmd: Command, dialect: Dialect): Result<InfReply>
   const e = precheck(cmd, 'INF', 'toClient', dialect, 1);
   if (e) return e;
   const methods = cmd.params.flatMap((p) => p.split(',')).filter((m) => m.length > 0);
+  if (methods.length === 0) return badParam(cmd, 'no authentication method');
   return { type: 'INF', trId: cmd.trId as number, methods };
 }
 
