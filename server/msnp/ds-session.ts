@@ -2,12 +2,11 @@
  * The dispatch server (MSNP.md §1.1): `VER`, `INF`/`CVR`, then `USR … I handle` is answered with
  * `XFR t NS host:port …` in the dialect's shape (§2.7) and the connection is closed.
  */
-import { type Command, type Dialect } from '../../shared/msnp/index';
+import { buildXfrNs, parseHostPort, type Command, type Dialect } from '../../shared/msnp/index';
 import type { Connection } from './connection';
 import type { ServerContext } from './context';
 import { route, type CommandTable } from './dispatch';
 import { handleCvr, handleInf, handleVer } from './negotiate';
-import { xfrNs } from './shapes';
 
 type DsPhase = 'start' | 'versioned';
 
@@ -43,7 +42,10 @@ export class DsSession {
       return;
     }
     const d = this.dialect as Dialect;
-    this.conn.end('referred to NS', xfrNs(d, cmd.trId as number, this.ctx.nsAddress, this.ownAddress));
+    this.conn.end(
+      'referred to NS',
+      buildXfrNs({ trId: cmd.trId as number, address: parseHostPort(this.ctx.nsAddress), currentAddress: parseHostPort(this.ownAddress) }, d),
+    );
   }
 }
 

@@ -2,7 +2,7 @@
  * The login-stage commands the dispatch server and the NS share: `VER`, `INF`, `CVR`
  * (MSNP.md §2.1–§2.3).
  */
-import { dialectName, parseDialectName, type Command, type Dialect } from '../../shared/msnp/index';
+import { buildCvrReply, negotiateVersion, type Command, type Dialect } from '../../shared/msnp/index';
 import type { Connection } from './connection';
 
 export interface Negotiating {
@@ -17,20 +17,14 @@ export interface Negotiating {
  * common → `VER t 0` and close. Dialect names are case-insensitive (draft).
  */
 export function handleVer(s: Negotiating, cmd: Command, min: number, max: number): boolean {
-  let best = 0;
-  let cvr0 = false;
-  for (const p of cmd.params) {
-    if (p.toUpperCase() === 'CVR0') cvr0 = true;
-    const n = parseDialectName(p);
-    if (n !== undefined && n >= min && n <= max && n > best) best = n;
-  }
-  if (best === 0) {
-    s.conn.end('no common dialect', { verb: 'VER', trId: cmd.trId, params: ['0'] });
+  const { dialect, reply } = negotiateVersion(cmd.params, min, max);
+  if (dialect === undefined) {
+    s.conn.end('no common dialect', { verb: 'VER', trId: cmd.trId, params: reply });
     return false;
   }
-  s.dialect = best as Dialect;
+  s.dialect = dialect;
   s.phase = 'versioned';
-  s.conn.send({ verb: 'VER', trId: cmd.trId, params: cvr0 ? [dialectName(best), 'CVR0'] : [dialectName(best)] });
+  s.conn.send({ verb: 'VER', trId: cmd.trId, params: reply });
   return true;
 }
 
@@ -46,9 +40,8 @@ export function handleInf(s: Negotiating, cmd: Command): void {
 export function handleCvr(s: Negotiating, cmd: Command): void {
   const v = cmd.params[5];
   const version = v !== undefined && /^[0-9][0-9.]{0,31}$/.test(v) ? v : '1.0.0000';
-  s.conn.send({
-    verb: 'CVR',
-    trId: cmd.trId,
-    params: [version, version, version, 'http://messenger.msn.com', 'http://messenger.msn.com'],
-  });
+  const url = 'http://messenger.msn.com';
+  s.conn.send(
+    buildCvrReply({ trId: cmd.trId as number, recommended: version, recommended2: version, minimum: version, downloadUrl: url, infoUrl: url }, s.dialect as Dialect),
+  );
 }

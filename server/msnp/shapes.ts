@@ -3,7 +3,7 @@
  * Each takes decoded values and returns a `CommandInit` for `serialize(…, 'toClient')`; names are
  * URL-encoded here, once.
  */
-import { encodeName, type CommandInit, type Dialect } from '../../shared/msnp/index';
+import { buildMessage, buildProfileMessage, encodeName, type Dialect } from '../../shared/msnp/index';
 import type { PresenceView } from '../core/presence';
 import { ListBit, type ContactRecord, type GroupRecord } from '../store/store';
 
@@ -11,22 +11,6 @@ import { ListBit, type ContactRecord, type GroupRecord } from '../store/store';
 export function isoVersion(ms: number): string {
   const iso = new Date(ms).toISOString(); // 2005-04-23T18:57:44.813Z
   return `${iso.slice(0, 23)}0000+00:00`;
-}
-
-/** `USR t OK …` on the NS (MSNP.md §2.7): 2–5 handle name · 6–7 + verified · 8–9 + restricted · 10+ no name. */
-export function usrOk(d: Dialect, trId: number, handle: string, name: string): CommandInit {
-  const n = encodeName(name);
-  if (d <= 5) return { verb: 'USR', trId, params: ['OK', handle, n] };
-  if (d <= 7) return { verb: 'USR', trId, params: ['OK', handle, n, '1'] };
-  if (d <= 9) return { verb: 'USR', trId, params: ['OK', handle, n, '1', '0'] };
-  return { verb: 'USR', trId, params: ['OK', handle, '1', '0'] };
-}
-
-/** `XFR t NS host:port …` (MSNP.md §2.7): 2 bare · 3–6 + `0` · 7+ + `0 current-host:port`. */
-export function xfrNs(d: Dialect, trId: number, nsAddress: string, currentAddress: string): CommandInit {
-  if (d === 2) return { verb: 'XFR', trId, params: ['NS', nsAddress] };
-  if (d <= 6) return { verb: 'XFR', trId, params: ['NS', nsAddress, '0'] };
-  return { verb: 'XFR', trId, params: ['NS', nsAddress, '0', currentAddress] };
 }
 
 /** Presence params after the verb (and TrID): `STATE handle name {caps {msnobj}}` (MSNP.md §5.3). */
@@ -63,54 +47,25 @@ export function guidGroups(c: ContactRecord, groups: ReadonlyMap<number, GroupRe
   return out;
 }
 
-/** `IRO t idx total handle name {caps in 12}` (MSNP.md §6.2). */
-export function iro(d: Dialect, trId: number, idx: number, total: number, handle: string, name: string, caps: number): CommandInit {
-  const params = [String(idx), String(total), handle, encodeName(name)];
-  if (d >= 12) params.push(String(caps));
-  return { verb: 'IRO', trId, params };
-}
-
-/** `JOI handle name {caps in 12}` (MSNP.md §6.3). */
-export function joi(d: Dialect, handle: string, name: string, caps: number): CommandInit {
-  const params = [handle, encodeName(name)];
-  if (d >= 12) params.push(String(caps));
-  return { verb: 'JOI', params };
-}
-
-/** The initial profile `MSG Hotmail Hotmail` body (MSNP.md §3.3.4). */
+/** The initial profile `MSG Hotmail Hotmail` body (MSNP.md §3.3.4), built by the codec. */
 export function profilePayload(
   d: Dialect,
   o: { loginTime: number; handle: string; memberId: number; mspAuth: string; clientIp: string; clientPort: number },
-): string {
-  const lines = ['MIME-Version: 1.0', 'Content-Type: text/x-msmsgsprofile; charset=UTF-8', `LoginTime: ${Math.floor(o.loginTime / 1000)}`];
-  if (d >= 3) {
-    lines.push(
-      'EmailEnabled: 0',
-      'MemberIdHigh: 0',
-      `MemberIdLow: ${o.memberId}`,
-      'lang_preference: 1033',
-      `preferredEmail: ${o.handle}`,
-      'country: US',
-      'PostalCode: ',
-      'Gender: ',
-      'Kid: 0',
-      'Age: ',
-      'BDayPre: ',
-      'Birthday: ',
-      'Wallet: ',
-      'Flags: 1027',
-      'sid: 507',
-      'kv: 5',
-      `MSPAuth: ${o.mspAuth}`,
-    );
-  }
-  if (d >= 8) {
-    // MSNP.md §3.3.4: ClientPort is byte-swapped.
-    const swapped = ((o.clientPort & 0xff) << 8) | ((o.clientPort >> 8) & 0xff);
-    lines.push(`ClientIP: ${o.clientIp}`, `ClientPort: ${swapped}`);
-  }
-  if (d >= 10) lines.push('ABCHMigrated: 1');
-  return `${lines.join('\r\n')}\r\n\r\n`;
+): Uint8Array {
+  const profile = buildProfileMessage(
+    {
+      loginTime: Math.floor(o.loginTime / 1000),
+      memberIdHigh: 0,
+      memberIdLow: o.memberId,
+      preferredEmail: o.handle,
+      country: 'US',
+      mspAuth: o.mspAuth,
+      clientIp: o.clientIp,
+      clientPort: o.clientPort,
+    },
+    d,
+  );
+  return buildMessage(profile);
 }
 
 /** `GCF t Shields.xml` answer (MSNP.md §9.3): an empty policy that denies nothing. */

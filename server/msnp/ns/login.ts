@@ -4,6 +4,7 @@
  * handles fail exactly like wrong passwords so the answer does not reveal which handles exist.
  */
 import {
+  buildUsrOk,
   checkHandle,
   md5LoginResponse,
   normalizeHandle,
@@ -12,7 +13,7 @@ import {
   type Command,
 } from '../../../shared/msnp/index';
 import { md5Challenge, ticketPart } from '../../core/random';
-import { profilePayload, usrOk } from '../shapes';
+import { profilePayload } from '../shapes';
 import type { NsSession } from './session';
 
 /** The `USR TWN S` policy string; the client passes it to the Nexus unchanged (MSNP.md §3.3.1). */
@@ -70,7 +71,7 @@ function complete(s: NsSession, cmd: Command): void {
   if (account === undefined) return fail(s, cmd, 'account vanished');
   s.signIn(account);
   const d = s.d;
-  s.conn.send(usrOk(d, cmd.trId as number, account.handle, account.user.friendlyName));
+  s.conn.send(buildUsrOk({ trId: cmd.trId as number, handle: account.handle, friendlyName: account.user.friendlyName, verified: true, restricted: false }, d));
   if (d >= 11) s.conn.send({ verb: 'SBS', trId: 0, params: ['null'] });
   const payload = profilePayload(d, {
     loginTime: s.ctx.now(),

@@ -1,5 +1,5 @@
 /** `XFR SB`, `URL`, `IMS`, `GCF`, and the commands we answer as disabled (`502`). */
-import { ErrorCode, type Command } from '../../../shared/msnp/index';
+import { buildXfrSb, ErrorCode, parseHostPort, type Command } from '../../../shared/msnp/index';
 import { fail } from '../../core/errors';
 import { SHIELDS_XML } from '../shapes';
 import type { NsSession } from './session';
@@ -18,7 +18,9 @@ export function xfr(s: NsSession, cmd: Command): void {
     friendlyName: s.me.user.friendlyName,
     caps: view.caps,
   });
-  s.conn.send({ verb: 'XFR', trId: cmd.trId, params: ['SB', s.ctx.sbAddress, 'CKI', cookie] });
+  const address = parseHostPort(s.ctx.sbAddress);
+  if (address === undefined) throw new Error(`bad switchboard address ${s.ctx.sbAddress}`);
+  s.conn.send(buildXfrSb({ trId: cmd.trId as number, address, cookie }, s.d));
 }
 
 /** `URL t KIND …` → `URL t path login-url site-id` (MSNP.md §6.11): we have no web services. */

@@ -17,6 +17,7 @@ import {
 import { fail } from '../../core/errors';
 import { ONLINE_STATES, type OnlineState } from '../../core/presence';
 import { challengeDigits } from '../../core/random';
+import { ListBit } from '../../store/store';
 import { presenceParams } from '../shapes';
 import type { NsSession } from './session';
 
@@ -66,7 +67,7 @@ function sendInitialPresence(s: NsSession, trId: number): void {
   const me = s.me;
   const d = s.d;
   for (const c of me.contacts.values()) {
-    if (!(c.lists & 1)) continue;
+    if (!(c.lists & ListBit.FL)) continue;
     const view = s.ctx.presence.visibleTo(c.handle, me.handle);
     if (view === undefined) continue;
     s.conn.send({ verb: 'ILN', trId, params: presenceParams(d, view) });

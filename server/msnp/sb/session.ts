@@ -5,6 +5,8 @@
  * the cookie, since switchboards have no `VER`, MSNP.md §2.1).
  */
 import {
+  buildIro,
+  buildJoi,
   checkHandle,
   encodeName,
   normalizeHandle,
@@ -20,7 +22,6 @@ import type { SbGrant, ServerContext } from '../context';
 import { route, type CommandTable } from '../dispatch';
 import { errorCodeFor } from '../error-codes';
 import { NsSession } from '../ns/session';
-import { iro, joi } from '../shapes';
 
 export type SbPhase = 'new' | 'joined';
 
@@ -105,7 +106,7 @@ export class SbSession implements Participant {
     const d = this.dialect;
     others.forEach((p, i) => {
       const o = p as SbSession;
-      this.conn.send(iro(d, cmd.trId as number, i + 1, others.length, o.handle, o.friendlyName, o.caps));
+      this.conn.send(buildIro({ trId: cmd.trId as number, index: i + 1, total: others.length, handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, d));
     });
     this.conn.send({ verb: 'ANS', trId: cmd.trId, params: ['OK'] });
   }
@@ -205,7 +206,7 @@ export class SbSession implements Participant {
 
   joined(p: Participant): void {
     const o = p as SbSession;
-    this.conn.send(joi(this.dialect, o.handle, o.friendlyName, o.caps));
+    this.conn.send(buildJoi({ handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, this.dialect));
   }
 
   left(handle: string, idle: boolean): void {
