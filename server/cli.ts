@@ -1,0 +1,273 @@
+/**
+ * `npm run server [-- options]`: start the server in one process.
+ * `npm run server -- user add|list|passwd|remove …`: manage accounts in the data directory.
+ *
+ * Settings come from (later wins): defaults, a JSON config file (`--config`), environment
+ * variables (`MONARCH_SERVER_*`), flags. Run with `--help` for the list.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { externalConfigSchema, type ExternalConfig, type ServerConfig } from './config';
+import { AccountError, AccountService } from './core/accounts';
+import { SecretBox } from './core/passwords';
+import { createJsonLogger, type LogLevel } from './logger';
+import { startServer, type RunningServer } from './index';
+import { openSqliteStore } from './store/sqlite-store';
+
+export const USAGE = `Monarch MSNP server
+
+  npm run server [-- options]                      start (NS 1863, SB 1864, Nexus HTTP 1865)
+  npm run server -- user add <handle> --password <p> [--name <friendly name>]
+  npm run server -- user list
+  npm run server -- user passwd <handle> --password <p>
+  npm run server -- user remove <handle>
+
+Options (flag / environment variable / config file key):
+  --config <file.json>                 JSON file with any of the keys below
+  --data-dir <dir>       MONARCH_SERVER_DATA_DIR       dataDir       (default .monarch-data/server)
+  --host <addr>          MONARCH_SERVER_HOST           host          (default 127.0.0.1)
+  --public-host <addr>   MONARCH_SERVER_PUBLIC_HOST    publicHost    address put in XFR/RNG referrals
+  --ns-port <n>          MONARCH_SERVER_NS_PORT        nsPort        (default 1863; 0 = OS-chosen)
+  --sb-port <n>          MONARCH_SERVER_SB_PORT        sbPort        (default 1864)
+  --http-port <n>        MONARCH_SERVER_HTTP_PORT      httpPort      (default 1865)
+  --https-port <n>       MONARCH_SERVER_HTTPS_PORT     httpsPort     (default 1866, with a certificate)
+  --tls-cert <pem file>  MONARCH_SERVER_TLS_CERT       tlsCert       serve the Nexus over HTTPS too
+  --tls-key <pem file>   MONARCH_SERVER_TLS_KEY        tlsKey
+  --dispatch-port <n>    MONARCH_SERVER_DISPATCH_PORT  dispatchPort  separate dispatch server (XFR NS)
+  --no-md5-login         MONARCH_SERVER_MD5_LOGIN=0    md5Login      refuse MSNP2-7 MD5 logins
+  --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
+  --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 12)
+  --log-level <level>    MONARCH_SERVER_LOG_LEVEL                    debug | info | warn | error
+  --demo                 create demo accounts (if missing) and print them
+  --help
+`;
+
+const DEMO_ACCOUNTS = [
+  { handle: 'alice@example.com', password: 'alice', name: 'Alice' },
+  { handle: 'bob@example.com', password: 'bob', name: 'Bob' },
+  { handle: 'carol@example.com', password: 'carol', name: 'Carol' },
+];
+
+/** flag name → config key and how to read it. */
+const OPTIONS = {
+  'data-dir': ['dataDir', 'string'],
+  host: ['host', 'string'],
+  'public-host': ['publicHost', 'string'],
+  'ns-port': ['nsPort', 'number'],
+  'sb-port': ['sbPort', 'number'],
+  'http-port': ['httpPort', 'number'],
+  'https-port': ['httpsPort', 'number'],
+  'tls-cert': ['tlsCert', 'string'],
+  'tls-key': ['tlsKey', 'string'],
+  'dispatch-port': ['dispatchPort', 'number'],
+  'min-dialect': ['minDialect', 'number'],
+  'max-dialect': ['maxDialect', 'number'],
+} as const;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface Cli {
+  readonly command: 'start' | 'user';
+  readonly args: string[];
+  readonly config: ExternalConfig;
+  readonly demo: boolean;
+  readonly password: string | undefined;
+  readonly name: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly help: boolean;
+}
+
+/** Flags, environment and config file merged and validated (later sources win). */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
+  const flagOptions: Record<string, { type: 'string' | 'boolean' }> = {
+    config: { type: 'string' },
+    password: { type: 'string' },
+    name: { type: 'string' },
+    'log-level': { type: 'string' },
+    'no-md5-login': { type: 'boolean' },
+    demo: { type: 'boolean' },
+    help: { type: 'boolean' },
+  };
+  for (const k of Object.keys(OPTIONS)) flagOptions[k] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: flagOptions, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const merged: Record<string, unknown> = {};
+  const configFile = (v.config as string | undefined) ?? env.MONARCH_SERVER_CONFIG;
+  if (configFile !== undefined) {
+    try {
+      Object.assign(merged, JSON.parse(readFileSync(configFile, 'utf8')) as object);
+    } catch (e) {
+      throw new UsageError(`cannot read config file ${configFile}: ${(e as Error).message}`);
+    }
+  }
+  for (const [flag, [key, kind]] of Object.entries(OPTIONS)) {
+    const envName = `MONARCH_SERVER_${flag.toUpperCase().replace(/-/g, '_')}`;
+    for (const raw of [env[envName], v[flag] as string | undefined]) {
+      if (raw === undefined) continue;
+      merged[key] = kind === 'number' ? toNumber(raw, flag) : raw;
+    }
+  }
+  if (env.MONARCH_SERVER_MD5_LOGIN !== undefined) merged.md5Login = !['0', 'false', 'no'].includes(env.MONARCH_SERVER_MD5_LOGIN);
+  if (v['no-md5-login'] === true) merged.md5Login = false;
+  const result = externalConfigSchema.safeParse(merged);
+  if (!result.success) throw new UsageError(`invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const logLevel = ((v['log-level'] as string | undefined) ?? env.MONARCH_SERVER_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`bad log level ${logLevel}`);
+  const [first, ...rest] = parsed.positionals;
+  if (first !== undefined && first !== 'user') throw new UsageError(`unknown command ${first}`);
+  return {
+    command: first === 'user' ? 'user' : 'start',
+    args: rest,
+    config: result.data,
+    demo: v.demo === true,
+    password: v.password as string | undefined,
+    name: v.name as string | undefined,
+    logLevel,
+    help: v.help === true,
+  };
+}
+
+function toNumber(raw: string, flag: string): number {
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${flag} must be a number, got ${raw}`);
+  return Number(raw);
+}
+
+/** Inside `.monarch-data/`, which the repository ignores. */
+export const DEFAULT_DATA_DIR = '.monarch-data/server';
+
+/** The `startServer` config for a parsed command line. */
+export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfig {
+  const c = cli.config;
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  return {
+    host: c.host,
+    publicHost: c.publicHost,
+    nsPort: c.nsPort,
+    sbPort: c.sbPort,
+    httpPort: c.httpPort,
+    dataDir: c.dataDir ?? DEFAULT_DATA_DIR,
+    md5Login: c.md5Login,
+    dispatch: c.dispatchPort === undefined ? undefined : { port: c.dispatchPort },
+    minDialect: c.minDialect,
+    maxDialect: c.maxDialect,
+    sbIdleTimeoutMs: c.sbIdleTimeoutMs,
+    maxSbParticipants: c.maxSbParticipants,
+    loginTimeoutMs: c.loginTimeoutMs,
+    sendChallenges: c.sendChallenges,
+    nsIdleTimeoutMs: c.nsIdleTimeoutMs,
+    tls:
+      c.tlsCert === undefined || c.tlsKey === undefined
+        ? undefined
+        : { cert: readFileSync(c.tlsCert, 'utf8'), key: readFileSync(c.tlsKey, 'utf8'), port: c.httpsPort },
+    logger: createJsonLogger(log, cli.logLevel),
+  };
+}
+
+/** `user add|list|passwd|remove` against the data directory, without starting listeners. */
+export async function runUserCommand(cli: Cli, out: (line: string) => void): Promise<void> {
+  const [action, handle] = cli.args;
+  const dataDir = cli.config.dataDir ?? DEFAULT_DATA_DIR;
+  const store = openSqliteStore(dataDir);
+  try {
+    const accounts = new AccountService({ store, secrets: SecretBox.open(dataDir), md5Login: cli.config.md5Login ?? true });
+    switch (action) {
+      case 'add': {
+        if (handle === undefined || cli.password === undefined) throw new UsageError('user add <handle> --password <p> [--name <friendly>]');
+        const a = await accounts.add(handle, cli.password, cli.name);
+        out(`added ${a.handle} (${a.friendlyName})`);
+        return;
+      }
+      case 'list': {
+        const all = await accounts.list();
+        if (all.length === 0) out('no accounts');
+        for (const a of all) out(`${a.handle}\t${a.friendlyName}`);
+        return;
+      }
+      case 'passwd': {
+        if (handle === undefined || cli.password === undefined) throw new UsageError('user passwd <handle> --password <p>');
+        if (!(await accounts.setPassword(handle, cli.password))) throw new UsageError(`no account ${handle}`);
+        out(`password changed for ${handle.toLowerCase()}`);
+        return;
+      }
+      case 'remove': {
+        if (handle === undefined) throw new UsageError('user remove <handle>');
+        if (!(await accounts.remove(handle))) throw new UsageError(`no account ${handle}`);
+        out(`removed ${handle.toLowerCase()}`);
+        return;
+      }
+      default:
+        throw new UsageError('user add | list | passwd | remove');
+    }
+  } finally {
+    store.close();
+  }
+}
+
+/** Creates the demo accounts that do not exist yet; returns a line per account. */
+export async function createDemoAccounts(server: RunningServer): Promise<string[]> {
+  const existing = new Set((await server.accounts.list()).map((a) => a.handle));
+  const lines: string[] = [];
+  for (const d of DEMO_ACCOUNTS) {
+    if (!existing.has(d.handle)) await server.accounts.add(d.handle, d.password, d.name);
+    lines.push(`demo account ${d.handle} password ${d.password}${existing.has(d.handle) ? ' (already existed)' : ''}`);
+  }
+  return lines;
+}
+
+async function main(): Promise<number> {
+  let cli: Cli;
+  try {
+    cli = parseCli(process.argv.slice(2), process.env);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (cli.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    if (cli.command === 'user') {
+      await runUserCommand(cli, (l) => process.stdout.write(`${l}\n`));
+      return 0;
+    }
+    const server = await startServer(serverConfig(cli, (l) => process.stdout.write(l)));
+    if (cli.demo) for (const line of await createDemoAccounts(server)) process.stdout.write(`${line}\n`);
+    process.stdout.write(
+      `Monarch server: NS ${server.host}:${server.nsPort}, SB ${server.sbPort}, Nexus ${server.nexusUrl}` +
+        `${server.nexusHttpsUrl ? `, ${server.nexusHttpsUrl}` : ''}${server.dispatchPort ? `, dispatch ${server.dispatchPort}` : ''}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const onSignal = (sig: NodeJS.Signals): void => {
+        process.stdout.write(`${sig}: shutting down\n`);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        server.stop().then(resolve, resolve);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${e instanceof UsageError || e instanceof AccountError ? '' : 'error: '}${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /server[\\/]cli\.ts$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`fatal: ${String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
