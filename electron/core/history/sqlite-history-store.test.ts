@@ -275,8 +275,12 @@ describe('SqliteHistoryStore: deleting', () => {
     expect(s.listConversations(ALICE).map((c) => c.id)).toEqual([carol]);
   });
 
-  it('deletes all of one account, or everything, and leaves no trace of the text in the files', () => {
-    const s = store();
+  it.each([
+    ['message by message', 2000],
+    ['in bulk, rebuilding the index', 10],
+  ])('deletes all of one account, or everything, and leaves no trace of the text in the files (%s)', (_how, bulkDeleteThreshold) => {
+    const s = openHistoryStore(path, { bulkDeleteThreshold });
+    open.push(s);
     const bob = withBob(s).id;
     const daves = withBob(s, 'dave@example.com').id;
     for (let i = 0; i < 200; i++) s.appendMessage(bob, msg(`zebracorn secret number ${i}`, i));
@@ -285,13 +289,22 @@ describe('SqliteHistoryStore: deleting', () => {
     expect(s.listConversations(ALICE)).toEqual([]);
     expect(s.listConversations('dave@example.com')).toHaveLength(1);
     expect(s.search(ALICE, 'zebracorn')).toEqual([]);
-    const bytes = Buffer.concat(
-      readdirSync(dir)
-        .filter((f) => f.startsWith('history.sqlite'))
-        .map((f) => readFileSync(join(dir, f))),
-    );
+    const fileBytes = () =>
+      Buffer.concat(
+        readdirSync(dir)
+          .filter((f) => f.startsWith('history.sqlite'))
+          .map((f) => readFileSync(join(dir, f))),
+      );
+    const bytes = fileBytes();
     expect(bytes.includes(Buffer.from('zebracorn'))).toBe(false);
     expect(bytes.includes(Buffer.from('kept for dave'))).toBe(true);
+    // The index still works, and still follows later deletes (the trigger is back after a bulk delete).
+    expect(s.search('dave@example.com', 'kept').map((h) => h.conversationId)).toEqual([daves]);
+    const small = withBob(s, 'erin@example.com').id;
+    s.appendMessage(small, msg('ephemeral words', 0));
+    s.deleteConversation(small);
+    expect(s.search('erin@example.com', 'ephemeral')).toEqual([]);
+    expect(fileBytes().includes(Buffer.from('ephemeral'))).toBe(false);
     expect(s.deleteAll()).toBe(1);
     expect(s.listConversations('dave@example.com')).toEqual([]);
     expect(s.getConversation(daves)).toBeNull();
