@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, exportHtml, exportText, formatToCss, formatTimestamp } from './export';
+import { escapeHtml, exportHtml, exportText, formatToCss, formatTimestamp, suggestedExportName } from './export';
 import type { HistoryConversation, HistoryEntry } from './types';
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
@@ -139,5 +139,16 @@ describe('export helpers', () => {
     expect(formatToCss({ font: '', bold: false, italic: true, underline: true, strikethrough: true, color: '#00FF00' })).toBe(
       'color: #00ff00; font-style: italic; text-decoration: underline line-through',
     );
+  });
+});
+
+describe('suggestedExportName', () => {
+  it('names the file after the conversation and day, without characters a file system refuses', () => {
+    expect(suggestedExportName(conversation, 'html', 'UTC')).toBe('Conversation with Bob and Carol (2026-11-22).html');
+    const evil = { ...conversation, participants: [{ handle: 'x@example.com', displayName: '../../etc/passwd:<CON>?*|\u0007. ' }] };
+    const name = suggestedExportName(evil, 'text', 'UTC');
+    expect(name).toBe('Conversation with .._.._etc_passwd__CON_____ (2026-11-22).txt');
+    // eslint-disable-next-line no-control-regex
+    expect(name).not.toMatch(/[<>:"/\\|?*\u0000-\u001f]/);
   });
 });

@@ -201,3 +201,17 @@ ${body.join('\n')}
 </html>
 `;
 }
+
+/** A file name for the save dialog: "Conversation with Bob (2026-11-22).html", safe on every OS. */
+export function suggestedExportName(conversation: HistoryConversation, format: 'text' | 'html', timeZone?: string): string {
+  const day = formatTimestamp(conversation.lastActivityAt, timeZone).slice(0, 10);
+  const base = conversationTitle(conversation)
+    // Reserved on Windows, separators everywhere, control characters: replaced.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100)
+    .replace(/[. ]+$/, '');
+  return `${base || 'Conversation'} (${day}).${format === 'html' ? 'html' : 'txt'}`;
+}
