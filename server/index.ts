@@ -75,11 +75,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   };
 
   // A deleted account is signed out and disappears from every cached list.
-  accounts.onRemoving = (handle) => {
-    const ep = presence.get(handle);
-    if (ep instanceof NsSession) ep.conn.end('account removed', { verb: 'OUT', params: ['OTH'] });
-    ep?.kick('OTH');
-  };
+  accounts.onRemoving = (handle) => presence.get(handle)?.kick('OTH');
   accounts.onRemoved = (handle, listedBy) => lists.forget(handle, listedBy);
 
   const connections = new Set<Connection>();
