@@ -48,7 +48,7 @@ export function Dialog({
       <div ref={ref} className={`dialog${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={title}>
         <div className="dialog-title">
           <span>{title}</span>
-          <button type="button" className="dialog-close" aria-label="Close" onClick={onClose}>
+          <button type="button" className="dialog-close" aria-label="Close dialog" onClick={onClose}>
             ×
           </button>
         </div>

@@ -106,8 +106,8 @@ function MenuEntry({
   const activate = () => {
     if (item.disabled) return;
     if (item.submenu) {
-      if (open) setOpen(null);
-      else openSub();
+      // Hovering may have opened it already: a click keeps it open.
+      if (!open) openSub();
       return;
     }
     onClose();
@@ -135,7 +135,9 @@ function MenuEntry({
           }
         }}
       >
-        <span className="menu-icon">{item.icon}</span>
+        <span className="menu-icon" aria-hidden="true">
+          {item.icon}
+        </span>
         <span className="menu-label">{item.label}</span>
         {item.submenu && <span className="menu-arrow">▸</span>}
       </div>

@@ -108,7 +108,11 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
 const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
   return (
     <div className={`notice notice-${notice.kind}`} title={fullFormat.format(notice.at)}>
-      {notice.kind.startsWith('nudge') && <span className="notice-icon" aria-hidden="true">〰</span>}
+      {notice.kind.startsWith('nudge') && (
+        <svg className="notice-icon" viewBox="0 0 20 20" aria-hidden="true">
+          <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+        </svg>
+      )}
       {noticeText(notice)}
     </div>
   );

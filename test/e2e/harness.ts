@@ -1,0 +1,106 @@
+/**
+ * The browser end-to-end harness: the real bundled server on 127.0.0.1 (OS-chosen ports), and for
+ * each user their own backend (app-core with the real MSN client) behind their own web host,
+ * opened in a separate Chromium context, exactly as `npm run web` serves it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, silentLogger, type RunningServer } from '../../server/index';
+import type { AppCore } from '../../electron/core/app-core';
+import { createAppCore } from '../../electron/core/create-app-core';
+import { useRunningServer } from '../../electron/core/local-server';
+import { startWebHost, type WebHost } from '../../electron/web/host';
+import { rendererBuild } from './renderer-build';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const SCREENSHOTS = resolve(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface User {
+  readonly handle: string;
+  readonly password: string;
+  readonly name: string;
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly core: AppCore;
+  readonly host: WebHost;
+}
+
+export interface Stack {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** Creates the account on the server and opens the user's browser client (signed out). */
+  user(handle: string, password: string, name: string, viewport?: { width: number; height: number }): Promise<User>;
+  close(): Promise<void>;
+}
+
+export async function startStack(): Promise<Stack> {
+  const staticDir = await rendererBuild();
+  const server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, logger: silentLogger });
+  const browser = await launchBrowser();
+  const users: User[] = [];
+  const dataRoot = mkdtempSync(join(tmpdir(), 'monarch-e2e-'));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  return {
+    server,
+    browser,
+    async user(handle, password, name, viewport = { width: 1100, height: 720 }) {
+      await server.accounts.add(handle, password, name);
+      const dataDir = join(dataRoot, handle);
+      const core = createAppCore({ dataDir, localServer: useRunningServer(server), onWarning: () => undefined });
+      const host = await startWebHost({ backend: core, staticDir });
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`[${handle}] page error:`, e.message));
+      await page.goto(host.url);
+      const u: User = { handle, password, name, page, context, core, host };
+      users.push(u);
+      return u;
+    },
+    async close() {
+      for (const u of users) {
+        await u.context.close().catch(() => undefined);
+        await u.core.dispose().catch(() => undefined);
+        await u.host.close().catch(() => undefined);
+      }
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      rmSync(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the sign-in screen with the local server profile. */
+export async function signIn(u: User, options: { password?: string; status?: string } = {}): Promise<void> {
+  const p = u.page;
+  await p.getByLabel('E-mail address:').fill(u.handle);
+  await p.getByLabel('Password:').fill(options.password ?? u.password);
+  if (options.status) await p.getByLabel('Sign in as:').selectOption({ label: options.status });
+  await p.getByRole('button', { name: 'Sign In' }).click();
+}
+
+export async function signedIn(u: User): Promise<void> {
+  await u.page.getByRole('region', { name: 'Contact list' }).waitFor();
+}
+
+export function contactRow(u: User, handle: string) {
+  return u.page.locator(`.contact-row[data-handle="${handle}"]`).first();
+}
