@@ -127,6 +127,33 @@ describe('properties, GTC and ILN', () => {
     b.client.close();
   });
 
+  it('MSNP8 CHG without capabilities is accepted and echoed as sent (msnlib, MSNP.md §5.2)', async () => {
+    const a = await fresh(8, 'nocaps');
+    const w = await fresh(12, 'capsw');
+    await addToForward(w, a.handle);
+    await setState(w, 'NLN');
+    const chg = await a.client.reply(a.client.send('CHG', ['NLN']));
+    expect(chg.params).toEqual(['NLN']);
+    expect((await w.client.expect('NLN', ['NLN', a.handle])).params).toEqual(['NLN', a.handle, 'nocaps', '0']);
+    a.client.close();
+    w.client.close();
+  });
+
+  it('removing an account signs it out and takes it off every list', async () => {
+    const a = await fresh(10, 'doomed');
+    const w = await fresh(10, 'mourner');
+    await addToForward(w, a.handle);
+    await setState(a, 'NLN');
+    await setState(w, 'NLN');
+    expect(await server.accounts.remove(a.handle)).toBe(true);
+    expect((await a.client.expect('OUT')).params).toEqual(['OTH']);
+    await w.client.expect('FLN', [a.handle]);
+    const lines = await syncAll(w);
+    expect(lines.filter((x) => x.verb === 'LST')).toEqual([]);
+    expect(await server.accounts.remove(a.handle)).toBe(false);
+    w.client.close();
+  });
+
   it('GCF, URL and IMS answer in their shapes', async () => {
     const a = await fresh(11, 'misc');
     const gcf = await a.client.reply(a.client.send('GCF', ['Shields.xml']));

@@ -263,6 +263,19 @@ describe('per-connection limits', () => {
     await s.client.waitClosed();
   });
 
+  it('too many commands in flight at once → disconnect, even within the rate', async () => {
+    const roomy = await startTestServer({ limits: { maxPendingCommands: 16, commandsPerSecond: 10_000, commandBurst: 10_000 }, logger });
+    try {
+      const c = await RawClient.connect(roomy.nsPort);
+      await c.reply(c.send('VER', ['MSNP8']));
+      c.write('PNG\r\n'.repeat(100));
+      await c.waitClosed();
+      expect(logger.entries.some((e) => e.event === 'disconnect' && e.fields.reason === 'too many commands in flight')).toBe(true);
+    } finally {
+      await roomy.stop();
+    }
+  });
+
   it('a connection that never signs in is closed after the login timeout', async () => {
     const c = await RawClient.connect(server.nsPort);
     await c.reply(c.send('VER', ['MSNP8']));
