@@ -1,0 +1,128 @@
+/**
+ * The web host on 127.0.0.1:0: the per-run token (link → HttpOnly cookie), Host and Origin
+ * checks, static files with the CSP, and the contract over the WebSocket with validation.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { EventListener, SequencedEvent } from '../../shared/ipc';
+import { startWebHost, type WebHost } from './host';
+
+const listeners = new Set<EventListener>();
+const backend = {
+  execute: vi.fn(async (cmd: { name: string; input: unknown }) => ({ ok: true as const, value: cmd })),
+  subscribe: (l: EventListener) => {
+    listeners.add(l);
+    return () => listeners.delete(l);
+  },
+};
+
+let host: WebHost;
+let root: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'monarch-web-'));
+  const site = join(root, 'site');
+  mkdirSync(site);
+  writeFileSync(join(site, 'index.html'), '<!doctype html><title>Monarch</title>');
+  writeFileSync(join(root, 'secret.txt'), 'outside');
+  host = await startWebHost({ backend, staticDir: site, port: 0 });
+});
+
+afterAll(async () => {
+  await host.close();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookie = () => `monarch_token=${host.token}`;
+
+function connect(headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function nextFrame(ws: WebSocket): Promise<unknown> {
+  return new Promise((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+}
+
+describe('web host', () => {
+  it('listens on loopback only and hands out a link with a long random token', () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
+  });
+
+  it('refuses pages without the token, and swaps a valid link for an HttpOnly cookie', async () => {
+    expect((await get('/')).status).toBe(401);
+    expect((await get('/?token=wrong')).status).toBe(401);
+    const r = await get(`/?token=${host.token}`);
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    expect(String(r.headers['set-cookie'])).toMatch(/monarch_token=.+; HttpOnly; SameSite=Strict; Path=\//);
+  });
+
+  it('serves the renderer with a CSP to the cookie holder, and nothing outside it', async () => {
+    const r = await get('/index.html', { cookie: cookie() });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('<title>Monarch</title>');
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(r.headers['content-security-policy']).toContain(`connect-src ws://127.0.0.1:${host.port}`);
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect((await get('/../secret.txt', { cookie: cookie() })).status).toBe(404);
+    expect((await get('/%2e%2e/secret.txt', { cookie: cookie() })).status).toBe(404);
+  });
+
+  it('refuses another Host name (DNS rebinding)', async () => {
+    expect((await get('/index.html', { cookie: cookie(), host: `evil.example:${host.port}` })).status).toBe(421);
+  });
+
+  it('refuses WebSockets without the cookie or from another origin', async () => {
+    await expect(connect({ origin: host.origin })).rejects.toThrow('401');
+    await expect(connect({ origin: 'http://evil.example', cookie: cookie() })).rejects.toThrow('401');
+  });
+
+  it('carries validated commands to the backend and events back', async () => {
+    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    ws.send(JSON.stringify({ id: 1, command: 'addContact', input: { handle: 'Bob@Example.com' } }));
+    expect(await nextFrame(ws)).toEqual({ id: 1, result: { ok: true, value: { name: 'addContact', input: { handle: 'bob@example.com' } } } });
+
+    ws.send(JSON.stringify({ id: 2, command: 'addContact', input: { handle: 'nope' } }));
+    expect(await nextFrame(ws)).toMatchObject({ id: 2, result: { ok: false, error: { code: 'invalid-input' } } });
+    ws.send(JSON.stringify({ id: 3, command: 'eval', input: {} }));
+    expect(await nextFrame(ws)).toMatchObject({ id: 3, result: { ok: false, error: { code: 'unknown-command' } } });
+    expect(backend.execute).toHaveBeenCalledTimes(1);
+
+    const event: SequencedEvent = { seq: 7, at: 1, event: { type: 'nudge.sent', conversationId: 'c', at: 1 } };
+    const frame = nextFrame(ws);
+    for (const l of listeners) l(event);
+    expect(await frame).toEqual({ event });
+    ws.close();
+  });
+
+  it('closes a socket that sends malformed frames', async () => {
+    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('{not json');
+    expect(await closed).toBe(1007);
+    const ws2 = await connect({ origin: host.origin, cookie: cookie() });
+    const closed2 = new Promise<number>((resolve) => ws2.once('close', (code) => resolve(code)));
+    ws2.send(JSON.stringify({ id: 'x', command: 'snapshot' }));
+    expect(await closed2).toBe(1008);
+  });
+});
