@@ -65,3 +65,24 @@ export class LoadMeter {
     };
   }
 }
+
+export interface OperationCost {
+  /** Server CPU time per operation in µs (from /proc): barely affected by how busy the machine is. */
+  readonly serverCpuUs: number | undefined;
+  readonly loadGeneratorCpuUs: number;
+  /**
+   * 1e6 / serverCpuUs: operations per second one core would sustain if CPU were the server's
+   * only limit. An upper bound, useful when other work on the machine starved the run.
+   */
+  readonly serverOpsPerCoreSecond: number | undefined;
+}
+
+export function costPer(usage: WindowUsage, operations: number): OperationCost {
+  const us = (percent: number): number => (operations > 0 ? Math.round(((percent / 100) * usage.seconds * 1e6) / operations * 10) / 10 : NaN);
+  const server = usage.server === undefined ? undefined : us(usage.server.cpuPercent);
+  return {
+    serverCpuUs: server,
+    loadGeneratorCpuUs: us(usage.loadGenerator.cpuPercent),
+    serverOpsPerCoreSecond: server === undefined || !(server > 0) ? undefined : Math.round(1e6 / server),
+  };
+}

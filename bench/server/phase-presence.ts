@@ -17,7 +17,7 @@
  */
 import type { Command } from '../../shared/msnp';
 import { ReplyError } from './connection';
-import { LoadMeter, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
 import type { BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -98,6 +98,8 @@ export interface StormResult {
   readonly chgErrors: Readonly<Record<string, number>>;
   readonly drainSeconds: number;
   readonly usage: WindowUsage;
+  /** Per notification delivered in the measured window (the CHGs' own cost included). */
+  readonly cost: OperationCost;
 }
 
 export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormOptions): Promise<StormResult> {
@@ -219,6 +221,7 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
     chgErrors,
     drainSeconds: round(drainSeconds),
     usage: usage as WindowUsage,
+    cost: costPer(usage as WindowUsage, receivedInWindow),
   };
 }
 

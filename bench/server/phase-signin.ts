@@ -3,7 +3,7 @@
  * latency of each sign-in (TCP connect → CHG echo, MSNP.md §3.4). Failures are counted and
  * grouped by message; the phase fails only when nobody could sign in.
  */
-import { LoadMeter, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
 import { signIn, type Account, type BenchUser, type SignInContext } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -18,6 +18,7 @@ export interface SignInResult {
   /** Distinct failure messages (handles blanked) with counts, most frequent first. */
   readonly errors: ReadonlyArray<{ readonly message: string; readonly count: number }>;
   readonly usage: WindowUsage;
+  readonly cost: OperationCost;
 }
 
 export async function runSignIns(
@@ -75,6 +76,7 @@ export async function runSignIns(
     latencyMs: latency.summary(),
     errors: [...errors].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([message, count]) => ({ message, count })),
     usage,
+    cost: costPer(usage, users.length),
   };
   return { users, result };
 }

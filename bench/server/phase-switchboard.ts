@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { Command } from '../../shared/msnp';
 import { MsnpConnection, TimeoutError } from './connection';
-import { LoadMeter, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
 import type { AckMode } from './options';
 import { parseAddress, type BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
@@ -49,6 +49,8 @@ export interface SwitchboardResult {
   /** Switchboard connections the server closed during the run. */
   readonly closedDuringRun: number;
   readonly usage: WindowUsage;
+  /** Per relayed message in the measured window. */
+  readonly cost: OperationCost;
 }
 
 interface Counters {
@@ -295,6 +297,7 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
     outOfOrder: counters.outOfOrder,
     closedDuringRun: counters.closedDuringRun,
     usage,
+    cost: costPer(usage, counters.messages),
   };
 }
 

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { WindowUsage } from './load-meter';
+import type { OperationCost, WindowUsage } from './load-meter';
 import type { BenchOptions } from './options';
 import type { ContactsResult, StormResult } from './phase-presence';
 import type { SignInResult } from './phase-signin';
@@ -167,6 +167,7 @@ export function summary(r: BenchReport): string {
   if (r.signIn) {
     const s = r.signIn;
     add(`  sign-in       ${s.succeeded}/${s.attempted} in ${s.seconds.toFixed(2)} s = ${s.perSecond}/s (concurrency ${s.concurrency}); latency ${lat(s.latencyMs)}${usage(s.usage)}`);
+    add(`                ${cost(s.cost, 'sign-in')}`);
     for (const e of s.errors) add(`                ${e.count} × ${e.message}`);
   }
   if (r.memory) {
@@ -183,6 +184,7 @@ export function summary(r: BenchReport): string {
       `  presence      ${p.users} users, ${p.changesPerSecond} changes/s → ${p.notificationsPerSecond} notifications/s; latency ${lat(p.latencyMs)}; ` +
         `${p.notificationsReceived}/${p.notificationsExpected} delivered${p.unmatched ? `, ${p.unmatched} unmatched` : ''}${usage(p.usage)}`,
     );
+    add(`                ${cost(p.cost, 'notification')}`);
   }
   for (const s of r.switchboard) {
     add(
@@ -190,6 +192,7 @@ export function summary(r: BenchReport): string {
         `${s.naks ? `; ${s.naks} NAK` : ''}${s.stalls ? `; ${s.stalls} stalls` : ''}${s.outOfOrder ? `; ${s.outOfOrder} out of order` : ''}` +
         `${s.closedDuringRun ? `; ${s.closedDuringRun} SB closed` : ''}; setup ${s.setupsPerSecond}/s${usage(s.usage)}`,
     );
+    add(`                ${cost(s.cost, 'message')}`);
   }
   if (r.disconnected.count > 0) add(`  disconnected  ${r.disconnected.count} users lost their NS connection: ${r.disconnected.reasons.join('; ')}`);
   add('Goals (issue 3):');
@@ -202,6 +205,12 @@ function usage(u: WindowUsage): string {
   const server = u.server ? `server ${u.server.cpuPercent}% CPU, ${mib(u.server.rssBytesEnd)}` : 'server CPU n/a';
   const others = u.otherProcessesCpuPercent === undefined ? '' : `; other processes ${u.otherProcessesCpuPercent}% CPU`;
   return ` [${server}; load generator ${u.loadGenerator.cpuPercent}% CPU, loop delay p99 ${u.loadGenerator.eventLoopDelayP99Ms} ms${others}]`;
+}
+
+function cost(c: OperationCost, what: string): string {
+  const server =
+    c.serverCpuUs === undefined ? 'server CPU per operation n/a' : `server ${c.serverCpuUs} µs CPU per ${what} (≤ ${c.serverOpsPerCoreSecond ?? '?'}/s on one free core)`;
+  return `${server}; load generator ${c.loadGeneratorCpuUs} µs per ${what}`;
 }
 
 function lat(l: LatencySummary | undefined): string {
