@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { SlidingWindow, TokenBucket } from './rate';
+
+describe('rate limiters', () => {
+  it('TokenBucket allows the burst, then the refill rate', () => {
+    let now = 0;
+    const b = new TokenBucket(10, 3, () => now);
+    expect([b.take(), b.take(), b.take(), b.take()]).toEqual([true, true, true, false]);
+    now = 100;
+    expect([b.take(), b.take()]).toEqual([true, false]);
+  });
+
+  it('SlidingWindow allows max events per window', () => {
+    let now = 0;
+    const w = new SlidingWindow(2, 1000, () => now);
+    expect([w.hit(), w.hit(), w.hit()]).toEqual([true, true, false]);
+    now = 1001;
+    expect(w.hit()).toBe(true);
+  });
+});
