@@ -15,8 +15,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface BundledServerOptions {
   readonly timeoutMs: number;
-  /** Directory for `--cpu-prof` output, or undefined. */
-  readonly cpuProfDir: string | undefined;
   /** Echo the server's stdout/stderr. */
   readonly verbose: boolean;
   /** Lift the server's per-connection command rate limit (see server-child.ts). */
@@ -44,10 +42,6 @@ export class BundledServer {
 
   static async start(opts: BundledServerOptions): Promise<BundledServer> {
     const execArgv = ['--import', createRequire(import.meta.url).resolve('tsx'), '--expose-gc'];
-    if (opts.cpuProfDir !== undefined) {
-      mkdirSync(opts.cpuProfDir, { recursive: true });
-      execArgv.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProfDir)}`);
-    }
     const args = [...(opts.liftRateLimit ? ['--lift-rate-limit'] : []), ...(opts.dataDir === undefined ? [] : [`--data-dir=${path.resolve(opts.dataDir)}`])];
     if (opts.dataDir !== undefined) mkdirSync(opts.dataDir, { recursive: true });
     const child = fork(path.join(here, 'server-child.ts'), args, {
@@ -80,11 +74,22 @@ export class BundledServer {
     return { created: reply.created, reused: reply.reused, seconds: reply.seconds };
   }
 
+  /** Starts the CPU profiler inside the server process. */
+  async profileStart(timeoutMs: number): Promise<void> {
+    await this.ask({ type: 'profileStart' }, 'profileStarted', timeoutMs);
+  }
+
+  /** Stops it and writes `file` (a .cpuprofile for DevTools or profile-summary.ts). */
+  async profileStop(file: string, timeoutMs: number): Promise<void> {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    await this.ask({ type: 'profileStop', file: path.resolve(file) }, 'profileWritten', timeoutMs);
+  }
+
   async memory(timeoutMs: number): Promise<ServerMemory> {
     return this.ask({ type: 'memory' }, 'memory', timeoutMs);
   }
 
-  /** Asks the server to stop (writes the CPU profile, if any); kills it after the timeout. */
+  /** Asks the server to stop; kills it after the timeout. */
   async stop(timeoutMs: number): Promise<void> {
     if (this.exited !== undefined) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));

@@ -12,6 +12,10 @@ export type ChildRequest =
       readonly concurrency: number;
     }
   | { readonly type: 'memory' }
+  /** Start the V8 CPU profiler in the server process (node:inspector). */
+  | { readonly type: 'profileStart' }
+  /** Stop it and write the profile to `file`. */
+  | { readonly type: 'profileStop'; readonly file: string }
   | { readonly type: 'stop' };
 
 export interface ServerMemory {
@@ -36,5 +40,7 @@ export type ChildReply =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'accountsCreated'; readonly created: number; readonly reused: number; readonly seconds: number }
   | ({ readonly type: 'memory' } & ServerMemory)
+  | { readonly type: 'profileStarted' }
+  | { readonly type: 'profileWritten'; readonly file: string }
   | { readonly type: 'stopped' }
   | { readonly type: 'error'; readonly message: string };

@@ -23,6 +23,12 @@ export interface WindowUsage {
   readonly otherProcessesCpuPercent: number | undefined;
 }
 
+/** Something to switch on for exactly the measured window (the server's CPU profiler). */
+export interface WindowProbe {
+  begin(): void;
+  end(): void;
+}
+
 export class LoadMeter {
   private sampler: ProcSampler | undefined;
   private cpuStart: NodeJS.CpuUsage | undefined;
@@ -30,9 +36,13 @@ export class LoadMeter {
   private delay: IntervalHistogram | undefined;
   private system: SystemCpu | undefined;
 
-  constructor(private readonly serverPid: number | undefined) {}
+  constructor(
+    private readonly serverPid: number | undefined,
+    private readonly probe?: WindowProbe,
+  ) {}
 
   start(): void {
+    this.probe?.begin();
     if (this.serverPid !== undefined) {
       this.sampler = new ProcSampler(this.serverPid);
       this.sampler.start();
@@ -46,6 +56,7 @@ export class LoadMeter {
 
   stop(): WindowUsage {
     const seconds = (performance.now() - this.wallStart) / 1000;
+    this.probe?.end();
     const cpu = process.cpuUsage(this.cpuStart);
     this.delay?.disable();
     const p99 = this.delay ? this.delay.percentile(99) / 1e6 : NaN;

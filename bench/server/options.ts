@@ -73,7 +73,8 @@ Accounts
 Other
   --timeout MS             limit on every single wait (connect, reply, invitation) [15000]
   --output FILE            [bench/results/server.json]
-  --server-cpu-prof DIR    write a V8 CPU profile of the bundled server into DIR
+  --server-cpu-prof DIR    profile the bundled server during each measured window (sign-in,
+                           storm, each switchboard run): DIR/<phase>.cpuprofile
   --data-dir DIR           give the bundled server this storage directory instead of memory;
                            accounts created there are reused by the next run (account creation
                            hashes every password with scrypt: ~40 accounts/s on 2 cores)

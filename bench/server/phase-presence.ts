@@ -17,7 +17,7 @@
  */
 import type { Command } from '../../shared/msnp';
 import { ReplyError } from './connection';
-import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
 import type { BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -74,6 +74,7 @@ export interface StormOptions {
   readonly durationSeconds: number;
   readonly timeoutMs: number;
   readonly serverPid: number | undefined;
+  readonly probe?: WindowProbe;
 }
 
 export interface StormResult {
@@ -157,7 +158,7 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
   // Let ILN / ADD RL traffic from the contact-list phase settle before the clock starts.
   await sleep(200);
 
-  const meter = new LoadMeter(opts.serverPid);
+  const meter = new LoadMeter(opts.serverPid, opts.probe);
   const started = performance.now();
   windowStart = started + opts.warmupSeconds * 1000;
   windowEnd = windowStart + opts.durationSeconds * 1000;

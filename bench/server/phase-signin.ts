@@ -3,7 +3,7 @@
  * latency of each sign-in (TCP connect → CHG echo, MSNP.md §3.4). Failures are counted and
  * grouped by message; the phase fails only when nobody could sign in.
  */
-import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
 import { signIn, type Account, type BenchUser, type SignInContext } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -27,6 +27,7 @@ export async function runSignIns(
   concurrency: number,
   serverPid: number | undefined,
   log: (line: string) => void,
+  probe?: WindowProbe,
 ): Promise<{ users: BenchUser[]; result: SignInResult }> {
   const users: BenchUser[] = [];
   const latency = new Samples();
@@ -34,7 +35,7 @@ export async function runSignIns(
   let next = 0;
   let failed = 0;
 
-  const meter = new LoadMeter(serverPid);
+  const meter = new LoadMeter(serverPid, probe);
   meter.start();
   const started = performance.now();
   const progress = setInterval(() => {

@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { Command } from '../../shared/msnp';
 import { MsnpConnection, TimeoutError } from './connection';
-import { costPer, LoadMeter, type OperationCost, type WindowUsage } from './load-meter';
+import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
 import type { AckMode } from './options';
 import { parseAddress, type BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
@@ -28,6 +28,7 @@ export interface SwitchboardOptions {
   readonly durationSeconds: number;
   readonly timeoutMs: number;
   readonly serverPid: number | undefined;
+  readonly probe?: WindowProbe;
 }
 
 export interface SwitchboardResult {
@@ -264,7 +265,7 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
     }
   }, Math.min(1000, opts.timeoutMs / 2));
 
-  const meter = new LoadMeter(opts.serverPid);
+  const meter = new LoadMeter(opts.serverPid, opts.probe);
   await sleep(opts.warmupSeconds * 1000);
   meter.start();
   counters.measuring = true;

@@ -65,6 +65,8 @@ export interface BenchReport {
   readonly goals: readonly GoalResult[];
   /** Issue 3's figures for Escargot on the same 2-core machine, for comparison. */
   readonly reference: typeof ESCARGOT;
+  /** `--server-cpu-prof`: one V8 profile of the server per measured window. */
+  readonly serverCpuProfiles: readonly string[];
   readonly notes: readonly string[];
 }
 

@@ -7,7 +7,9 @@
  *  5. switchboard ping-pong for each --pairs value → relayed messages/s and latency.
  * Whatever happens, every connection is closed and the bundled server stopped at the end.
  */
+import path from 'node:path';
 import { BundledServer } from './bundled-server';
+import type { WindowProbe } from './load-meter';
 import type { ServerMemory } from './ipc-messages';
 import { accountHandle, type BenchOptions } from './options';
 import { PassportClient } from './passport-client';
@@ -24,6 +26,7 @@ const PING_INTERVAL_MS = 45_000;
 
 export async function runBench(opts: BenchOptions, log: (line: string) => void): Promise<BenchReport> {
   const notes: string[] = [];
+  const profiles: string[] = [];
   let server: BundledServer | undefined;
   let passport: PassportClient | undefined;
   let users: BenchUser[] = [];
@@ -45,7 +48,6 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       log('starting the bundled server in a child process …');
       server = await BundledServer.start({
         timeoutMs: opts.timeoutMs,
-        cpuProfDir: opts.serverCpuProf,
         verbose: opts.verbose,
         liftRateLimit: !opts.keepRateLimit,
         dataDir: opts.dataDir,
@@ -62,6 +64,28 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       if (pid !== undefined && !canReadProc(pid)) throw new Error(`--server-pid ${pid}: cannot read /proc/${pid}`);
       if (pid === undefined) notes.push('external server without --server-pid: its CPU and memory were not measured');
     }
+
+    // --server-cpu-prof: one profile per measured window, taken inside the server process.
+    const profiling: Promise<void>[] = [];
+    const probe = (name: string): WindowProbe | undefined => {
+      const dir = opts.serverCpuProf;
+      const s = server;
+      if (dir === undefined || s === undefined) return undefined;
+      const file = path.join(dir, `${name}.cpuprofile`);
+      const noted = (e: unknown): void => {
+        notes.push(`server CPU profile ${name}: ${(e as Error).message}`);
+      };
+      return {
+        begin: () => profiling.push(s.profileStart(opts.timeoutMs).catch(noted)),
+        end: () =>
+          profiling.push(
+            s.profileStop(file, opts.timeoutMs).then(() => {
+              profiles.push(file);
+              log(`  server CPU profile: ${file}`);
+            }, noted),
+          ),
+      };
+    };
 
     // --- 1. accounts ---
     let accounts: AccountsResult | undefined;
@@ -94,7 +118,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     log(`signing in ${opts.users} users over MSNP${opts.dialect} (${opts.dialect >= 8 ? 'TWN' : 'MD5'}), ${opts.loginConcurrency} at a time …`);
     const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, timeoutMs: opts.timeoutMs };
     const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
-    const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log);
+    const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log, probe('signin'));
     users = signed.users;
     const signIn: SignInResult = signed.result;
     log(`  ${signIn.succeeded} signed in, ${signIn.failed} failed, ${signIn.perSecond}/s`);
@@ -126,6 +150,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
           durationSeconds: opts.durationSeconds,
           timeoutMs: opts.timeoutMs,
           serverPid: pid,
+          probe: probe('presence'),
         });
         log(`  ${presence.notificationsPerSecond} notifications/s, p99 ${presence.latencyMs?.p99 ?? 'n/a'} ms`);
       }
@@ -151,6 +176,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
             durationSeconds: opts.durationSeconds,
             timeoutMs: opts.timeoutMs,
             serverPid: pid,
+            probe: probe(`switchboard-${pairs}`),
           },
           log,
         );
@@ -159,6 +185,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       }
     }
 
+    await Promise.all(profiling);
     const lost = users.filter((u) => u.ns.closed);
     const base: Omit<BenchReport, 'goals'> = {
       benchmark: 'server',
@@ -177,6 +204,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         reasons: [...new Set(lost.map((u) => u.outReason ?? 'connection closed'))].slice(0, 5),
       },
       reference: ESCARGOT,
+      serverCpuProfiles: profiles,
       notes,
     };
     return { ...base, goals: evaluateGoals(base) };
@@ -188,7 +216,6 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     if (server) {
       await sleep(200);
       await server.stop(opts.timeoutMs);
-      if (opts.serverCpuProf) log(`server CPU profile written to ${opts.serverCpuProf}/`);
     }
   }
 }

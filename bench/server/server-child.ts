@@ -5,10 +5,13 @@
  * ipc-messages.ts). Also the fast account path: accounts are created in-process through the
  * server's own API, no protocol round trips.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { ChildReply, ChildRequest } from './ipc-messages';
 import { loadServer, ServerModuleMismatch, type RunningServer } from './server-api';
 
 let server: RunningServer | undefined;
+let profiler: Session | undefined;
 
 function reply(msg: ChildReply): void {
   process.send?.(msg);
@@ -71,6 +74,30 @@ async function createAccounts(msg: Extract<ChildRequest, { type: 'createAccounts
   reply({ type: 'accountsCreated', created: done - reused, reused, seconds: (performance.now() - started) / 1000 });
 }
 
+/** Profile just the measured window of a phase, not start-up and account creation. */
+function post(method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    (profiler as Session).post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function profileStart(): Promise<void> {
+  if (profiler === undefined) {
+    profiler = new Session();
+    profiler.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 500 });
+  }
+  await post('Profiler.start');
+  reply({ type: 'profileStarted' });
+}
+
+async function profileStop(file: string): Promise<void> {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync(file, JSON.stringify(profile));
+  reply({ type: 'profileWritten', file });
+}
+
 function memory(): void {
   // --expose-gc: collect twice so what remains is what the server holds, not garbage.
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -87,6 +114,10 @@ process.on('message', (raw: ChildRequest) => {
         return createAccounts(raw);
       case 'memory':
         return memory();
+      case 'profileStart':
+        return profileStart();
+      case 'profileStop':
+        return profileStop(raw.file);
       case 'stop':
         await server?.stop();
         reply({ type: 'stopped' });
@@ -96,8 +127,11 @@ process.on('message', (raw: ChildRequest) => {
         return;
     }
   };
-  run().catch((e: unknown) => reply({ type: 'error', message: errorText(e) }));
+  // One request at a time, in arrival order (a profile stop must not overtake its start).
+  queue = queue.then(run).catch((e: unknown) => reply({ type: 'error', message: errorText(e) }));
 });
+
+let queue: Promise<void> = Promise.resolve();
 
 // The parent died: do not linger.
 process.on('disconnect', () => {
