@@ -97,3 +97,29 @@ export function costPer(usage: WindowUsage, operations: number): OperationCost {
     serverOpsPerCoreSecond: server === undefined || !(server > 0) ? undefined : Math.round(1e6 / server),
   };
 }
+
+/**
+ * Waits until the rest of the machine is quiet: every second, the CPU used by processes other
+ * than the server and us, until it is under `thresholdPercent` (of one core) or `maxSeconds`
+ * pass. Returns what it last saw, so the report can say the run was taken on a busy machine.
+ */
+export async function waitForQuiet(
+  serverPid: number | undefined,
+  thresholdPercent: number,
+  maxSeconds: number,
+  log: (line: string) => void,
+): Promise<{ othersCpuPercent: number | undefined; waitedSeconds: number }> {
+  const started = performance.now();
+  let last: number | undefined;
+  for (;;) {
+    const meter = new LoadMeter(serverPid);
+    meter.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    last = meter.stop().otherProcessesCpuPercent;
+    const waited = (performance.now() - started) / 1000;
+    if (last === undefined || last < thresholdPercent || waited >= maxSeconds) {
+      return { othersCpuPercent: last, waitedSeconds: Math.round(waited) };
+    }
+    if (Math.round(waited) % 10 === 0) log(`  waiting for a quiet machine: other processes use ${last}% CPU (threshold ${thresholdPercent}%)`);
+  }
+}

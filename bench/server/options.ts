@@ -36,6 +36,9 @@ export interface BenchOptions {
   readonly output: string;
   /** Directory for a V8 CPU profile of the bundled server (`node --cpu-prof`). */
   readonly serverCpuProf: string | undefined;
+  /** Before each phase, wait until other processes use less than this CPU% (undefined = don't). */
+  readonly quietThreshold: number | undefined;
+  readonly quietMaxSeconds: number;
   /** Bundled server storage directory (accounts kept for later runs); in-memory when undefined. */
   readonly dataDir: string | undefined;
   /** Keep the bundled server's per-connection command rate limit (lifted by default). */
@@ -80,6 +83,9 @@ Other
                            hashes every password with scrypt: ~40 accounts/s on 2 cores)
   --keep-rate-limit        keep the bundled server's per-connection command rate limit
                            (lifted by default: a ping-pong pair exceeds what a person sends)
+  --wait-quiet PCT         before each phase, wait until the machine's other processes use
+                           less than PCT% CPU (one core = 100), at most --wait-quiet-max s
+  --wait-quiet-max S       [120]
   --verbose                print the bundled server's output
   --help`;
 
@@ -118,6 +124,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         'server-cpu-prof': { type: 'string' },
         'keep-rate-limit': { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        'wait-quiet': { type: 'string' },
+        'wait-quiet-max': { type: 'string', default: '120' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -168,6 +176,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     serverCpuProf: values['server-cpu-prof'],
     keepRateLimit: values['keep-rate-limit'],
     dataDir: values['data-dir'],
+    quietThreshold: values['wait-quiet'] === undefined ? undefined : num(values['wait-quiet'], '--wait-quiet', 1),
+    quietMaxSeconds: num(values['wait-quiet-max'], '--wait-quiet-max', 0),
     verbose: values.verbose,
   };
 

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { BundledServer } from './bundled-server';
-import type { WindowProbe } from './load-meter';
+import { waitForQuiet, type WindowProbe } from './load-meter';
 import type { ServerMemory } from './ipc-messages';
 import { accountHandle, type BenchOptions } from './options';
 import { PassportClient } from './passport-client';
@@ -87,6 +87,14 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       };
     };
 
+    const quiet = async (phase: string): Promise<void> => {
+      if (opts.quietThreshold === undefined) return;
+      const q = await waitForQuiet(pid, opts.quietThreshold, opts.quietMaxSeconds, log);
+      if (q.othersCpuPercent !== undefined && q.othersCpuPercent >= opts.quietThreshold) {
+        notes.push(`${phase}: machine still busy after ${q.waitedSeconds} s (other processes ${q.othersCpuPercent}% CPU)`);
+      }
+    };
+
     // --- 1. accounts ---
     let accounts: AccountsResult | undefined;
     if (server !== undefined) {
@@ -115,6 +123,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
 
     // --- 2. sign-in and memory ---
     const memBefore = await serverMemory(server, pid, opts.timeoutMs);
+    await quiet('sign-in');
     log(`signing in ${opts.users} users over MSNP${opts.dialect} (${opts.dialect >= 8 ? 'TWN' : 'MD5'}), ${opts.loginConcurrency} at a time …`);
     const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, timeoutMs: opts.timeoutMs };
     const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
@@ -143,6 +152,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       } else {
         log(`contact lists: each of ${storm.length} users adds the other ${storm.length - 1} …`);
         contacts = await buildContactLists(storm, opts.timeoutMs);
+        await quiet('presence storm');
         log(`presence storm: ${opts.stormRate} changes/s among ${storm.length} users for ${opts.warmupSeconds} + ${opts.durationSeconds} s …`);
         presence = await runPresenceStorm(storm, {
           rate: opts.stormRate,
@@ -165,6 +175,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
           notes.push(`switchboard run with ${pairs} pairs skipped: fewer than ${2 * pairs} users online`);
           continue;
         }
+        await quiet(`switchboard ${pairs} pairs`);
         log(`switchboard: ${pairs} pairs, ack ${opts.ack} …`);
         const r = await runSwitchboards(
           needed,
