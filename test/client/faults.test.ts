@@ -23,7 +23,7 @@ const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
-async function waitUntil(pred: () => boolean, ms = 8000): Promise<void> {
+async function waitUntil(pred: () => boolean, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -90,7 +90,7 @@ describe.each([7, 12] as const)('server killed and restarted mid-chat (MSNP%i)',
     expect(again.message.conversationId).toBe(first.message.conversationId);
     a.conversations.send(conv.id, 'after the restart');
     await rb.waitFor('message.received', (e) => e.message.text === 'after the restart');
-  }, 40_000);
+  }, 90_000);
 });
 
 describe('switchboards closed by the server', () => {

@@ -5,13 +5,24 @@
  * `ADD … ver handle name {group}` (2–9) vs `ADC … N=/C=` with GUIDs (10–12).
  */
 import type { Contact, Group, Privacy } from '../../../shared/model';
-import { checkGroupName, checkHandle, decodeName, encodeName, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import {
+  checkGroupName,
+  checkHandle,
+  decodeAdc,
+  decodeAddReply,
+  decodeName,
+  decodeRemReply,
+  encodeName,
+  isCodecError,
+  normalizeHandle,
+  type Command,
+  type Dialect,
+  type ListName,
+} from '../../../shared/msnp';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, NsContext, SessionRef } from './context';
 import { OperationFailure, toOperationFailure } from './errors';
 import { RequestError } from './connection';
-
-type ListName = 'FL' | 'AL' | 'BL' | 'RL' | 'PL';
 
 const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse', PL: 'pending' } as const;
 
@@ -290,36 +301,29 @@ export class Contacts {
 
   /**
    * `ADD t LIST ver handle name {group}` (2–9) / `ADC t LIST N=handle {F=name} {C=guid}` or
-   * `ADC t FL C=guid group` (10–12), as a reply or server-initiated. Returns the record.
+   * `ADC t FL C=guid group` (10–12), as a reply or server-initiated; decoded by the codec.
    */
   private applyAdd(cmd: Command, dialect: Dialect): ContactRecord | undefined {
-    const p = cmd.params;
-    const list = p[0] as ListName | undefined;
-    if (list === undefined || !(list in LIST_FIELD)) return undefined;
+    let list: ListName;
     let handle: string | undefined;
     let name: string | undefined;
     let guid: string | undefined;
     let group: string | undefined;
-    if (dialect <= 9) {
-      if (p[1] !== undefined) this.list.version = p[1];
-      handle = p[2];
-      name = p[3];
-      group = p[4];
+    if (cmd.verb === 'ADD') {
+      const a = decodeAddReply(cmd, dialect);
+      if (isCodecError(a)) return undefined;
+      this.list.version = String(a.version);
+      ({ list, handle, friendlyName: name, groupId: group } = a);
     } else {
-      const rest: string[] = [];
-      for (const t of p.slice(1)) {
-        if (t.startsWith('N=')) handle = t.slice(2);
-        else if (t.startsWith('F=')) name = t.slice(2);
-        else if (t.startsWith('C=')) guid = t.slice(2);
-        else rest.push(t);
-      }
-      group = rest[0];
+      const a = decodeAdc(cmd, dialect, 'toClient');
+      if (isCodecError(a)) return undefined;
+      ({ list, handle, friendlyName: name, contactId: guid, groupId: group } = a);
       if (handle === undefined && guid !== undefined) handle = this.list.byGuidOrHandle(guid)?.handle;
     }
     if (handle === undefined) return undefined;
     const h = normalizeHandle(handle);
     const isNew = this.list.get(h) === undefined;
-    const r = this.list.upsert(h, name !== undefined ? decodeName(name) : undefined);
+    const r = this.list.upsert(h, name);
     if (guid !== undefined && list === 'FL') this.list.setGuid(r, guid);
     this.list.setLists(r, { [LIST_FIELD[list]]: true });
     if (list === 'FL' && group !== undefined && !r.groupIds.includes(group)) r.groupIds = [...r.groupIds, group];
@@ -330,27 +334,16 @@ export class Contacts {
 
   /** `REM t LIST ver handle {group}` (2–9) / `REM t LIST handle-or-guid {group}` (10–12). */
   private applyRemove(cmd: Command, dialect: Dialect): ContactRecord | undefined {
-    const p = cmd.params;
-    const list = p[0] as ListName | undefined;
-    if (list === undefined || !(list in LIST_FIELD)) return undefined;
-    let key: string | undefined;
-    let group: string | undefined;
-    if (dialect <= 9) {
-      if (p[1] !== undefined) this.list.version = p[1];
-      key = p[2];
-      group = p[3];
-    } else {
-      key = p[1];
-      group = p[2];
-    }
-    if (key === undefined) return undefined;
-    const r = this.list.byGuidOrHandle(key);
+    const rem = decodeRemReply(cmd, dialect);
+    if (isCodecError(rem)) return undefined;
+    if (rem.version !== undefined) this.list.version = String(rem.version);
+    const r = this.list.byGuidOrHandle(rem.contact);
     if (r === undefined) return undefined;
-    if (group !== undefined && list === 'FL') {
-      r.groupIds = r.groupIds.filter((g) => g !== group);
+    if (rem.groupId !== undefined && rem.list === 'FL') {
+      r.groupIds = r.groupIds.filter((g) => g !== rem.groupId);
     } else {
-      this.list.setLists(r, { [LIST_FIELD[list]]: false });
-      if (list === 'FL') {
+      this.list.setLists(r, { [LIST_FIELD[rem.list]]: false });
+      if (rem.list === 'FL') {
         r.groupIds = [];
         this.list.setGuid(r, undefined);
       }

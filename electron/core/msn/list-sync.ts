@@ -9,7 +9,18 @@
  * chunk with the reply). The end is the announced counts or, when the server gives none, a
  * `PNG` barrier: its `QNG` comes after every earlier line.
  */
-import { decodeName, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import {
+  LIST_BITS,
+  decodeLsgIndexed,
+  decodeLsgItem,
+  decodeLstIndexed,
+  decodeLstItem,
+  decodeName,
+  isCodecError,
+  normalizeHandle,
+  type Command,
+  type Dialect,
+} from '../../../shared/msnp';
 import type { Privacy } from '../../../shared/model';
 import type { Connection } from './connection';
 import type { ContactList } from './contact-list';
@@ -34,8 +45,8 @@ interface Staging {
   rlDone: boolean;
 }
 
-/** List bits in `LST` (MSNP.md §4.1). */
-export const LIST_BIT = { FL: 1, AL: 2, BL: 4, RL: 8, PL: 16 } as const;
+/** List bits in `LST` (MSNP.md §4.1), from the codec. */
+const LIST_BIT = LIST_BITS;
 
 export interface SyncResult {
   /** The server's answer was short (list unchanged): the cached copy was used. */
@@ -127,85 +138,49 @@ function collectItem(cmd: Command, dialect: Dialect, s: Staging): void {
       return;
     case 'LSG': {
       s.lsgLines += 1;
-      if (dialect >= 10) {
-        // LSG name guid
-        if (p[0] !== undefined && p[1] !== undefined) s.groups.set(p[1], decodeName(p[0]));
-      } else if (cmd.trId !== undefined) {
-        // LSG t ver idx total id name 0 (7)
-        if (p[3] !== undefined && p[4] !== undefined) s.groups.set(p[3], decodeName(p[4]));
-      } else if (p[0] !== undefined && p[1] !== undefined) {
-        // LSG id name 0 (8–9)
-        s.groups.set(p[0], decodeName(p[1]));
-      }
+      // 7: LSG t ver idx total id name 0 · 8–9: LSG id name 0 · 10–12: LSG name guid
+      const g = cmd.trId !== undefined && dialect <= 8 ? decodeLsgIndexed(cmd, dialect) : decodeLsgItem(cmd, dialect);
+      if (!isCodecError(g)) s.groups.set(g.groupId, g.name);
       return;
     }
-    case 'LST':
+    case 'LST': {
       s.lstLines += 1;
-      if (dialect <= 7) collectLegacyLst(cmd, s);
-      else if (dialect <= 9) collectLst8(p, s);
-      else collectLst10(p, dialect, s);
+      if (dialect <= 7) {
+        // LST t LIST ver idx total {handle name {groups}}
+        const l = decodeLstIndexed(cmd, dialect);
+        if (isCodecError(l)) return;
+        if (l.list === 'RL' && (l.total === 0 || l.index === l.total)) s.rlDone = true;
+        if (l.handle === undefined) return;
+        const c = stage(s, l.handle, l.friendlyName);
+        c.bits |= LIST_BITS[l.list];
+        if (l.list === 'FL' && l.groups !== undefined) c.groups = [...l.groups];
+        return;
+      }
+      // 8–9: LST handle name bits {groups} · 10–11: LST N= F= {C=} bits {groups} · 12: … bits network {groups}
+      let l = decodeLstItem(cmd, dialect);
+      // A server that leaves out MSNP12's network id still gets its contacts through.
+      if (isCodecError(l) && dialect >= 12) l = decodeLstItem(cmd, 11);
+      if (isCodecError(l)) return;
+      const c = stage(s, l.handle, l.friendlyName);
+      if (l.contactId !== undefined) c.guid = l.contactId;
+      c.bits |= l.lists;
+      if (l.groups !== undefined) c.groups = [...l.groups];
       return;
+    }
   }
 }
 
-/** LST t LIST ver idx total {handle name {groups}} (MSNP2–7). */
-function collectLegacyLst(cmd: Command, s: Staging): void {
-  const [listName, , idx, total, handle, name, groups] = cmd.params;
-  if (listName === 'RL' && idx === total) s.rlDone = true;
-  if (handle === undefined || listName === undefined) return;
-  const bit = LIST_BIT[listName as keyof typeof LIST_BIT];
-  if (bit === undefined) return;
-  const c = stage(s, handle, name);
-  c.bits |= bit;
-  if (listName === 'FL' && groups !== undefined) c.groups = splitGroups(groups);
-}
-
-/** LST handle name bits {groups} (MSNP8–9). */
-function collectLst8(p: readonly string[], s: Staging): void {
-  const [handle, name, bits, groups] = p;
-  if (handle === undefined) return;
-  const c = stage(s, handle, name);
-  c.bits |= Number(bits) || 0;
-  if (groups !== undefined) c.groups = splitGroups(groups);
-}
-
-/** LST N=handle F=name {C=guid} bits {network-id (12)} {groups} (MSNP10–12). */
-function collectLst10(p: readonly string[], dialect: Dialect, s: Staging): void {
-  let handle: string | undefined;
-  let name: string | undefined;
-  let guid: string | undefined;
-  const rest: string[] = [];
-  for (const t of p) {
-    if (t.startsWith('N=')) handle = t.slice(2);
-    else if (t.startsWith('F=')) name = t.slice(2);
-    else if (t.startsWith('C=')) guid = t.slice(2);
-    else rest.push(t);
-  }
-  if (handle === undefined) return;
-  const c = stage(s, handle, name);
-  if (guid !== undefined) c.guid = guid;
-  let i = 0;
-  c.bits |= Number(rest[i++]) || 0;
-  // MSNP12 adds a network id after the bits; a server that leaves it out still parses (a group
-  // list is never a bare number in GUID mode).
-  if (dialect >= 12 && rest[i] !== undefined && /^\d+$/.test(rest[i] as string)) i++;
-  if (rest[i] !== undefined) c.groups = splitGroups(rest[i] as string);
-}
-
-function stage(s: Staging, rawHandle: string, rawName: string | undefined): StagedContact {
+/** `name` is already decoded by the codec. */
+function stage(s: Staging, rawHandle: string, name: string | undefined): StagedContact {
   const handle = normalizeHandle(rawHandle);
   let c = s.contacts.get(handle);
   if (c === undefined) {
-    c = { handle, name: rawName !== undefined ? decodeName(rawName) : handle, bits: 0, groups: [] };
+    c = { handle, name: name ?? handle, bits: 0, groups: [] };
     s.contacts.set(handle, c);
-  } else if (rawName !== undefined) {
-    c.name = decodeName(rawName);
+  } else if (name !== undefined) {
+    c.name = name;
   }
   return c;
-}
-
-function splitGroups(t: string): string[] {
-  return t.split(',').filter((g) => g.length > 0);
 }
 
 function apply(list: ContactList, s: Staging, dialect: Dialect): void {

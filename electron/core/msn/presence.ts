@@ -6,8 +6,12 @@ import type { ContactStatus, CurrentMedia, MyStatus, SelfProfile } from '../../.
 import {
   buildPersonalStatus,
   checkFriendlyName,
+  decodeFln,
+  decodeIln,
   decodeName,
+  decodeNln,
   encodeName,
+  isCodecError,
   formatCurrentMedia,
   normalizeHandle,
   parseCurrentMedia,
@@ -119,12 +123,22 @@ export class Presence {
   /** Handlers for contacts' presence. Installed on every new NS connection. */
   install(): void {
     const { conn } = this.session.require();
+    const { dialect } = this.session.require();
     /** ILN t STATE handle friendly {caps {msnobj}} (MSNP.md §5.3) */
-    conn.handle('ILN', (cmd) => this.onOnline(cmd.params[0], cmd.params[1], cmd.params[2]));
+    conn.handle('ILN', (cmd) => {
+      const p = decodeIln(cmd, dialect);
+      if (!isCodecError(p)) this.onOnline(p.state, p.handle, p.friendlyName);
+    });
     /** NLN STATE handle friendly {caps {msnobj}} */
-    conn.handle('NLN', (cmd) => this.onOnline(cmd.params[0], cmd.params[1], cmd.params[2]));
+    conn.handle('NLN', (cmd) => {
+      const p = decodeNln(cmd, dialect);
+      if (!isCodecError(p)) this.onOnline(p.state, p.handle, p.friendlyName);
+    });
     /** FLN handle */
-    conn.handle('FLN', (cmd) => this.onOffline(cmd.params[0]));
+    conn.handle('FLN', (cmd) => {
+      const p = decodeFln(cmd, dialect);
+      if (!isCodecError(p)) this.onOffline(p.handle);
+    });
     /** UBX handle len + <Data><PSM>…</PSM><CurrentMedia>…</CurrentMedia></Data> (MSNP.md §2.10) */
     conn.handle('UBX', (cmd) => this.onPersonalStatus(cmd));
     /** CHG 0 FLN: the server forced a state on us (rare, MSNP.md §5.2) */
@@ -195,24 +209,22 @@ export class Presence {
     if (!same) this.emit('self.changed', { self: next });
   }
 
-  private onOnline(code: string | undefined, rawHandle: string | undefined, rawName: string | undefined): void {
-    if (rawHandle === undefined) return;
+  /** `name` comes decoded from the codec. */
+  private onOnline(code: string, rawHandle: string, name: string): void {
     const handle = normalizeHandle(rawHandle);
     const status = contactStatus(code);
     const r = this.list.get(handle);
     if (r === undefined) {
-      this.list.hint(handle, { status, ...(rawName !== undefined ? { liveName: decodeName(rawName) } : {}) });
+      this.list.hint(handle, { status, liveName: name });
       return;
     }
-    const name = rawName !== undefined ? decodeName(rawName) : r.liveName;
     if (r.status === status && r.liveName === name) return;
     r.status = status;
     r.liveName = name;
     this.emit('presence.changed', { handle: r.handle, status, friendlyName: name ?? r.storedName });
   }
 
-  private onOffline(rawHandle: string | undefined): void {
-    if (rawHandle === undefined) return;
+  private onOffline(rawHandle: string): void {
     const r = this.list.get(normalizeHandle(rawHandle));
     if (r === undefined || r.status === 'offline') return;
     r.status = 'offline';

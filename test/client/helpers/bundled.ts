@@ -42,7 +42,7 @@ export class Recorder {
   }
 
   /** The first event (already seen, or future) of `type` matching `pred`. */
-  waitFor<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 5000): Promise<Extract<DomainEvent, { type: K }>> {
+  waitFor<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 15_000): Promise<Extract<DomainEvent, { type: K }>> {
     const match = (e: DomainEvent): boolean => e.type === type && pred(e as Extract<DomainEvent, { type: K }>);
     const seen = this.events.find(match);
     if (seen !== undefined) return Promise.resolve(seen as Extract<DomainEvent, { type: K }>);
@@ -50,7 +50,7 @@ export class Recorder {
   }
 
   /** The next future event of `type` matching `pred`. */
-  next<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 5000): Promise<Extract<DomainEvent, { type: K }>> {
+  next<K extends DomainEventType>(type: K, pred: (e: Extract<DomainEvent, { type: K }>) => boolean = () => true, ms = 15_000): Promise<Extract<DomainEvent, { type: K }>> {
     const match = (e: DomainEvent): boolean => e.type === type && pred(e as Extract<DomainEvent, { type: K }>);
     return new Promise((resolve, reject) => {
       const w = {

@@ -13,13 +13,13 @@ export interface ChildServer {
 
 const script = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 
-export async function startChildServer(cfg: { nsPort: number; sbPort: number; httpPort: number; dataDir: string; accounts: [string, string, string][] }): Promise<ChildServer> {
+export async function startChildServer(cfg: { nsPort: number; sbPort: number; httpPort: number; dataDir: string; accounts: [string, string, string][]; unlimited?: boolean }, startTimeoutMs = 60_000): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const ports = await new Promise<{ nsPort: number; sbPort: number; httpPort: number; nexusUrl: string }>((resolve, reject) => {
     let out = '';
-    const t = setTimeout(() => reject(new Error(`server child did not start: ${stderr}`)), 20_000);
+    const t = setTimeout(() => reject(new Error(`server child did not start: ${stderr}`)), startTimeoutMs);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\{.*\})/.exec(out);

@@ -1,0 +1,275 @@
+/**
+ * `npm run bench:client`: the MSN client (electron/core/msn) against the bundled server, both on
+ * loopback, the server in its own process. Writes bench/results/client.json.
+ *
+ * 1. Contact list ready: time from `signIn()` to `contact-list.synced` with 1,002 list entries
+ *    (600 on the forward list, its cap, and 402 more allowed)
+ *    (median of 20 runs, no cache = full SYN), for MSNP12 and MSNP2; also with a current cache
+ *    (short SYN answer). Goal: under 150 ms.
+ * 2. Message round trip between two clients through the bundled server: Alice sends, Bob's
+ *    client (in a third process) echoes, Alice receives; p50/p99 over 2,000 sequential pings.
+ *    Goal: p50 under 1 ms on loopback.
+ * 3. Memory per open conversation: Alice's heap and RSS growth for 200 open three-party
+ *    conversations (switchboard connected, one message delivered), after forced GCs.
+ *
+ * Accounts are slow to create (the server hashes passwords with scrypt), so the server keeps them
+ * in a data directory that later runs reuse: `--data-dir DIR` (default: <tmp>/monarch-client-bench).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MsnClient } from '../electron/core/msn/client';
+import { MemoryListCache } from '../electron/core/msn/list-cache';
+import { MAX_FORWARD_LIST, type Dialect } from '../shared/msnp';
+import { startChildServer, type ChildServer } from '../test/client/helpers/child-server';
+
+const self = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const arg = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+const CONTACTS = 1000;
+const LIST_RUNS = 20;
+const PINGS = 2000;
+const WARMUP = 200;
+const CONVERSATIONS = 200;
+const PASSWORD = 'bench-password';
+const ALICE = 'alice@bench.example';
+const BOB = 'bob@bench.example';
+const CAROL = 'carol@bench.example';
+
+type Gc = () => void;
+
+function client(s: { host: string; nsPort: number; nexusUrl: string }, dialect: Dialect, extra: Partial<ConstructorParameters<typeof MsnClient>[0]> = {}): MsnClient {
+  return new MsnClient({
+    server: { host: s.host, port: s.nsPort, dialects: { min: dialect, max: dialect }, nexusUrl: s.nexusUrl },
+    reconnect: false,
+    requestTimeoutMs: 30_000,
+    ...extra,
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Peers role: Bob and Carol sign in, accept everything, and echo `ping N` as `pong N`. */
+async function peers(): Promise<void> {
+  const s = JSON.parse(arg('--server') ?? '{}') as { host: string; nsPort: number; nexusUrl: string };
+  for (const h of [BOB, CAROL]) {
+    const c = client(s, 12);
+    c.on('message.received', ({ message }) => {
+      if (message.text.startsWith('ping ')) c.conversations.send(message.conversationId, `pong ${message.text.slice(5)}`);
+    });
+    await c.signIn({ handle: h, password: PASSWORD });
+  }
+  process.stdout.write('READY\n');
+  await new Promise(() => undefined);
+}
+
+async function main(gc: Gc): Promise<void> {
+  const dataDir = arg('--data-dir') ?? join(tmpdir(), 'monarch-client-bench');
+  mkdirSync(dataDir, { recursive: true });
+  const accounts: [string, string, string][] = [
+    [ALICE, PASSWORD, 'Alice'],
+    [BOB, PASSWORD, 'Bob'],
+    [CAROL, PASSWORD, 'Carol'],
+  ];
+  for (let i = 0; i < CONTACTS; i++) accounts.push([`contact${i}@bench.example`, PASSWORD, `Contact number ${i}`]);
+  console.log(`starting the bundled server (data in ${dataDir}; the first run creates ${accounts.length} accounts, ~2 min)…`);
+  const t0 = performance.now();
+  const server: ChildServer = await startChildServer({ nsPort: 0, sbPort: 0, httpPort: 0, dataDir, accounts, unlimited: true }, 15 * 60_000);
+  console.log(`server ready in ${Math.round(performance.now() - t0)} ms`);
+  try {
+    // Setup: Alice's list holds 1,002 entries. The forward list is capped at 600 (MSNP.md §8), so
+    // Bob, Carol and 598 contacts are on FL+AL and the other 402 on AL only (people she allowed).
+    const setup = client(server, 12);
+    await setup.signIn({ handle: ALICE, password: PASSWORD });
+    const known = new Map(setup.contacts.all().map((c) => [c.handle, c]));
+    const others = accounts.map(([h]) => h).filter((h) => h !== ALICE);
+    const forward = others.slice(0, MAX_FORWARD_LIST);
+    const allowOnly = others.slice(MAX_FORWARD_LIST);
+    const addFl = forward.filter((h) => !known.get(h)?.lists.forward);
+    const addAl = allowOnly.filter((h) => !known.get(h)?.lists.allow);
+    for (let i = 0; i < addFl.length; i += 20) await Promise.all(addFl.slice(i, i + 20).map((h) => setup.contacts.add(h)));
+    for (let i = 0; i < addAl.length; i += 20) await Promise.all(addAl.slice(i, i + 20).map((h) => setup.contacts.allow(h)));
+    console.log(`Alice's list: ${setup.contacts.all().length} entries (${addFl.length + addAl.length} added now)`);
+    await setup.signOut();
+
+    // 1. Contact list ready.
+    const listReady = async (dialect: Dialect, cache?: MemoryListCache): Promise<{ ms: number; contacts: number; signInMs: number }> => {
+      const c = client(server, dialect, cache ? { listCache: cache } : {});
+      let contacts = 0;
+      let syncingAt = NaN;
+      c.on('connection.changed', ({ state }) => {
+        if (state.status === 'syncing') syncingAt = performance.now();
+      });
+      const ready = new Promise<number>((resolve) =>
+        c.on('contact-list.synced', (e) => {
+          contacts = e.contacts.length;
+          resolve(performance.now());
+        }),
+      );
+      const start = performance.now();
+      await c.signIn({ handle: ALICE, password: PASSWORD });
+      const ms = (await ready) - start;
+      await c.signOut();
+      return { ms, contacts, signInMs: syncingAt - start };
+    };
+    const listFigures: Record<string, unknown> = {};
+    for (const [label, dialect, cached] of [
+      ['msnp12_full', 12, false],
+      ['msnp12_cached', 12, true],
+      ['msnp8_full', 8, false],
+      ['msnp2_full', 2, false],
+    ] as const) {
+      const cache = cached ? new MemoryListCache() : undefined;
+      if (cache) await listReady(dialect, cache); // fill the cache
+      await listReady(dialect, cache); // warm-up
+      const times: number[] = [];
+      const signIns: number[] = [];
+      const syncs: number[] = [];
+      let contacts = 0;
+      for (let i = 0; i < LIST_RUNS; i++) {
+        const r = await listReady(dialect, cache);
+        times.push(r.ms);
+        signIns.push(r.signInMs);
+        syncs.push(r.ms - r.signInMs);
+        contacts = r.contacts;
+      }
+      for (const a of [times, signIns, syncs]) a.sort((x, y) => x - y);
+      listFigures[label] = {
+        runs: LIST_RUNS,
+        contacts,
+        median_ms: round(percentile(times, 50)),
+        min_ms: round(times[0] ?? NaN),
+        max_ms: round(times[times.length - 1] ?? NaN),
+        // Where the time goes: connect + VER + (CVR + Passport over HTTP | INF + MD5) up to USR OK,
+        // then SYN and building the list.
+        median_sign_in_ms: round(percentile(signIns, 50)),
+        median_sync_ms: round(percentile(syncs, 50)),
+      };
+      console.log(
+        `list ready ${label}: median ${percentile(times, 50).toFixed(1)} ms (sign-in ${percentile(signIns, 50).toFixed(1)} + sync ${percentile(syncs, 50).toFixed(1)}; ${contacts} contacts)`,
+      );
+    }
+
+    // Bob and Carol in a third process.
+    const peer = spawn(process.execPath, ['--import', 'tsx', self, '--role', 'peers', '--server', JSON.stringify({ host: server.host, nsPort: server.nsPort, nexusUrl: server.nexusUrl })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      peer.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('READY')) resolve();
+      });
+      peer.on('exit', (code) => reject(new Error(`peers exited with ${code}`)));
+    });
+    try {
+      const alice = client(server, 12);
+      await alice.signIn({ handle: ALICE, password: PASSWORD });
+
+      // 2. Round trip.
+      const conv = alice.conversations.start([BOB]);
+      let waiting: { n: string; resolve: (t: number) => void } | undefined;
+      alice.on('message.received', ({ message }) => {
+        if (waiting !== undefined && message.text === `pong ${waiting.n}`) waiting.resolve(performance.now());
+      });
+      const ping = (i: number): Promise<number> =>
+        new Promise<number>((resolve) => {
+          waiting = { n: String(i), resolve };
+          const start = performance.now();
+          alice.conversations.send(conv.id, `ping ${i}`);
+          void start;
+          waiting.resolve = (t) => resolve(t - start);
+        });
+      for (let i = 0; i < WARMUP; i++) await ping(i);
+      const rtts: number[] = [];
+      for (let i = 0; i < PINGS; i++) rtts.push(await ping(WARMUP + i));
+      rtts.sort((a, b) => a - b);
+      const roundTrip = { pings: PINGS, p50_ms: round(percentile(rtts, 50)), p99_ms: round(percentile(rtts, 99)), max_ms: round(rtts[rtts.length - 1] ?? NaN) };
+      console.log(`round trip: p50 ${roundTrip.p50_ms} ms, p99 ${roundTrip.p99_ms} ms`);
+
+      // 3. Memory per open conversation.
+      const settle = async (): Promise<NodeJS.MemoryUsage> => {
+        for (let i = 0; i < 3; i++) {
+          gc();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return process.memoryUsage();
+      };
+      const before = await settle();
+      const delivered: Promise<void>[] = [];
+      for (let i = 0; i < CONVERSATIONS; i++) {
+        const c = alice.conversations.start([BOB, CAROL]);
+        const m = alice.conversations.send(c.id, `hello ${i}`);
+        delivered.push(
+          new Promise<void>((resolve) => {
+            const off = alice.on('message.delivery', (e) => {
+              if (e.messageId === m.id && (e.delivery === 'delivered' || e.delivery === 'failed')) {
+                off();
+                resolve();
+              }
+            });
+          }),
+        );
+        if (i % 20 === 19) await Promise.all(delivered.slice(-20));
+      }
+      await Promise.all(delivered);
+      const open = alice.conversations.list().length - 1;
+      const after = await settle();
+      const memory = {
+        conversations: open,
+        heap_bytes_per_conversation: Math.round((after.heapUsed - before.heapUsed) / open),
+        rss_bytes_per_conversation: Math.round((after.rss - before.rss) / open),
+        external_bytes_per_conversation: Math.round((after.external + after.arrayBuffers - before.external - before.arrayBuffers) / open),
+      };
+      console.log(`memory per conversation: heap ${memory.heap_bytes_per_conversation} B, rss ${memory.rss_bytes_per_conversation} B`);
+      await alice.signOut();
+
+      const list12 = listFigures.msnp12_full as { median_ms: number };
+      const result = {
+        benchmark: 'client',
+        date: new Date().toISOString(),
+        node: process.version,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        setup: 'bundled server in a child process, Bob and Carol in another, Alice in the benchmark process; 127.0.0.1',
+        list_ready: listFigures,
+        round_trip: roundTrip,
+        memory_per_conversation: memory,
+        goals: {
+          list_ready_under_150ms: list12.median_ms < 150 ? 'met' : 'MISSED',
+          round_trip_p50_under_1ms: roundTrip.p50_ms < 1 ? 'met' : 'MISSED',
+        },
+      };
+      const out = fileURLToPath(new URL('./results/client.json', import.meta.url));
+      writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
+      console.log(`wrote ${out}`);
+      console.log(JSON.stringify(result.goals));
+    } finally {
+      peer.kill('SIGKILL');
+    }
+  } finally {
+    await server.kill();
+  }
+}
+
+const gc = (globalThis as { gc?: Gc }).gc;
+if (arg('--role') === 'peers') {
+  await peers();
+} else if (gc === undefined) {
+  // Memory figures need forced GCs: run again with --expose-gc.
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self, ...args], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await main(gc);
+  process.exit(0);
+}
