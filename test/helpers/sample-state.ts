@@ -8,6 +8,7 @@ import {
   type AppEvent,
   type AppSnapshot,
   type AppState,
+  type SequencedEvent,
 } from '../../shared/ipc';
 import { NO_LISTS, type ChatMessage, type Contact, type ContactStatus, type Group, type TextFormat } from '../../shared/model';
 
@@ -71,6 +72,22 @@ export function sampleMessages(conversationId: string, n: number, me: string, th
     });
   }
   return out;
+}
+
+/** The events of signing in to an account with `contacts` contacts, numbered from 1. */
+export function sampleSignInEvents(contacts: number): SequencedEvent[] {
+  const events: AppEvent[] = [
+    { type: 'sign-in.started', handle: 'me@example.com', at: 0 },
+    {
+      type: 'contact-list.synced',
+      self: { handle: 'me@example.com', friendlyName: 'Sam', personalMessage: 'Monarch rocks (Y)', currentMedia: null, status: 'online' },
+      contacts: sampleContacts(contacts, SAMPLE_GROUPS),
+      groups: SAMPLE_GROUPS,
+      privacy: { visibility: 'all-but-blocked', promptOnAdd: true },
+    },
+    { type: 'connection.changed', state: { status: 'online', protocol: 'MSNP12' } },
+  ];
+  return events.map((event, i) => ({ seq: i + 1, at: i + 1, event }));
 }
 
 /** A signed-in session with `contacts` contacts and one conversation of `messages` messages. */

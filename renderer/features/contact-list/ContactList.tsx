@@ -130,13 +130,17 @@ export function ContactList() {
 
 export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; handlers: RowHandlers }) {
   const parent = useRef<HTMLDivElement>(null);
+  // A new key function makes the virtualizer recompute every row's position: only when rows change.
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => parent.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
-    getItemKey: (i) => rows[i]?.key ?? i,
+    getItemKey,
+    // Rows on the very first render, before the scroller has been measured.
+    initialRect: { width: 0, height: window.innerHeight },
   });
   return (
     <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts">

@@ -4,18 +4,29 @@
  * with Retry for failures. Virtualised (variable row heights), and it follows the newest line
  * while the reader is at the bottom.
  */
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
 import type { Notice, TranscriptEntry } from '../../../shared/ipc';
 import { FormattedText } from '../../components/FormattedText';
 import { nameFor } from '../../store/selectors';
 
+/** Row heights (px) for the first estimate, from the stylesheet (13 px text, 1.4 line height). */
+const LINE_HEIGHT = 18;
+const HEAD_HEIGHT = 28;
+const NOTICE_HEIGHT = 29;
+
 /** Consecutive messages from one sender within this time share one "says:" line. */
 const SAME_SPEAKER_MS = 3 * 60_000;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+let fullFormat: Intl.DateTimeFormat | null = null;
+
+/** The full date and time, as a tooltip set when the pointer arrives (not for every row drawn). */
+function showFullTime(e: { currentTarget: HTMLElement }, at: number): void {
+  fullFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+  e.currentTarget.title = fullFormat.format(at);
+}
 
 const FAILURE_TEXT: Readonly<Record<DeliveryFailureReason, string>> = {
   'not-delivered': 'could not be delivered to everyone',
@@ -51,15 +62,37 @@ export interface TranscriptProps {
 export function Transcript({ entries, contacts, myName, onRetry }: TranscriptProps) {
   const parent = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  // Stable while the entries are: a new key function makes the virtualizer recompute every row.
+  // Message ids (client ids, UUIDs) and notice ids (`notice-N`) never collide.
+  const getItemKey = useCallback((i: number) => {
+    const e = entries[i];
+    return e ? (e.kind === 'message' ? e.message.id : e.notice.id) : i;
+  }, [entries]);
+  // Good guesses mean fewer corrections (and re-renders) once rows are measured.
+  const estimateSize = useCallback(
+    (i: number) => {
+      const e = entries[i];
+      if (!e || e.kind === 'notice') return NOTICE_HEIGHT;
+      const lines = Math.max(1, Math.ceil(e.message.text.length / 90)) + (e.message.text.match(/\n/g)?.length ?? 0);
+      const prev = entries[i - 1];
+      const continued = prev?.kind === 'message' && prev.message.sender === e.message.sender && e.message.timestamp - prev.message.timestamp < SAME_SPEAKER_MS;
+      return (continued ? 2 : HEAD_HEIGHT) + lines * LINE_HEIGHT + 2;
+    },
+    [entries],
+  );
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
   const virtualizer = useVirtualizer({
     count: entries.length,
     getScrollElement: () => parent.current,
-    estimateSize: () => 44,
-    overscan: 8,
-    getItemKey: (i) => {
-      const e = entries[i];
-      return e ? (e.kind === 'message' ? `m:${e.message.id}` : `n:${e.notice.id}`) : i;
+    estimateSize,
+    overscan: 6,
+    getItemKey,
+    initialRect: { width: 0, height: window.innerHeight },
+    // Open at the newest line: the first render already shows the rows at the bottom.
+    initialOffset: () => {
+      let total = 0;
+      for (let i = 0; i < entries.length; i++) total += estimateSize(i);
+      return Math.max(0, total - window.innerHeight);
     },
   });
 
@@ -107,7 +140,7 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
 
 const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
   return (
-    <div className={`notice notice-${notice.kind}`} title={fullFormat.format(notice.at)}>
+    <div className={`notice notice-${notice.kind}`} onPointerEnter={(e) => showFullTime(e, notice.at)}>
       {notice.kind.startsWith('nudge') && (
         <svg className="notice-icon" viewBox="0 0 20 20" aria-hidden="true">
           <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
@@ -135,12 +168,12 @@ const MessageBlock = memo(function MessageBlock({
       {!continued && (
         <div className="message-head">
           <span className="says">{name} says:</span>
-          <time dateTime={new Date(message.timestamp).toISOString()} title={fullFormat.format(message.timestamp)}>
+          <time dateTime={new Date(message.timestamp).toISOString()} onPointerEnter={(e) => showFullTime(e, message.timestamp)}>
             {timeFormat.format(message.timestamp)}
           </time>
         </div>
       )}
-      <div className="message-body" title={continued ? fullFormat.format(message.timestamp) : undefined}>
+      <div className="message-body" onPointerEnter={continued ? (e) => showFullTime(e, message.timestamp) : undefined}>
         <FormattedText text={message.text} format={message.format} />
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
       </div>
