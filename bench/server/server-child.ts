@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { ChildReply, ChildRequest } from './ipc-messages';
-import { loadServer, ServerModuleMismatch, type RunningServer } from './server-api';
+import { AccountError, startServer, type RunningServer } from './server-api';
 
 let server: RunningServer | undefined;
 let profiler: Session | undefined;
@@ -19,7 +19,6 @@ function reply(msg: ChildReply): void {
 
 async function main(): Promise<void> {
   if (process.send === undefined) throw new Error('server-child.ts must be started by bundled-server.ts (no IPC channel)');
-  const startServer = await loadServer();
   const liftRateLimit = process.argv.includes('--lift-rate-limit');
   const dataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
   server = await startServer({
@@ -59,7 +58,7 @@ async function createAccounts(msg: Extract<ChildRequest, { type: 'createAccounts
         await s.accounts.add(`${msg.prefix}${i}@${msg.domain}`, msg.password, `Bench ${i}`);
       } catch (e) {
         // With --data-dir the accounts of an earlier run are still there (same password assumed).
-        if ((e as { code?: unknown }).code !== 'exists') throw e;
+        if (!(e instanceof AccountError && e.code === 'exists')) throw e;
         reused++;
       }
       done++;
@@ -139,7 +138,6 @@ process.on('disconnect', () => {
 });
 
 function errorText(e: unknown): string {
-  if (e instanceof ServerModuleMismatch) return e.message;
   return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
