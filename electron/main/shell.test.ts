@@ -94,6 +94,7 @@ const h = vi.hoisted(() => {
     },
     whenReady: () => Promise.resolve(),
     getPath: (): string => '',
+    setPath: (_name: string, _path: string) => undefined as void,
   });
   const handlers = new Map<string, (...a: unknown[]) => unknown>();
   const ipcMain = {

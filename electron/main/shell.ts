@@ -28,6 +28,10 @@ export interface RunningShell {
 
 /** Starts the desktop app. Returns a promise of the running shell (null when another instance runs). */
 export function runApp(options: ShellOptions): Promise<RunningShell | null> {
+  // A separate profile (settings, window positions, local server data) for a second account on
+  // one computer, and for the desktop end-to-end tests. The single-instance lock is per profile.
+  const profile = process.env.MONARCH_USER_DATA;
+  if (profile) app.setPath('userData', profile);
   registerAppScheme(protocol);
   if (!app.requestSingleInstanceLock()) {
     // Another Monarch is running: it brings its window forward and this one leaves.
