@@ -18,7 +18,10 @@ export interface Command {
   readonly trId: number | undefined;
   /** Remaining tokens, raw (still URL-encoded), without the TrID and without a payload length. */
   readonly params: readonly string[];
-  /** Payload bytes, for payload commands only (the byte count is derived from it). */
+  /**
+   * Payload bytes, for payload commands only (the byte count is derived from it). From the parser
+   * this may be a view of the chunk that was pushed (see `Parser.push`): use it, not its `.buffer`.
+   */
   readonly payload: Uint8Array | undefined;
 }
 

@@ -41,7 +41,9 @@ const TAB = 9;
 /** Most bytes of complete lines decoded by one TextDecoder call (see the module comment). */
 const RUN_BYTES = 4096;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a BOM is not MSNP; stripping it at the start of a run but not inside one would make the
+// result depend on chunking.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 interface PendingPayload {
   readonly verb: string;

@@ -75,6 +75,8 @@ const CASES: readonly Case[] = [
   ['overlong UTF-8', bytes('FLN ', [0xc0, 0xaf], '\r\n', GOOD_S), 'toClient', ['INVALID_ENCODING', 'QNG']],
   ['UTF-8 surrogate', bytes('FLN ', [0xed, 0xa0, 0x80], '\r\n', GOOD_S), 'toClient', ['INVALID_ENCODING', 'QNG']],
   ['truncated UTF-8 sequence', bytes('FLN ', [0xe2, 0x98], '\r\n', GOOD_S), 'toClient', ['INVALID_ENCODING', 'QNG']],
+  ['a byte-order mark before the verb', bytes([0xef, 0xbb, 0xbf], 'PNG\r\n', GOOD_C), 'toServer', ['BAD_VERB', 'PNG']],
+  ['a byte-order mark before a later line', bytes(GOOD_C, [0xef, 0xbb, 0xbf], 'PNG\r\n', GOOD_C), 'toServer', ['PNG', 'BAD_VERB', 'PNG']],
   ['invalid UTF-8 inside a payload is the payload’s business', bytes('NOT 2\r\n', [0xff, 0xfe], GOOD_S), 'toClient', ['NOT', 'QNG']],
   // Truncation (finish() reports what is half-read)
   ['stream ends inside a payload', bytes('MSG 1 N 10\r\nabc'), 'toServer', ['TRUNCATED']],
