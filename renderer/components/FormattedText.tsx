@@ -21,7 +21,9 @@ export function formatStyle(format: TextFormat | null): CSSProperties | undefine
     fontWeight: format.bold ? 700 : undefined,
     fontStyle: format.italic ? 'italic' : undefined,
     textDecoration: decorations || undefined,
-    color: /^#[0-9a-f]{6}$/i.test(format.color) && format.color !== '#000000' ? format.color : undefined,
+    // The sender's colour goes through a custom property: the stylesheet lightens it in the
+    // dark theme so that navy text stays readable on a dark background.
+    ...(/^#[0-9a-f]{6}$/i.test(format.color) && format.color !== '#000000' ? ({ '--msg-color': format.color } as CSSProperties) : {}),
     direction: format.rightToLeft ? 'rtl' : undefined,
   };
 }
@@ -37,7 +39,7 @@ export const EmoticonText = memo(function EmoticonText({ text }: { text: string 
 
 export const FormattedText = memo(function FormattedText({ text, format }: { text: string; format: TextFormat | null }) {
   return (
-    <span className="formatted" style={formatStyle(format)}>
+    <span className={`formatted${format && format.color !== '#000000' ? ' colored' : ''}`} style={formatStyle(format)}>
       <EmoticonText text={text} />
     </span>
   );

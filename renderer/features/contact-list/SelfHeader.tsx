@@ -4,6 +4,7 @@
  */
 import { useCallback, useState } from 'react';
 import { MY_STATUSES, STATUS_LABELS, type MyStatus } from '../../../shared/model';
+import { DisplayPicture } from '../../components/DisplayPicture';
 import { InlineEdit } from '../../components/InlineEdit';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { StatusIcon } from '../../components/StatusIcon';
@@ -32,9 +33,7 @@ export function SelfHeader() {
 
   return (
     <header className="self-header">
-      <div className="self-avatar" aria-hidden="true">
-        <StatusIcon status={status} size={40} />
-      </div>
+      <DisplayPicture status={status} />
       <div className="self-text">
         <div className="self-line">
           <InlineEdit

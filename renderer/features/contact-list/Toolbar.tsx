@@ -28,21 +28,6 @@ export function Toolbar() {
           </svg>
           <span>Create a group</span>
         </button>
-        <button
-          type="button"
-          className="tool"
-          aria-haspopup="menu"
-          title="Sort and view options"
-          onClick={(e) => {
-            const r = e.currentTarget.getBoundingClientRect();
-            setMenu({ x: r.left, y: r.bottom + 2 });
-          }}
-        >
-          <svg viewBox="0 0 20 20" aria-hidden="true">
-            <path d="M3 5h14M3 10h10M3 15h6" stroke="#4a6f9c" strokeWidth="2" strokeLinecap="round" />
-          </svg>
-          <span>View</span>
-        </button>
       </div>
       <div className="search">
         <svg viewBox="0 0 20 20" aria-hidden="true" className="search-icon">
@@ -60,6 +45,21 @@ export function Toolbar() {
           }}
           data-shortcut="search"
         />
+        <button
+          type="button"
+          className="tool icon-only"
+          aria-haspopup="menu"
+          title="Sort and view options"
+          aria-label="Sort and view options"
+          onClick={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            setMenu({ x: r.left, y: r.bottom + 2 });
+          }}
+        >
+          <svg viewBox="0 0 20 20" aria-hidden="true">
+            <path d="M3 5h14M3 10h10M3 15h6" stroke="#4a6f9c" strokeWidth="2" strokeLinecap="round" />
+          </svg>
+        </button>
       </div>
       {menu && (
         <Menu
