@@ -16,9 +16,19 @@ export interface ConnectionLimits {
   readonly maxSendBufferBytes: number;
   /** Commands received but not yet handled; beyond this reading pauses, at 4× it disconnects. */
   readonly maxPendingCommands: number;
-  /** Sustained commands per second and burst, per connection; beyond → disconnect. */
+  /**
+   * Sustained commands per second and burst, per connection. A command beyond them is answered
+   * with `713` (`800` for list, name and property changes) instead of being handled.
+   */
   readonly commandsPerSecond: number;
   readonly commandBurst: number;
+  /**
+   * Over-rate commands (answered with an error) a connection may send beyond what
+   * `commandsPerSecond` refills; the next one disconnects it. So one burst of
+   * `commandBurst + overRateBurst` commands is survived, and a steady sender is cut off only
+   * above twice `commandsPerSecond`.
+   */
+  readonly overRateBurst: number;
 }
 
 export interface TlsConfig {
@@ -102,7 +112,10 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxSendBufferBytes: 512 * 1024,
   maxPendingCommands: 64,
   commandsPerSecond: 200,
-  commandBurst: 500,
+  // A whole list added in one go must pass: the forward list holds 600 (MSNP.md §8) and an
+  // MSNP10+ client adds a contact with two commands (ADC FL + ADC AL), plus sign-in and sync.
+  commandBurst: 1300,
+  overRateBurst: 1000,
 };
 
 export class ConfigError extends Error {

@@ -10,6 +10,11 @@ describe('rate limiters', () => {
     expect([b.take(), b.take()]).toEqual([true, false]);
   });
 
+  it('TokenBucket.take accepts a clock reading from the caller', () => {
+    const b = new TokenBucket(10, 1, () => 0);
+    expect([b.take(1, 0), b.take(1, 50), b.take(1, 100)]).toEqual([true, false, true]);
+  });
+
   it('SlidingWindow allows max events per window', () => {
     let now = 0;
     const w = new SlidingWindow(2, 1000, () => now);

@@ -14,8 +14,8 @@ export class TokenBucket {
     this.last = now();
   }
 
-  take(n = 1): boolean {
-    const t = this.now();
+  /** `t`: the current time, when the caller already read the clock (one read per input chunk). */
+  take(n = 1, t = this.now()): boolean {
     const elapsed = t - this.last;
     if (elapsed > 0) {
       this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.perSecond) / 1000);

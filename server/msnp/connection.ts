@@ -2,11 +2,19 @@
  * One TCP connection: the read loop, the send path and the per-connection limits
  * (ARCHITECTURE.md §7). Protocol meaning lives in the sessions; this file only moves commands.
  *
- * Read: bytes → the shared Parser → a queue of commands handled strictly in order (a handler may
- * return a promise; the next command waits). Reading pauses while too many commands are queued.
- * Write: `send` serialises and writes; writes made in one tick are corked into one syscall. A
- * client that does not read is cut off once `maxSendBufferBytes` are queued for it, instead of
- * being buffered without bound.
+ * Read: bytes → the shared Parser → each command handled at once, strictly in order. A handler may
+ * return a promise; the commands after it then wait in a queue, and reading pauses while too many
+ * are queued.
+ *
+ * Rate: a token bucket per connection (`commandsPerSecond`, `commandBurst`). A command over the
+ * rate is not handled: it is answered with the reference's "too active" error (`713`, or `800` for
+ * changes, see `overRateCode`). Only a client that keeps flooding — more than `overRateBurst`
+ * over-rate commands beyond what the sustained rate refills — is disconnected.
+ *
+ * Write: `send` serialises, `write` queues bytes; everything a connection is sent during one turn
+ * of the event loop (every I/O callback of that turn) goes out in one `socket.write` from a single
+ * `setImmediate` shared by all connections. A client that does not read is cut off once
+ * `maxSendBufferBytes` are queued for it, instead of being buffered without bound.
  */
 import type { Socket } from 'node:net';
 import {
@@ -20,6 +28,7 @@ import {
 import type { ConnectionLimits } from '../config';
 import { TokenBucket } from '../core/rate';
 import type { Logger } from '../logger';
+import { overRateCode } from './error-codes';
 
 export type ConnectionKind = 'ns' | 'sb' | 'ds';
 
@@ -35,23 +44,55 @@ let nextId = 1;
 /** How long a closing connection may take to flush its last lines before it is destroyed. */
 const END_GRACE_MS = 2000;
 
+/** A queued command, and whether it came over the rate (answered with an error, not handled). */
+interface Queued {
+  readonly cmd: Command;
+  readonly overRate: boolean;
+}
+
+// ---- the shared flush: one socket write per connection per event-loop turn ------------------
+
+let dirty: Connection[] = [];
+let flushScheduled = false;
+
+function scheduleFlush(c: Connection): void {
+  dirty.push(c);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushAll);
+  }
+}
+
+function flushAll(): void {
+  flushScheduled = false;
+  const list = dirty;
+  dirty = [];
+  for (let i = 0; i < list.length; i++) (list[i] as Connection).flush();
+}
+
 export class Connection {
   readonly id = nextId++;
   readonly remoteAddress: string;
   readonly remotePort: number;
   sink: CommandSink | undefined;
+  /** Optional context for log lines (the handle, once known). */
+  handle: string | undefined;
 
   private readonly parser: Parser;
   private readonly bucket: TokenBucket;
-  private readonly inbox: Command[] = [];
+  /** Over-rate commands a client may send (answered with errors) before it is cut off. */
+  private readonly floodBucket: TokenBucket;
+  /** Commands waiting behind a handler's promise (empty, and unallocated, almost always). */
+  private inbox: Queued[] | undefined;
   private busy = false;
   private paused = false;
-  private corked = false;
   private closing = false;
+  private closed = false;
   private closedReason: string | undefined;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Optional context for log lines (the handle, once known). */
-  handle: string | undefined;
+  /** Bytes queued for the next flush. */
+  private out: Uint8Array[] | undefined;
+  private outBytes = 0;
+  private timers: Map<string, NodeJS.Timeout> | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -67,6 +108,7 @@ export class Connection {
       maxPayloadLength: limits.maxPayloadLength,
     });
     this.bucket = new TokenBucket(limits.commandsPerSecond, limits.commandBurst);
+    this.floodBucket = new TokenBucket(limits.commandsPerSecond, limits.overRateBurst);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -85,23 +127,36 @@ export class Connection {
 
   /** Serialise and write one command. False if the connection is closing or was just cut off. */
   send(cmd: CommandInit): boolean {
+    if (!this.isOpen) return false;
     return this.write(serialize(cmd, 'toClient'));
   }
 
-  /** Write pre-serialised bytes (shared between receivers of one fan-out). */
+  /** Queue pre-serialised bytes (possibly shared between receivers of one fan-out). */
   write(bytes: Uint8Array): boolean {
     if (!this.isOpen) return false;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
+    if (this.out === undefined) {
+      this.out = [bytes];
+      scheduleFlush(this);
+    } else {
+      this.out.push(bytes);
     }
-    this.socket.write(bytes);
-    if (this.socket.writableLength > this.limits.maxSendBufferBytes) {
+    this.outBytes += bytes.length;
+    if (this.outBytes + this.socket.writableLength > this.limits.maxSendBufferBytes) {
       this.destroy('slow reader: send buffer over limit');
       return false;
     }
     return true;
+  }
+
+  /** Hand everything queued to the socket in one write (called by the shared flush, and `end`). */
+  flush(): void {
+    const out = this.out;
+    if (out === undefined) return;
+    this.out = undefined;
+    const n = this.outBytes;
+    this.outBytes = 0;
+    if (this.closed || this.socket.destroyed) return;
+    this.socket.write(out.length === 1 ? (out[0] as Uint8Array) : Buffer.concat(out, n));
   }
 
   /** An error reply `NNN TrID` (MSNP.md §1.5). */
@@ -113,11 +168,12 @@ export class Connection {
   end(reason: string, ...last: CommandInit[]): void {
     if (!this.isOpen) return;
     for (const cmd of last) this.send(cmd);
+    if (!this.isOpen) return; // cut off while writing them
     this.closing = true;
     this.closedReason = reason;
     this.clearTimers();
-    this.inbox.length = 0;
-    this.uncork();
+    this.inbox = undefined;
+    this.flush();
     this.socket.end();
     const t = setTimeout(() => this.socket.destroy(), END_GRACE_MS);
     t.unref();
@@ -127,7 +183,9 @@ export class Connection {
   destroy(reason: string): void {
     if (this.closedReason === undefined) this.closedReason = reason;
     this.closing = true;
-    this.inbox.length = 0;
+    this.inbox = undefined;
+    this.out = undefined;
+    this.outBytes = 0;
     this.socket.destroy();
   }
 
@@ -136,23 +194,23 @@ export class Connection {
     this.clearTimer(name);
     if (!this.isOpen || ms <= 0) return;
     const t = setTimeout(() => {
-      this.timers.delete(name);
+      this.timers?.delete(name);
       fn();
     }, ms);
     t.unref();
-    this.timers.set(name, t);
+    (this.timers ??= new Map()).set(name, t);
   }
 
   /** Restart a running timer from now (cheap: used on every command for idle timeouts). */
   refreshTimer(name: string): void {
-    this.timers.get(name)?.refresh();
+    this.timers?.get(name)?.refresh();
   }
 
   clearTimer(name: string): void {
-    const t = this.timers.get(name);
+    const t = this.timers?.get(name);
     if (t !== undefined) {
       clearTimeout(t);
-      this.timers.delete(name);
+      this.timers?.delete(name);
     }
   }
 
@@ -166,32 +224,37 @@ export class Connection {
     });
   }
 
-  private readonly uncork = (): void => {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
-  };
-
   private onData(chunk: Buffer): void {
     if (!this.isOpen) return;
-    const out = this.parser.push(chunk);
-    for (const item of out) {
+    const items = this.parser.push(chunk);
+    const now = Date.now();
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Command | CodecError;
       if (item.kind === 'error') {
         this.onCodecError(item);
         if (!this.isOpen) return;
         continue;
       }
-      if (!this.bucket.take()) {
-        this.destroy('rate limit: too many commands per second');
-        return;
+      let overRate = false;
+      if (!this.bucket.take(1, now)) {
+        if (!this.floodBucket.take(1, now)) {
+          this.destroy('rate limit: flooding beyond the over-rate allowance');
+          return;
+        }
+        overRate = true;
       }
-      this.inbox.push(item);
+      if (this.busy || this.inbox !== undefined) {
+        (this.inbox ??= []).push({ cmd: item, overRate });
+        if (this.inbox.length > this.limits.maxPendingCommands * 4) {
+          this.destroy('too many commands in flight');
+          return;
+        }
+      } else {
+        this.handle1(item, overRate);
+        if (!this.isOpen) return;
+      }
     }
-    if (this.inbox.length > this.limits.maxPendingCommands * 4) {
-      this.destroy('too many commands in flight');
-      return;
-    }
-    this.pump();
+    this.applyBackPressure();
   }
 
   /**
@@ -204,43 +267,58 @@ export class Connection {
     this.destroy(`bad input: ${err.code}`);
   }
 
+  /** Handle one command now; a returned promise holds the commands after it until it settles. */
+  private handle1(cmd: Command, overRate: boolean): void {
+    if (overRate) {
+      // MSNP.md §7: 713 "too active" / 800 "too many changes too quickly". A command without a
+      // TrID (PNG) cannot carry an error reply; it is dropped.
+      if (cmd.trId !== undefined) this.error(overRateCode(cmd.verb), cmd.trId);
+      return;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = this.sink?.onCommand(cmd);
+    } catch (err) {
+      this.internalError(cmd, err);
+      return;
+    }
+    if (result instanceof Promise) {
+      this.busy = true;
+      result.then(
+        () => {
+          this.busy = false;
+          this.pump();
+        },
+        (err: unknown) => {
+          this.busy = false;
+          this.internalError(cmd, err);
+        },
+      );
+    }
+  }
+
+  /** Run queued commands until one is asynchronous again or the queue is empty. */
   private pump(): void {
-    while (!this.busy && this.isOpen) {
-      const cmd = this.inbox.shift();
-      if (cmd === undefined) break;
-      let result: void | Promise<void>;
-      try {
-        result = this.sink?.onCommand(cmd);
-      } catch (err) {
-        this.internalError(cmd, err);
-        return;
-      }
-      if (result instanceof Promise) {
-        this.busy = true;
-        result.then(
-          () => {
-            this.busy = false;
-            this.pump();
-          },
-          (err: unknown) => {
-            this.busy = false;
-            this.internalError(cmd, err);
-          },
-        );
+    while (!this.busy && this.isOpen && this.inbox !== undefined) {
+      const q = this.inbox.shift();
+      if (q === undefined) {
+        this.inbox = undefined;
         break;
       }
+      if (this.inbox.length === 0) this.inbox = undefined;
+      this.handle1(q.cmd, q.overRate);
     }
     this.applyBackPressure();
   }
 
   private applyBackPressure(): void {
-    const full = this.inbox.length >= this.limits.maxPendingCommands;
+    const full = this.inbox !== undefined && this.inbox.length >= this.limits.maxPendingCommands;
     if (full && !this.paused) {
       this.paused = true;
       this.socket.pause();
     } else if (!full && this.paused) {
       this.paused = false;
-      this.socket.resume();
+      if (this.isOpen) this.socket.resume();
     }
   }
 
@@ -250,8 +328,6 @@ export class Connection {
     this.end('internal error', { verb: String(ErrorCode.INTERNAL_SERVER), trId: cmd.trId });
   }
 
-  private closed = false;
-
   private onClosed(reason: string): void {
     if (this.closed) return;
     this.closed = true;
@@ -259,7 +335,9 @@ export class Connection {
     // Keep the first reason (ours, when we closed it) over what the socket reports afterwards.
     this.closedReason ??= reason;
     this.clearTimers();
-    this.inbox.length = 0;
+    this.inbox = undefined;
+    this.out = undefined;
+    this.outBytes = 0;
     this.log('info', 'disconnect', { reason: this.closedReason });
     try {
       this.sink?.onClose(this.closedReason);
@@ -269,7 +347,8 @@ export class Connection {
   }
 
   private clearTimers(): void {
+    if (this.timers === undefined) return;
     for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers = undefined;
   }
 }

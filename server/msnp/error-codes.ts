@@ -5,6 +5,11 @@
 import { ErrorCode } from '../../shared/msnp/index';
 import type { DomainErrorKind } from '../core/errors';
 
+/** MSNP.md §7: 712 ERR_SESSION_OVERLOAD (the codec's ErrorCode has no name for it). */
+export const ERR_SESSION_OVERLOAD = 712;
+/** MSNP.md §7: 240 "invalid XML" (the codec's ErrorCode has no name for it). */
+export const ERR_INVALID_XML = 240;
+
 const DEFAULT: Record<DomainErrorKind, number> = {
   'no-such-user': ErrorCode.INVALID_USER,
   'invalid-handle': ErrorCode.INVALID_PARAMETER,
@@ -26,7 +31,7 @@ const DEFAULT: Record<DomainErrorKind, number> = {
   'offline': ErrorCode.USER_OFFLINE,
   'not-allowed-hidden': ErrorCode.NOT_ALLOWED_WHEN_OFFLINE,
   // No documented participant cap (MSNP.md §6.3); 712 ERR_SESSION_OVERLOAD is the closest code.
-  'session-full': 712,
+  'session-full': ERR_SESSION_OVERLOAD,
 };
 
 const BY_VERB: Readonly<Record<string, Partial<Record<DomainErrorKind, number>>>> = {
@@ -39,4 +44,15 @@ const BY_VERB: Readonly<Record<string, Partial<Record<DomainErrorKind, number>>>
 
 export function errorCodeFor(kind: DomainErrorKind, verb: string): number {
   return BY_VERB[verb]?.[kind] ?? DEFAULT[kind];
+}
+
+/**
+ * The answer to a command over the per-connection rate (server/README.md "Bad input and abuse"):
+ * `800` "too many changes too quickly" for list, name, property and presence changes, `713`
+ * "too active" for everything else (`CAL`, `XFR`, `MSG`, `SYN`, …) (MSNP.md §7, §8).
+ */
+const CHANGE_VERBS: ReadonlySet<string> = new Set(['ADD', 'ADC', 'REM', 'ADG', 'RMG', 'REG', 'REA', 'PRP', 'SBP', 'BLP', 'GTC', 'CHG', 'UUX']);
+
+export function overRateCode(verb: string): number {
+  return CHANGE_VERBS.has(verb) ? ErrorCode.CHANGING_TOO_FAST : ErrorCode.USER_TOO_ACTIVE;
 }

@@ -18,6 +18,7 @@ import { fail } from '../../core/errors';
 import { ONLINE_STATES, type OnlineState } from '../../core/presence';
 import { challengeDigits } from '../../core/random';
 import { ListBit } from '../../store/store';
+import { ERR_INVALID_XML } from '../error-codes';
 import { presenceParams } from '../shapes';
 import type { NsSession } from './session';
 
@@ -187,7 +188,7 @@ export function uux(s: NsSession, cmd: Command): void {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(payload);
   } catch {
-    s.conn.error(240, cmd.trId);
+    s.conn.error(ERR_INVALID_XML, cmd.trId);
     return;
   }
   const changed = s.setPersonalMessage(payload);

@@ -1,0 +1,81 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Command } from '../../shared/msnp/index';
+import { DEFAULT_LIMITS, type ConnectionLimits } from '../config';
+import { createMemoryLogger } from '../logger';
+import { Connection } from './connection';
+
+/** A real loopback socket pair: the server side wrapped in a Connection, the client side raw. */
+async function pair(limits: Partial<ConnectionLimits>, onCommand: (c: Connection, cmd: Command) => void | Promise<void>) {
+  const logger = createMemoryLogger();
+  let conn: Connection | undefined;
+  const server: Server = createServer((socket) => {
+    conn = new Connection(socket, 'ns', { ...DEFAULT_LIMITS, ...limits }, logger);
+    const c = conn;
+    conn.sink = { onCommand: (cmd) => onCommand(c, cmd), onClose: () => {} };
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client: Socket = await new Promise((r) => {
+    const s = connect((server.address() as AddressInfo).port, '127.0.0.1', () => r(s));
+  });
+  let received = '';
+  client.on('data', (b) => (received += b.toString('latin1')));
+  const closed = new Promise<void>((r) => client.on('close', () => r()));
+  cleanups.push(() => {
+    client.destroy();
+    server.close();
+  });
+  return { client, logger, closed, received: () => received, conn: () => conn };
+}
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+const until = async (f: () => boolean, ms = 4000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('Connection', () => {
+  it('answers every command of one chunk, in order', async () => {
+    const p = await pair({}, (c, cmd) => void c.send({ verb: 'QNG', params: [String(cmd.trId ?? 0)] }));
+    p.client.write(Array.from({ length: 300 }, (_, i) => `CHL ${i + 1}\r\n`).join(''));
+    await until(() => p.received().split('\r\n').length > 300);
+    expect(p.received()).toBe(Array.from({ length: 300 }, (_, i) => `QNG ${i + 1}\r\n`).join(''));
+  });
+
+  it('queues commands behind an asynchronous handler, in order', async () => {
+    const handled: number[] = [];
+    const p = await pair({ maxPendingCommands: 8 }, async (c, cmd) => {
+      await new Promise((r) => setTimeout(r, 1));
+      handled.push(cmd.trId as number);
+      c.send({ verb: 'CHL', trId: cmd.trId });
+    });
+    // 30 at once: more than 8 queue (reading pauses) but fewer than 4 × 8 + 1.
+    p.client.write(Array.from({ length: 30 }, (_, i) => `CHL ${i + 1}\r\n`).join(''));
+    await until(() => handled.length === 30);
+    expect(handled).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('too many commands in flight behind a pending handler → disconnect, even within the rate', async () => {
+    const p = await pair({ maxPendingCommands: 16 }, () => new Promise<void>(() => {}));
+    p.client.write('PNG\r\n'.repeat(100));
+    await p.closed;
+    expect(p.logger.entries.some((e) => e.event === 'disconnect' && e.fields.reason === 'too many commands in flight')).toBe(true);
+  });
+
+  it('a handler that throws gets 500 and a close, not a crash', async () => {
+    const p = await pair({}, () => {
+      throw new Error('bug');
+    });
+    p.client.write('CHL 7\r\n');
+    await p.closed;
+    expect(p.received()).toBe('500 7\r\n');
+  });
+});
