@@ -26,7 +26,7 @@ function zone(files, { folders = [], packages = [], message }) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tsbuild/', 'dist/', 'out/', 'test-results/', 'bench/results/'] },
+  { ignores: ['node_modules/', '.preview/', '.tsbuild/', 'dist/', 'out/', 'test-results/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
