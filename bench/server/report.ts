@@ -24,6 +24,10 @@ export interface MemoryResult {
   readonly heapUsedBeforeBytes: number | undefined;
   readonly heapUsedAfterBytes: number | undefined;
   readonly heapUsedPerUserBytes: number | undefined;
+  /** Off-heap: Buffers and other ArrayBuffers (socket chunks, payload copies) per user. */
+  readonly arrayBuffersPerUserBytes: number | undefined;
+  /** `external` (ArrayBuffers included) per user. */
+  readonly externalPerUserBytes: number | undefined;
 }
 
 export interface AccountsResult {
@@ -182,7 +186,8 @@ export function summary(r: BenchReport): string {
     const m = r.memory;
     add(
       `  memory        ${kib(m.rssPerUserBytes)} RSS per signed-in user (${mib(m.rssBeforeBytes)} → ${mib(m.rssAfterBytes)} for ${m.users} users)` +
-        (m.heapUsedPerUserBytes === undefined ? '' : `; JS heap ${kib(m.heapUsedPerUserBytes)} per user`),
+        (m.heapUsedPerUserBytes === undefined ? '' : `; JS heap ${kib(m.heapUsedPerUserBytes)} per user`) +
+        (m.arrayBuffersPerUserBytes === undefined ? '' : `; ArrayBuffers ${kib(m.arrayBuffersPerUserBytes)} per user`),
     );
   }
   if (r.contacts) add(`  contacts      ${r.contacts.adds} list adds among ${r.contacts.users} users in ${r.contacts.seconds.toFixed(2)} s (${r.contacts.perSecond}/s)`);

@@ -253,7 +253,13 @@ function memoryResult(
     heapUsedBeforeBytes: before.heapUsed,
     heapUsedAfterBytes: after.heapUsed,
     heapUsedPerUserBytes: heap ? Math.round(((after.heapUsed as number) - (before.heapUsed as number)) / n) : undefined,
+    arrayBuffersPerUserBytes: perUser(before.arrayBuffers, after.arrayBuffers, n),
+    externalPerUserBytes: perUser(before.external, after.external, n),
   };
+}
+
+function perUser(before: number | undefined, after: number | undefined, n: number): number | undefined {
+  return before === undefined || after === undefined ? undefined : Math.round((after - before) / n);
 }
 
 function sleep(ms: number): Promise<void> {
