@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { DomainEvent, MyStatus } from '../../shared/model';
-import type { SequencedEvent, SignInDefaults, ValidCommand } from '../../shared/ipc';
+import type { SequencedEvent, ServerProfile, ValidCommand } from '../../shared/ipc';
 import { AppCore, type SignInSettings } from './app-core';
 import type { ClientPort, ServerAddress, SignInOptions } from './client-port';
 
@@ -53,14 +53,34 @@ class ScriptedClient implements ClientPort {
   dispose = vi.fn();
 }
 
-function settings(): SignInSettings & { saved: SignInDefaults['remembered'] } {
+interface Stored {
+  handle: string;
+  server: ServerProfile;
+  status: MyStatus;
+  password: string | null;
+  auto: boolean;
+}
+
+function settings(keychain = true): SignInSettings & { saved: Stored | null } {
   return {
     saved: null,
     remembered() {
-      return this.saved;
+      return this.saved && { handle: this.saved.handle, server: this.saved.server, status: this.saved.status };
     },
-    remember(a) {
-      this.saved = a;
+    accounts() {
+      return this.saved ? [{ handle: this.saved.handle, passwordSaved: this.saved.password !== null, signInAutomatically: this.saved.auto }] : [];
+    },
+    rememberAccount(a) {
+      const password = keychain ? (a.password ?? null) : null;
+      this.saved = { handle: a.handle, server: a.server, status: a.status, password, auto: password !== null && !!a.signInAutomatically };
+      return a.password && !keychain ? { stored: false, reason: 'keychain-unavailable', message: 'No keychain here.' } : { stored: true };
+    },
+    password(h) {
+      return this.saved?.handle === h ? this.saved.password : null;
+    },
+    autoSignIn() {
+      const a = this.saved;
+      return a && a.auto && a.password ? { handle: a.handle, server: a.server, status: a.status, password: a.password } : null;
     },
     forget(h) {
       if (this.saved?.handle === h) this.saved = null;
@@ -72,15 +92,23 @@ function settings(): SignInSettings & { saved: SignInDefaults['remembered'] } {
   };
 }
 
-const signInCmd = (status: MyStatus = 'online', rememberMe = true): ValidCommand => ({
+const signInCmd = (status: MyStatus = 'online', rememberMe = true, more: { password?: string; rememberPassword?: boolean; signInAutomatically?: boolean } = {}): ValidCommand => ({
   name: 'signIn',
-  input: { server: { kind: 'custom', host: '127.0.0.1', port: 1863 }, handle: 'me@x.com', password: 'pw', status, rememberMe },
+  input: {
+    server: { kind: 'custom', host: '127.0.0.1', port: 1863 },
+    handle: 'me@x.com',
+    password: more.password ?? 'pw',
+    status,
+    rememberMe,
+    rememberPassword: more.rememberPassword ?? false,
+    signInAutomatically: more.signInAutomatically ?? false,
+  },
 });
 
-function setup() {
+function setup(keychain = true) {
   const client = new ScriptedClient();
   const servers: ServerAddress[] = [];
-  const s = settings();
+  const s = settings(keychain);
   const core = new AppCore({
     createClient: (server) => {
       servers.push(server);
@@ -88,6 +116,7 @@ function setup() {
     },
     settings: s,
     localServer: null,
+    canSavePasswords: keychain,
     now: () => 42,
   });
   const events: SequencedEvent[] = [];
@@ -98,14 +127,51 @@ function setup() {
 describe('app-core', () => {
   it('signs in, remembers the account (never the password), numbers events and reflects them in the snapshot', async () => {
     const { core, servers, s, events } = setup();
-    expect(await core.execute(signInCmd('busy'))).toEqual({ ok: true, value: null });
+    expect(await core.execute(signInCmd('busy'))).toEqual({ ok: true, value: { notice: null } });
     expect(servers).toEqual([{ host: '127.0.0.1', port: 1863 }]);
-    expect(s.saved).toEqual({ handle: 'me@x.com', server: { kind: 'custom', host: '127.0.0.1', port: 1863 }, status: 'busy' });
-    expect(JSON.stringify(s.saved)).not.toContain('pw');
+    expect(s.saved).toEqual({ handle: 'me@x.com', server: { kind: 'custom', host: '127.0.0.1', port: 1863 }, status: 'busy', password: null, auto: false });
     expect(events.map((e) => e.seq)).toEqual([1, 2]);
     expect(events.map((e) => e.event.type)).toEqual(['sign-in.started', 'connection.changed']);
     const snap = await core.execute({ name: 'snapshot', input: {} });
     expect(snap).toMatchObject({ ok: true, value: { seq: 2, state: { session: { handle: 'me@x.com', connection: { status: 'online' } } } } });
+  });
+
+  it('keeps the password only when asked, signs in with it later, and signs in automatically at start', async () => {
+    const first = setup();
+    await first.core.execute(signInCmd('online', true, { rememberPassword: true, signInAutomatically: true }));
+    expect(first.s.saved).toMatchObject({ password: 'pw', auto: true });
+    expect(await first.core.execute({ name: 'signInDefaults', input: {} })).toMatchObject({
+      ok: true,
+      value: { canSavePasswords: true, remembered: { handle: 'me@x.com', passwordSaved: true, signInAutomatically: true } },
+    });
+
+    // The next run of the app: the same settings, a new core.
+    const client = new ScriptedClient();
+    let signedInWith: SignInOptions | undefined;
+    client.signInImpl = async (o) => {
+      signedInWith = o;
+    };
+    const next = new AppCore({ createClient: () => client, settings: first.s, localServer: null, canSavePasswords: true });
+    expect(await next.autoSignIn()).toEqual({ ok: true, value: { notice: null } });
+    expect(signedInWith).toMatchObject({ handle: 'me@x.com', password: 'pw' });
+  });
+
+  it('signs in with the saved password when none is typed, and says when none is saved', async () => {
+    const { core, s, client } = setup();
+    let used = '';
+    client.signInImpl = async (o) => {
+      used = o.password;
+    };
+    expect(await core.execute(signInCmd('online', true, { password: '' }))).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    s.saved = { handle: 'me@x.com', server: { kind: 'local' }, status: 'online', password: 'kept', auto: false };
+    expect(await core.execute(signInCmd('online', true, { password: '', rememberPassword: true }))).toMatchObject({ ok: true });
+    expect(used).toBe('kept');
+  });
+
+  it('tells the user when a password could not be saved (no keychain)', async () => {
+    const { core, s } = setup(false);
+    expect(await core.execute(signInCmd('online', true, { rememberPassword: true }))).toEqual({ ok: true, value: { notice: 'No keychain here.' } });
+    expect(s.saved?.password).toBeNull();
   });
 
   it('returns a failed sign-in as data with the client error code, and leaves "signing in"', async () => {

@@ -19,17 +19,29 @@ import {
   type Result,
   type SequencedEvent,
   type ServerPreset,
-  type SignInDefaults,
   type ServerProfile,
   type ValidCommand,
 } from '../../shared/ipc';
-import type { SignInError, SignInErrorCode } from '../../shared/model';
+import type { MyStatus, SignInError, SignInErrorCode } from '../../shared/model';
 import type { ClientFactory, ClientPort, ServerAddress } from './client-port';
 
 /** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
 export interface SignInSettings {
-  remembered(): SignInDefaults['remembered'];
-  remember(account: NonNullable<SignInDefaults['remembered']>): void;
+  /** The account the sign-in screen shows. */
+  remembered(): { handle: string; server: ServerProfile; status: MyStatus } | null;
+  accounts(): readonly { handle: string; passwordSaved: boolean; signInAutomatically: boolean }[];
+  /** Keeps the account, and the password only when given (sealed by the keychain). */
+  rememberAccount(input: {
+    handle: string;
+    server: ServerProfile;
+    status: MyStatus;
+    password?: string | null;
+    signInAutomatically?: boolean;
+  }): { stored: true } | { stored: false; reason: string; message: string };
+  /** The saved password, or null. */
+  password(handle: string): string | null;
+  /** The account to sign in at start-up, with its password. */
+  autoSignIn(): { handle: string; server: ServerProfile; status: MyStatus; password: string } | null;
   forget(handle: string): void;
   serverPresets(): readonly ServerPreset[];
 }
@@ -51,6 +63,8 @@ export interface AppCoreOptions {
   settings: SignInSettings;
   /** Null where the bundled server cannot run. */
   localServer: LocalServerLauncher | null;
+  /** Whether the settings can keep passwords (an OS keychain is there). */
+  canSavePasswords?: boolean;
   now?: () => number;
 }
 
@@ -129,6 +143,19 @@ export class AppCore implements Backend {
     }
   }
 
+  /**
+   * "Sign me in automatically": at start-up, signs in to the account saved for it, if any.
+   * Windows follow through the events, like any sign-in.
+   */
+  async autoSignIn(): Promise<Result<unknown> | null> {
+    const account = this.options.settings.autoSignIn();
+    if (!account) return null;
+    return this.execute({
+      name: 'signIn',
+      input: { ...account, rememberMe: true, rememberPassword: true, signInAutomatically: true },
+    });
+  }
+
   /** Signs out and stops the local server (app quit, web host shutdown). */
   async dispose(): Promise<void> {
     this.signingIn?.abort();
@@ -166,6 +193,13 @@ export class AppCore implements Backend {
     return attempt(() => f(c));
   }
 
+  private rememberedAccount() {
+    const r = this.options.settings.remembered();
+    if (!r) return null;
+    const summary = this.options.settings.accounts().find((a) => a.handle === r.handle);
+    return { ...r, passwordSaved: summary?.passwordSaved ?? false, signInAutomatically: summary?.signInAutomatically ?? false };
+  }
+
   private async resolveServer(profile: ServerProfile, handle: string, password: string): Promise<ServerAddress> {
     if (profile.kind === 'custom') {
       return { host: profile.host, port: profile.port, ...(profile.nexusUrl ? { nexusUrl: profile.nexusUrl } : {}) };
@@ -182,15 +216,19 @@ export class AppCore implements Backend {
       snapshot: async () => ok(this.snapshot()),
       signInDefaults: async () =>
         ok({
-          remembered: this.options.settings.remembered(),
+          remembered: this.rememberedAccount(),
+          canSavePasswords: this.options.canSavePasswords ?? false,
           // The sign-in screen offers the local server itself (when this host can run it).
           presets: this.options.settings.serverPresets().filter((p) => p.server.kind !== 'local'),
           localServerAvailable: !!this.options.localServer,
         }),
 
-      signIn: async ({ server, handle, password, status, rememberMe }) => {
+      signIn: async ({ server, handle, password: typed, status, rememberMe, rememberPassword, signInAutomatically }) => {
         if (this.signingIn) return fail('busy', 'Already signing in.');
         if (this.client) return fail('already-signed-in', 'Sign out first.');
+        // An empty password means the one saved for this account.
+        const password = typed !== '' ? typed : this.options.settings.password(handle);
+        if (!password) return fail('invalid-input', 'Type your password.');
         const abort = new AbortController();
         this.signingIn = abort;
         this.emit({ type: 'sign-in.started', handle, at: this.now() });
@@ -215,9 +253,21 @@ export class AppCore implements Backend {
         } finally {
           this.signingIn = null;
         }
-        if (rememberMe) this.options.settings.remember({ handle, server, status });
-        else this.options.settings.forget(handle);
-        return ok(null);
+        let notice: string | null = null;
+        if (rememberMe) {
+          const keep = rememberPassword || signInAutomatically;
+          const outcome = this.options.settings.rememberAccount({
+            handle,
+            server,
+            status,
+            password: keep ? password : null,
+            signInAutomatically: keep && signInAutomatically,
+          });
+          if (keep && !outcome.stored) notice = outcome.message;
+        } else {
+          this.options.settings.forget(handle);
+        }
+        return ok({ notice });
       },
       cancelSignIn: async () => {
         this.signingIn?.abort();

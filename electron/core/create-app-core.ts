@@ -19,13 +19,15 @@ export interface CreateAppCoreOptions {
 }
 
 export function createAppCore(options: CreateAppCoreOptions): AppCore {
+  const keychain = options.keychain ?? NO_KEYCHAIN;
   const settings = SettingsStore.open(join(options.dataDir, 'settings.json'), {
-    keychain: options.keychain ?? NO_KEYCHAIN,
+    keychain,
     onWarning: options.onWarning ?? ((m) => console.warn(m)),
   });
   return new AppCore({
     createClient: (server) => createMsnClientPort(server),
     settings,
+    canSavePasswords: keychain.available(),
     localServer:
       options.localServer === undefined ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server') }) : options.localServer,
   });

@@ -149,6 +149,7 @@ function fakeCore() {
     },
     snapshot: () => ({ seq, state: { conversations: { conversations: {} } } }),
     dispose: vi.fn(async () => undefined),
+    autoSignIn: vi.fn(async () => null),
     emit(event: SequencedEvent['event']) {
       const e = { seq: ++seq, at: 1, event };
       for (const l of listeners) l(e);
@@ -208,6 +209,7 @@ describe('Electron shell', () => {
       allowRunningInsecureContent: false,
     });
     expect(prefs.preload).toBe(join(outDir, 'preload', 'preload.cjs'));
+    expect(core.autoSignIn).toHaveBeenCalled();
   });
 
   it('brings the contact list forward when a second instance starts', async () => {

@@ -109,5 +109,7 @@ function start(options: ShellOptions): RunningShell {
   });
 
   windows.openContactList();
+  // "Sign me in automatically": the window shows the progress like any sign-in.
+  void core.autoSignIn();
   return { core, windows };
 }

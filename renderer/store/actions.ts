@@ -39,6 +39,7 @@ export function createActions(api: MonarchApi, store: AppStore) {
       ui((u) => ({ ...u, signIn: { pending: true, error: null } }));
       const r = await api.signIn(input);
       ui((u) => ({ ...u, signIn: { pending: false, error: r.ok ? null : r.error } }));
+      if (r.ok && r.value.notice) toast(r.value.notice);
       return r.ok ? null : r.error;
     },
     cancelSignIn: () => void api.cancelSignIn({}),

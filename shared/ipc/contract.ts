@@ -69,18 +69,26 @@ export const contract = {
     snapshot: { input: none, output: returns<AppSnapshot>() },
     /** Saved profiles and the remembered account for the sign-in screen. */
     signInDefaults: { input: none, output: returns<SignInDefaults>() },
-    /** Resolves when signed in (`null`), or with the sign-in error (`wrong-password`, …). */
+    /**
+     * Resolves when signed in, or with the sign-in error (`wrong-password`, …). An empty password
+     * means "the one saved for this account". `notice` says when a password could not be saved.
+     */
     signIn: {
       input: z
         .object({
           server: serverProfileSchema,
           handle,
-          password: z.string().min(1).max(256),
+          password: z.string().max(256),
           status: z.enum(MY_STATUSES),
+          /** Remember the account (handle, server, status) for the next sign-in. */
           rememberMe: z.boolean(),
+          /** Also keep the password, sealed by the OS keychain (desktop app only). */
+          rememberPassword: z.boolean().default(false),
+          /** "Sign me in automatically" when the app starts (needs the saved password). */
+          signInAutomatically: z.boolean().default(false),
         })
         .strict(),
-      output: returns<null>(),
+      output: returns<{ notice: string | null }>(),
     },
     cancelSignIn: { input: none, output: returns<null>() },
     signOut: { input: none, output: returns<null>() },

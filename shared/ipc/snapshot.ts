@@ -14,12 +14,22 @@ export interface AppSnapshot {
 
 /** What the sign-in screen offers before anyone signs in. */
 export interface SignInDefaults {
-  /** The account saved with "Remember me", if any (never its password). */
-  readonly remembered: { readonly handle: string; readonly server: ServerProfile; readonly status: MyStatus } | null;
+  /** The account saved with "Remember me", if any (never its password, only whether one is kept). */
+  readonly remembered: RememberedAccount | null;
+  /** Can this host keep passwords safely (an OS keychain)? The browser client cannot. */
+  readonly canSavePasswords: boolean;
   /** Ready-made choices for the server chooser, besides the local server and "Custom...". */
   readonly presets: readonly ServerPreset[];
   /** Can this host run the bundled server (the desktop app and the web host can). */
   readonly localServerAvailable: boolean;
+}
+
+export interface RememberedAccount {
+  readonly handle: string;
+  readonly server: ServerProfile;
+  readonly status: MyStatus;
+  readonly passwordSaved: boolean;
+  readonly signInAutomatically: boolean;
 }
 
 export interface ServerPreset {

@@ -2,6 +2,7 @@
  * Browser end-to-end: the sign-in screen against the real bundled server, through the web host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { SCREENSHOTS, signIn, signedIn, startStack, type Stack, type User } from './harness';
 
@@ -47,6 +48,30 @@ describe('sign-in (browser client, real server)', () => {
     await p.getByLabel('Server').selectOption('local');
   });
 
+  it('can be cancelled while signing in', async () => {
+    // A server that accepts the connection and never answers: the sign-in waits.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const p = alice.page;
+      await p.getByLabel('Server').selectOption('custom');
+      await p.getByLabel('Host').fill('127.0.0.1');
+      await p.getByLabel('Port').fill(String(port));
+      await p.getByLabel('Password:').fill(alice.password);
+      await p.getByRole('button', { name: 'Sign In' }).click();
+      await p.getByRole('progressbar', { name: 'Signing in' }).waitFor();
+      await p.getByRole('button', { name: 'Cancel' }).click();
+      await p.getByRole('form', { name: 'Sign in' }).waitFor({ timeout: 10_000 });
+      expect(await p.getByRole('alert').textContent()).toContain('Sign-in cancelled.');
+      await p.getByLabel('Server').selectOption('local');
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
   it('signs in, shows my name, and signs out from the status menu', async () => {
     const p = alice.page;
     await signIn(alice);
@@ -55,5 +80,24 @@ describe('sign-in (browser client, real server)', () => {
     await p.getByRole('button', { name: /Change status/ }).click();
     await p.getByRole('menuitem', { name: 'Sign Out' }).click();
     await p.getByRole('form', { name: 'Sign in' }).waitFor();
+  });
+
+  it('remembers me (not my password) for the next visit', async () => {
+    const p = alice.page;
+    await p.getByLabel('E-mail address:').fill(alice.handle);
+    await p.getByLabel('Password:').fill(alice.password);
+    await p.getByLabel('Sign in as:').selectOption({ label: 'Busy' });
+    await p.getByLabel('Remember me').check();
+    // The browser client has no keychain: it does not offer to keep the password.
+    expect(await p.getByLabel('Remember my password').count()).toBe(0);
+    await p.getByRole('button', { name: 'Sign In' }).click();
+    await signedIn(alice);
+    await p.getByRole('button', { name: /Change status/ }).click();
+    await p.getByRole('menuitem', { name: 'Sign Out' }).click();
+    await p.reload();
+    await p.getByRole('form', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => p.getByLabel('E-mail address:').inputValue()).toBe(alice.handle);
+    expect(await p.getByLabel('Sign in as:').inputValue()).toBe('busy');
+    expect(await p.getByLabel('Password:').inputValue()).toBe('');
   });
 });

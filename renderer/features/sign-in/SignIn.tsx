@@ -34,6 +34,10 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [status, setStatus] = useState<MyStatus>('online');
   const [remember, setRemember] = useState(false);
+  const [rememberPassword, setRememberPassword] = useState(false);
+  const [automatically, setAutomatically] = useState(false);
+  const [canSavePasswords, setCanSavePasswords] = useState(false);
+  const [savedFor, setSavedFor] = useState<string | null>(null);
   const [choice, setChoice] = useState<ServerChoice>('local');
   const [host, setHost] = useState('');
   const [port, setPort] = useState('1863');
@@ -46,12 +50,16 @@ export function SignIn() {
       if (!live || !r.ok) return;
       setPresets(r.value.presets);
       setLocalAvailable(r.value.localServerAvailable);
+      setCanSavePasswords(r.value.canSavePasswords);
       if (!r.value.localServerAvailable) setChoice('custom');
       const m = r.value.remembered;
       if (m) {
         setHandle(m.handle);
         setStatus(m.status);
         setRemember(true);
+        setSavedFor(m.passwordSaved ? m.handle : null);
+        setRememberPassword(m.passwordSaved);
+        setAutomatically(m.signInAutomatically);
         if (m.server.kind === 'local') setChoice('local');
         else {
           const preset = r.value.presets.find((p) => p.server.kind === 'custom' && m.server.kind === 'custom' && p.server.host === m.server.host);
@@ -89,13 +97,26 @@ export function SignIn() {
       server: server.kind === 'local' ? 'this computer' : `${server.host}:${server.port}`,
       nexus: server.kind === 'custom' ? server.nexusUrl : undefined,
     });
-    void actions.signIn({ server, handle: handle.trim(), password, status, rememberMe: remember });
+    void actions.signIn({
+      server,
+      handle: handle.trim(),
+      password,
+      status,
+      rememberMe: remember || rememberPassword || automatically,
+      rememberPassword: canSavePasswords && (rememberPassword || automatically),
+      signInAutomatically: canSavePasswords && automatically,
+    });
   };
 
   const shownError = error ?? (lastError && lastError.code !== 'cancelled' ? lastError : null);
   const errorText = shownError ? signInErrorText(shownError, attempted ?? { handle: handle.trim(), server: host ? `${host}:${port}` : 'the server' }) : null;
 
-  if (pending) {
+  // Also busy when the sign-in did not start here (automatic sign-in, another window).
+  const busy = pending || stage === 'connecting' || stage === 'authenticating' || stage === 'syncing';
+  const passwordSaved = savedFor !== null && savedFor === handle.trim().toLowerCase();
+  const usesSavedPassword = passwordSaved && password === '';
+
+  if (busy) {
     return (
       <main className="sign-in" aria-busy="true">
         <div className="sign-in-card signing-in">
@@ -141,7 +162,15 @@ export function SignIn() {
         </label>
         <label className="field">
           <span>Password:</span>
-          <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required maxLength={256} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required={!passwordSaved}
+            placeholder={passwordSaved ? '(saved password)' : undefined}
+            maxLength={256}
+          />
         </label>
         <label className="field">
           <span>Sign in as:</span>
@@ -197,6 +226,25 @@ export function SignIn() {
           <input id={`${id}-remember`} type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
           Remember me
         </label>
+        {canSavePasswords && (
+          <>
+            <label className="check" htmlFor={`${id}-password`}>
+              <input
+                id={`${id}-password`}
+                type="checkbox"
+                checked={rememberPassword || automatically}
+                disabled={automatically}
+                onChange={(e) => setRememberPassword(e.target.checked)}
+              />
+              Remember my password
+            </label>
+            <label className="check" htmlFor={`${id}-auto`}>
+              <input id={`${id}-auto`} type="checkbox" checked={automatically} onChange={(e) => setAutomatically(e.target.checked)} />
+              Sign me in automatically
+            </label>
+          </>
+        )}
+        {usesSavedPassword && <p className="hint saved">Signing in with your saved password.</p>}
         <button type="submit" className="button primary sign-in-button">
           Sign In
         </button>

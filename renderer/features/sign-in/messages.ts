@@ -30,7 +30,7 @@ export function signInErrorText(error: IpcError, ctx: { handle: string; server: 
     case 'cancelled':
       return 'Sign-in cancelled.';
     case 'invalid-input':
-      return `Check what you typed: ${error.message}`;
+      return error.message === 'Type your password.' ? error.message : `Check what you typed: ${error.message}`;
     case 'not-supported':
       return error.message;
     case 'disconnected':
