@@ -31,6 +31,12 @@ export interface Contact {
   readonly handle: string;
   /** The contact's own current name when known (presence), else the name stored in my list. */
   readonly friendlyName: string;
+  /**
+   * The name stored for the contact in my list (what I renamed them to, or the name they had when
+   * added). Shown as `friendlyName` until presence brings their own. Optional for compatibility;
+   * the MSN client always fills it in.
+   */
+  readonly storedName?: string;
   /** Personal message (MSNP11+); empty when none. */
   readonly personalMessage: string;
   readonly currentMedia: CurrentMedia | null;

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, SignInError, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
-import { normalizeHandle, type Dialect } from '../../../shared/msnp';
+import { decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { installChallengeResponder } from './challenge';
 import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
 import { RequestError, type CloseReason, type Connection, type SocketFactory } from './connection';
@@ -16,11 +16,11 @@ import { Contacts } from './contacts';
 import { SessionRef, type NsContext } from './context';
 import { ConversationsApi } from './conversations-api';
 import { TypedEmitter } from './emitter';
-import { OperationFailure, SignInFailure, signInCodeForClose } from './errors';
+import { OperationFailure, SignInFailure, closeMessage, decodedOr, malformedReply, signInCodeForClose, toOperationFailure } from './errors';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
 import { listCacheKey, type ListCache } from './list-cache';
 import { syncContactList } from './list-sync';
-import { login, parseHostPort } from './login';
+import { login } from './login';
 import { Notifications } from './notifications';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
@@ -228,7 +228,7 @@ export class MsnClient {
       /** RNG session-id host:port CKI cookie caller-handle caller-friendly (MSNP.md §6.2) */
       conn.handle('RNG', (cmd) => this.switchboards.onRing(cmd));
       /** XFR 0 NS host:port …: move to another NS (MSNP.md §1.6) */
-      conn.handle('XFR', (cmd) => this.onMove(conn, cmd.params));
+      conn.handle('XFR', (cmd) => this.onMove(conn, cmd, result.dialect));
       conn.handle('OUT', () => undefined);
       conn.events.on('close', (reason) => this.onSessionClosed(conn, reason));
 
@@ -279,11 +279,13 @@ export class MsnClient {
   }
 
   /** `XFR 0 NS host:port …` while signed in: reconnect there now (MSNP.md §1.6). */
-  private onMove(conn: Connection, params: readonly string[]): void {
-    if (params[0] !== 'NS' || params[1] === undefined || params[1] === '0') return;
-    const to = parseHostPort(params[1]);
-    if (to === undefined) return;
-    this.moveTo = to;
+  private onMove(conn: Connection, cmd: Command, dialect: Dialect): void {
+    const xfr = decodeXfrReply(cmd, dialect);
+    // A malformed or unsolicited XFR is ignored (a bad line never ends the session, MSNP.md §1.7).
+    // `XFR 0 NS 0` ("restart the login from VER", §1.6) is a reconnect to the same server.
+    if (isCodecError(xfr) || xfr.type !== 'XFR_NS') return;
+    const to = xfr.address ?? { host: conn.host, port: conn.port };
+    this.moveTo = { host: to.host, port: to.port };
     conn.close({ kind: 'local', message: `moved to ${to.host}:${to.port}` });
   }
 
@@ -295,11 +297,10 @@ export class MsnClient {
       return;
     }
     const code = signInCodeForClose(reason);
-    // OUT RCT n: "reconnect after n minutes" (MSNP.md §5.5).
-    const minutes = reason.outCode === 'RCT' ? Number(reason.outArg) : NaN;
-    const rct = Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : undefined;
-    const decision = this.policy?.decide(code, this.attempt + 1, rct) ?? { retry: false as const };
-    const error = { code, message: reason.message };
+    // OUT RCT n: "reconnect after n minutes" (MSNP.md §5.5): the earliest we may come back.
+    const serverDelayMs = reason.outCode === 'RCT' && reason.outMinutes !== undefined ? reason.outMinutes * 60_000 : undefined;
+    const decision = this.policy?.decide(code, this.attempt + 1, serverDelayMs) ?? { retry: false as const };
+    const error = { code, message: closeMessage(reason) };
     if (!decision.retry) {
       this.switchboards.closeAll();
       this.setState({ status: 'signed-out', error });
@@ -341,12 +342,20 @@ export class MsnClient {
 
   /** XFR t SB → XFR t SB host:port CKI cookie (MSNP.md §6.1). */
   private async requestSwitchboard(): Promise<{ host: string; port: number; cookie: string }> {
-    const { conn } = this.session.require();
-    const reply = await conn.request({ verb: 'XFR', params: ['SB'] });
-    const [kind, address, , cookie] = reply.params;
-    const target = address !== undefined ? parseHostPort(address) : undefined;
-    if (kind !== 'SB' || target === undefined || cookie === undefined) throw new OperationFailure('server-error', `unexpected XFR reply: ${reply.params.join(' ')}`);
-    return { ...target, cookie };
+    const { conn, dialect } = this.session.require();
+    let reply: Command;
+    try {
+      reply = await conn.request({ verb: 'XFR', params: ['SB'] });
+    } catch (err) {
+      // 913: no conversations while appearing offline (MSNP.md §5.1, §6.1).
+      if (err instanceof RequestError && err.code === 913) {
+        throw new OperationFailure('not-allowed', 'conversations cannot be started while you appear offline', 913);
+      }
+      throw toOperationFailure(err, 'starting a conversation');
+    }
+    const xfr = decodedOr(decodeXfrReply(reply, dialect), malformedReply('starting a conversation'));
+    if (xfr.type !== 'XFR_SB') throw new OperationFailure('server-error', `starting a conversation: unexpected XFR reply ${reply.params.join(' ')}`);
+    return { host: xfr.address.host, port: xfr.address.port, cookie: xfr.cookie };
   }
 
   private createSwitchboard(host: string, port: number, auth: ConstructorParameters<typeof Switchboard>[0]['auth']): Switchboard {

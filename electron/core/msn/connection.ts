@@ -11,7 +11,9 @@
  */
 import { Socket } from 'node:net';
 import {
+  MAX_DIALECT,
   Parser,
+  decodeOut,
   decodeProtocolError,
   isCodecError,
   isErrorVerb,
@@ -19,6 +21,7 @@ import {
   type CodecError,
   type Command,
   type CommandInit,
+  type Dialect,
   type ProtocolError,
 } from '../../../shared/msnp';
 import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
@@ -57,10 +60,10 @@ export type CloseReasonKind =
 export interface CloseReason {
   readonly kind: CloseReasonKind;
   readonly message: string;
-  /** `out`: the `OUT` parameter (`OTH`, `SSD`, `RCT`, …). */
+  /** `out`: the `OUT` reason (`OTH`, `SSD`, `MIG`, `TOU`, `RCT`, …), as the codec decoded it. */
   readonly outCode?: string;
-  /** `out`: a further parameter (`OUT RCT 6`: minutes). */
-  readonly outArg?: string;
+  /** `out`: `OUT RCT n` (MSNP11+): come back after n minutes. */
+  readonly outMinutes?: number;
   /** `socket-error`: the Node error code (`ECONNREFUSED`, …). */
   readonly errno?: string;
 }
@@ -165,6 +168,8 @@ export class Connection {
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private lastTrId = 0;
+  /** The negotiated dialect, once known (set by login after `VER`; a switchboard knows it up front). */
+  dialect: Dialect | undefined;
   private codecErrorsInARow = 0;
   private tearingDown = false;
 
@@ -284,6 +289,15 @@ export class Connection {
     return this.requestWithTrId({ ...cmd, trId }, options);
   }
 
+  /**
+   * As `request`, for a command made by one of the codec's builders: `build` gets the fresh TrID
+   * (`conn.call((trId) => buildSbp({ trId, … }, dialect))`).
+   */
+  call(build: (trId: number) => CommandInit, options: RequestOptions = {}): Promise<Command> {
+    const trId = this.nextTrId();
+    return this.requestWithTrId({ ...build(trId), trId }, options);
+  }
+
   /** As `request`, with a TrID the caller allocated (with `nextTrId`). */
   requestWithTrId(cmd: CommandInit & { trId: number }, options: RequestOptions = {}): Promise<Command> {
     return new Promise<Command>((resolve, reject) => {
@@ -388,15 +402,17 @@ export class Connection {
       }
     }
     if (cmd.verb === 'OUT' && this.closeReasonValue === undefined) {
-      // `OUT {reason}`: the server is about to close; remember why (MSNP.md §5.5).
-      const outCode = cmd.params[0];
-      const outArg = cmd.params[1];
-      this.closeReasonValue = {
-        kind: 'out',
-        message: `${this.name}: server sent OUT${outCode !== undefined ? ` ${outCode}` : ''}`,
-        ...(outCode !== undefined ? { outCode } : {}),
-        ...(outArg !== undefined ? { outArg } : {}),
-      };
+      // `OUT {reason} {minutes}`: the server is about to close; remember why (MSNP.md §5.5).
+      // OUT has the same shape in every dialect, so before VER the newest one decodes it.
+      const out = decodeOut(cmd, this.dialect ?? MAX_DIALECT);
+      this.closeReasonValue = isCodecError(out)
+        ? { kind: 'out', message: `${this.name}: server sent a malformed OUT (${out.message})` }
+        : {
+            kind: 'out',
+            message: `${this.name}: server sent OUT${out.reason !== undefined ? ` ${out.reason}` : ''}${out.minutes !== undefined ? ` ${out.minutes}` : ''}`,
+            ...(out.reason !== undefined ? { outCode: out.reason } : {}),
+            ...(out.minutes !== undefined ? { outMinutes: out.minutes } : {}),
+          };
     }
     const handler = this.handlers.get(cmd.verb) ?? (isErrorVerb(cmd.verb) ? this.handlers.get('*error') : undefined);
     if (handler !== undefined) {

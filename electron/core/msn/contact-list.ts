@@ -122,6 +122,7 @@ export class ContactList {
     return {
       handle: r.handle,
       friendlyName: r.liveName ?? r.storedName,
+      storedName: r.storedName,
       personalMessage: r.personalMessage,
       currentMedia: r.currentMedia,
       status: r.status,

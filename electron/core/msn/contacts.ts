@@ -6,10 +6,15 @@
  */
 import type { Contact, Group, Privacy } from '../../../shared/model';
 import {
+  buildReaRequest,
+  buildSbp,
+  checkFriendlyName,
   checkGroupName,
   checkHandle,
   decodeAdc,
   decodeAddReply,
+  decodeReaReply,
+  decodeSbp,
   decodeName,
   decodeRemReply,
   encodeName,
@@ -21,7 +26,7 @@ import {
 } from '../../../shared/msnp';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, NsContext, SessionRef } from './context';
-import { OperationFailure, toOperationFailure } from './errors';
+import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
 import { RequestError } from './connection';
 
 const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse', PL: 'pending' } as const;
@@ -114,6 +119,43 @@ export class Contacts {
     if (r?.lists.block) await this.removeFromList(ctx, 'BL', handle);
     if (!this.list.get(handle)?.lists.allow) await this.addToList(ctx, 'AL', handle, r?.storedName ?? handle);
     await this.clearPending(ctx, handle);
+  }
+
+  /**
+   * Change the name stored for a contact in my lists (what `LST` returns, shown while the contact
+   * has not told us their own name): `REA t handle name` → `REA t ver handle name` (2–9) ·
+   * `SBP t guid MFN name` → echo (10–12, FL contacts only: SBP is keyed by the contact GUID).
+   * MSNP.md §4.8, §5.4. The contact's own name is unaffected; emits `contact.updated`.
+   */
+  async rename(rawHandle: string, name: string): Promise<Contact> {
+    const handle = this.checkedHandle(rawHandle);
+    const problem = checkFriendlyName(name);
+    if (problem !== undefined) throw new OperationFailure('invalid-name', `the name is ${problem}`);
+    const ctx = this.session.require();
+    if (handle === ctx.handle) throw new OperationFailure('invalid-handle', 'that is you: change your own name with setFriendlyName');
+    const r = this.must(handle);
+    const what = `renaming ${handle}`;
+    let stored: string;
+    try {
+      if (ctx.dialect <= 9) {
+        const reply = await ctx.conn.call((trId) => buildReaRequest({ trId, handle, friendlyName: name }, ctx.dialect));
+        const rea = decodedOr(decodeReaReply(reply, ctx.dialect), malformedReply(what));
+        this.list.version = String(rea.version);
+        stored = rea.friendlyName;
+      } else {
+        const guid = r.lists.forward ? r.guid : undefined;
+        if (guid === undefined) throw new OperationFailure('not-found', `${handle} is not on your contact list`);
+        const reply = await ctx.conn.call((trId) => buildSbp({ trId, contactId: guid, key: 'MFN', value: name }, ctx.dialect));
+        stored = decodedOr(decodeSbp(reply, ctx.dialect, 'toClient'), malformedReply(what)).value ?? name;
+      }
+    } catch (err) {
+      throw toOperationFailure(err, what);
+    }
+    // The record may have gone meanwhile (removed from another client): nothing left to rename.
+    const now = this.must(handle);
+    now.storedName = stored;
+    this.changed(now, false);
+    return this.list.toContact(now);
   }
 
   // ----- groups (MSNP7+, MSNP.md §4.7) -----

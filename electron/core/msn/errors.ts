@@ -3,6 +3,7 @@
  * mapped to the model's codes here, in one place.
  */
 import type { OperationError, OperationErrorCode, SignInError, SignInErrorCode } from '../../../shared/model';
+import { isCodecError, type CodecError } from '../../../shared/msnp';
 import { RequestError, type CloseReason } from './connection';
 
 /** A failed sign-in, carrying the model's code. */
@@ -95,18 +96,49 @@ export function signInCodeForClose(reason: CloseReason | undefined): SignInError
   }
 }
 
+/**
+ * `OUT <reason>` from the server (MSNP.md §5.5) in domain terms:
+ * - `OTH`: signed in from another location (never fight it: no reconnect);
+ * - `SSD`: shutting down for maintenance (come back later);
+ * - `MIG` (MSNP10): the account was migrated to the address book; sign in again now, like any drop;
+ * - `TOU` (10+): the Terms of Use must be accepted first (on the web): the account may not sign in
+ *   until then, so retrying is pointless;
+ * - `RCT n` (11+): "reconnect after n minutes": the server refuses us for now (busy), with a delay.
+ */
 export function outCodeToSignIn(outCode: string | undefined): SignInErrorCode {
   switch (outCode) {
     case 'OTH':
       return 'signed-in-elsewhere';
     case 'SSD':
-    case 'RCT':
-    case 'MIG':
       return 'server-shutting-down';
+    case 'RCT':
+      return 'server-busy';
     case 'TOU':
       return 'account-restricted';
+    case 'MIG':
     default:
       return 'connection-lost';
+  }
+}
+
+/** A sentence for the UI's tooltip and logs about why the session ended. */
+export function closeMessage(reason: CloseReason): string {
+  if (reason.kind !== 'out') return reason.message;
+  switch (reason.outCode) {
+    case 'OTH':
+      return 'You signed in from another location.';
+    case 'SSD':
+      return 'The server is shutting down for maintenance.';
+    case 'MIG':
+      return 'The server moved your account to its address book; signing in again.';
+    case 'TOU':
+      return 'The server requires you to accept its Terms of Use before signing in.';
+    case 'RCT':
+      return reason.outMinutes !== undefined
+        ? `The server asked us to come back in ${reason.outMinutes} minute${reason.outMinutes === 1 ? '' : 's'}.`
+        : 'The server asked us to come back later.';
+    default:
+      return reason.message;
   }
 }
 
@@ -174,4 +206,18 @@ export function toOperationFailure(err: unknown, what: string): OperationFailure
     return new OperationFailure('not-signed-in', `${what}: not connected`);
   }
   return new OperationFailure('server-error', `${what}: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/**
+ * A typed decoder's result, or `fail(message)` thrown when the codec refused the line. Callers
+ * choose the failure: a SignInFailure while signing in, an OperationFailure afterwards.
+ */
+export function decodedOr<T>(result: T | CodecError, fail: (message: string) => Error): T {
+  if (isCodecError(result)) throw fail(result.message);
+  return result;
+}
+
+/** `fail` for decodedOr on a signed-in session: the server answered something we cannot read. */
+export function malformedReply(what: string): (message: string) => OperationFailure {
+  return (message) => new OperationFailure('server-error', `${what}: the server's reply was malformed (${message})`);
 }

@@ -11,11 +11,14 @@
  */
 import {
   LIST_BITS,
+  decodeBlpReply,
+  decodeGtcReply,
   decodeLsgIndexed,
   decodeLsgItem,
   decodeLstIndexed,
   decodeLstItem,
-  decodeName,
+  decodePrpReply,
+  decodeSynReply,
   isCodecError,
   normalizeHandle,
   type Command,
@@ -24,6 +27,7 @@ import {
 import type { Privacy } from '../../../shared/model';
 import type { Connection } from './connection';
 import type { ContactList } from './contact-list';
+import { SignInFailure, decodedOr } from './errors';
 import type { CachedContactList } from './list-cache';
 
 interface StagedContact {
@@ -35,8 +39,8 @@ interface StagedContact {
 }
 
 interface Staging {
-  gtc?: string;
-  blp?: string;
+  gtc?: 'A' | 'N';
+  blp?: 'AL' | 'BL';
   selfName?: string;
   groups: Map<string, string>;
   contacts: Map<string, StagedContact>;
@@ -80,12 +84,9 @@ export async function syncContactList(options: {
   try {
     // SYN t ver (2–9) / SYN t lv sv (10–12)
     const reply = await conn.request({ verb: 'SYN', params: versionParams }, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
-    const nv = dialect >= 10 ? 2 : 1;
-    const version = reply.params.slice(0, nv).join(' ');
-    const counts = reply.params.slice(nv, nv + 2).map(Number);
-    if (dialect >= 8 && counts.length === 2 && counts.every((n) => Number.isInteger(n) && n >= 0)) {
-      expected = { lst: counts[0] as number, lsg: counts[1] as number };
-    }
+    const syn = decodedOr(decodeSynReply(reply, dialect), (message) => new SignInFailure('protocol-error', `malformed SYN reply: ${message}`));
+    const version = syn.settingsVersion !== undefined ? `${syn.listVersion} ${syn.settingsVersion}` : syn.listVersion;
+    if (syn.contacts !== undefined && syn.groups !== undefined) expected = { lst: syn.contacts, lsg: syn.groups };
     await new Promise<void>((resolve, reject) => {
       const done = (): boolean => {
         if (expected !== undefined) return staging.lstLines >= expected.lst && staging.lsgLines >= expected.lsg;
@@ -118,19 +119,24 @@ export async function syncContactList(options: {
   }
 }
 
+/** One item line, decoded by the codec; a malformed one is skipped (but still counted). */
 function collectItem(cmd: Command, dialect: Dialect, s: Staging): void {
-  const p = cmd.params;
   switch (cmd.verb) {
-    case 'GTC': // GTC t ver A (2–9) / GTC A (SYN 8+)
-      s.gtc = p[p.length - 1];
+    case 'GTC': {
+      // GTC t ver A (2–7, sharing the SYN TrID) / GTC A (SYN 8+)
+      const g = decodeGtcReply(cmd, dialect);
+      if (!isCodecError(g)) s.gtc = g.value;
       return;
-    case 'BLP':
-      s.blp = p[p.length - 1];
+    }
+    case 'BLP': {
+      const b = decodeBlpReply(cmd, dialect);
+      if (!isCodecError(b)) s.blp = b.value;
       return;
+    }
     case 'PRP': {
-      // PRP t ver KEY value (5–7) / PRP KEY value (8+)
-      const q = cmd.trId !== undefined ? p.slice(1) : p;
-      if (q[0] === 'MFN' && q[1] !== undefined) s.selfName = decodeName(q[1]);
+      // PRP t ver KEY value (5–7) / PRP KEY value (8+); MFN = my name (10+, MSNP.md §4.8)
+      const prp = decodePrpReply(cmd, dialect);
+      if (!isCodecError(prp) && prp.key === 'MFN' && prp.value !== undefined) s.selfName = prp.value;
       return;
     }
     case 'BPR':

@@ -5,18 +5,22 @@
  * Every failure becomes a SignInFailure with a model code.
  */
 import {
-  isDialect,
+  decodeInfReply,
+  decodeUsrReply,
+  decodeVer,
+  decodeXfrReply,
+  highestDialect,
   md5LoginResponse,
-  parseDialectName,
-  decodeName,
   usesPassport,
   DEFAULT_PORT,
   type Command,
   type Dialect,
+  type UsrChallenge,
+  type UsrOk,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
 import { Connection, RequestError, type SocketFactory } from './connection';
-import { SignInFailure, toSignInFailure } from './errors';
+import { SignInFailure, decodedOr, toSignInFailure } from './errors';
 import type { PassportClient } from './passport-http';
 import { CLIENT_VERSION, offeredDialects, verParams, type ServerProfile } from './server-profile';
 import type { TrafficTap } from './traffic';
@@ -103,20 +107,23 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       }
       throw err;
     }
-    const dialect = pickDialect(ver.params, offered);
+    const { dialects: serverDialects } = decodedOr(decodeVer(ver), protocolFailure('VER'));
+    const dialect = pickDialect(serverDialects, offered);
     if (dialect === undefined) {
-      throw new SignInFailure('no-common-version', `the server offers ${ver.params.join(' ') || 'nothing'}; we offered ${verParamsText(offered)}`);
+      throw new SignInFailure('no-common-version', `the server offers ${serverDialects.join(' ')}; we offered ${verParamsText(offered)}`);
     }
     dialectRef.dialect = dialect;
+    conn.dialect = dialect;
 
     let usr: Command;
     if (!usesPassport(dialect)) {
       // MSNP2–7: INF, then MD5 (MSNP.md §2.3, §3.2).
       stage = 'INF';
       try {
-        const inf = await conn.request({ verb: 'INF' });
-        if (inf.params.length > 0 && !inf.params.some((p) => p.split(',').includes('MD5'))) {
-          throw new SignInFailure('protocol-error', `the server offers ${inf.params.join(' ')}, not MD5`);
+        // INF t → INF t MD5 (the draft's `MD5,CTP` list is read by the codec).
+        const inf = decodedOr(decodeInfReply(await conn.request({ verb: 'INF' }), dialect), protocolFailure('INF'));
+        if (!inf.methods.includes('MD5')) {
+          throw new SignInFailure('protocol-error', `the server offers ${inf.methods.join(' ')}, not MD5`);
         }
       } catch (err) {
         if (!(err instanceof RequestError && err.kind === 'protocol')) throw err;
@@ -125,10 +132,9 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       conn.transition('authenticating');
       stage = 'USR MD5 I';
       const first = await conn.request({ verb: 'USR', params: ['MD5', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
-      const referral = asReferral(first);
+      const referral = asReferral(first, dialect, host, port);
       if (referral) return close(conn, referral);
-      const challenge = first.params[0] === 'MD5' && first.params[1] === 'S' ? first.params[2] : undefined;
-      if (challenge === undefined) throw new SignInFailure('protocol-error', `unexpected reply to USR MD5 I: ${first.params.join(' ')}`);
+      const challenge = expectChallenge(first, dialect, 'MD5');
       stage = 'USR MD5 S';
       usr = await conn.request({ verb: 'USR', params: ['MD5', 'S', md5LoginResponse(challenge, options.password)] });
     } else {
@@ -144,10 +150,9 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       conn.transition('authenticating');
       stage = 'USR TWN I';
       const first = await conn.request({ verb: 'USR', params: ['TWN', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
-      const referral = asReferral(first);
+      const referral = asReferral(first, dialect, host, port);
       if (referral) return close(conn, referral);
-      const policy = first.params[0] === 'TWN' && first.params[1] === 'S' ? first.params[2] : undefined;
-      if (policy === undefined) throw new SignInFailure('protocol-error', `unexpected reply to USR TWN I: ${first.params.join(' ')}`);
+      const policy = expectChallenge(first, dialect, 'TWN');
       stage = 'Passport';
       const ticket = await options.passport.login(options.handle, options.password, policy, {
         ...(options.profile.nexusUrl !== undefined ? { nexusUrl: options.profile.nexusUrl } : {}),
@@ -159,7 +164,7 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       stage = 'USR TWN S';
       usr = await conn.request({ verb: 'USR', params: ['TWN', 'S', ticket] });
     }
-    if (usr.params[0] !== 'OK') throw new SignInFailure('protocol-error', `unexpected reply to USR: ${usr.params.join(' ')}`);
+    const ok = expectOk(usr, dialect);
     conn.transition('online');
     signal?.removeEventListener('abort', onAbort);
     return {
@@ -167,9 +172,9 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       result: {
         connection: conn,
         dialect,
-        handle: usr.params[1] ?? options.handle,
-        // USR OK handle friendly … in MSNP2–9 (MSNP.md §2.7).
-        friendlyName: dialect <= 9 && usr.params[2] !== undefined ? decodeName(usr.params[2]) : undefined,
+        handle: ok.handle,
+        // USR OK handle friendly … in MSNP2–9 only (MSNP.md §2.7); the codec leaves it out after.
+        friendlyName: ok.friendlyName,
         host,
         port,
       },
@@ -182,31 +187,39 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
   }
 }
 
-/** Highest `MSNPn` in the reply that we offered (MSNP.md §2.1, §10.1). */
+/** Highest `MSNPn` in the reply that we offered (MSNP.md §2.1, §10.1); the offer is a contiguous range. */
 export function pickDialect(params: readonly string[], offered: readonly Dialect[]): Dialect | undefined {
-  let best: Dialect | undefined;
-  for (const p of params) {
-    const n = parseDialectName(p);
-    if (n !== undefined && isDialect(n) && offered.includes(n) && (best === undefined || n > best)) best = n;
-  }
-  return best;
+  if (offered.length === 0) return undefined;
+  return highestDialect(params, Math.min(...offered), Math.max(...offered));
 }
 
-/** `XFR t NS host:port {0 {current}}` (MSNP.md §2.7). */
-function asReferral(cmd: Command): { host: string; port: number } | undefined {
+/**
+ * `XFR t NS host:port {0 {current}}` (MSNP.md §2.7), decoded by the codec. `XFR t NS 0` means
+ * "start again from VER" (§1.6): a fresh connection to the same server does exactly that.
+ */
+function asReferral(cmd: Command, dialect: Dialect, host: string, port: number): { host: string; port: number } | undefined {
   if (cmd.verb !== 'XFR') return undefined;
-  if (cmd.params[0] !== 'NS' || cmd.params[1] === undefined) throw new SignInFailure('protocol-error', `unexpected XFR ${cmd.params.join(' ')}`);
-  const target = parseHostPort(cmd.params[1]);
-  if (target === undefined) throw new SignInFailure('protocol-error', `bad XFR NS address ${cmd.params[1]}`);
-  return target;
+  const xfr = decodedOr(decodeXfrReply(cmd, dialect), protocolFailure('XFR'));
+  if (xfr.type !== 'XFR_NS') throw new SignInFailure('protocol-error', 'the server offered a switchboard instead of signing us in');
+  return xfr.address ?? { host, port };
 }
 
-export function parseHostPort(s: string): { host: string; port: number } | undefined {
-  const i = s.lastIndexOf(':');
-  if (i <= 0) return s.length > 0 && !s.includes(':') ? { host: s, port: DEFAULT_PORT } : undefined;
-  const port = Number(s.slice(i + 1));
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
-  return { host: s.slice(0, i), port };
+/** `USR t MD5 S challenge` / `USR t TWN S policy` (MSNP.md §3.2, §3.3.1). */
+function expectChallenge(cmd: Command, dialect: Dialect, method: 'MD5' | 'TWN'): string {
+  const usr: UsrChallenge | UsrOk = decodedOr(decodeUsrReply(cmd, dialect), protocolFailure(`USR ${method} I`));
+  if (usr.type !== 'USR' || usr.method !== method) throw new SignInFailure('protocol-error', `unexpected reply to USR ${method} I: ${cmd.params.join(' ')}`);
+  return usr.value;
+}
+
+/** `USR t OK handle …` in the dialect's shape (MSNP.md §2.7). */
+function expectOk(cmd: Command, dialect: Dialect): UsrOk {
+  const usr = decodedOr(decodeUsrReply(cmd, dialect), protocolFailure('USR'));
+  if (usr.type !== 'USR_OK') throw new SignInFailure('protocol-error', `unexpected reply to USR ${usr.method} S: ${cmd.params.join(' ')}`);
+  return usr;
+}
+
+function protocolFailure(what: string): (message: string) => SignInFailure {
+  return (message) => new SignInFailure('protocol-error', `malformed ${what} reply: ${message}`);
 }
 
 function close(conn: Connection, to: { host: string; port: number }): Step {

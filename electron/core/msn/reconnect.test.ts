@@ -28,4 +28,13 @@ describe('ReconnectPolicy', () => {
     expect(j.decide('timeout', 1)).toEqual({ retry: true, delayMs: 1500 });
     expect(j.decide('timeout', 3)).toEqual({ retry: false });
   });
+
+  it("never comes back before the server's OUT RCT delay, whatever the jitter (MSNP.md §5.5)", () => {
+    const early = new ReconnectPolicy({ initialDelayMs: 1000, jitter: 0.2, random: () => 0 });
+    const late = new ReconnectPolicy({ initialDelayMs: 1000, jitter: 0.2, random: () => 1 });
+    // random 0 would take 20 % off; the server's 6 minutes are a floor.
+    expect(early.decide('server-busy', 1, 6 * 60_000)).toEqual({ retry: true, delayMs: 6 * 60_000 });
+    expect(late.decide('server-busy', 1, 6 * 60_000)).toEqual({ retry: true, delayMs: 6 * 60_000 * 1.2 });
+    expect(early.decide('server-busy', 1)).toEqual({ retry: true, delayMs: 800 });
+  });
 });

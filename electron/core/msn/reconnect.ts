@@ -40,7 +40,9 @@ export class ReconnectPolicy {
 
   /**
    * `attempt` is 1 for the first retry after a drop. Never after `OUT OTH` (someone else signed
-   * in: fighting them would loop), a wrong password or other permanent errors (MSNP.md §5.5).
+   * in: fighting them would loop), `OUT TOU`, a wrong password or other permanent errors (MSNP.md
+   * §5.5). `serverDelayMs` is what the server asked for (`OUT RCT n`): a floor, never shortened by
+   * the jitter.
    */
   decide(code: SignInErrorCode, attempt: number, serverDelayMs?: number): ReconnectDecision {
     if (attempt > this.o.maxAttempts) return { retry: false };
@@ -52,12 +54,10 @@ export class ReconnectPolicy {
       case 'account-restricted':
       case 'cancelled':
         return { retry: false };
-      case 'server-shutting-down': {
-        const base = Math.max(serverDelayMs ?? 0, this.o.shutdownDelayMs, this.backoff(attempt));
-        return { retry: true, delayMs: this.jittered(base) };
-      }
+      case 'server-shutting-down':
+        return { retry: true, delayMs: this.jittered(Math.max(this.o.shutdownDelayMs, this.backoff(attempt)), serverDelayMs) };
       default:
-        return { retry: true, delayMs: this.jittered(Math.max(serverDelayMs ?? 0, this.backoff(attempt))) };
+        return { retry: true, delayMs: this.jittered(this.backoff(attempt), serverDelayMs) };
     }
   }
 
@@ -65,8 +65,11 @@ export class ReconnectPolicy {
     return Math.min(this.o.maxDelayMs, this.o.initialDelayMs * this.o.factor ** Math.max(0, attempt - 1));
   }
 
-  private jittered(ms: number): number {
+  /** `ms` ± jitter; with a server floor, at least the floor plus up to `jitter` of it (spread, never early). */
+  private jittered(ms: number, floorMs?: number): number {
     const j = this.o.jitter;
-    return Math.max(0, Math.round(ms * (1 - j + 2 * j * this.o.random())));
+    const r = this.o.random();
+    const spread = Math.max(0, Math.round(ms * (1 - j + 2 * j * r)));
+    return floorMs === undefined ? spread : Math.max(spread, Math.round(floorMs * (1 + j * r)));
   }
 }

@@ -4,9 +4,8 @@
  * idleness and the other side re-opened lands in the same window.
  */
 import type { Conversation as ConversationModel } from '../../../shared/model';
-import { normalizeHandle, type Command } from '../../../shared/msnp';
+import { decodeRng, isCodecError, normalizeHandle, type Command } from '../../../shared/msnp';
 import { Conversation, type ConversationDeps } from './conversation';
-import { parseHostPort } from './login';
 
 export class SwitchboardManager {
   private readonly conversations = new Map<string, Conversation>();
@@ -46,12 +45,10 @@ export class SwitchboardManager {
    * Answers at once (the classic client accepts every invitation it is allowed to get).
    */
   onRing(cmd: Command): void {
-    const [sessionId, address, , cookie, rawCaller] = cmd.params;
-    if (sessionId === undefined || address === undefined || cookie === undefined || rawCaller === undefined) return;
-    const target = parseHostPort(address);
-    if (target === undefined) return;
-    const caller = normalizeHandle(rawCaller);
-    const sb = this.deps.createSwitchboard(target.host, target.port, { kind: 'callee', cookie, sessionId });
+    const rng = decodeRng(cmd, this.deps.dialect());
+    if (isCodecError(rng)) return; // a malformed invitation cannot be answered
+    const caller = normalizeHandle(rng.callerHandle);
+    const sb = this.deps.createSwitchboard(rng.address.host, rng.address.port, { kind: 'callee', cookie: rng.cookie, sessionId: rng.sessionId });
     // Re-use an idle conversation with the caller in it (most recent first), else start one.
     const idle = this.list()
       .reverse()

@@ -4,10 +4,22 @@
  * `BYE`), send `MSG` with an acknowledgement mode and report `ACK`/`NAK`, and hand received
  * `MSG` payloads up. No queueing or re-opening here: that is the conversation's job.
  */
-import { decodeName, normalizeHandle, type Dialect } from '../../../shared/msnp';
+import {
+  decodeAnsReply,
+  decodeBye,
+  decodeCalReply,
+  decodeIro,
+  decodeJoi,
+  decodeMsgDelivery,
+  decodeUsrSbOk,
+  isCodecError,
+  normalizeHandle,
+  type Dialect,
+} from '../../../shared/msnp';
 import type { Clock } from './clock';
 import { Connection, RequestError, type CloseReason, type SocketFactory } from './connection';
 import { TypedEmitter } from './emitter';
+import { decodedOr } from './errors';
 import type { TrafficTap } from './traffic';
 
 export type SwitchboardAuth =
@@ -62,33 +74,32 @@ export class Switchboard {
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     });
     const c = this.connection;
+    const d = options.dialect;
+    c.dialect = d;
+    // Malformed lines are skipped: one bad line must not end the conversation (MSNP.md §1.7).
     /** IRO t idx total handle friendly {caps} (MSNP.md §6.2; caps in 12) */
     c.handle('IRO', (cmd) => {
-      const handle = cmd.params[2];
-      if (handle !== undefined) this.join(handle, cmd.params[3], true);
+      const iro = decodeIro(cmd, d);
+      if (!isCodecError(iro)) this.join(iro.handle, iro.friendlyName, true);
     });
     /** JOI handle friendly {caps} (MSNP.md §6.1, §6.3) */
     c.handle('JOI', (cmd) => {
-      const handle = cmd.params[0];
-      if (handle !== undefined) this.join(handle, cmd.params[1], false);
+      const joi = decodeJoi(cmd, d);
+      if (!isCodecError(joi)) this.join(joi.handle, joi.friendlyName, false);
     });
     /** BYE handle {1} (MSNP.md §6.3) */
     c.handle('BYE', (cmd) => {
-      const raw = cmd.params[0];
-      if (raw === undefined) return;
-      const handle = normalizeHandle(raw);
+      const bye = decodeBye(cmd, d);
+      if (isCodecError(bye)) return;
+      const handle = normalizeHandle(bye.handle);
       if (!this.participants.delete(handle)) return;
-      this.events.emit('left', { handle, idle: cmd.params[1] === '1' });
+      this.events.emit('left', { handle, idle: bye.timedOut });
     });
     /** MSG sender-handle sender-friendly len (MSNP.md §6.4) */
     c.handle('MSG', (cmd) => {
-      const sender = cmd.params[0];
-      if (sender === undefined || cmd.payload === undefined) return;
-      this.events.emit('message', {
-        sender: normalizeHandle(sender),
-        senderName: cmd.params[1] !== undefined ? decodeName(cmd.params[1]) : sender,
-        payload: cmd.payload,
-      });
+      const msg = decodeMsgDelivery(cmd, d);
+      if (isCodecError(msg)) return;
+      this.events.emit('message', { sender: normalizeHandle(msg.sender), senderName: msg.friendlyName, payload: msg.payload });
     });
     // A stray ACK/NAK (its MSG already timed out) is harmless.
     c.handle('ACK', () => undefined);
@@ -111,19 +122,21 @@ export class Switchboard {
     await c.open();
     c.transition('authenticating');
     const auth = this.options.auth;
+    const malformed = (message: string): RequestError => new RequestError('protocol', `${c.name}: malformed reply (${message})`);
     if (auth.kind === 'caller') {
       // USR t handle cookie → USR t OK handle friendly (MSNP.md §6.1)
-      await c.request({ verb: 'USR', params: [this.options.me, auth.cookie] });
+      decodedOr(decodeUsrSbOk(await c.request({ verb: 'USR', params: [this.options.me, auth.cookie] }), this.dialect), malformed);
     } else {
       // ANS t handle cookie session-id → IRO … → ANS t OK (MSNP.md §6.2)
-      await c.request({ verb: 'ANS', params: [this.options.me, auth.cookie, auth.sessionId] });
+      decodedOr(decodeAnsReply(await c.request({ verb: 'ANS', params: [this.options.me, auth.cookie, auth.sessionId] }), this.dialect), malformed);
     }
     c.transition('online');
   }
 
   /** CAL t handle → CAL t RINGING session-id (only "invitation sent", MSNP.md §6.1). */
   async invite(handle: string): Promise<void> {
-    await this.connection.request({ verb: 'CAL', params: [handle] });
+    const reply = await this.connection.request({ verb: 'CAL', params: [handle] });
+    decodedOr(decodeCalReply(reply, this.dialect), (message) => new RequestError('protocol', `${this.connection.name}: malformed CAL reply (${message})`));
   }
 
   /**
@@ -154,10 +167,10 @@ export class Switchboard {
     this.connection.close({ kind: 'local', message: 'left the conversation' }, true);
   }
 
-  private join(rawHandle: string, rawName: string | undefined, initial: boolean): void {
+  /** `friendlyName` comes URL-decoded from the codec. */
+  private join(rawHandle: string, friendlyName: string, initial: boolean): void {
     const handle = normalizeHandle(rawHandle);
     if (handle === this.me) return;
-    const friendlyName = rawName !== undefined ? decodeName(rawName) : handle;
     this.participants.set(handle, friendlyName);
     this.events.emit('joined', { handle, friendlyName, initial });
   }
