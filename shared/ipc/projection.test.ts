@@ -111,6 +111,18 @@ describe('projection: conversations', () => {
     ]);
   });
 
+  it('keeps the last person as the addressee when they leave a one-to-one chat, with a line', () => {
+    const s = run([
+      started,
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
+      { type: 'conversation.participant-left', conversationId: 'c1', handle: 'bob@x.com', idle: false },
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
+    ]);
+    const c = s.conversations.conversations.c1!;
+    expect(c.conversation.participants).toEqual([bob]);
+    expect(c.entries.map((e) => (e.kind === 'notice' ? e.notice.kind : 'message'))).toEqual(['left']);
+  });
+
   it('keeps the other person of a one-to-one chat closed for inactivity', () => {
     const s = run([
       started,

@@ -15,11 +15,13 @@ export function ConversationTabs() {
   const seen = useAppState((s) => s.ui.seen);
   const list = useMemo(() => visibleConversations(all).filter((c) => c.open || c.conversation.id === active), [all, active]);
 
-  // With nothing in front, the newest conversation comes forward (a message arrived).
-  const first = list[0]?.conversation.id ?? null;
+  // With nothing (or only an ended conversation) in front, the newest open conversation comes
+  // forward: a message arrived.
+  const newestOpen = list.find((c) => c.open)?.conversation.id ?? null;
+  const activeOpen = active !== null && all[active]?.open === true;
   useEffect(() => {
-    if ((active === null || !all[active]) && first !== null) void actions.showConversation(first);
-  }, [active, first, all, actions]);
+    if (!activeOpen && newestOpen !== null && newestOpen !== active) void actions.showConversation(newestOpen);
+  }, [active, activeOpen, newestOpen, actions]);
 
   if (list.length === 0) {
     return (

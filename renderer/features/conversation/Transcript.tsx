@@ -178,14 +178,11 @@ const MessageBlock = memo(function MessageBlock({
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
       </div>
       {mine && message.delivery === 'failed' && (
-        <div className="delivery-failed" role="alert">
+        <div className="failure-note" role="alert" title={message.failure?.message}>
           <span className="failed-icon" aria-hidden="true">
             !
           </span>
-          <span>
-            This message {FAILURE_TEXT[message.failure?.reason ?? 'error']}.
-            {message.failure?.message ? <span className="muted"> ({message.failure.message})</span> : null}
-          </span>
+          <span>This message {FAILURE_TEXT[message.failure?.reason ?? 'error']}.</span>
           <button type="button" className="link-button" onClick={() => onRetry(message.id)}>
             Retry
           </button>

@@ -122,7 +122,10 @@ export function reduceConversations(s: ConversationsSlice, e: AppEvent, at: numb
         // would recognise, so nothing changes on screen.
         if (e.idle && others.length === 1) return c;
         const name = nameOf(c, e.handle);
-        const left = { ...setParticipants(c, others.filter((p) => p.handle !== e.handle)), typing: withoutTyping(c.typing, e.handle) };
+        // The last person stays the conversation's addressee (the next message invites them
+        // again, as the classic client did); from a group chat, they go.
+        const remaining = others.length === 1 ? others : others.filter((p) => p.handle !== e.handle);
+        const left = { ...setParticipants(c, remaining), typing: withoutTyping(c.typing, e.handle) };
         return addNotice(left, { kind: 'left', at, handle: e.handle, name });
       });
     case 'conversation.closed':

@@ -1,0 +1,70 @@
+/**
+ * Browser end-to-end: a message that cannot be delivered is marked with its reason and a Retry
+ * action, and the retry delivers it once the other person is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { SCREENSHOTS, contactRow, signIn, signedIn, startStack, type Stack, type User } from './harness';
+
+let stack: Stack;
+let alice: User;
+let bob: User;
+const T = { timeout: 20_000 };
+
+beforeAll(async () => {
+  stack = await startStack();
+  alice = await stack.user('alice@example.com', 'alice-pw', 'Alice');
+  bob = await stack.user('bob@example.com', 'bob-pw', 'Bob');
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const conversation = (u: User) => u.page.locator('section.conversation');
+
+async function send(u: User, text: string) {
+  const input = conversation(u).getByLabel('Type your message');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+describe('delivery states (browser clients, real server)', { timeout: 60_000 }, () => {
+  it('marks an undeliverable message with its reason, and retries it', async () => {
+    await Promise.all([signIn(alice), signIn(bob)]);
+    await Promise.all([signedIn(alice), signedIn(bob)]);
+    await alice.page.getByRole('button', { name: 'Add a contact' }).first().click();
+    const d = alice.page.getByRole('dialog', { name: 'Add a Contact' });
+    await d.getByLabel('E-mail address:').fill(bob.handle);
+    await d.getByRole('button', { name: 'Add' }).click();
+    await bob.page.locator('.added-you-banner').click(T);
+    await bob.page.getByRole('button', { name: 'Allow and add' }).click();
+    await bob.page.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Online/);
+
+    await contactRow(alice, bob.handle).dblclick();
+    await send(alice, 'first message');
+    await expect.poll(() => conversation(bob).locator('.transcript').innerText(), T).toContain('first message');
+
+    // Bob leaves: signs out.
+    await bob.page.getByRole('button', { name: /Change status/ }).click();
+    await bob.page.getByRole('menuitem', { name: 'Sign Out' }).click();
+    await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Offline/);
+
+    await send(alice, 'are you there?');
+    const failed = conversation(alice).locator('.message.delivery-failed');
+    await failed.waitFor(T);
+    expect(await failed.innerText()).toContain('are you there?');
+    expect(await failed.getByRole('alert').innerText()).toMatch(/could not be delivered/);
+    await alice.page.screenshot({ path: join(SCREENSHOTS, 'delivery-failed.png') });
+
+    // Bob is back; the retry goes through.
+    await signIn(bob);
+    await signedIn(bob);
+    await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Online/);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => conversation(alice).locator('.message.delivery-failed').count(), T).toBe(0);
+    await conversation(bob).waitFor(T);
+    await expect.poll(() => conversation(bob).locator('.transcript').innerText(), T).toContain('are you there?');
+  });
+});
