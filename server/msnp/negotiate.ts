@@ -2,7 +2,7 @@
  * The login-stage commands the dispatch server and the NS share: `VER`, `INF`, `CVR`
  * (MSNP.md §2.1–§2.3).
  */
-import { buildCvrReply, negotiateVersion, type Command, type Dialect } from '../../shared/msnp/index';
+import { buildCvrReply, buildInfReply, negotiateVersion, type Command, type Dialect } from '../../shared/msnp/index';
 import type { Connection } from './connection';
 
 export interface Negotiating {
@@ -30,7 +30,7 @@ export function handleVer(s: Negotiating, cmd: Command, min: number, max: number
 
 /** `INF t` → `INF t MD5` (MSNP2–7; we refuse plaintext CTP, MSNP.md §3.1). */
 export function handleInf(s: Negotiating, cmd: Command): void {
-  s.conn.send({ verb: 'INF', trId: cmd.trId, params: ['MD5'] });
+  s.conn.send(buildInfReply({ trId: cmd.trId as number, methods: ['MD5'] }, s.dialect as Dialect));
 }
 
 /**

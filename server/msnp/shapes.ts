@@ -1,9 +1,9 @@
 /**
- * Per-dialect line shapes the server sends (MSNP.md §2.7 and the sections cited per function).
- * Each takes decoded values and returns a `CommandInit` for `serialize(…, 'toClient')`; names are
- * URL-encoded here, once.
+ * Per-dialect helpers for the lines the server sends (MSNP.md §2.7 and the sections cited per
+ * function). The shapes themselves come from the codec's builders (shared/msnp/commands); what is
+ * here is what those builders cannot do for a server that relays (the verbatim MSNObject).
  */
-import { buildMessage, buildProfileMessage, encodeName, type Dialect } from '../../shared/msnp/index';
+import { buildIln, buildMessage, buildNln, buildProfileMessage, type CommandInit, type Dialect } from '../../shared/msnp/index';
 import type { PresenceView } from '../core/presence';
 import { ListBit, type ContactRecord, type GroupRecord } from '../store/store';
 
@@ -13,15 +13,22 @@ export function isoVersion(ms: number): string {
   return `${iso.slice(0, 23)}0000+00:00`;
 }
 
-/** Presence params after the verb (and TrID): `STATE handle name {caps {msnobj}}` (MSNP.md §5.3). */
-export function presenceParams(d: Dialect, v: PresenceView): string[] {
-  const params = [v.state, v.handle, encodeName(v.friendlyName)];
-  if (d >= 8) params.push(String(v.caps));
-  if (d >= 9 && v.msnObject !== undefined) params.push(v.msnObject);
-  return params;
+/**
+ * `ILN t STATE handle name {caps {msnobj}}` / `NLN STATE handle name {caps {msnobj}}` (MSNP.md
+ * §5.3). The codec's `buildIln`/`buildNln` give the shape; the MSNObject is then appended exactly as
+ * the owner's client sent it: MSNP.md §2.9 has the server relay it verbatim (clients compare and
+ * hash it), and those builders take a decoded object and URL-encode it again, which need not give
+ * back the same bytes. `HDN` never reaches here (it is offline to others, §5.1).
+ */
+export function presenceCommand(verb: 'ILN' | 'NLN', trId: number | undefined, d: Dialect, v: PresenceView): CommandInit {
+  const state = v.state as Exclude<PresenceView['state'], 'HDN'>;
+  const base = { state, handle: v.handle, friendlyName: v.friendlyName, caps: v.caps };
+  const cmd = verb === 'ILN' ? buildIln({ ...base, trId: trId as number }, d) : buildNln(base, d);
+  if (d < 9 || v.msnObject === undefined) return cmd;
+  return { ...cmd, params: [...(cmd.params ?? []), v.msnObject] };
 }
 
-/** Which `presenceParams` shape a dialect gets, for sharing serialised bytes in a fan-out. */
+/** Which `presenceCommand` shape a dialect gets, for sharing serialised bytes in a fan-out. */
 export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' {
   return d < 8 ? 'p2' : d === 8 ? 'p8' : 'p9';
 }
@@ -29,11 +36,6 @@ export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' {
 /** Bits as a dialect sees them: the pending list only exists from MSNP10 (MSNP.md §4.1). */
 export function visibleBits(d: Dialect, lists: number): number {
   return d >= 10 ? lists : lists & ~ListBit.PL;
-}
-
-/** FL group ids as MSNP7–9 print them: at least `0` (MSNP.md §4.3 generation 3). */
-export function legacyGroups(c: ContactRecord): string {
-  return c.groups.length === 0 ? '0' : c.groups.join(',');
 }
 
 /** MSNP10+ group GUIDs of a contact; group 0 has none there (MSNP.md §10.14). */

@@ -51,13 +51,16 @@ describe('mixed dialects', () => {
     else await A.client.expect('ADD', (c) => c.params[0] === 'RL' && c.params[2] === b);
 
     await setState(A, 'NLN');
-    const iln = await setState(B, 'BRB', 1342554172, '%3Cmsnobj%20Creator%3D%22x%22%2F%3E');
+    // Lower-case escapes: re-encoding a decoded object would change the bytes; the server must
+    // relay the client's string verbatim (MSNP.md §2.9).
+    const msnObject = '%3cmsnobj%20Creator%3d%22x%22%20SHA1D%3d%22a%2Bb%2f%22%2f%3e';
+    const iln = await setState(B, 'BRB', 1342554172, msnObject);
     expect(iln.map((c) => c.params.slice(0, 3))).toEqual([['NLN', a, encodeName('Old Timer')]]);
     // Each receiver gets its own shape: caps only from MSNP8, the MSNObject only from MSNP9.
     const nln = await A.client.expect('NLN', ['BRB', b]);
     const expected = ['BRB', b, encodeName('New Kid')];
     if (da >= 8) expected.push('1342554172');
-    if (da >= 9) expected.push('%3Cmsnobj%20Creator%3D%22x%22%2F%3E');
+    if (da >= 9) expected.push(msnObject);
     expect(nln.params).toEqual(expected);
 
     const sa = await openSwitchboard(A);

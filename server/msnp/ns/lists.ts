@@ -3,11 +3,18 @@
  * `RMG`, `REG`, `BLP`, `GTC`. Wire parsing and reply shapes only; the rules are core's.
  */
 import {
+  buildAdc,
+  buildAddReply,
+  buildAdgReply,
+  buildBlpReply,
+  buildGtcReply,
+  buildRegReply,
+  buildRemReply,
+  buildRmgReply,
   checkFriendlyName,
   checkGroupName,
   checkHandle,
   decodeName,
-  encodeName,
   normalizeHandle,
   MAX_GROUP_NAME_ENCODED_LENGTH,
   type Command,
@@ -15,7 +22,7 @@ import {
 import { fail } from '../../core/errors';
 import type { EditableList } from '../../core/lists';
 import { ListBit } from '../../store/store';
-import { presenceParams } from '../shapes';
+import { presenceCommand } from '../shapes';
 import type { NsSession } from './session';
 
 /** Handle checks (MSNP.md §4.5): `206` missing domain, `201` otherwise malformed. */
@@ -67,7 +74,7 @@ function editableList(s: NsSession, raw: string | undefined): EditableList | und
 /** `ILN t …` after an FL add when the contact is online and lets me see it (MSNP.md §4.5, §4.6). */
 function ilnAfterAdd(s: NsSession, cmd: Command, presence: ReturnType<NsSession['ctx']['presence']['visibleTo']>): void {
   if (presence !== undefined && s.watching) {
-    s.conn.send({ verb: 'ILN', trId: cmd.trId, params: presenceParams(s.d, presence) });
+    s.conn.send(presenceCommand('ILN', cmd.trId, s.d, presence));
   }
 }
 
@@ -79,9 +86,19 @@ export function add(s: NsSession, cmd: Command): void {
   const name = contactName(cmd.params[2], handle);
   const groupId = list === 'FL' ? legacyGroupId(s, cmd.params[3]) : undefined;
   const r = s.ctx.contacts.add(s.me, list, handle, name, groupId, true);
-  const params = [list, String(s.me.user.listVersion), handle, encodeName(list === 'FL' ? r.entry.name : name)];
-  if (groupId !== undefined) params.push(String(groupId));
-  s.conn.send({ verb: 'ADD', trId: cmd.trId, params });
+  s.conn.send(
+    buildAddReply(
+      {
+        trId: cmd.trId as number,
+        list,
+        version: s.me.user.listVersion,
+        handle,
+        friendlyName: list === 'FL' ? r.entry.name : name,
+        groupId: groupId === undefined ? undefined : String(groupId),
+      },
+      s.d,
+    ),
+  );
   if (list === 'FL' && r.newOnList) ilnAfterAdd(s, cmd, r.presence);
 }
 
@@ -107,7 +124,7 @@ export function adc(s: NsSession, cmd: Command): void {
   if (raw === 'RL' && f.n !== undefined) {
     const entry = s.me.contacts.get(normalizeHandle(f.n));
     if (entry !== undefined && entry.lists & ListBit.RL) {
-      s.conn.send({ verb: 'ADC', trId: cmd.trId, params: ['RL', `N=${entry.handle}`] });
+      s.conn.send(buildAdc({ trId: cmd.trId as number, list: 'RL', handle: entry.handle }, s.d));
       return;
     }
   }
@@ -119,7 +136,7 @@ export function adc(s: NsSession, cmd: Command): void {
     if (f.group === undefined) fail('already-there');
     const groupId = groupIdByGuid(s, f.group) as number;
     s.ctx.contacts.add(s.me, 'FL', entry.handle, entry.name, groupId, false);
-    s.conn.send({ verb: 'ADC', trId: cmd.trId, params: ['FL', `C=${entry.guid}`, f.group] });
+    s.conn.send(buildAdc({ trId: cmd.trId as number, list: 'FL', contactId: entry.guid, groupId: f.group }, s.d));
     return;
   }
   if (f.n === undefined) fail('invalid-handle');
@@ -127,15 +144,15 @@ export function adc(s: NsSession, cmd: Command): void {
   const handle = contactHandle(f.n);
   if (list !== 'FL') {
     s.ctx.contacts.add(s.me, list, handle, handle, undefined, false);
-    s.conn.send({ verb: 'ADC', trId: cmd.trId, params: [list, `N=${handle}`] });
+    s.conn.send(buildAdc({ trId: cmd.trId as number, list, handle }, s.d));
     return;
   }
   const name = contactName(f.f, handle);
   const groupId = groupIdByGuid(s, f.group);
   const r = s.ctx.contacts.add(s.me, 'FL', handle, name, groupId, false);
-  const params = ['FL', `N=${handle}`, `F=${encodeName(r.entry.name)}`, `C=${r.entry.guid}`];
-  if (f.group !== undefined) params.push(f.group);
-  s.conn.send({ verb: 'ADC', trId: cmd.trId, params });
+  s.conn.send(
+    buildAdc({ trId: cmd.trId as number, list: 'FL', handle, friendlyName: r.entry.name, contactId: r.entry.guid, groupId: f.group }, s.d),
+  );
   if (r.newOnList) ilnAfterAdd(s, cmd, r.presence);
 }
 
@@ -164,25 +181,26 @@ export function rem(s: NsSession, cmd: Command): void {
     }
     if (raw === 'FL') groupId = groupIdByGuid(s, cmd.params[2]);
     s.ctx.contacts.remove(s.me, raw, handle, groupId);
-    const params = [raw, target];
-    if (groupId !== undefined) params.push(cmd.params[2] as string);
-    s.conn.send({ verb: 'REM', trId: cmd.trId, params });
+    s.conn.send(buildRemReply({ trId: cmd.trId as number, list: raw, contact: target, groupId: groupId === undefined ? undefined : cmd.params[2] }, d));
     return;
   }
   const handle = contactHandle(target);
   const groupId = raw === 'FL' ? legacyGroupId(s, cmd.params[2]) : undefined;
   s.ctx.contacts.remove(s.me, raw as EditableList, handle, groupId);
-  const params = [raw, String(s.me.user.listVersion), handle];
-  if (groupId !== undefined) params.push(String(groupId));
-  s.conn.send({ verb: 'REM', trId: cmd.trId, params });
+  s.conn.send(
+    buildRemReply(
+      { trId: cmd.trId as number, list: raw, version: s.me.user.listVersion, contact: handle, groupId: groupId === undefined ? undefined : String(groupId) },
+      d,
+    ),
+  );
 }
 
 /** `ADG t name {0}` → `ADG t ver name id 0` (7–9) / `ADG t name guid` (10–12). */
 export function adg(s: NsSession, cmd: Command): void {
   const g = s.ctx.lists.addGroup(s.me, groupName(cmd.params[0] as string));
-  const params =
-    s.d >= 10 ? [encodeName(g.name), g.guid] : [String(s.me.user.listVersion), encodeName(g.name), String(g.id), '0'];
-  s.conn.send({ verb: 'ADG', trId: cmd.trId, params });
+  s.conn.send(
+    buildAdgReply({ trId: cmd.trId as number, version: s.me.user.listVersion, name: g.name, groupId: s.d >= 10 ? g.guid : String(g.id) }, s.d),
+  );
 }
 
 function groupRef(s: NsSession, raw: string): number {
@@ -199,16 +217,16 @@ function groupRef(s: NsSession, raw: string): number {
 export function rmg(s: NsSession, cmd: Command): void {
   const raw = cmd.params[0] as string;
   s.ctx.lists.removeGroup(s.me, groupRef(s, raw));
-  s.conn.send({ verb: 'RMG', trId: cmd.trId, params: s.d >= 10 ? [raw] : [String(s.me.user.listVersion), raw] });
+  s.conn.send(buildRmgReply({ trId: cmd.trId as number, version: s.me.user.listVersion, groupId: raw }, s.d));
 }
 
 /** `REG t id name {0}` → `REG t ver id name 0` (7–9) / `REG t guid name` (10–12). */
 export function reg(s: NsSession, cmd: Command): void {
   const raw = cmd.params[0] as string;
   const g = s.ctx.lists.renameGroup(s.me, groupRef(s, raw), groupName(cmd.params[1] as string));
-  const params =
-    s.d >= 10 ? [raw, encodeName(g.name)] : [String(s.me.user.listVersion), String(g.id), encodeName(g.name), '0'];
-  s.conn.send({ verb: 'REG', trId: cmd.trId, params });
+  s.conn.send(
+    buildRegReply({ trId: cmd.trId as number, version: s.me.user.listVersion, groupId: s.d >= 10 ? raw : String(g.id), name: g.name }, s.d),
+  );
 }
 
 /** `BLP t AL|BL` → `BLP t ver AL|BL` (2–9) / `BLP t AL|BL` (10–12); same value → `218`. */
@@ -216,7 +234,7 @@ export function blp(s: NsSession, cmd: Command): void {
   const v = cmd.params[0];
   if (v !== 'AL' && v !== 'BL') fail('invalid-parameter');
   s.ctx.contacts.setPrivacy(s.me, v);
-  s.conn.send({ verb: 'BLP', trId: cmd.trId, params: s.d >= 10 ? [v] : [String(s.me.user.listVersion), v] });
+  s.conn.send(buildBlpReply({ trId: cmd.trId as number, version: s.me.user.listVersion, value: v }, s.d));
 }
 
 /** `GTC t A|N` → `GTC t ver A|N` (2–9) / `GTC t A|N` (10–12); same value → `218`. */
@@ -224,5 +242,5 @@ export function gtc(s: NsSession, cmd: Command): void {
   const v = cmd.params[0];
   if (v !== 'A' && v !== 'N') fail('invalid-parameter');
   s.ctx.lists.setAddPrompt(s.me, v);
-  s.conn.send({ verb: 'GTC', trId: cmd.trId, params: s.d >= 10 ? [v] : [String(s.me.user.listVersion), v] });
+  s.conn.send(buildGtcReply({ trId: cmd.trId as number, version: s.me.user.listVersion, value: v }, s.d));
 }

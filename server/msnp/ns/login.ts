@@ -4,6 +4,8 @@
  * handles fail exactly like wrong passwords so the answer does not reveal which handles exist.
  */
 import {
+  buildSbs,
+  buildUsrChallenge,
   buildUsrOk,
   checkHandle,
   md5LoginResponse,
@@ -34,9 +36,9 @@ export function usr(s: NsSession, cmd: Command): void {
     s.phase = 'auth';
     if (pkg === 'MD5') {
       s.loginChallenge = md5Challenge(s.ctx.now());
-      s.conn.send({ verb: 'USR', trId: cmd.trId, params: ['MD5', 'S', s.loginChallenge] });
+      s.conn.send(buildUsrChallenge({ trId: cmd.trId as number, method: 'MD5', value: s.loginChallenge }, s.d));
     } else {
-      s.conn.send({ verb: 'USR', trId: cmd.trId, params: ['TWN', 'S', twnPolicy(s.ctx.now())] });
+      s.conn.send(buildUsrChallenge({ trId: cmd.trId as number, method: 'TWN', value: twnPolicy(s.ctx.now()) }, s.d));
     }
     return;
   }
@@ -72,7 +74,7 @@ function complete(s: NsSession, cmd: Command): void {
   s.signIn(account);
   const d = s.d;
   s.conn.send(buildUsrOk({ trId: cmd.trId as number, handle: account.handle, friendlyName: account.user.friendlyName, verified: true, restricted: false }, d));
-  if (d >= 11) s.conn.send({ verb: 'SBS', trId: 0, params: ['null'] });
+  if (d >= 11) s.conn.send(buildSbs({ trId: 0, params: ['null'] }, d));
   const payload = profilePayload(d, {
     loginTime: s.ctx.now(),
     handle: account.handle,

@@ -3,12 +3,16 @@
  * `QRY`/`CHL`, `PNG`, `OUT`.
  */
 import {
+  buildChlChallenge,
+  buildPrpReply,
+  buildQng,
+  buildQryReply,
+  buildReaReply,
+  buildUuxReply,
   checkFriendlyName,
   decodeName,
-  encodeName,
   normalizeHandle,
   verifyChallengeResponse,
-  DEFAULT_PING_INTERVAL_SECONDS,
   MAX_FRIENDLY_NAME_ENCODED_LENGTH,
   MAX_PROPERTY_KEY_LENGTH,
   MAX_PROPERTY_VALUE_LENGTH,
@@ -19,7 +23,7 @@ import { ONLINE_STATES, type OnlineState } from '../../core/presence';
 import { challengeDigits } from '../../core/random';
 import { ListBit } from '../../store/store';
 import { ERR_INVALID_XML } from '../error-codes';
-import { presenceParams } from '../shapes';
+import { presenceCommand } from '../shapes';
 import type { NsSession } from './session';
 
 const MAX_CAPS = 0xffffffff;
@@ -71,8 +75,9 @@ function sendInitialPresence(s: NsSession, trId: number): void {
     if (!(c.lists & ListBit.FL)) continue;
     const view = s.ctx.presence.visibleTo(c.handle, me.handle);
     if (view === undefined) continue;
-    s.conn.send({ verb: 'ILN', trId, params: presenceParams(d, view) });
+    s.conn.send(presenceCommand('ILN', trId, d, view));
     if (d >= 11 && view.personalMessage !== undefined) {
+      // Relayed byte for byte (MSNP.md §2.10); see NsSession.contactPersonalMessage.
       s.conn.send({ verb: 'UBX', params: [view.handle], payload: view.personalMessage });
     }
   }
@@ -81,7 +86,7 @@ function sendInitialPresence(s: NsSession, trId: number): void {
 /** `CHL 0 challenge` (MSNP.md §3.5); no answer in time → disconnect (§1.6). */
 function sendChallenge(s: NsSession): void {
   s.challenge = challengeDigits();
-  s.conn.send({ verb: 'CHL', trId: 0, params: [s.challenge] });
+  s.conn.send(buildChlChallenge({ trId: 0, challenge: s.challenge }, s.d));
   s.conn.setTimer('challenge', s.ctx.config.challengeTimeoutMs, () => s.conn.end('challenge not answered'));
 }
 
@@ -105,7 +110,7 @@ export function qry(s: NsSession, cmd: Command): void {
     s.conn.end('wrong challenge answer', { verb: '540', trId: cmd.trId });
     return;
   }
-  s.conn.send({ verb: 'QRY', trId: cmd.trId });
+  s.conn.send(buildQryReply({ trId: cmd.trId as number }, s.d));
 }
 
 /** A friendly name from the wire, checked (MSNP.md §5.4): `209` when empty or too long. */
@@ -131,7 +136,7 @@ export function rea(s: NsSession, cmd: Command): void {
   const name = friendlyName(cmd.params[1] as string);
   if (handle === s.me.handle) renameSelf(s, name);
   else s.ctx.lists.renameContact(s.me, handle, name);
-  s.conn.send({ verb: 'REA', trId: cmd.trId, params: [String(s.me.user.listVersion), handle, encodeName(name)] });
+  s.conn.send(buildReaReply({ trId: cmd.trId as number, version: s.me.user.listVersion, handle, friendlyName: name }, s.d));
 }
 
 const PHONE_KEYS = new Set(['PHH', 'PHW', 'PHM', 'MOB', 'MBE', 'WWE', 'HSB']);
@@ -150,7 +155,7 @@ export function prp(s: NsSession, cmd: Command): void {
   if (key === 'MFN' && s.d >= 10) {
     const name = friendlyName(raw ?? '');
     renameSelf(s, name);
-    s.conn.send({ verb: 'PRP', trId: cmd.trId, params: ['MFN', encodeName(name)] });
+    s.conn.send(buildPrpReply({ trId: cmd.trId as number, key: 'MFN', value: name }, s.d));
     return;
   }
   if (!PHONE_KEYS.has(key)) {
@@ -163,8 +168,7 @@ export function prp(s: NsSession, cmd: Command): void {
   }
   const value = raw === undefined ? undefined : decodeName(raw);
   s.ctx.lists.setProperty(s.me, key, value);
-  const echo = value === undefined ? [key] : [key, encodeName(value)];
-  s.conn.send({ verb: 'PRP', trId: cmd.trId, params: s.d >= 10 ? echo : [String(s.me.user.listVersion), ...echo] });
+  s.conn.send(buildPrpReply({ trId: cmd.trId as number, version: s.me.user.listVersion, key, value }, s.d));
   s.ctx.presence.broadcastProperty(s.me, key, value);
 }
 
@@ -192,13 +196,14 @@ export function uux(s: NsSession, cmd: Command): void {
     return;
   }
   const changed = s.setPersonalMessage(payload);
-  s.conn.send({ verb: 'UUX', trId: cmd.trId, payload: new Uint8Array(0) });
+  s.conn.send(buildUuxReply({ trId: cmd.trId as number }, s.d));
   if (changed) s.ctx.presence.broadcastPersonalMessage(s.me, s.presence);
 }
 
 /** `PNG` → `QNG` (2–8) / `QNG 60` (9+) (MSNP.md §1.6). */
 export function png(s: NsSession, _cmd: Command): void {
-  s.conn.send(s.dialect !== undefined && s.dialect >= 9 ? { verb: 'QNG', params: [String(DEFAULT_PING_INTERVAL_SECONDS)] } : { verb: 'QNG' });
+  // Before VER there is no dialect yet: the oldest shape, a bare `QNG`.
+  s.conn.send(buildQng({}, s.dialect ?? 2));
 }
 
 /** `OUT`: the client leaves; we close (MSNP.md §5.5). */

@@ -3,7 +3,20 @@
  * presence. It is the core's `Endpoint` for this user: the core tells it what happened and it
  * writes that in its own dialect (MSNP.md §2.7).
  */
-import { encodeName, type Command, type CommandInit, type Dialect, serialize } from '../../../shared/msnp/index';
+import {
+  buildAdc,
+  buildAddReply,
+  buildBpr,
+  buildFln,
+  buildOut,
+  buildRemReply,
+  buildRng,
+  parseHostPort,
+  serialize,
+  type Command,
+  type CommandInit,
+  type Dialect,
+} from '../../../shared/msnp/index';
 import { DomainError } from '../../core/errors';
 import type { Account } from '../../core/lists';
 import { isVisibleOnline, type Endpoint, type FanoutCache, type OnlineState, type PresenceView, type ReverseListChange } from '../../core/presence';
@@ -12,7 +25,7 @@ import type { Connection } from '../connection';
 import type { ServerContext } from '../context';
 import { route } from '../dispatch';
 import { errorCodeFor } from '../error-codes';
-import { presenceParams, presenceShape } from '../shapes';
+import { presenceCommand, presenceShape } from '../shapes';
 import { NS_TABLE } from './table';
 
 export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
@@ -165,7 +178,9 @@ export class NsSession implements Endpoint {
     if (this.live === undefined) return false;
     const old = this.live.personalMessage;
     if (old !== undefined && equalBytes(old, payload)) return false;
-    this.live.personalMessage = payload;
+    // A copy: the parser's payload is a view of the socket's read buffer (up to 64 KiB), which a
+    // kept view would keep alive for as long as the user stays signed in.
+    this.live.personalMessage = payload.slice();
     return true;
   }
 
@@ -190,7 +205,7 @@ export class NsSession implements Endpoint {
     const key = `NLN:${presenceShape(d)}`;
     let bytes = cache.get(key);
     if (bytes === undefined) {
-      bytes = serialize({ verb: 'NLN', params: presenceParams(d, view) }, 'toClient');
+      bytes = serialize(presenceCommand('NLN', undefined, d, view), 'toClient');
       cache.set(key, bytes);
     }
     this.conn.write(bytes);
@@ -200,7 +215,8 @@ export class NsSession implements Endpoint {
   contactOffline(handle: string, cache: FanoutCache): void {
     let bytes = cache.get('FLN');
     if (bytes === undefined) {
-      bytes = serialize({ verb: 'FLN', params: [handle] }, 'toClient');
+      // FLN has one shape in every dialect that has it (MSNP.md §5.3).
+      bytes = serialize(buildFln({ handle }, this.d), 'toClient');
       cache.set('FLN', bytes);
     }
     this.conn.write(bytes);
@@ -211,6 +227,8 @@ export class NsSession implements Endpoint {
     if (this.d < 11 || view.personalMessage === undefined) return;
     let bytes = cache.get('UBX');
     if (bytes === undefined) {
+      // The owner's `UUX` document, relayed byte for byte (MSNP.md §2.10): the codec's buildUbx
+      // takes a parsed status and writes its own XML, so the line is assembled here.
       bytes = serialize({ verb: 'UBX', params: [view.handle], payload: view.personalMessage }, 'toClient');
       cache.set('UBX', bytes);
     }
@@ -221,9 +239,7 @@ export class NsSession implements Endpoint {
   contactProperty(handle: string, key: string, value: string | undefined): void {
     const d = this.d;
     if (d < 5) return;
-    const params = d >= 10 ? [handle, key] : [String(this.me.user.listVersion), handle, key];
-    if (value !== undefined) params.push(encodeName(value));
-    this.conn.send({ verb: 'BPR', params });
+    this.conn.send(buildBpr({ version: this.me.user.listVersion, handle, key, value }, d));
   }
 
   /** `ADD 0 RL …` / `ADC 0 RL …` / `REM 0 RL …` (MSNP.md §4.6). */
@@ -233,27 +249,26 @@ export class NsSession implements Endpoint {
     if (c.kind === 'added') {
       cmd =
         d >= 10
-          ? { verb: 'ADC', trId: 0, params: ['RL', `N=${c.handle}`, `F=${encodeName(c.friendlyName)}`] }
-          : { verb: 'ADD', trId: 0, params: ['RL', String(c.listVersion), c.handle, encodeName(c.friendlyName)] };
+          ? buildAdc({ trId: 0, list: 'RL', handle: c.handle, friendlyName: c.friendlyName }, d)
+          : buildAddReply({ trId: 0, list: 'RL', version: c.listVersion, handle: c.handle, friendlyName: c.friendlyName }, d);
     } else {
-      cmd =
-        d >= 10
-          ? { verb: 'REM', trId: 0, params: ['RL', c.handle] }
-          : { verb: 'REM', trId: 0, params: ['RL', String(c.listVersion), c.handle] };
+      cmd = buildRemReply({ trId: 0, list: 'RL', version: c.listVersion, contact: c.handle }, d);
     }
     this.conn.send(cmd);
   }
 
   /** `RNG session-id host:port CKI cookie caller-handle caller-name` (MSNP.md §6.2). */
   invited(sessionId: string, cookie: string, caller: string, callerName: string): void {
-    this.conn.send({ verb: 'RNG', params: [sessionId, this.ctx.sbAddress, 'CKI', cookie, caller, encodeName(callerName)] });
+    const address = parseHostPort(this.ctx.sbAddress);
+    if (address === undefined) throw new Error(`switchboard address ${this.ctx.sbAddress} is not host:port`);
+    this.conn.send(buildRng({ sessionId, address, cookie, callerHandle: caller, callerFriendlyName: callerName }, this.d));
   }
 
   kick(reason: 'OTH' | 'SSD'): void {
     this.conn.log('info', 'kicked', { reason });
     // Synchronously, so this session's FLN cannot reach watchers after its successor's NLN.
     this.signOut(`OUT ${reason}`);
-    this.conn.end(`OUT ${reason}`, { verb: 'OUT', params: [reason] });
+    this.conn.end(`OUT ${reason}`, buildOut({ reason }, this.d));
   }
 }
 

@@ -2,11 +2,30 @@
  * `SYN` in each dialect's shape (MSNP.md §4.3, six generations) and the old client-initiated
  * `LST`/`LSG` (§4.4). A client that sends the current version gets the short answer.
  */
-import { encodeName, type Command, type CommandInit, type Dialect } from '../../../shared/msnp/index';
+import {
+  buildBlpReply,
+  buildBpr,
+  buildGtcReply,
+  buildLsgIndexed,
+  buildLsgItem,
+  buildLstIndexed,
+  buildLstItem,
+  buildPrpReply,
+  buildSynReply,
+  type Command,
+  type CommandInit,
+  type Dialect,
+  type ListName,
+} from '../../../shared/msnp/index';
 import type { Account } from '../../core/lists';
 import { ListBit, type ContactRecord } from '../../store/store';
-import { guidGroups, isoVersion, legacyGroups, visibleBits } from '../shapes';
+import { guidGroups, isoVersion, visibleBits } from '../shapes';
 import type { NsSession } from './session';
+
+/**
+ * Every line here is built by the codec's per-dialect builders (shared/msnp/commands/lists.ts);
+ * this file only decides which lines a dialect's `SYN` has and in what order.
+ */
 
 /** Phone properties (MSNP5+) in the order the reference lists them (MSNP.md §4.3 generation 2). */
 const OWN_PROPERTIES = ['PHH', 'PHW', 'PHM', 'MOB', 'MBE'] as const;
@@ -29,14 +48,14 @@ export function syn(s: NsSession, cmd: Command): void {
     const lv = isoVersion(me.user.listStamp);
     const sv = isoVersion(me.user.settingsStamp);
     if (cmd.params[0] === lv && cmd.params[1] === sv) {
-      s.conn.send({ verb: 'SYN', trId: t, params: [lv, sv] });
+      s.conn.send(buildSynReply({ trId: t, listVersion: lv, settingsVersion: sv }, d));
       return;
     }
     modernSync(propertyLookup(s), me, d, t, lv, sv, out);
   } else {
     const v = String(me.user.listVersion);
     if (cmd.params[0] === v) {
-      s.conn.send({ verb: 'SYN', trId: t, params: [v] });
+      s.conn.send(buildSynReply({ trId: t, listVersion: v }, d));
       return;
     }
     if (d >= 8) generation4(propertyLookup(s), me, d, t, out);
@@ -47,32 +66,30 @@ export function syn(s: NsSession, cmd: Command): void {
 
 /** Generations 1–3 (MSNP2–7): every item line carries the TrID and the version. */
 function legacySync(lookup: PropertyLookup, me: Account, d: Dialect, t: number, out: CommandInit[]): void {
-  const v = String(me.user.listVersion);
-  out.push({ verb: 'SYN', trId: t, params: [v] });
-  out.push({ verb: 'GTC', trId: t, params: [v, me.user.gtc] });
-  out.push({ verb: 'BLP', trId: t, params: [v, me.user.blp] });
+  const version = me.user.listVersion;
+  out.push(buildSynReply({ trId: t, listVersion: String(version) }, d));
+  out.push(buildGtcReply({ trId: t, version, value: me.user.gtc }, d));
+  out.push(buildBlpReply({ trId: t, version, value: me.user.blp }, d));
   if (d >= 5) {
-    for (const key of OWN_PROPERTIES) out.push(ownPropertyLegacy(me, t, v, key));
+    // Generation 2: unset values are sent with no value (MSNP.md §4.3).
+    for (const key of OWN_PROPERTIES) out.push(buildPrpReply({ trId: t, version, key, value: me.properties.get(key) }, d));
   }
-  if (d >= 7) out.push(...legacyGroupLines(me, t));
+  if (d >= 7) out.push(...legacyGroupLines(me, d, t));
   for (const [name, bit] of LEGACY_LISTS) out.push(...legacyListLines(me, d, t, name, bit, lookup));
 }
 
-function ownPropertyLegacy(me: Account, t: number, v: string, key: string): CommandInit {
-  const value = me.properties.get(key);
-  // Generation 2: unset values are sent with no value (MSNP.md §4.3).
-  return { verb: 'PRP', trId: t, params: value === undefined ? [v, key] : [v, key, encodeName(value)] };
+/** `LSG t ver idx total id name 0` (MSNP7, and client `LSG` in 7–8). */
+function legacyGroupLines(me: Account, d: Dialect, t: number): CommandInit[] {
+  const version = me.user.listVersion;
+  const groups = [...me.groups.values()];
+  return groups.map((g, i) =>
+    buildLsgIndexed({ trId: t, version, index: i + 1, total: groups.length, groupId: String(g.id), name: g.name }, d),
+  );
 }
 
-/** `LSG t ver idx total id name 0` (MSNP7, and client `LSG` in 7–8). */
-function legacyGroupLines(me: Account, t: number): CommandInit[] {
-  const v = String(me.user.listVersion);
-  const groups = [...me.groups.values()];
-  return groups.map((g, i) => ({
-    verb: 'LSG',
-    trId: t,
-    params: [v, String(i + 1), String(groups.length), String(g.id), encodeName(g.name), '0'],
-  }));
+/** FL group ids as MSNP7–9 print them (the builders default an empty list to `0`, §4.3). */
+function legacyGroupIds(c: ContactRecord): string[] | undefined {
+  return c.groups.length === 0 ? undefined : c.groups.map(String);
 }
 
 /** `LST t LIST ver idx total handle name {groups}`; empty list `LST t LIST ver 0 0`. */
@@ -80,27 +97,28 @@ export function legacyListLines(
   me: Account,
   d: Dialect,
   t: number,
-  list: string,
+  list: ListName,
   bit: number,
   lookup: PropertyLookup | undefined,
 ): CommandInit[] {
-  const v = String(me.user.listVersion);
+  const version = me.user.listVersion;
   const members: ContactRecord[] = [];
   for (const c of me.contacts.values()) if (c.lists & bit) members.push(c);
-  if (members.length === 0) return [{ verb: 'LST', trId: t, params: [list, v, '0', '0'] }];
+  if (members.length === 0) return [buildLstIndexed({ trId: t, list, version, index: 0, total: 0 }, d)];
   const out: CommandInit[] = [];
   members.forEach((c, i) => {
-    const params = [list, v, String(i + 1), String(members.length), c.handle, encodeName(c.name)];
-    if (d >= 7 && bit === ListBit.FL) params.push(legacyGroups(c));
-    out.push({ verb: 'LST', trId: t, params });
-    if (lookup !== undefined && d >= 5 && bit === ListBit.FL) out.push(...contactPropertiesLegacy(lookup, v, c));
+    out.push(
+      buildLstIndexed(
+        { trId: t, list, version, index: i + 1, total: members.length, handle: c.handle, friendlyName: c.name, groups: legacyGroupIds(c) },
+        d,
+      ),
+    );
+    // After an FL `LST` in generations 2–3: that contact's properties `BPR ver handle KEY value`.
+    if (lookup !== undefined && d >= 5 && bit === ListBit.FL) {
+      for (const [key, value] of contactProperties(lookup, c.handle)) out.push(buildBpr({ version, handle: c.handle, key, value }, d));
+    }
   });
   return out;
-}
-
-/** After an FL `LST` in generations 2–3: that contact's properties `BPR ver handle KEY value`. */
-function contactPropertiesLegacy(lookup: PropertyLookup, v: string, c: ContactRecord): CommandInit[] {
-  return contactProperties(lookup, c.handle).map(([key, value]) => ({ verb: 'BPR', params: [v, c.handle, key, encodeName(value)] }));
 }
 
 type PropertyLookup = (handle: string) => ReadonlyMap<string, string> | undefined;
@@ -128,24 +146,30 @@ function contactProperties(lookup: PropertyLookup, handle: string): Array<[strin
   return out;
 }
 
+/** Item lines common to generations 4–6: GTC, BLP, then my set properties (no TrIDs). */
+function settingsItems(me: Account, d: Dialect, out: CommandInit[]): void {
+  out.push(buildGtcReply({ value: me.user.gtc }, d));
+  out.push(buildBlpReply({ value: me.user.blp }, d));
+  if (d >= 10) out.push(buildPrpReply({ key: 'MFN', value: me.user.friendlyName }, d));
+  for (const key of OWN_PROPERTIES) {
+    const value = me.properties.get(key);
+    if (value !== undefined) out.push(buildPrpReply({ key, value }, d));
+  }
+}
+
 /** Generation 4 (MSNP8–9): no TrIDs on items, one `LST` per contact with list bits. */
 function generation4(lookup: PropertyLookup, me: Account, d: Dialect, t: number, out: CommandInit[]): void {
   const contacts = [...me.contacts.values()].filter((c) => visibleBits(d, c.lists) !== 0);
   const groups = [...me.groups.values()];
-  out.push({ verb: 'SYN', trId: t, params: [String(me.user.listVersion), String(contacts.length), String(groups.length)] });
-  out.push({ verb: 'GTC', params: [me.user.gtc] });
-  out.push({ verb: 'BLP', params: [me.user.blp] });
-  for (const key of OWN_PROPERTIES) {
-    const value = me.properties.get(key);
-    if (value !== undefined) out.push({ verb: 'PRP', params: [key, encodeName(value)] });
-  }
-  for (const g of groups) out.push({ verb: 'LSG', params: [String(g.id), encodeName(g.name), '0'] });
+  out.push(buildSynReply({ trId: t, listVersion: String(me.user.listVersion), contacts: contacts.length, groups: groups.length }, d));
+  settingsItems(me, d, out);
+  for (const g of groups) out.push(buildLsgItem({ groupId: String(g.id), name: g.name }, d));
   for (const c of contacts) {
     const bits = visibleBits(d, c.lists);
-    const params = [c.handle, encodeName(c.name), String(bits)];
-    if (bits & ListBit.FL) params.push(legacyGroups(c));
-    out.push({ verb: 'LST', params });
-    if (bits & ListBit.FL) for (const [key, value] of contactProperties(lookup, c.handle)) out.push({ verb: 'BPR', params: [key, encodeName(value)] });
+    const fl = (bits & ListBit.FL) !== 0;
+    // FL lines always end with their groups, `0` when none (MSNP.md §4.3 generation 4).
+    out.push(buildLstItem({ handle: c.handle, friendlyName: c.name, lists: bits, groups: fl ? (legacyGroupIds(c) ?? ['0']) : undefined }, d));
+    if (fl) for (const [key, value] of contactProperties(lookup, c.handle)) out.push(buildBpr({ key, value }, d));
   }
 }
 
@@ -153,26 +177,18 @@ function generation4(lookup: PropertyLookup, me: Account, d: Dialect, t: number,
 function modernSync(lookup: PropertyLookup, me: Account, d: Dialect, t: number, lv: string, sv: string, out: CommandInit[]): void {
   const contacts = [...me.contacts.values()].filter((c) => c.lists !== 0);
   const groups = [...me.groups.values()].filter((g) => g.id !== 0);
-  out.push({ verb: 'SYN', trId: t, params: [lv, sv, String(contacts.length), String(groups.length)] });
-  out.push({ verb: 'GTC', params: [me.user.gtc] });
-  out.push({ verb: 'BLP', params: [me.user.blp] });
-  out.push({ verb: 'PRP', params: ['MFN', encodeName(me.user.friendlyName)] });
-  for (const key of OWN_PROPERTIES) {
-    const value = me.properties.get(key);
-    if (value !== undefined) out.push({ verb: 'PRP', params: [key, encodeName(value)] });
-  }
-  for (const g of groups) out.push({ verb: 'LSG', params: [encodeName(g.name), g.guid] });
+  out.push(buildSynReply({ trId: t, listVersion: lv, settingsVersion: sv, contacts: contacts.length, groups: groups.length }, d));
+  settingsItems(me, d, out);
+  for (const g of groups) out.push(buildLsgItem({ groupId: g.guid, name: g.name }, d));
   for (const c of contacts) {
-    const params = [`N=${c.handle}`, `F=${encodeName(c.name)}`];
-    if (c.lists & ListBit.FL) params.push(`C=${c.guid}`);
-    params.push(String(c.lists));
-    if (d >= 12) params.push('1');
-    if (c.lists & ListBit.FL) {
-      const gs = guidGroups(c, me.groups);
-      if (gs.length > 0) params.push(gs.join(','));
-    }
-    out.push({ verb: 'LST', params });
-    if (c.lists & ListBit.FL) for (const [key, value] of contactProperties(lookup, c.handle)) out.push({ verb: 'BPR', params: [key, encodeName(value)] });
+    const fl = (c.lists & ListBit.FL) !== 0;
+    out.push(
+      buildLstItem(
+        { handle: c.handle, friendlyName: c.name, contactId: fl ? c.guid : undefined, lists: c.lists, networkId: 1, groups: fl ? guidGroups(c, me.groups) : undefined },
+        d,
+      ),
+    );
+    if (fl) for (const [key, value] of contactProperties(lookup, c.handle)) out.push(buildBpr({ key, value }, d));
   }
 }
 
@@ -188,5 +204,5 @@ export function lst(s: NsSession, cmd: Command): void {
 
 /** Client `LSG t` (MSNP7–8, MSNP.md §4.4). */
 export function lsg(s: NsSession, cmd: Command): void {
-  for (const c of legacyGroupLines(s.me, cmd.trId as number)) s.conn.send(c);
+  for (const c of legacyGroupLines(s.me, s.d, cmd.trId as number)) s.conn.send(c);
 }

@@ -5,8 +5,13 @@
  * the cookie, since switchboards have no `VER`, MSNP.md §2.1).
  */
 import {
+  buildAck,
+  buildAnsReply,
+  buildBye,
+  buildCalReply,
   buildIro,
   buildJoi,
+  buildUsrSbOk,
   checkHandle,
   encodeName,
   normalizeHandle,
@@ -92,7 +97,7 @@ export class SbSession implements Participant {
     if (r === undefined) return this.refuse(cmd, 'bad caller cookie');
     this.admit(handle, r.context, r.session);
     this.ctx.switchboards.join(r.session, this);
-    this.conn.send({ verb: 'USR', trId: cmd.trId, params: ['OK', handle, encodeName(this.friendlyName)] });
+    this.conn.send(buildUsrSbOk({ trId: cmd.trId as number, handle, friendlyName: this.friendlyName }, this.dialect));
   }
 
   /** `ANS t handle cookie session-id` → `IRO`… then `ANS t OK`; others get `JOI` (MSNP.md §6.2). */
@@ -108,7 +113,7 @@ export class SbSession implements Participant {
       const o = p as SbSession;
       this.conn.send(buildIro({ trId: cmd.trId as number, index: i + 1, total: others.length, handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, d));
     });
-    this.conn.send({ verb: 'ANS', trId: cmd.trId, params: ['OK'] });
+    this.conn.send(buildAnsReply({ trId: cmd.trId as number }, d));
   }
 
   private admit(handle: string, grant: SbGrant, session: Session): void {
@@ -151,7 +156,7 @@ export class SbSession implements Participant {
       caps: view.caps,
     });
     ns.invited(session.id, cookie, this.handle, this.friendlyName);
-    this.conn.send({ verb: 'CAL', trId: cmd.trId, params: ['RINGING', session.id] });
+    this.conn.send(buildCalReply({ trId: cmd.trId as number, sessionId: session.id }, this.dialect));
   }
 
   /**
@@ -180,8 +185,8 @@ export class SbSession implements Participant {
     }
     const ok = delivered > 0 && failed === 0;
     if (ack === 'U') return;
-    if (ok && (ack === 'A' || ack === 'D' || ack === 'S')) this.conn.send({ verb: 'ACK', trId: cmd.trId });
-    else if (!ok && ack !== 'S') this.conn.send({ verb: 'NAK', trId: cmd.trId });
+    if (ok && (ack === 'A' || ack === 'D' || ack === 'S')) this.conn.send(buildAck({ type: 'ACK', trId: cmd.trId as number }, this.dialect));
+    else if (!ok && ack !== 'S') this.conn.send(buildAck({ type: 'NAK', trId: cmd.trId as number }, this.dialect));
   }
 
   /** `OUT`: leave; the others get `BYE handle` (MSNP.md §5.5, §6.3). */
@@ -210,7 +215,7 @@ export class SbSession implements Participant {
   }
 
   left(handle: string, idle: boolean): void {
-    this.conn.send({ verb: 'BYE', params: idle ? [handle, '1'] : [handle] });
+    this.conn.send(buildBye({ handle, timedOut: idle }, this.dialect));
   }
 
   deliver(_from: Participant, header: Uint8Array, payload: Uint8Array): boolean {
