@@ -46,6 +46,8 @@ export interface User {
 export interface Stack {
   readonly server: RunningServer;
   readonly browser: Browser;
+  /** Console errors and page errors seen in any page (CSP violations show up here). */
+  readonly problems: string[];
   /** Creates the account on the server and opens the user's browser client (signed out). */
   user(handle: string, password: string, name: string, viewport?: { width: number; height: number }): Promise<User>;
   close(): Promise<void>;
@@ -56,12 +58,14 @@ export async function startStack(): Promise<Stack> {
   const server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, logger: silentLogger });
   const browser = await launchBrowser();
   const users: User[] = [];
+  const problems: string[] = [];
   const dataRoot = mkdtempSync(join(tmpdir(), 'monarch-e2e-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   return {
     server,
     browser,
+    problems,
     async user(handle, password, name, viewport = { width: 1100, height: 720 }) {
       await server.accounts.add(handle, password, name);
       const dataDir = join(dataRoot, handle);
@@ -69,7 +73,13 @@ export async function startStack(): Promise<Stack> {
       const host = await startWebHost({ backend: core, staticDir });
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
-      page.on('pageerror', (e) => console.error(`[${handle}] page error:`, e.message));
+      page.on('pageerror', (e) => {
+        problems.push(`[${handle}] page error: ${e.message}`);
+        console.error(`[${handle}] page error:`, e.message);
+      });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`[${handle}] console: ${m.text()}`);
+      });
       await page.goto(host.url);
       const u: User = { handle, password, name, page, context, core, host };
       users.push(u);

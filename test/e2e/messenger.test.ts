@@ -200,6 +200,10 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await expect.poll(() => label(carol, alice.handle), T).toMatch(/^Alice, Online/);
   });
 
+  it('ran without page errors or Content-Security-Policy violations', () => {
+    expect(stack.problems).toEqual([]);
+  });
+
   it('signs out: the others see me go offline', async () => {
     await bob.page.getByRole('button', { name: /Change status/ }).click();
     await bob.page.getByRole('menuitem', { name: 'Sign Out' }).click();
