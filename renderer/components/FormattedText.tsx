@@ -29,7 +29,8 @@ export function formatStyle(format: TextFormat | null): CSSProperties | undefine
 }
 
 export const EmoticonText = memo(function EmoticonText({ text }: { text: string }) {
-  const segments = useMemo(() => parseEmoticons(text), [text]);
+  // Lines travel as CRLF (MSNP.md §6.6); the page breaks lines on LF alone.
+  const segments = useMemo(() => parseEmoticons(text.replace(/\r\n?/g, '\n')), [text]);
   return (
     <>
       {segments.map((s, i) => (s.kind === 'text' ? <span key={i}>{s.text}</span> : <Emoticon key={i} id={s.id} text={s.text} />))}

@@ -151,6 +151,31 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     expect(await conversation(alice.page).locator('.transcript b, .transcript img').count()).toBe(0);
   });
 
+  it("carries the sender's font, effects and colour, and keeps Shift+Enter lines in one message", async () => {
+    const c = conversation(alice.page);
+    await c.getByRole('button', { name: 'Font' }).click();
+    const panel = alice.page.getByRole('dialog', { name: 'Font and colour' });
+    await panel.getByLabel('Font').selectOption('Georgia');
+    await panel.getByRole('button', { name: 'Bold' }).click();
+    await panel.getByRole('radio', { name: 'Colour #ed1c24' }).click();
+    await c.getByRole('button', { name: 'Font' }).click();
+    const input = c.getByLabel('Type your message');
+    await input.fill('');
+    await input.pressSequentially('line one');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('line two');
+    await input.press('Enter');
+    const last = conversation(bob.page).locator('.message.theirs .formatted').last();
+    await expect.poll(() => last.innerText(), T).toBe('line one\nline two');
+    const style = await last.evaluate((el) => {
+      const cs = getComputedStyle(el);
+      return { weight: cs.fontWeight, family: cs.fontFamily, color: cs.color };
+    });
+    expect(style.weight).toBe('700');
+    expect(style.family).toContain('Georgia');
+    expect(style.color).toBe('rgb(237, 28, 36)');
+  });
+
   it('sends a nudge: the receiver is shaken and told, the sender is told', async () => {
     await conversation(bob.page).getByRole('toolbar', { name: 'Conversation tools' }).getByRole('button', { name: 'Nudge' }).click();
     await expect.poll(() => transcriptText(bob.page), T).toContain('You have just sent a nudge.');
@@ -198,6 +223,27 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await contactRow(alice, carol.handle).click({ button: 'right' });
     await alice.page.getByRole('menuitem', { name: 'Unblock' }).click();
     await expect.poll(() => label(carol, alice.handle), T).toMatch(/^Alice, Online/);
+  });
+
+  it('copies and removes contacts, and deletes a group', async () => {
+    const p = alice.page;
+    await contactRow(alice, carol.handle).click({ button: 'right' });
+    await p.getByRole('menuitem', { name: 'Copy to Group' }).click();
+    await p.getByRole('menuitem', { name: 'Best Friends' }).click();
+    await expect.poll(() => p.locator('.group-row', { hasText: 'Best Friends' }).innerText(), T).toContain('(2/2)');
+    // Copied from "no group" into one group, Carol now sits in that group.
+    expect(await p.locator('.group-row', { hasText: 'Other Contacts' }).count()).toBe(0);
+
+    await p.locator('.group-row', { hasText: 'Best Friends' }).click({ button: 'right' });
+    await p.getByRole('menuitem', { name: 'Delete Group' }).click();
+    await p.getByRole('dialog', { name: 'Delete Group' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => p.locator('.group-row', { hasText: 'Best Friends' }).count(), T).toBe(0);
+    await expect.poll(() => p.locator('.contact-row').count(), T).toBe(2);
+
+    await contactRow(alice, carol.handle).click({ button: 'right' });
+    await p.getByRole('menuitem', { name: 'Delete Contact' }).click();
+    await p.getByRole('dialog', { name: 'Delete Contact' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => contactRow(alice, carol.handle).count(), T).toBe(0);
   });
 
   it('ran without page errors or Content-Security-Policy violations', () => {
