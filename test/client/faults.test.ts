@@ -11,8 +11,11 @@ import { MsnClient } from '../../electron/core/msn/client';
 import type { RunningServer } from '../../server/index';
 import { Recorder, clientFor, startBundled } from './helpers/bundled';
 import { startChildServer, type ChildServer } from './helpers/child-server';
-import { FakeServer, sleep } from './helpers/fake-server';
+import { FakeServer, sleep, waitUntil as waitUntilWithin } from './helpers/fake-server';
 import { scriptedNs } from './helpers/scripted-ns';
+
+/** Restarting a server child takes a while on a busy machine. */
+const waitUntil = (pred: () => boolean): Promise<void> => waitUntilWithin(pred, 20_000);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -23,13 +26,6 @@ const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
-async function waitUntil(pred: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 function childClient(s: ChildServer, dialect: 7 | 12): MsnClient {
   const c = new MsnClient({

@@ -9,6 +9,7 @@ import { MemoryListCache } from '../../electron/core/msn/list-cache';
 import type { TrafficEntry } from '../../electron/core/msn/traffic';
 import type { RunningServer } from '../../server/index';
 import { Recorder, clientFor, startBundled } from './helpers/bundled';
+import { waitUntil } from './helpers/fake-server';
 
 const DIALECTS = [2, 7, 8, 11, 12] as const;
 
@@ -264,10 +265,3 @@ describe.each(DIALECTS)('MSNP%i with the bundled server', (dialect) => {
   });
 });
 
-async function waitUntil(pred: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

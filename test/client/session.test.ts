@@ -9,7 +9,7 @@ import { MsnClient, type MsnClientOptions } from '../../electron/core/msn/client
 import { OperationFailure } from '../../electron/core/msn/errors';
 import type { RunningServer } from '../../server/index';
 import { Recorder, clientFor, startBundled } from './helpers/bundled';
-import { FakeServer, sleep, type FakeConn } from './helpers/fake-server';
+import { FakeServer, sleep, waitUntil, type FakeConn } from './helpers/fake-server';
 import { scriptedNs } from './helpers/scripted-ns';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -33,13 +33,6 @@ function client(ns: FakeServer, extra: Partial<MsnClientOptions> = {}): { client
   return { client: c, rec: new Recorder(c) };
 }
 
-async function until(pred: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 const contacts = [{ handle: BOB, name: 'Bob', online: 'NLN' }];
 const noSb = (): string => '127.0.0.1:1';
@@ -246,7 +239,7 @@ describe('with the bundled server', () => {
     const { a, b, ra, mk } = await pair(dialect);
     await a.contacts.add(BOB);
     // Bob is online: his status came with contact.added or a presence.changed (see the ADD tests).
-    await until(() => a.contacts.get(BOB)?.status === 'online');
+    await waitUntil(() => a.contacts.get(BOB)?.status === 'online');
     const renamed = await a.contacts.rename(BOB, 'Bobby (work) 100%');
     // Bob's own name (from presence) still shows while he is online; the stored one changed.
     expect(renamed).toMatchObject({ handle: BOB, storedName: 'Bobby (work) 100%', friendlyName: 'Bob' });

@@ -3,7 +3,7 @@
  * the dialect's algorithm (MSNP.md §3.5: MD5 for 6–10, the MSNP11 algorithm for 11–12).
  * Unanswered or wrong → the server drops us with 540, so this is installed before `USR OK`.
  */
-import { clientChallengeResponse, type Dialect } from '../../../shared/msnp';
+import { buildQryRequest, clientChallengeResponse, decodeChlChallenge, isCodecError, type Dialect } from '../../../shared/msnp';
 import type { Connection } from './connection';
 
 export function installChallengeResponder(
@@ -14,9 +14,10 @@ export function installChallengeResponder(
   /** CHL 0 <challenge> (MSNP.md §3.5) */
   conn.handle('CHL', (cmd) => {
     const dialect = dialectOf();
-    const challenge = cmd.params[0];
-    if (dialect === undefined || challenge === undefined) return;
-    const { productId, answer } = clientChallengeResponse(dialect, challenge);
-    conn.request({ verb: 'QRY', params: [productId], payload: answer }).catch(onError);
+    if (dialect === undefined) return;
+    const chl = decodeChlChallenge(cmd, dialect);
+    if (isCodecError(chl)) return;
+    const { productId, answer } = clientChallengeResponse(dialect, chl.challenge);
+    conn.call((trId) => buildQryRequest({ trId, productId, answer }, dialect)).catch(onError);
   });
 }

@@ -7,10 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, SignInError, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
-import { decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import { DEFAULT_PORT, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { installChallengeResponder } from './challenge';
 import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
-import { RequestError, type CloseReason, type Connection, type SocketFactory } from './connection';
+import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
 import { ContactList } from './contact-list';
 import { Contacts } from './contacts';
 import { SessionRef, type NsContext } from './context';
@@ -159,7 +159,7 @@ export class MsnClient {
     try {
       await this.connectSession(credentials.status ?? 'online', false);
     } catch (err) {
-      const failure = err instanceof SignInFailure ? err : new SignInFailure('protocol-error', String(err));
+      const failure = asSignInFailure(err);
       this.teardownSession();
       this.setState({ status: 'signed-out', error: failure.toModel() });
       throw failure;
@@ -199,11 +199,7 @@ export class MsnClient {
       passport: this.passport,
       signal,
       ...(startAt !== undefined ? { startAt } : {}),
-      ...(this.options.socketFactory ? { socketFactory: this.options.socketFactory } : {}),
-      ...(this.options.clock ? { clock: this.options.clock } : {}),
-      ...(this.options.tap ? { tap: this.options.tap } : {}),
-      ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
-      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      ...connectionTuning(this.options),
       prepare: (conn, ref) => {
         // Things the server may push right after USR OK (same TCP chunk): install them first.
         this.notifications.install(conn);
@@ -233,7 +229,7 @@ export class MsnClient {
       conn.events.on('close', (reason) => this.onSessionClosed(conn, reason));
 
       this.self.begin(handle, result.friendlyName, status);
-      const cacheKey = listCacheKey(handle, this.options.server.host, this.options.server.port ?? 1863);
+      const cacheKey = this.cacheKey(handle);
       const cached = this.options.listCache !== undefined ? await this.options.listCache.load(cacheKey) : undefined;
       await syncContactList({
         conn,
@@ -317,7 +313,7 @@ export class MsnClient {
     this.reconnectTimer = this.timers.set(() => {
       this.reconnectTimer = undefined;
       this.connectSession(this.self.desiredStatus, true).catch((err: unknown) => {
-        const failure = err instanceof SignInFailure ? err : new SignInFailure('protocol-error', String(err));
+        const failure = asSignInFailure(err);
         this.teardownSession();
         if (failure.code === 'cancelled') return; // signed out meanwhile
         const decision = this.policy?.decide(failure.code, this.attempt + 1) ?? { retry: false as const };
@@ -368,11 +364,7 @@ export class MsnClient {
       dialect: ctx.dialect,
       auth,
       name: `sb#${this.sbCount}`,
-      ...(this.options.clock ? { clock: this.options.clock } : {}),
-      ...(this.options.tap ? { tap: this.options.tap } : {}),
-      ...(this.options.socketFactory ? { socketFactory: this.options.socketFactory } : {}),
-      ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
-      ...(this.options.connectTimeoutMs !== undefined ? { connectTimeoutMs: this.options.connectTimeoutMs } : {}),
+      ...connectionTuning(this.options),
     });
   }
 
@@ -380,8 +372,12 @@ export class MsnClient {
     const cache = this.options.listCache;
     const ctx = this.session.value;
     if (cache === undefined || ctx === undefined) return;
-    const key = listCacheKey(ctx.handle, this.options.server.host, this.options.server.port ?? 1863);
-    Promise.resolve(cache.save(key, this.list.toCache(ctx.dialect))).catch(() => undefined);
+    Promise.resolve(cache.save(this.cacheKey(ctx.handle), this.list.toCache(ctx.dialect))).catch(() => undefined);
+  }
+
+  /** The list is cached per account and configured server (not per NS we were moved to). */
+  private cacheKey(handle: string): string {
+    return listCacheKey(handle, this.options.server.host, this.options.server.port ?? DEFAULT_PORT);
   }
 
   private setState(state: ConnectionState): void {
@@ -393,4 +389,8 @@ export class MsnClient {
   get server(): { host: string; port: number } | undefined {
     return this.lastServer;
   }
+}
+
+function asSignInFailure(err: unknown): SignInFailure {
+  return err instanceof SignInFailure ? err : new SignInFailure('protocol-error', err instanceof Error ? err.message : String(err));
 }

@@ -118,6 +118,20 @@ export interface ConnectionOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/** How connections are made and timed; the client passes the same settings to every one it opens. */
+export type ConnectionTuning = Pick<ConnectionOptions, 'socketFactory' | 'clock' | 'tap' | 'connectTimeoutMs' | 'requestTimeoutMs'>;
+
+/** The tuning fields of `o` that are set (so spreading it never writes an explicit `undefined`). */
+export function connectionTuning(o: ConnectionTuning): ConnectionTuning {
+  const t: { -readonly [K in keyof ConnectionTuning]: ConnectionTuning[K] } = {};
+  if (o.socketFactory !== undefined) t.socketFactory = o.socketFactory;
+  if (o.clock !== undefined) t.clock = o.clock;
+  if (o.tap !== undefined) t.tap = o.tap;
+  if (o.connectTimeoutMs !== undefined) t.connectTimeoutMs = o.connectTimeoutMs;
+  if (o.requestTimeoutMs !== undefined) t.requestTimeoutMs = o.requestTimeoutMs;
+  return t;
+}
+
 export interface RequestOptions {
   /** Reply verbs that complete the request (default: the request's own verb). */
   readonly replyVerbs?: readonly string[];

@@ -13,9 +13,13 @@ import {
   checkHandle,
   decodeAdc,
   decodeAddReply,
+  decodeAdgReply,
+  decodeBlpReply,
+  decodeGtcReply,
   decodeReaReply,
+  decodeRegReply,
+  decodeRmgReply,
   decodeSbp,
-  decodeName,
   decodeRemReply,
   encodeName,
   isCodecError,
@@ -23,6 +27,7 @@ import {
   type Command,
   type Dialect,
   type ListName,
+  type RemReply,
 } from '../../../shared/msnp';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, NsContext, SessionRef } from './context';
@@ -105,20 +110,22 @@ export class Contacts {
   /** Unblock: off BL, onto AL. */
   async unblock(rawHandle: string): Promise<void> {
     const handle = this.checkedHandle(rawHandle);
-    const ctx = this.session.require();
-    const r = this.list.get(handle);
-    if (r?.lists.block) await this.removeFromList(ctx, 'BL', handle);
-    if (!this.list.get(handle)?.lists.allow) await this.addToList(ctx, 'AL', handle, r?.storedName ?? handle);
+    await this.moveToAllowList(this.session.require(), handle);
   }
 
   /** Answer "X added you": allow them (and optionally add them back). */
   async allow(rawHandle: string): Promise<void> {
     const handle = this.checkedHandle(rawHandle);
     const ctx = this.session.require();
+    await this.moveToAllowList(ctx, handle);
+    await this.clearPending(ctx, handle);
+  }
+
+  /** Off BL (if there), onto AL (if not there): AL and BL exclude each other (error 219). */
+  private async moveToAllowList(ctx: NsContext, handle: string): Promise<void> {
     const r = this.list.get(handle);
     if (r?.lists.block) await this.removeFromList(ctx, 'BL', handle);
     if (!this.list.get(handle)?.lists.allow) await this.addToList(ctx, 'AL', handle, r?.storedName ?? handle);
-    await this.clearPending(ctx, handle);
   }
 
   /**
@@ -166,12 +173,10 @@ export class Contacts {
     try {
       // ADG t name 0 → ADG t ver name id 0 (7–9) · ADG t name → ADG t name guid (10–12)
       const reply = await ctx.conn.request({ verb: 'ADG', params: ctx.dialect >= 10 ? [encodeName(name)] : [encodeName(name), '0'] });
-      const p = reply.params;
-      const [rawName, id] = ctx.dialect >= 10 ? [p[0], p[1]] : [p[1], p[2]];
-      if (ctx.dialect <= 9 && p[0] !== undefined) this.list.version = p[0];
-      if (id === undefined) throw new OperationFailure('server-error', `unexpected ADG reply ${p.join(' ')}`);
-      const group: Group = { id, name: rawName !== undefined ? decodeName(rawName) : name };
-      this.list.groups.set(id, group.name);
+      const adg = decodedOr(decodeAdgReply(reply, ctx.dialect), malformedReply(`creating group "${name}"`));
+      this.setVersion(adg.version);
+      const group: Group = { id: adg.groupId, name: adg.name };
+      this.list.groups.set(group.id, group.name);
       this.emit('group.added', { group });
       this.onListChanged();
       return group;
@@ -187,7 +192,7 @@ export class Contacts {
     try {
       // REG t id name 0 → REG t ver id name 0 (7–9) · REG t guid name → REG t guid name (10–12)
       const reply = await ctx.conn.request({ verb: 'REG', params: ctx.dialect >= 10 ? [id, encodeName(name)] : [id, encodeName(name), '0'] });
-      if (ctx.dialect <= 9 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+      this.setVersion(decodedOr(decodeRegReply(reply, ctx.dialect), malformedReply(`renaming group "${name}"`)).version);
     } catch (err) {
       throw toOperationFailure(err, `renaming group "${name}"`);
     }
@@ -209,7 +214,7 @@ export class Contacts {
     try {
       // RMG t id → RMG t ver id (7–9) · RMG t guid → RMG t guid (10–12)
       const reply = await ctx.conn.request({ verb: 'RMG', params: [id] });
-      if (ctx.dialect <= 9 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+      this.setVersion(decodedOr(decodeRmgReply(reply, ctx.dialect), malformedReply('deleting the group')).version);
     } catch (err) {
       throw toOperationFailure(err, 'deleting the group');
     }
@@ -243,12 +248,10 @@ export class Contacts {
     const key = ctx.dialect >= 10 ? (r.guid ?? handle) : handle;
     try {
       const reply = await ctx.conn.request({ verb: 'REM', params: ['FL', key, groupId] });
-      if (ctx.dialect <= 9 && reply.params[1] !== undefined) this.list.version = reply.params[1];
+      this.applyRemove(decodedOr(decodeRemReply(reply, ctx.dialect), malformedReply(`removing ${handle} from the group`)));
     } catch (err) {
       throw toOperationFailure(err, `removing ${handle} from the group`);
     }
-    r.groupIds = r.groupIds.filter((g) => g !== groupId);
-    this.changed(r, false);
   }
 
   // ----- privacy (MSNP.md §4.2) -----
@@ -277,7 +280,8 @@ export class Contacts {
   private async setting(ctx: NsContext, verb: 'BLP' | 'GTC', value: string): Promise<void> {
     try {
       const reply = await ctx.conn.request({ verb, params: [value] });
-      if (ctx.dialect <= 9 && reply.params.length >= 2 && reply.params[0] !== undefined) this.list.version = reply.params[0];
+      const decode = verb === 'BLP' ? decodeBlpReply : decodeGtcReply;
+      this.setVersion(decodedOr(decode(reply, ctx.dialect), malformedReply(verb)).version);
     } catch (err) {
       if (err instanceof RequestError && err.code === 218) return;
       throw toOperationFailure(err, verb === 'BLP' ? 'changing who can see you' : 'changing the add prompt');
@@ -297,7 +301,7 @@ export class Contacts {
     } catch (err) {
       throw toOperationFailure(err, `adding ${handle}`);
     }
-    this.applyAdd(reply, ctx.dialect);
+    if (this.applyAdd(reply, ctx.dialect) === undefined) throw malformedReply(`adding ${handle}`)(reply.params.join(' '));
   }
 
   /** ADD t FL handle name group (7–9) · ADC t FL C=guid group (10–12). */
@@ -313,7 +317,7 @@ export class Contacts {
     } catch (err) {
       throw toOperationFailure(err, `adding ${handle} to the group`);
     }
-    this.applyAdd(reply, ctx.dialect);
+    if (this.applyAdd(reply, ctx.dialect) === undefined) throw malformedReply(`adding ${handle}`)(reply.params.join(' '));
   }
 
   /** REM t LIST handle (2–9) · REM t LIST handle-or-guid (10–12; FL by GUID). */
@@ -322,7 +326,7 @@ export class Contacts {
     const key = ctx.dialect >= 10 && list === 'FL' ? (r.guid ?? handle) : handle;
     try {
       const reply = await ctx.conn.request({ verb: 'REM', params: [list, key] });
-      this.applyRemove(reply, ctx.dialect);
+      this.applyRemove(decodedOr(decodeRemReply(reply, ctx.dialect), malformedReply(`removing ${handle}`)));
     } catch (err) {
       throw toOperationFailure(err, `removing ${handle}`);
     }
@@ -345,7 +349,7 @@ export class Contacts {
    * `ADD t LIST ver handle name {group}` (2–9) / `ADC t LIST N=handle {F=name} {C=guid}` or
    * `ADC t FL C=guid group` (10–12), as a reply or server-initiated; decoded by the codec.
    */
-  private applyAdd(cmd: Command, dialect: Dialect): ContactRecord | undefined {
+  private applyAdd(cmd: Command, dialect: Dialect): { list: ListName; record: ContactRecord } | undefined {
     let list: ListName;
     let handle: string | undefined;
     let name: string | undefined;
@@ -354,7 +358,7 @@ export class Contacts {
     if (cmd.verb === 'ADD') {
       const a = decodeAddReply(cmd, dialect);
       if (isCodecError(a)) return undefined;
-      this.list.version = String(a.version);
+      this.setVersion(a.version);
       ({ list, handle, friendlyName: name, groupId: group } = a);
     } else {
       const a = decodeAdc(cmd, dialect, 'toClient');
@@ -371,14 +375,12 @@ export class Contacts {
     if (list === 'FL' && group !== undefined && !r.groupIds.includes(group)) r.groupIds = [...r.groupIds, group];
     if (list === 'AL' || list === 'BL') this.list.setLists(r, { pending: dialect >= 10 ? r.lists.pending : false });
     this.changed(r, isNew);
-    return r;
+    return { list, record: r };
   }
 
-  /** `REM t LIST ver handle {group}` (2–9) / `REM t LIST handle-or-guid {group}` (10–12). */
-  private applyRemove(cmd: Command, dialect: Dialect): ContactRecord | undefined {
-    const rem = decodeRemReply(cmd, dialect);
-    if (isCodecError(rem)) return undefined;
-    if (rem.version !== undefined) this.list.version = String(rem.version);
+  /** `REM t LIST ver handle {group}` (2–9) / `REM t LIST handle-or-guid {group}` (10–12), decoded. */
+  private applyRemove(rem: RemReply): ContactRecord | undefined {
+    this.setVersion(rem.version);
     const r = this.list.byGuidOrHandle(rem.contact);
     if (r === undefined) return undefined;
     if (rem.groupId !== undefined && rem.list === 'FL') {
@@ -396,10 +398,9 @@ export class Contacts {
 
   /** ADD/ADC with TrID 0: someone added me (RL) or another client changed my lists. */
   private onAsyncAdd(cmd: Command): void {
-    const dialect = this.session.require().dialect;
-    const list = cmd.params[0];
-    const r = this.applyAdd(cmd, dialect);
-    if (r === undefined || list !== 'RL') return;
+    const added = this.applyAdd(cmd, this.session.require().dialect);
+    if (added === undefined || added.list !== 'RL') return;
+    const r = added.record;
     // MSNP10+: the server also puts them on PL; before, "pending" = on RL and on neither AL nor BL.
     if (!r.lists.allow && !r.lists.block) {
       this.list.setLists(r, { pending: true });
@@ -412,18 +413,20 @@ export class Contacts {
   }
 
   private onAsyncRemove(cmd: Command): void {
-    const dialect = this.session.require().dialect;
-    const list = cmd.params[0];
-    const key = dialect <= 9 ? cmd.params[2] : cmd.params[1];
-    const r = this.applyRemove(cmd, dialect);
-    if (list === 'RL') {
-      if (r !== undefined && r.lists.pending) {
-        this.list.setLists(r, { pending: false });
-        this.changed(r, false);
-      }
-      const handle = r?.handle ?? (key !== undefined ? normalizeHandle(key) : undefined);
-      if (handle !== undefined) this.emit('contact.removed-me', { handle });
+    const rem = decodeRemReply(cmd, this.session.require().dialect);
+    if (isCodecError(rem)) return; // a malformed notification changes nothing
+    const r = this.applyRemove(rem);
+    if (rem.list !== 'RL') return;
+    if (r !== undefined && r.lists.pending) {
+      this.list.setLists(r, { pending: false });
+      this.changed(r, false);
     }
+    this.emit('contact.removed-me', { handle: r?.handle ?? normalizeHandle(rem.contact) });
+  }
+
+  /** MSNP2–9 replies carry the new list version (MSNP.md §4.3); 10+ ones do not. */
+  private setVersion(version: number | undefined): void {
+    if (version !== undefined) this.list.version = String(version);
   }
 
   private changed(r: ContactRecord, isNew: boolean): void {

@@ -7,7 +7,7 @@
  * - delivery tracking per message: `sending → sent → delivered`, or `failed` with a reason;
  * - typing notifications, rate-limited like the classic client (MSNP.md §6.7), and nudges (§6.8).
  */
-import type { ChatMessage, Conversation as ConversationModel, DeliveryFailure, DeliveryFailureReason, DomainEventMap, Participant, TextFormat } from '../../../shared/model';
+import type { ChatMessage, Conversation as ConversationModel, DeliveryFailure, DeliveryFailureReason, Participant, TextFormat } from '../../../shared/model';
 import {
   DatacastId,
   buildNudge,
@@ -21,6 +21,7 @@ import {
   type Dialect,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
+import type { Emit } from './context';
 import { RequestError } from './connection';
 import { describeUnsupported, fromWireFormat, toWireFormat } from './content';
 import { OperationFailure, toOperationFailure } from './errors';
@@ -31,8 +32,6 @@ export interface SwitchboardTicket {
   readonly port: number;
   readonly cookie: string;
 }
-
-export type Emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]) => void;
 
 export interface ConversationDeps {
   readonly me: () => { readonly handle: string; readonly friendlyName: string };

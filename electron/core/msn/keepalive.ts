@@ -3,6 +3,7 @@
  * seconds until the next ping). A missing `QNG` is how a dead link is noticed (MSNP.md §1.6):
  * the connection is then destroyed with reason `dead`, and the reconnect policy takes over.
  */
+import { MAX_DIALECT, decodeQng, isCodecError } from '../../../shared/msnp';
 import { Timers, type Clock, type TimerHandle } from './clock';
 import type { Connection } from './connection';
 
@@ -37,8 +38,11 @@ export class KeepAlive {
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.minIntervalMs = options.minIntervalMs ?? 5_000;
     this.maxIntervalMs = options.maxIntervalMs ?? 300_000;
-    /** QNG {seconds} (MSNP.md §1.6) */
-    conn.handle('QNG', (cmd) => this.onPong(cmd.params[0]));
+    /** QNG (2–8) / QNG seconds (9+) (MSNP.md §1.6); a malformed one still proves the link is alive. */
+    conn.handle('QNG', (cmd) => {
+      const qng = decodeQng(cmd, conn.dialect ?? MAX_DIALECT);
+      this.onPong(isCodecError(qng) ? undefined : qng.seconds);
+    });
     conn.events.on('close', () => this.stop());
   }
 
@@ -94,13 +98,12 @@ export class KeepAlive {
     }
   }
 
-  private onPong(seconds: string | undefined): void {
+  private onPong(seconds: number | undefined): void {
     this.barriers.shift()?.();
     this.timers.clear(this.deadline);
     this.deadline = undefined;
-    const n = seconds !== undefined ? Number(seconds) : NaN;
-    if (Number.isFinite(n) && n > 0) {
-      this.intervalMs = Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, n * 1000));
+    if (seconds !== undefined && seconds > 0) {
+      this.intervalMs = Math.min(this.maxIntervalMs, Math.max(this.minIntervalMs, seconds * 1000));
     }
     if (this.running) this.schedule(this.intervalMs);
   }

@@ -19,7 +19,7 @@ import {
   type UsrOk,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
-import { Connection, RequestError, type SocketFactory } from './connection';
+import { Connection, RequestError, connectionTuning, type SocketFactory } from './connection';
 import { SignInFailure, decodedOr, toSignInFailure } from './errors';
 import type { PassportClient } from './passport-http';
 import { CLIENT_VERSION, offeredDialects, verParams, type ServerProfile } from './server-profile';
@@ -79,11 +79,7 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
     host,
     port,
     name: hop === 0 ? 'ns' : `ns#${hop}`,
-    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.tap ? { tap: options.tap } : {}),
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...connectionTuning(options),
   });
   const dialectRef: { dialect: Dialect | undefined } = { dialect: undefined };
   options.prepare?.(conn, dialectRef);

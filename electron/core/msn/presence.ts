@@ -6,21 +6,23 @@ import type { ContactStatus, CurrentMedia, MyStatus, SelfProfile } from '../../.
 import {
   buildPersonalStatus,
   checkFriendlyName,
+  decodeChg,
   decodeFln,
   decodeIln,
-  decodeName,
   decodeNln,
+  decodePrpReply,
+  decodeReaReply,
+  decodeUbx,
   encodeName,
   isCodecError,
   formatCurrentMedia,
   normalizeHandle,
   parseCurrentMedia,
-  parsePersonalStatus,
   type Command,
 } from '../../../shared/msnp';
-import type { ContactList } from './contact-list';
+import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, SessionRef } from './context';
-import { OperationFailure, toOperationFailure } from './errors';
+import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
 
 /** MSNP.md §5.1. */
 const STATUS_TO_CODE: Readonly<Record<MyStatus, string>> = {
@@ -140,10 +142,16 @@ export class Presence {
       if (!isCodecError(p)) this.onOffline(p.handle);
     });
     /** UBX handle len + <Data><PSM>…</PSM><CurrentMedia>…</CurrentMedia></Data> (MSNP.md §2.10) */
-    conn.handle('UBX', (cmd) => this.onPersonalStatus(cmd));
+    conn.handle('UBX', (cmd) => {
+      // UBX exists from MSNP11; a server that pushes one to an older dialect still gets it shown
+      // (the codec refuses it there as NOT_IN_DIALECT, so decode it with the MSNP11 shape).
+      const u = decodeUbx(cmd, dialect >= 11 ? dialect : 11);
+      if (!isCodecError(u)) this.onPersonalStatus(u.handle, u.status.psm, u.status.currentMedia);
+    });
     /** CHG 0 FLN: the server forced a state on us (rare, MSNP.md §5.2) */
     conn.handle('CHG', (cmd) => {
-      const s = myStatus(cmd.params[0]);
+      const chg = decodeChg(cmd, dialect, 'toClient');
+      const s = isCodecError(chg) ? undefined : myStatus(chg.state);
       if (s !== undefined) this.confirm({ status: s });
     });
   }
@@ -159,7 +167,8 @@ export class Presence {
     } catch (err) {
       throw toOperationFailure(err, 'changing status');
     }
-    this.confirm({ status: myStatus(reply.params[0]) ?? status });
+    const echo = decodedOr(decodeChg(reply, dialect, 'toClient'), malformedReply('changing status'));
+    this.confirm({ status: myStatus(echo.state) ?? status });
   }
 
   /** REA (MSNP2–9) / PRP MFN (MSNP10–12), MSNP.md §5.4. */
@@ -172,12 +181,14 @@ export class Presence {
       if (dialect <= 9) {
         // REA t handle name → REA t ver handle name
         const reply = await conn.request({ verb: 'REA', params: [handle, encodeName(name)] });
-        if (reply.params[0] !== undefined) this.list.version = reply.params[0];
-        this.confirm({ friendlyName: reply.params[2] !== undefined ? decodeName(reply.params[2]) : name });
+        const rea = decodedOr(decodeReaReply(reply, dialect), malformedReply('changing the display name'));
+        this.list.version = String(rea.version);
+        this.confirm({ friendlyName: rea.friendlyName });
       } else {
         // PRP t MFN name → PRP t MFN name
         const reply = await conn.request({ verb: 'PRP', params: ['MFN', encodeName(name)] });
-        const echoed = reply.params[0] === 'MFN' && reply.params[1] !== undefined ? decodeName(reply.params[1]) : name;
+        const prp = decodedOr(decodePrpReply(reply, dialect), malformedReply('changing the display name'));
+        const echoed = prp.key === 'MFN' && prp.value !== undefined ? prp.value : name;
         this.list.selfName = echoed;
         this.confirm({ friendlyName: echoed });
       }
@@ -226,35 +237,32 @@ export class Presence {
 
   private onOffline(rawHandle: string): void {
     const r = this.list.get(normalizeHandle(rawHandle));
-    if (r === undefined || r.status === 'offline') return;
+    if (r !== undefined) this.setOffline(r);
+  }
+
+  private setOffline(r: ContactRecord): void {
+    if (r.status === 'offline') return;
     r.status = 'offline';
     this.emit('presence.changed', { handle: r.handle, status: 'offline', friendlyName: r.liveName ?? r.storedName });
   }
 
-  private onPersonalStatus(cmd: Command): void {
-    const rawHandle = cmd.params[0];
-    if (rawHandle === undefined || cmd.payload === undefined) return;
+  /** `psm` and the raw `CurrentMedia` text come from the codec's UBX decoder. */
+  private onPersonalStatus(rawHandle: string, psm: string, rawMedia: string): void {
     const handle = normalizeHandle(rawHandle);
-    const ps = parsePersonalStatus(cmd.payload);
-    const media = currentMediaFromWire(ps.currentMedia);
+    const media = currentMediaFromWire(rawMedia);
     const r = this.list.get(handle);
     if (r === undefined) {
-      this.list.hint(handle, { personalMessage: ps.psm, currentMedia: media });
+      this.list.hint(handle, { personalMessage: psm, currentMedia: media });
       return;
     }
-    if (r.personalMessage === ps.psm && JSON.stringify(r.currentMedia) === JSON.stringify(media)) return;
-    r.personalMessage = ps.psm;
+    if (r.personalMessage === psm && JSON.stringify(r.currentMedia) === JSON.stringify(media)) return;
+    r.personalMessage = psm;
     r.currentMedia = media;
-    this.emit('personal-message.changed', { handle: r.handle, personalMessage: ps.psm, currentMedia: media });
+    this.emit('personal-message.changed', { handle: r.handle, personalMessage: psm, currentMedia: media });
   }
 
   /** All contacts offline (the session ended): they will come back with `ILN`. */
   resetContacts(): void {
-    for (const r of this.list.contacts.values()) {
-      if (r.status !== 'offline') {
-        r.status = 'offline';
-        this.emit('presence.changed', { handle: r.handle, status: 'offline', friendlyName: r.liveName ?? r.storedName });
-      }
-    }
+    for (const r of this.list.contacts.values()) this.setOffline(r);
   }
 }

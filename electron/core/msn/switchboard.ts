@@ -17,7 +17,7 @@ import {
   type Dialect,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
-import { Connection, RequestError, type CloseReason, type SocketFactory } from './connection';
+import { Connection, RequestError, connectionTuning, type CloseReason, type SocketFactory } from './connection';
 import { TypedEmitter } from './emitter';
 import { decodedOr } from './errors';
 import type { TrafficTap } from './traffic';
@@ -67,11 +67,7 @@ export class Switchboard {
       host: options.host,
       port: options.port,
       name: options.name,
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.tap ? { tap: options.tap } : {}),
-      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
-      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...connectionTuning(options),
     });
     const c = this.connection;
     const d = options.dialect;

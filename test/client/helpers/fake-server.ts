@@ -264,3 +264,12 @@ function matches(pattern: string | RegExp, line: string): boolean {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Poll `pred` every 10 ms until it holds; throw after `ms`. */
+export async function waitUntil(pred: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
