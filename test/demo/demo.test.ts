@@ -216,3 +216,25 @@ describe('startDemoBots', () => {
     expect(warnings.join(' ')).not.toContain('not-her-password');
   });
 });
+
+describe('the demo on an old dialect', () => {
+  it('runs on MSNP7 (MD5 sign-in, groups, no personal messages)', async () => {
+    const s = await startBundled();
+    server = s;
+    const old = { host: s.host, nsPort: s.nsPort, dialect: 7 as const };
+    const demo = await provisionDemo(s.accounts, { server: old });
+    expect(demo.warnings).toEqual([]);
+    controller = startDemoBots({ ...old, userHandle: demo.user.handle, bots: demo.bots, random: seededRandom(3), timings: FAST });
+    const user = new MsnClient({ server: { host: s.host, port: s.nsPort, dialects: { min: 7, max: 7 } }, reconnect: false });
+    clients.push(user);
+    const ru = new Recorder(user);
+    await user.signIn({ handle: DEMO_USER.handle, password: DEMO_USER.password });
+    expect(user.contacts.groups().map((g) => g.name).sort()).toEqual(expect.arrayContaining(['Co-workers', 'Friends']));
+    await waitUntil(() => user.contacts.get(ADA)?.status === 'online');
+    const conv = user.conversations.start([ADA]);
+    user.conversations.send(conv.id, 'thanks!');
+    const answer = await ru.waitFor('message.received', (e) => e.message.sender === ADA);
+    expect(lines(ADA).thanks).toContain(answer.message.text);
+    expect(ru.of('personal-message.changed')).toEqual([]);
+  });
+});
