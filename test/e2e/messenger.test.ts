@@ -167,8 +167,9 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await input.press('Enter');
     const last = conversation(bob.page).locator('.message.theirs .formatted').last();
     await expect.poll(() => last.innerText(), T).toBe('line one\nline two');
+    type Styles = { fontWeight: string; fontFamily: string; color: string };
     const style = await last.evaluate((el) => {
-      const cs = getComputedStyle(el);
+      const cs = (globalThis as unknown as { getComputedStyle(e: unknown): Styles }).getComputedStyle(el);
       return { weight: cs.fontWeight, family: cs.fontFamily, color: cs.color };
     });
     expect(style.weight).toBe('700');
