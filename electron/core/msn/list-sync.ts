@@ -164,7 +164,8 @@ function collectItem(cmd: Command, dialect: Dialect, s: Staging): void {
       }
       // 8–9: LST handle name bits {groups} · 10–11: LST N= F= {C=} bits {groups} · 12: … bits network {groups}
       let l = decodeLstItem(cmd, dialect);
-      // A server that leaves out MSNP12's network id still gets its contacts through.
+      // Workaround: the codec's decodeLstItem refuses an MSNP12 LST without the network id; a
+      // server that leaves it out still gets its contacts through, read with the MSNP11 shape.
       if (isCodecError(l) && dialect >= 12) l = decodeLstItem(cmd, 11);
       if (isCodecError(l)) return;
       const c = stage(s, l.handle, l.friendlyName);

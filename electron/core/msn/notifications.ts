@@ -3,7 +3,7 @@
  * `MSG Hotmail Hotmail` (profile, mail notices, maintenance warnings), `NOT` alerts, `IPG` pages,
  * `SBS`, unsolicited `GCF`. Known ones become events; the rest surfaces as `content.unsupported`.
  */
-import { decodeMessage, fieldValue, isCodecError, profileInfo, type Command, type ProfileInfo } from '../../../shared/msnp';
+import { MAX_DIALECT, decodeMessage, decodeMsgDelivery, fieldValue, isCodecError, profileInfo, type ProfileInfo } from '../../../shared/msnp';
 import type { Clock } from './clock';
 import type { Connection } from './connection';
 import type { Emit } from './context';
@@ -19,7 +19,12 @@ export class Notifications {
 
   install(conn: Connection): void {
     /** MSG Hotmail Hotmail len (MSNP.md §6.11) */
-    conn.handle('MSG', (cmd) => this.onMessage(cmd));
+    conn.handle('MSG', (cmd) => {
+      // The profile can share a read with `USR OK`, before the client knows the session: the
+      // connection has the dialect from `VER` by then (MSG Hotmail Hotmail has one shape anyway).
+      const msg = decodeMsgDelivery(cmd, conn.dialect ?? MAX_DIALECT);
+      if (!isCodecError(msg)) this.onMessage(msg.payload);
+    });
     /** NOT len + <NOTIFICATION> (MSN Alerts, MSNP.md §1.4) */
     conn.handle('NOT', () => this.unsupported('server-notification', 'NOT', 'The server sent an alert that Monarch cannot show'));
     /** IPG len (mobile page, MSNP.md §1.4) */
@@ -30,9 +35,8 @@ export class Notifications {
     conn.handle('GCF', () => undefined);
   }
 
-  private onMessage(cmd: Command): void {
-    if (cmd.payload === undefined) return;
-    const m = decodeMessage(cmd.payload);
+  private onMessage(payload: Uint8Array): void {
+    const m = decodeMessage(payload);
     const at = this.clock.now();
     if (isCodecError(m)) {
       this.unsupported('server-notification', '(not MIME)', 'The server sent a message Monarch could not read');
