@@ -62,6 +62,18 @@ const h = vi.hoisted(() => {
     isMaximized() {
       return false;
     }
+    isFullScreen() {
+      return false;
+    }
+    position: [number, number] = [100, 100];
+    moves: [number, number][] = [];
+    getPosition() {
+      return this.position;
+    }
+    setPosition(x: number, y: number) {
+      this.moves.push([x, y]);
+      this.position = [x, y];
+    }
     isFocused() {
       return this.focused;
     }
@@ -134,6 +146,7 @@ vi.mock('electron', () => ({
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   shell: { openExternal: async (url: string) => void h.opened.push(url) },
   safeStorage: { isEncryptionAvailable: () => false },
+  systemPreferences: { getAnimationSettings: () => ({ prefersReducedMotion: false }) },
 }));
 
 const { runApp } = await import('./shell');
@@ -317,10 +330,18 @@ describe('Electron shell', () => {
     expect(conv.flashed).toBe(true);
     expect((conv.options.webPreferences as Record<string, unknown>).sandbox).toBe(true);
 
-    // The next event reaches both windows.
-    core.emit({ type: 'nudge.received', conversationId: 'c1', handle: 'bob@example.com', at: 2 });
-    expect(conv.webContents.sent.map(([c]) => c)).toEqual([EVENT_CHANNEL]);
-    expect(h.FakeWindow.all).toHaveLength(2);
+    // The next event reaches both windows; a nudge shakes the window and puts it back.
+    vi.useFakeTimers();
+    try {
+      core.emit({ type: 'nudge.received', conversationId: 'c1', handle: 'bob@example.com', at: 2 });
+      expect(conv.webContents.sent.map(([c]) => c)).toEqual([EVENT_CHANNEL]);
+      expect(h.FakeWindow.all).toHaveLength(2);
+      vi.advanceTimersByTime(1000);
+      expect(conv.moves.length).toBeGreaterThan(4);
+      expect(conv.moves.at(-1)).toEqual([100, 100]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('opens a conversation window on showConversation and leaves the conversation when it closes', async () => {

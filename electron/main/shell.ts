@@ -4,7 +4,7 @@
  * opens the windows: the contact list, and a window per conversation when the user opens one or a
  * message arrives. Everything real lives in electron/core.
  */
-import { app, BrowserWindow, ipcMain, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, screen, session, shell, systemPreferences } from 'electron';
 import { join } from 'node:path';
 import { ok, type Backend, type SequencedEvent } from '../../shared/ipc';
 import type { AppCore } from '../core/app-core';
@@ -13,6 +13,15 @@ import { bindContract } from './ipc';
 import { CONTENT_SECURITY_POLICY, denyAllPermissions, hardenWebContents, isSafeExternalUrl, isTrustedSender } from './security';
 import { WindowManager } from './windows';
 import { WindowStateStore } from './window-state';
+
+/** The OS "reduce motion" setting (macOS and Windows report it; elsewhere assume no). */
+function prefersReducedMotion(): boolean {
+  try {
+    return systemPreferences.getAnimationSettings?.().prefersReducedMotion ?? false;
+  } catch {
+    return false;
+  }
+}
 
 export interface ShellOptions {
   /** Builds the backend; its data (settings, local server database) goes under `dataDir`. */
@@ -93,6 +102,7 @@ function start(options: ShellOptions): RunningShell {
       const id = event.type === 'message.received' ? event.message.conversationId : event.conversationId;
       windows.showConversation(id, stateKeyOf(id), false);
     }
+    if (event.type === 'nudge.received') windows.shake(event.conversationId, prefersReducedMotion());
   });
 
   app.on('second-instance', () => windows.openContactList());

@@ -81,6 +81,26 @@ export class WindowManager {
     return win;
   }
 
+  /**
+   * A received nudge shakes the conversation's window (UI.md), a few pixels for about half a
+   * second, then puts it back exactly where it was.
+   */
+  shake(conversationId: string, reducedMotion: boolean): void {
+    const win = this.conversations.get(conversationId);
+    if (!win || win.isDestroyed() || win.isMaximized() || win.isFullScreen()) return;
+    if (!win.isFocused()) win.flashFrame(true);
+    if (reducedMotion) return;
+    const [x, y] = win.getPosition() as [number, number];
+    const offsets: readonly [number, number][] = [
+      [-8, 2], [8, -2], [-6, 3], [6, -3], [-4, 1], [4, -1], [-2, 0], [0, 0],
+    ];
+    offsets.forEach(([dx, dy], i) => {
+      setTimeout(() => {
+        if (!win.isDestroyed()) win.setPosition(x + dx, y + dy);
+      }, (i + 1) * 50);
+    });
+  }
+
   hasConversationWindow(conversationId: string): boolean {
     const w = this.conversations.get(conversationId);
     return !!w && !w.isDestroyed();

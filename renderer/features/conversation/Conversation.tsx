@@ -7,7 +7,7 @@ import { STATUS_LABELS } from '../../../shared/model';
 import { EmoticonText } from '../../components/FormattedText';
 import { playNudgeSound } from '../../components/nudge';
 import { StatusIcon } from '../../components/StatusIcon';
-import { useActions, useAppState } from '../../store/context';
+import { useActions, useAppState, useHost } from '../../store/context';
 import { nameFor, statusFor, typingLine } from '../../store/selectors';
 import { Composer } from './Composer';
 import { Transcript } from './Transcript';
@@ -16,24 +16,30 @@ const SHAKE_MS = 700;
 
 export function Conversation({ conversationId }: { conversationId: string }) {
   const actions = useActions();
+  const host = useHost();
   const conv = useAppState((s) => s.conversations.conversations[conversationId]);
   const contacts = useAppState((s) => s.contacts.contacts);
   const self = useAppState((s) => s.session.self);
   const signedIn = useAppState((s) => s.session.connection.status === 'online' || s.session.connection.status === 'reconnecting');
   const shakes = useAppState((s) => s.ui.shakes[conversationId] ?? 0);
-  const [shaking, setShaking] = useState(false);
+  const root = useRef<HTMLElement>(null);
   const [now, setNow] = useState(() => Date.now());
   const seenShakes = useRef(shakes);
 
-  // A nudge: shake once per nudge and buzz.
+  // A nudge: buzz, and shake once per nudge. The desktop app shakes the window itself; the
+  // browser client shakes the conversation (an animation class, honouring reduced motion in CSS).
   useEffect(() => {
     if (shakes === seenShakes.current) return;
     seenShakes.current = shakes;
-    setShaking(true);
     playNudgeSound();
-    const t = setTimeout(() => setShaking(false), SHAKE_MS);
+    const el = root.current;
+    if (host !== 'web' || !el) return;
+    el.classList.remove('shaking');
+    void el.offsetWidth; // restart the animation when nudges come in a row
+    el.classList.add('shaking');
+    const t = setTimeout(() => el.classList.remove('shaking'), SHAKE_MS);
     return () => clearTimeout(t);
-  }, [shakes]);
+  }, [shakes, host]);
 
   // Typing lines expire by time, so re-check while someone is typing.
   const typingCount = conv ? Object.keys(conv.typing).length : 0;
@@ -64,7 +70,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   const disabled = !conv.open || !signedIn;
 
   return (
-    <section className={`conversation${shaking ? ' shaking' : ''}`} aria-label={`Conversation with ${participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ') || 'nobody yet'}`}>
+    <section ref={root} className="conversation" aria-label={`Conversation with ${participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ') || 'nobody yet'}`}>
       <header className="participants-bar">
         <div className="participants">
           <span className="to-label">To:</span>
