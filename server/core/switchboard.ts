@@ -18,8 +18,11 @@ export interface Participant {
   joined(p: Participant): void;
   /** Someone left: `BYE handle` (or `BYE handle 1` when the server removed them for idling). */
   left(handle: string, idle: boolean): void;
-  /** Relay one message; false when it could not be delivered (connection gone or saturated). */
-  deliver(from: Participant, header: Uint8Array, payload: Uint8Array): boolean;
+  /**
+   * Relay one message, already serialised (the same bytes go to every other participant); false
+   * when it could not be delivered (connection gone or saturated).
+   */
+  deliver(from: Participant, bytes: Uint8Array): boolean;
 }
 
 interface Grant<G> {

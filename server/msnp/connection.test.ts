@@ -6,12 +6,21 @@ import { DEFAULT_LIMITS, type ConnectionLimits } from '../config';
 import { createMemoryLogger } from '../logger';
 import { Connection } from './connection';
 
+/** One limits object per distinct setting, as a server has: connections share their parser. */
+const limitsByKey = new Map<string, ConnectionLimits>();
+function limitsFor(l: Partial<ConnectionLimits>): ConnectionLimits {
+  const key = JSON.stringify(l);
+  let v = limitsByKey.get(key);
+  if (v === undefined) limitsByKey.set(key, (v = { ...DEFAULT_LIMITS, ...l }));
+  return v;
+}
+
 /** A real loopback socket pair: the server side wrapped in a Connection, the client side raw. */
 async function pair(limits: Partial<ConnectionLimits>, onCommand: (c: Connection, cmd: Command) => void | Promise<void>) {
   const logger = createMemoryLogger();
   let conn: Connection | undefined;
   const server: Server = createServer((socket) => {
-    conn = new Connection(socket, 'ns', { ...DEFAULT_LIMITS, ...limits }, logger);
+    conn = new Connection(socket, 'ns', limitsFor(limits), logger);
     const c = conn;
     conn.sink = { onCommand: (cmd) => onCommand(c, cmd), onClose: () => {} };
   });
@@ -68,6 +77,36 @@ describe('Connection', () => {
     p.client.write('PNG\r\n'.repeat(100));
     await p.closed;
     expect(p.logger.entries.some((e) => e.event === 'disconnect' && e.fields.reason === 'too many commands in flight')).toBe(true);
+  });
+
+  it('commands split across reads, interleaved on two connections, parse as sent (shared parser)', async () => {
+    const echo = (c: Connection, cmd: Command): void =>
+      void c.send({ verb: 'UBX', params: [cmd.params[0] ?? '-'], payload: cmd.payload ?? new Uint8Array(0) });
+    const a = await pair({}, echo);
+    const b = await pair({}, echo);
+    const streamA = 'UUX 1 5\r\nhello' + 'PRP 2 PHH 555\r\n' + 'UUX 3 10\r\n0123456789';
+    const streamB = 'PRP 1 MOB Y\r\n' + 'UUX 2 3\r\nabc';
+    // Byte by byte, alternating, each byte its own read (a pause lets each arrive alone).
+    for (let i = 0; i < Math.max(streamA.length, streamB.length); i++) {
+      if (i < streamA.length) a.client.write(streamA[i] as string);
+      if (i < streamB.length) b.client.write(streamB[i] as string);
+      if (i % 4 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    await until(() => a.received().includes('0123456789') && b.received().includes('abc'));
+    expect(a.received()).toBe('UBX - 5\r\nhelloUBX PHH 0\r\nUBX - 10\r\n0123456789');
+    expect(b.received()).toBe('UBX MOB 0\r\nUBX - 3\r\nabc');
+  });
+
+  it('a framing error on one connection does not disturb another', async () => {
+    const echo = (c: Connection, cmd: Command): void => void c.send({ verb: 'QNG', params: [String(cmd.trId)] });
+    const bad = await pair({ maxLineLength: 64 }, echo);
+    const good = await pair({ maxLineLength: 64 }, echo);
+    good.client.write('CHL 1\r\nCHL 2');
+    await until(() => good.received() === 'QNG 1\r\n');
+    bad.client.write(`CHL ${'9'.repeat(200)}\r\n`);
+    await bad.closed;
+    good.client.write('\r\nCHL 3\r\n');
+    await until(() => good.received() === 'QNG 1\r\nQNG 2\r\nQNG 3\r\n');
   });
 
   it('a handler that throws gets 500 and a close, not a crash', async () => {

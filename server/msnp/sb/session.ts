@@ -11,10 +11,11 @@ import {
   buildCalReply,
   buildIro,
   buildJoi,
+  buildMsgDelivery,
   buildUsrSbOk,
   checkHandle,
-  encodeName,
   normalizeHandle,
+  serialize,
   ErrorCode,
   type Command,
   type Dialect,
@@ -37,7 +38,9 @@ const CAL_WINDOW_MS = 10_000;
 const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const P2P_CONTENT_TYPE = /^content-type:\s*application\/x-msnmsgrp2p/im;
 
-const encoder = new TextEncoder();
+const CR = 13;
+const LF = 10;
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 export class SbSession implements Participant {
   phase: SbPhase = 'new';
@@ -45,8 +48,11 @@ export class SbSession implements Participant {
   private grant: SbGrant | undefined;
   private session: Session | undefined;
   private readonly cals = new SlidingWindow(CALS_PER_WINDOW, CAL_WINDOW_MS);
-  /** My handle and name as the header of relayed messages: `MSG handle name ` (+ length). */
-  private msgPrefix = '';
+  /**
+   * The start of every message I send, as others receive it: `MSG handle name ` (the length and
+   * payload follow). Built once, by the codec, when I join.
+   */
+  private msgPrefix = EMPTY;
 
   constructor(
     readonly conn: Connection,
@@ -122,7 +128,7 @@ export class SbSession implements Participant {
     this.grant = grant;
     this.session = session;
     this.phase = 'joined';
-    this.msgPrefix = `MSG ${handle} ${encodeName(grant.friendlyName)} `;
+    this.msgPrefix = deliveryPrefix(handle, grant.friendlyName, grant.dialect);
     this.conn.clearTimer('login');
     this.conn.setTimer('idle', this.ctx.config.sbIdleTimeoutMs, () => this.idleOut());
     this.conn.log('info', 'sb-join', { session: session.id, dialect: grant.dialect });
@@ -175,12 +181,12 @@ export class SbSession implements Participant {
       return;
     }
     const session = this.session as Session;
-    const header = encoder.encode(`${this.msgPrefix}${payload.length}\r\n`);
+    const bytes = delivery(this.msgPrefix, payload);
     let delivered = 0;
     let failed = 0;
     for (const p of session.participants) {
       if (p === this) continue;
-      if (p.deliver(this, header, payload)) delivered++;
+      if (p.deliver(this, bytes)) delivered++;
       else failed++;
     }
     const ok = delivered > 0 && failed === 0;
@@ -218,10 +224,36 @@ export class SbSession implements Participant {
     this.conn.send(buildBye({ handle, timedOut: idle }, this.dialect));
   }
 
-  deliver(_from: Participant, header: Uint8Array, payload: Uint8Array): boolean {
-    if (!this.conn.write(header)) return false;
-    return this.conn.write(payload);
+  deliver(_from: Participant, bytes: Uint8Array): boolean {
+    return this.conn.write(bytes);
   }
+}
+
+/**
+ * `MSG sender name ` as the codec's `buildMsgDelivery` writes it (MSNP.md §6.4): serialised once
+ * with an empty payload, cut before the length. The shape is the same in every dialect.
+ */
+function deliveryPrefix(handle: string, friendlyName: string, d: Dialect): Uint8Array {
+  const line = serialize(buildMsgDelivery({ sender: handle, friendlyName, payload: EMPTY }, d), 'toClient');
+  // The line ends `… 0\r\n`: keep everything up to and including the space before the `0`.
+  return line.slice(0, line.length - 3);
+}
+
+/**
+ * One relayed message, `prefix` + length + CRLF + payload, in one buffer (from Node's pool) shared
+ * by every receiver: no string building or UTF-8 encoding per message (payload ≤ 1664 bytes, §6.4).
+ */
+function delivery(prefix: Uint8Array, payload: Uint8Array): Uint8Array {
+  const n = payload.length;
+  const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : String(n).length;
+  const out = Buffer.allocUnsafe(prefix.length + digits + 2 + n);
+  out.set(prefix, 0);
+  let at = prefix.length + digits;
+  for (let v = n, i = at - 1; i >= prefix.length; i--, v = Math.floor(v / 10)) out[i] = 48 + (v % 10);
+  out[at++] = CR;
+  out[at++] = LF;
+  out.set(payload, at);
+  return out;
 }
 
 /** The MIME header block of a message payload, as text (for the P2P content-type check). */
