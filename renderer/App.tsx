@@ -8,12 +8,18 @@ import { ContactList } from './features/contact-list/ContactList';
 import { ConversationTabs } from './features/conversation/ConversationTabs';
 import { Dialogs } from './features/dialogs/Dialogs';
 import { SignIn } from './features/sign-in/SignIn';
-import { useAppState, useHost } from './store/context';
+import { useActions, useAppState, useHost } from './store/context';
 import { Conversation } from './features/conversation/Conversation';
 
-function useShortcuts() {
+function useShortcuts(signedIn: boolean) {
+  const actions = useActions();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (signedIn && (e.ctrlKey || e.metaKey) && (e.key === 'n' || e.key === 'N')) {
+        e.preventDefault();
+        actions.openDialog({ kind: 'new-conversation' });
+        return;
+      }
       if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
         const search = document.querySelector<HTMLInputElement>('[data-shortcut="search"]');
         if (search) {
@@ -24,7 +30,7 @@ function useShortcuts() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [signedIn, actions]);
 }
 
 export function MainWindow() {
@@ -33,10 +39,10 @@ export function MainWindow() {
   const status = useAppState((s) => s.session.connection.status);
   const pending = useAppState((s) => s.ui.signIn.pending);
   const hasSelf = useAppState((s) => s.session.self !== null);
-  useShortcuts();
+  const signedIn = ready && !pending && hasSelf && (status === 'online' || status === 'reconnecting' || status === 'syncing');
+  useShortcuts(signedIn);
 
   if (!ready) return <div className="splash" aria-busy="true" />;
-  const signedIn = !pending && hasSelf && (status === 'online' || status === 'reconnecting' || status === 'syncing');
   if (!signedIn) {
     return (
       <>

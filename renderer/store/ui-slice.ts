@@ -7,6 +7,7 @@ import type { IpcError } from '../../shared/ipc';
 
 export type Dialog =
   | { readonly kind: 'add-contact' }
+  | { readonly kind: 'new-conversation' }
   | { readonly kind: 'create-group' }
   | { readonly kind: 'rename-group'; readonly groupId: string }
   | { readonly kind: 'add-requests' }

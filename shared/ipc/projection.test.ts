@@ -82,9 +82,15 @@ describe('projection: session and contacts', () => {
     expect(s.contacts.contacts['bob@x.com']?.groupIds).toEqual([]);
   });
 
+  it('keeps the latest server notice until signed out', () => {
+    const s = run([synced, { type: 'server.notice', kind: 'maintenance', text: 'Going down', minutes: 5, at: 9 }]);
+    expect(s.session.notice).toEqual({ kind: 'maintenance', text: 'Going down', minutes: 5, at: 9 });
+    expect(run([{ type: 'connection.changed', state: { status: 'signed-out' } }], s).session.notice).toBeNull();
+  });
+
   it('returns the same state for events it does not use', () => {
     const s = run([synced]);
-    expect(reduceApp(s, { event: { type: 'server.notice', kind: 'mail', text: '1 new', at: 1 }, at: 1 })).toBe(s);
+    expect(reduceApp(s, { event: { type: 'content.unsupported', conversationId: null, sender: 'x', kind: 'unknown', contentType: 'x', summary: 'x', at: 1 }, at: 1 })).toBe(s);
   });
 });
 

@@ -29,12 +29,16 @@ async function send(u: User, text: string) {
   await input.press('Enter');
 }
 
-describe('delivery states (browser clients, real server)', { timeout: 60_000 }, () => {
+describe('adding, Ctrl+N and delivery states (browser clients, real server)', { timeout: 60_000 }, () => {
   it('marks an undeliverable message with its reason, and retries it', async () => {
     await Promise.all([signIn(alice), signIn(bob)]);
     await Promise.all([signedIn(alice), signedIn(bob)]);
     await alice.page.getByRole('button', { name: 'Add a contact' }).first().click();
     const d = alice.page.getByRole('dialog', { name: 'Add a Contact' });
+    // Someone with no account on this server: said in plain words, the dialog stays.
+    await d.getByLabel('E-mail address:').fill('nobody@example.com');
+    await d.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(async () => (await d.getByRole('alert').textContent()) ?? '', T).toContain('nobody@example.com is not a valid account on this server.');
     await d.getByLabel('E-mail address:').fill(bob.handle);
     await d.getByRole('button', { name: 'Add' }).click();
     await bob.page.locator('.added-you-banner').click(T);
@@ -42,7 +46,12 @@ describe('delivery states (browser clients, real server)', { timeout: 60_000 }, 
     await bob.page.getByRole('button', { name: 'Close', exact: true }).click();
     await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Online/);
 
-    await contactRow(alice, bob.handle).dblclick();
+    // Ctrl+N: "Send an Instant Message", pick Bob.
+    await alice.page.keyboard.press('Control+n');
+    const im = alice.page.getByRole('dialog', { name: 'Send an Instant Message' });
+    await im.getByLabel('To:').fill('bob');
+    await im.getByRole('button', { name: 'Send a message' }).click();
+    await conversation(alice).waitFor(T);
     await send(alice, 'first message');
     await expect.poll(() => conversation(bob).locator('.transcript').innerText(), T).toContain('first message');
 

@@ -105,6 +105,7 @@ export function ContactList() {
     <section className="contact-list" aria-label="Contact list">
       <SelfHeader />
       <Toolbar />
+      <ServiceNotice />
       {requests > 0 && (
         <button type="button" className="added-you-banner" onClick={() => actions.openDialog({ kind: 'add-requests' })}>
           <span className="banner-icon" aria-hidden="true">
@@ -125,6 +126,25 @@ export function ContactList() {
       )}
       {menu && <Menu items={menu.items} x={menu.x} y={menu.y} onClose={closeMenu} label={menu.label} />}
     </section>
+  );
+}
+
+/** A maintenance warning or mail notice from the service, dismissable. */
+function ServiceNotice() {
+  const notice = useAppState((s) => s.session.notice);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  if (!notice || dismissed === notice.at) return null;
+  const text =
+    notice.kind === 'maintenance'
+      ? `The server is going down for maintenance${notice.minutes !== undefined ? ` in ${notice.minutes} minute${notice.minutes === 1 ? '' : 's'}` : ''}.`
+      : notice.text;
+  return (
+    <div className={`service-notice ${notice.kind}`} role="status">
+      <span>{text}</span>
+      <button type="button" className="link-button" aria-label="Dismiss" onClick={() => setDismissed(notice.at)}>
+        ×
+      </button>
+    </div>
   );
 }
 

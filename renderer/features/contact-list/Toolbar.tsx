@@ -66,9 +66,12 @@ export function Toolbar() {
           x={menu.x}
           y={menu.y}
           onClose={close}
-          label="View"
+          label="Menu"
           items={[
-            { key: 'by-group', label: `${sortBy === 'group' ? '● ' : ''}Sort Contacts by Group`, onSelect: () => actions.setSortBy('group') },
+            { key: 'im', label: 'Send an Instant Message...  Ctrl+N', onSelect: () => actions.openDialog({ kind: 'new-conversation' }) },
+            { key: 'add', label: 'Add a Contact...', onSelect: () => actions.openDialog({ kind: 'add-contact' }) },
+            { key: 'group', label: 'Create a Group...', onSelect: () => actions.openDialog({ kind: 'create-group' }) },
+            { key: 'by-group', separatorBefore: true, label: `${sortBy === 'group' ? '● ' : ''}Sort Contacts by Group`, onSelect: () => actions.setSortBy('group') },
             { key: 'by-status', label: `${sortBy === 'status' ? '● ' : ''}Sort Contacts by Status`, onSelect: () => actions.setSortBy('status') },
             {
               key: 'offline',

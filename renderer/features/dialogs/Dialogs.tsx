@@ -20,6 +20,8 @@ function OneDialog({ dialog }: { dialog: DialogState }) {
   switch (dialog.kind) {
     case 'add-contact':
       return <AddContactDialog />;
+    case 'new-conversation':
+      return <NewConversationDialog />;
     case 'create-group':
       return <GroupNameDialog groupId={null} />;
     case 'rename-group':
@@ -33,6 +35,63 @@ function OneDialog({ dialog }: { dialog: DialogState }) {
     case 'confirm-remove-group':
       return <ConfirmRemoveGroup groupId={dialog.groupId} />;
   }
+}
+
+/** "Send an Instant Message" (Ctrl+N): pick an online contact, type to narrow the list. */
+function NewConversationDialog() {
+  const actions = useActions();
+  const contacts = useAppState((s) => s.contacts.contacts);
+  const [filter, setFilter] = useState('');
+  const [picked, setPicked] = useState<string | null>(null);
+  const needle = filter.trim().toLowerCase();
+  const candidates = Object.values(contacts)
+    .filter((c) => c.lists.forward && isOnline(c.status) && !c.lists.block)
+    .filter((c) => needle === '' || c.handle.includes(needle) || c.friendlyName.toLowerCase().includes(needle))
+    .sort((a, b) => displayName(a).localeCompare(displayName(b)));
+  const chosen = picked ?? candidates[0]?.handle ?? null;
+  const start = (handle: string | null) => {
+    if (!handle) return;
+    actions.closeDialog();
+    void actions.startConversation([handle]);
+  };
+  return (
+    <Dialog title="Send an Instant Message" onClose={actions.closeDialog}>
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(chosen);
+        }}
+      >
+        <label className="field">
+          <span>To:</span>
+          <input value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Type a name or e-mail address" />
+        </label>
+        {candidates.length === 0 ? (
+          <p className="muted">{needle ? 'No online contact matches.' : 'None of your contacts is online.'}</p>
+        ) : (
+          <div className="pick-list" role="radiogroup" aria-label="Online contacts">
+            {candidates.map((c) => (
+              <label key={c.handle} className={`pick${chosen === c.handle ? ' picked' : ''}`} onDoubleClick={() => start(c.handle)}>
+                <input type="radio" name="to" value={c.handle} checked={chosen === c.handle} onChange={() => setPicked(c.handle)} />
+                <StatusIcon status={c.status} />
+                <span className="contact-name">{displayName(c)}</span>
+                <span className="muted">{c.handle}</span>
+              </label>
+            ))}
+          </div>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" className="button" onClick={actions.closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" disabled={!chosen}>
+            Send a message
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
 }
 
 function AddContactDialog() {

@@ -9,6 +9,15 @@ export interface SessionSlice {
   /** Null until the contact list has been synced once. */
   readonly self: SelfProfile | null;
   readonly privacy: Privacy;
+  /** The latest notice from the service (maintenance warning, new mail), until signed out. */
+  readonly notice: ServerNotice | null;
+}
+
+export interface ServerNotice {
+  readonly kind: 'maintenance' | 'mail';
+  readonly text: string;
+  readonly minutes?: number;
+  readonly at: number;
 }
 
 export const initialSession: SessionSlice = {
@@ -16,6 +25,7 @@ export const initialSession: SessionSlice = {
   handle: null,
   self: null,
   privacy: DEFAULT_PRIVACY,
+  notice: null,
 };
 
 export function reduceSession(s: SessionSlice, e: AppEvent): SessionSlice {
@@ -23,7 +33,9 @@ export function reduceSession(s: SessionSlice, e: AppEvent): SessionSlice {
     case 'sign-in.started':
       return { ...s, handle: e.handle, self: s.handle === e.handle ? s.self : null };
     case 'connection.changed':
-      return { ...s, connection: e.state };
+      return { ...s, connection: e.state, notice: e.state.status === 'signed-out' ? null : s.notice };
+    case 'server.notice':
+      return { ...s, notice: { kind: e.kind, text: e.text, at: e.at, ...(e.minutes !== undefined ? { minutes: e.minutes } : {}) } };
     case 'contact-list.synced':
       return { ...s, self: e.self, privacy: e.privacy, handle: e.self.handle };
     case 'self.changed':
