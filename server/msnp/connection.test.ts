@@ -109,6 +109,26 @@ describe('Connection', () => {
     await until(() => good.received() === 'QNG 1\r\nQNG 2\r\nQNG 3\r\n');
   });
 
+  it('the idle timer fires only after a quiet spell; commands postpone it', async () => {
+    let idleAt = 0;
+    const p = await pair({}, () => {});
+    await until(() => p.conn() !== undefined);
+    const start = Date.now();
+    p.conn()?.setIdleTimer(150, () => {
+      idleAt = Date.now();
+    });
+    // Active for ~400 ms (a command every 50 ms), then quiet.
+    for (let i = 0; i < 8; i++) {
+      p.client.write('PNG\r\n');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const lastCommand = Date.now();
+    expect(idleAt).toBe(0);
+    await until(() => idleAt !== 0, 2000);
+    expect(idleAt - start).toBeGreaterThanOrEqual(400);
+    expect(idleAt - lastCommand).toBeGreaterThanOrEqual(80);
+  });
+
   it('a handler that throws gets 500 and a close, not a crash', async () => {
     const p = await pair({}, () => {
       throw new Error('bug');

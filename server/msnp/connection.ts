@@ -144,6 +144,8 @@ export class Connection {
   private out: Uint8Array[] | undefined;
   private outBytes = 0;
   private timers: Map<string, NodeJS.Timeout> | undefined;
+  /** When the last command arrived (ms), for `setIdleTimer`. */
+  private lastActivity = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -240,24 +242,40 @@ export class Connection {
     this.clearTimer(name);
     if (!this.isOpen || ms <= 0) return;
     const t = setTimeout(() => {
-      this.timers?.delete(name);
+      this.forgetTimer(name);
       fn();
     }, ms);
     t.unref();
     (this.timers ??= new Map()).set(name, t);
   }
 
-  /** Restart a running timer from now (cheap: used on every command for idle timeouts). */
-  refreshTimer(name: string): void {
-    this.timers?.get(name)?.refresh();
+  /**
+   * Call `fn` once no command has arrived for `ms`. Every command counts as activity without
+   * touching a timer (the time of the last read is kept, and the timer, when it fires early,
+   * re-arms itself for the rest), so the per-command cost is one assignment.
+   */
+  setIdleTimer(ms: number, fn: () => void): void {
+    this.lastActivity = Date.now();
+    const check = (): void => {
+      const quiet = Date.now() - this.lastActivity;
+      if (quiet >= ms) fn();
+      else this.setTimer('idle', ms - quiet, check);
+    };
+    this.setTimer('idle', ms, check);
   }
 
   clearTimer(name: string): void {
     const t = this.timers?.get(name);
     if (t !== undefined) {
       clearTimeout(t);
-      this.timers?.delete(name);
+      this.forgetTimer(name);
     }
+  }
+
+  /** Drops the map with its last timer: a held connection usually has none left. */
+  private forgetTimer(name: string): void {
+    this.timers?.delete(name);
+    if (this.timers?.size === 0) this.timers = undefined;
   }
 
   log(level: 'info' | 'warn' | 'error', event: string, fields: Record<string, string | number | boolean | undefined> = {}): void {
@@ -274,6 +292,7 @@ export class Connection {
     if (!this.isOpen) return;
     const items = this.parse(chunk);
     const now = Date.now();
+    if (items.length > 0) this.lastActivity = now;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as Command | CodecError;
       if (item.kind === 'error') {

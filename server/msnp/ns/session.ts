@@ -47,6 +47,9 @@ const RENAME_WINDOW_MS = 10_000;
 const XFRS_PER_WINDOW = 30;
 const XFR_WINDOW_MS = 10_000;
 
+/** Fan-out cache keys per NLN shape (constants: no string built per watcher). */
+const NLN_KEYS = { p2: 'NLN:p2', p8: 'NLN:p8', p9: 'NLN:p9' } as const;
+
 export class NsSession implements Endpoint {
   phase: NsPhase = 'start';
   dialect: Dialect | undefined;
@@ -60,8 +63,10 @@ export class NsSession implements Endpoint {
   watching = false;
   /** The outstanding `CHL` challenge, if any (MSNP.md §3.5). */
   challenge: string | undefined;
-  readonly renames = new SlidingWindow(RENAMES_PER_WINDOW, RENAME_WINDOW_MS);
-  readonly xfrs = new SlidingWindow(XFRS_PER_WINDOW, XFR_WINDOW_MS);
+  // Created on first use: most sessions never rename or open a switchboard, and every byte of a
+  // held session counts (10,000 users at under 8 KiB each, server/README.md).
+  private renameWindow: SlidingWindow | undefined;
+  private xfrWindow: SlidingWindow | undefined;
   private live: LivePresence | undefined;
   private registered = false;
 
@@ -71,6 +76,14 @@ export class NsSession implements Endpoint {
   ) {
     conn.sink = this;
     conn.setTimer('login', ctx.config.loginTimeoutMs, () => conn.end('login timeout'));
+  }
+
+  get renames(): SlidingWindow {
+    return (this.renameWindow ??= new SlidingWindow(RENAMES_PER_WINDOW, RENAME_WINDOW_MS));
+  }
+
+  get xfrs(): SlidingWindow {
+    return (this.xfrWindow ??= new SlidingWindow(XFRS_PER_WINDOW, XFR_WINDOW_MS));
   }
 
   get presence(): PresenceView | undefined {
@@ -91,7 +104,6 @@ export class NsSession implements Endpoint {
   // ---- CommandSink ------------------------------------------------------------------------
 
   onCommand(cmd: Command): void | Promise<void> {
-    if (this.ctx.config.nsIdleTimeoutMs > 0) this.conn.refreshTimer('idle');
     const r = route(NS_TABLE, cmd, this.phase, this.dialect);
     if (!r.ok) {
       this.reject(cmd, r.problem);
@@ -144,7 +156,7 @@ export class NsSession implements Endpoint {
     this.phase = 'online';
     this.conn.clearTimer('login');
     if (this.ctx.config.nsIdleTimeoutMs > 0) {
-      this.conn.setTimer('idle', this.ctx.config.nsIdleTimeoutMs, () => this.conn.end('idle timeout'));
+      this.conn.setIdleTimer(this.ctx.config.nsIdleTimeoutMs, () => this.conn.end('idle timeout'));
     }
     const previous = this.ctx.presence.register(this);
     this.registered = true;
@@ -202,7 +214,7 @@ export class NsSession implements Endpoint {
 
   contactOnline(view: PresenceView, cache: FanoutCache, withPersonalMessage: boolean): void {
     const d = this.d;
-    const key = `NLN:${presenceShape(d)}`;
+    const key = NLN_KEYS[presenceShape(d)];
     let bytes = cache.get(key);
     if (bytes === undefined) {
       bytes = serialize(presenceCommand('NLN', undefined, d, view), 'toClient');

@@ -75,7 +75,6 @@ export class SbSession implements Participant {
   }
 
   onCommand(cmd: Command): void {
-    if (this.phase === 'joined') this.conn.refreshTimer('idle');
     const r = route(SB_TABLE, cmd, this.phase, this.grant?.dialect);
     if (!r.ok) {
       // Switchboards drop what they do not expect (MSNP.md §1.2, §6.1 "bad syntax → disconnect").
@@ -130,7 +129,7 @@ export class SbSession implements Participant {
     this.phase = 'joined';
     this.msgPrefix = deliveryPrefix(handle, grant.friendlyName, grant.dialect);
     this.conn.clearTimer('login');
-    this.conn.setTimer('idle', this.ctx.config.sbIdleTimeoutMs, () => this.idleOut());
+    this.conn.setIdleTimer(this.ctx.config.sbIdleTimeoutMs, () => this.idleOut());
     this.conn.log('info', 'sb-join', { session: session.id, dialect: grant.dialect });
   }
 
