@@ -14,33 +14,53 @@ export interface MenuItem {
   readonly submenu?: readonly MenuItem[];
 }
 
+/** The item a submenu belongs to: the submenu opens beside it, or below it when there is no room. */
+export interface Anchor {
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
 export function Menu({
   items,
   x,
   y,
   onClose,
   label,
+  anchor,
 }: {
   items: readonly MenuItem[];
   x: number;
   y: number;
   onClose: () => void;
   label: string;
+  anchor?: Anchor;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState({ x, y });
   const [open, setOpen] = useState<OpenSub | null>(null);
 
-  // Keep the menu on screen.
+  // Keep the menu on screen; a submenu that fits on neither side of its item goes below it.
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const r = el.getBoundingClientRect();
+    const maxX = window.innerWidth - r.width - 4;
+    let nx = x;
+    let ny = y;
+    if (anchor && x > maxX) {
+      if (anchor.left - r.width + 2 >= 4) nx = anchor.left - r.width + 2;
+      else {
+        nx = Math.min(anchor.left + 16, maxX);
+        ny = anchor.bottom - 2;
+      }
+    }
     setPos({
-      x: Math.max(4, Math.min(x, window.innerWidth - r.width - 4)),
-      y: Math.max(4, Math.min(y, window.innerHeight - r.height - 4)),
+      x: Math.max(4, Math.min(nx, maxX)),
+      y: Math.max(4, Math.min(ny, window.innerHeight - r.height - 4)),
     });
-  }, [x, y]);
+  }, [x, y, anchor]);
 
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
@@ -85,6 +105,7 @@ interface OpenSub {
   readonly key: string;
   readonly x: number;
   readonly y: number;
+  readonly anchor: Anchor;
 }
 
 function MenuEntry({
@@ -101,7 +122,7 @@ function MenuEntry({
   const ref = useRef<HTMLDivElement>(null);
   const openSub = () => {
     const r = ref.current?.getBoundingClientRect();
-    if (r) setOpen({ key: item.key, x: r.right - 2, y: r.top - 4 });
+    if (r) setOpen({ key: item.key, x: r.right - 2, y: r.top - 4, anchor: { left: r.left, right: r.right, top: r.top, bottom: r.bottom } });
   };
   const activate = () => {
     if (item.disabled) return;
@@ -141,7 +162,7 @@ function MenuEntry({
         <span className="menu-label">{item.label}</span>
         {item.submenu && <span className="menu-arrow">▸</span>}
       </div>
-      {open && item.submenu && <Menu items={item.submenu} x={open.x} y={open.y} onClose={onClose} label={item.label} />}
+      {open && item.submenu && <Menu items={item.submenu} x={open.x} y={open.y} anchor={open.anchor} onClose={onClose} label={item.label} />}
     </>
   );
 }
