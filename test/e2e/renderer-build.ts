@@ -66,5 +66,19 @@ export async function rendererBuild(): Promise<string> {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+  prune(base, dir);
   return dir;
+}
+
+/** Builds of older sources are removed after an hour (a run in progress keeps using its own). */
+function prune(base: string, keep: string): void {
+  for (const name of readdirSync(base)) {
+    const p = join(base, name);
+    if (p === keep || p === `${keep}.lock`) continue;
+    try {
+      if (Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // Another run removed it first.
+    }
+  }
 }
