@@ -4,6 +4,7 @@
  */
 import type { ReactElement } from 'react';
 import type { EmoticonId } from './emoticon-parse';
+import { svgDataUrl } from './svg-markup';
 
 const FACE = '#ffd23f';
 const FACE_EDGE = '#c98f00';
@@ -230,10 +231,6 @@ const DRAWINGS: Readonly<Record<EmoticonId, ReactElement>> = {
 };
 
 export function Emoticon({ id, text }: { id: EmoticonId; text: string }) {
-  return (
-    <svg className="emoticon" viewBox="0 0 20 20" role="img" aria-label={text}>
-      <title>{text}</title>
-      {DRAWINGS[id]}
-    </svg>
-  );
+  // The shortcut is the picture's text: screen readers read it and copying keeps ":)".
+  return <img className="emoticon" src={svgDataUrl(`emoticon:${id}`, () => DRAWINGS[id], '0 0 20 20')} alt={text} title={text || undefined} draggable={false} />;
 }

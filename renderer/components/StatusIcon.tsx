@@ -5,6 +5,7 @@
  */
 import type { ContactStatus, MyStatus } from '../../shared/model';
 import { STATUS_LABELS } from '../../shared/model';
+import { svgDataUrl } from './svg-markup';
 
 type Status = ContactStatus | MyStatus;
 
@@ -54,12 +55,10 @@ function Badge({ status }: { status: Status }) {
   }
 }
 
-export function StatusIcon({ status, size = 16, blocked = false, title }: { status: Status; size?: number; blocked?: boolean; title?: string }) {
+function drawing(status: Status, blocked: boolean) {
   const c = FILL[status];
-  const label = title ?? (blocked ? `${STATUS_LABELS[status]} (blocked)` : STATUS_LABELS[status]);
   return (
-    <svg className="status-icon" width={size} height={size} viewBox="0 0 16 16" role="img" aria-label={label}>
-      <title>{label}</title>
+    <g>
       <circle cx="7" cy="4.6" r="3.3" fill={c.body} stroke={c.edge} strokeWidth="0.8" />
       <path d="M1.2 15c0-3.6 2.6-5.9 5.8-5.9s5.8 2.3 5.8 5.9z" fill={c.body} stroke={c.edge} strokeWidth="0.8" />
       <ellipse cx="6" cy="3.4" rx="1.4" ry="0.9" fill="#fff" opacity="0.55" />
@@ -70,6 +69,12 @@ export function StatusIcon({ status, size = 16, blocked = false, title }: { stat
           <path d="M3.5 12.5l9-9" stroke="#d0312d" strokeWidth="1.6" />
         </g>
       )}
-    </svg>
+    </g>
   );
+}
+
+export function StatusIcon({ status, size = 16, blocked = false, title }: { status: Status; size?: number; blocked?: boolean; title?: string }) {
+  const label = title ?? (blocked ? `${STATUS_LABELS[status]} (blocked)` : STATUS_LABELS[status]);
+  const src = svgDataUrl(`status:${status}:${blocked}`, () => drawing(status, blocked), '0 0 16 16');
+  return <img className="status-icon" src={src} width={size} height={size} alt={label} title={label} draggable={false} />;
 }

@@ -111,7 +111,7 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await input.fill('Out walking the dog (H)');
     await input.press('Enter');
     await expect.poll(() => contactRow(alice, bob.handle).innerText(), T).toContain('Out walking the dog');
-    expect(await contactRow(alice, bob.handle).locator('svg.emoticon[aria-label="(H)"]').count()).toBe(1);
+    expect(await contactRow(alice, bob.handle).locator('img.emoticon[alt="(H)"]').count()).toBe(1);
 
     await bob.page.getByRole('button', { name: /Change status/ }).click();
     await bob.page.getByRole('menuitem', { name: 'Online', exact: true }).click();
@@ -135,7 +135,7 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await conversation(bob.page).waitFor(T);
     await expect.poll(() => transcriptText(bob.page), T).toContain('Alice says:');
     await expect.poll(() => transcriptText(bob.page), T).toContain('first one');
-    expect(await conversation(bob.page).locator('svg.emoticon[aria-label=":)"]').count()).toBe(1);
+    expect(await conversation(bob.page).locator('img.emoticon[alt=":)"]').count()).toBe(1);
     await expect.poll(() => conversation(alice.page).locator('.message.mine.delivery-delivered').count(), T).toBe(1);
 
     // Bob types: Alice sees it, then his message replaces the notice.
