@@ -61,7 +61,10 @@ async function firstRender(page: Page, url: string, selector: string): Promise<{
     requestAnimationFrame(check);
   })();`);
   await page.goto(url);
-  await page.waitForFunction('window.__bench && window.__bench.firstRenderAt > 0', undefined, { timeout: 30_000 });
+  // A function, not a string: the page's CSP forbids evaluating strings.
+  await page.waitForFunction(() => ((globalThis as unknown as { __bench?: { firstRenderAt: number } }).__bench?.firstRenderAt ?? 0) > 0, undefined, {
+    timeout: 30_000,
+  });
   return page.evaluate('({ firstRenderMs: window.__bench.firstRenderAt - window.__bench.snapshotAt, fromNavigationMs: window.__bench.firstRenderAt })');
 }
 
@@ -123,6 +126,23 @@ async function firstRenderFromEvents(page: Page, url: string, events: unknown, s
 
 type Viewport = { width: number; height: number };
 
+/**
+ * The same window opened again and again in one browser profile (a second conversation window
+ * in the same run of the app): scripts come from the cache with their compiled code.
+ */
+async function warmLoads(browser: Browser, url: string, viewport: Viewport, script: string, selector: string) {
+  const ctx = await browser.newContext({ viewport });
+  await ctx.addInitScript(script);
+  const page = await ctx.newPage();
+  const runs: number[] = [];
+  for (let i = 0; i < LOADS + 2; i++) {
+    const r = await firstRender(page, url, selector);
+    if (i >= 2) runs.push(r.firstRenderMs); // the first two loads fill the caches
+  }
+  await ctx.close();
+  return stats(runs);
+}
+
 async function coldLoads(browser: Browser, url: string, viewport: Viewport, script: string, selector: string) {
   const loads: number[] = [];
   const fromNav: number[] = [];
@@ -145,6 +165,7 @@ async function scenario(
 ) {
   const script = timedMonarch(fakeMonarchScript(opts.snapshot, 'electron'));
   const cold = await coldLoads(browser, `${base}${opts.page}`, opts.viewport, script, opts.rowSelector);
+  const warm = await warmLoads(browser, `${base}${opts.page}`, opts.viewport, script, opts.rowSelector);
   let firstRenderStats = cold.firstRenderMs;
   let measuredAs = 'fresh page load with the data in its snapshot';
   if (opts.signInEvents) {
@@ -175,9 +196,11 @@ async function scenario(
     firstRenderMeasuredAs: measuredAs,
     firstRenderMs: firstRenderStats,
     coldPageLoad: cold,
+    warmPageLoadFirstRenderMs: warm,
     scroll: { stepPx: opts.step, travelledPx: s.travelled, frameWorkMs: work, frameIntervalMs: stats(s.intervals) },
     goals: {
       firstRenderUnder100ms: firstRenderStats.max < GOAL_FIRST_RENDER_MS,
+      warmPageLoadFirstRenderUnder100ms: warm.max < GOAL_FIRST_RENDER_MS,
       noScrollFrameOver16ms: work.max <= GOAL_FRAME_MS,
     },
   };
@@ -249,7 +272,7 @@ try {
   writeFileSync(join(out, 'renderer.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const r of results) {
     console.log(
-      `${r.name}: first render median ${r.firstRenderMs.median} ms (max ${r.firstRenderMs.max}; cold page load median ${r.coldPageLoad.firstRenderMs.median}); scroll frame work median ${r.scroll.frameWorkMs.median} ms, p95 ${r.scroll.frameWorkMs.p95}, max ${r.scroll.frameWorkMs.max}; ${r.renderedRows} rows in the DOM`,
+      `${r.name}: first render median ${r.firstRenderMs.median} ms (max ${r.firstRenderMs.max}; page load: cold median ${r.coldPageLoad.firstRenderMs.median}, warm median ${r.warmPageLoadFirstRenderMs.median} max ${r.warmPageLoadFirstRenderMs.max}); scroll frame work median ${r.scroll.frameWorkMs.median} ms, p95 ${r.scroll.frameWorkMs.p95}, max ${r.scroll.frameWorkMs.max}; ${r.renderedRows} rows in the DOM`,
     );
   }
   console.log(`Written to bench/results/renderer.json`);
