@@ -14,9 +14,8 @@ export function sessionId(): string {
 
 /** 20 decimal digits: the shape of a real `CHL` challenge (MSNP.md §3.5, §10.12). */
 export function challengeDigits(): string {
-  let s = String(randomInt(1, 10));
-  while (s.length < 20) s += String(randomInt(0, 10));
-  return s;
+  // Two draws of ten digits (randomInt's range is below 2^48), not one draw per digit.
+  return `${randomInt(1_000_000_000, 10_000_000_000)}${String(randomInt(0, 10_000_000_000)).padStart(10, '0')}`;
 }
 
 /** MD5 login challenge `<unix-seconds>.<digits>` as Microsoft sent it (MSNP.md §3.2). */

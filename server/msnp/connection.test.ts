@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type ConnectionLimits } from '../config';
 import { createMemoryLogger } from '../logger';
 import { Connection } from './connection';
 
-/** One limits object per distinct setting, as a server has: connections share their parser. */
+/** One limits object per distinct setting, as a server has. */
 const limitsByKey = new Map<string, ConnectionLimits>();
 function limitsFor(l: Partial<ConnectionLimits>): ConnectionLimits {
   const key = JSON.stringify(l);
@@ -79,7 +79,7 @@ describe('Connection', () => {
     expect(p.logger.entries.some((e) => e.event === 'disconnect' && e.fields.reason === 'too many commands in flight')).toBe(true);
   });
 
-  it('commands split across reads, interleaved on two connections, parse as sent (shared parser)', async () => {
+  it('commands split across reads, interleaved on two connections, parse as sent', async () => {
     const echo = (c: Connection, cmd: Command): void =>
       void c.send({ verb: 'UBX', params: [cmd.params[0] ?? '-'], payload: cmd.payload ?? new Uint8Array(0) });
     const a = await pair({}, echo);

@@ -20,7 +20,6 @@ import type { Socket } from 'node:net';
 import {
   ErrorCode,
   Parser,
-  verbTable,
   serialize,
   type CodecError,
   type Command,
@@ -51,55 +50,6 @@ interface Queued {
   readonly overRate: boolean;
 }
 
-// ---- parsers: one shared by every connection between commands ----------------------------
-//
-// WORKAROUND for shared/msnp (reported, not ours to change): every `Parser` allocates a scratch
-// `Int32Array(maxLineLength + 4)` for token bounds, 32 KiB at the default 8,192-byte line limit,
-// which alone would be four times the 8 KiB per signed-in user we aim for. Parsing is synchronous
-// and a parser between two complete commands holds no state, so connections share one parser per
-// set of limits and take a parser of their own only while a command is split across reads (then
-// give it back once a read ends on a command boundary). Remove when the codec shares its scratch.
-
-const sharedParsers = new WeakMap<ConnectionLimits, Parser>();
-
-function newParser(limits: ConnectionLimits): Parser {
-  return new Parser({ direction: 'toServer', maxLineLength: limits.maxLineLength, maxPayloadLength: limits.maxPayloadLength });
-}
-
-function sharedParser(limits: ConnectionLimits): Parser {
-  let p = sharedParsers.get(limits);
-  if (p === undefined) {
-    p = newParser(limits);
-    sharedParsers.set(limits, p);
-  }
-  return p;
-}
-
-const LF = 10;
-
-/** Verbs whose line announces a payload (client → server), as 24-bit codes of their 3 letters. */
-const PAYLOAD_VERBS: ReadonlySet<number> = new Set(
-  Object.entries(verbTable('toServer'))
-    .filter(([, spec]) => spec.payloadSince !== undefined)
-    .map(([verb]) => (verb.charCodeAt(0) << 16) | (verb.charCodeAt(1) << 8) | verb.charCodeAt(2)),
-);
-
-/**
- * Did `p` just consume `chunk` up to a command boundary, holding nothing? Conservative: false
- * whenever in doubt (a spare parser is only memory). Nothing buffered, the chunk ends with LF, and
- * its last line does not announce a payload still to come. `wasClean`: `p` held nothing before this
- * chunk (else the chunk's first line may be the tail of a line whose verb we cannot see).
- */
-function atBoundary(p: Parser, chunk: Uint8Array, wasClean: boolean): boolean {
-  const n = chunk.length;
-  if (p.bufferedBytes !== 0 || n === 0 || chunk[n - 1] !== LF) return false;
-  const start = n >= 2 ? chunk.lastIndexOf(LF, n - 2) + 1 : 0;
-  if (start === 0 && !wasClean) return false;
-  if (n - start < 4) return true;
-  const code = ((chunk[start] as number) << 16) | ((chunk[start + 1] as number) << 8) | (chunk[start + 2] as number);
-  return !PAYLOAD_VERBS.has(code);
-}
-
 // ---- the shared flush: one socket write per connection per event-loop turn ------------------
 
 let dirty: Connection[] = [];
@@ -128,8 +78,7 @@ export class Connection {
   /** Optional context for log lines (the handle, once known). */
   handle: string | undefined;
 
-  /** This connection's own parser, only while a command is split across reads (see above). */
-  private parser: Parser | undefined;
+  private readonly parser: Parser;
   private readonly bucket: TokenBucket;
   /** Over-rate commands a client may send (answered with errors) before it is cut off. */
   private readonly floodBucket: TokenBucket;
@@ -155,6 +104,11 @@ export class Connection {
   ) {
     this.remoteAddress = socket.remoteAddress ?? '?';
     this.remotePort = socket.remotePort ?? 0;
+    this.parser = new Parser({
+      direction: 'toServer',
+      maxLineLength: limits.maxLineLength,
+      maxPayloadLength: limits.maxPayloadLength,
+    });
     this.bucket = new TokenBucket(limits.commandsPerSecond, limits.commandBurst);
     this.floodBucket = new TokenBucket(limits.commandsPerSecond, limits.overRateBurst);
     socket.setNoDelay(true);
@@ -290,7 +244,7 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (!this.isOpen) return;
-    const items = this.parse(chunk);
+    const items = this.parser.push(chunk);
     const now = Date.now();
     if (items.length > 0) this.lastActivity = now;
     for (let i = 0; i < items.length; i++) {
@@ -320,32 +274,6 @@ export class Connection {
       }
     }
     this.applyBackPressure();
-  }
-
-  /** The commands completed by `chunk`, through the shared parser or this connection's own. */
-  private parse(chunk: Buffer): Array<Command | CodecError> {
-    const own = this.parser;
-    if (own !== undefined) {
-      const items = own.push(chunk);
-      if (atBoundary(own, chunk, false)) this.parser = undefined;
-      return items;
-    }
-    const shared = sharedParser(this.limits);
-    const items = shared.push(chunk);
-    let fatal = false;
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i] as Command | CodecError;
-      if (it.kind === 'error' && it.code !== 'EMPTY_LINE') fatal = true;
-    }
-    if (!fatal && atBoundary(shared, chunk, true)) return items;
-    // Reset the shared parser for the other connections: after a framing error this connection is
-    // closed anyway; otherwise the chunk ends inside a command, so parse it again (from the same
-    // clean state) with a parser this connection keeps until a read ends on a boundary.
-    shared.finish();
-    if (fatal) return items;
-    const mine = newParser(this.limits);
-    this.parser = mine;
-    return mine.push(chunk);
   }
 
   /**
