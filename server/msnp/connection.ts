@@ -18,6 +18,7 @@
  */
 import type { Socket } from 'node:net';
 import {
+  buildError,
   ErrorCode,
   Parser,
   serialize,
@@ -163,7 +164,7 @@ export class Connection {
 
   /** An error reply `NNN TrID` (MSNP.md §1.5). */
   error(code: number, trId: number | undefined): void {
-    this.send({ verb: String(code), trId });
+    this.send(buildError({ code, trId }));
   }
 
   /** Optionally send last words (e.g. `911 7`, `OUT OTH`), then close gracefully. */
@@ -344,7 +345,7 @@ export class Connection {
   /** A bug in a handler: answer 500 and close, never crash the process. */
   private internalError(cmd: Command, err: unknown): void {
     this.log('error', 'internal-error', { verb: cmd.verb, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    this.end('internal error', { verb: String(ErrorCode.INTERNAL_SERVER), trId: cmd.trId });
+    this.end('internal error', buildError({ code: ErrorCode.INTERNAL_SERVER, trId: cmd.trId }));
   }
 
   private onClosed(reason: string): void {

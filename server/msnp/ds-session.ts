@@ -2,7 +2,7 @@
  * The dispatch server (MSNP.md §1.1): `VER`, `INF`/`CVR`, then `USR … I handle` is answered with
  * `XFR t NS host:port …` in the dialect's shape (§2.7) and the connection is closed.
  */
-import { buildXfrNs, parseHostPort, type Command, type Dialect } from '../../shared/msnp/index';
+import { buildError, buildQng, buildXfrNs, ErrorCode, parseHostPort, type Command, type Dialect } from '../../shared/msnp/index';
 import type { Connection } from './connection';
 import type { ServerContext } from './context';
 import { route, type CommandTable } from './dispatch';
@@ -27,7 +27,7 @@ export class DsSession {
   onCommand(cmd: Command): void {
     const r = route(DS_TABLE, cmd, this.phase, this.dialect);
     if (!r.ok) {
-      if (r.problem === 'wrong-phase') this.conn.end(`${cmd.verb} out of order`, { verb: '715', trId: cmd.trId });
+      if (r.problem === 'wrong-phase') this.conn.end(`${cmd.verb} out of order`, buildError({ code: ErrorCode.NOT_EXPECTED, trId: cmd.trId }));
       else this.conn.end(`${r.problem} command ${cmd.verb}`);
       return;
     }
@@ -38,7 +38,7 @@ export class DsSession {
 
   usr(cmd: Command): void {
     if (cmd.params[1] !== 'I') {
-      this.conn.end('USR S at the dispatch server', { verb: '715', trId: cmd.trId });
+      this.conn.end('USR S at the dispatch server', buildError({ code: ErrorCode.NOT_EXPECTED, trId: cmd.trId }));
       return;
     }
     const d = this.dialect as Dialect;
@@ -58,5 +58,5 @@ const DS_TABLE: CommandTable<DsSession, DsPhase> = {
   CVR: { minParams: 0, phases: ['versioned'], run: handleCvr },
   USR: { minParams: 3, phases: ['versioned'], run: (s, c) => s.usr(c) },
   OUT: { minParams: 0, phases: ['start', 'versioned'], run: (s) => s.conn.end('client OUT') },
-  PNG: { minParams: 0, phases: ['start', 'versioned'], run: (s) => void s.conn.send({ verb: 'QNG' }) },
+  PNG: { minParams: 0, phases: ['start', 'versioned'], run: (s) => void s.conn.send(buildQng({}, s.dialect ?? 2)) },
 };

@@ -4,7 +4,10 @@
  * handles fail exactly like wrong passwords so the answer does not reveal which handles exist.
  */
 import {
+  buildError,
+  buildMsgDelivery,
   buildSbs,
+  ErrorCode,
   buildUsrChallenge,
   buildUsrOk,
   checkHandle,
@@ -59,12 +62,12 @@ export function usr(s: NsSession, cmd: Command): void {
     return complete(s, cmd);
   }
   // USR S before USR I, a second USR I, a package switch: out of order (MSNP.md §1.6).
-  s.conn.end('USR out of order', { verb: '715', trId: cmd.trId });
+  s.conn.end('USR out of order', buildError({ code: ErrorCode.NOT_EXPECTED, trId: cmd.trId }));
 }
 
 function fail(s: NsSession, cmd: Command, reason: string): void {
   s.conn.log('info', 'signin-failed', { reason, dialect: s.dialect });
-  s.conn.end('authentication failed', { verb: '911', trId: cmd.trId });
+  s.conn.end('authentication failed', buildError({ code: ErrorCode.AUTHENTICATION_FAILED, trId: cmd.trId }));
 }
 
 /** `USR t OK …`, (11+) `SBS 0 null`, the profile `MSG` (MSNP.md §3.3.4). */
@@ -83,6 +86,6 @@ function complete(s: NsSession, cmd: Command): void {
     clientIp: s.conn.remoteAddress.replace(/^::ffff:/, ''),
     clientPort: s.conn.remotePort,
   });
-  s.conn.send({ verb: 'MSG', params: ['Hotmail', 'Hotmail'], payload });
+  s.conn.send(buildMsgDelivery({ sender: 'Hotmail', friendlyName: 'Hotmail', payload }, d));
   s.conn.log('info', 'signin', { dialect: d, method: s.authPackage });
 }

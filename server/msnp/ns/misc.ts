@@ -1,5 +1,5 @@
 /** `XFR SB`, `URL`, `IMS`, `GCF`, and the commands we answer as disabled (`502`). */
-import { buildXfrSb, ErrorCode, parseHostPort, type Command } from '../../../shared/msnp/index';
+import { buildGcfReply, buildImsReply, buildUrlReply, buildXfrSb, ErrorCode, parseHostPort, type Command } from '../../../shared/msnp/index';
 import { fail } from '../../core/errors';
 import { SHIELDS_XML } from '../shapes';
 import type { NsSession } from './session';
@@ -25,19 +25,19 @@ export function xfr(s: NsSession, cmd: Command): void {
 
 /** `URL t KIND …` → `URL t path login-url site-id` (MSNP.md §6.11): we have no web services. */
 export function url(s: NsSession, cmd: Command): void {
-  s.conn.send({ verb: 'URL', trId: cmd.trId, params: ['/', `${s.ctx.nexusBase}/`, '2'] });
+  s.conn.send(buildUrlReply({ trId: cmd.trId as number, redirect: '/', loginUrl: `${s.ctx.nexusBase}/`, siteId: 2 }, s.d));
 }
 
 /** `IMS t ON|OFF` → `IMS t 0 ON|OFF` (MSNP3+, MSNP.md §2.5). */
 export function ims(s: NsSession, cmd: Command): void {
   const v = cmd.params[0];
   if (v !== 'ON' && v !== 'OFF') fail('invalid-parameter');
-  s.conn.send({ verb: 'IMS', trId: cmd.trId, params: ['0', v] });
+  s.conn.send(buildImsReply({ trId: cmd.trId as number, on: v === 'ON' }, s.d));
 }
 
 /** `GCF t Shields.xml` → `GCF t Shields.xml len` + policy (MSNP11+, MSNP.md §9.3). */
 export function gcf(s: NsSession, cmd: Command): void {
-  s.conn.send({ verb: 'GCF', trId: cmd.trId, params: [cmd.params[0] ?? 'Shields.xml'], payload: SHIELDS_XML });
+  s.conn.send(buildGcfReply({ trId: cmd.trId as number, file: cmd.params[0] ?? 'Shields.xml', xml: SHIELDS_XML }, s.d));
 }
 
 /** Directory search, e-mail invitations, pagers, lookups: not offered (`502`, MSNP.md §7). */

@@ -4,6 +4,8 @@
  */
 import {
   buildChlChallenge,
+  buildError,
+  ErrorCode,
   buildPrpReply,
   buildQng,
   buildQryReply,
@@ -107,7 +109,7 @@ export function qry(s: NsSession, cmd: Command): void {
   const answer = new TextDecoder().decode(cmd.payload);
   if (!verifyChallengeResponse(s.d, challenge, cmd.params[0] as string, answer)) {
     s.conn.log('info', 'challenge-failed', { productId: cmd.params[0] });
-    s.conn.end('wrong challenge answer', { verb: '540', trId: cmd.trId });
+    s.conn.end('wrong challenge answer', buildError({ code: ErrorCode.CHALLENGE_FAILED, trId: cmd.trId }));
     return;
   }
   s.conn.send(buildQryReply({ trId: cmd.trId as number }, s.d));

@@ -5,6 +5,8 @@
  */
 import {
   buildAdc,
+  buildError,
+  ErrorCode,
   buildAddReply,
   buildBpr,
   buildFln,
@@ -129,7 +131,7 @@ export class NsSession implements Endpoint {
   private reject(cmd: Command, problem: 'unknown' | 'not-in-dialect' | 'wrong-phase' | 'malformed'): void {
     if (problem === 'wrong-phase') {
       if (this.phase !== 'online') {
-        this.conn.end(`${cmd.verb} out of order`, { verb: '715', trId: cmd.trId });
+        this.conn.end(`${cmd.verb} out of order`, buildError({ code: ErrorCode.NOT_EXPECTED, trId: cmd.trId }));
       } else {
         this.conn.error(cmd.verb === 'USR' ? 207 : 715, cmd.trId);
       }

@@ -6,6 +6,7 @@
  */
 import {
   buildAck,
+  buildError,
   buildAnsReply,
   buildBye,
   buildCalReply,
@@ -135,7 +136,7 @@ export class SbSession implements Participant {
 
   private refuse(cmd: Command, reason: string): void {
     this.conn.log('info', 'sb-refused', { reason });
-    this.conn.end(reason, { verb: String(ErrorCode.AUTHENTICATION_FAILED), trId: cmd.trId });
+    this.conn.end(reason, buildError({ code: ErrorCode.AUTHENTICATION_FAILED, trId: cmd.trId }));
   }
 
   // ---- in the conversation ----------------------------------------------------------------
