@@ -233,6 +233,16 @@ describe('app-core', () => {
     });
   });
 
+  it('lets go of a session that ended on its own, so that signing in again works', async () => {
+    const { core, client } = setup();
+    await core.execute(signInCmd());
+    client.emit({ type: 'connection.changed', state: { status: 'signed-out', error: { code: 'signed-in-elsewhere', message: 'OUT OTH' } } });
+    expect(client.dispose).toHaveBeenCalled();
+    expect(core.snapshot().state.session.connection.error?.code).toBe('signed-in-elsewhere');
+    expect(await core.execute({ name: 'setStatus', input: { status: 'away' } })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
+    expect(await core.execute(signInCmd())).toMatchObject({ ok: true });
+  });
+
   it('signs out, closing open conversations', async () => {
     const { core, client } = setup();
     await core.execute(signInCmd());

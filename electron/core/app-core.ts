@@ -236,9 +236,18 @@ export class AppCore implements Backend {
         try {
           const address = await this.resolveServer(server, handle, password);
           if (abort.signal.aborted) throw cancelled();
-          client = this.options.createClient(address);
-          this.client = client;
-          this.unsubscribeClient = client.onEvent((e) => this.emit(e));
+          const created = this.options.createClient(address);
+          client = created;
+          this.client = created;
+          this.unsubscribeClient = created.onEvent((e) => {
+            this.emit(e);
+            // The session ended without us (signed in elsewhere, server shut down, gave up
+            // reconnecting): let go of the client so that a new sign-in can start.
+            if (e.type === 'connection.changed' && e.state.status === 'signed-out' && !this.signingIn && this.client === created) {
+              this.detachClient();
+              created.dispose();
+            }
+          });
           await client.signIn({ handle, password, status, signal: abort.signal });
           if (abort.signal.aborted) throw cancelled();
         } catch (e) {
@@ -277,13 +286,11 @@ export class AppCore implements Backend {
         this.signingIn?.abort();
         const client = this.client;
         if (!client) return ok(null);
-        this.detachClient();
-        // Closing conversations and going offline are reported by the client; still, the windows
-        // must end up signed out even if the client is already gone.
-        this.unsubscribeClient = client.onEvent((e) => this.emit(e));
+        // No command may reach a session that is ending; its own events (going offline, closing
+        // conversations) still come through until it is gone.
+        this.client = null;
         await client.signOut().catch(() => undefined);
-        this.unsubscribeClient?.();
-        this.unsubscribeClient = null;
+        this.detachClient();
         client.dispose();
         for (const c of Object.values(this.state.conversations.conversations)) {
           if (c.open) this.emit({ type: 'conversation.closed', conversationId: c.conversation.id });
