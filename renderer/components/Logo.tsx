@@ -16,7 +16,7 @@ export function Logo({ size = 96, animated = false }: { size?: number; animated?
           <stop offset="1" stopColor="#bcd8f5" stopOpacity="0" />
         </radialGradient>
       </defs>
-      <circle cx="32" cy="30" r="30" fill="url(#logo-glow)" />
+      <circle className="logo-glow" cx="32" cy="30" r="30" fill="url(#logo-glow)" />
       <g className="wing wing-left" stroke="#2b2118" strokeWidth="2" strokeLinejoin="round">
         <path d="M31 28C26 14 14 6 6 10c-5 3-2 14 6 19 6 3 13 2 19-1z" fill="url(#logo-wing)" />
         <path d="M31 32c-6 0-15 3-17 10-2 6 3 11 9 9 5-2 8-10 8-19z" fill="url(#logo-wing-low)" />

@@ -119,6 +119,15 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await alice.page.screenshot({ path: join(SCREENSHOTS, 'contact-list.png') });
   });
 
+  it('moves between rows with the arrow keys and End', async () => {
+    const p = alice.page;
+    await p.locator('.group-row').first().focus();
+    await p.keyboard.press('ArrowDown');
+    expect(await p.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('data-handle'))).toBe(bob.handle);
+    await p.keyboard.press('End');
+    expect(await p.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toContain('group-row');
+  });
+
   it('filters the list as you type', async () => {
     const search = alice.page.getByLabel('Find a contact');
     await search.fill('car');

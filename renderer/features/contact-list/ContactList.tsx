@@ -3,7 +3,7 @@
  * people who added me, and the list itself: groups with online counts, the Offline group last,
  * virtualised so thousands of contacts scroll smoothly.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { useActions, useAppState, useStoreApi } from '../../store/context';
@@ -162,14 +162,37 @@ export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; hand
     // Rows on the very first render, before the scroller has been measured.
     initialRect: { width: 0, height: window.innerHeight },
   });
+  // Arrow keys, Home and End move between rows; a row outside the rendered window is scrolled
+  // into view first, then focused.
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const keys: Record<string, (i: number) => number> = {
+      ArrowDown: (i) => i + 1,
+      ArrowUp: (i) => i - 1,
+      Home: () => 0,
+      End: () => rows.length - 1,
+    };
+    const move = keys[e.key];
+    const slot = (e.target as HTMLElement).closest<HTMLElement>('.row-slot');
+    if (!move || !slot || rows.length === 0) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(rows.length - 1, move(Number(slot.dataset.index))));
+    virtualizer.scrollToIndex(next);
+    const focus = (tries: number) => {
+      const el = parent.current?.querySelector<HTMLElement>(`.row-slot[data-index="${next}"] > [tabindex]`);
+      if (el) el.focus();
+      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+    };
+    focus(3);
+  };
+
   return (
-    <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts">
+    <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts" onKeyDown={onKeyDown}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index];
           if (!row) return null;
           return (
-            <div key={v.key} className="row-slot" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+            <div key={v.key} className="row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
               <Row row={row} handlers={handlers} />
             </div>
           );
