@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeName, serializeAll, type Command, type CommandInit } from '../../shared/msnp/index';
 import { createMemoryLogger, type RunningServer } from '../../server/index';
+import { MsnClient } from '../../electron/core/msn/client';
 import { seedAccounts } from './helpers/seed';
 import { signIn, startTestServer, syncAll, type SignedIn } from './helpers/msnp';
 
@@ -25,7 +26,7 @@ describe('a whole list added in one burst, default limits', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'monarch-rate-'));
     // 600 accounts through accounts.add() would run scrypt 600 times; seed them directly.
-    await seedAccounts(dir, [...contacts, 'owner7@example.com', 'owner12@example.com'], 'pw');
+    await seedAccounts(dir, [...contacts, 'owner7@example.com', 'owner12@example.com', 'app7@example.com', 'app12@example.com'], 'pw');
     server = await startTestServer({ dataDir: dir, logger });
   }, 60_000);
 
@@ -64,6 +65,22 @@ describe('a whole list added in one burst, default limits', () => {
     expect((await s.client.reply(t)).verb).toBe('PRP');
     s.client.close();
     expect(logger.entries.filter((e) => e.event === 'disconnect' && String(e.fields.reason).includes('rate'))).toEqual([]);
+  }, 60_000);
+
+  // Our own client adds a contact with two commands (FL, then AL): 1,200 in one go, all answered.
+  it.each([7, 12] as const)('MSNP%i: the app client adds 600 contacts at once (Promise.all) with the default limits', async (d) => {
+    const client = new MsnClient({
+      server: { host: server.host, port: server.nsPort, dialects: { min: d, max: d }, nexusUrl: server.nexusUrl },
+      requestTimeoutMs: 30_000,
+    });
+    try {
+      await client.signIn({ handle: `app${d}@example.com`, password: 'pw' });
+      const added = await Promise.all(contacts.map((h) => client.contacts.add(h)));
+      expect(added).toHaveLength(LIST);
+      expect(client.contacts.all().filter((c) => c.lists.forward && c.lists.allow)).toHaveLength(LIST);
+    } finally {
+      await client.signOut();
+    }
   }, 60_000);
 });
 
