@@ -22,6 +22,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   const self = useAppState((s) => s.session.self);
   const signedIn = useAppState((s) => s.session.connection.status === 'online' || s.session.connection.status === 'reconnecting');
   const shakes = useAppState((s) => s.ui.shakes[conversationId] ?? 0);
+  const ready = useAppState((s) => s.ready);
   const root = useRef<HTMLElement>(null);
   const [now, setNow] = useState(() => Date.now());
   const seenShakes = useRef(shakes);
@@ -54,6 +55,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
     actions.markSeen(conversationId, entryCount);
   }, [actions, conversationId, entryCount]);
 
+  if (!conv && !ready) return <ConversationFrame />;
   if (!conv) {
     return (
       <section className="conversation empty" aria-label="Conversation">
@@ -119,6 +121,33 @@ export function Conversation({ conversationId }: { conversationId: string }) {
         {typing ?? (conv.open ? '' : 'This conversation has ended.')}
       </div>
       <Composer conversationId={conversationId} disabled={disabled} />
+    </section>
+  );
+}
+
+/**
+ * The window's frame while its state is on the way: the same layout, empty, so the window is
+ * never blank (and fonts and styles are ready when the transcript arrives).
+ */
+function ConversationFrame() {
+  return (
+    <section className="conversation" aria-label="Conversation" aria-busy="true">
+      <header className="participants-bar">
+        <div className="participants">
+          <span className="to-label">To:</span>
+        </div>
+      </header>
+      <div className="transcript" />
+      <div className="typing-line" />
+      <div className="composer">
+        <div className="format-bar" />
+        <div className="input-row">
+          <textarea className="message-input" aria-label="Type your message" disabled placeholder="Type a message..." />
+          <button type="button" className="button primary send-button" disabled>
+            Send
+          </button>
+        </div>
+      </div>
     </section>
   );
 }
