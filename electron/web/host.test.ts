@@ -88,6 +88,11 @@ describe('web host', () => {
     expect((await get('/%2e%2e/secret.txt', { cookie: cookie() })).status).toBe(404);
   });
 
+  it('lets a page opened as localhost connect back to localhost', async () => {
+    const r = await get('/index.html', { cookie: cookie(), host: `localhost:${host.port}` });
+    expect(r.headers['content-security-policy']).toContain(`connect-src ws://localhost:${host.port}`);
+  });
+
   it('refuses another Host name (DNS rebinding)', async () => {
     expect((await get('/index.html', { cookie: cookie(), host: `evil.example:${host.port}` })).status).toBe(421);
   });

@@ -147,7 +147,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(200, {
       'content-type': file.type,
       'content-length': file.body.length,
-      'content-security-policy': contentSecurityPolicy(origin),
+      // The Host header was checked above: the page may connect back to the name it was opened by.
+      'content-security-policy': contentSecurityPolicy(`http://${req.headers.host ?? ''}`),
       'cache-control': file.type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600',
       ...security,
     });
