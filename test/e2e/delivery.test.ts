@@ -76,4 +76,14 @@ describe('adding, Ctrl+N and delivery states (browser clients, real server)', { 
     await conversation(bob).waitFor(T);
     await expect.poll(() => conversation(bob).locator('.transcript').innerText(), T).toContain('are you there?');
   });
+
+  it('shows someone who appears offline as offline', async () => {
+    await bob.page.getByRole('button', { name: /Change status/ }).click();
+    await bob.page.getByRole('menuitem', { name: 'Appear Offline' }).click();
+    await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Offline/);
+    await expect.poll(() => bob.page.getByRole('button', { name: /Change status/ }).getAttribute('aria-label'), T).toContain('Appear Offline');
+    await bob.page.getByRole('button', { name: /Change status/ }).click();
+    await bob.page.getByRole('menuitem', { name: 'Online', exact: true }).click();
+    await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Online/);
+  });
 });
