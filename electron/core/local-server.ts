@@ -2,7 +2,7 @@
  * "Local server on this computer": the bundled MSNP server (server/), started on loopback the
  * first time someone signs in to it. The one file of electron/core allowed to import server/.
  */
-import { AccountError, startServer, silentLogger, type RunningServer } from '../../server/index';
+import type { RunningServer } from '../../server/index';
 import type { LocalServerLauncher } from './app-core';
 import type { ServerAddress } from './client-port';
 
@@ -20,10 +20,19 @@ function isAddressInUse(e: unknown): boolean {
   return (e as { code?: unknown })?.code === 'EADDRINUSE';
 }
 
+/** The server's `AccountError` (checked by shape: the server module is loaded lazily). */
+function accountError(e: unknown): { code: string; message: string } | null {
+  const x = e as { name?: unknown; code?: unknown; message?: unknown };
+  return x?.name === 'AccountError' && typeof x.code === 'string' ? { code: x.code, message: String(x.message) } : null;
+}
+
 export function createLocalServerLauncher(options: LocalServerOptions = {}): LocalServerLauncher {
   let starting: Promise<RunningServer> | null = null;
 
   const start = async (): Promise<RunningServer> => {
+    // Loaded on first use: the app starts without the server's code (and its native SQLite
+    // module) until someone picks the local server.
+    const { startServer, silentLogger } = await import('../../server/index');
     const base = { host: '127.0.0.1', logger: silentLogger, ...(options.dataDir ? { dataDir: options.dataDir } : {}) };
     if (options.ports !== 'any') {
       try {
@@ -54,8 +63,9 @@ export function createLocalServerLauncher(options: LocalServerOptions = {}): Loc
         await s.accounts.add(handle, password);
       } catch (e) {
         // An existing account keeps its password: the sign-in checks it as usual.
-        if (e instanceof AccountError && e.code === 'exists') return;
-        if (e instanceof AccountError) throw Object.assign(new Error(e.message), { code: 'invalid-input' });
+        const failure = accountError(e);
+        if (failure?.code === 'exists') return;
+        if (failure) throw Object.assign(new Error(failure.message), { code: 'invalid-input' });
         throw e;
       }
     },
@@ -75,7 +85,7 @@ export function useRunningServer(server: Pick<RunningServer, 'host' | 'nsPort' |
       try {
         await server.accounts.add(handle, password);
       } catch (e) {
-        if (e instanceof AccountError && e.code === 'exists') return;
+        if (accountError(e)?.code === 'exists') return;
         throw e;
       }
     },
