@@ -52,7 +52,17 @@ export function openSqliteStore(dataDir: string | undefined): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
     file = join(dataDir, DATABASE_FILE);
   }
-  return new SqliteStore(new Database(file));
+  return new SqliteStore(new Database(file, nativeBindingOptions()));
+}
+
+/**
+ * Inside Electron, better-sqlite3 must load an addon built for Electron's ABI; `npm start` builds
+ * one (scripts/electron-native.mjs) and names it in MONARCH_SQLITE_BINDING. Plain Node (tests,
+ * `npm run server`) uses the addon `npm install` built.
+ */
+function nativeBindingOptions(): Database.Options {
+  const binding = process.env['MONARCH_SQLITE_BINDING'];
+  return binding ? { nativeBinding: binding } : {};
 }
 
 export class SqliteStore implements Store {

@@ -186,7 +186,10 @@ function isCorruptionError(err: unknown): boolean {
 }
 
 function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL'): Database.Database {
-  const db = new Database(path);
+  // Inside Electron the addon must match Electron's ABI: `npm start` builds one and names it in
+  // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs); plain Node uses the installed addon.
+  const binding = process.env['MONARCH_SQLITE_BINDING'];
+  const db = new Database(path, binding ? { nativeBinding: binding } : {});
   try {
     assertSupportedVersion(db);
     db.pragma('journal_mode = WAL');
