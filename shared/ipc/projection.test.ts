@@ -129,14 +129,17 @@ describe('projection: conversations', () => {
     expect(c.entries.map((e) => (e.kind === 'notice' ? e.notice.kind : 'message'))).toEqual(['left']);
   });
 
-  it('keeps the other person of a one-to-one chat closed for inactivity', () => {
+  it('keeps everyone of a chat the server closed for inactivity (they are invited again)', () => {
     const s = run([
       started,
       { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: carol },
       { type: 'conversation.participant-left', conversationId: 'c1', handle: 'bob@x.com', idle: true },
+      { type: 'conversation.participant-left', conversationId: 'c1', handle: 'carol@x.com', idle: true },
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
     ]);
-    expect(s.conversations.conversations.c1!.conversation.participants).toEqual([bob]);
-    expect(s.conversations.conversations.c1!.entries).toEqual([]);
+    expect(s.conversations.conversations.c1!.conversation.participants).toEqual([bob, carol]);
+    expect(s.conversations.conversations.c1!.entries.map((e) => (e.kind === 'notice' ? e.notice.kind : ''))).toEqual(['joined']);
   });
 
   it('appends messages, tracks delivery, and clears typing when the typist speaks', () => {

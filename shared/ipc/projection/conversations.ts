@@ -117,10 +117,10 @@ export function reduceConversations(s: ConversationsSlice, e: AppEvent, at: numb
       return update(s, e.conversationId, (c) => {
         const others = c.conversation.participants;
         if (!others.some((p) => p.handle === e.handle)) return c;
-        // A one-to-one conversation that the server closed for inactivity is re-opened on the
-        // next message (ARCHITECTURE.md §4): the other person has not left in any sense the user
+        // A conversation the server closed for inactivity is re-opened on the next message, with
+        // everyone invited again (ARCHITECTURE.md §4): nobody has left in any sense the user
         // would recognise, so nothing changes on screen.
-        if (e.idle && others.length === 1) return c;
+        if (e.idle) return c;
         const name = nameOf(c, e.handle);
         // The last person stays the conversation's addressee (the next message invites them
         // again, as the classic client did); from a group chat, they go.
