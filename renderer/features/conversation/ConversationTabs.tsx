@@ -3,6 +3,7 @@
  * one page they are tabs beside the contact list (ARCHITECTURE.md §6), with unread marks.
  */
 import { useEffect, useMemo } from 'react';
+import { Logo } from '../../components/Logo';
 import { useActions, useAppState } from '../../store/context';
 import { conversationTitle, visibleConversations } from '../../store/selectors';
 import { Conversation } from './Conversation';
@@ -27,7 +28,9 @@ export function ConversationTabs() {
     return (
       <section className="conversation-area empty" aria-label="Conversations">
         <div className="no-conversation">
-          <p>Double-click a contact to start a conversation.</p>
+          <Logo size={120} />
+          <p className="no-conversation-title">No conversations yet</p>
+          <p>Double-click a contact to start a conversation, or press Ctrl+N.</p>
         </div>
       </section>
     );
