@@ -3,6 +3,10 @@
  * e-mail address becomes an account, an existing one keeps its password, and a real client signs in.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_CAST, DEMO_USER } from './demo';
 import { createLocalServerLauncher } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
 
@@ -39,5 +43,72 @@ describe('local server launcher', () => {
 
   it('refuses an address the server cannot take', async () => {
     await expect(launcher.prepareAccount('not an address', 'pw')).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+});
+
+describe('local server launcher with the demo (issue 6, first run)', () => {
+  it('provisions the demo before ensure() resolves; the demo user signs in and the contacts come online; stop() signs them out first', async () => {
+    const warnings: string[] = [];
+    const demo = createLocalServerLauncher({
+      ports: 'any',
+      demo: { timingScale: 0.02 },
+      log: (level, message) => {
+        if (level === 'warn') warnings.push(message);
+      },
+    });
+    try {
+      const address = await demo.ensure();
+      expect(demo.demoBots()).not.toBeNull();
+      // The user's first sign-in happens after provisioning: the account and its contacts exist.
+      const user = createMsnClientPort(address);
+      const online = new Set<string>();
+      user.onEvent((e) => {
+        if (e.type === 'presence.changed' && e.status !== 'offline') online.add(e.handle);
+      });
+      await user.signIn({ handle: DEMO_USER.handle, password: DEMO_USER.password, status: 'online', signal: new AbortController().signal });
+      const deadline = Date.now() + 10_000;
+      while (online.size < DEMO_CAST.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect([...online].sort()).toEqual(DEMO_CAST.map((c) => c.handle).sort());
+      expect(demo.demoBots()!.status().every((b) => b.phase === 'online')).toBe(true);
+      await user.signOut();
+      user.dispose();
+
+      const bots = demo.demoBots()!;
+      await demo.stop();
+      expect(bots.status().every((b) => b.phase === 'stopped')).toBe(true);
+      expect(demo.demoBots()).toBeNull();
+      expect(warnings).toEqual([]);
+    } finally {
+      await demo.stop();
+    }
+  });
+
+  it('starts the server and the contacts even when the demo user changed its password (a warning, no failure)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'monarch-local-'));
+    try {
+      const plain = createLocalServerLauncher({ ports: 'any', dataDir });
+      await plain.ensure();
+      await plain.prepareAccount(DEMO_USER.handle, 'the-users-own-password');
+      await plain.stop();
+
+      const warnings: string[] = [];
+      const withDemo = createLocalServerLauncher({ ports: 'any', dataDir, demo: { timingScale: 0.02 }, log: (l, m) => void (l === 'warn' && warnings.push(m)) });
+      try {
+        const a = await withDemo.ensure();
+        expect(a.port).toBeGreaterThan(0);
+        expect(warnings.length).toBeGreaterThan(0);
+        expect(warnings.join(' ')).not.toContain('the-users-own-password');
+        expect(withDemo.demoBots()?.status()).toHaveLength(DEMO_CAST.length);
+        // The user's own password still signs in.
+        const user = createMsnClientPort(a);
+        await user.signIn({ handle: DEMO_USER.handle, password: 'the-users-own-password', status: 'online', signal: new AbortController().signal });
+        await user.signOut();
+        user.dispose();
+      } finally {
+        await withDemo.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,6 +5,7 @@
 import type { RunningServer } from '../../server/index';
 import type { LocalServerLauncher } from './app-core';
 import type { ServerAddress } from './client-port';
+import { provisionDemo, startDemoBots, type DemoBotsController, type DemoLog } from './demo';
 
 export interface LocalServerOptions {
   /** Where its database lives; omitted = in memory (tests). */
@@ -14,7 +15,18 @@ export interface LocalServerOptions {
    * computer can use it too, falling back to free ports when taken. `any`: OS-chosen ports (tests).
    */
   ports?: 'standard' | 'any';
+  /**
+   * Issue 6, first run: the demo account and the scripted demo contacts (electron/core/demo).
+   * `true` for the desktop app; `timingScale` shrinks every demo delay (tests). Off by default.
+   */
+  demo?: boolean | { timingScale?: number };
+  /** Where the demo's notes go (never passwords). Default: console warnings only. */
+  log?: DemoLog;
 }
+
+const defaultLog: DemoLog = (level, message) => {
+  if (level === 'warn') console.warn(`Demo: ${message}`);
+};
 
 function isAddressInUse(e: unknown): boolean {
   return (e as { code?: unknown })?.code === 'EADDRINUSE';
@@ -26,8 +38,39 @@ function accountError(e: unknown): { code: string; message: string } | null {
   return x?.name === 'AccountError' && typeof x.code === 'string' ? { code: x.code, message: String(x.message) } : null;
 }
 
-export function createLocalServerLauncher(options: LocalServerOptions = {}): LocalServerLauncher {
+export function createLocalServerLauncher(options: LocalServerOptions = {}): LocalServerLauncher & { demoBots(): DemoBotsController | null } {
   let starting: Promise<RunningServer> | null = null;
+  let bots: DemoBotsController | null = null;
+  const log = options.log ?? defaultLog;
+
+  /**
+   * The demo accounts are provisioned before `ensure()` resolves, so before the user's sign-in
+   * (the first provisioning signs in as the demo user, which would move a session already there).
+   * Nothing here may stop the server from starting: failures are logged and the demo is skipped.
+   */
+  const startDemo = async (s: RunningServer): Promise<void> => {
+    if (!options.demo) return;
+    const scale = typeof options.demo === 'object' ? options.demo.timingScale : undefined;
+    const server = { host: s.host, nsPort: s.nsPort, nexusUrl: s.nexusUrl };
+    try {
+      const demo = await provisionDemo(s.accounts, { server, log });
+      bots = startDemoBots({
+        ...server,
+        userHandle: demo.user.handle,
+        bots: demo.bots,
+        log,
+        ...(scale !== undefined ? { timings: { scale } } : {}),
+      });
+    } catch (e) {
+      log('warn', `the demo contacts could not be set up: ${(e as Error).message}`);
+    }
+  };
+
+  const launch = async (): Promise<RunningServer> => {
+    const s = await start();
+    await startDemo(s);
+    return s;
+  };
 
   const start = async (): Promise<RunningServer> => {
     // Loaded on first use: the app starts without the server's code (and its native SQLite
@@ -45,7 +88,7 @@ export function createLocalServerLauncher(options: LocalServerOptions = {}): Loc
   };
 
   const server = () => {
-    starting ??= start().catch((e: unknown) => {
+    starting ??= launch().catch((e: unknown) => {
       starting = null;
       throw Object.assign(new Error(`The local server could not start: ${(e as Error).message}`), { code: 'server-unreachable' });
     });
@@ -72,8 +115,14 @@ export function createLocalServerLauncher(options: LocalServerOptions = {}): Loc
     async stop(): Promise<void> {
       const s = starting;
       starting = null;
-      if (s) await (await s.catch(() => null))?.stop();
+      const running = s ? await s.catch(() => null) : null;
+      // The demo contacts sign out first, or they would see the server go and try to reconnect.
+      const b = bots;
+      bots = null;
+      await b?.stop().catch(() => undefined);
+      await running?.stop();
     },
+    demoBots: () => bots,
   };
 }
 
