@@ -4,8 +4,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { DomainEvent, MyStatus } from '../../shared/model';
-import type { SequencedEvent, ServerProfile, ValidCommand } from '../../shared/ipc';
-import { AppCore, type SignInSettings } from './app-core';
+import type { Preferences, SequencedEvent, ServerProfile, ValidCommand } from '../../shared/ipc';
+import { AppCore, type PreferenceSettings, type SignInSettings } from './app-core';
+import { DEFAULT_PREFERENCES } from './settings';
 import type { ClientPort, ServerAddress, SignInOptions } from './client-port';
 
 class ScriptedClient implements ClientPort {
@@ -102,8 +103,24 @@ const signInCmd = (status: MyStatus = 'online', rememberMe = true, more: { passw
     rememberMe,
     rememberPassword: more.rememberPassword ?? false,
     signInAutomatically: more.signInAutomatically ?? false,
+    createAccount: false,
   },
 });
+
+/** Preferences held in memory, validated like the settings file (a bad minutes value throws). */
+function preferences(): PreferenceSettings {
+  let p: Preferences = structuredClone(DEFAULT_PREFERENCES);
+  return {
+    get: () => p,
+    updatePreferences(patch) {
+      const next = structuredClone(p) as { -readonly [K in keyof Preferences]: Preferences[K] };
+      for (const [k, v] of Object.entries(patch)) Object.assign(next[k as keyof Preferences], v);
+      if (next.idle.minutes < 1 || next.idle.minutes > 240) throw new Error('idle.minutes: out of range');
+      p = next;
+      return p;
+    },
+  };
+}
 
 function setup(keychain = true) {
   const client = new ScriptedClient();
@@ -116,6 +133,7 @@ function setup(keychain = true) {
     },
     settings: s,
     localServer: null,
+    preferences: preferences(),
     canSavePasswords: keychain,
     now: () => 42,
   });
@@ -130,10 +148,10 @@ describe('app-core', () => {
     expect(await core.execute(signInCmd('busy'))).toEqual({ ok: true, value: { notice: null } });
     expect(servers).toEqual([{ host: '127.0.0.1', port: 1863 }]);
     expect(s.saved).toEqual({ handle: 'me@x.com', server: { kind: 'custom', host: '127.0.0.1', port: 1863 }, status: 'busy', password: null, auto: false });
-    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(events.map((e) => e.seq)).toEqual([2, 3]); // seq 1: the preferences at start-up;
     expect(events.map((e) => e.event.type)).toEqual(['sign-in.started', 'connection.changed']);
     const snap = await core.execute({ name: 'snapshot', input: {} });
-    expect(snap).toMatchObject({ ok: true, value: { seq: 2, state: { session: { handle: 'me@x.com', connection: { status: 'online' } } } } });
+    expect(snap).toMatchObject({ ok: true, value: { seq: 3, state: { session: { handle: 'me@x.com', connection: { status: 'online' } } } } });
   });
 
   it('keeps the password only when asked, signs in with it later, and signs in automatically at start', async () => {
@@ -151,7 +169,7 @@ describe('app-core', () => {
     client.signInImpl = async (o) => {
       signedInWith = o;
     };
-    const next = new AppCore({ createClient: () => client, settings: first.s, localServer: null, canSavePasswords: true });
+    const next = new AppCore({ createClient: () => client, settings: first.s, localServer: null, preferences: preferences(), canSavePasswords: true });
     expect(await next.autoSignIn()).toEqual({ ok: true, value: { notice: null } });
     expect(signedInWith).toMatchObject({ handle: 'me@x.com', password: 'pw' });
   });
@@ -253,5 +271,60 @@ describe('app-core', () => {
     expect(state.conversations.conversations.c1?.open).toBe(false);
     expect(state.session.connection.status).toBe('signed-out');
     expect(await core.execute({ name: 'setStatus', input: { status: 'away' } })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } });
+  });
+
+  it('asks for attention and counts unread through the policies, following the window focus and the preferences', async () => {
+    const { core, client, events } = setup();
+    await core.execute(signInCmd());
+    const message = (id: string, conversationId = 'c1'): DomainEvent => ({
+      type: 'message.received',
+      message: { id, conversationId, direction: 'incoming', sender: 'bob@x.com', senderName: 'Bob', text: 'hi there', format: null, timestamp: 1, delivery: 'delivered' },
+    });
+    const of = (type: string) => events.filter((e) => e.event.type === type).map((e) => e.event);
+
+    await core.execute({ name: 'windowFocused', input: { target: 'contact-list' } });
+    client.emit(message('m1'));
+    expect(of('attention.requested')).toEqual([
+      { type: 'attention.requested', kind: 'message', conversationId: 'c1', handle: 'bob@x.com', title: 'Bob says:', body: 'hi there', sound: 'message', toast: true, flash: true, tag: 'conversation:c1' },
+    ]);
+    expect(core.snapshot().state.desktop.unread).toEqual({ total: 1, byConversation: { c1: 1 } });
+
+    // Focusing the conversation marks it read; a message there then asks for nothing.
+    await core.execute({ name: 'windowFocused', input: { target: 'c1' } });
+    expect(core.snapshot().state.desktop.unread).toEqual({ total: 0, byConversation: {} });
+    client.emit(message('m2'));
+    expect(of('attention.requested')).toHaveLength(1);
+
+    // Muted: still a toast and an unread count, no sound.
+    expect(await core.execute({ name: 'updatePreferences', input: { sounds: { muted: true } } })).toMatchObject({ ok: true, value: { sounds: { muted: true } } });
+    expect(core.snapshot().state.desktop.preferences?.sounds.muted).toBe(true);
+    await core.execute({ name: 'windowFocused', input: { target: null } });
+    client.emit(message('m3', 'c2'));
+    expect(of('attention.requested').at(-1)).toMatchObject({ kind: 'message', conversationId: 'c2', sound: null, toast: true });
+    await core.execute({ name: 'markConversationRead', input: { conversationId: 'c2' } });
+    expect(core.snapshot().state.desktop.unread.total).toBe(0);
+
+    // A bad value changes nothing and says why.
+    expect(await core.execute({ name: 'updatePreferences', input: { idle: { minutes: 999 } } })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(core.snapshot().state.desktop.preferences?.idle.minutes).toBe(5);
+  });
+
+  it('creates a local-server account only when asked to', async () => {
+    const prepared: string[] = [];
+    const client = new ScriptedClient();
+    const core = new AppCore({
+      createClient: () => client,
+      settings: settings(),
+      preferences: preferences(),
+      localServer: { ensure: async () => ({ host: '127.0.0.1', port: 1 }), prepareAccount: async (h) => void prepared.push(h), stop: async () => undefined },
+      demoAccount: { handle: 'you@monarch.local', password: 'monarch' },
+    });
+    const local = (createAccount: boolean): ValidCommand => ({ ...signInCmd(), input: { ...(signInCmd().input as object), server: { kind: 'local' }, createAccount } } as ValidCommand);
+    expect(await core.execute({ name: 'signInDefaults', input: {} })).toMatchObject({ ok: true, value: { demoAccount: { handle: 'you@monarch.local', password: 'monarch' } } });
+    await core.execute(local(false));
+    expect(prepared).toEqual([]);
+    await core.execute({ name: 'signOut', input: {} });
+    await core.execute(local(true));
+    expect(prepared).toEqual(['me@x.com']);
   });
 });

@@ -21,9 +21,14 @@ import {
   type ServerPreset,
   type ServerProfile,
   type ValidCommand,
+  type Preferences,
+  type PreferencesPatch,
 } from '../../shared/ipc';
-import type { MyStatus, SignInError, SignInErrorCode } from '../../shared/model';
+import type { DomainEvent, MyStatus, SignInError, SignInErrorCode } from '../../shared/model';
+import { AttentionPolicy } from './attention';
 import type { ClientFactory, ClientPort, ServerAddress } from './client-port';
+import type { ProtocolConsole } from './console';
+import { exportHtml, exportText, HistoryRecorder, suggestedExportName, type HistoryStore } from './history';
 
 /** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
 export interface SignInSettings {
@@ -46,12 +51,19 @@ export interface SignInSettings {
   serverPresets(): readonly ServerPreset[];
 }
 
+/** The preferences sections of the settings (electron/core/settings' SettingsStore provides it). */
+export interface PreferenceSettings {
+  get(): Readonly<Preferences>;
+  /** Validates strictly; throws (and changes nothing) on a bad value or a failed write. */
+  updatePreferences(patch: PreferencesPatch): Readonly<Preferences>;
+}
+
 /** Starts the bundled server on loopback when the user picks "Local server on this computer". */
 export interface LocalServerLauncher {
   /** Starts it once; later calls return the same address. */
   ensure(): Promise<ServerAddress>;
   /**
-   * The local server is the user's own: signing in with a new e-mail address there creates the
+   * The local server is the user's own: "Create this account on the local server" creates the
    * account with that password (an existing account keeps its password and is checked as usual).
    */
   prepareAccount(handle: string, password: string): Promise<void>;
@@ -65,6 +77,14 @@ export interface AppCoreOptions {
   localServer: LocalServerLauncher | null;
   /** Whether the settings can keep passwords (an OS keychain is there). */
   canSavePasswords?: boolean;
+  /** The preferences (notifications, sounds, history logging, idle, appearance). */
+  preferences: PreferenceSettings;
+  /** The conversation logs; null = no history (the store could not open). */
+  history?: HistoryStore | null;
+  /** The protocol console's buffer (masked traffic), fed by the client's traffic tap. */
+  protocolConsole?: ProtocolConsole | null;
+  /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
+  demoAccount?: { handle: string; password: string } | null;
   now?: () => number;
 }
 
@@ -117,10 +137,61 @@ export class AppCore implements Backend {
   private signingIn: AbortController | null = null;
   private readonly now: () => number;
   private readonly handlers: CommandHandlers;
+  private readonly attention: AttentionPolicy;
+  private recorder: HistoryRecorder | null = null;
+  /** The handle of the signed-in (or signing-in) account: whose history the commands read. */
+  private account: string | null = null;
+  /** The password being signed in with, masked in the protocol console. */
+  private secret: string | null = null;
 
   constructor(private readonly options: AppCoreOptions) {
     this.now = options.now ?? Date.now;
     this.handlers = this.buildHandlers();
+    this.attention = new AttentionPolicy(
+      {
+        myStatus: () => (this.state.session.connection.status === 'online' ? (this.state.session.self?.status ?? 'online') : null),
+        isBlocked: (handle) => this.state.contacts.contacts[handle.toLowerCase()]?.lists.block ?? false,
+        contactName: (handle) => this.state.contacts.contacts[handle.toLowerCase()]?.friendlyName ?? handle,
+        settings: () => {
+          const p = this.options.preferences.get();
+          return { notifications: p.notifications, sounds: p.sounds };
+        },
+      },
+      (e) => this.emit(e),
+      this.now,
+    );
+    this.emit({ type: 'preferences.changed', preferences: this.preferences() });
+  }
+
+  /** Secrets the protocol console masks wherever they appear. */
+  secrets(): readonly string[] {
+    return this.secret ? [this.secret] : [];
+  }
+
+  private preferences(): Preferences {
+    const p = this.options.preferences.get();
+    return { notifications: p.notifications, sounds: p.sounds, history: p.history, idle: p.idle, appearance: p.appearance };
+  }
+
+  /** The history of the signed-in account, or a result saying why there is none. */
+  private withHistory<T>(f: (store: HistoryStore, account: string) => T): Promise<Result<T>> {
+    const store = this.options.history;
+    if (!store) return Promise.resolve(fail(CONTRACT_ERRORS.unsupported, 'History is not available.'));
+    const account = this.account ?? this.state.session.handle;
+    if (!account) return Promise.resolve(fail('not-signed-in', 'Sign in to see your history.'));
+    return attempt(async () => f(store, account));
+  }
+
+  /** The history log a live conversation is written to (1:1 by contact, group by id). */
+  private liveLogId(store: HistoryStore, account: string, conversationId: string): number | null {
+    const live = this.state.conversations.conversations[conversationId];
+    const group = store.findConversation(account, 'group', conversationId);
+    if (!live) return group?.id ?? null;
+    const others = live.conversation.participants.map((p) => p.handle.toLowerCase());
+    if (others.length === 1 && others[0]) {
+      return store.findConversation(account, 'one-to-one', others[0])?.id ?? group?.id ?? null;
+    }
+    return group?.id ?? null;
   }
 
   snapshot(): AppSnapshot {
@@ -152,7 +223,7 @@ export class AppCore implements Backend {
     if (!account) return null;
     return this.execute({
       name: 'signIn',
-      input: { ...account, rememberMe: true, rememberPassword: true, signInAutomatically: true },
+      input: { ...account, rememberMe: true, rememberPassword: true, signInAutomatically: true, createAccount: false },
     });
   }
 
@@ -166,6 +237,7 @@ export class AppCore implements Backend {
       client.dispose();
     }
     await this.options.localServer?.stop();
+    this.options.history?.close();
   }
 
   private emit(event: AppEvent): void {
@@ -177,6 +249,19 @@ export class AppCore implements Backend {
       } catch (e) {
         console.error('An event listener failed:', (e as Error).message);
       }
+    }
+  }
+
+  private afterClientEvent(e: DomainEvent, recorder: HistoryRecorder | null): void {
+    try {
+      recorder?.handle(e);
+    } catch (err) {
+      console.warn(`History: ${(err as Error).message}`);
+    }
+    try {
+      this.attention.handle(e);
+    } catch (err) {
+      console.warn(`Notifications: ${(err as Error).message}`);
     }
   }
 
@@ -200,14 +285,15 @@ export class AppCore implements Backend {
     return { ...r, passwordSaved: summary?.passwordSaved ?? false, signInAutomatically: summary?.signInAutomatically ?? false };
   }
 
-  private async resolveServer(profile: ServerProfile, handle: string, password: string): Promise<ServerAddress> {
+  private async resolveServer(profile: ServerProfile, handle: string, password: string, createAccount: boolean): Promise<ServerAddress> {
     if (profile.kind === 'custom') {
       return { host: profile.host, port: profile.port, ...(profile.nexusUrl ? { nexusUrl: profile.nexusUrl } : {}) };
     }
     const local = this.options.localServer;
     if (!local) throw Object.assign(new Error('This app cannot run the local server.'), { code: 'not-supported' });
     const address = await local.ensure();
-    await local.prepareAccount(handle, password);
+    // Only on the user's explicit choice: a typo must not silently become an empty account.
+    if (createAccount) await local.prepareAccount(handle, password);
     return address;
   }
 
@@ -221,9 +307,10 @@ export class AppCore implements Backend {
           // The sign-in screen offers the local server itself (when this host can run it).
           presets: this.options.settings.serverPresets().filter((p) => p.server.kind !== 'local'),
           localServerAvailable: !!this.options.localServer,
+          demoAccount: this.options.localServer ? (this.options.demoAccount ?? null) : null,
         }),
 
-      signIn: async ({ server, handle, password: typed, status, rememberMe, rememberPassword, signInAutomatically }) => {
+      signIn: async ({ server, handle, password: typed, status, rememberMe, rememberPassword, signInAutomatically, createAccount }) => {
         if (this.signingIn) return fail('busy', 'Already signing in.');
         if (this.client) return fail('already-signed-in', 'Sign out first.');
         // An empty password means the one saved for this account.
@@ -234,13 +321,27 @@ export class AppCore implements Backend {
         this.emit({ type: 'sign-in.started', handle, at: this.now() });
         let client: ClientPort | null = null;
         try {
-          const address = await this.resolveServer(server, handle, password);
+          const address = await this.resolveServer(server, handle, password, createAccount);
           if (abort.signal.aborted) throw cancelled();
           const created = this.options.createClient(address);
           client = created;
           this.client = created;
+          this.account = handle;
+          this.secret = password;
+          const history = this.options.history;
+          const recorder = history
+            ? new HistoryRecorder({
+                store: history,
+                account: handle,
+                isEnabled: () => this.options.preferences.get().history.enabled,
+                onError: (err) => console.warn(`History: ${(err as Error).message}`),
+                now: this.now,
+              })
+            : null;
+          this.recorder = recorder;
           this.unsubscribeClient = created.onEvent((e) => {
             this.emit(e);
+            this.afterClientEvent(e, recorder);
             // The session ended without us (signed in elsewhere, server shut down, gave up
             // reconnecting): let go of the client so that a new sign-in can start.
             if (e.type === 'connection.changed' && e.state.status === 'signed-out' && !this.signingIn && this.client === created) {
@@ -251,6 +352,7 @@ export class AppCore implements Backend {
           await client.signIn({ handle, password, status, signal: abort.signal });
           if (abort.signal.aborted) throw cancelled();
         } catch (e) {
+          this.recorder = null;
           this.detachClient();
           client?.dispose();
           const result = failure(abort.signal.aborted ? cancelled() : e);
@@ -343,7 +445,13 @@ export class AppCore implements Backend {
       sendNudge: ({ conversationId }) =>
         this.session(async (c) => {
           await c.sendNudge(conversationId);
-          this.emit({ type: 'nudge.sent', conversationId, at: this.now() });
+          const sent = { type: 'nudge.sent', conversationId, at: this.now() } as const;
+          this.emit(sent);
+          try {
+            this.recorder?.handle(sent);
+          } catch (err) {
+            console.warn(`History: ${(err as Error).message}`);
+          }
           return null;
         }),
       inviteToConversation: ({ conversationId, handle }) =>
@@ -351,6 +459,79 @@ export class AppCore implements Backend {
       closeConversation: ({ conversationId }) =>
         this.session((c) => c.closeConversation(conversationId).then(() => null)),
       showConversation: async () => fail(CONTRACT_ERRORS.unsupported, 'Conversations open in this page.'),
+
+      windowFocused: async ({ target }) => {
+        this.attention.setFocus(target);
+        return ok(null);
+      },
+      markConversationRead: async ({ conversationId }) => {
+        this.attention.markRead(conversationId);
+        return ok(null);
+      },
+      getPreferences: async () => ok(this.preferences()),
+      updatePreferences: async (patch) => {
+        try {
+          this.options.preferences.updatePreferences(patch);
+        } catch (e) {
+          return fail(CONTRACT_ERRORS.invalidInput, (e as Error).message);
+        }
+        const preferences = this.preferences();
+        this.emit({ type: 'preferences.changed', preferences });
+        return ok(preferences);
+      },
+
+      historyList: ({ limit, offset }) => this.withHistory((store, account) => store.listConversations(account, { limit, offset })),
+      historyRecent: ({ historyId, liveConversationId, limit, beforeEntryId }) =>
+        this.withHistory((store, account) => {
+          const id = historyId ?? (liveConversationId ? this.liveLogId(store, account, liveConversationId) : null);
+          if (id === null || id === undefined) return null;
+          const conversation = store.getConversation(id);
+          if (!conversation || conversation.account !== account) return null;
+          return { conversation, ...store.recent(id, { limit, ...(beforeEntryId ? { beforeEntryId } : {}) }) };
+        }),
+      historyAround: ({ entryId, before, after }) =>
+        this.withHistory((store, account) => {
+          const page = store.around(entryId, { before, after });
+          return page && page.conversation.account === account ? page : null;
+        }),
+      historySearch: ({ query, historyId, limit }) =>
+        this.withHistory((store, account) => (query.trim() === '' ? [] : store.search(account, query, { limit, ...(historyId ? { conversationId: historyId } : {}) }))),
+      historyExport: ({ historyId, format }) =>
+        this.withHistory((store, account) => {
+          const conversation = store.getConversation(historyId);
+          if (!conversation || conversation.account !== account) throw Object.assign(new Error('No such conversation.'), { code: 'not-found' });
+          const entries = store.iterateEntries(historyId);
+          return format === 'html'
+            ? { content: exportHtml(conversation, entries), suggestedName: suggestedExportName(conversation, 'html'), mimeType: 'text/html' as const }
+            : { content: exportText(conversation, entries), suggestedName: suggestedExportName(conversation, 'text'), mimeType: 'text/plain' as const };
+        }),
+      historyDelete: ({ historyId }) =>
+        this.withHistory((store, account) => {
+          const conversation = store.getConversation(historyId);
+          if (!conversation || conversation.account !== account) throw Object.assign(new Error('No such conversation.'), { code: 'not-found' });
+          store.deleteConversation(historyId);
+          return null;
+        }),
+      historyDeleteAll: () =>
+        this.withHistory((store, account) => {
+          store.deleteAll(account);
+          return null;
+        }),
+
+      consoleEntries: async ({ sinceSeq }) => {
+        const c = this.options.protocolConsole;
+        if (!c) return fail(CONTRACT_ERRORS.unsupported, 'The protocol console is not available.');
+        return ok(c.since(sinceSeq));
+      },
+      consoleReport: async () => {
+        const c = this.options.protocolConsole;
+        if (!c) return fail(CONTRACT_ERRORS.unsupported, 'The protocol console is not available.');
+        return ok(c.toText());
+      },
+      consoleClear: async () => {
+        this.options.protocolConsole?.clear();
+        return ok(null);
+      },
     };
   }
 }

@@ -4,6 +4,9 @@
  */
 import { join } from 'node:path';
 import { AppCore, type LocalServerLauncher } from './app-core';
+import { ProtocolConsole } from './console';
+import { DEMO_USER } from './demo';
+import { openHistoryStore, type HistoryStore } from './history';
 import { createLocalServerLauncher } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
 import { NO_KEYCHAIN, SettingsStore, type Keychain } from './settings';
@@ -16,6 +19,11 @@ export interface CreateAppCoreOptions {
   /** Overrides the bundled-server launcher (the web host's tests share one running server). */
   localServer?: LocalServerLauncher | null;
   onWarning?: (message: string) => void;
+  /**
+   * The scripted demo contacts on the local server (on by default). `timingScale` shrinks every
+   * demo delay: for tests only.
+   */
+  demo?: boolean | { timingScale?: number };
 }
 
 export function createAppCore(options: CreateAppCoreOptions): AppCore {
@@ -24,11 +32,31 @@ export function createAppCore(options: CreateAppCoreOptions): AppCore {
     keychain,
     onWarning: options.onWarning ?? ((m) => console.warn(m)),
   });
-  return new AppCore({
-    createClient: (server) => createMsnClientPort(server),
+  const warn = options.onWarning ?? ((m: string) => console.warn(m));
+  let history: HistoryStore | null = null;
+  try {
+    history = openHistoryStore(join(options.dataDir, 'history.sqlite'), {
+      onRecovered: (movedTo) => warn(`The history file was damaged; it was kept as ${movedTo} and a new one started.`),
+    });
+  } catch (e) {
+    warn(`History is not available: ${(e as Error).message}`);
+  }
+  const demo = options.demo ?? true;
+  // One console per app run; the password of the sign-in in progress is masked wherever it shows.
+  let core: AppCore | null = null;
+  const protocolConsole = new ProtocolConsole({ secrets: () => core?.secrets() ?? [] });
+  core = new AppCore({
+    createClient: (server) => createMsnClientPort(server, { tap: protocolConsole.tap }),
     settings,
+    preferences: settings,
+    history,
+    protocolConsole,
+    demoAccount: demo ? { handle: DEMO_USER.handle, password: DEMO_USER.password } : null,
     canSavePasswords: keychain.available(),
     localServer:
-      options.localServer === undefined ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server') }) : options.localServer,
+      options.localServer === undefined
+        ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server'), demo })
+        : options.localServer,
   });
+  return core;
 }

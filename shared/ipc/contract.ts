@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { MY_STATUSES, type Group } from '../model';
 import type { AppEvent } from './events';
 import type { AppSnapshot, SignInDefaults } from './snapshot';
+import type { ConsoleEntryInfo, HistoryConversationInfo, HistoryExportInfo, HistoryPageInfo, HistorySearchHitInfo } from './history-types';
+import { preferencesPatchSchema, type Preferences } from './preferences';
 
 /** Phantom marker carrying a command's result type (no runtime value is ever read). */
 export interface Returns<T> {
@@ -86,6 +88,11 @@ export const contract = {
           rememberPassword: z.boolean().default(false),
           /** "Sign me in automatically" when the app starts (needs the saved password). */
           signInAutomatically: z.boolean().default(false),
+          /**
+           * Local server only: create this account with this password when it does not exist yet
+           * (the user's explicit choice; a new address is otherwise `unknown-account`).
+           */
+          createAccount: z.boolean().default(false),
         })
         .strict(),
       output: returns<{ notice: string | null }>(),
@@ -143,6 +150,83 @@ export const contract = {
      * lays conversations out in its one page and answers `not-supported`.
      */
     showConversation: { input: byConversation, output: returns<null>() },
+
+    /**
+     * Which of this app's windows has the OS focus: a conversation (its id), the contact list, or
+     * none (another app). Decides whether a message notifies (`attention.requested`) and counts
+     * as unread; focusing a conversation also marks it read.
+     */
+    windowFocused: {
+      input: z.object({ target: z.union([z.literal('contact-list'), id]).nullable() }).strict(),
+      output: returns<null>(),
+    },
+    /** The user has seen this conversation (`unread.changed` follows when it had unread entries). */
+    markConversationRead: { input: byConversation, output: returns<null>() },
+
+    /** The preferences (also in every snapshot, kept current by `preferences.changed`). */
+    getPreferences: { input: none, output: returns<Preferences>() },
+    /** Change some preference fields; returns them all. `preferences.changed` follows. */
+    updatePreferences: { input: preferencesPatchSchema, output: returns<Preferences>() },
+
+    /** The signed-in account's logged conversations, most recently active first. */
+    historyList: {
+      input: z.object({ limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }).strict(),
+      output: returns<readonly HistoryConversationInfo[]>(),
+    },
+    /**
+     * A logged conversation's newest entries (older than `beforeEntryId`). Either a history id, or
+     * a live conversation (`liveConversationId`: the log it is being written to, if any).
+     */
+    historyRecent: {
+      input: z
+        .object({
+          historyId: z.number().int().positive().optional(),
+          liveConversationId: id.optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+          beforeEntryId: z.number().int().positive().optional(),
+        })
+        .strict(),
+      output: returns<(HistoryPageInfo & { conversation: HistoryConversationInfo }) | null>(),
+    },
+    /** The page around one entry (jump to a search hit). */
+    historyAround: {
+      input: z
+        .object({
+          entryId: z.number().int().positive(),
+          before: z.number().int().min(0).max(500).default(25),
+          after: z.number().int().min(0).max(500).default(25),
+        })
+        .strict(),
+      output: returns<(HistoryPageInfo & { conversation: HistoryConversationInfo }) | null>(),
+    },
+    /** Full-text search across the account's logs (plain words; nothing reaches FTS5 syntax). */
+    historySearch: {
+      input: z
+        .object({
+          query: z.string().max(256),
+          historyId: z.number().int().positive().optional(),
+          limit: z.number().int().min(1).max(500).default(50),
+        })
+        .strict(),
+      output: returns<readonly HistorySearchHitInfo[]>(),
+    },
+    /** A conversation as plain text or one HTML file, with a suggested file name. */
+    historyExport: {
+      input: z.object({ historyId: z.number().int().positive(), format: z.enum(['text', 'html']) }).strict(),
+      output: returns<HistoryExportInfo>(),
+    },
+    historyDelete: { input: z.object({ historyId: z.number().int().positive() }).strict(), output: returns<null>() },
+    /** Delete the signed-in account's whole history. */
+    historyDeleteAll: { input: none, output: returns<null>() },
+
+    /** Masked protocol traffic newer than `sinceSeq` (the protocol console polls it). */
+    consoleEntries: {
+      input: z.object({ sinceSeq: z.number().int().min(0).default(0) }).strict(),
+      output: returns<{ entries: readonly ConsoleEntryInfo[]; dropped: boolean }>(),
+    },
+    /** The whole masked buffer as text, to paste into a bug report. */
+    consoleReport: { input: none, output: returns<string>() },
+    consoleClear: { input: none, output: returns<null>() },
   },
 } as const;
 

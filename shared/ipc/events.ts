@@ -3,12 +3,50 @@
  * the few the app itself adds on top of the client.
  */
 import type { DomainEvent } from '../model';
+import type { Preferences } from './preferences';
 
 export interface AppEventMap {
   /** I nudged a conversation (the transcript notes "You have just sent a nudge."). */
   'nudge.sent': { readonly conversationId: string; readonly at: number };
   /** A sign-in attempt started; `handle` is who is signing in. */
   'sign-in.started': { readonly handle: string; readonly at: number };
+  /**
+   * Something wants the user's attention, decided by electron/core/policies from a client event,
+   * the window focus (`windowFocused`) and the preferences. The shell shows `toast` as an OS
+   * notification and flashes the taskbar button when `flash`; windows play `sound` (already
+   * null when muted or turned off).
+   */
+  'attention.requested': AttentionRequest;
+  /** Unread counts changed (badge, tray, conversation tabs). */
+  'unread.changed': UnreadCounts;
+  /** The preferences changed (also emitted once at start-up, so every snapshot has them). */
+  'preferences.changed': { readonly preferences: Preferences };
+}
+
+export type AttentionKind = 'contact-online' | 'message' | 'nudge';
+export type AttentionSound = 'sign-in' | 'message' | 'nudge';
+
+export interface AttentionRequest {
+  readonly kind: AttentionKind;
+  /** The conversation it is about (messages, nudges). */
+  readonly conversationId?: string;
+  /** The contact it is about. */
+  readonly handle: string;
+  /** Plain text (never markup). */
+  readonly title: string;
+  readonly body: string;
+  readonly sound: AttentionSound | null;
+  /** Show an OS notification with `title` / `body`. */
+  readonly toast: boolean;
+  /** Flash the taskbar button / bounce the dock. */
+  readonly flash: boolean;
+  /** Toasts with the same tag replace each other. */
+  readonly tag: string;
+}
+
+export interface UnreadCounts {
+  readonly total: number;
+  readonly byConversation: Readonly<Record<string, number>>;
 }
 
 export type AppOnlyEvent = { [K in keyof AppEventMap]: { readonly type: K } & AppEventMap[K] }[keyof AppEventMap];

@@ -7,3 +7,5 @@ export * from './api';
 export * from './validate';
 export * from './backend';
 export * from './ws-frames';
+export * from './preferences';
+export * from './history-types';

@@ -22,6 +22,11 @@ export interface SignInDefaults {
   readonly presets: readonly ServerPreset[];
   /** Can this host run the bundled server (the desktop app and the web host can). */
   readonly localServerAvailable: boolean;
+  /**
+   * The demo account of the local server (a documented password that exists only on this
+   * computer's loopback server): prefilled when nothing is remembered. Null where there is none.
+   */
+  readonly demoAccount: { readonly handle: string; readonly password: string } | null;
 }
 
 export interface RememberedAccount {

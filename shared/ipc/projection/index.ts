@@ -7,27 +7,32 @@ import type { SequencedEvent } from '../contract';
 import { initialContacts, reduceContacts, type ContactsSlice } from './contacts';
 import { initialConversations, reduceConversations, type ConversationsSlice } from './conversations';
 import { initialSession, reduceSession, type SessionSlice } from './session';
+import { initialDesktop, reduceDesktop, type DesktopSlice } from './desktop';
 
 export * from './contacts';
 export * from './conversations';
 export * from './session';
+export * from './desktop';
 
 export interface AppState {
   readonly session: SessionSlice;
   readonly contacts: ContactsSlice;
   readonly conversations: ConversationsSlice;
+  readonly desktop: DesktopSlice;
 }
 
 export const initialAppState: AppState = {
   session: initialSession,
   contacts: initialContacts,
   conversations: initialConversations,
+  desktop: initialDesktop,
 };
 
 export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, 'event' | 'at'>): AppState {
   const session = reduceSession(state.session, event);
   const contacts = reduceContacts(state.contacts, event);
   const conversations = reduceConversations(state.conversations, event, at);
-  if (session === state.session && contacts === state.contacts && conversations === state.conversations) return state;
-  return { session, contacts, conversations };
+  const desktop = reduceDesktop(state.desktop, event);
+  if (session === state.session && contacts === state.contacts && conversations === state.conversations && desktop === state.desktop) return state;
+  return { session, contacts, conversations, desktop };
 }
