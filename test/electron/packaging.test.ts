@@ -1,0 +1,116 @@
+/**
+ * Packaging (issue 6): `npm run dist` cannot run here (no Electron download), so this checks what
+ * can be checked without it: electron-builder loads build/electron-builder.yml and validates it
+ * against its own schema, every file the configuration names exists, the icons are our artwork at
+ * the sizes each platform needs, and the tray has a picture for every status.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { MY_STATUSES } from '../../shared/model';
+import { TRAY_ICON_NAMES, trayIconName } from '../../electron/main/tray-icons';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const require = createRequire(import.meta.url);
+const CONFIG = 'build/electron-builder.yml';
+
+interface BuilderConfig {
+  appId?: string;
+  productName?: string;
+  files?: (string | { filter: string[] })[];
+  asarUnpack?: string[];
+  icon?: string;
+  extraResources?: { from: string; to: string }[];
+  directories?: { buildResources?: string; output?: string };
+  linux?: { target?: string[]; icon?: string; category?: string; desktop?: { entry?: Record<string, string> } };
+  win?: { target?: string[]; icon?: string };
+  mac?: { target?: string[]; icon?: string };
+  publish?: unknown;
+}
+
+async function loadConfig(): Promise<BuilderConfig> {
+  const { getConfig } = require('app-builder-lib/out/util/config/config') as {
+    getConfig(dir: string, path: string, options: null): Promise<BuilderConfig>;
+  };
+  return getConfig(root, CONFIG, null);
+}
+
+async function validate(config: unknown): Promise<void> {
+  const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+    validateConfiguration(c: unknown, logger: unknown): Promise<void>;
+  };
+  const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+  await validateConfiguration(config, new DebugLogger(false));
+}
+
+/** Width and height from a PNG's IHDR chunk (and that it is a PNG at all). */
+function pngSize(path: string): { width: number; height: number } {
+  const b = readFileSync(path);
+  expect(b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(b.subarray(12, 16).toString('latin1')).toBe('IHDR');
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+describe('packaging (electron-builder)', () => {
+  it('the configuration loads and passes electron-builder’s own schema; a broken one does not', async () => {
+    const config = await loadConfig();
+    await validate(config);
+    await expect(validate({ ...config, linux: { ...config.linux, notAnOption: true } })).rejects.toThrow(/Invalid configuration/);
+  });
+
+  it('names the app, builds AppImage + deb, NSIS and dmg, and publishes nothing', async () => {
+    const c = await loadConfig();
+    expect(c.appId).toBe('chat.monarch.app');
+    expect(c.productName).toBe('Monarch');
+    expect(c.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(c.linux?.category).toBe('Network');
+    expect(c.linux?.desktop?.entry?.Categories).toBe('Network;InstantMessaging;');
+    expect(c.win?.target).toEqual(['nsis']);
+    expect(c.mac?.target).toEqual(['dmg']);
+    expect(c.publish).toBeNull();
+    // getConfig normalises `files` to file sets: [{ filter: [...] }].
+    expect((c.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : f.filter))).toEqual(['out/**', 'package.json']);
+    expect(c.asarUnpack).toContain('node_modules/better-sqlite3/**');
+
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
+    expect(pkg.scripts.dist).toContain(`electron-builder --config ${CONFIG} --publish never`);
+    expect(pkg.scripts.dist).toMatch(/^npm run build && /);
+    // The entry point electron-builder packs is inside `files`.
+    expect(pkg.main.startsWith('out/')).toBe(true);
+  });
+
+  it('every file or folder the configuration names exists', async () => {
+    const c = await loadConfig();
+    const named = [
+      c.directories?.buildResources,
+      c.icon,
+      c.linux?.icon,
+      c.win?.icon,
+      c.mac?.icon,
+      ...(c.extraResources ?? []).map((r) => r.from),
+      'build/icon.svg',
+    ].filter((p): p is string => typeof p === 'string');
+    expect(named.length).toBeGreaterThan(6);
+    for (const p of named) expect(existsSync(join(root, p)), p).toBe(true);
+  });
+
+  it('app icons are our artwork at 16 … 1024 px (square, the sizes each platform needs)', () => {
+    const dir = join(root, 'build/icons');
+    for (const n of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) expect(pngSize(join(dir, `${n}x${n}.png`))).toEqual({ width: n, height: n });
+    // macOS needs ≥ 512 for the .icns electron-builder derives, Windows ≥ 256 for the .ico.
+    expect(pngSize(join(root, 'build/icon.png'))).toEqual({ width: 1024, height: 1024 });
+    expect(readFileSync(join(root, 'build/icon.svg'), 'utf8')).toContain('aria-label="Monarch"');
+    // Nothing else hides in the folder under a name Linux's icon theme would not understand.
+    for (const f of readdirSync(dir)) expect(f).toMatch(/^\d+x\d+\.png$/);
+  });
+
+  it('the tray has a 16 px and a 32 px (@2x) picture for every status, plus the unread overlay', () => {
+    for (const status of [...MY_STATUSES, null]) expect(TRAY_ICON_NAMES).toContain(trayIconName(status));
+    for (const name of TRAY_ICON_NAMES) {
+      expect(pngSize(join(root, 'build/tray', `${name}.png`))).toEqual({ width: 16, height: 16 });
+      expect(pngSize(join(root, 'build/tray', `${name}@2x.png`))).toEqual({ width: 32, height: 32 });
+    }
+    expect(pngSize(join(root, 'build/tray/unread-overlay.png'))).toEqual({ width: 16, height: 16 });
+  });
+});
