@@ -7,7 +7,18 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMAND_NAMES, EVENT_CHANNEL, commandChannel, type EventListener, type SequencedEvent } from '../../shared/ipc';
+import {
+  COMMAND_NAMES,
+  EVENT_CHANNEL,
+  commandChannel,
+  initialAppState,
+  reduceApp,
+  type AppState,
+  type AttentionRequest,
+  type EventListener,
+  type SequencedEvent,
+} from '../../shared/ipc';
+import { DEFAULT_PRIVACY, type MyStatus } from '../../shared/model';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -97,7 +108,71 @@ const h = vi.hoisted(() => {
     flashFrame(on: boolean) {
       this.flashed = on;
     }
+    hidden = false;
+    hide() {
+      this.hidden = true;
+    }
+    overlay: [unknown, string] | null = null;
+    setOverlayIcon(image: unknown, description: string) {
+      this.overlay = [image, description];
+    }
   }
+  class FakeTray extends Emitter {
+    static all: FakeTray[] = [];
+    image: unknown;
+    tooltip = '';
+    title = '';
+    menu: { template: { id?: string; label?: string; enabled?: boolean; checked?: boolean; click?: () => void }[] } | null = null;
+    destroyed = false;
+    constructor(image: unknown) {
+      super();
+      this.image = image;
+      FakeTray.all.push(this);
+    }
+    setImage(image: unknown) {
+      this.image = image;
+    }
+    setToolTip(t: string) {
+      this.tooltip = t;
+    }
+    setTitle(t: string) {
+      this.title = t;
+    }
+    setContextMenu(m: FakeTray['menu']) {
+      this.menu = m;
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    destroy() {
+      this.destroyed = true;
+    }
+  }
+  class FakeNotification extends Emitter {
+    static all: FakeNotification[] = [];
+    shown = false;
+    closed = false;
+    constructor(public options: { title: string; body: string; silent?: boolean }) {
+      super();
+      FakeNotification.all.push(this);
+    }
+    static isSupported() {
+      return true;
+    }
+    show() {
+      this.shown = true;
+    }
+    close() {
+      this.closed = true;
+      this.fire('close');
+    }
+  }
+  const powerMonitor = Object.assign(new Emitter(), {
+    idleSeconds: 0,
+    state: 'active' as 'active' | 'idle' | 'locked' | 'unknown',
+    getSystemIdleTime: () => powerMonitor.idleSeconds,
+    getSystemIdleState: (_threshold: number) => powerMonitor.state,
+  });
   const app = Object.assign(new Emitter(), {
     lock: true,
     quit: () => undefined as void,
@@ -107,6 +182,14 @@ const h = vi.hoisted(() => {
     whenReady: () => Promise.resolve(),
     getPath: (): string => '',
     setPath: (_name: string, _path: string) => undefined as void,
+    getAppPath: (): string => '/nonexistent-app',
+    isPackaged: false,
+    badge: 0,
+    setBadgeCount(n: number) {
+      app.badge = n;
+      return true;
+    },
+    setAppUserModelId: (_id: string) => undefined as void,
   });
   const handlers = new Map<string, (...a: unknown[]) => unknown>();
   const ipcMain = {
@@ -134,7 +217,7 @@ const h = vi.hoisted(() => {
     },
   };
   const opened: string[] = [];
-  return { FakeWindow, app, handlers, ipcMain, protocol, protocolState, session, permissions, opened };
+  return { FakeWindow, FakeTray, FakeNotification, powerMonitor, app, handlers, ipcMain, protocol, protocolState, session, permissions, opened };
 });
 
 vi.mock('electron', () => ({
@@ -147,6 +230,11 @@ vi.mock('electron', () => ({
   shell: { openExternal: async (url: string) => void h.opened.push(url) },
   safeStorage: { isEncryptionAvailable: () => false },
   systemPreferences: { getAnimationSettings: () => ({ prefersReducedMotion: false }) },
+  Tray: h.FakeTray,
+  Menu: { buildFromTemplate: (template: unknown) => ({ template }) },
+  nativeImage: { createFromPath: (path: string) => ({ path }) },
+  Notification: h.FakeNotification,
+  powerMonitor: h.powerMonitor,
 }));
 
 const { runApp } = await import('./shell');
@@ -154,17 +242,23 @@ const { runApp } = await import('./shell');
 function fakeCore() {
   const listeners = new Set<EventListener>();
   let seq = 0;
+  // The real projection, so the shell reads the same state it would from app-core.
+  let state: AppState = initialAppState;
   const core = {
-    execute: vi.fn(async () => ({ ok: true as const, value: 'from-core' })),
+    execute: vi.fn(async (_cmd: { name: string; input: unknown }): Promise<{ ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }> => ({
+      ok: true as const,
+      value: 'from-core',
+    })),
     subscribe: (l: EventListener) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    snapshot: () => ({ seq, state: { conversations: { conversations: {} } } }),
+    snapshot: () => ({ seq, state }),
     dispose: vi.fn(async () => undefined),
     autoSignIn: vi.fn(async () => null),
     emit(event: SequencedEvent['event']) {
       const e = { seq: ++seq, at: 1, event };
+      state = reduceApp(state, e);
       for (const l of listeners) l(e);
     },
   };
@@ -178,13 +272,16 @@ let core: ReturnType<typeof fakeCore>;
 async function start() {
   core = fakeCore();
   h.app.getPath = () => userData;
-  return runApp({ createAppCore: () => core as never, outDir });
+  return runApp({ createAppCore: () => core as never, outDir, resources: { trayDir: '/res/tray', windowIcon: '/res/icon.png', unreadOverlay: '/res/tray/unread-overlay.png' } });
 }
 
 const trusted = { senderFrame: { url: 'monarch://app/index.html', parent: null } };
 
 beforeEach(() => {
   h.FakeWindow.all = [];
+  h.FakeTray.all = [];
+  h.FakeNotification.all = [];
+  h.powerMonitor.listeners.clear();
   h.handlers.clear();
   h.app.listeners.clear();
   h.app.lock = true;
@@ -357,5 +454,241 @@ describe('Electron shell', () => {
     expect(h.FakeWindow.all).toHaveLength(2);
     conv.fire('closed');
     expect(core.execute).toHaveBeenCalledWith({ name: 'closeConversation', input: { conversationId: 'c9' } });
+  });
+});
+
+// ---- Desktop integration (issue 6): tray, hide to tray, notifications, badge, focus, idle ----------
+
+const ME = 'me@example.com';
+const self = (status: MyStatus) => ({ handle: ME, friendlyName: 'Me', personalMessage: '', currentMedia: null, status });
+
+function signInAs(status: MyStatus = 'online') {
+  core.emit({ type: 'sign-in.started', handle: ME, at: 1 });
+  core.emit({ type: 'connection.changed', state: { status: 'online' } });
+  core.emit({ type: 'contact-list.synced', self: self(status), contacts: [], groups: [], privacy: DEFAULT_PRIVACY });
+}
+
+function preferences(idle: { enabled: boolean; minutes: number; status: 'idle' | 'away' }) {
+  core.emit({
+    type: 'preferences.changed',
+    preferences: {
+      notifications: { contactSignIn: true, messages: true, nudges: true, showMessageText: true, doNotDisturbWhenBusy: true },
+      sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
+      history: { enabled: true },
+      idle,
+      appearance: { theme: 'system', showTimestamps: false },
+    },
+  });
+}
+
+function attention(a: Partial<AttentionRequest> & Pick<AttentionRequest, 'kind' | 'handle'>) {
+  core.emit({ type: 'attention.requested', title: 'Bob says:', body: 'hi', sound: 'message', toast: true, flash: true, tag: `t:${a.handle}`, ...a });
+}
+
+const menuItem = (id: string) => h.FakeTray.all[0]!.menu!.template.find((i) => i.id === id)!;
+const commands = (name: string) => core.execute.mock.calls.map(([c]) => c).filter((c) => c.name === name);
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('desktop integration', () => {
+  it('a tray icon shows my status and unread count, and its menu changes status, opens the list, signs out and quits', async () => {
+    await start();
+    expect(h.FakeTray.all).toHaveLength(1);
+    const tray = h.FakeTray.all[0]!;
+    expect(tray.image).toEqual({ path: expect.stringMatching(/^\/res\/tray\/signed-out(@2x)?\.png$/) });
+    expect(tray.tooltip).toBe('Monarch – Signed out');
+    expect(tray.menu!.template.map((i) => i.id ?? '-')).toEqual([
+      'open', '-', 'status', 'status:online', 'status:busy', 'status:idle', 'status:brb', 'status:away', 'status:phone', 'status:lunch', 'status:hidden', '-', 'sign-out', 'quit',
+    ]);
+    expect(menuItem('status:busy').enabled).toBe(false);
+    expect(menuItem('sign-out').enabled).toBe(false);
+
+    signInAs('online');
+    expect(tray.image).toEqual({ path: expect.stringMatching(/^\/res\/tray\/online(@2x)?\.png$/) });
+    expect(tray.tooltip).toBe(`Monarch – ${ME} (Online)`);
+    expect(menuItem('status:online').checked).toBe(true);
+    expect(menuItem('status:busy').enabled).toBe(true);
+
+    menuItem('status:busy').click!();
+    expect(core.execute).toHaveBeenLastCalledWith({ name: 'setStatus', input: { status: 'busy' } });
+    core.emit({ type: 'self.changed', self: self('busy') });
+    expect(tray.image).toEqual({ path: expect.stringMatching(/\/busy(@2x)?\.png$/) });
+    expect(menuItem('status:busy').checked).toBe(true);
+
+    core.emit({ type: 'unread.changed', total: 3, byConversation: { c1: 2, c2: 1 } });
+    expect(tray.tooltip).toBe(`Monarch – ${ME} (Busy) – 3 unread messages`);
+    expect(menuItem('open').label).toBe('Open Monarch (3 unread messages)');
+
+    // "Open Monarch" (and a click on the icon) brings the hidden contact list back.
+    const list = h.FakeWindow.all[0]!;
+    list.focused = false;
+    menuItem('open').click!();
+    expect(list.focused).toBe(true);
+    list.focused = false;
+    tray.fire('click');
+    expect(list.focused).toBe(true);
+
+    menuItem('sign-out').click!();
+    expect(core.execute).toHaveBeenLastCalledWith({ name: 'signOut', input: {} });
+    core.emit({ type: 'connection.changed', state: { status: 'signed-out' } });
+    expect(tray.tooltip).toMatch(/^Monarch – Signed out/);
+    expect(tray.image).toEqual({ path: expect.stringMatching(/signed-out/) });
+
+    const quit = vi.spyOn(h.app, 'quit');
+    menuItem('quit').click!();
+    expect(quit).toHaveBeenCalled();
+    quit.mockRestore();
+  });
+
+  it('closing the contact list hides it to the tray; quitting closes it for real and signs out first', async () => {
+    await start();
+    const list = h.FakeWindow.all[0]!;
+    let prevented = false;
+    list.fire('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(list.hidden).toBe(true);
+    // Closing every window would not quit either while the tray is there.
+    const quit = vi.spyOn(h.app, 'quit');
+    h.app.fire('window-all-closed');
+    expect(quit).not.toHaveBeenCalled();
+
+    // Quit (tray or menu): before-quit signs out, then the close goes through.
+    let quitPrevented = false;
+    h.app.fire('before-quit', { preventDefault: () => (quitPrevented = true) });
+    expect(quitPrevented).toBe(true);
+    expect(core.dispose).toHaveBeenCalled();
+    prevented = false;
+    list.fire('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+    await flush();
+    expect(quit).toHaveBeenCalled();
+    expect(h.FakeTray.all[0]!.destroyed).toBe(true);
+    quit.mockRestore();
+  });
+
+  it('shows a notification for attention.requested; clicking it opens and focuses the conversation', async () => {
+    await start();
+    attention({ kind: 'message', conversationId: 'c1', handle: 'bob@example.com', title: 'Bob says:', body: 'hello there' });
+    expect(h.FakeNotification.all).toHaveLength(1);
+    const n = h.FakeNotification.all[0]!;
+    expect(n.options).toMatchObject({ title: 'Bob says:', body: 'hello there', silent: true });
+    expect(n.shown).toBe(true);
+    // No conversation window yet: the contact list's taskbar button flashes.
+    expect(h.FakeWindow.all[0]!.flashed).toBe(true);
+
+    n.fire('click');
+    const conv = h.FakeWindow.all[1]!;
+    expect(conv.url).toBe('monarch://app/conversation.html?id=c1');
+    conv.fire('ready-to-show');
+    expect(conv.shown).toBe('active');
+
+    // A newer toast with the same tag replaces the older one; no toast when `toast` is false.
+    attention({ kind: 'message', conversationId: 'c1', handle: 'bob@example.com', body: 'one' });
+    attention({ kind: 'message', conversationId: 'c1', handle: 'bob@example.com', body: 'two' });
+    expect(h.FakeNotification.all.slice(1).map((x) => [x.options.body, x.closed])).toEqual([
+      ['one', true],
+      ['two', false],
+    ]);
+    attention({ kind: 'message', conversationId: 'c1', handle: 'bob@example.com', toast: false, flash: false });
+    expect(h.FakeNotification.all).toHaveLength(3);
+  });
+
+  it('clicking a "signed in" notification starts a conversation with that contact', async () => {
+    await start();
+    core.execute.mockImplementation(async (cmd) =>
+      cmd.name === 'openConversation' ? { ok: true as const, value: { conversationId: 'c7' } } : { ok: true as const, value: null },
+    );
+    attention({ kind: 'contact-online', handle: 'ada@example.com', title: 'Ada has just signed in.', body: '', flash: false, tag: 'in:ada' });
+    h.FakeNotification.all[0]!.fire('click');
+    await flush();
+    expect(commands('openConversation')).toEqual([{ name: 'openConversation', input: { handles: ['ada@example.com'] } }]);
+    expect(h.FakeWindow.all[1]!.url).toBe('monarch://app/conversation.html?id=c7');
+  });
+
+  it('flashes the conversation window that is not focused, and puts the unread count on the badge', async () => {
+    await start();
+    const show = h.handlers.get(commandChannel('showConversation')) as Handler;
+    await show(trusted, { conversationId: 'c2' });
+    const conv = h.FakeWindow.all[1]!;
+    conv.focused = false;
+    conv.flashed = false;
+    attention({ kind: 'nudge', conversationId: 'c2', handle: 'bob@example.com', toast: false });
+    expect(conv.flashed).toBe(true);
+    expect(h.FakeWindow.all[0]!.flashed).toBe(false);
+
+    core.emit({ type: 'unread.changed', total: 4, byConversation: { c2: 4 } });
+    if (process.platform === 'win32') expect(h.FakeWindow.all[0]!.overlay?.[1]).toBe('4 unread');
+    else expect(h.app.badge).toBe(4);
+    core.emit({ type: 'unread.changed', total: 0, byConversation: {} });
+    if (process.platform !== 'win32') expect(h.app.badge).toBe(0);
+  });
+
+  it('reports which window has the focus to the backend (either order of blur and focus)', async () => {
+    await start();
+    const show = h.handlers.get(commandChannel('showConversation')) as Handler;
+    await show(trusted, { conversationId: 'c3' });
+    const [list, conv] = h.FakeWindow.all as [InstanceType<typeof h.FakeWindow>, InstanceType<typeof h.FakeWindow>];
+    conv.flashed = true;
+    list.fire('focus');
+    conv.fire('focus');
+    list.fire('blur'); // arrives after the other window's focus on some platforms
+    expect(conv.flashed).toBe(false);
+    conv.fire('blur');
+    list.fire('focus');
+    list.fire('blur');
+    expect(commands('windowFocused').map((c) => (c.input as { target: unknown }).target)).toEqual(['contact-list', 'c3', null, 'contact-list', null]);
+  });
+
+  it('automatic Away: idle past the setting (or a locked screen) sets Away, coming back restores Online', async () => {
+    await start();
+    preferences({ enabled: true, minutes: 5, status: 'away' });
+    signInAs('online');
+    h.powerMonitor.idleSeconds = 60;
+    h.powerMonitor.fire('lock-screen');
+    // Locked counts at once, whatever the minutes.
+    h.powerMonitor.state = 'locked';
+    h.powerMonitor.fire('lock-screen');
+    await flush();
+    expect(commands('setStatus')).toEqual([{ name: 'setStatus', input: { status: 'away' } }]);
+    core.emit({ type: 'self.changed', self: self('away') });
+
+    h.powerMonitor.state = 'active';
+    h.powerMonitor.idleSeconds = 1;
+    h.powerMonitor.fire('unlock-screen');
+    await flush();
+    expect(commands('setStatus').at(-1)).toEqual({ name: 'setStatus', input: { status: 'online' } });
+    expect(commands('setStatus')).toHaveLength(2);
+  });
+
+  it('automatic Away never overrides a status the user picked, even the same one it set', async () => {
+    await start();
+    preferences({ enabled: true, minutes: 1, status: 'away' });
+    signInAs('online');
+    h.powerMonitor.state = 'active';
+    h.powerMonitor.idleSeconds = 120;
+    h.powerMonitor.fire('resume');
+    await flush();
+    expect(commands('setStatus')).toEqual([{ name: 'setStatus', input: { status: 'away' } }]);
+    core.emit({ type: 'self.changed', self: self('away') });
+
+    // While auto-away, the user picks Away themselves in the status menu (IPC): coming back to the
+    // keyboard must not put them Online.
+    const setStatus = h.handlers.get(commandChannel('setStatus')) as Handler;
+    await setStatus(trusted, { status: 'away' });
+    h.powerMonitor.idleSeconds = 0;
+    h.powerMonitor.fire('unlock-screen');
+    await flush();
+    expect(commands('setStatus').map((c) => (c.input as { status: string }).status)).toEqual(['away', 'away']);
+
+    // The same through the tray menu.
+    core.emit({ type: 'self.changed', self: self('online') });
+    h.powerMonitor.idleSeconds = 120;
+    h.powerMonitor.fire('resume');
+    await flush();
+    core.emit({ type: 'self.changed', self: self('away') });
+    menuItem('status:away').click!();
+    h.powerMonitor.idleSeconds = 0;
+    h.powerMonitor.fire('unlock-screen');
+    await flush();
+    expect(commands('setStatus').map((c) => (c.input as { status: string }).status)).toEqual(['away', 'away', 'away', 'away']);
   });
 });

@@ -4,15 +4,38 @@
  * opens the windows: the contact list, and a window per conversation when the user opens one or a
  * message arrives. Everything real lives in electron/core.
  */
-import { app, BrowserWindow, ipcMain, protocol, screen, session, shell, systemPreferences } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, screen, session, shell, systemPreferences, Tray } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ok, type Backend, type SequencedEvent } from '../../shared/ipc';
+import { ok, type AppEvent, type AppState, type Backend, type Result, type SequencedEvent } from '../../shared/ipc';
+import type { MyStatus } from '../../shared/model';
 import type { AppCore } from '../core/app-core';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { DesktopAttention } from './desktop-attention';
+import { createIdleWatcher, myStatus } from './idle';
 import { bindContract } from './ipc';
 import { CONTENT_SECURITY_POLICY, denyAllPermissions, hardenWebContents, isSafeExternalUrl, isTrustedSender } from './security';
+import { TrayController, type TrayView } from './tray';
+import { resourcePaths, trayIconFile, type ResourcePaths } from './tray-icons';
 import { WindowManager } from './windows';
 import { WindowStateStore } from './window-state';
+
+/** The app id: Windows groups notifications and taskbar buttons by it (same as electron-builder's). */
+export const APP_ID = 'chat.monarch.app';
+
+/** What the tray shows, from the backend's state. */
+export function trayViewOf(state: AppState): TrayView {
+  const connection = state.session.connection.status;
+  return {
+    status: myStatus(state),
+    connecting: connection !== 'signed-out' && connection !== 'online',
+    unread: state.desktop.unread.total,
+    handle: state.session.handle,
+  };
+}
+
+/** Events after which the tray may look different. */
+const TRAY_EVENTS: ReadonlySet<AppEvent['type']> = new Set(['connection.changed', 'sign-in.started', 'contact-list.synced', 'self.changed', 'unread.changed']);
 
 /** The OS "reduce motion" setting (macOS and Windows report it; elsewhere assume no). */
 function prefersReducedMotion(): boolean {
@@ -28,11 +51,15 @@ export interface ShellOptions {
   createAppCore(options: { dataDir: string }): AppCore;
   /** Where the built app lives: out/ with main/, preload/ and renderer/ inside. */
   outDir?: string;
+  /** Tray pictures and the window icon (default: packaged resources, or build/ in development). */
+  resources?: ResourcePaths;
 }
 
 export interface RunningShell {
   core: AppCore;
   windows: WindowManager;
+  /** Null where the platform has no tray: then closing the contact list quits. */
+  tray: TrayController | null;
 }
 
 /** Starts the desktop app. Returns a promise of the running shell (null when another instance runs). */
@@ -53,9 +80,12 @@ export function runApp(options: ShellOptions): Promise<RunningShell | null> {
 function start(options: ShellOptions): RunningShell {
   const outDir = options.outDir ?? join(import.meta.dirname, '..');
   const userData = app.getPath('userData');
+  const paths = options.resources ?? resourcePaths({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
   const openExternal = (url: string) => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url);
   };
+  // Windows shows notifications only for an app with an id (and groups them by it).
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
   denyAllPermissions(session.defaultSession);
   handleAppProtocol(protocol, join(outDir, 'renderer'), CONTENT_SECURITY_POLICY);
@@ -64,21 +94,49 @@ function start(options: ShellOptions): RunningShell {
 
   const core = options.createAppCore({ dataDir: userData });
   const states = new WindowStateStore(join(userData, 'window-state.json'));
+  let quitting = false;
+  let tray: TrayController | null = null;
+  const windowIcon = process.platform !== 'darwin' && existsSync(paths.windowIcon) ? paths.windowIcon : undefined;
+  const report = (what: string) => (r: Result<unknown>) => {
+    if (!r.ok) console.warn(`${what}: ${r.error.message}`);
+  };
+
   const windows = new WindowManager({
     createWindow: (o) => new BrowserWindow(o),
     workAreas: () => screen.getAllDisplays().map((d) => d.workArea),
     preloadPath: join(outDir, 'preload', 'preload.cjs'),
+    ...(windowIcon ? { iconPath: windowIcon } : {}),
     states,
     openExternal,
     onConversationClosed: (conversationId) => {
       void core.execute({ name: 'closeConversation', input: { conversationId } });
     },
     onContactListClosed: () => app.quit(),
+    // With a tray icon, closing the contact list keeps the app running there (issue 6).
+    hideContactListOnClose: () => tray !== null && !quitting,
+    // The main process sees the OS focus first-hand: it decides what notifies and what is read.
+    onFocusChanged: (target) => {
+      void core.execute({ name: 'windowFocused', input: { target } }).then(report('Window focus'));
+    },
   });
 
   const stateKeyOf = (conversationId: string): string => {
     const c = core.snapshot().state.conversations.conversations[conversationId];
     return c?.conversation.participants[0]?.handle ?? 'new';
+  };
+
+  const idle = createIdleWatcher({
+    powerMonitor,
+    state: () => core.snapshot().state,
+    setStatus: async (status) => {
+      const r = await core.execute({ name: 'setStatus', input: { status } });
+      if (!r.ok) throw new Error(r.error.message);
+    },
+  });
+  /** The user's own choice (status menu, tray): automatic Away lets go of it. */
+  const chooseStatus = (status: MyStatus): Promise<Result<unknown>> => {
+    idle.userChoseStatus(status);
+    return core.execute({ name: 'setStatus', input: { status } });
   };
 
   bindContract(ipcMain, core satisfies Backend, {
@@ -89,7 +147,49 @@ function start(options: ShellOptions): RunningShell {
         windows.showConversation(conversationId, stateKeyOf(conversationId), true);
         return ok(null);
       },
+      setStatus: async ({ status }) => (await chooseStatus(status)) as Result<null>,
     },
+  });
+
+  try {
+    tray = new TrayController(
+      {
+        createTray: (image) => new Tray(image),
+        buildMenu: (template) => Menu.buildFromTemplate(template),
+        image: (name) => nativeImage.createFromPath(trayIconFile(paths, name, process.platform)),
+        platform: process.platform,
+      },
+      {
+        setStatus: (status) => void chooseStatus(status).then(report('Status')),
+        openContactList: () => windows.openContactList(),
+        signOut: () => void core.execute({ name: 'signOut', input: {} }).then(report('Sign out')),
+        quit: () => app.quit(),
+      },
+    );
+    tray.update(trayViewOf(core.snapshot().state));
+  } catch (e) {
+    // No tray on this desktop: the contact list's close button quits, as before.
+    console.warn(`No tray icon: ${(e as Error).message}`);
+    tray = null;
+  }
+
+  const attention = new DesktopAttention({
+    platform: process.platform,
+    notificationsSupported: () => Notification.isSupported(),
+    createNotification: (o) => new Notification(o),
+    showConversation: (id) => void windows.showConversation(id, stateKeyOf(id), true),
+    startConversation: (handle) => {
+      void core.execute({ name: 'openConversation', input: { handles: [handle] } }).then((r) => {
+        if (r.ok) windows.showConversation((r.value as { conversationId: string }).conversationId, handle, true);
+        else report('Open conversation')(r);
+      });
+    },
+    flashWindow: (id) => windows.flash(id),
+    bounceDock: () => void app.dock?.bounce('informational'),
+    setBadgeCount: (n) => void app.setBadgeCount(n),
+    setOverlay: (image, description) => windows.contactListWindow()?.setOverlayIcon(image, description),
+    unreadOverlay: () => (existsSync(paths.unreadOverlay) ? nativeImage.createFromPath(paths.unreadOverlay) : null),
+    ...(windowIcon ? { notificationIcon: nativeImage.createFromPath(windowIcon) } : {}),
   });
 
   // Like the classic client, a conversation someone else starts pops up with their first message
@@ -103,23 +203,39 @@ function start(options: ShellOptions): RunningShell {
       windows.showConversation(id, stateKeyOf(id), false);
     }
     if (event.type === 'nudge.received') windows.shake(event.conversationId, prefersReducedMotion());
+    attention.handle(event);
+    if (event.type === 'connection.changed' && event.state.status === 'signed-out') {
+      idle.signedOut();
+      attention.clear();
+    }
+    if (tray && TRAY_EVENTS.has(event.type)) tray.update(trayViewOf(core.snapshot().state));
   });
+  idle.start();
 
   app.on('second-instance', () => windows.openContactList());
   app.on('activate', () => windows.openContactList());
-  app.on('window-all-closed', () => app.quit());
+  // Closing every window quits, unless the app lives on in the tray.
+  app.on('window-all-closed', () => {
+    if (!tray || quitting) app.quit();
+  });
   let disposed = false;
   app.on('before-quit', (event) => {
+    quitting = true;
     states.flush();
     if (disposed) return;
     // Sign out cleanly (and stop the local server) before the process ends.
     event.preventDefault();
     disposed = true;
-    void core.dispose().finally(() => app.quit());
+    idle.stop();
+    attention.clear();
+    void core.dispose().finally(() => {
+      tray?.destroy();
+      app.quit();
+    });
   });
 
   windows.openContactList();
   // "Sign me in automatically": the window shows the progress like any sign-in.
   void core.autoSignIn();
-  return { core, windows };
+  return { core, windows, tray };
 }

@@ -19,6 +19,13 @@ export interface WindowDeps {
   onConversationClosed(conversationId: string): void;
   /** The contact-list window closed: the app quits (as the classic client did without a tray). */
   onContactListClosed(): void;
+  /**
+   * Asked when the user closes the contact list: true (a tray icon is there and the app is not
+   * quitting) hides it instead, and the app keeps running in the tray.
+   */
+  hideContactListOnClose?(): boolean;
+  /** Which of our windows has the OS focus: a conversation id, `contact-list`, or null (none). */
+  onFocusChanged?(target: string | null): void;
 }
 
 const CONTACT_LIST_KEY = 'contact-list';
@@ -27,6 +34,8 @@ const conversationKey = (stateKey: string) => `conversation:${stateKey}`;
 export class WindowManager {
   private contactList: BrowserWindow | null = null;
   private readonly conversations = new Map<string, BrowserWindow>();
+  /** The window last reported focused (`contact-list` or a conversation id). */
+  private focused: string | null = null;
 
   constructor(private readonly deps: WindowDeps) {}
 
@@ -37,6 +46,12 @@ export class WindowManager {
     }
     const win = this.create(CONTACT_LIST_KEY, { width: 340, height: 640, minWidth: 300, minHeight: 420, title: 'Monarch' });
     this.contactList = win;
+    win.on('close', (event: { preventDefault(): void }) => {
+      if (!this.deps.hideContactListOnClose?.()) return;
+      event.preventDefault();
+      win.hide();
+    });
+    this.trackFocus(win, CONTACT_LIST_KEY);
     win.on('closed', () => {
       this.contactList = null;
       this.deps.onContactListClosed();
@@ -66,6 +81,7 @@ export class WindowManager {
       show: false,
     });
     this.conversations.set(conversationId, win);
+    this.trackFocus(win, conversationId);
     win.on('closed', () => {
       this.conversations.delete(conversationId);
       this.deps.onConversationClosed(conversationId);
@@ -101,6 +117,22 @@ export class WindowManager {
     });
   }
 
+  /**
+   * Draws the user's eye without taking the focus: the conversation's window when it is open,
+   * else the contact list. Nothing when that window already has the focus.
+   */
+  flash(conversationId: string | undefined): void {
+    const conv = conversationId !== undefined ? this.conversations.get(conversationId) : undefined;
+    const win = conv && !conv.isDestroyed() ? conv : this.contactList;
+    if (!win || win.isDestroyed() || win.isFocused()) return;
+    win.flashFrame(true);
+  }
+
+  /** The contact list's window, if it exists (it may be hidden in the tray). */
+  contactListWindow(): BrowserWindow | null {
+    return this.contactList && !this.contactList.isDestroyed() ? this.contactList : null;
+  }
+
   hasConversationWindow(conversationId: string): boolean {
     const w = this.conversations.get(conversationId);
     return !!w && !w.isDestroyed();
@@ -110,6 +142,26 @@ export class WindowManager {
   allContents(): WebContents[] {
     const wins = [this.contactList, ...this.conversations.values()];
     return wins.filter((w): w is BrowserWindow => !!w && !w.isDestroyed()).map((w) => w.webContents);
+  }
+
+  private trackFocus(win: BrowserWindow, target: string): void {
+    const report = this.deps.onFocusChanged;
+    if (!report) return;
+    win.on('focus', () => {
+      // The taskbar button stops flashing once the window is in front.
+      win.flashFrame(false);
+      this.focused = target;
+      report(target);
+    });
+    // Moving between two of our windows sends A's blur and B's focus in either order (it differs
+    // by platform): a blur only counts while its window is still the one reported.
+    const lost = () => {
+      if (this.focused !== target) return;
+      this.focused = null;
+      report(null);
+    };
+    win.on('blur', lost);
+    win.on('closed', lost);
   }
 
   private reveal(win: BrowserWindow): void {
