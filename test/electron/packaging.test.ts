@@ -5,9 +5,11 @@
  * the sizes each platform needs, and the tray has a picture for every status.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MY_STATUSES } from '../../shared/model';
 import { TRAY_ICON_NAMES, trayIconName } from '../../electron/main/tray-icons';
 
@@ -27,6 +29,8 @@ interface BuilderConfig {
   win?: { target?: string[]; icon?: string };
   mac?: { target?: string[]; icon?: string };
   publish?: unknown;
+  npmRebuild?: boolean;
+  afterPack?: string;
 }
 
 async function loadConfig(): Promise<BuilderConfig> {
@@ -90,9 +94,52 @@ describe('packaging (electron-builder)', () => {
       c.mac?.icon,
       ...(c.extraResources ?? []).map((r) => r.from),
       'build/icon.svg',
+      c.afterPack,
     ].filter((p): p is string => typeof p === 'string');
     expect(named.length).toBeGreaterThan(6);
     for (const p of named) expect(existsSync(join(root, p)), p).toBe(true);
+  });
+
+  it('node_modules is never rebuilt for Electron in place; the afterPack hook loads and puts the Electron addon into the package', async () => {
+    const c = await loadConfig();
+    expect(c.npmRebuild).toBe(false);
+    const { resolveFunction } = require('app-builder-lib/out/util/resolve') as {
+      resolveFunction(type: string, executor: unknown, name: string, root: string): Promise<unknown>;
+    };
+    const cwd = process.cwd();
+    process.chdir(root); // electron-builder resolves `./…` hooks from the project folder it runs in
+    try {
+      expect(typeof (await resolveFunction('afterPack', c.afterPack, 'afterPack', root))).toBe('function');
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // (A plain .mjs script: imported by URL so TypeScript does not look for its types.)
+    const hook = (await import(pathToFileURL(join(root, 'scripts/electron-builder-after-pack.mjs')).href)) as {
+      installSqliteAddon(o: { appOutDir: string; platform: string; productFilename: string; binding: string }): string;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'monarch-pack-'));
+    try {
+      const binding = join(dir, 'electron-abi.node');
+      writeFileSync(binding, 'electron build');
+      const release = (res: string) => join(res, 'app.asar.unpacked/node_modules/better-sqlite3/build/Release');
+      for (const [platform, res] of [
+        ['linux', join(dir, 'linux-unpacked/resources')],
+        ['win32', join(dir, 'linux-unpacked/resources')],
+        ['darwin', join(dir, 'mac/Monarch.app/Contents/Resources')],
+      ] as const) {
+        mkdirSync(release(res), { recursive: true });
+        writeFileSync(join(release(res), 'better_sqlite3.node'), 'node build');
+        const appOutDir = platform === 'darwin' ? join(dir, 'mac') : join(dir, 'linux-unpacked');
+        const written = hook.installSqliteAddon({ appOutDir, platform, productFilename: 'Monarch', binding });
+        expect(written).toBe(join(release(res), 'better_sqlite3.node'));
+        expect(readFileSync(written, 'utf8')).toBe('electron build');
+      }
+      // A package without the unpacked module is a configuration mistake, said plainly.
+      expect(() => hook.installSqliteAddon({ appOutDir: join(dir, 'nothing'), platform: 'linux', productFilename: 'Monarch', binding })).toThrow(/asarUnpack/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('app icons are our artwork at 16 … 1024 px (square, the sizes each platform needs)', () => {
