@@ -636,6 +636,29 @@ describe('desktop integration', () => {
     list.fire('focus');
     list.fire('blur');
     expect(commands('windowFocused').map((c) => (c.input as { target: unknown }).target)).toEqual(['contact-list', 'c3', null, 'contact-list', null]);
+
+    // A window's own report over IPC is answered but not used: the shell's is the one source.
+    const focused = h.handlers.get(commandChannel('windowFocused')) as Handler;
+    expect(await focused(trusted, { target: 'c3' })).toEqual({ ok: true, value: null });
+    expect(commands('windowFocused')).toHaveLength(5);
+  });
+
+  it('logging off or shutting down closes the contact list instead of hiding it', async () => {
+    await start();
+    const list = h.FakeWindow.all[0]!;
+    list.fire('session-end'); // Windows
+    let prevented = false;
+    list.fire('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+
+    await start();
+    const quit = vi.spyOn(h.app, 'quit');
+    h.powerMonitor.fire('shutdown'); // Linux, macOS
+    expect(quit).toHaveBeenCalled();
+    const list2 = h.FakeWindow.all[1]!;
+    list2.fire('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
+    quit.mockRestore();
   });
 
   it('automatic Away: idle past the setting (or a locked screen) sets Away, coming back restores Online', async () => {

@@ -114,6 +114,9 @@ function start(options: ShellOptions): RunningShell {
     onContactListClosed: () => app.quit(),
     // With a tray icon, closing the contact list keeps the app running there (issue 6).
     hideContactListOnClose: () => tray !== null && !quitting,
+    onSessionEnd: () => {
+      quitting = true;
+    },
     // The main process sees the OS focus first-hand: it decides what notifies and what is read.
     onFocusChanged: (target) => {
       void core.execute({ name: 'windowFocused', input: { target } }).then(report('Window focus'));
@@ -148,6 +151,10 @@ function start(options: ShellOptions): RunningShell {
         return ok(null);
       },
       setStatus: async ({ status }) => (await chooseStatus(status)) as Result<null>,
+      // The shell reports the focus itself from the windows' own events (onFocusChanged above),
+      // ordered correctly across windows; a window's own report could arrive after another
+      // window's focus (A's blur after B's focus) and undo it, so windows' reports are not used.
+      windowFocused: async () => ok(null),
     },
   });
 
@@ -211,6 +218,12 @@ function start(options: ShellOptions): RunningShell {
     if (tray && TRAY_EVENTS.has(event.type)) tray.update(trayViewOf(core.snapshot().state));
   });
   idle.start();
+
+  // Logging out or shutting down must not be held up by the hide-to-tray close handler.
+  powerMonitor.on('shutdown', () => {
+    quitting = true;
+    app.quit();
+  });
 
   app.on('second-instance', () => windows.openContactList());
   app.on('activate', () => windows.openContactList());

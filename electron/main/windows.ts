@@ -24,6 +24,8 @@ export interface WindowDeps {
    * quitting) hides it instead, and the app keeps running in the tray.
    */
   hideContactListOnClose?(): boolean;
+  /** Windows is ending the session (log off, shut down): closing must not be refused. */
+  onSessionEnd?(): void;
   /** Which of our windows has the OS focus: a conversation id, `contact-list`, or null (none). */
   onFocusChanged?(target: string | null): void;
 }
@@ -52,6 +54,7 @@ export class WindowManager {
       win.hide();
     });
     this.trackFocus(win, CONTACT_LIST_KEY);
+    win.on('session-end', () => this.deps.onSessionEnd?.());
     win.on('closed', () => {
       this.contactList = null;
       this.deps.onContactListClosed();
