@@ -10,6 +10,31 @@ import { Dialogs } from './features/dialogs/Dialogs';
 import { SignIn } from './features/sign-in/SignIn';
 import { useActions, useAppState, useHost } from './store/context';
 import { Conversation } from './features/conversation/Conversation';
+import { HistoryView } from './features/history/History';
+import { SettingsView } from './features/settings/Settings';
+import { ProtocolConsoleView } from './features/console/ProtocolConsole';
+
+/** The history, settings or console view over the main window (Esc closes it). */
+function Panels() {
+  const actions = useActions();
+  const panel = useAppState((s) => s.ui.panel);
+  useEffect(() => {
+    if (!panel) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) actions.closePanel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [panel, actions]);
+  if (!panel) return null;
+  return (
+    <div className="panel-overlay">
+      {panel.kind === 'history' && <HistoryView />}
+      {panel.kind === 'settings' && <SettingsView />}
+      {panel.kind === 'console' && <ProtocolConsoleView />}
+    </div>
+  );
+}
 
 function useShortcuts(signedIn: boolean) {
   const actions = useActions();
@@ -55,6 +80,7 @@ export function MainWindow() {
     <div className={host === 'web' ? 'web-layout' : 'list-window'}>
       <ContactList />
       {host === 'web' && <ConversationTabs />}
+      <Panels />
       <Dialogs />
       <Toast />
     </div>

@@ -141,6 +141,8 @@ export class AppCore implements Backend {
   private recorder: HistoryRecorder | null = null;
   /** The handle of the signed-in (or signing-in) account: whose history the commands read. */
   private account: string | null = null;
+  /** Whom each conversation I opened was opened with (before they join, its participants are empty). */
+  private readonly openedWith = new Map<string, readonly string[]>();
   /** The password being signed in with, masked in the protocol console. */
   private secret: string | null = null;
 
@@ -187,7 +189,8 @@ export class AppCore implements Backend {
     const live = this.state.conversations.conversations[conversationId];
     const group = store.findConversation(account, 'group', conversationId);
     if (!live) return group?.id ?? null;
-    const others = live.conversation.participants.map((p) => p.handle.toLowerCase());
+    const joined = live.conversation.participants.map((p) => p.handle.toLowerCase());
+    const others = joined.length > 0 ? joined : (this.openedWith.get(conversationId) ?? []);
     if (others.length === 1 && others[0]) {
       return store.findConversation(account, 'one-to-one', others[0])?.id ?? group?.id ?? null;
     }
@@ -431,7 +434,12 @@ export class AppCore implements Backend {
       removeGroup: ({ groupId }) => this.session((c) => c.removeGroup(groupId).then(() => null)),
 
       openConversation: ({ handles }) =>
-        this.session(async (c) => ({ conversationId: await c.openConversation([...new Set(handles)]) })),
+        this.session(async (c) => {
+          const peers = [...new Set(handles)];
+          const conversationId = await c.openConversation(peers);
+          this.openedWith.set(conversationId, peers);
+          return { conversationId };
+        }),
       sendMessage: ({ conversationId, text, format }) =>
         this.session(async (c) => ({ messageId: await c.sendMessage(conversationId, text, format) })),
       retryMessage: ({ conversationId, messageId }) =>

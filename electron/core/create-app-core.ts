@@ -2,6 +2,7 @@
  * Builds the app's backend with its real parts: the MSN client, the settings file, and the
  * bundled server for "Local server on this computer". Shared by the desktop app and the web host.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppCore, type LocalServerLauncher } from './app-core';
 import { ProtocolConsole } from './console';
@@ -24,6 +25,8 @@ export interface CreateAppCoreOptions {
    * demo delay: for tests only.
    */
   demo?: boolean | { timingScale?: number };
+  /** The bundled server's ports: the usual MSN ones (default), or OS-chosen ones (tests). */
+  localServerPorts?: 'standard' | 'any';
 }
 
 export function createAppCore(options: CreateAppCoreOptions): AppCore {
@@ -35,6 +38,7 @@ export function createAppCore(options: CreateAppCoreOptions): AppCore {
   const warn = options.onWarning ?? ((m: string) => console.warn(m));
   let history: HistoryStore | null = null;
   try {
+    mkdirSync(options.dataDir, { recursive: true });
     history = openHistoryStore(join(options.dataDir, 'history.sqlite'), {
       onRecovered: (movedTo) => warn(`The history file was damaged; it was kept as ${movedTo} and a new one started.`),
     });
@@ -55,7 +59,7 @@ export function createAppCore(options: CreateAppCoreOptions): AppCore {
     canSavePasswords: keychain.available(),
     localServer:
       options.localServer === undefined
-        ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server'), demo })
+        ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server'), demo, ...(options.localServerPorts ? { ports: options.localServerPorts } : {}) })
         : options.localServer,
   });
   return core;

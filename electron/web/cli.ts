@@ -13,6 +13,8 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.MONARCH_WEB_PORT ?? '0' },
     'data-dir': { type: 'string', default: process.env.MONARCH_DATA_DIR ?? join(root, '.monarch-data', 'web') },
+    /** Tests only: shrink every delay of the scripted demo contacts (e.g. 0.05). */
+    'demo-timing-scale': { type: 'string', default: process.env.MONARCH_DEMO_TIMING_SCALE },
   },
 });
 
@@ -22,7 +24,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const core = createAppCore({ dataDir: values['data-dir'] });
+const scale = values['demo-timing-scale'] === undefined ? undefined : Number(values['demo-timing-scale']);
+if (scale !== undefined && !(scale > 0 && scale <= 1)) {
+  console.error(`Not a demo timing scale (0 < scale <= 1): ${values['demo-timing-scale']}`);
+  process.exit(2);
+}
+const core = createAppCore({ dataDir: values['data-dir'], ...(scale !== undefined ? { demo: { timingScale: scale } } : {}) });
 const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port });
 console.log(`Monarch is running. Open this link in your browser (it carries this run's secret):\n\n  ${host.url}\n`);
 

@@ -5,7 +5,7 @@
 import type { CommandInput, IpcError, MonarchApi, Result } from '../../shared/ipc';
 import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
-import { markSeen, toggleCollapsed, type Dialog } from './ui-slice';
+import { markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
 
 /** At most one typing notice per conversation every this many ms (MSNP.md §6.7: ~5 s). */
 export const TYPING_NOTICE_INTERVAL_MS = 4000;
@@ -121,6 +121,11 @@ export function createActions(api: MonarchApi, store: AppStore) {
     toggleGroup: (key: string) => ui((u) => toggleCollapsed(u, key)),
     markSeen: (conversationId: string, count: number) => ui((u) => markSeen(u, conversationId, count)),
     dismissToast: () => ui((u) => ({ ...u, toast: null })),
+    openPanel: (panel: Panel) => ui((u) => ({ ...u, panel, dialog: null })),
+    closePanel: () => ui((u) => ({ ...u, panel: null })),
+    /** The history, settings and console views call the contract directly through this. */
+    api,
+    run,
     toast,
   };
 }

@@ -15,6 +15,12 @@ export type Dialog =
   | { readonly kind: 'confirm-remove-contact'; readonly handle: string }
   | { readonly kind: 'confirm-remove-group'; readonly groupId: string };
 
+/** A full view over the main window: the history, the settings, the protocol console. */
+export type Panel =
+  | { readonly kind: 'history' }
+  | { readonly kind: 'settings' }
+  | { readonly kind: 'console' };
+
 export interface Toast {
   readonly id: number;
   readonly text: string;
@@ -36,6 +42,7 @@ export interface UiSlice {
   /** Conversation id → number of transcript entries the user has seen (for unread marks). */
   readonly seen: Readonly<Record<string, number>>;
   readonly toast: Toast | null;
+  readonly panel: Panel | null;
 }
 
 export const initialUi: UiSlice = {
@@ -50,6 +57,7 @@ export const initialUi: UiSlice = {
   shakes: {},
   seen: {},
   toast: null,
+  panel: null,
 };
 
 export function toggleCollapsed(ui: UiSlice, key: string): UiSlice {

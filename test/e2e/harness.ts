@@ -69,7 +69,7 @@ export async function startStack(): Promise<Stack> {
     async user(handle, password, name, viewport = { width: 1100, height: 720 }) {
       await server.accounts.add(handle, password, name);
       const dataDir = join(dataRoot, handle);
-      const core = createAppCore({ dataDir, localServer: useRunningServer(server), onWarning: () => undefined });
+      const core = createAppCore({ dataDir, localServer: useRunningServer(server), demo: false, onWarning: () => undefined });
       const host = await startWebHost({ backend: core, staticDir });
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();

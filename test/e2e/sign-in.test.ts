@@ -101,3 +101,23 @@ describe('sign-in (browser client, real server)', () => {
     expect(await p.getByLabel('Password:').inputValue()).toBe('');
   });
 });
+
+describe('a new account on the local server (browser client, real server)', () => {
+  it('is created only when asked: a new address alone is "no account"', async () => {
+    const p = alice.page;
+    await p.getByRole('form', { name: 'Sign in' }).waitFor();
+    await p.getByLabel('Server', { exact: true }).selectOption('local');
+    await p.getByLabel('E-mail address:').fill('newcomer@example.com');
+    await p.getByLabel('Password:').fill('fresh-pw');
+    await p.getByRole('button', { name: 'Sign In' }).click();
+    const alert = p.getByRole('alert');
+    await expect.poll(async () => (await alert.textContent()) ?? '', { timeout: 15_000 }).toContain('or there is no account for newcomer@example.com on the local server yet');
+    expect((await stack.server.accounts.list()).some((a) => a.handle === 'newcomer@example.com')).toBe(false);
+
+    await p.getByLabel('Password:').fill('fresh-pw');
+    await p.getByLabel('Create a new account with this address and password').check();
+    await p.getByRole('button', { name: 'Sign In' }).click();
+    await signedIn({ ...alice, handle: 'newcomer@example.com' });
+    expect((await stack.server.accounts.list()).some((a) => a.handle === 'newcomer@example.com')).toBe(true);
+  });
+});

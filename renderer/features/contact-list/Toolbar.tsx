@@ -28,6 +28,24 @@ export function Toolbar() {
           </svg>
           <span>Create a group</span>
         </button>
+        <button type="button" className="tool" onClick={() => actions.openPanel({ kind: 'history' })} title="View history">
+          <svg viewBox="0 0 20 20" aria-hidden="true">
+            <circle cx="10" cy="10" r="7.2" fill="#e9f1fb" stroke="#4a6f9c" strokeWidth="1.4" />
+            <path d="M10 5.5V10l3 2" fill="none" stroke="#2f6db5" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+          <span>View history</span>
+        </button>
+        <button type="button" className="tool icon-only" onClick={() => actions.openPanel({ kind: 'settings' })} title="Settings" aria-label="Settings">
+          <svg viewBox="0 0 20 20" aria-hidden="true">
+            <path
+              d="M10 2.5l1.3 2.1 2.4-.6.6 2.4 2.1 1.3-1.1 2.3 1.1 2.3-2.1 1.3-.6 2.4-2.4-.6L10 17.5l-1.3-2.1-2.4.6-.6-2.4-2.1-1.3L4.7 10 3.6 7.7l2.1-1.3.6-2.4 2.4.6z"
+              fill="#c9d8ea"
+              stroke="#4a6f9c"
+              strokeLinejoin="round"
+            />
+            <circle cx="10" cy="10" r="2.6" fill="#fff" stroke="#4a6f9c" />
+          </svg>
+        </button>
       </div>
       <div className="search">
         <svg viewBox="0 0 20 20" aria-hidden="true" className="search-icon">
@@ -79,6 +97,9 @@ export function Toolbar() {
               separatorBefore: true,
               onSelect: actions.toggleOffline,
             },
+            { key: 'history', separatorBefore: true, label: 'View History...', onSelect: () => actions.openPanel({ kind: 'history' }) },
+            { key: 'settings', label: 'Settings...', onSelect: () => actions.openPanel({ kind: 'settings' }) },
+            { key: 'console', label: 'Protocol Console...', onSelect: () => actions.openPanel({ kind: 'console' }) },
           ]}
         />
       )}

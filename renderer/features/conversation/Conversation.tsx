@@ -2,10 +2,10 @@
  * One conversation (UI.md): the participants bar with their status, Invite and Nudge; the
  * transcript; who is typing; the input. A received nudge shakes it and plays the nudge sound.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_LABELS } from '../../../shared/model';
+import type { HistoryEntryInfo, TranscriptEntry } from '../../../shared/ipc';
 import { EmoticonText } from '../../components/FormattedText';
-import { playNudgeSound } from '../../components/nudge';
 import { StatusIcon } from '../../components/StatusIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
 import { nameFor, statusFor, typingLine } from '../../store/selectors';
@@ -32,7 +32,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   useEffect(() => {
     if (shakes === seenShakes.current) return;
     seenShakes.current = shakes;
-    playNudgeSound();
+    // The nudge sound comes with the backend's `attention.requested` (it honours the mute setting).
     const el = root.current;
     if (host !== 'web' || !el) return;
     el.classList.remove('shaking');
@@ -49,6 +49,10 @@ export function Conversation({ conversationId }: { conversationId: string }) {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, [typingCount, conv?.typing]);
+
+  const earlier = useEarlierHistory(conversationId, conv?.conversation.participants.map((p) => p.handle).join(',') ?? '', conv?.conversation.startedAt ?? 0);
+  const liveEntries = conv?.entries;
+  const shown = useMemo(() => (earlier.length > 0 ? [...earlier, ...(liveEntries ?? [])] : (liveEntries ?? [])), [earlier, liveEntries]);
 
   const entryCount = conv?.entries.length ?? 0;
   useEffect(() => {
@@ -116,7 +120,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
           </button>
         </div>
       </header>
-      <Transcript entries={conv.entries} contacts={contacts} myName={myName} onRetry={(id) => actions.retryMessage(conversationId, id)} />
+      <Transcript entries={shown} contacts={contacts} myName={myName} onRetry={(id) => actions.retryMessage(conversationId, id)} />
       <div className="typing-line" role="status" aria-live="polite">
         {typing ?? (conv.open ? '' : 'This conversation has ended.')}
       </div>
@@ -150,4 +154,64 @@ function ConversationFrame() {
       </div>
     </section>
   );
+}
+
+/** History entries as transcript lines (ids prefixed so they never meet live ids). */
+export function historyToTranscript(entries: readonly HistoryEntryInfo[]): TranscriptEntry[] {
+  const out: TranscriptEntry[] = [];
+  for (const e of entries) {
+    if (e.kind === 'message') {
+      out.push({
+        kind: 'message',
+        message: {
+          id: `history-${e.id}`,
+          conversationId: `history-${e.conversationId}`,
+          direction: e.direction,
+          sender: e.sender,
+          senderName: e.senderName,
+          text: e.text,
+          format: e.format,
+          timestamp: e.timestamp,
+          delivery: e.direction === 'outgoing' && e.delivery === 'failed' ? 'failed' : 'delivered',
+        },
+      });
+    } else {
+      const kind = e.kind === 'join' ? 'joined' : e.kind === 'leave' ? 'left' : e.direction === 'outgoing' ? 'nudge-sent' : 'nudge-received';
+      out.push({ kind: 'notice', notice: { id: `history-notice-${e.id}`, kind, at: e.timestamp, handle: e.sender, name: e.senderName || e.sender } });
+    }
+  }
+  return out;
+}
+
+/** How many earlier lines a conversation shows when it opens. */
+const EARLIER_LINES = 20;
+
+/**
+ * The conversation's recent history (from earlier conversations with the same people), shown above
+ * the live transcript. Read once the other person is known; only lines from before this
+ * conversation started (the live ones are in the transcript already).
+ */
+function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number): readonly TranscriptEntry[] {
+  const actions = useActions();
+  const [earlier, setEarlier] = useState<readonly TranscriptEntry[]>([]);
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (loaded.current) return;
+    let live = true;
+    void actions.api.historyRecent({ liveConversationId: conversationId, limit: EARLIER_LINES + 10 }).then((r) => {
+      if (!live || !r.ok || !r.value) return;
+      loaded.current = true;
+      const before = r.value.entries.filter((e) => e.timestamp < startedAt).slice(-EARLIER_LINES);
+      if (before.length === 0) return;
+      const divider: TranscriptEntry = {
+        kind: 'notice',
+        notice: { id: `history-divider-${conversationId}`, kind: 'unsupported', at: startedAt, handle: '', name: '', detail: 'Earlier messages are above this line.' },
+      };
+      setEarlier([...historyToTranscript(before), divider]);
+    });
+    return () => {
+      live = false;
+    };
+  }, [actions, conversationId, participantsKey, startedAt]);
+  return earlier;
 }

@@ -42,6 +42,8 @@ export function SignIn() {
   const [host, setHost] = useState('');
   const [port, setPort] = useState('1863');
   const [nexus, setNexus] = useState('');
+  const [createAccount, setCreateAccount] = useState(false);
+  const [demo, setDemo] = useState<{ handle: string; password: string } | null>(null);
   const [attempted, setAttempted] = useState<{ handle: string; server: string; nexus?: string } | null>(null);
 
   useEffect(() => {
@@ -53,6 +55,12 @@ export function SignIn() {
       setCanSavePasswords(r.value.canSavePasswords);
       if (!r.value.localServerAvailable) setChoice('custom');
       const m = r.value.remembered;
+      setDemo(r.value.demoAccount);
+      if (!m && r.value.demoAccount && r.value.localServerAvailable) {
+        // First run: the local server's demo account, ready to sign in (electron/core/demo).
+        setHandle(r.value.demoAccount.handle);
+        setPassword(r.value.demoAccount.password);
+      }
       if (m) {
         setHandle(m.handle);
         setStatus(m.status);
@@ -105,6 +113,7 @@ export function SignIn() {
       rememberMe: remember || rememberPassword || automatically,
       rememberPassword: canSavePasswords && (rememberPassword || automatically),
       signInAutomatically: canSavePasswords && automatically,
+      createAccount: choice === 'local' && createAccount,
     });
   };
 
@@ -248,7 +257,15 @@ export function SignIn() {
         <button type="submit" className="button primary sign-in-button">
           Sign In
         </button>
-        {choice === 'local' && <p className="hint">On the local server, a new e-mail address is registered with the password you type.</p>}
+        {choice === 'local' && (
+          <label className="check" htmlFor={`${id}-create`}>
+            <input id={`${id}-create`} type="checkbox" checked={createAccount} onChange={(e) => setCreateAccount(e.target.checked)} />
+            Create a new account with this address and password
+          </label>
+        )}
+        {choice === 'local' && demo && handle.trim().toLowerCase() === demo.handle && (
+          <p className="hint demo-hint">This is the demo account: sign in to meet a few demo contacts.</p>
+        )}
       </form>
     </main>
   );

@@ -4,9 +4,14 @@ import type { IpcError } from '../../../shared/ipc';
 export function signInErrorText(error: IpcError, ctx: { handle: string; server: string; nexus?: string }): string {
   switch (error.code) {
     case 'wrong-password':
-      return 'The password is incorrect. Check it and try again.';
+      // Servers answer the same for an unknown address (MSNP.md: 911 for both), so say both.
+      return ctx.server === 'this computer'
+        ? `The password is incorrect, or there is no account for ${ctx.handle} on the local server yet. To create it, tick "Create a new account with this address and password".`
+        : 'The password is incorrect. Check it and try again.';
     case 'unknown-account':
-      return `There is no account for ${ctx.handle} on this server.`;
+      return ctx.server === 'this computer'
+        ? `There is no account for ${ctx.handle} on the local server. To create it, tick "Create a new account with this address and password".`
+        : `There is no account for ${ctx.handle} on this server.`;
     case 'server-unreachable':
       return `Could not reach the server at ${ctx.server}. Check the address and your connection.`;
     case 'passport-unreachable':

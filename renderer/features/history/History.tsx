@@ -1,0 +1,255 @@
+/**
+ * The history view ("View history"): the account's logged conversations, a full-text search box
+ * across all of them, results with the matched words highlighted (text runs inside <mark>, never
+ * markup), and the log itself; clicking a result opens its conversation around the message.
+ * Export to text or HTML (a download here; the desktop shell may offer a save dialog), delete one
+ * conversation or everything.
+ */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo, HistorySearchHitInfo } from '../../../shared/ipc';
+import { useActions, useAppState } from '../../store/context';
+
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function conversationLabel(c: Pick<HistoryConversationInfo, 'participants' | 'key'>): string {
+  const names = c.participants.map((p) => p.displayName || p.handle);
+  return names.length > 0 ? names.join(', ') : c.key;
+}
+
+function entryLine(e: HistoryEntryInfo): string {
+  switch (e.kind) {
+    case 'message':
+      return e.text;
+    case 'join':
+      return `${e.senderName || e.sender} has joined the conversation.`;
+    case 'leave':
+      return `${e.senderName || e.sender} has left the conversation.`;
+    case 'nudge':
+      return e.direction === 'outgoing' ? 'You have just sent a nudge.' : `${e.senderName || e.sender} just sent you a nudge!`;
+  }
+}
+
+/** Offers the exported file: a download in the browser (the desktop shell's save dialog is its own). */
+function download(file: HistoryExportInfo): void {
+  const url = URL.createObjectURL(new Blob([file.content], { type: `${file.mimeType};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.suggestedName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function HistoryView() {
+  const actions = useActions();
+  const { api, run } = actions;
+  const logging = useAppState((s) => s.desktop.preferences?.history.enabled ?? true);
+  const [conversations, setConversations] = useState<readonly HistoryConversationInfo[] | null>(null);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<readonly HistorySearchHitInfo[] | null>(null);
+  const [open, setOpen] = useState<{ conversation: HistoryConversationInfo; entries: readonly HistoryEntryInfo[]; highlight: number | null } | null>(null);
+  const [confirmAll, setConfirmAll] = useState(false);
+  const log = useRef<HTMLOListElement>(null);
+  // Results belong to the words in the box (none while it is empty).
+  const shownHits = query.trim() === '' ? null : hits;
+
+  const refresh = useCallback(
+    () =>
+      void run(api.historyList({}), 'Could not read the history').then((r) => {
+        setConversations(r.ok ? r.value : []);
+      }),
+    [api, run],
+  );
+
+  useEffect(() => {
+    let live = true;
+    void run(api.historyList({}), 'Could not read the history').then((r) => {
+      if (live) setConversations(r.ok ? r.value : []);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, run]);
+
+  // Search as you type (a short pause first, so each keystroke is not a query).
+  useEffect(() => {
+    const q = query.trim();
+    if (q === '') return;
+    let live = true;
+    const t = setTimeout(() => {
+      void api.historySearch({ query: q, limit: 100 }).then((r) => {
+        if (live) setHits(r.ok ? r.value : []);
+      });
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [api, query]);
+
+  const showConversation = useCallback(
+    async (id: number) => {
+      const r = await run(api.historyRecent({ historyId: id, limit: 200 }), 'Could not open the conversation');
+      if (r.ok && r.value) setOpen({ conversation: r.value.conversation, entries: r.value.entries, highlight: null });
+    },
+    [api, run],
+  );
+
+  const jump = useCallback(
+    async (entryId: number) => {
+      const r = await run(api.historyAround({ entryId, before: 30, after: 30 }), 'Could not open the message');
+      if (r.ok && r.value) setOpen({ conversation: r.value.conversation, entries: r.value.entries, highlight: entryId });
+    },
+    [api, run],
+  );
+
+  // Bring the highlighted message into view (or the newest line when none is highlighted).
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (!el || !open) return;
+    const target = open.highlight !== null ? el.querySelector<HTMLElement>(`[data-entry-id="${open.highlight}"]`) : el.lastElementChild;
+    (target as HTMLElement | null)?.scrollIntoView({ block: open.highlight !== null ? 'center' : 'end' });
+  }, [open]);
+
+  const exportAs = async (format: 'text' | 'html') => {
+    if (!open) return;
+    const r = await run(api.historyExport({ historyId: open.conversation.id, format }), 'Could not export');
+    if (r.ok) download(r.value);
+  };
+
+  const remove = async () => {
+    if (!open) return;
+    const r = await run(api.historyDelete({ historyId: open.conversation.id }), 'Could not delete');
+    if (r.ok) {
+      setOpen(null);
+      setQuery('');
+      refresh();
+    }
+  };
+
+  const removeAll = async () => {
+    const r = await run(api.historyDeleteAll({}), 'Could not delete the history');
+    setConfirmAll(false);
+    if (r.ok) {
+      setOpen(null);
+      setQuery('');
+      refresh();
+    }
+  };
+
+  return (
+    <section className="panel history" aria-label="History">
+      <header className="panel-header">
+        <h2>History</h2>
+        <button type="button" className="button" onClick={actions.closePanel}>
+          Close
+        </button>
+      </header>
+      {!logging && <p className="hint panel-note">Logging is turned off in Settings: new conversations are not saved.</p>}
+      <div className="history-body">
+        <aside className="history-side">
+          <input
+            type="search"
+            className="history-search"
+            placeholder="Search all conversations..."
+            aria-label="Search history"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setQuery('');
+            }}
+          />
+          {shownHits ? (
+            <ol className="history-hits" aria-label="Search results">
+              {shownHits.length === 0 && <li className="muted empty-note">No messages found.</li>}
+              {shownHits.map((h) => (
+                <li key={h.entryId}>
+                  <button type="button" className="history-hit" onClick={() => void jump(h.entryId)}>
+                    <span className="hit-head">
+                      <span className="hit-sender">{h.direction === 'outgoing' ? 'You' : h.senderName || h.sender}</span>
+                      <time className="hit-time">{when.format(h.timestamp)}</time>
+                    </span>
+                    <span className="hit-snippet">
+                      {h.snippet.map((seg, i) => (seg.match ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>))}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <ol className="history-list" aria-label="Conversations">
+              {conversations?.length === 0 && <li className="muted empty-note">No saved conversations yet.</li>}
+              {conversations?.map((c) => (
+                <li key={c.id}>
+                  <button
+                    type="button"
+                    className={`history-item${open?.conversation.id === c.id ? ' selected' : ''}`}
+                    onClick={() => void showConversation(c.id)}
+                    aria-current={open?.conversation.id === c.id ? 'true' : undefined}
+                  >
+                    <span className="hit-head">
+                      <span className="hit-sender">{conversationLabel(c)}</span>
+                      <time className="hit-time">{when.format(c.lastActivityAt)}</time>
+                    </span>
+                    <span className="hit-snippet muted">{c.snippet ?? ''}</span>
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+          <button type="button" className="button danger-link" onClick={() => setConfirmAll(true)} disabled={conversations?.length === 0}>
+            Delete all history...
+          </button>
+          {confirmAll && (
+            <div className="confirm" role="alertdialog" aria-label="Delete all history">
+              <p>Delete every saved conversation of this account? This cannot be undone.</p>
+              <div className="row">
+                <button type="button" className="button danger" onClick={() => void removeAll()}>
+                  Delete all
+                </button>
+                <button type="button" className="button" onClick={() => setConfirmAll(false)}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
+        </aside>
+        <div className="history-main">
+          {open ? (
+            <>
+              <div className="history-tools">
+                <h3 className="history-title">{conversationLabel(open.conversation)}</h3>
+                <button type="button" className="button" onClick={() => void exportAs('text')}>
+                  Export as text
+                </button>
+                <button type="button" className="button" onClick={() => void exportAs('html')}>
+                  Export as HTML
+                </button>
+                <button type="button" className="button danger" onClick={() => void remove()}>
+                  Delete
+                </button>
+              </div>
+              <ol className="history-log" ref={log} aria-label="Saved conversation">
+                {open.entries.map((e) => (
+                  <li
+                    key={e.id}
+                    data-entry-id={e.id}
+                    className={`history-entry ${e.kind}${e.id === open.highlight ? ' highlight' : ''}`}
+                    aria-current={e.id === open.highlight ? 'true' : undefined}
+                  >
+                    <time className="entry-time">{when.format(e.timestamp)}</time>
+                    {e.kind === 'message' && <span className="entry-sender">{e.direction === 'outgoing' ? 'You' : e.senderName || e.sender} says:</span>}
+                    <span className="entry-text">{entryLine(e)}</span>
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : (
+            <p className="muted empty-note">Pick a conversation, or search for a word.</p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

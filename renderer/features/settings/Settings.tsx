@@ -1,0 +1,137 @@
+/**
+ * The settings view: account, notifications, sounds, history logging, idle time, appearance.
+ * Every change is saved at once (`updatePreferences`); the backend validates and answers with the
+ * preferences as stored, which every window receives (`preferences.changed`).
+ */
+import { useId, useState, type ReactNode } from 'react';
+import type { CommandInput, Preferences } from '../../../shared/ipc';
+import { useActions, useAppState } from '../../store/context';
+
+type Patch = CommandInput<'updatePreferences'>;
+
+function Check({ label, checked, onChange, disabled }: { label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+  const id = useId();
+  return (
+    <label className="check" htmlFor={id}>
+      <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="settings-section">
+      <legend>{title}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+export function SettingsView() {
+  const actions = useActions();
+  const { api, run } = actions;
+  const prefs = useAppState((s) => s.desktop.preferences);
+  const self = useAppState((s) => s.session.self);
+  const [minutes, setMinutes] = useState<string | null>(null);
+
+  if (!prefs) return null;
+  const update = (patch: Patch) => void run(api.updatePreferences(patch), 'Could not save the setting');
+  const n = prefs.notifications;
+  const so = prefs.sounds;
+  const idleMinutes = minutes ?? String(prefs.idle.minutes);
+
+  const saveMinutes = () => {
+    const v = Number(idleMinutes);
+    if (Number.isInteger(v) && v >= 1 && v <= 240) update({ idle: { minutes: v } });
+    setMinutes(null);
+  };
+
+  return (
+    <section className="panel settings" aria-label="Settings">
+      <header className="panel-header">
+        <h2>Settings</h2>
+        <button type="button" className="button" onClick={actions.closePanel}>
+          Close
+        </button>
+      </header>
+      <div className="settings-body">
+        <Section title="Account">
+          <p>
+            Signed in as <strong>{self?.friendlyName || self?.handle}</strong> {self && <span className="muted">&lt;{self.handle}&gt;</span>}
+          </p>
+          <p className="hint">Change your name and personal message at the top of the contact list.</p>
+          <button type="button" className="button" onClick={() => actions.signOut()}>
+            Sign out
+          </button>
+        </Section>
+        <Section title="Notifications">
+          <Check label="When a contact signs in" checked={n.contactSignIn} onChange={(v) => update({ notifications: { contactSignIn: v } })} />
+          <Check label="When a message arrives" checked={n.messages} onChange={(v) => update({ notifications: { messages: v } })} />
+          <Check label="When someone nudges me" checked={n.nudges} onChange={(v) => update({ notifications: { nudges: v } })} />
+          <Check label="Show the message text" checked={n.showMessageText} onChange={(v) => update({ notifications: { showMessageText: v } })} />
+          <Check label="No notifications or sounds while I am Busy" checked={n.doNotDisturbWhenBusy} onChange={(v) => update({ notifications: { doNotDisturbWhenBusy: v } })} />
+        </Section>
+        <Section title="Sounds">
+          <Check label="Mute all sounds" checked={so.muted} onChange={(v) => update({ sounds: { muted: v } })} />
+          <Check label="Contact signs in" checked={so.contactSignIn} disabled={so.muted} onChange={(v) => update({ sounds: { contactSignIn: v } })} />
+          <Check label="New message" checked={so.message} disabled={so.muted} onChange={(v) => update({ sounds: { message: v } })} />
+          <Check label="Nudge" checked={so.nudge} disabled={so.muted} onChange={(v) => update({ sounds: { nudge: v } })} />
+        </Section>
+        <Section title="History">
+          <Check label="Save my conversations on this computer" checked={prefs.history.enabled} onChange={(v) => update({ history: { enabled: v } })} />
+          <button type="button" className="button" onClick={() => actions.openPanel({ kind: 'history' })}>
+            View history...
+          </button>
+        </Section>
+        <Section title="Idle">
+          <Check label="Show me as away when I am inactive" checked={prefs.idle.enabled} onChange={(v) => update({ idle: { enabled: v } })} />
+          <label className="field inline">
+            <span>After this many minutes:</span>
+            <input
+              type="number"
+              min={1}
+              max={240}
+              value={idleMinutes}
+              disabled={!prefs.idle.enabled}
+              aria-label="Idle minutes"
+              onChange={(e) => setMinutes(e.target.value)}
+              onBlur={saveMinutes}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') saveMinutes();
+              }}
+            />
+          </label>
+          <label className="field inline">
+            <span>Show me as:</span>
+            <select
+              value={prefs.idle.status}
+              disabled={!prefs.idle.enabled}
+              aria-label="Idle status"
+              onChange={(e) => update({ idle: { status: e.target.value as Preferences['idle']['status'] } })}
+            >
+              <option value="idle">Idle</option>
+              <option value="away">Away</option>
+            </select>
+          </label>
+        </Section>
+        <Section title="Appearance">
+          <label className="field inline">
+            <span>Theme:</span>
+            <select value={prefs.appearance.theme} aria-label="Theme" onChange={(e) => update({ appearance: { theme: e.target.value as Preferences['appearance']['theme'] } })}>
+              <option value="system">Same as the system</option>
+              <option value="light">Light</option>
+              <option value="dark">Dark</option>
+            </select>
+          </label>
+          <Check label="Show the time of every message" checked={prefs.appearance.showTimestamps} onChange={(v) => update({ appearance: { showTimestamps: v } })} />
+        </Section>
+        <Section title="Troubleshooting">
+          <button type="button" className="button" onClick={() => actions.openPanel({ kind: 'console' })}>
+            Protocol console...
+          </button>
+        </Section>
+      </div>
+    </section>
+  );
+}
