@@ -33,7 +33,8 @@ export default async function afterPack(context) {
   if (platform !== process.platform || arch !== process.arch) {
     throw new Error(`npm run dist builds for this computer only (${process.platform}-${process.arch}), not ${platform}-${arch}: the SQLite addon is compiled here`);
   }
-  const binding = electronNativeBinding({ runtime: 'electron' });
+  // An addon already built for this Electron (as `npm start` passes it) is used as it is.
+  const binding = process.env.MONARCH_SQLITE_BINDING || electronNativeBinding({ runtime: 'electron' });
   const written = installSqliteAddon({
     appOutDir: context.appOutDir,
     platform,

@@ -74,7 +74,8 @@ describe('packaging (electron-builder)', () => {
     expect(c.mac?.target).toEqual(['dmg']);
     expect(c.publish).toBeNull();
     // getConfig normalises `files` to file sets: [{ filter: [...] }].
-    expect((c.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : f.filter))).toEqual(['out/**', 'package.json']);
+    const files = (c.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : f.filter));
+    expect(files.filter((f) => !f.startsWith('!'))).toEqual(['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json']);
     expect(c.asarUnpack).toContain('node_modules/better-sqlite3/**');
 
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> };
@@ -159,5 +160,60 @@ describe('packaging (electron-builder)', () => {
       expect(pngSize(join(root, 'build/tray', `${name}@2x.png`))).toEqual({ width: 32, height: 32 });
     }
     expect(pngSize(join(root, 'build/tray/unread-overlay.png'))).toEqual({ width: 16, height: 16 });
+  });
+
+  // The whole `electron-builder --dir` run, offline: a stand-in Electron distribution (electronDist)
+  // and a stand-in Electron addon (MONARCH_SQLITE_BINDING), so what is checked is what we
+  // configure: which files go in, what is unpacked, the hook, the extra resources.
+  it.skipIf(process.platform !== 'linux')('packs the app: our build only, the SQLite addon unpacked and replaced, tray pictures beside it', { timeout: 180_000 }, async () => {
+    if (!existsSync(join(root, 'out/main/index.js'))) {
+      const { build } = await import('vite');
+      await build({ configFile: join(root, 'vite.electron.config.ts'), mode: 'main', logLevel: 'warn' });
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'monarch-dist-'));
+    const electronDist = join(dir, 'electron-dist');
+    mkdirSync(join(electronDist, 'resources'), { recursive: true });
+    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(electronDist, 'version'), '0.0.0');
+    writeFileSync(join(electronDist, 'LICENSE'), '');
+    const addon = join(dir, 'electron-abi.node');
+    writeFileSync(addon, 'electron-abi addon');
+    const before = process.env.MONARCH_SQLITE_BINDING;
+    process.env.MONARCH_SQLITE_BINDING = addon;
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const config = await loadConfig();
+      const builder = require('electron-builder') as {
+        build(o: unknown): Promise<string[]>;
+        Platform: { LINUX: { createTarget(type: string, arch: number): unknown } };
+        Arch: Record<string, number>;
+      };
+      await builder.build({
+        projectDir: root,
+        targets: builder.Platform.LINUX.createTarget('dir', builder.Arch[process.arch]!),
+        publish: 'never',
+        config: { ...config, electronDist, directories: { ...config.directories, output: join(dir, 'out') } },
+      });
+      const resources = join(dir, 'out/linux-unpacked/resources');
+      const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[] };
+      const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replaceAll('\\', '/'));
+      expect(files).toContain('/out/main/index.js');
+      expect(files).toContain('/package.json');
+      expect(files.some((f) => f.startsWith('/out/renderer-test'))).toBe(false);
+      expect(files.some((f) => f.startsWith('/node_modules/react/'))).toBe(false);
+      expect(files).toContain('/node_modules/zod/package.json');
+      const unpacked = join(resources, 'app.asar.unpacked/node_modules/better-sqlite3');
+      expect(readFileSync(join(unpacked, 'build/Release/better_sqlite3.node'), 'utf8')).toBe('electron-abi addon');
+      expect(existsSync(join(unpacked, 'deps'))).toBe(false);
+      expect(existsSync(join(unpacked, 'build/Release/obj'))).toBe(false);
+      expect(readdirSync(join(resources, 'tray')).sort()).toEqual(readdirSync(join(root, 'build/tray')).sort());
+      expect(pngSize(join(resources, 'icon.png'))).toEqual({ width: 512, height: 512 });
+    } finally {
+      process.chdir(cwd);
+      if (before === undefined) delete process.env.MONARCH_SQLITE_BINDING;
+      else process.env.MONARCH_SQLITE_BINDING = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
