@@ -56,6 +56,14 @@ export function boot(render: () => ReactNode, options: BootOptions = { focusTarg
     const theme = s.desktop.preferences?.appearance.theme;
     if (theme !== prev.desktop.preferences?.appearance.theme) document.documentElement.dataset.theme = theme ?? 'system';
   });
+  if (options.focusTarget === 'main') {
+    // Unread count in the page title (the browser tab; the desktop shell also badges the taskbar).
+    const base = document.title;
+    store.subscribe((s, prev) => {
+      const n = s.desktop.unread.total;
+      if (n !== prev.desktop.unread.total) document.title = n > 0 ? `(${n > 99 ? '99+' : n}) ${base}` : base;
+    });
+  }
   document.documentElement.dataset.host = api.host;
   const root = document.getElementById('root');
   if (!root) throw new Error('No #root element');
