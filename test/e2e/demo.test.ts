@@ -76,7 +76,7 @@ describe('first run with the demo (browser client, the app starts its own server
   it('Grace says hello and nudges me; the nudge asks for attention with its sound', async () => {
     const grace = page.locator('section.conversation', { has: page.locator('.participant', { hasText: 'Grace' }) });
     await expect.poll(() => grace.locator('.transcript').innerText().catch(() => ''), T).toContain('Grace Holloway just sent you a nudge!');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.lastSound ?? ''), T).not.toBe('');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement.dataset.lastSound ?? ''), T).not.toBe('');
   });
 
   it('Ada answers a message', { timeout: 40_000 }, async () => {

@@ -46,7 +46,7 @@ describe('settings and the protocol console (browser client, real server)', () =
     await expect.poll(() => minutes.inputValue(), T).toBe('12');
 
     await view.getByLabel('Theme').selectOption('dark');
-    await expect.poll(() => p.evaluate(() => document.documentElement.dataset.theme), T).toBe('dark');
+    await expect.poll(() => p.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement.dataset.theme), T).toBe('dark');
     await p.screenshot({ path: join(SCREENSHOTS, 'settings.png') });
     await view.getByLabel('Theme').selectOption('system');
     await view.getByRole('button', { name: 'Close' }).click();
