@@ -7,6 +7,7 @@ import type { DomainEvent, MyStatus } from '../../shared/model';
 import type { Preferences, SequencedEvent, ServerProfile, ValidCommand } from '../../shared/ipc';
 import { AppCore, type PreferenceSettings, type SignInSettings } from './app-core';
 import { DEFAULT_PREFERENCES } from './settings';
+import { openHistoryStore } from './history';
 import type { ClientPort, ServerAddress, SignInOptions } from './client-port';
 
 class ScriptedClient implements ClientPort {
@@ -326,5 +327,39 @@ describe('app-core', () => {
     await core.execute({ name: 'signOut', input: {} });
     await core.execute(local(true));
     expect(prepared).toEqual(['me@x.com']);
+  });
+
+  it("logs the session's conversations, answers the history commands for the signed-in account only, and honours logging off", async () => {
+    const history = openHistoryStore(':memory:');
+    const client = new ScriptedClient();
+    const prefs = preferences();
+    const core = new AppCore({ createClient: () => client, settings: settings(), preferences: prefs, localServer: null, history });
+    // Someone else's log in the same file must stay out of reach.
+    const other = history.openConversation({ account: 'other@x.com', kind: 'one-to-one', peer: { handle: 'bob@x.com', displayName: 'Bob' }, at: 1 });
+    const otherEntry = history.appendMessage(other.id, { direction: 'incoming', sender: 'bob@x.com', senderName: 'Bob', text: 'private pineapple', format: null, timestamp: 1 });
+
+    await core.execute(signInCmd());
+    const say = (id: string, text: string): DomainEvent => ({
+      type: 'message.received',
+      message: { id, conversationId: 'c1', direction: 'incoming', sender: 'bob@x.com', senderName: 'Bob', text, format: null, timestamp: 5 },
+    } as DomainEvent);
+    client.emit({ type: 'conversation.started', conversation: { id: 'c1', participants: [{ handle: 'bob@x.com', friendlyName: 'Bob' }], startedBy: 'bob@x.com', startedAt: 5 } } as DomainEvent);
+    client.emit(say('m1', 'a public pineapple'));
+
+    const list = await core.execute({ name: 'historyList', input: { limit: 10, offset: 0 } });
+    expect(list).toMatchObject({ ok: true, value: [{ account: 'me@x.com', key: 'bob@x.com', entryCount: 1 }] });
+    const hits = await core.execute({ name: 'historySearch', input: { query: 'pineapple', limit: 10 } });
+    expect(hits.ok && (hits.value as { snippet: { text: string }[] }[]).map((h) => h.snippet.map((x) => x.text).join(''))).toEqual(['a public pineapple']);
+    expect(await core.execute({ name: 'historyAround', input: { entryId: otherEntry.id, before: 5, after: 5 } })).toEqual({ ok: true, value: null });
+    expect(await core.execute({ name: 'historyDelete', input: { historyId: other.id } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await core.execute({ name: 'historyExport', input: { historyId: other.id, format: 'text' } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const recent = await core.execute({ name: 'historyRecent', input: { liveConversationId: 'c1', limit: 10 } });
+    expect(recent).toMatchObject({ ok: true, value: { conversation: { key: 'bob@x.com' }, entries: [{ text: 'a public pineapple' }] } });
+
+    await core.execute({ name: 'updatePreferences', input: { history: { enabled: false } } });
+    client.emit(say('m2', 'off the record mango'));
+    expect(await core.execute({ name: 'historySearch', input: { query: 'mango', limit: 10 } })).toEqual({ ok: true, value: [] });
+    expect(history.getConversation(other.id)?.entryCount).toBe(1);
+    history.close();
   });
 });
