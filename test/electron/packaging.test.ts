@@ -196,7 +196,9 @@ describe('packaging (electron-builder)', () => {
         config: { ...config, electronDist, directories: { ...config.directories, output: join(dir, 'out') } },
       });
       const resources = join(dir, 'out/linux-unpacked/resources');
-      const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[] };
+      const asar = require('@electron/asar') as { listPackage(p: string, o: object): string[]; extractFile(p: string, f: string): Buffer };
+      const packagedPkg = JSON.parse(asar.extractFile(join(resources, 'app.asar'), 'package.json').toString()) as Record<string, unknown>;
+      expect(packagedPkg).toMatchObject({ main: 'out/main/index.js', productName: 'Monarch', desktopName: 'monarch.desktop' });
       const files = asar.listPackage(join(resources, 'app.asar'), {}).map((f) => f.replaceAll('\\', '/'));
       expect(files).toContain('/out/main/index.js');
       expect(files).toContain('/package.json');
