@@ -68,6 +68,7 @@ describe('history (browser client, real server)', () => {
     expect(await conversation(alice.page).locator('.transcript').innerText()).toContain('the secret word is pineapple');
     await send(alice.page, 'Something else entirely');
     await expect.poll(() => conversation(bob.page).locator('.transcript').innerText(), T).toContain('Something else entirely');
+    await alice.page.screenshot({ path: join(SCREENSHOTS, 'conversation-history.png') });
   });
 
   it('finds a word from an earlier conversation and jumps to the message', async () => {

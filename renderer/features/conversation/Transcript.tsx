@@ -140,7 +140,7 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
 
 const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
   return (
-    <div className={`notice notice-${notice.kind}`} onPointerEnter={(e) => showFullTime(e, notice.at)}>
+    <div className={`notice notice-${notice.kind}${notice.id.startsWith('history-') ? ' earlier' : ''}`} onPointerEnter={(e) => showFullTime(e, notice.at)}>
       {notice.kind.startsWith('nudge') && (
         <svg className="notice-icon" viewBox="0 0 20 20" aria-hidden="true">
           <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
@@ -164,7 +164,7 @@ const MessageBlock = memo(function MessageBlock({
 }) {
   const mine = message.direction === 'outgoing';
   return (
-    <div className={`message ${mine ? 'mine' : 'theirs'} delivery-${message.delivery}`}>
+    <div className={`message ${mine ? 'mine' : 'theirs'} delivery-${message.delivery}${message.id.startsWith('history-') ? ' earlier' : ''}`}>
       {!continued && (
         <div className="message-head">
           <span className="says">{name} says:</span>
