@@ -77,6 +77,15 @@ describe('first run with the demo (browser client, the app starts its own server
     const grace = page.locator('section.conversation', { has: page.locator('.participant', { hasText: 'Grace' }) });
     await expect.poll(() => grace.locator('.transcript').innerText().catch(() => ''), T).toContain('Grace Holloway just sent you a nudge!');
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string | undefined> } } }).document.documentElement.dataset.lastSound ?? ''), T).not.toBe('');
+    // Our own sound files are served with the page (and are small).
+    for (const name of ['sign-in', 'message', 'nudge']) {
+      const r = await page.request.get(new URL(`sounds/${name}.wav`, page.url()).href);
+      expect(r.status()).toBe(200);
+      expect(r.headers()['content-type']).toContain('audio/wav');
+      const body = await r.body();
+      expect(body.subarray(0, 4).toString('latin1')).toBe('RIFF');
+      expect(body.length).toBeLessThan(40_000);
+    }
   });
 
   it('Ada answers a message', { timeout: 40_000 }, async () => {
