@@ -57,6 +57,7 @@ describe('first run with the demo (browser client, the app starts its own server
     expect(await page.getByLabel('Password:').inputValue()).toBe('monarch');
     expect(await page.getByLabel('Server', { exact: true }).inputValue()).toBe('local');
     expect(await page.getByText('This is the demo account').isVisible()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'demo-sign-in.png') });
   });
 
   it('signs in and the demo contacts come online, with their groups and personal messages', async () => {

@@ -253,19 +253,19 @@ export function SignIn() {
             </label>
           </>
         )}
-        {usesSavedPassword && <p className="hint saved">Signing in with your saved password.</p>}
-        <button type="submit" className="button primary sign-in-button">
-          Sign In
-        </button>
         {choice === 'local' && (
           <label className="check" htmlFor={`${id}-create`}>
             <input id={`${id}-create`} type="checkbox" checked={createAccount} onChange={(e) => setCreateAccount(e.target.checked)} />
             Create a new account with this address and password
           </label>
         )}
-        {choice === 'local' && demo && handle.trim().toLowerCase() === demo.handle && (
+        {choice === 'local' && !createAccount && demo && handle.trim().toLowerCase() === demo.handle && (
           <p className="hint demo-hint">This is the demo account: sign in to meet a few demo contacts.</p>
         )}
+        {usesSavedPassword && <p className="hint saved">Signing in with your saved password.</p>}
+        <button type="submit" className="button primary sign-in-button">
+          Sign In
+        </button>
       </form>
     </main>
   );
