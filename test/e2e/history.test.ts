@@ -95,6 +95,11 @@ describe('history (browser client, real server)', () => {
     expect(log).toContain('Something else entirely');
     expect(await current.isVisible()).toBe(true);
     await p.screenshot({ path: join(SCREENSHOTS, 'history.png') });
+    // The desktop contact list window is narrow: the same view still fits.
+    await p.setViewportSize({ width: 360, height: 640 });
+    expect(await current.isVisible()).toBe(true);
+    await p.screenshot({ path: join(SCREENSHOTS, 'history-narrow.png') });
+    await p.setViewportSize({ width: 1100, height: 720 });
   });
 
   it('exports the conversation as text and HTML', async () => {
