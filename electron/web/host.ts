@@ -23,7 +23,7 @@ import {
   type HostFrame,
   type Result,
 } from '../../shared/ipc';
-import { readStatic } from './static-files';
+import { readStatic } from '../core/static-files';
 
 export interface WebHostOptions {
   backend: Backend;

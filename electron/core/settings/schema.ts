@@ -6,6 +6,7 @@
  * Writing is strict: an update that does not validate is refused with a clear error.
  */
 import { z } from 'zod';
+import { serverProfileSchema } from '../../../shared/ipc/contract';
 import { MY_STATUSES } from '../../../shared/model';
 
 export const SETTINGS_VERSION = 1;
@@ -14,23 +15,11 @@ const MAX_HANDLE = 129; // MSNP.md §8
 const handleSchema = z.email().max(MAX_HANDLE).transform((s) => s.toLowerCase());
 
 /**
- * Where to sign in: the bundled server, or any MSNP server by dispatch host and port (plus a Nexus
- * URL for MSNP8+ Passport sign-in). Same shape as `ServerProfile` in the IPC contract, and a
+ * Where to sign in: the IPC contract's `ServerProfile` (one schema for both): the bundled server, or
+ * any MSNP server by dispatch host and port (plus a Nexus URL for MSNP8+ Passport sign-in); a
  * `ServerPreset` (id, label, server) as its `ServerPreset`.
  */
-export const serverSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local') }),
-  z.object({
-    kind: z.literal('custom'),
-    host: z
-      .string()
-      .min(1)
-      .max(253)
-      .regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'a host name or IP address'),
-    port: z.number().int().min(1).max(65535),
-    nexusUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-  }),
-]);
+export const serverSchema = serverProfileSchema;
 export type Server = z.infer<typeof serverSchema>;
 
 /** A password sealed by the OS keychain (base64 of `Keychain.encrypt`). */

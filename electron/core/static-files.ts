@@ -1,4 +1,4 @@
-/** Serving the built renderer: safe path resolution, content types, security headers. */
+/** Serving the built renderer (desktop app:// protocol and web host): safe path resolution, content types, security headers. */
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve, sep } from 'node:path';
 
