@@ -8,6 +8,7 @@ import { createAppStore, type AppStore } from '../store';
 import { createActions } from '../store/actions';
 import { StoreProvider } from '../store/context';
 import '../styles/app.css';
+import { followTheme } from './theme';
 
 export interface BootOptions {
   /**
@@ -51,10 +52,11 @@ export function boot(render: () => ReactNode, options: BootOptions = { focusTarg
     });
   }
   reportFocus(api, store, options.focusTarget);
-  // The appearance setting: `system` follows the OS (the stylesheet's media query).
+  // The appearance setting, resolved to light or dark on <html data-theme> (theme.ts).
+  const setTheme = followTheme(document.documentElement, window.matchMedia('(prefers-color-scheme: dark)'));
   store.subscribe((s, prev) => {
     const theme = s.desktop.preferences?.appearance.theme;
-    if (theme !== prev.desktop.preferences?.appearance.theme) document.documentElement.dataset.theme = theme ?? 'system';
+    if (theme !== prev.desktop.preferences?.appearance.theme) setTheme(theme);
   });
   if (options.focusTarget === 'main') {
     // Unread count in the page title (the browser tab; the desktop shell also badges the taskbar).
