@@ -4,7 +4,7 @@
  */
 import type { ReactElement } from 'react';
 import type { EmoticonId } from './emoticon-parse';
-import { svgDataUrl } from './svg-markup';
+import { svgSprite, TRANSPARENT_PIXEL } from './svg-markup';
 
 const FACE = '#ffd23f';
 const FACE_EDGE = '#c98f00';
@@ -230,7 +230,13 @@ const DRAWINGS: Readonly<Record<EmoticonId, ReactElement>> = {
   ),
 };
 
+const SHEET = svgSprite<EmoticonId>(
+  'emoticons',
+  new Map(Object.entries(DRAWINGS).map(([id, drawing]) => [id as EmoticonId, () => drawing])),
+  { width: 20, height: 20 },
+);
+
 export function Emoticon({ id, text }: { id: EmoticonId; text: string }) {
   // The shortcut is the picture's text: screen readers read it and copying keeps ":)".
-  return <img className="emoticon" src={svgDataUrl(`emoticon:${id}`, () => DRAWINGS[id], '0 0 20 20')} alt={text} title={text || undefined} draggable={false} />;
+  return <img className="emoticon" src={TRANSPARENT_PIXEL} style={SHEET.style(id)} alt={text} title={text || undefined} draggable={false} />;
 }

@@ -5,7 +5,7 @@
  */
 import type { ContactStatus, MyStatus } from '../../shared/model';
 import { STATUS_LABELS } from '../../shared/model';
-import { svgDataUrl } from './svg-markup';
+import { svgSprite, TRANSPARENT_PIXEL } from './svg-markup';
 
 type Status = ContactStatus | MyStatus;
 
@@ -73,8 +73,14 @@ function drawing(status: Status, blocked: boolean) {
   );
 }
 
+const STATUSES = Object.keys(FILL) as Status[];
+const SHEET = svgSprite<`${Status}:${boolean}`>(
+  'status',
+  new Map(STATUSES.flatMap((s) => [false, true].map((blocked) => [`${s}:${blocked}` as const, () => drawing(s, blocked)] as const))),
+  { width: 16, height: 16 },
+);
+
 export function StatusIcon({ status, size = 16, blocked = false, title }: { status: Status; size?: number; blocked?: boolean; title?: string }) {
   const label = title ?? (blocked ? `${STATUS_LABELS[status]} (blocked)` : STATUS_LABELS[status]);
-  const src = svgDataUrl(`status:${status}:${blocked}`, () => drawing(status, blocked), '0 0 16 16');
-  return <img className="status-icon" src={src} width={size} height={size} alt={label} title={label} draggable={false} />;
+  return <img className="status-icon" src={TRANSPARENT_PIXEL} style={SHEET.style(`${status}:${blocked}`)} width={size} height={size} alt={label} title={label} draggable={false} />;
 }

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import type { MonarchApi } from '../../shared/ipc';
 import { connectBridge, resolveApi } from '../bridge/connect';
 import { playSound } from '../components/sounds';
+import { installSpriteSheets } from '../components/svg-markup';
 import { createAppStore, type AppStore } from '../store';
 import { createActions } from '../store/actions';
 import { StoreProvider } from '../store/context';
@@ -41,6 +42,8 @@ function reportFocus(api: MonarchApi, store: AppStore, target: BootOptions['focu
 }
 
 export function boot(render: () => ReactNode, options: BootOptions = { focusTarget: 'main', sounds: true }): void {
+  // Drawn before asking for the state: the artwork does not wait for it, nor the first render for the artwork.
+  installSpriteSheets();
   const store = createAppStore();
   const { api, onReconnect } = resolveApi();
   const actions = createActions(api, store);

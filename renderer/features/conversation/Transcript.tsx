@@ -4,7 +4,7 @@
  * with Retry for failures. Virtualised (variable row heights), and it follows the newest line
  * while the reader is at the bottom.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
 import type { Notice, TranscriptEntry } from '../../../shared/ipc';
@@ -52,6 +52,34 @@ function noticeText(n: Notice): string {
   }
 }
 
+function continues(prev: TranscriptEntry | undefined, m: ChatMessage): boolean {
+  return prev?.kind === 'message' && prev.message.sender === m.sender && m.timestamp - prev.message.timestamp < SAME_SPEAKER_MS;
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/** Each row's height guess (from its text length and line breaks) and their sum. */
+export function estimateRowHeights(entries: readonly TranscriptEntry[]): { heights: Float64Array; total: number } {
+  const heights = new Float64Array(entries.length);
+  let total = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    let h = NOTICE_HEIGHT;
+    if (e.kind === 'message') {
+      const text = e.message.text;
+      const lines = Math.max(1, Math.ceil(text.length / 90)) + countNewlines(text);
+      h = (continues(entries[i - 1], e.message) ? 2 : HEAD_HEIGHT) + lines * LINE_HEIGHT + 2;
+    }
+    heights[i] = h;
+    total += h;
+  }
+  return { heights, total };
+}
+
 export interface TranscriptProps {
   entries: readonly TranscriptEntry[];
   contacts: Readonly<Record<string, Contact>>;
@@ -68,18 +96,10 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
     const e = entries[i];
     return e ? (e.kind === 'message' ? e.message.id : e.notice.id) : i;
   }, [entries]);
-  // Good guesses mean fewer corrections (and re-renders) once rows are measured.
-  const estimateSize = useCallback(
-    (i: number) => {
-      const e = entries[i];
-      if (!e || e.kind === 'notice') return NOTICE_HEIGHT;
-      const lines = Math.max(1, Math.ceil(e.message.text.length / 90)) + (e.message.text.match(/\n/g)?.length ?? 0);
-      const prev = entries[i - 1];
-      const continued = prev?.kind === 'message' && prev.message.sender === e.message.sender && e.message.timestamp - prev.message.timestamp < SAME_SPEAKER_MS;
-      return (continued ? 2 : HEAD_HEIGHT) + lines * LINE_HEIGHT + 2;
-    },
-    [entries],
-  );
+  // Good guesses mean fewer corrections (and re-renders) once rows are measured. One pass over
+  // the entries gives every row's guess and their sum, which is where the window opens.
+  const estimates = useMemo(() => estimateRowHeights(entries), [entries]);
+  const estimateSize = useCallback((i: number) => estimates.heights[i] ?? NOTICE_HEIGHT, [estimates]);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
   const virtualizer = useVirtualizer({
     count: entries.length,
@@ -89,11 +109,7 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
     getItemKey,
     initialRect: { width: 0, height: window.innerHeight },
     // Open at the newest line: the first render already shows the rows at the bottom.
-    initialOffset: () => {
-      let total = 0;
-      for (let i = 0; i < entries.length; i++) total += estimateSize(i);
-      return Math.max(0, total - window.innerHeight);
-    },
+    initialOffset: () => Math.max(0, estimates.total - window.innerHeight),
   });
 
   // Start at the newest line, and keep following it while the reader is at the bottom.
@@ -125,7 +141,7 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
               ) : (
                 <MessageBlock
                   message={entry.message}
-                  continued={prev?.kind === 'message' && prev.message.sender === entry.message.sender && entry.message.timestamp - prev.message.timestamp < SAME_SPEAKER_MS}
+                  continued={continues(prev, entry.message)}
                   name={entry.message.direction === 'outgoing' ? myName : nameFor(entry.message.sender, contacts, entry.message.senderName)}
                   onRetry={onRetry}
                 />
