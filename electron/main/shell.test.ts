@@ -205,6 +205,7 @@ const h = vi.hoisted(() => {
       protocolState.handler = f;
     },
   };
+  const sessionEvents = new Map<string, (...a: unknown[]) => unknown>();
   const permissions: { request: ((...a: unknown[]) => unknown) | null; check: ((...a: unknown[]) => unknown) | null } = { request: null, check: null };
   const session = {
     defaultSession: {
@@ -214,10 +215,13 @@ const h = vi.hoisted(() => {
       setPermissionCheckHandler: (f: (...a: unknown[]) => unknown) => {
         permissions.check = f;
       },
+      on: (name: string, f: (...a: unknown[]) => unknown) => {
+        sessionEvents.set(name, f);
+      },
     },
   };
   const opened: string[] = [];
-  return { FakeWindow, FakeTray, FakeNotification, powerMonitor, app, handlers, ipcMain, protocol, protocolState, session, permissions, opened };
+  return { FakeWindow, FakeTray, FakeNotification, powerMonitor, app, handlers, ipcMain, protocol, protocolState, session, sessionEvents, permissions, opened };
 });
 
 vi.mock('electron', () => ({
@@ -356,6 +360,19 @@ describe('Electron shell', () => {
     h.permissions.request!(null, 'media', (g: boolean) => (granted = g));
     expect(granted).toBe(false);
     expect(h.permissions.check!()).toBe(false);
+  });
+
+  it('exports are saved through a Save As dialog; other downloads are cancelled', async () => {
+    await start();
+    const willDownload = h.sessionEvents.get('will-download')!;
+    const item = (url: string) => ({ options: null as unknown, getURL: () => url, getFilename: () => 'Bob.html', setSaveDialogOptions(o: unknown) { this.options = o; } });
+    const ours = item('blob:monarch://app/1234');
+    let cancelled = false;
+    willDownload({ preventDefault: () => (cancelled = true) }, ours);
+    expect(cancelled).toBe(false);
+    expect(ours.options).toMatchObject({ title: 'Save conversation', filters: [{ name: 'Web page' }, { name: 'All files' }] });
+    willDownload({ preventDefault: () => (cancelled = true) }, item('https://example.com/x.exe'));
+    expect(cancelled).toBe(true);
   });
 
   it('serves the renderer with a strict CSP and nothing outside it', async () => {

@@ -14,6 +14,7 @@ import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { DesktopAttention } from './desktop-attention';
 import { createIdleWatcher, myStatus } from './idle';
 import { bindContract } from './ipc';
+import { guardDownloads } from './downloads';
 import { CONTENT_SECURITY_POLICY, denyAllPermissions, hardenWebContents, isSafeExternalUrl, isTrustedSender } from './security';
 import { TrayController, type TrayView } from './tray';
 import { resourcePaths, trayIconFile, type ResourcePaths } from './tray-icons';
@@ -88,6 +89,7 @@ function start(options: ShellOptions): RunningShell {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
   denyAllPermissions(session.defaultSession);
+  guardDownloads(session.defaultSession, () => app.getPath('documents'));
   handleAppProtocol(protocol, join(outDir, 'renderer'), CONTENT_SECURITY_POLICY);
   // Any web contents at all (including ones we did not create ourselves) gets the same rules.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
