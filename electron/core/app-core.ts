@@ -472,6 +472,9 @@ export class AppCore implements Backend {
         this.attention.setFocus(target);
         return ok(null);
       },
+      // The page's activity is an idle source for automatic Away, which the hosts run (the web
+      // host tracks its pages; the desktop app uses the system idle time): nothing to do here.
+      reportActivity: async () => ok(null),
       markConversationRead: async ({ conversationId }) => {
         this.attention.markRead(conversationId);
         return ok(null);

@@ -30,7 +30,8 @@ if (scale !== undefined && !(scale > 0 && scale <= 1)) {
   process.exit(2);
 }
 const core = createAppCore({ dataDir: values['data-dir'], ...(scale !== undefined ? { demo: { timingScale: scale } } : {}) });
-const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port });
+// Automatic Away from the pages' activity: a browser page cannot read the system idle time.
+const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port, automaticAway: { state: () => core.snapshot().state } });
 console.log(`Monarch is running. Open this link in your browser (it carries this run's secret):\n\n  ${host.url}\n`);
 
 let stopping = false;

@@ -20,10 +20,12 @@ import {
   fail,
   validateCommand,
   type Backend,
+  type CommandHandlers,
   type HostFrame,
   type Result,
 } from '../../shared/ipc';
 import { readStatic } from '../core/static-files';
+import { startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
 
 export interface WebHostOptions {
   backend: Backend;
@@ -35,6 +37,12 @@ export interface WebHostOptions {
   port?: number;
   /** Defaults to 32 random bytes. */
   token?: string;
+  /**
+   * Automatic Away from the pages' activity (./activity-idle.ts): `state` is the backend's state
+   * (my status, the idle preferences). Absent: pages' activity reports go to the backend, which
+   * ignores them.
+   */
+  automaticAway?: Omit<WebAutomaticAwayOptions, 'backend'>;
 }
 
 export interface WebHost {
@@ -168,9 +176,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const sockets = new Set<WebSocket>();
+  const away = options.automaticAway ? startWebAutomaticAway({ ...options.automaticAway, backend: options.backend }) : null;
 
   function serveSocket(ws: WebSocket): void {
     sockets.add(ws);
+    const pageClosed = away?.pageOpened();
     const send = (frame: HostFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
@@ -197,6 +207,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     ws.on('close', () => {
       sockets.delete(ws);
+      pageClosed?.();
       unsubscribe();
     });
     ws.on('error', () => ws.terminate());
@@ -206,7 +217,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const checked = validateCommand(command, input);
     if (!checked.ok) return checked;
     try {
-      return await options.backend.execute(checked.value);
+      // Automatic Away answers the page's activity and notes the user's own status choice first.
+      const own = (away?.commands as Partial<CommandHandlers> | undefined)?.[checked.value.name] as ((input: unknown) => Promise<Result<unknown>>) | undefined;
+      return await (own ? own(checked.value.input) : options.backend.execute(checked.value));
     } catch (e) {
       console.error(`Command ${command} failed:`, (e as Error).message);
       return fail(CONTRACT_ERRORS.internal, 'Something went wrong; see the host’s log.');
@@ -227,6 +240,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     close: async () => {
+      away?.stop();
       for (const ws of sockets) ws.terminate();
       wss.close();
       server.closeAllConnections();

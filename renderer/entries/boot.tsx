@@ -2,6 +2,7 @@
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { MonarchApi } from '../../shared/ipc';
+import { reportActivity } from '../bridge/activity';
 import { connectBridge, resolveApi } from '../bridge/connect';
 import { playSound } from '../components/sounds';
 import { installSpriteSheets } from '../components/svg-markup';
@@ -55,6 +56,9 @@ export function boot(render: () => ReactNode, options: BootOptions = { focusTarg
     });
   }
   reportFocus(api, store, options.focusTarget);
+  // Automatic Away in the browser client runs on the pages' activity; the desktop app has the
+  // system idle time instead (electron/main/idle.ts).
+  if (api.host === 'web') reportActivity(api, store);
   // The appearance setting, resolved to light or dark on <html data-theme> (theme.ts).
   const setTheme = followTheme(document.documentElement, window.matchMedia('(prefers-color-scheme: dark)'));
   store.subscribe((s, prev) => {

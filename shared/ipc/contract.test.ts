@@ -35,6 +35,14 @@ describe('the IPC contract', () => {
     expect(validateCommand('signIn', { ...custom, server: { ...custom.server, port: 70000 } }).ok).toBe(false);
   });
 
+  it('takes a page activity report with no input, and nothing else', () => {
+    expect(validateCommand('reportActivity', undefined)).toEqual({ ok: true, value: { name: 'reportActivity', input: {} } });
+    expect(validateCommand('reportActivity', {})).toEqual({ ok: true, value: { name: 'reportActivity', input: {} } });
+    // The host keeps the time itself: a page cannot claim when (or how long ago) it was active.
+    expect(validateCommand('reportActivity', { at: 0 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(validateCommand('reportActivity', 'now')).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
   it('bounds message text and checks colours', () => {
     const format = { font: 'Arial', bold: true, italic: false, underline: false, strikethrough: false, color: '#ff0000' };
     expect(validateCommand('sendMessage', { conversationId: 'c', text: 'hi', format }).ok).toBe(true);

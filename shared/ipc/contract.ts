@@ -160,6 +160,12 @@ export const contract = {
       input: z.object({ target: z.union([z.literal('contact-list'), id]).nullable() }).strict(),
       output: returns<null>(),
     },
+    /**
+     * The user touched the page (pointer, keys, wheel, touch, focus), rate-limited by the page: the
+     * browser client's idle source for automatic Away. The web host answers it; a backend with a
+     * better source (the desktop app's system idle time) ignores it.
+     */
+    reportActivity: { input: none, output: returns<null>() },
     /** The user has seen this conversation (`unread.changed` follows when it had unread entries). */
     markConversationRead: { input: byConversation, output: returns<null>() },
 

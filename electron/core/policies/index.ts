@@ -1,3 +1,4 @@
+export * from './automatic-away';
 export * from './idle-away';
 export * from './notifications';
 export * from './sign-in-watcher';
