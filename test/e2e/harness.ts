@@ -12,6 +12,7 @@ import { startServer, silentLogger, type RunningServer } from '../../server/inde
 import type { AppCore } from '../../electron/core/app-core';
 import { createAppCore } from '../../electron/core/create-app-core';
 import { useRunningServer } from '../../electron/core/local-server';
+import type { WebAutomaticAwayOptions } from '../../electron/web/activity-idle';
 import { startWebHost, type WebHost } from '../../electron/web/host';
 import { rendererBuild } from './renderer-build';
 
@@ -53,7 +54,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Automatic Away in every user's web host (as `npm run web` runs it), with test timings. */
+  readonly automaticAway?: Omit<WebAutomaticAwayOptions, 'backend' | 'state'>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const staticDir = await rendererBuild();
   const server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, logger: silentLogger });
   const browser = await launchBrowser();
@@ -70,7 +76,8 @@ export async function startStack(): Promise<Stack> {
       await server.accounts.add(handle, password, name);
       const dataDir = join(dataRoot, handle);
       const core = createAppCore({ dataDir, localServer: useRunningServer(server), demo: false, onWarning: () => undefined });
-      const host = await startWebHost({ backend: core, staticDir });
+      const automaticAway = options.automaticAway ? { ...options.automaticAway, state: () => core.snapshot().state } : undefined;
+      const host = await startWebHost({ backend: core, staticDir, automaticAway });
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       page.on('pageerror', (e) => {
