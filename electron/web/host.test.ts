@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { EventListener, SequencedEvent } from '../../shared/ipc';
+import { initialAppState, type EventListener, type SequencedEvent } from '../../shared/ipc';
 import { startWebHost, type WebHost } from './host';
 
 const listeners = new Set<EventListener>();
@@ -118,6 +118,32 @@ describe('web host', () => {
     for (const l of listeners) l(event);
     expect(await frame).toEqual({ event });
     ws.close();
+  });
+
+  it('without automatic Away, passes page activity to the backend (which ignores it)', async () => {
+    backend.execute.mockClear();
+    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    ws.send(JSON.stringify({ id: 1, command: 'reportActivity', input: {} }));
+    await nextFrame(ws);
+    expect(backend.execute).toHaveBeenCalledWith({ name: 'reportActivity', input: {} });
+    ws.close();
+  });
+
+  it('with automatic Away, answers page activity itself and passes the user’s status choice on', async () => {
+    const awayHost = await startWebHost({ backend, staticDir: join(root, 'site'), automaticAway: { state: () => initialAppState } });
+    try {
+      backend.execute.mockClear();
+      const ws = new WebSocket(`ws://127.0.0.1:${awayHost.port}/ws`, { headers: { origin: awayHost.origin, cookie: `monarch_token=${awayHost.token}` } });
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify({ id: 1, command: 'reportActivity', input: {} }));
+      expect(await nextFrame(ws)).toEqual({ id: 1, result: { ok: true, value: null } });
+      ws.send(JSON.stringify({ id: 2, command: 'setStatus', input: { status: 'busy' } }));
+      expect(await nextFrame(ws)).toMatchObject({ id: 2, result: { ok: true } });
+      expect(backend.execute.mock.calls.map(([c]) => c.name)).toEqual(['setStatus']);
+      ws.close();
+    } finally {
+      await awayHost.close();
+    }
   });
 
   it('closes a socket that sends malformed frames', async () => {
