@@ -6,21 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { initialAppState, type AppEvent, type AppState, type EventListener, type Preferences, type Result, type ValidCommand } from '../../shared/ipc';
 import type { MyStatus } from '../../shared/model';
+import { DEFAULT_PREFERENCES } from '../core/settings/schema';
 import { MINUTE_MS, NO_PAGE_GRACE_MS, PageActivity, startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
 
 const POLL_MS = 10_000;
 type Idle = Preferences['idle'];
 const ON: Idle = { enabled: true, minutes: 1, status: 'away' };
 
-function preferences(idle: Idle): Preferences {
-  return {
-    notifications: { contactSignIn: true, messages: true, nudges: true, showMessageText: true, doNotDisturbWhenBusy: true },
-    sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
-    history: { enabled: true },
-    idle,
-    appearance: { theme: 'system', showTimestamps: false },
-  };
-}
+const preferences = (idle: Idle): Preferences => ({ ...DEFAULT_PREFERENCES, idle });
 
 /** A backend whose `setStatus` changes my status in its state, as app-core's does (after the server answers). */
 function harness(options: { status?: MyStatus | null; idle?: Idle; failSetStatus?: boolean; over?: Partial<WebAutomaticAwayOptions> } = {}) {
