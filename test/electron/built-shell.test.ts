@@ -22,12 +22,14 @@ import { COMMAND_NAMES, EVENT_CHANNEL, commandChannel, type AppSnapshot, type Co
 import { APP_ORIGIN, APP_SCHEME } from '../../electron/main/app-protocol';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { FakeElectronMain, installFakeElectron, type FetchReply } from '../helpers/fake-electron';
-import { runPreload, type PreloadWorld } from '../helpers/fake-electron/preload-sandbox';
+import { runPreload } from '../helpers/fake-electron/preload-sandbox';
 import { rendererBuild } from '../e2e/renderer-build';
 
 const root = resolve(import.meta.dirname, '..', '..');
 /** Generous: a loaded two-core machine starts Node, SQLite and the local server slowly. */
 const WAIT = 30_000;
+/** What Node writes to stderr for an uncaught exception, an unhandled rejection, or a warning of its own. */
+const CRASH = /^\s+at |^\w*Error\b|Uncaught|Unhandled|^\(node:\d+\)/m;
 
 /** Where a build puts its output (relative to the repository) and its entry file's name. */
 function buildOutput(config: UserConfig): { dir: string; entry: string | null } {
@@ -81,16 +83,15 @@ afterAll(() => {
 });
 
 describe('the built preload, in a sandboxed world', () => {
-  let world: PreloadWorld;
-  let api: Record<string, unknown>;
   const answerTo = (channel: string) => ({ ok: true, value: `answer on ${channel}` });
-
-  beforeAll(() => {
-    world = runPreload(preloadFile, (channel) => answerTo(channel));
-    api = world.exposed.get('monarch') as Record<string, unknown>;
-  });
+  /** A fresh window's preload: the world it ran in and what it exposed as `window.monarch`. */
+  const load = () => {
+    const world = runPreload(preloadFile, (channel) => answerTo(channel));
+    return { world, api: world.exposed.get('monarch') as Record<string, unknown> };
+  };
 
   it('needs no module but electron and exposes window.monarch only: a method per command, host and onEvent', () => {
+    const { world, api } = load();
     expect(world.required).toEqual(['electron']);
     expect([...world.exposed.keys()]).toEqual(['monarch']);
     expect([...Object.keys(api)].sort()).toEqual([...COMMAND_NAMES, 'host', 'onEvent'].sort());
@@ -99,6 +100,7 @@ describe('the built preload, in a sandboxed world', () => {
   });
 
   it('a command is ipcRenderer.invoke on its own channel with the input, and resolves with the answer', async () => {
+    const { world, api } = load();
     const input = { handle: 'Bob@Example.com' };
     for (const name of COMMAND_NAMES) {
       const result = await (api[name] as (i: unknown) => Promise<unknown>)(input);
@@ -110,6 +112,7 @@ describe('the built preload, in a sandboxed world', () => {
   });
 
   it('events come through ipcRenderer.on without the IPC event (its sender); unsubscribing removes the listener', () => {
+    const { world, api } = load();
     const got: unknown[] = [];
     const off = (api.onEvent as (l: (e: unknown) => void) => () => void)((e) => got.push(e));
     const [listener, ...more] = world.listeners(EVENT_CHANNEL);
@@ -123,13 +126,13 @@ describe('the built preload, in a sandboxed world', () => {
   });
 });
 
-describe('the built main process, in Node with a fake electron', () => {
+describe('the built main process, in Node with a fake electron', { timeout: 3 * WAIT }, () => {
   let main: FakeElectronMain;
   let home: string;
 
-  const fetchApp = async (url: string) => (await main.request({ kind: 'fetch', url })) as FetchReply;
+  const fetchApp = async (url: string) => (await main.request({ kind: 'fetch', url }, WAIT)) as FetchReply;
   const invoke = async <K extends CommandName>(name: K, input: unknown) =>
-    (await main.request({ kind: 'invoke', window: 1, channel: commandChannel(name), input })) as Result<unknown>;
+    (await main.request({ kind: 'invoke', window: 1, channel: commandChannel(name), input }, WAIT)) as Result<unknown>;
   const sentEvents = () => main.calls('webContents#1.send').filter((c) => c.args[0] === EVENT_CHANNEL).map((c) => (c.args[1] as SequencedEvent).event);
 
   beforeAll(async () => {
@@ -139,7 +142,7 @@ describe('the built main process, in Node with a fake electron', () => {
     main = new FakeElectronMain({ register, appDir, home });
     // The contact list is the last thing start-up does before the automatic sign-in.
     await main.waitFor(() => main.calls('BrowserWindow#1.loadURL')[0], 'contact-list page load', WAIT);
-  }, WAIT + 10_000);
+  }, 2 * WAIT);
 
   afterAll(() => main?.kill());
 
@@ -194,11 +197,18 @@ describe('the built main process, in Node with a fake electron', () => {
     expect(windows).toHaveLength(1);
     const { webPreferences } = windows[0]!.args[0] as { webPreferences: Record<string, unknown> };
     expect(webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(existsSync(String(webPreferences.preload)), `the window's preload ${String(webPreferences.preload)} exists`).toBe(true);
     expect(webPreferences.preload).toBe(preloadFile);
-    expect(existsSync(preloadFile)).toBe(true);
     expect(main.calls('BrowserWindow#1.loadURL').map((c) => c.args[0])).toEqual([`${APP_ORIGIN}/index.html`]);
     expect(main.calls('webContents#1.setWindowOpenHandler')).toHaveLength(1);
     expect(main.calls('session.defaultSession.setPermissionRequestHandler')).toHaveLength(1);
+  });
+
+  it('finds its pictures (tray, window icon) where `npm start` has them', () => {
+    const pictures = main.calls('nativeImage.createFromPath').map((c) => String(c.args[0]));
+    expect(pictures.length).toBeGreaterThan(0);
+    const { icon } = main.calls('new BrowserWindow')[0]!.args[0] as { icon?: string };
+    for (const file of [...pictures, icon ?? 'the contact list has no icon']) expect(existsSync(file), file).toBe(true);
   });
 
   it('binds every command of the contract, and its backend signs in to the bundled local server', async () => {
@@ -227,7 +237,7 @@ describe('the built main process, in Node with a fake electron', () => {
   });
 
   it('quits from the tray menu: signs out, stops the server, and the process then ends by itself, cleanly', async () => {
-    await main.request({ kind: 'tray-menu', itemId: 'quit' });
+    await main.request({ kind: 'tray-menu', itemId: 'quit' }, WAIT);
     const exit = await main.ended('end of the process after Quit (is something the app started still running?)', WAIT);
     expect(exit).toEqual({ code: 0, signal: null });
     const lifecycle = main.recorded.flatMap((r) => (r.kind === 'lifecycle' ? [r.what] : []));
@@ -239,6 +249,6 @@ describe('the built main process, in Node with a fake electron', () => {
     const trayGone = main.recorded.indexOf(main.calls('tray.destroy')[0]!);
     expect(trayGone).toBeGreaterThan(-1);
     expect(trayGone).toBeLessThan(main.recorded.findIndex((r) => r.kind === 'lifecycle' && r.what === 'will-quit'));
-    expect(main.stderr).toBe('');
+    expect(main.stderr).not.toMatch(CRASH);
   });
 });

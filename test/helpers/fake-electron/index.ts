@@ -121,15 +121,19 @@ export class FakeElectronMain {
   }
 
   /** Asks the fake to act as Electron's side would (see FakeRequest); resolves with its answer. */
-  request(request: FakeRequest): Promise<unknown> {
+  request(request: FakeRequest, timeoutMs: number): Promise<unknown> {
     if (this.exit) return Promise.reject(new Error(`the main process has ended${this.tail()}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.replies.set(id, { resolve, reject });
-      this.child.send({ ...request, id } satisfies ToFake, (e) => {
-        if (!e) return;
+      const settle = (f: () => void) => {
+        clearTimeout(timer);
         this.replies.delete(id);
-        reject(e);
+        f();
+      };
+      const timer = setTimeout(() => settle(() => reject(new Error(`no answer to ${JSON.stringify(request).slice(0, 200)} within ${timeoutMs} ms${this.tail()}`))), timeoutMs);
+      this.replies.set(id, { resolve: (v) => settle(() => resolve(v)), reject: (e) => settle(() => reject(e)) });
+      this.child.send({ ...request, id } satisfies ToFake, (e) => {
+        if (e) settle(() => reject(e));
       });
     });
   }
