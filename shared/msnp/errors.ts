@@ -195,6 +195,12 @@ export const ErrorCode = {
   GROUP_EXISTS: 228,
   GROUP_NAME_TOO_LONG: 229,
   CANNOT_REMOVE_GROUP_ZERO: 230,
+  /**
+   * 240 "invalid XML" (§7; the table files it under MSNP13+ `ADL`, the nearest code for an XML
+   * payload that does not read): our server answers a `UUX` whose `<Data>` document is not UTF-8
+   * (§2.10: the payload is UTF-8 XML).
+   */
+  INVALID_XML: 240,
   SWITCHBOARD_FAILED: 280,
   BAD_P2P_DATA: 282,
   NOT_LOGGED_IN: 302,
@@ -204,6 +210,12 @@ export const ErrorCode = {
   SERVER_BUSY: 600,
   SERVER_UNAVAILABLE: 601,
   SERVER_GOING_DOWN: 604,
+  /**
+   * 712 ERR_SESSION_OVERLOAD (§7, draft mnemonic): our server's answer to a `CAL` beyond its
+   * switchboard participant cap. The reference documents no cap and no code for one (§6.3, §8:
+   * "> 30 seen; once 5"); an overloaded session is the closest meaning.
+   */
+  SESSION_OVERLOAD: 712,
   USER_TOO_ACTIVE: 713,
   NOT_EXPECTED: 715,
   CHANGING_TOO_FAST: 800,

@@ -6,6 +6,7 @@ import {
   computeSha1d,
   decodeMsnObjectFriendly,
   encodeMsnObjectFriendly,
+  formatMsnObject,
   parseMsnObject,
   verifySha1c,
   type MsnObject,
@@ -63,6 +64,19 @@ describe('MSNObject (MSNP.md §2.9)', () => {
     expect(o.creator).toBe('a&b@x.com');
     expect(o.attributes.get('Stamp')).toBe('s');
     expect(o.sha1c).toBeUndefined();
+  });
+
+  it('writes a parsed object back from its attributes: the reference object character for character', () => {
+    expect(formatMsnObject(parseMsnObject(EXAMPLE) as MsnObject)).toBe(EXAMPLE);
+  });
+
+  it('keeps attributes buildMsnObject does not know, in order, and re-escapes values', () => {
+    const o = parseMsnObject(
+      `<msnobj Creator='a&amp;b@x.com' Size="1" Type="2" Location="0" Friendly="AAA=" SHA1D="x" Stamp="s&quot;t"></msnobj>`,
+    ) as MsnObject;
+    const text = formatMsnObject(o);
+    expect(text).toBe('<msnobj Creator="a&amp;b@x.com" Size="1" Type="2" Location="0" Friendly="AAA=" SHA1D="x" Stamp="s&quot;t"/>');
+    expect(parseMsnObject(text)).toEqual(o);
   });
 
   it('encodes friendly names as NUL-terminated UTF-16LE base64', () => {

@@ -160,6 +160,18 @@ export function buildMsnObject(o: MsnObjectInit): string {
   );
 }
 
+/**
+ * A parsed object written back from its attributes, in document order and XML-escaped (SHA1C is
+ * not recomputed and attributes this type does not name are kept, unlike `buildMsnObject`). It
+ * gives back an object in the official form (§2.9) character for character; for other spellings
+ * (single quotes, extra spaces, `&#…;` references) relay the received token with `verbatim`.
+ */
+export function formatMsnObject(o: MsnObject): string {
+  let s = '<msnobj';
+  for (const [name, value] of o.attributes) s += ` ${name}="${escapeXmlAttr(value)}"`;
+  return `${s}/>`;
+}
+
 /** `Friendly` value for a name: base64 of the NUL-terminated UTF-16LE string (§2.9). */
 export function encodeMsnObjectFriendly(name: string): string {
   const units = new Uint8Array((name.length + 1) * 2);

@@ -5,16 +5,19 @@ import { serialize, SerializeError } from '../serializer';
 import { isCodecError, type CodecError } from '../errors';
 import type { Command, Direction } from '../command';
 import { ALL_DIALECTS, type Dialect } from '../dialect';
-import { parseMsnObject } from '../msnobject';
+import { parseMsnObject, type MsnObject } from '../msnobject';
 import { TO_CLIENT, TO_SERVER, hasPayload } from '../verbs';
 import {
   buildAddRequest,
+  buildChg,
   buildClientCommand,
   buildIln,
   buildLstItem,
   buildNln,
+  buildSbp,
   buildServerCommand,
   buildSynReply,
+  buildUbx,
   buildUsrOk,
   buildXfrNs,
   decodeClientCommand,
@@ -22,6 +25,8 @@ import {
   highestDialect,
   negotiateVersion,
   parseHostPort,
+  verbatim,
+  type Sbp,
   type ServerCommand,
 } from './index';
 
@@ -91,6 +96,41 @@ describe('typed decoding: values', () => {
     expect(buildIln(v, 8).params).toEqual(['NLN', 'b@x.y', 'B', '5']);
     expect(buildIln(v, 9).params).toEqual(['NLN', 'b@x.y', 'B', '5', '%3Cmsnobj%2F%3E']);
     expect(buildNln({ state: 'AWY', handle: 'b@x.y', friendlyName: 'B' }, 8).params).toEqual(['AWY', 'b@x.y', 'B', '0']);
+  });
+
+  it('presence builders take an MSNObject as text, parsed, as fields, or as the received token', () => {
+    const xml = '<msnobj Creator="buddy1@hotmail.com" Size="24539" Type="3" Location="TFR2C.tmp" Friendly="AAA=" SHA1D="trC8SlFx2sWQxZMIBAWSEnXc8oQ=" SHA1C="U32o6bosZzluJq82eAtMpx5dIEI="/>';
+    const encoded = encodeURIComponent(xml);
+    const v = { trId: 9, state: 'NLN' as const, handle: 'b@x.y', friendlyName: 'B', caps: 5 };
+    const parsed = parseMsnObject(xml) as MsnObject;
+    const fields = { creator: parsed.creator, size: parsed.size, type: parsed.type, location: parsed.location, sha1d: parsed.sha1d };
+    for (const msnObject of [xml, parsed, fields, verbatim(encoded)]) {
+      expect(buildIln({ ...v, msnObject }, 9).params?.[4]).toBe(encoded);
+      expect(buildChg({ trId: 9, state: 'BSY', caps: 5, msnObject }, 12).params).toEqual(['BSY', '5', encoded]);
+    }
+  });
+
+  it('a verbatim token must be one token; an MSNObject built from fields must have numeric size and type', () => {
+    const v = { state: 'NLN' as const, handle: 'b@x.y', friendlyName: 'B' };
+    expect(() => buildNln({ ...v, msnObject: verbatim('') }, 9)).toThrow(SerializeError);
+    expect(() => buildNln({ ...v, msnObject: verbatim('%3Cmsnobj %2F%3E') }, 9)).toThrow(SerializeError);
+    expect(() => buildNln({ ...v, caps: verbatim('1\r\n') }, 8)).toThrow(SerializeError);
+    expect(() => buildNln({ ...v, msnObject: { creator: 'b@x.y', size: -1, type: 3, location: '0', sha1d: 'x' } }, 9)).toThrow(SerializeError);
+  });
+
+  it('UBX takes the status parsed or as the document bytes, which it sends unchanged', () => {
+    const doc = enc('<Data><PSM>hi</PSM><CurrentMedia/></Data>');
+    expect(buildUbx({ handle: 'b@x.y', status: doc }, 11).payload).toBe(doc);
+    expect(buildUbx({ handle: 'b@x.y', status: { psm: 'hi', currentMedia: '' } }, 11).payload).toBe('<Data><PSM>hi</PSM><CurrentMedia></CurrentMedia></Data>');
+    expect(() => buildUbx({ handle: 'b@x.y', status: doc }, 10)).toThrow(SerializeError);
+  });
+
+  it('SBP keeps parameters after the value both ways; without a value there can be none', () => {
+    const c = client('SBP 7 guid PHM 555 1', 11);
+    expect(c).toEqual({ type: 'SBP', trId: 7, contactId: 'guid', key: 'PHM', value: '555', extra: ['1'] });
+    expect(serialize(buildSbp(c as Sbp, 11), 'toServer')).toEqual(enc('SBP 7 guid PHM 555 1\r\n'));
+    expect(client('SBP 7 guid MFN Bo', 10)).toMatchObject({ extra: undefined });
+    expect(() => buildSbp({ trId: 7, contactId: 'guid', key: 'PHH', extra: ['1'] }, 11)).toThrow(SerializeError);
   });
 
   it('reads SYN replies and list items of every generation', () => {

@@ -152,13 +152,37 @@ export function token(value: string | number, what: string): string {
   return s;
 }
 
+/**
+ * A parameter exactly as it stood on the wire (still URL-encoded), for the fields a server relays or
+ * echoes byte for byte: the MSNObject (MSNP.md §2.9: "the server just stores and relays the
+ * string"; clients compare and hash it), the capabilities (§2.8: "relays it verbatim"), and the
+ * `CHG` and `SBP` replies, which repeat the request (§2.7, §4.8, §5.2). Decoding and encoding again
+ * need not give back the same bytes (`%3c` → `%3C`, `+` → `%2B`, `007` → `7`), so builders write
+ * a `Verbatim` as it is, after checking that it is one token. Wrap a value once, where it is
+ * received, and keep the wrapper: relaying it then costs nothing per message.
+ */
+export interface Verbatim {
+  readonly wire: string;
+}
+
+export function verbatim(wire: string): Verbatim {
+  return { wire };
+}
+
+/** A name parameter: URL-encoded from its decoded text, or a `Verbatim` written as received. */
+export function nameOrVerbatimParam(value: string | Verbatim, what: string): string {
+  return typeof value === 'string' ? nameParam(value, what) : token(value.wire, what);
+}
+
 export function uintParam(n: number, what: string, max = Number.MAX_SAFE_INTEGER): string {
   if (!Number.isInteger(n) || n < 0 || n > max) fail(`${what} must be an integer 0 … ${max}, got ${n}`);
   return String(n);
 }
 
-export function capsParam(n: number | undefined): string {
-  return uintParam(n ?? 0, 'capabilities', MAX_TRID);
+/** Capabilities (§2.8): a 32-bit number, `0` when unknown, or the client's own token relayed. */
+export function capsParam(n: number | Verbatim | undefined): string {
+  if (n === undefined || typeof n === 'number') return uintParam(n ?? 0, 'capabilities', MAX_TRID);
+  return token(n.wire, 'capabilities');
 }
 
 export function required<T>(value: T | undefined, what: string, dialect: Dialect): T {

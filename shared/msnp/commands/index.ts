@@ -1,14 +1,16 @@
-// The typed-command API. common.ts's parameter readers stay internal; only its shared value types
-// and the host:port helpers are public.
+// The typed-command API. common.ts's parameter readers stay internal; only its shared value types,
+// the host:port helpers and `verbatim` (a relayed wire token) are public.
 export {
   LIST_BITS,
   formatHostPort,
   parseHostPort,
+  verbatim,
   type HostPort,
   type ListName,
   type OnlineState,
   type PresenceState,
   type Result,
+  type Verbatim,
 } from './common';
 export * from './session';
 export * from './lists';

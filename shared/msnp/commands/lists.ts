@@ -17,6 +17,7 @@ import {
   init,
   isDecimal,
   name,
+  nameOrVerbatimParam,
   nameParam,
   needTrId,
   precheck,
@@ -28,6 +29,7 @@ import {
   uintParam,
   type ListName,
   type Result,
+  type Verbatim,
 } from './common';
 
 function groupIdOk(dialect: Dialect, id: string): boolean {
@@ -255,14 +257,22 @@ export interface Bpr {
   readonly value?: string | undefined;
 }
 
-/** `SBP t contact-guid key value` (10–12), echoed by the server. */
+/**
+ * `SBP t contact-guid key value` (10–12); the server's reply repeats the request (§4.8). `extra`
+ * holds parameters after the value, as sent (§4.8: MSNP11 also allows `PHM` with a trailing `1`),
+ * so that an echo built from the decoded request is the request.
+ */
 export interface Sbp {
   readonly type: 'SBP';
   readonly trId: number;
   readonly contactId: string;
   readonly key: string;
   readonly value?: string | undefined;
+  readonly extra?: readonly string[] | undefined;
 }
+
+/** An `Sbp`, or, for the server's echo, the request's value token as received (see `Verbatim`). */
+export type SbpInit = Omit<Sbp, 'type' | 'value'> & { readonly value?: string | Verbatim | undefined };
 
 /** Property keys are 1–3 upper-case letters (longer → the server disconnects, §4.8). */
 function isPropertyKey(t: string | undefined): t is string {
@@ -273,9 +283,9 @@ function optionalValue(t: string | undefined): string | undefined {
   return t === undefined ? undefined : name(t);
 }
 
-function valueParams(key: string, value: string | undefined): string[] {
+function valueParams(key: string, value: string | Verbatim | undefined): string[] {
   if (!isPropertyKey(key)) fail(`bad property key ${key}`);
-  return value === undefined || value === '' ? [key] : [key, nameParam(value, 'property value')];
+  return value === undefined || value === '' ? [key] : [key, nameOrVerbatimParam(value, 'property value')];
 }
 
 export function decodePrpRequest(cmd: Command, dialect: Dialect): Result<PrpRequest> {
@@ -349,12 +359,18 @@ export function decodeSbp(cmd: Command, dialect: Dialect, direction: 'toServer' 
   if (e) return e;
   const [contactId, key, value] = cmd.params as [string, string, string | undefined];
   if (!isPropertyKey(key)) return badParam(cmd, `bad property key ${key}`);
-  return { type: 'SBP', trId: cmd.trId as number, contactId, key, value: optionalValue(value) };
+  const extra = cmd.params.length > 3 ? cmd.params.slice(3) : undefined;
+  return { type: 'SBP', trId: cmd.trId as number, contactId, key, value: optionalValue(value), extra };
 }
 
-export function buildSbp(v: Omit<Sbp, 'type'>, dialect: Dialect): CommandInit {
+export function buildSbp(v: SbpInit, dialect: Dialect): CommandInit {
   requireAvailable('SBP', 'toServer', dialect);
-  return init('SBP', v.trId, [token(v.contactId, 'contact id'), ...valueParams(v.key, v.value)]);
+  const params = [token(v.contactId, 'contact id'), ...valueParams(v.key, v.value)];
+  if (v.extra !== undefined && v.extra.length > 0) {
+    if (params.length < 3) fail('SBP parameters after the value need a value');
+    for (const t of v.extra) params.push(token(t, 'SBP parameter'));
+  }
+  return init('SBP', v.trId, params);
 }
 
 // ---------------------------------------------------------------------------------------------

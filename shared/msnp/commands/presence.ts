@@ -2,15 +2,23 @@
  * Presence (MSNP.md §2.7, §2.10, §5): CHG, ILN, NLN, FLN, UUX, UBX. Conventions: see common.ts.
  * MSNObjects come back URL-decoded but otherwise as sent (`0` included: `parseMsnObject` reads it as
  * "none"); capabilities are the 32-bit client id of §2.8.
+ *
+ * Builders also take what a server relays as it received it (see `Verbatim` in common.ts): the
+ * MSNObject and capabilities of `CHG`/`ILN`/`NLN` as the owner's wire tokens, and the `UBX`
+ * document as the owner's `UUX` bytes (§2.9, §2.10).
  */
 import type { Command, CommandInit } from '../command';
 import type { Dialect } from '../dialect';
 import { isCodecError } from '../errors';
+import { buildMsnObject, formatMsnObject, type MsnObject, type MsnObjectInit } from '../msnobject';
+import { encodeName } from '../names';
 import { buildPersonalStatus, parsePersonalStatus, type PersonalStatus } from '../psm';
 import {
   capsParam,
+  fail,
   init,
   name,
+  nameOrVerbatimParam,
   nameParam,
   precheck,
   readCaps,
@@ -21,7 +29,28 @@ import {
   type OnlineState,
   type PresenceState,
   type Result,
+  type Verbatim,
 } from './common';
+
+/**
+ * An MSNObject as the presence builders take it (§2.9): its URL-decoded XML (or `0`, "none"), as
+ * the decoders return it; a parsed object, written back from its attributes (`formatMsnObject`);
+ * a new one, built with SHA1C computed (`buildMsnObject`); or the owner's wire token, relayed as is.
+ */
+export type MsnObjectValue = string | MsnObject | MsnObjectInit | Verbatim;
+
+/** What a relaying server may hand the builders in place of the decoded caps and MSNObject. */
+interface RelayedPresence {
+  readonly caps?: number | Verbatim | undefined;
+  readonly msnObject?: MsnObjectValue | undefined;
+}
+
+function msnObjectParam(v: MsnObjectValue): string {
+  if (typeof v === 'string' || 'wire' in v) return nameOrVerbatimParam(v, 'MSNObject');
+  if ('attributes' in v) return encodeName(formatMsnObject(v));
+  if (!Number.isInteger(v.size) || v.size < 0 || !Number.isInteger(v.type) || v.type < 0) fail('MSNObject size and type must be non-negative integers');
+  return encodeName(buildMsnObject(v));
+}
 
 /**
  * 2–7 `CHG t STATE` · 8 `CHG t STATE caps` · 9–12 `CHG t STATE caps {msnobj}`; the server echoes the
@@ -48,11 +77,14 @@ export function decodeChg(cmd: Command, dialect: Dialect, direction: 'toServer' 
   return { type: 'CHG', trId: cmd.trId as number, state, caps, msnObject: raw === undefined ? undefined : name(raw) };
 }
 
-export function buildChg(v: Omit<Chg, 'type'>, dialect: Dialect): CommandInit {
+/** A `Chg`, or the request's own tokens for the server's echo (§5.2: "echo what was sent"). */
+export type ChgInit = Omit<Chg, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
+
+export function buildChg(v: ChgInit, dialect: Dialect): CommandInit {
   requireAvailable('CHG', 'toServer', dialect);
   const params: string[] = [v.state];
   if (dialect >= 8 && (v.caps !== undefined || (dialect >= 9 && v.msnObject !== undefined))) params.push(capsParam(v.caps));
-  if (dialect >= 9 && v.msnObject !== undefined) params.push(nameParam(v.msnObject, 'MSNObject'));
+  if (dialect >= 9 && v.msnObject !== undefined) params.push(msnObjectParam(v.msnObject));
   return init('CHG', v.trId, params);
 }
 
@@ -98,10 +130,14 @@ function decodePresence(cmd: Command, dialect: Dialect, verb: 'ILN' | 'NLN') {
   return { state, handle: p[1] as string, friendlyName: name(p[2] as string), caps, msnObject: raw === undefined ? undefined : name(raw) };
 }
 
-function presenceParams(v: Omit<Nln, 'type'>, dialect: Dialect): string[] {
+/** An `Iln`/`Nln`, or a contact's presence as the server relays it (§2.8, §2.9). */
+export type IlnInit = Omit<Iln, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
+export type NlnInit = Omit<Nln, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
+
+function presenceParams(v: NlnInit, dialect: Dialect): string[] {
   const params = [v.state, token(v.handle, 'handle'), nameParam(v.friendlyName, 'friendly name')];
   if (dialect >= 8) params.push(capsParam(v.caps));
-  if (dialect >= 9 && v.msnObject !== undefined) params.push(nameParam(v.msnObject, 'MSNObject'));
+  if (dialect >= 9 && v.msnObject !== undefined) params.push(msnObjectParam(v.msnObject));
   return params;
 }
 
@@ -110,7 +146,7 @@ export function decodeIln(cmd: Command, dialect: Dialect): Result<Iln> {
   return isCodecError(r) ? r : { type: 'ILN', trId: cmd.trId as number, ...r };
 }
 
-export function buildIln(v: Omit<Iln, 'type'>, dialect: Dialect): CommandInit {
+export function buildIln(v: IlnInit, dialect: Dialect): CommandInit {
   requireAvailable('ILN', 'toClient', dialect);
   return init('ILN', v.trId, presenceParams(v, dialect));
 }
@@ -120,7 +156,7 @@ export function decodeNln(cmd: Command, dialect: Dialect): Result<Nln> {
   return isCodecError(r) ? r : { type: 'NLN', ...r };
 }
 
-export function buildNln(v: Omit<Nln, 'type'>, dialect: Dialect): CommandInit {
+export function buildNln(v: NlnInit, dialect: Dialect): CommandInit {
   requireAvailable('NLN', 'toClient', dialect);
   return init('NLN', undefined, presenceParams(v, dialect));
 }
@@ -179,7 +215,15 @@ export function decodeUbx(cmd: Command, dialect: Dialect): Result<Ubx> {
   return e ?? { type: 'UBX', handle: cmd.params[0] as string, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
 }
 
-export function buildUbx(v: Omit<Ubx, 'type'>, dialect: Dialect): CommandInit {
+/**
+ * A `Ubx`, or with `status` the contact's `UUX` document as received: §2.10 has the server push what
+ * the contact published, and rebuilding a parsed status would drop what `PersonalStatus` does not
+ * keep (13+ `<MachineGuid>`, character references, the client's own spelling of empty elements).
+ */
+export type UbxInit = Omit<Ubx, 'type' | 'status'> & { readonly status: PersonalStatus | Uint8Array };
+
+export function buildUbx(v: UbxInit, dialect: Dialect): CommandInit {
   requireAvailable('UBX', 'toClient', dialect);
-  return init('UBX', undefined, [token(v.handle, 'handle')], buildPersonalStatus(v.status));
+  const payload = v.status instanceof Uint8Array ? v.status : buildPersonalStatus(v.status);
+  return init('UBX', undefined, [token(v.handle, 'handle')], payload);
 }
