@@ -4,13 +4,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_LABELS } from '../../../shared/model';
-import type { HistoryEntryInfo, TranscriptEntry } from '../../../shared/ipc';
 import { EmoticonText } from '../../components/FormattedText';
 import { StatusIcon } from '../../components/StatusIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
 import { nameFor, statusFor, typingLine } from '../../store/selectors';
 import { Composer } from './Composer';
+import { EarlierHistoryTop } from './EarlierHistoryTop';
 import { Transcript } from './Transcript';
+import { useEarlierHistory } from './useEarlierHistory';
 
 const SHAKE_MS = 700;
 
@@ -52,7 +53,8 @@ export function Conversation({ conversationId }: { conversationId: string }) {
 
   const earlier = useEarlierHistory(conversationId, conv?.conversation.participants.map((p) => p.handle).join(',') ?? '', conv?.conversation.startedAt ?? 0);
   const liveEntries = conv?.entries;
-  const shown = useMemo(() => (earlier.length > 0 ? [...earlier, ...(liveEntries ?? [])] : (liveEntries ?? [])), [earlier, liveEntries]);
+  const earlierEntries = earlier.entries;
+  const shown = useMemo(() => (earlierEntries.length > 0 ? [...earlierEntries, ...(liveEntries ?? [])] : (liveEntries ?? [])), [earlierEntries, liveEntries]);
 
   const entryCount = conv?.entries.length ?? 0;
   useEffect(() => {
@@ -74,9 +76,10 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   const one = participants.length === 1 ? participants[0] : undefined;
   const oneContact = one ? contacts[one.handle] : undefined;
   const disabled = !conv.open || !signedIn;
+  const names = participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ');
 
   return (
-    <section ref={root} className="conversation" aria-label={`Conversation with ${participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ') || 'nobody yet'}`}>
+    <section ref={root} className="conversation" aria-label={`Conversation with ${names || 'nobody yet'}`}>
       <header className="participants-bar">
         <div className="participants">
           <span className="to-label">To:</span>
@@ -120,7 +123,15 @@ export function Conversation({ conversationId }: { conversationId: string }) {
           </button>
         </div>
       </header>
-      <Transcript entries={shown} contacts={contacts} myName={myName} onRetry={(id) => actions.retryMessage(conversationId, id)} />
+      <Transcript
+        entries={shown}
+        contacts={contacts}
+        myName={myName}
+        onRetry={(id) => actions.retryMessage(conversationId, id)}
+        top={earlier.status === 'none' ? undefined : <EarlierHistoryTop status={earlier.status} error={earlier.error} withNames={names} onLoad={earlier.loadOlder} />}
+        // Scrolling to the top loads the next page; after an error only Try again does.
+        onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
+      />
       <div className="typing-line" role="status" aria-live="polite">
         {typing ?? (conv.open ? '' : 'This conversation has ended.')}
       </div>
@@ -154,64 +165,4 @@ function ConversationFrame() {
       </div>
     </section>
   );
-}
-
-/** History entries as transcript lines (ids prefixed so they never meet live ids). */
-export function historyToTranscript(entries: readonly HistoryEntryInfo[]): TranscriptEntry[] {
-  const out: TranscriptEntry[] = [];
-  for (const e of entries) {
-    if (e.kind === 'message') {
-      out.push({
-        kind: 'message',
-        message: {
-          id: `history-${e.id}`,
-          conversationId: `history-${e.conversationId}`,
-          direction: e.direction,
-          sender: e.sender,
-          senderName: e.senderName,
-          text: e.text,
-          format: e.format,
-          timestamp: e.timestamp,
-          delivery: e.direction === 'outgoing' && e.delivery === 'failed' ? 'failed' : 'delivered',
-        },
-      });
-    } else {
-      const kind = e.kind === 'join' ? 'joined' : e.kind === 'leave' ? 'left' : e.direction === 'outgoing' ? 'nudge-sent' : 'nudge-received';
-      out.push({ kind: 'notice', notice: { id: `history-notice-${e.id}`, kind, at: e.timestamp, handle: e.sender, name: e.senderName || e.sender } });
-    }
-  }
-  return out;
-}
-
-/** How many earlier lines a conversation shows when it opens. */
-const EARLIER_LINES = 20;
-
-/**
- * The conversation's recent history (from earlier conversations with the same people), shown above
- * the live transcript. Read once the other person is known; only lines from before this
- * conversation started (the live ones are in the transcript already).
- */
-function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number): readonly TranscriptEntry[] {
-  const actions = useActions();
-  const [earlier, setEarlier] = useState<readonly TranscriptEntry[]>([]);
-  const loaded = useRef(false);
-  useEffect(() => {
-    if (loaded.current) return;
-    let live = true;
-    void actions.api.historyRecent({ liveConversationId: conversationId, limit: EARLIER_LINES + 10 }).then((r) => {
-      if (!live || !r.ok || !r.value) return;
-      loaded.current = true;
-      const before = r.value.entries.filter((e) => e.timestamp < startedAt).slice(-EARLIER_LINES);
-      if (before.length === 0) return;
-      const divider: TranscriptEntry = {
-        kind: 'notice',
-        notice: { id: `history-divider-${conversationId}`, kind: 'unsupported', at: startedAt, handle: '', name: '', detail: 'Earlier messages are above this line.' },
-      };
-      setEarlier([...historyToTranscript(before), divider]);
-    });
-    return () => {
-      live = false;
-    };
-  }, [actions, conversationId, participantsKey, startedAt]);
-  return earlier;
 }

@@ -2,9 +2,10 @@
  * The transcript (UI.md): "Alice says:" lines with the message in the sender's font and colour,
  * timestamps, grey system lines, inline emoticons, and each outgoing message's delivery state
  * with Retry for failures. Virtualised (variable row heights), and it follows the newest line
- * while the reader is at the bottom.
+ * while the reader is at the bottom. An optional top row (loading earlier history) sits above
+ * the first line; lines put in front of the others leave the line being read where it was.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
 import type { Notice, TranscriptEntry } from '../../../shared/ipc';
@@ -15,6 +16,10 @@ import { nameFor } from '../../store/selectors';
 const LINE_HEIGHT = 18;
 const HEAD_HEIGHT = 28;
 const NOTICE_HEIGHT = 29;
+/** The top row's fixed height (px): one line whatever it says, so changing it moves nothing. */
+const TOP_ROW_HEIGHT = 32;
+/** Within this distance (px) of the newest line, the reader is following it. */
+const AT_END_PX = 48;
 
 /** Consecutive messages from one sender within this time share one "says:" line. */
 const SAME_SPEAKER_MS = 3 * 60_000;
@@ -85,16 +90,34 @@ export interface TranscriptProps {
   contacts: Readonly<Record<string, Contact>>;
   myName: string;
   onRetry(messageId: string): void;
+  /** The row above the first line (e.g. "Show earlier messages"), kept mounted while scrolling. */
+  top?: ReactNode;
+  /** The reader scrolled up to the top row (not called for a top row already in view when it appears). */
+  onReachTop?: () => void;
 }
 
-export function Transcript({ entries, contacts, myName, onRetry }: TranscriptProps) {
+function keyOf(e: TranscriptEntry): string {
+  return e.kind === 'message' ? e.message.id : e.notice.id;
+}
+
+/** What the virtualizer compares to decide whether rows came or went at the ends. */
+function edgesOf(entries: readonly TranscriptEntry[], paddingStart: number) {
+  const first = entries[0];
+  const last = entries[entries.length - 1];
+  return { paddingStart, count: entries.length, first: first && keyOf(first), last: last && keyOf(last) };
+}
+
+export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop }: TranscriptProps) {
   const parent = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const topSlot = useRef<HTMLDivElement>(null);
+  const hasTop = top !== undefined && top !== null && top !== false;
+  const paddingStart = hasTop ? TOP_ROW_HEIGHT : 0;
   // Stable while the entries are: a new key function makes the virtualizer recompute every row.
-  // Message ids (client ids, UUIDs) and notice ids (`notice-N`) never collide.
+  // Message ids (client ids, UUIDs) and notice ids (`notice-N`) never collide. The virtualizer
+  // also finds the line being read by its key when lines are put in front of it.
   const getItemKey = useCallback((i: number) => {
     const e = entries[i];
-    return e ? (e.kind === 'message' ? e.message.id : e.notice.id) : i;
+    return e ? keyOf(e) : i;
   }, [entries]);
   // Good guesses mean fewer corrections (and re-renders) once rows are measured. One pass over
   // the entries gives every row's guess and their sum, which is where the window opens.
@@ -107,29 +130,70 @@ export function Transcript({ entries, contacts, myName, onRetry }: TranscriptPro
     estimateSize,
     overscan: 6,
     getItemKey,
+    paddingStart,
+    // A chat: when rows come in front (older history), the line at the top of the view keeps its
+    // place on screen (found again by key); a new last line is followed only by a reader who was
+    // at the newest line. The library does both as the count changes, before the frame is drawn.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: AT_END_PX,
     initialRect: { width: 0, height: window.innerHeight },
     // Open at the newest line: the first render already shows the rows at the bottom.
-    initialOffset: () => Math.max(0, estimates.total - window.innerHeight),
+    initialOffset: () => Math.max(0, paddingStart + estimates.total - window.innerHeight),
   });
 
-  // Start at the newest line, and keep following it while the reader is at the bottom.
+  // Start at the newest line (later ones are followed by `followOnAppend`).
+  const opened = useRef(false);
   useLayoutEffect(() => {
-    if (atBottom.current && entries.length > 0) virtualizer.scrollToIndex(entries.length - 1, { align: 'end' });
+    if (opened.current || entries.length === 0) return;
+    opened.current = true;
+    virtualizer.scrollToIndex(entries.length - 1, { align: 'end' });
   }, [entries.length, virtualizer]);
 
+  // The virtualizer keeps the view still when rows come or go at either end. The top row coming
+  // or going on its own (say, an error on the first history request) moves every row by its
+  // height, so move the view with them.
+  const edges = useRef(edgesOf(entries, paddingStart));
+  useLayoutEffect(() => {
+    const prev = edges.current;
+    const next = edgesOf(entries, paddingStart);
+    edges.current = next;
+    const sameRows = prev.count === next.count && prev.first === next.first && prev.last === next.last;
+    if (prev.paddingStart !== next.paddingStart && sameRows) virtualizer.scrollBy(next.paddingStart - prev.paddingStart);
+  }, [paddingStart, entries, virtualizer]);
+
+  // "Reached the top": the top row comes into view. An observer, not a scroll handler: nothing
+  // runs for scroll frames elsewhere in a long transcript. Its first report is only the starting
+  // point, so a transcript short enough to show the row at once loads nothing nobody asked for.
+  const reachTop = useRef(onReachTop);
+  useLayoutEffect(() => {
+    reachTop.current = onReachTop;
+  });
   useEffect(() => {
-    const el = parent.current;
-    if (!el) return;
-    const onScroll = () => {
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-    };
-    el.addEventListener('scroll', onScroll, { passive: true });
-    return () => el.removeEventListener('scroll', onScroll);
-  }, []);
+    const root = parent.current;
+    const target = topSlot.current;
+    if (!hasTop || !root || !target) return;
+    let wasVisible: boolean | null = null;
+    const observer = new IntersectionObserver(
+      (records) => {
+        const visible = records[records.length - 1]?.isIntersecting ?? false;
+        if (wasVisible === false && visible) reachTop.current?.();
+        wasVisible = visible;
+      },
+      { root },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [hasTop]);
 
   return (
     <div ref={parent} className="transcript" role="log" aria-live="polite" aria-label="Conversation transcript" tabIndex={0}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {hasTop && (
+          <div ref={topSlot} className="transcript-top" style={{ height: TOP_ROW_HEIGHT }}>
+            {top}
+          </div>
+        )}
         {virtualizer.getVirtualItems().map((v) => {
           const entry = entries[v.index];
           if (!entry) return null;
