@@ -66,7 +66,7 @@ beforeAll(async () => {
   appDir = join(work, 'app');
   mkdirSync(appDir);
   await buildShell();
-  const renderer = join(appDir, buildOutput(rendererViteConfig as UserConfig).dir);
+  const renderer = join(appDir, buildOutput(rendererViteConfig).dir);
   mkdirSync(resolve(renderer, '..'), { recursive: true });
   symlinkSync(await rendererBuild(), renderer, 'junction');
   copyFileSync(join(root, 'package.json'), join(appDir, 'package.json'));
@@ -164,7 +164,7 @@ describe('the built main process, in Node with a fake electron', { timeout: 3 * 
     expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe');
-    expect(page.body).toBe(readFileSync(join(appDir, buildOutput(rendererViteConfig as UserConfig).dir, 'index.html'), 'utf8'));
+    expect(page.body).toBe(readFileSync(join(appDir, buildOutput(rendererViteConfig).dir, 'index.html'), 'utf8'));
     // The page's own scripts and styles resolve through the protocol (relative URLs, `base: './'`).
     const assets = [...page.body.matchAll(/(?:src|href)="(\.\/[^"]+)"/g)].map((m) => new URL(m[1]!, `${APP_ORIGIN}/index.html`).href);
     expect(assets.some((a) => a.endsWith('.js'))).toBe(true);

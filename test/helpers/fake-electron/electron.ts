@@ -17,7 +17,7 @@
  * shell's quit left nothing running (the local server, sockets, timers).
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type * as Electron from 'electron';
 import type { FakeRequest, FetchReply, FromFake, ToFake } from './messages';
@@ -125,7 +125,7 @@ class FakeApp
     if (event.defaultPrevented) return;
     this.quitting = true;
     if (liveWindows.size === 0) shutdown();
-    else for (const w of [...liveWindows]) w.close();
+    else for (const w of [...liveWindows]) closeWindow(w);
   }
 }
 recordCalls(FakeApp.prototype, () => 'app');
@@ -156,7 +156,7 @@ function shutdown(): void {
 const liveWindows = new Set<FakeBrowserWindow>();
 const windowsById = new Map<number, FakeBrowserWindow>();
 
-class FakeWebContents extends EventEmitter implements Pick<Electron.WebContents, 'send' | 'isDestroyed' | 'getURL'> {
+class FakeWebContents extends EventEmitter implements Pick<Electron.WebContents, 'send' | 'isDestroyed'> {
   url = '';
   destroyed = false;
   constructor(readonly id: number) {
@@ -166,9 +166,6 @@ class FakeWebContents extends EventEmitter implements Pick<Electron.WebContents,
   setWindowOpenHandler(_handler: (details: Electron.HandlerDetails) => Electron.WindowOpenHandlerResponse): void {}
   isDestroyed(): boolean {
     return this.destroyed;
-  }
-  getURL(): string {
-    return this.url;
   }
   toJSON() {
     return { webContents: this.id };
@@ -187,13 +184,13 @@ class FakeBrowserWindow
       Electron.BrowserWindow,
       | 'loadURL' | 'isDestroyed' | 'isMinimized' | 'isMaximized' | 'isFullScreen' | 'isFocused' | 'getBounds' | 'getNormalBounds'
       | 'getPosition' | 'setPosition' | 'maximize' | 'restore' | 'show' | 'showInactive' | 'hide' | 'focus' | 'flashFrame'
-      | 'setOverlayIcon' | 'close' | 'destroy'
+      | 'setOverlayIcon'
     >
 {
   readonly id = nextWindowId++;
   readonly webContents = new FakeWebContents(this.id);
+  destroyed = false;
   private bounds: Bounds;
-  private destroyed = false;
   private focused = false;
   private maximized = false;
 
@@ -256,31 +253,30 @@ class FakeBrowserWindow
   }
   flashFrame(_flag: boolean): void {}
   setOverlayIcon(_overlay: Electron.NativeImage | null, _description: string): void {}
-  /** As the close button, or the app quitting: 'close' may be prevented (hide to the tray). */
-  close(): void {
-    if (this.destroyed) return;
-    const event = preventable();
-    this.emit('close', event);
-    if (event.defaultPrevented) {
-      // A window that stays open cancels a quit in progress, as in Electron.
-      app.quitting = false;
-      return;
-    }
-    this.destroy();
-  }
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.webContents.destroyed = true;
-    liveWindows.delete(this);
-    this.emit('closed');
-    if (liveWindows.size === 0) allWindowsClosed();
-  }
   toJSON() {
     return { BrowserWindow: this.id };
   }
 }
 recordCalls(FakeBrowserWindow.prototype, (self) => `BrowserWindow#${(self as FakeBrowserWindow).id}`);
+
+/**
+ * Electron closing a window (the app quitting; the shell never closes one itself): 'close' may be
+ * prevented (hide to the tray), and a window that stays open cancels the quit.
+ */
+function closeWindow(win: FakeBrowserWindow): void {
+  if (win.destroyed) return;
+  const event = preventable();
+  win.emit('close', event);
+  if (event.defaultPrevented) {
+    app.quitting = false;
+    return;
+  }
+  win.destroyed = true;
+  win.webContents.destroyed = true;
+  liveWindows.delete(win);
+  win.emit('closed');
+  if (liveWindows.size === 0) allWindowsClosed();
+}
 export { FakeBrowserWindow as BrowserWindow };
 
 export const screen = recordCalls(
@@ -298,10 +294,6 @@ export const screen = recordCalls(
 
 class FakeNativeImage {
   constructor(readonly path: string) {}
-  /** Electron gives an empty picture for a file that is not there. */
-  isEmpty(): boolean {
-    return !existsSync(this.path);
-  }
   toJSON() {
     return { nativeImage: this.path };
   }
@@ -448,7 +440,7 @@ async function perform(request: FakeRequest): Promise<unknown> {
       const handler = ipcHandlers.get(request.channel);
       if (!win || !handler) throw new Error(`No window ${request.window} or no handler for ${request.channel}`);
       // The top frame of that window, at the page it loaded (what the shell's sender check reads).
-      const senderFrame = { url: win.webContents.getURL(), parent: null };
+      const senderFrame = { url: win.webContents.url, parent: null };
       return handler({ sender: win.webContents, senderFrame }, request.input);
     }
     case 'tray-menu': {
