@@ -21,7 +21,7 @@ describe('downloads', () => {
         { name: 'All files', extensions: ['*'] },
       ],
     });
-    expect(saveDialogOptions('chat.TXT', '/d').filters[0]).toEqual({ name: 'Text file', extensions: ['txt'] });
+    expect(saveDialogOptions('chat.TXT', '/d').filters?.[0]).toEqual({ name: 'Text file', extensions: ['txt'] });
   });
 
   it('never lets a suggested name point outside the folder', () => {
