@@ -3,4 +3,8 @@ import { createAppCore } from '../core/create-app-core';
 import { safeStorageKeychain } from './keychain';
 import { runApp } from './shell';
 
-void runApp({ createAppCore: ({ dataDir }) => createAppCore({ dataDir, keychain: safeStorageKeychain }) });
+// The bundled server takes the usual MSN ports (falling back to free ones when they are taken);
+// MONARCH_LOCAL_SERVER_PORTS=any asks the OS for ports from the start (tests, several copies).
+const localServerPorts = process.env.MONARCH_LOCAL_SERVER_PORTS === 'any' ? 'any' : 'standard';
+
+void runApp({ createAppCore: ({ dataDir }) => createAppCore({ dataDir, keychain: safeStorageKeychain, localServerPorts }) });

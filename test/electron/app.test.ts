@@ -59,7 +59,7 @@ describe.skipIf(!binary)('desktop app (Electron)', { timeout: 60_000 }, () => {
     app = await _electron.launch({
       executablePath: binary!,
       args: [join(root, 'out', 'main', 'index.js')],
-      env: { ...process.env, MONARCH_USER_DATA: profile } as Record<string, string>,
+      env: { ...process.env, MONARCH_USER_DATA: profile, MONARCH_LOCAL_SERVER_PORTS: 'any' } as Record<string, string>,
     });
     list = await app.firstWindow();
   }, 180_000);

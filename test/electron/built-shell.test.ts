@@ -218,8 +218,8 @@ describe('the built main process, in Node with a fake electron', { timeout: 3 * 
     expect(await invoke('signInDefaults', {})).toMatchObject({ ok: true, value: { localServerAvailable: true } });
 
     // The local server starts on the first sign-in to it: the server's code (a chunk of its own,
-    // loaded on demand), SQLite in the profile folder, MSNP over TCP on 127.0.0.1. It tries the
-    // usual MSN ports first and takes free ones when they are in use.
+    // loaded on demand), SQLite in the profile folder, MSNP over TCP on 127.0.0.1, on ports the OS
+    // chooses (MONARCH_LOCAL_SERVER_PORTS=any, set by the launcher; users get the usual MSN ones).
     const signedIn = await invoke('signIn', {
       server: { kind: 'local' },
       handle: 'smoke@example.com',

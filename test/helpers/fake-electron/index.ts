@@ -60,7 +60,7 @@ export class FakeElectronMain {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('VITEST')));
     this.child = spawn(process.execPath, ['--import', pathToFileURL(options.register).href, options.appDir], {
       cwd: options.appDir,
-      env: { ...env, FAKE_ELECTRON_HOME: options.home },
+      env: { ...env, FAKE_ELECTRON_HOME: options.home, MONARCH_LOCAL_SERVER_PORTS: 'any' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.out += s));
