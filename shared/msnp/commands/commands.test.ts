@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Parser } from '../parser';
 import { serialize, SerializeError } from '../serializer';
 import { isCodecError, type CodecError } from '../errors';
-import type { Command, Direction } from '../command';
+import type { Command, CommandInit, Direction } from '../command';
 import { ALL_DIALECTS, type Dialect } from '../dialect';
 import { parseMsnObject, type MsnObject } from '../msnobject';
 import { TO_CLIENT, TO_SERVER, hasPayload } from '../verbs';
@@ -112,9 +112,13 @@ describe('typed decoding: values', () => {
 
   it('a verbatim token must be one token; an MSNObject built from fields must have numeric size and type', () => {
     const v = { state: 'NLN' as const, handle: 'b@x.y', friendlyName: 'B' };
+    const wire = (c: CommandInit) => serialize(c, 'toClient');
     expect(() => buildNln({ ...v, msnObject: verbatim('') }, 9)).toThrow(SerializeError);
-    expect(() => buildNln({ ...v, msnObject: verbatim('%3Cmsnobj %2F%3E') }, 9)).toThrow(SerializeError);
-    expect(() => buildNln({ ...v, caps: verbatim('1\r\n') }, 8)).toThrow(SerializeError);
+    expect(() => buildNln({ ...v, caps: verbatim('') }, 9)).toThrow(SerializeError);
+    // Whitespace is caught where every parameter's characters are checked anyway: serialize.
+    expect(() => wire(buildNln({ ...v, msnObject: verbatim('%3Cmsnobj %2F%3E') }, 9))).toThrow(SerializeError);
+    expect(() => wire(buildNln({ ...v, caps: verbatim('1\r\n') }, 8))).toThrow(SerializeError);
+    expect(() => wire(buildSbp({ trId: 1, contactId: 'g', key: 'MFN', value: verbatim('a\tb') }, 10))).toThrow(SerializeError);
     expect(() => buildNln({ ...v, msnObject: { creator: 'b@x.y', size: -1, type: 3, location: '0', sha1d: 'x' } }, 9)).toThrow(SerializeError);
   });
 

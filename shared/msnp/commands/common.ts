@@ -158,8 +158,8 @@ export function token(value: string | number, what: string): string {
  * string"; clients compare and hash it), the capabilities (§2.8: "relays it verbatim"), and the
  * `CHG` and `SBP` replies, which repeat the request (§2.7, §4.8, §5.2). Decoding and encoding again
  * need not give back the same bytes (`%3c` → `%3C`, `+` → `%2B`, `007` → `7`), so builders write
- * a `Verbatim` as it is, after checking that it is one token. Wrap a value once, where it is
- * received, and keep the wrapper: relaying it then costs nothing per message.
+ * a `Verbatim` as it is. Wrap a value once, where it is received, and keep the wrapper: relaying it
+ * then costs nothing per message.
  */
 export interface Verbatim {
   readonly wire: string;
@@ -169,9 +169,20 @@ export function verbatim(wire: string): Verbatim {
   return { wire };
 }
 
+/**
+ * A relayed token as a parameter. Not scanned here: relayed tokens are on the presence fan-out's
+ * path and an MSNObject is hundreds of characters, while `serialize` checks every parameter's
+ * characters as it writes them and throws `SerializeError` for whitespace. An empty one fails here,
+ * since it would make no token at all.
+ */
+export function verbatimParam(v: Verbatim, what: string): string {
+  if (v.wire.length === 0) fail(`${what} may not be empty`);
+  return v.wire;
+}
+
 /** A name parameter: URL-encoded from its decoded text, or a `Verbatim` written as received. */
 export function nameOrVerbatimParam(value: string | Verbatim, what: string): string {
-  return typeof value === 'string' ? nameParam(value, what) : token(value.wire, what);
+  return typeof value === 'string' ? nameParam(value, what) : verbatimParam(value, what);
 }
 
 export function uintParam(n: number, what: string, max = Number.MAX_SAFE_INTEGER): string {
@@ -182,7 +193,7 @@ export function uintParam(n: number, what: string, max = Number.MAX_SAFE_INTEGER
 /** Capabilities (§2.8): a 32-bit number, `0` when unknown, or the client's own token relayed. */
 export function capsParam(n: number | Verbatim | undefined): string {
   if (n === undefined || typeof n === 'number') return uintParam(n ?? 0, 'capabilities', MAX_TRID);
-  return token(n.wire, 'capabilities');
+  return verbatimParam(n, 'capabilities');
 }
 
 export function required<T>(value: T | undefined, what: string, dialect: Dialect): T {
