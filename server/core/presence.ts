@@ -7,6 +7,7 @@
  * finished its first `CHG` (before that, its `ILN` snapshot will carry the state), and U allows W.
  * `HDN` is offline to everyone.
  */
+import type { Verbatim } from '../../shared/msnp/index';
 import { ListBit } from '../store/store';
 import type { Account, ListManager } from './lists';
 
@@ -21,8 +22,8 @@ export interface PresenceView {
   readonly state: OnlineState;
   /** Client capabilities (MSNP8+), relayed verbatim. */
   readonly caps: number;
-  /** The URL-encoded MSNObject as the client sent it (MSNP9+), or undefined. */
-  readonly msnObject: string | undefined;
+  /** The MSNObject (MSNP9+) as the client's wire token, still URL-encoded, relayed verbatim (MSNP.md §2.9); or undefined. */
+  readonly msnObject: Verbatim | undefined;
   /** The `UUX` document (MSNP11+), or undefined. */
   readonly personalMessage: Uint8Array | undefined;
 }

@@ -5,11 +5,6 @@
 import { ErrorCode } from '../../shared/msnp/index';
 import type { DomainErrorKind } from '../core/errors';
 
-/** MSNP.md §7: 712 ERR_SESSION_OVERLOAD (the codec's ErrorCode has no name for it). */
-export const ERR_SESSION_OVERLOAD = 712;
-/** MSNP.md §7: 240 "invalid XML" (the codec's ErrorCode has no name for it). */
-export const ERR_INVALID_XML = 240;
-
 const DEFAULT: Record<DomainErrorKind, number> = {
   'no-such-user': ErrorCode.INVALID_USER,
   'invalid-handle': ErrorCode.INVALID_PARAMETER,
@@ -31,7 +26,7 @@ const DEFAULT: Record<DomainErrorKind, number> = {
   'offline': ErrorCode.USER_OFFLINE,
   'not-allowed-hidden': ErrorCode.NOT_ALLOWED_WHEN_OFFLINE,
   // No documented participant cap (MSNP.md §6.3); 712 ERR_SESSION_OVERLOAD is the closest code.
-  'session-full': ERR_SESSION_OVERLOAD,
+  'session-full': ErrorCode.SESSION_OVERLOAD,
 };
 
 const BY_VERB: Readonly<Record<string, Partial<Record<DomainErrorKind, number>>>> = {

@@ -2,7 +2,7 @@
  * The login-stage commands the dispatch server and the NS share: `VER`, `INF`, `CVR`
  * (MSNP.md §2.1–§2.3).
  */
-import { buildCvrReply, buildInfReply, negotiateVersion, type Command, type Dialect } from '../../shared/msnp/index';
+import { buildCvrReply, buildInfReply, buildVer, negotiateVersion, type Command, type Dialect } from '../../shared/msnp/index';
 import type { Connection } from './connection';
 
 export interface Negotiating {
@@ -18,13 +18,14 @@ export interface Negotiating {
  */
 export function handleVer(s: Negotiating, cmd: Command, min: number, max: number): boolean {
   const { dialect, reply } = negotiateVersion(cmd.params, min, max);
+  const answer = buildVer({ trId: cmd.trId as number, dialects: reply });
   if (dialect === undefined) {
-    s.conn.end('no common dialect', { verb: 'VER', trId: cmd.trId, params: reply });
+    s.conn.end('no common dialect', answer);
     return false;
   }
   s.dialect = dialect;
   s.phase = 'versioned';
-  s.conn.send({ verb: 'VER', trId: cmd.trId, params: reply });
+  s.conn.send(answer);
   return true;
 }
 

@@ -1,9 +1,9 @@
 /**
  * Per-dialect helpers for the lines the server sends (MSNP.md §2.7 and the sections cited per
- * function). The shapes themselves come from the codec's builders (shared/msnp/commands); what is
- * here is what those builders cannot do for a server that relays (the verbatim MSNObject).
+ * function). Every line itself comes from the codec's builders (shared/msnp/commands); what is here
+ * maps the server's own records onto them.
  */
-import { buildIln, buildMessage, buildNln, buildProfileMessage, type CommandInit, type Dialect } from '../../shared/msnp/index';
+import { buildMessage, buildProfileMessage, type Dialect, type NlnInit, type OnlineState } from '../../shared/msnp/index';
 import type { PresenceView } from '../core/presence';
 import { ListBit, type ContactRecord, type GroupRecord } from '../store/store';
 
@@ -14,21 +14,15 @@ export function isoVersion(ms: number): string {
 }
 
 /**
- * `ILN t STATE handle name {caps {msnobj}}` / `NLN STATE handle name {caps {msnobj}}` (MSNP.md
- * §5.3). The codec's `buildIln`/`buildNln` give the shape; the MSNObject is then appended exactly as
- * the owner's client sent it: MSNP.md §2.9 has the server relay it verbatim (clients compare and
- * hash it), and those builders take a decoded object and URL-encode it again, which need not give
- * back the same bytes. `HDN` never reaches here (it is offline to others, §5.1).
+ * A contact's presence as the codec's `buildIln`/`buildNln` take it (MSNP.md §5.3). The MSNObject
+ * is the owner's wire token (`Verbatim`), relayed byte for byte as §2.9 asks. `HDN` never reaches
+ * here (it is offline to others, §5.1).
  */
-export function presenceCommand(verb: 'ILN' | 'NLN', trId: number | undefined, d: Dialect, v: PresenceView): CommandInit {
-  const state = v.state as Exclude<PresenceView['state'], 'HDN'>;
-  const base = { state, handle: v.handle, friendlyName: v.friendlyName, caps: v.caps };
-  const cmd = verb === 'ILN' ? buildIln({ ...base, trId: trId as number }, d) : buildNln(base, d);
-  if (d < 9 || v.msnObject === undefined) return cmd;
-  return { ...cmd, params: [...(cmd.params ?? []), v.msnObject] };
+export function presenceOf(v: PresenceView): NlnInit {
+  return { state: v.state as OnlineState, handle: v.handle, friendlyName: v.friendlyName, caps: v.caps, msnObject: v.msnObject };
 }
 
-/** Which `presenceCommand` shape a dialect gets, for sharing serialised bytes in a fan-out. */
+/** Which ILN/NLN shape a dialect gets (§2.7), for sharing serialised bytes in a fan-out. */
 export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' {
   return d < 8 ? 'p2' : d === 8 ? 'p8' : 'p9';
 }

@@ -8,6 +8,7 @@ import {
   buildAdgReply,
   buildBlpReply,
   buildGtcReply,
+  buildIln,
   buildRegReply,
   buildRemReply,
   buildRmgReply,
@@ -22,7 +23,7 @@ import {
 import { fail } from '../../core/errors';
 import type { EditableList } from '../../core/lists';
 import { ListBit } from '../../store/store';
-import { presenceCommand } from '../shapes';
+import { presenceOf } from '../shapes';
 import type { NsSession } from './session';
 
 /** Handle checks (MSNP.md §4.5): `206` missing domain, `201` otherwise malformed. */
@@ -74,7 +75,7 @@ function editableList(s: NsSession, raw: string | undefined): EditableList | und
 /** `ILN t …` after an FL add when the contact is online and lets me see it (MSNP.md §4.5, §4.6). */
 function ilnAfterAdd(s: NsSession, cmd: Command, presence: ReturnType<NsSession['ctx']['presence']['visibleTo']>): void {
   if (presence !== undefined && s.watching) {
-    s.conn.send(presenceCommand('ILN', cmd.trId, s.d, presence));
+    s.conn.send(buildIln({ ...presenceOf(presence), trId: cmd.trId as number }, s.d));
   }
 }
 

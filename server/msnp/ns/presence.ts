@@ -3,29 +3,34 @@
  * `QRY`/`CHL`, `PNG`, `OUT`.
  */
 import {
+  buildChg,
   buildChlChallenge,
   buildError,
+  buildIln,
   ErrorCode,
   buildPrpReply,
   buildQng,
   buildQryReply,
   buildReaReply,
+  buildSbp,
+  buildUbx,
   buildUuxReply,
   checkFriendlyName,
   decodeName,
   normalizeHandle,
+  verbatim,
   verifyChallengeResponse,
   MAX_FRIENDLY_NAME_ENCODED_LENGTH,
   MAX_PROPERTY_KEY_LENGTH,
   MAX_PROPERTY_VALUE_LENGTH,
   type Command,
+  type Verbatim,
 } from '../../../shared/msnp/index';
 import { fail } from '../../core/errors';
 import { ONLINE_STATES, type OnlineState } from '../../core/presence';
 import { challengeDigits } from '../../core/random';
 import { ListBit } from '../../store/store';
-import { ERR_INVALID_XML } from '../error-codes';
-import { presenceCommand } from '../shapes';
+import { presenceOf } from '../shapes';
 import type { NsSession } from './session';
 
 const MAX_CAPS = 0xffffffff;
@@ -43,24 +48,26 @@ export function chg(s: NsSession, cmd: Command): void {
   const state = cmd.params[0] as string;
   if (!ONLINE_STATES.has(state)) fail('invalid-parameter');
   let caps = 0;
-  let msnObject: string | undefined;
-  const echo = [state];
+  // The echo repeats the client's own tokens (§2.7 "reply echoes the request"), so they are kept
+  // as received; the MSNObject is also relayed that way to watchers (§2.9).
+  let capsToken: Verbatim | undefined;
+  let objectToken: Verbatim | undefined;
   if (d >= 8 && cmd.params[1] !== undefined) {
     const raw = cmd.params[1];
     if (!/^\d{1,10}$/.test(raw) || Number(raw) > MAX_CAPS) fail('invalid-parameter');
     caps = Number(raw);
-    echo.push(raw);
+    capsToken = verbatim(raw);
     if (d >= 9 && cmd.params[2] !== undefined) {
       const obj = cmd.params[2];
       if (obj.length > MAX_MSNOBJECT_LENGTH) fail('invalid-parameter');
-      echo.push(obj);
-      // Clients send `0` for "no object" (MSNP.md §2.9).
-      msnObject = obj === '0' ? undefined : obj;
+      objectToken = verbatim(obj);
     }
   }
   const first = !s.watching;
-  const { wasVisible, changed } = s.setPresence(state as OnlineState, caps, msnObject);
-  s.conn.send({ verb: 'CHG', trId: cmd.trId, params: echo });
+  // Clients send `0` for "no object" (MSNP.md §2.9): echoed, never relayed.
+  const relayed = objectToken?.wire === '0' ? undefined : objectToken;
+  const { wasVisible, changed } = s.setPresence(state as OnlineState, caps, relayed);
+  s.conn.send(buildChg({ trId: cmd.trId as number, state: state as OnlineState, caps: capsToken, msnObject: objectToken }, d));
   if (first) {
     s.watching = true;
     sendInitialPresence(s, cmd.trId as number);
@@ -77,10 +84,10 @@ function sendInitialPresence(s: NsSession, trId: number): void {
     if (!(c.lists & ListBit.FL)) continue;
     const view = s.ctx.presence.visibleTo(c.handle, me.handle);
     if (view === undefined) continue;
-    s.conn.send(presenceCommand('ILN', trId, d, view));
+    s.conn.send(buildIln({ ...presenceOf(view), trId }, d));
     if (d >= 11 && view.personalMessage !== undefined) {
       // Relayed byte for byte (MSNP.md §2.10); see NsSession.contactPersonalMessage.
-      s.conn.send({ verb: 'UBX', params: [view.handle], payload: view.personalMessage });
+      s.conn.send(buildUbx({ handle: view.handle, status: view.personalMessage }, d));
     }
   }
 }
@@ -101,7 +108,7 @@ export function chl(s: NsSession, _cmd: Command): void {
 export function qry(s: NsSession, cmd: Command): void {
   const challenge = s.challenge;
   if (challenge === undefined) {
-    s.conn.error(715, cmd.trId);
+    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
     return;
   }
   s.challenge = undefined;
@@ -161,7 +168,7 @@ export function prp(s: NsSession, cmd: Command): void {
     return;
   }
   if (!PHONE_KEYS.has(key)) {
-    s.conn.error(715, cmd.trId);
+    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
     return;
   }
   if (raw !== undefined && raw.length > MAX_PROPERTY_VALUE_LENGTH) {
@@ -174,7 +181,11 @@ export function prp(s: NsSession, cmd: Command): void {
   s.ctx.presence.broadcastProperty(s.me, key, value);
 }
 
-/** `SBP t contact-guid MFN name` → echo (MSNP10+, MSNP.md §4.8): my stored name for a contact. */
+/**
+ * `SBP t contact-guid MFN name` → echo (MSNP10+, MSNP.md §4.8): my stored name for a contact. The
+ * echo is the request, token for token (the name as the client encoded it, and any parameters
+ * after it, such as MSNP11's trailing `1` after `PHM`).
+ */
 export function sbp(s: NsSession, cmd: Command): void {
   const [ref, key, raw] = cmd.params as [string, string, string | undefined];
   const entry = ref.includes('@') ? s.me.contacts.get(normalizeHandle(ref)) : s.me.contactByGuid(ref);
@@ -182,10 +193,11 @@ export function sbp(s: NsSession, cmd: Command): void {
   if (key === 'MFN') {
     s.ctx.lists.renameContact(s.me, entry.handle, friendlyName(raw ?? ''));
   } else if (!PHONE_KEYS.has(key)) {
-    s.conn.error(715, cmd.trId);
+    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
     return;
   }
-  s.conn.send({ verb: 'SBP', trId: cmd.trId, params: cmd.params.slice() });
+  const value = raw === undefined ? undefined : verbatim(raw);
+  s.conn.send(buildSbp({ trId: cmd.trId as number, contactId: ref, key, value, extra: cmd.params.slice(3) }, s.d));
 }
 
 /** `UUX t len` + XML → `UUX t 0`; watchers get `UBX` (MSNP11+, MSNP.md §2.10). */
@@ -194,7 +206,7 @@ export function uux(s: NsSession, cmd: Command): void {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(payload);
   } catch {
-    s.conn.error(ERR_INVALID_XML, cmd.trId);
+    s.conn.error(ErrorCode.INVALID_XML, cmd.trId);
     return;
   }
   const changed = s.setPersonalMessage(payload);

@@ -10,14 +10,17 @@ import {
   buildAddReply,
   buildBpr,
   buildFln,
+  buildNln,
   buildOut,
   buildRemReply,
   buildRng,
+  buildUbx,
   parseHostPort,
   serialize,
   type Command,
   type CommandInit,
   type Dialect,
+  type Verbatim,
 } from '../../../shared/msnp/index';
 import { DomainError } from '../../core/errors';
 import type { Account } from '../../core/lists';
@@ -27,7 +30,7 @@ import type { Connection } from '../connection';
 import type { ServerContext } from '../context';
 import { route } from '../dispatch';
 import { errorCodeFor } from '../error-codes';
-import { presenceCommand, presenceShape } from '../shapes';
+import { presenceOf, presenceShape } from '../shapes';
 import { NS_TABLE } from './table';
 
 export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
@@ -38,7 +41,7 @@ interface LivePresence {
   friendlyName: string;
   state: OnlineState;
   caps: number;
-  msnObject: string | undefined;
+  msnObject: Verbatim | undefined;
   personalMessage: Uint8Array | undefined;
 }
 
@@ -166,7 +169,7 @@ export class NsSession implements Endpoint {
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
-  setPresence(state: OnlineState, caps: number, msnObject: string | undefined): { wasVisible: boolean; changed: boolean } {
+  setPresence(state: OnlineState, caps: number, msnObject: Verbatim | undefined): { wasVisible: boolean; changed: boolean } {
     const wasVisible = isVisibleOnline(this.live);
     const me = this.me;
     if (this.live === undefined) {
@@ -174,7 +177,7 @@ export class NsSession implements Endpoint {
       return { wasVisible, changed: true };
     }
     const l = this.live;
-    const changed = l.state !== state || l.caps !== caps || l.msnObject !== msnObject;
+    const changed = l.state !== state || l.caps !== caps || l.msnObject?.wire !== msnObject?.wire;
     l.state = state;
     l.caps = caps;
     l.msnObject = msnObject;
@@ -219,7 +222,7 @@ export class NsSession implements Endpoint {
     const key = NLN_KEYS[presenceShape(d)];
     let bytes = cache.get(key);
     if (bytes === undefined) {
-      bytes = serialize(presenceCommand('NLN', undefined, d, view), 'toClient');
+      bytes = serialize(buildNln(presenceOf(view), d), 'toClient');
       cache.set(key, bytes);
     }
     this.conn.write(bytes);
@@ -241,9 +244,8 @@ export class NsSession implements Endpoint {
     if (this.d < 11 || view.personalMessage === undefined) return;
     let bytes = cache.get('UBX');
     if (bytes === undefined) {
-      // The owner's `UUX` document, relayed byte for byte (MSNP.md §2.10): the codec's buildUbx
-      // takes a parsed status and writes its own XML, so the line is assembled here.
-      bytes = serialize({ verb: 'UBX', params: [view.handle], payload: view.personalMessage }, 'toClient');
+      // The owner's `UUX` document, relayed byte for byte (MSNP.md §2.10).
+      bytes = serialize(buildUbx({ handle: view.handle, status: view.personalMessage }, this.d), 'toClient');
       cache.set('UBX', bytes);
     }
     this.conn.write(bytes);

@@ -12,6 +12,7 @@ import {
   buildLstItem,
   buildPrpReply,
   buildSynReply,
+  ErrorCode,
   type Command,
   type CommandInit,
   type Dialect,
@@ -196,7 +197,7 @@ function modernSync(lookup: PropertyLookup, me: Account, d: Dialect, t: number, 
 export function lst(s: NsSession, cmd: Command): void {
   const entry = LEGACY_LISTS.find(([name]) => name === cmd.params[0]);
   if (entry === undefined) {
-    s.conn.error(201, cmd.trId);
+    s.conn.error(ErrorCode.INVALID_PARAMETER, cmd.trId);
     return;
   }
   for (const c of legacyListLines(s.me, s.d, cmd.trId as number, entry[0], entry[1], undefined)) s.conn.send(c);

@@ -28,6 +28,8 @@ const DEFAULT_TIMEOUT_MS = 4000;
 export class RawClient {
   /** Every command received, in order (for debugging and "nothing else arrived" checks). */
   readonly received: Command[] = [];
+  /** Every byte received, in order, for checks on the wire itself (what the parser gives is tokens). */
+  private readonly chunks: Buffer[] = [];
   /** Received but not yet consumed by an `expect`. */
   private readonly unread: Command[] = [];
   private readonly waiters: Waiter[] = [];
@@ -144,11 +146,17 @@ export class RawClient {
     this.socket.pause();
   }
 
+  /** Everything the server sent so far, exactly as it arrived. */
+  bytesReceived(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
   describeReceived(): string {
     return this.received.slice(-12).map(show).join(' | ') || '(nothing)';
   }
 
   private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
     for (const item of this.parser.push(chunk)) {
       if (isCodecError(item)) throw new Error(`${this.label}: server sent bad bytes: ${item.code} ${item.message}`);
       this.received.push(item);
