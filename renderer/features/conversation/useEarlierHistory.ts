@@ -37,14 +37,31 @@ interface Loaded {
   readonly logId: number | null;
 }
 
+interface View {
+  readonly lines: EarlierLines;
+  readonly loading: boolean;
+  readonly error: string | null;
+}
+
+const NOTHING_YET: View = { lines: NO_EARLIER_LINES, loading: false, error: null };
+
 export function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number): EarlierHistory {
   const { api } = useActions();
   // The lines and where to read next live in a ref (requests read and write them); the view
   // state is what renders.
   const loaded = useRef<Loaded>({ lines: NO_EARLIER_LINES, logId: null });
-  const [lines, setLines] = useState<EarlierLines>(NO_EARLIER_LINES);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [view, setView] = useState<View>(NOTHING_YET);
+  // The view last set: a request that changes nothing on screen sets nothing, so the window's
+  // first render is not followed by renders for a history request (one with no history).
+  const shown = useRef<View>(NOTHING_YET);
+  const show = useCallback((change: Partial<View>) => {
+    const now = shown.current;
+    const next = { ...now, ...change };
+    const sameLines = next.lines.lines === now.lines.lines && next.lines.hasMore === now.lines.hasMore;
+    if (sameLines && next.loading === now.loading && next.error === now.error) return;
+    shown.current = next;
+    setView(next);
+  }, []);
   const busy = useRef(false);
   /** Participants changed while the first request was out: ask again if it found no log. */
   const askAgain = useRef(false);
@@ -60,9 +77,10 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
     const from = loaded.current;
     if (busy.current || startedAt === 0 || (from.logId !== null && !from.lines.hasMore)) return;
     busy.current = true;
-    setLoading(true);
-    setError(null);
+    // "Loading..." shows in the top row, which is there once there are lines.
+    show({ loading: from.lines.lines.length > 0, error: null });
     let { lines: next, logId } = from;
+    let error: string | null = null;
     try {
       // A page with nothing from before this conversation (only its own lines: a window opened
       // late) is passed over until one has, or the log ends.
@@ -78,13 +96,13 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
         if (!alive.current) return;
         if (!r.ok) {
           // A host without history (nothing to read) is not an error worth showing.
-          if (!(first && r.error.code === CONTRACT_ERRORS.unsupported)) setError(r.error.message || 'The request failed.');
+          if (!(first && r.error.code === CONTRACT_ERRORS.unsupported)) error = r.error.message || 'The request failed.';
           break;
         }
         if (r.value === null) {
           // First page: no log for these people (yet), so nothing earlier; asked again when
           // someone joins. Later: the log was deleted (History view) while this was open.
-          if (!first) setError('The saved conversation is no longer there.');
+          if (!first) error = 'The saved conversation is no longer there.';
           break;
         }
         logId = r.value.conversation.id;
@@ -92,19 +110,19 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
         next = addOlderPage(before, r.value, startedAt, first ? FIRST_LINES : Infinity);
         if (next.lines.length > before.lines.length || !next.hasMore || next.cursor === before.cursor) break;
       }
-      loaded.current = { lines: next, logId };
-      setLines(next);
     } catch (e) {
-      if (alive.current) setError(e instanceof Error ? e.message : String(e));
+      error = e instanceof Error ? e.message : String(e);
     } finally {
       busy.current = false;
-      if (alive.current) setLoading(false);
     }
-    if (askAgain.current && alive.current && loaded.current.logId === null) {
+    if (!alive.current) return;
+    loaded.current = { lines: next, logId };
+    show({ lines: next, loading: false, error });
+    if (askAgain.current && logId === null) {
       askAgain.current = false;
       await load();
     }
-  }, [api, conversationId, startedAt]);
+  }, [api, conversationId, startedAt, show]);
 
   // The first page, once the conversation is there; again when the participants change while
   // no log was found (the log is per contact, known once they join).
@@ -116,6 +134,7 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
 
   const loadOlder = useCallback(() => void load(), [load]);
 
+  const { lines, loading, error } = view;
   const entries = useMemo(() => {
     if (lines.lines.length === 0) return [];
     const divider: TranscriptEntry = {
