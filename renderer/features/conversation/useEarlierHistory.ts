@@ -77,8 +77,8 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
     const from = loaded.current;
     if (busy.current || startedAt === 0 || (from.logId !== null && !from.lines.hasMore)) return;
     busy.current = true;
-    // "Loading..." shows in the top row, which is there once there are lines.
-    show({ loading: from.lines.lines.length > 0, error: null });
+    // "Loading..." shows in the top row when there is one (lines shown, or Try again pressed).
+    show({ loading: from.lines.lines.length > 0 || shown.current.error !== null, error: null });
     let { lines: next, logId } = from;
     let error: string | null = null;
     try {
@@ -145,6 +145,6 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
   }, [lines, conversationId, startedAt]);
 
   const status: EarlierStatus =
-    error !== null ? 'error' : lines.lines.length === 0 ? 'none' : loading ? 'loading' : lines.hasMore ? 'more' : 'start';
+    error !== null ? 'error' : loading ? 'loading' : lines.lines.length === 0 ? 'none' : lines.hasMore ? 'more' : 'start';
   return { entries, status, error, loadOlder };
 }
