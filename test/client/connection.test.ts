@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SerializeError, buildAdc, buildChg, buildCvrRequest, buildPng, buildReaRequest, buildSynRequest, buildUsrAuth, buildVer } from '../../shared/msnp';
 import { Connection, RequestError, type CloseReason } from '../../electron/core/msn/connection';
 import type { TrafficEntry } from '../../electron/core/msn/traffic';
 import { FakeServer, sleep } from './helpers/fake-server';
@@ -34,8 +35,10 @@ describe('Connection', () => {
     c.events.on('unhandled', (cmd) => unknown.push(cmd.verb));
     await c.open();
     expect(c.status).toBe('connected');
-    const ver = c.request({ verb: 'VER', params: ['MSNP8', 'CVR0'] });
-    const cvr = c.request({ verb: 'CVR', params: ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '5.0', 'MSMSGS', 'a@b.c'] });
+    const ver = c.call((trId) => buildVer({ trId, dialects: ['MSNP8', 'CVR0'] }));
+    const cvr = c.call((trId) =>
+      buildCvrRequest({ trId, locale: '0x0409', osType: 'winnt', osVersion: '5.1', arch: 'i386', library: 'MSNMSGR', clientVersion: '5.0', clientName: 'MSMSGS', handle: 'a@b.c' }, 8),
+    );
     expect((await cvr).params[0]).toBe('1.0');
     expect((await ver).params).toEqual(['MSNP8']);
     expect(seen).toEqual(['NLN bob@example.com Bob 0']);
@@ -54,7 +57,7 @@ describe('Connection', () => {
     ]);
     const c = conn(server);
     await c.open();
-    const err = await c.request({ verb: 'ADC', params: ['FL', 'N=x@example.com', 'F=x'] }).catch((e: unknown) => e);
+    const err = await c.call((trId) => buildAdc({ trId, list: 'FL', handle: 'x@example.com', friendlyName: 'x' }, 12)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestError);
     expect((err as RequestError).kind).toBe('protocol');
     expect((err as RequestError).code).toBe(208);
@@ -74,8 +77,8 @@ describe('Connection', () => {
     ]);
     const c = conn(server, { requestTimeoutMs: 30 });
     await c.open();
-    const syn = c.request({ verb: 'SYN', params: ['0'] }).catch((e: unknown) => e);
-    const chg = c.request({ verb: 'CHG', params: ['NLN'] }, { timeoutMs: 5000 }).catch((e: unknown) => e);
+    const syn = c.call((trId) => buildSynRequest({ trId, listVersion: '0' }, 7)).catch((e: unknown) => e);
+    const chg = c.call((trId) => buildChg({ trId, state: 'NLN' }, 7), { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(((await syn) as RequestError).kind).toBe('timeout');
     const closed = new Promise<CloseReason>((r) => c.events.on('close', r));
     const reason = await closed;
@@ -107,11 +110,30 @@ describe('Connection', () => {
     });
     const qng = new Promise<string>((r) => c.handle('QNG', (cmd) => r(cmd.params[0] ?? '')));
     await c.open();
-    c.send({ verb: 'PNG' });
+    c.send(buildPng({}, 9));
     expect(await qng).toBe('60');
     expect(codecErrors).toEqual(['BAD_VERB', 'EMPTY_LINE', 'BAD_PAYLOAD_LENGTH']);
     expect(handlerErrors).toEqual(['NLN']);
     expect(c.isOpen).toBe(true);
+    c.close();
+    await server.finished();
+  });
+
+  it('rejects a call whose builder refuses the value, sends nothing, and carries on', async () => {
+    server = await FakeServer.start([
+      async (c) => {
+        // REA does not exist in MSNP10 (MSNP.md §2.6): the next line the server sees is the SYN.
+        await c.expect('SYN 2 0 0');
+        c.send('SYN $t 0 0');
+        await c.waitClosed();
+      },
+    ]);
+    const c = conn(server);
+    await c.open();
+    const rea = c.call((trId) => buildReaRequest({ trId, handle: 'a@b.c', friendlyName: 'A' }, 10));
+    await expect(rea).rejects.toBeInstanceOf(SerializeError);
+    const syn = await c.call((trId) => buildSynRequest({ trId, listVersion: '0' }, 10));
+    expect(syn.params).toEqual(['0', '0']);
     c.close();
     await server.finished();
   });
@@ -139,7 +161,7 @@ describe('Connection', () => {
     const c = conn(server, { tap: (e) => entries.push(e) });
     const xfr = new Promise<void>((r) => c.handle('XFR', () => r()));
     await c.open();
-    c.send({ verb: 'USR', trId: 1, params: ['TWN', 'S', 't=secret&p=x'] });
+    c.send(buildUsrAuth({ trId: 1, method: 'TWN', stage: 'S', value: 't=secret&p=x' }, 8));
     await xfr;
     expect(entries.map((e) => e.line)).toEqual(['USR 1 TWN S ***', 'XFR 5 SB 127.0.0.1:1 CKI ***']);
     c.close();

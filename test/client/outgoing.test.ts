@@ -70,21 +70,26 @@ function text(bytes: Uint8Array): string {
 
 /** Checks every line of one connection; returns the verbs sent, in order. */
 function checkConnection(out: Outgoing, dialect: Dialect): string[] {
+  const wire = concat(out.chunks);
   const parser = new Parser({ direction: 'toServer' });
-  const parsed = [...parser.push(concat(out.chunks)), ...parser.finish()];
-  const errors = parsed.filter(isCodecError);
-  expect(errors, `${out.server}: bytes that do not frame`).toEqual([]);
+  const parsed = [...parser.push(wire), ...parser.finish()];
+  expect(parsed.filter(isCodecError), `${out.server}: bytes that do not frame`).toEqual([]);
   const verbs: string[] = [];
+  const rebuilt: Uint8Array[] = [];
   for (const cmd of parsed as Command[]) {
-    const line = text(serialize(cmd, 'toServer')).split('\r\n')[0];
+    const bytes = serialize(cmd, 'toServer');
+    const where = `MSNP${dialect} ${out.server}: ${text(bytes).split('\r\n')[0]}`;
     const typed = decodeClientCommand(cmd, dialect, out.server);
-    expect(isCodecError(typed) ? typed : undefined, `MSNP${dialect} ${out.server}: ${line}`).toBeUndefined();
+    expect(isCodecError(typed) ? typed : undefined, where).toBeUndefined();
     if (isCodecError(typed)) continue;
-    expect(typed.type, `MSNP${dialect} ${out.server}: ${line}`).not.toBe('UNTYPED');
-    const rebuilt = serialize(buildClientCommand(typed, dialect), 'toServer');
-    expect(text(rebuilt), `MSNP${dialect} ${out.server}: the builder's shape of ${line}`).toBe(text(serialize(cmd, 'toServer')));
+    expect(typed.type, where).not.toBe('UNTYPED');
+    const built = serialize(buildClientCommand(typed, dialect), 'toServer');
+    expect(text(built), `${where}: the builder's shape`).toBe(text(bytes));
+    rebuilt.push(built);
     verbs.push(cmd.verb);
   }
+  // Line by line the builder agrees; together its lines are the recorded stream, byte for byte.
+  expect(text(concat(rebuilt)), `MSNP${dialect} ${out.server}: the whole stream`).toBe(text(wire));
   return verbs;
 }
 
@@ -113,9 +118,11 @@ describe.each([2, 7, 8, 11, 12] as const)('MSNP%i: every line the client sends',
     await server.accounts.add(ALICE, 'alice-pw', 'Alice');
     await server.accounts.add(BOB, 'bob-pw', 'Bob');
     const sent: Outgoing[] = [];
+    const sentByBob: Outgoing[] = [];
     // A short ping interval, so that the session's lines include PNG (MSNP.md §1.6).
     const a = clientFor(server, dialect, { socketFactory: recordingSockets(server.sbPort, sent), keepAlive: { intervalMs: 100 } });
-    const b = clientFor(server, dialect);
+    // Bob is recorded too: he answers the invitation (ANS) and replies.
+    const b = clientFor(server, dialect, { socketFactory: recordingSockets(server.sbPort, sentByBob) });
     clients.push(a, b);
     const ra = new Recorder(a);
     const rb = new Recorder(b);
@@ -146,11 +153,14 @@ describe.each([2, 7, 8, 11, 12] as const)('MSNP%i: every line the client sends',
       await a.contacts.deleteGroup(g.id);
     }
 
-    // A switchboard: XFR SB, USR, CAL, MSG (A, and U for typing), then OUT.
+    // A switchboard: XFR SB, USR, CAL, MSG (A, and U for typing), then OUT; Bob ANS and MSG.
     await waitUntil(() => a.contacts.get(BOB)?.status === 'online');
     const conv = a.conversations.start([BOB]);
     const msg = a.conversations.send(conv.id, 'hi Bob ☺');
     await ra.waitFor('message.delivery', (e) => e.messageId === msg.id && e.delivery === 'delivered');
+    const bobConv = (await rb.waitFor('conversation.started')).conversation;
+    b.conversations.send(bobConv.id, 'hi Alice');
+    await ra.waitFor('message.received', (e) => e.message.text === 'hi Alice');
     a.conversations.typing(conv.id);
     await rb.waitFor('typing.received', (e) => e.handle === ALICE);
     a.conversations.close(conv.id);
@@ -169,5 +179,9 @@ describe.each([2, 7, 8, 11, 12] as const)('MSNP%i: every line the client sends',
     const want = expectedVerbs(dialect);
     expect([...nsVerbs].sort()).toEqual([...new Set(want.ns)].sort());
     expect([...sbVerbs].sort()).toEqual([...want.sb].sort());
+    for (const o of sentByBob.filter((x) => x.server === 'ns')) checkConnection(o, dialect);
+    const bobSbVerbs = new Set(sentByBob.filter((o) => o.server === 'sb').flatMap((o) => checkConnection(o, dialect)));
+    // Left alone when Alice goes, Bob may also have sent OUT by now.
+    expect([...bobSbVerbs]).toEqual(expect.arrayContaining(['ANS', 'MSG']));
   });
 });

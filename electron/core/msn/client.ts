@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, SignInError, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
-import { DEFAULT_PORT, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { installChallengeResponder } from './challenge';
 import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
 import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
@@ -341,7 +341,7 @@ export class MsnClient {
     const { conn, dialect } = this.session.require();
     let reply: Command;
     try {
-      reply = await conn.request({ verb: 'XFR', params: ['SB'] });
+      reply = await conn.call((trId) => buildXfrRequest({ trId, target: 'SB' }, dialect));
     } catch (err) {
       // 913: no conversations while appearing offline (MSNP.md §5.1, §6.1).
       if (err instanceof RequestError && err.code === 913) {

@@ -13,6 +13,7 @@ import { Socket } from 'node:net';
 import {
   MAX_DIALECT,
   Parser,
+  buildClientCommand,
   decodeOut,
   decodeProtocolError,
   isCodecError,
@@ -285,7 +286,10 @@ export class Connection {
     return this.lastTrId;
   }
 
-  /** Send without waiting for anything. Returns false when the connection is not open. */
+  /**
+   * Send a builder's command without waiting for anything (`PNG`, `MSG t U`, `OUT`). Returns false
+   * when the connection is not open.
+   */
   send(cmd: CommandInit): boolean {
     if (!this.isOpen || this.socket === undefined) return false;
     const bytes = serialize(cmd, 'toServer');
@@ -295,25 +299,24 @@ export class Connection {
   }
 
   /**
-   * Send with a fresh TrID and resolve on the reply with that TrID and one of `replyVerbs`.
-   * Rejects on a numeric error with that TrID, on timeout, or when the connection closes.
-   */
-  request(cmd: Omit<CommandInit, 'trId'>, options: RequestOptions = {}): Promise<Command> {
-    const trId = this.nextTrId();
-    return this.requestWithTrId({ ...cmd, trId }, options);
-  }
-
-  /**
-   * As `request`, for a command made by one of the codec's builders: `build` gets the fresh TrID
-   * (`conn.call((trId) => buildSbp({ trId, … }, dialect))`).
+   * Send the command one of the codec's builders makes for a fresh TrID, and resolve on the reply
+   * with that TrID and one of `replyVerbs`: `conn.call((trId) => buildSbp({ trId, … }, dialect))`.
+   * Taking a builder, not a parameter list, keeps every line in its dialect's exact shape (the
+   * builders encode MSNP.md §2.7). Rejects on a numeric error with that TrID, on timeout, when the
+   * connection closes, and when the builder refuses the value (`SerializeError`).
    */
   call(build: (trId: number) => CommandInit, options: RequestOptions = {}): Promise<Command> {
     const trId = this.nextTrId();
-    return this.requestWithTrId({ ...build(trId), trId }, options);
+    let cmd: CommandInit;
+    try {
+      cmd = build(trId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.requestWithTrId({ ...cmd, trId }, options);
   }
 
-  /** As `request`, with a TrID the caller allocated (with `nextTrId`). */
-  requestWithTrId(cmd: CommandInit & { trId: number }, options: RequestOptions = {}): Promise<Command> {
+  private requestWithTrId(cmd: CommandInit & { trId: number }, options: RequestOptions): Promise<Command> {
     return new Promise<Command>((resolve, reject) => {
       if (!this.isOpen) {
         reject(new RequestError('closed', `${this.name} is ${this.statusValue}`, undefined, this.closeReasonValue));
@@ -332,7 +335,9 @@ export class Connection {
   /** Polite close: optionally send `OUT`, then end the socket. Idempotent. */
   close(reason: CloseReason = { kind: 'local', message: 'closed by the client' }, sayOut = false): void {
     if (this.statusValue === 'closed' || this.statusValue === 'closing') return;
-    if (sayOut && this.isOpen) this.send({ verb: 'OUT' });
+    // The client's `OUT` has no parameters in any dialect (MSNP.md §5.5); before `VER` is answered
+    // the newest dialect builds it.
+    if (sayOut && this.isOpen) this.send(buildClientCommand({ type: 'OUT' }, this.dialect ?? MAX_DIALECT));
     if (this.statusValue === 'idle') {
       this.teardown(reason);
       return;

@@ -6,7 +6,15 @@
  */
 import type { Contact, Group, Privacy } from '../../../shared/model';
 import {
+  buildAdc,
+  buildAddRequest,
+  buildAdgRequest,
+  buildBlpRequest,
+  buildGtcRequest,
   buildReaRequest,
+  buildRegRequest,
+  buildRemRequest,
+  buildRmgRequest,
   buildSbp,
   checkFriendlyName,
   checkGroupName,
@@ -21,11 +29,12 @@ import {
   decodeRmgReply,
   decodeSbp,
   decodeRemReply,
-  encodeName,
   isCodecError,
   normalizeHandle,
+  type BlpValue,
   type Command,
   type Dialect,
+  type GtcValue,
   type ListName,
   type RemReply,
 } from '../../../shared/msnp';
@@ -35,6 +44,9 @@ import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from 
 import { RequestError } from './connection';
 
 const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse', PL: 'pending' } as const;
+
+/** The two server-stored privacy settings (MSNP.md §4.2). */
+type PrivacySetting = { readonly verb: 'BLP'; readonly value: BlpValue } | { readonly verb: 'GTC'; readonly value: GtcValue };
 
 export class Contacts {
   constructor(
@@ -172,7 +184,7 @@ export class Contacts {
     this.checkGroupName(name);
     try {
       // ADG t name 0 → ADG t ver name id 0 (7–9) · ADG t name → ADG t name guid (10–12)
-      const reply = await ctx.conn.request({ verb: 'ADG', params: ctx.dialect >= 10 ? [encodeName(name)] : [encodeName(name), '0'] });
+      const reply = await ctx.conn.call((trId) => buildAdgRequest({ trId, name }, ctx.dialect));
       const adg = decodedOr(decodeAdgReply(reply, ctx.dialect), malformedReply(`creating group "${name}"`));
       this.setVersion(adg.version);
       const group: Group = { id: adg.groupId, name: adg.name };
@@ -191,7 +203,7 @@ export class Contacts {
     if (!this.list.groups.has(id)) throw new OperationFailure('not-found', 'no such group');
     try {
       // REG t id name 0 → REG t ver id name 0 (7–9) · REG t guid name → REG t guid name (10–12)
-      const reply = await ctx.conn.request({ verb: 'REG', params: ctx.dialect >= 10 ? [id, encodeName(name)] : [id, encodeName(name), '0'] });
+      const reply = await ctx.conn.call((trId) => buildRegRequest({ trId, groupId: id, name }, ctx.dialect));
       this.setVersion(decodedOr(decodeRegReply(reply, ctx.dialect), malformedReply(`renaming group "${name}"`)).version);
     } catch (err) {
       throw toOperationFailure(err, `renaming group "${name}"`);
@@ -213,7 +225,7 @@ export class Contacts {
     }
     try {
       // RMG t id → RMG t ver id (7–9) · RMG t guid → RMG t guid (10–12)
-      const reply = await ctx.conn.request({ verb: 'RMG', params: [id] });
+      const reply = await ctx.conn.call((trId) => buildRmgRequest({ trId, groupId: id }, ctx.dialect));
       this.setVersion(decodedOr(decodeRmgReply(reply, ctx.dialect), malformedReply('deleting the group')).version);
     } catch (err) {
       throw toOperationFailure(err, 'deleting the group');
@@ -247,7 +259,7 @@ export class Contacts {
     if (!r.groupIds.includes(groupId)) return;
     const key = ctx.dialect >= 10 ? (r.guid ?? handle) : handle;
     try {
-      const reply = await ctx.conn.request({ verb: 'REM', params: ['FL', key, groupId] });
+      const reply = await ctx.conn.call((trId) => buildRemRequest({ trId, list: 'FL', contact: key, groupId }, ctx.dialect));
       this.applyRemove(decodedOr(decodeRemReply(reply, ctx.dialect), malformedReply(`removing ${handle} from the group`)));
     } catch (err) {
       throw toOperationFailure(err, `removing ${handle} from the group`);
@@ -260,11 +272,11 @@ export class Contacts {
     const ctx = this.session.require();
     const cur = this.list.privacy;
     if (privacy.visibility !== undefined && privacy.visibility !== cur.visibility) {
-      await this.setting(ctx, 'BLP', privacy.visibility === 'only-allowed' ? 'BL' : 'AL');
+      await this.setting(ctx, { verb: 'BLP', value: privacy.visibility === 'only-allowed' ? 'BL' : 'AL' });
       this.list.privacy = { ...this.list.privacy, visibility: privacy.visibility };
     }
     if (privacy.promptOnAdd !== undefined && privacy.promptOnAdd !== cur.promptOnAdd) {
-      await this.setting(ctx, 'GTC', privacy.promptOnAdd ? 'A' : 'N');
+      await this.setting(ctx, { verb: 'GTC', value: privacy.promptOnAdd ? 'A' : 'N' });
       this.list.privacy = { ...this.list.privacy, promptOnAdd: privacy.promptOnAdd };
     }
     if (this.list.privacy !== cur) {
@@ -277,9 +289,12 @@ export class Contacts {
   // ----- wire -----
 
   /** BLP t AL|BL / GTC t A|N; 218 (already in that mode) counts as success. */
-  private async setting(ctx: NsContext, verb: 'BLP' | 'GTC', value: string): Promise<void> {
+  private async setting(ctx: NsContext, setting: PrivacySetting): Promise<void> {
+    const { verb } = setting;
     try {
-      const reply = await ctx.conn.request({ verb, params: [value] });
+      const reply = await ctx.conn.call((trId) =>
+        setting.verb === 'BLP' ? buildBlpRequest({ trId, value: setting.value }, ctx.dialect) : buildGtcRequest({ trId, value: setting.value }, ctx.dialect),
+      );
       const decode = verb === 'BLP' ? decodeBlpReply : decodeGtcReply;
       this.setVersion(decodedOr(decode(reply, ctx.dialect), malformedReply(verb)).version);
     } catch (err) {
@@ -288,16 +303,15 @@ export class Contacts {
     }
   }
 
-  /** ADD t LIST handle name {group} (2–9) · ADC t LIST N=handle {F=name} (10–12). */
+  /** ADD t LIST handle name (2–9) · ADC t LIST N=handle {F=name} (10–12; F= only for FL, MSNP.md §4.5). */
   private async addToList(ctx: NsContext, list: 'FL' | 'AL' | 'BL', handle: string, name: string): Promise<void> {
     let reply: Command;
     try {
-      if (ctx.dialect <= 9) {
-        reply = await ctx.conn.request({ verb: 'ADD', params: [list, handle, encodeName(name)] });
-      } else {
-        const params = list === 'FL' ? [list, `N=${handle}`, `F=${encodeName(name)}`] : [list, `N=${handle}`];
-        reply = await ctx.conn.request({ verb: 'ADC', params });
-      }
+      reply = await ctx.conn.call((trId) =>
+        ctx.dialect <= 9
+          ? buildAddRequest({ trId, list, handle, friendlyName: name }, ctx.dialect)
+          : buildAdc({ trId, list, handle, friendlyName: list === 'FL' ? name : undefined }, ctx.dialect),
+      );
     } catch (err) {
       throw toOperationFailure(err, `adding ${handle}`);
     }
@@ -310,10 +324,11 @@ export class Contacts {
     const r = this.must(handle);
     let reply: Command;
     try {
-      reply =
+      reply = await ctx.conn.call((trId) =>
         ctx.dialect <= 9
-          ? await ctx.conn.request({ verb: 'ADD', params: ['FL', handle, encodeName(r.storedName), groupId] })
-          : await ctx.conn.request({ verb: 'ADC', params: ['FL', `C=${r.guid ?? handle}`, groupId] });
+          ? buildAddRequest({ trId, list: 'FL', handle, friendlyName: r.storedName, groupId }, ctx.dialect)
+          : buildAdc({ trId, list: 'FL', contactId: r.guid ?? handle, groupId }, ctx.dialect),
+      );
     } catch (err) {
       throw toOperationFailure(err, `adding ${handle} to the group`);
     }
@@ -325,7 +340,7 @@ export class Contacts {
     const r = this.must(handle);
     const key = ctx.dialect >= 10 && list === 'FL' ? (r.guid ?? handle) : handle;
     try {
-      const reply = await ctx.conn.request({ verb: 'REM', params: [list, key] });
+      const reply = await ctx.conn.call((trId) => buildRemRequest({ trId, list, contact: key }, ctx.dialect));
       this.applyRemove(decodedOr(decodeRemReply(reply, ctx.dialect), malformedReply(`removing ${handle}`)));
     } catch (err) {
       throw toOperationFailure(err, `removing ${handle}`);

@@ -3,7 +3,7 @@
  * seconds until the next ping). A missing `QNG` is how a dead link is noticed (MSNP.md §1.6):
  * the connection is then destroyed with reason `dead`, and the reconnect policy takes over.
  */
-import { MAX_DIALECT, decodeQng, isCodecError } from '../../../shared/msnp';
+import { MAX_DIALECT, buildPng, decodeQng, isCodecError } from '../../../shared/msnp';
 import { Timers, type Clock, type TimerHandle } from './clock';
 import type { Connection } from './connection';
 
@@ -71,7 +71,7 @@ export class KeepAlive {
         return;
       }
       this.barriers.push(resolve);
-      this.conn.send({ verb: 'PNG' });
+      this.sendPing();
     });
   }
 
@@ -89,13 +89,18 @@ export class KeepAlive {
 
   private ping(): void {
     if (!this.running || !this.conn.isOpen) return;
-    this.conn.send({ verb: 'PNG' });
+    this.sendPing();
     if (this.deadline === undefined) {
       this.deadline = this.timers.set(() => {
         this.deadline = undefined;
         this.conn.destroy({ kind: 'dead', message: `no answer to PNG within ${this.timeoutMs} ms` });
       }, this.timeoutMs);
     }
+  }
+
+  /** `PNG` (no TrID, same in every dialect: MSNP.md §1.6), so the newest dialect builds it until one is agreed. */
+  private sendPing(): void {
+    this.conn.send(buildPng({}, this.conn.dialect ?? MAX_DIALECT));
   }
 
   private onPong(seconds: number | undefined): void {

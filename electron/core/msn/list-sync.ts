@@ -11,6 +11,7 @@
  */
 import {
   LIST_BITS,
+  buildSynRequest,
   decodeBlpReply,
   decodeGtcReply,
   decodeLsgIndexed,
@@ -71,7 +72,8 @@ export async function syncContactList(options: {
 }): Promise<SyncResult> {
   const { conn, dialect, list } = options;
   const cached = options.cached !== undefined && options.cached.dialect === dialect ? options.cached : undefined;
-  const versionParams = cached !== undefined ? cached.version.split(' ') : dialect >= 10 ? ['0', '0'] : ['0'];
+  // The cached version is `list-ver` (2–9) or `list-ver settings-ver` (10–12); `0` (and `0 0`) = no cache.
+  const [listVersion = '0', settingsVersion = '0'] = cached !== undefined ? cached.version.split(' ') : [];
   const staging: Staging = { groups: new Map(), contacts: new Map(), lstLines: 0, lsgLines: 0, rlDone: false };
   let expected: { lst: number; lsg: number } | undefined;
   let onProgress: (() => void) | undefined;
@@ -82,8 +84,10 @@ export async function syncContactList(options: {
   };
   for (const v of SYNC_VERBS) conn.handle(v, collect);
   try {
-    // SYN t ver (2–9) / SYN t lv sv (10–12)
-    const reply = await conn.request({ verb: 'SYN', params: versionParams }, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+    // SYN t ver (2–9) / SYN t lv sv (10–12), MSNP.md §4.3
+    const reply = await conn.call((trId) => buildSynRequest({ trId, listVersion, settingsVersion }, dialect), {
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
     const syn = decodedOr(decodeSynReply(reply, dialect), (message) => new SignInFailure('protocol-error', `malformed SYN reply: ${message}`));
     const version = syn.settingsVersion !== undefined ? `${syn.listVersion} ${syn.settingsVersion}` : syn.listVersion;
     if (syn.contacts !== undefined && syn.groups !== undefined) expected = { lst: syn.contacts, lsg: syn.groups };

@@ -5,6 +5,10 @@
  * Every failure becomes a SignInFailure with a model code.
  */
 import {
+  buildCvrRequest,
+  buildInfRequest,
+  buildUsrAuth,
+  buildVer,
   decodeInfReply,
   decodeUsrReply,
   decodeVer,
@@ -95,7 +99,8 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
     stage = 'version negotiation';
     let ver: Command;
     try {
-      ver = await conn.request({ verb: 'VER', params: verParams(offered) });
+      // VER comes before any dialect is agreed, so its builder takes none.
+      ver = await conn.call((trId) => buildVer({ trId, dialects: verParams(offered) }));
     } catch (err) {
       // Official servers simply close when nothing matches (MSNP.md §1.2, §2.1).
       if (err instanceof RequestError && err.kind === 'closed' && err.closeReason?.kind === 'remote') {
@@ -117,7 +122,7 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       stage = 'INF';
       try {
         // INF t → INF t MD5 (the draft's `MD5,CTP` list is read by the codec).
-        const inf = decodedOr(decodeInfReply(await conn.request({ verb: 'INF' }), dialect), protocolFailure('INF'));
+        const inf = decodedOr(decodeInfReply(await conn.call((trId) => buildInfRequest({ trId }, dialect)), dialect), protocolFailure('INF'));
         if (!inf.methods.includes('MD5')) {
           throw new SignInFailure('protocol-error', `the server offers ${inf.methods.join(' ')}, not MD5`);
         }
@@ -127,25 +132,24 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       }
       conn.transition('authenticating');
       stage = 'USR MD5 I';
-      const first = await conn.request({ verb: 'USR', params: ['MD5', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
+      const first = await usrStep(conn, dialect, 'MD5', 'I', options.handle, ['USR', 'XFR']);
       const referral = asReferral(first, dialect, host, port);
       if (referral) return close(conn, referral);
       const challenge = expectChallenge(first, dialect, 'MD5');
       stage = 'USR MD5 S';
-      usr = await conn.request({ verb: 'USR', params: ['MD5', 'S', md5LoginResponse(challenge, options.password)] });
+      usr = await usrStep(conn, dialect, 'MD5', 'S', md5LoginResponse(challenge, options.password));
     } else {
       // MSNP8–12: CVR, then TWN through Passport (MSNP.md §2.2, §3.3).
       stage = 'CVR';
       try {
-        const v = CLIENT_VERSION;
-        await conn.request({ verb: 'CVR', params: [v.locale, v.osType, v.osVersion, v.arch, v.library, v.version, v.name, options.handle] });
+        await conn.call((trId) => buildCvrRequest({ trId, ...CLIENT_VERSION, handle: options.handle }, dialect));
       } catch (err) {
         // Servers must not insist on CVR; one that rejects it still lets us sign in.
         if (!(err instanceof RequestError && err.kind === 'protocol')) throw err;
       }
       conn.transition('authenticating');
       stage = 'USR TWN I';
-      const first = await conn.request({ verb: 'USR', params: ['TWN', 'I', options.handle] }, { replyVerbs: ['USR', 'XFR'] });
+      const first = await usrStep(conn, dialect, 'TWN', 'I', options.handle, ['USR', 'XFR']);
       const referral = asReferral(first, dialect, host, port);
       if (referral) return close(conn, referral);
       const policy = expectChallenge(first, dialect, 'TWN');
@@ -158,7 +162,7 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       });
       if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
       stage = 'USR TWN S';
-      usr = await conn.request({ verb: 'USR', params: ['TWN', 'S', ticket] });
+      usr = await usrStep(conn, dialect, 'TWN', 'S', ticket);
     }
     const ok = expectOk(usr, dialect);
     conn.transition('online');
@@ -181,6 +185,14 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
     conn.destroy({ kind: 'local', message: failure.message });
     throw failure;
   }
+}
+
+/**
+ * `USR t MD5|TWN I handle` / `USR t MD5|TWN S response-or-ticket` (MSNP.md §3.2, §3.3.1). Stage I
+ * may also be answered with an `XFR NS` referral (§1.1), hence `replyVerbs`.
+ */
+function usrStep(conn: Connection, dialect: Dialect, method: 'MD5' | 'TWN', stage: 'I' | 'S', value: string, replyVerbs?: readonly string[]): Promise<Command> {
+  return conn.call((trId) => buildUsrAuth({ trId, method, stage, value }, dialect), replyVerbs === undefined ? {} : { replyVerbs });
 }
 
 /** Highest `MSNPn` in the reply that we offered (MSNP.md §2.1, §10.1); the offer is a contiguous range. */

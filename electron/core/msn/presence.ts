@@ -4,7 +4,10 @@
  */
 import type { ContactStatus, CurrentMedia, MyStatus, SelfProfile } from '../../../shared/model';
 import {
-  buildPersonalStatus,
+  buildChg,
+  buildPrpRequest,
+  buildReaRequest,
+  buildUuxRequest,
   checkFriendlyName,
   decodeChg,
   decodeFln,
@@ -13,19 +16,19 @@ import {
   decodePrpReply,
   decodeReaReply,
   decodeUbx,
-  encodeName,
   isCodecError,
   formatCurrentMedia,
   normalizeHandle,
   parseCurrentMedia,
   type Command,
+  type PresenceState,
 } from '../../../shared/msnp';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, SessionRef } from './context';
 import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
 
 /** MSNP.md §5.1. */
-const STATUS_TO_CODE: Readonly<Record<MyStatus, string>> = {
+const STATUS_TO_CODE: Readonly<Record<MyStatus, PresenceState>> = {
   online: 'NLN',
   busy: 'BSY',
   idle: 'IDL',
@@ -46,7 +49,7 @@ const CODE_TO_STATUS: Readonly<Record<string, ContactStatus>> = {
   LUN: 'lunch',
 };
 
-export function statusCode(s: MyStatus): string {
+export function statusCode(s: MyStatus): PresenceState {
   return STATUS_TO_CODE[s];
 }
 
@@ -62,7 +65,7 @@ function myStatus(code: string | undefined): MyStatus | undefined {
 }
 
 /** Capabilities we advertise (MSNP.md §2.8): none, so peers do not start P2P we cannot do. */
-export const CLIENT_CAPABILITIES = '0';
+export const CLIENT_CAPABILITIES = 0;
 
 /** `CurrentMedia` raw text → model, or null when nothing is playing. */
 export function currentMediaFromWire(raw: string): CurrentMedia | null {
@@ -156,14 +159,17 @@ export class Presence {
     });
   }
 
-  /** CHG t STATE {caps} → echo (MSNP.md §5.2). The state counts only once echoed. */
+  /**
+   * CHG t STATE (2–7) · CHG t STATE caps (8–12, no MSNObject: we have no display picture) → echo
+   * (MSNP.md §2.7, §5.2). The builder leaves the capabilities out where the dialect has none. The
+   * state counts only once echoed.
+   */
   async setStatus(status: MyStatus): Promise<void> {
     this.desired.status = status;
     const { conn, dialect } = this.session.require();
-    const params = dialect >= 8 ? [statusCode(status), CLIENT_CAPABILITIES] : [statusCode(status)];
     let reply: Command;
     try {
-      reply = await conn.request({ verb: 'CHG', params });
+      reply = await conn.call((trId) => buildChg({ trId, state: statusCode(status), caps: CLIENT_CAPABILITIES }, dialect));
     } catch (err) {
       throw toOperationFailure(err, 'changing status');
     }
@@ -180,13 +186,13 @@ export class Presence {
     try {
       if (dialect <= 9) {
         // REA t handle name → REA t ver handle name
-        const reply = await conn.request({ verb: 'REA', params: [handle, encodeName(name)] });
+        const reply = await conn.call((trId) => buildReaRequest({ trId, handle, friendlyName: name }, dialect));
         const rea = decodedOr(decodeReaReply(reply, dialect), malformedReply('changing the display name'));
         this.list.version = String(rea.version);
         this.confirm({ friendlyName: rea.friendlyName });
       } else {
         // PRP t MFN name → PRP t MFN name
-        const reply = await conn.request({ verb: 'PRP', params: ['MFN', encodeName(name)] });
+        const reply = await conn.call((trId) => buildPrpRequest({ trId, key: 'MFN', value: name }, dialect));
         const prp = decodedOr(decodePrpReply(reply, dialect), malformedReply('changing the display name'));
         const echoed = prp.key === 'MFN' && prp.value !== undefined ? prp.value : name;
         this.list.selfName = echoed;
@@ -203,7 +209,7 @@ export class Presence {
     if (dialect < 11) throw new OperationFailure('not-supported', `personal messages need MSNP11 or later (this server speaks MSNP${dialect})`);
     this.desired.personalMessage = text;
     try {
-      await conn.request({ verb: 'UUX', payload: buildPersonalStatus({ psm: text, currentMedia: '' }) });
+      await conn.call((trId) => buildUuxRequest({ trId, status: { psm: text, currentMedia: '' } }, dialect));
     } catch (err) {
       throw toOperationFailure(err, 'changing the personal message');
     }

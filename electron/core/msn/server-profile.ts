@@ -1,7 +1,7 @@
 /**
  * Where and how to sign in: one profile per server (the bundled server, Escargot, …).
  */
-import { MAX_DIALECT, MIN_DIALECT, dialectName, type Dialect } from '../../../shared/msnp';
+import { MAX_DIALECT, MIN_DIALECT, dialectName, type CvrRequest, type Dialect } from '../../../shared/msnp';
 import type { TlsOptions } from './passport-http';
 
 export interface ServerProfile {
@@ -18,16 +18,19 @@ export interface ServerProfile {
   readonly tls?: TlsOptions;
 }
 
-/** Identification sent in `CVR` (MSNP.md §2.2): we present ourselves as a 7.5-era client. */
+/**
+ * Identification sent in `CVR` (MSNP.md §2.2): we present ourselves as a 7.5-era client. Named as
+ * the codec's `CvrRequest` fields, so it goes to `buildCvrRequest` as it is.
+ */
 export const CLIENT_VERSION = {
   locale: '0x0409',
   osType: 'winnt',
   osVersion: '5.1',
   arch: 'i386',
   library: 'MSNMSGR',
-  version: '7.5.0324',
-  name: 'MSMSGS',
-} as const;
+  clientVersion: '7.5.0324',
+  clientName: 'MSMSGS',
+} as const satisfies Omit<CvrRequest, 'type' | 'trId' | 'handle'>;
 
 /** `MSNP12 MSNP11 … MSNP2 CVR0` (MSNP.md §2.1): newest first, ending with CVR0. */
 export function offeredDialects(profile: ServerProfile): Dialect[] {

@@ -5,6 +5,10 @@
  * `MSG` payloads up. No queueing or re-opening here: that is the conversation's job.
  */
 import {
+  buildAnsRequest,
+  buildCalRequest,
+  buildMsgRequest,
+  buildUsrSbLogin,
   decodeAnsReply,
   decodeBye,
   decodeCalReply,
@@ -14,6 +18,7 @@ import {
   decodeUsrSbOk,
   isCodecError,
   normalizeHandle,
+  type CommandInit,
   type Dialect,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
@@ -121,17 +126,19 @@ export class Switchboard {
     const malformed = (message: string): RequestError => new RequestError('protocol', `${c.name}: malformed reply (${message})`);
     if (auth.kind === 'caller') {
       // USR t handle cookie → USR t OK handle friendly (MSNP.md §6.1)
-      decodedOr(decodeUsrSbOk(await c.request({ verb: 'USR', params: [this.options.me, auth.cookie] }), this.dialect), malformed);
+      const reply = await c.call((trId) => buildUsrSbLogin({ trId, handle: this.options.me, cookie: auth.cookie }, this.dialect));
+      decodedOr(decodeUsrSbOk(reply, this.dialect), malformed);
     } else {
       // ANS t handle cookie session-id → IRO … → ANS t OK (MSNP.md §6.2)
-      decodedOr(decodeAnsReply(await c.request({ verb: 'ANS', params: [this.options.me, auth.cookie, auth.sessionId] }), this.dialect), malformed);
+      const reply = await c.call((trId) => buildAnsRequest({ trId, handle: this.options.me, cookie: auth.cookie, sessionId: auth.sessionId }, this.dialect));
+      decodedOr(decodeAnsReply(reply, this.dialect), malformed);
     }
     c.transition('online');
   }
 
   /** CAL t handle → CAL t RINGING session-id (only "invitation sent", MSNP.md §6.1). */
   async invite(handle: string): Promise<void> {
-    const reply = await this.connection.request({ verb: 'CAL', params: [handle] });
+    const reply = await this.connection.call((trId) => buildCalRequest({ trId, handle }, this.dialect));
     decodedOr(decodeCalReply(reply, this.dialect), (message) => new RequestError('protocol', `${this.connection.name}: malformed CAL reply (${message})`));
   }
 
@@ -140,22 +147,24 @@ export class Switchboard {
    * `ackTimeoutMs` (servers that never acknowledge give `none`); `N` waits for a `NAK` only.
    * Rejects with a RequestError when the switchboard closes first.
    */
-  send(payload: Uint8Array, ack: AckMode, ackTimeoutMs: number): Promise<AckResult> {
+  async send(payload: Uint8Array, ack: AckMode, ackTimeoutMs: number): Promise<AckResult> {
     const c = this.connection;
-    if (!this.isOpen) return Promise.reject(new RequestError('closed', 'the switchboard is not open', undefined, c.closeReason));
+    if (!this.isOpen) throw new RequestError('closed', 'the switchboard is not open', undefined, c.closeReason);
+    // MSG t ack len + payload (MSNP.md §6.4); the builder refuses an ack mode the dialect lacks (D before 9).
+    const build = (trId: number): CommandInit => buildMsgRequest({ trId, ack, payload }, this.dialect);
     if (ack === 'U') {
-      c.send({ verb: 'MSG', trId: c.nextTrId(), params: ['U'], payload });
-      return Promise.resolve('none');
+      c.send(build(c.nextTrId()));
+      return 'none';
     }
-    return c.request({ verb: 'MSG', params: [ack], payload }, { replyVerbs: ack === 'N' ? ['NAK'] : ['ACK', 'NAK'], timeoutMs: ackTimeoutMs }).then(
-      (reply) => (reply.verb === 'ACK' ? 'ack' : 'nak'),
-      (err: unknown) => {
-        if (err instanceof RequestError && err.kind === 'timeout') return 'none';
-        // 282 and friends: the server refused this payload; report it as not delivered.
-        if (err instanceof RequestError && err.kind === 'protocol') return 'nak';
-        throw err;
-      },
-    );
+    try {
+      const reply = await c.call(build, { replyVerbs: ack === 'N' ? ['NAK'] : ['ACK', 'NAK'], timeoutMs: ackTimeoutMs });
+      return reply.verb === 'ACK' ? 'ack' : 'nak';
+    } catch (err) {
+      if (err instanceof RequestError && err.kind === 'timeout') return 'none';
+      // 282 and friends: the server refused this payload; report it as not delivered.
+      if (err instanceof RequestError && err.kind === 'protocol') return 'nak';
+      throw err;
+    }
   }
 
   /** Leave: `OUT`, then close (MSNP.md §5.5). */
