@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SerializeError, buildAdc, buildChg, buildCvrRequest, buildPng, buildReaRequest, buildSynRequest, buildUsrAuth, buildVer } from '../../shared/msnp';
 import { Connection, RequestError, type CloseReason } from '../../electron/core/msn/connection';
 import type { TrafficEntry } from '../../electron/core/msn/traffic';
-import { FakeServer, sleep } from './helpers/fake-server';
+import { FakeServer, sleep, type ConnHandler } from './helpers/fake-server';
 
 let server: FakeServer | undefined;
 afterEach(async () => {
@@ -10,8 +10,19 @@ afterEach(async () => {
   server = undefined;
 });
 
-function conn(s: FakeServer, extra: Partial<ConstructorParameters<typeof Connection>[0]> = {}): Connection {
+type ConnectionExtras = Partial<ConstructorParameters<typeof Connection>[0]>;
+
+function conn(s: FakeServer, extra: ConnectionExtras = {}): Connection {
   return new Connection({ host: s.host, port: s.port, name: 'ns', ...extra });
+}
+
+/** An open connection to a fake server that runs `script` on it. */
+async function openTo(script: ConnHandler, extra: ConnectionExtras = {}): Promise<{ c: Connection; fake: FakeServer }> {
+  const fake = await FakeServer.start([script]);
+  server = fake; // for afterEach
+  const c = conn(fake, extra);
+  await c.open();
+  return { c, fake };
 }
 
 describe('Connection', () => {
@@ -47,36 +58,31 @@ describe('Connection', () => {
     await server.finished();
   });
 
-  it('rejects a request on a numeric error with the decoded protocol error', async () => {
-    server = await FakeServer.start([
-      async (c) => {
-        await c.expect('ADC * FL N=x@example.com F=x');
-        c.send('208 $t');
-        await c.waitClosed();
-      },
-    ]);
-    const c = conn(server);
-    await c.open();
+  it('rejects a call on a numeric error with the decoded protocol error', async () => {
+    const { c, fake } = await openTo(async (s) => {
+      await s.expect('ADC * FL N=x@example.com F=x');
+      s.send('208 $t');
+      await s.waitClosed();
+    });
     const err = await c.call((trId) => buildAdc({ trId, list: 'FL', handle: 'x@example.com', friendlyName: 'x' }, 12)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestError);
     expect((err as RequestError).kind).toBe('protocol');
     expect((err as RequestError).code).toBe(208);
     c.close();
-    await server.finished();
+    await fake.finished();
   });
 
-  it('times out a request and fails pending ones when the server closes', async () => {
-    server = await FakeServer.start([
-      async (c) => {
-        await c.expect('SYN 1 0');
-        await c.expect('CHG 2 NLN');
+  it('times out a call and fails pending ones when the server closes', async () => {
+    const { c, fake } = await openTo(
+      async (s) => {
+        await s.expect('SYN 1 0');
+        await s.expect('CHG 2 NLN');
         await sleep(80);
-        c.send('OUT SSD');
-        c.close();
+        s.send('OUT SSD');
+        s.close();
       },
-    ]);
-    const c = conn(server, { requestTimeoutMs: 30 });
-    await c.open();
+      { requestTimeoutMs: 30 },
+    );
     const syn = c.call((trId) => buildSynRequest({ trId, listVersion: '0' }, 7)).catch((e: unknown) => e);
     const chg = c.call((trId) => buildChg({ trId, state: 'NLN' }, 7), { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(((await syn) as RequestError).kind).toBe('timeout');
@@ -88,7 +94,7 @@ describe('Connection', () => {
     expect(chgErr.kind).toBe('closed');
     expect(chgErr.closeReason?.outCode).toBe('SSD');
     expect(c.status).toBe('closed');
-    await server.finished();
+    await fake.finished();
   });
 
   it('survives malformed lines and a throwing handler', async () => {
@@ -120,22 +126,18 @@ describe('Connection', () => {
   });
 
   it('rejects a call whose builder refuses the value, sends nothing, and carries on', async () => {
-    server = await FakeServer.start([
-      async (c) => {
-        // REA does not exist in MSNP10 (MSNP.md §2.6): the next line the server sees is the SYN.
-        await c.expect('SYN 2 0 0');
-        c.send('SYN $t 0 0');
-        await c.waitClosed();
-      },
-    ]);
-    const c = conn(server);
-    await c.open();
+    const { c, fake } = await openTo(async (s) => {
+      // REA does not exist in MSNP10 (MSNP.md §2.6): the next line the server sees is the SYN.
+      await s.expect('SYN 2 0 0');
+      s.send('SYN $t 0 0');
+      await s.waitClosed();
+    });
     const rea = c.call((trId) => buildReaRequest({ trId, handle: 'a@b.c', friendlyName: 'A' }, 10));
     await expect(rea).rejects.toBeInstanceOf(SerializeError);
     const syn = await c.call((trId) => buildSynRequest({ trId, listVersion: '0' }, 10));
     expect(syn.params).toEqual(['0', '0']);
     c.close();
-    await server.finished();
+    await fake.finished();
   });
 
   it('reports a refused connection as a socket error', async () => {

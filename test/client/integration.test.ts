@@ -2,37 +2,32 @@
  * Issue 4 end to end: three real clients against the bundled server on 127.0.0.1, for MSNP2,
  * MSNP7, MSNP8, MSNP11 and MSNP12 (MD5 and TWN sign-in, every SYN generation, ADD vs ADC).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MsnClient } from '../../electron/core/msn/client';
 import { SignInFailure } from '../../electron/core/msn/errors';
 import { MemoryListCache } from '../../electron/core/msn/list-cache';
 import type { TrafficEntry } from '../../electron/core/msn/traffic';
 import type { RunningServer } from '../../server/index';
-import { Recorder, clientFor, startBundled } from './helpers/bundled';
+import { Recorder, bundledPerTest, clientFor, startBundled } from './helpers/bundled';
 import { waitUntil } from './helpers/fake-server';
 
 const DIALECTS = [2, 7, 8, 11, 12] as const;
 
-let server: RunningServer | undefined;
-const clients: MsnClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.signOut();
-  await server?.stop();
-  server = undefined;
-});
+const scope = bundledPerTest();
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 
 async function world(dialect: (typeof DIALECTS)[number], cache?: MemoryListCache) {
-  server = await startBundled();
+  const server = await startBundled();
+  scope.server = server;
   await server.accounts.add(ALICE, 'alice-pw', 'Alice');
   await server.accounts.add(BOB, 'bob-pw', 'Bob');
   await server.accounts.add(CAROL, 'carol-pw', 'Carol');
   const make = (): MsnClient => {
-    const c = clientFor(server as RunningServer, dialect, cache ? { listCache: cache } : {});
-    clients.push(c);
+    const c = clientFor(server, dialect, cache ? { listCache: cache } : {});
+    scope.clients.push(c);
     return c;
   };
   const a = make();
@@ -233,8 +228,8 @@ describe.each(DIALECTS)('MSNP%i with the bundled server', (dialect) => {
     await a.signIn({ handle: ALICE, password: 'alice-pw' });
     await a.signOut();
     const tap: TrafficEntry[] = [];
-    const again = clientFor(server as RunningServer, dialect, { listCache: cache, tap: (e) => tap.push(e) });
-    clients.push(again);
+    const again = clientFor(scope.server as RunningServer, dialect, { listCache: cache, tap: (e) => tap.push(e) });
+    scope.clients.push(again);
     const r = new Recorder(again);
     await again.signIn({ handle: ALICE, password: 'alice-pw' });
     const synced = await r.waitFor('contact-list.synced');
@@ -246,8 +241,8 @@ describe.each(DIALECTS)('MSNP%i with the bundled server', (dialect) => {
 
   it('reports wrong passwords, unknown accounts, and being signed in elsewhere', async () => {
     const w = await world(dialect);
-    const bad = clientFor(server as RunningServer, dialect);
-    clients.push(bad);
+    const bad = clientFor(scope.server as RunningServer, dialect);
+    scope.clients.push(bad);
     const e1 = await bad.signIn({ handle: ALICE, password: 'nope' }).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(SignInFailure);
     expect((e1 as SignInFailure).code).toBe('wrong-password');
@@ -255,8 +250,8 @@ describe.each(DIALECTS)('MSNP%i with the bundled server', (dialect) => {
     const e2 = await bad.signIn({ handle: 'ghost@example.com', password: 'nope' }).catch((e: unknown) => e);
     expect(['unknown-account', 'wrong-password']).toContain((e2 as SignInFailure).code);
 
-    const second = clientFor(server as RunningServer, dialect);
-    clients.push(second);
+    const second = clientFor(scope.server as RunningServer, dialect);
+    scope.clients.push(second);
     await second.signIn({ handle: ALICE, password: 'alice-pw' });
     const out = await w.ra.waitFor('connection.changed', (e) => e.state.status === 'signed-out');
     expect(out.state.error?.code).toBe('signed-in-elsewhere');

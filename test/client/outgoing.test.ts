@@ -11,7 +11,7 @@
  *   rebuild is what catches it.
  * One session per tested dialect: MSNP2 and MSNP7 (MD5 login) and MSNP8, MSNP11, MSNP12 (TWN).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Parser,
   buildClientCommand,
@@ -22,10 +22,8 @@ import {
   type Dialect,
   type ServerKind,
 } from '../../shared/msnp';
-import type { MsnClient } from '../../electron/core/msn/client';
 import { tcpSocketFactory, type SocketFactory, type SocketLike } from '../../electron/core/msn/connection';
-import type { RunningServer } from '../../server/index';
-import { Recorder, clientFor, startBundled } from './helpers/bundled';
+import { Recorder, bundledPerTest, clientFor, startBundled } from './helpers/bundled';
 import { waitUntil } from './helpers/fake-server';
 
 const ALICE = 'alice@example.com';
@@ -104,17 +102,12 @@ function expectedVerbs(dialect: Dialect): { ns: string[]; sb: string[] } {
   return { ns, sb: ['USR', 'CAL', 'MSG', 'OUT'] };
 }
 
-let server: RunningServer | undefined;
-const clients: MsnClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.signOut();
-  await server?.stop();
-  server = undefined;
-});
+const scope = bundledPerTest();
 
 describe.each([2, 7, 8, 11, 12] as const)('MSNP%i: every line the client sends', (dialect) => {
   it('is a well-formed command of the dialect, in the builder’s exact shape', async () => {
-    server = await startBundled();
+    const server = await startBundled();
+    scope.server = server;
     await server.accounts.add(ALICE, 'alice-pw', 'Alice');
     await server.accounts.add(BOB, 'bob-pw', 'Bob');
     const sent: Outgoing[] = [];
@@ -123,7 +116,7 @@ describe.each([2, 7, 8, 11, 12] as const)('MSNP%i: every line the client sends',
     const a = clientFor(server, dialect, { socketFactory: recordingSockets(server.sbPort, sent), keepAlive: { intervalMs: 100 } });
     // Bob is recorded too: he answers the invitation (ANS) and replies.
     const b = clientFor(server, dialect, { socketFactory: recordingSockets(server.sbPort, sentByBob) });
-    clients.push(a, b);
+    scope.clients.push(a, b);
     const ra = new Recorder(a);
     const rb = new Recorder(b);
     await a.signIn({ handle: ALICE, password: 'alice-pw' });

@@ -2,6 +2,7 @@
  * Integration helpers: the bundled server on 127.0.0.1 with OS-chosen ports, clients pinned to
  * one dialect, and an event recorder with `waitFor`.
  */
+import { afterEach } from 'vitest';
 import type { DomainEvent, DomainEventType } from '../../../shared/model';
 import type { Dialect } from '../../../shared/msnp';
 import { MsnClient, type MsnClientOptions } from '../../../electron/core/msn/client';
@@ -9,6 +10,26 @@ import { startServer, type RunningServer, type ServerConfig } from '../../../ser
 
 export async function startBundled(config: ServerConfig = {}): Promise<RunningServer> {
   return startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, ...config });
+}
+
+/** The bundled server and the clients of the running test (see `bundledPerTest`). */
+export interface BundledScope {
+  server: RunningServer | undefined;
+  readonly clients: MsnClient[];
+}
+
+/**
+ * Registers the clean-up every bundled-server test needs (call at module level): after each test,
+ * every client pushed to `clients` signs out, then `server` stops.
+ */
+export function bundledPerTest(): BundledScope {
+  const scope: BundledScope = { server: undefined, clients: [] };
+  afterEach(async () => {
+    for (const c of scope.clients.splice(0)) await c.signOut();
+    await scope.server?.stop();
+    scope.server = undefined;
+  });
+  return scope;
 }
 
 export function clientFor(server: RunningServer, dialect: Dialect, extra: Partial<MsnClientOptions> = {}): MsnClient {
