@@ -18,6 +18,7 @@ import {
   decodeUsrSbOk,
   isCodecError,
   normalizeHandle,
+  type AckMode,
   type CommandInit,
   type Dialect,
 } from '../../../shared/msnp';
@@ -56,8 +57,6 @@ export interface SwitchboardEvents {
 
 /** How the server answered an `MSG` (MSNP.md §6.4). `none`: no ACK within the wait. */
 export type AckResult = 'ack' | 'nak' | 'none';
-
-export type AckMode = 'U' | 'N' | 'A' | 'D';
 
 export class Switchboard {
   readonly events = new TypedEmitter<SwitchboardEvents>();
@@ -143,9 +142,11 @@ export class Switchboard {
   }
 
   /**
-   * Send one `MSG` payload. `U` resolves at once with `none`; `A`/`D` wait for `ACK`/`NAK` up to
-   * `ackTimeoutMs` (servers that never acknowledge give `none`); `N` waits for a `NAK` only.
-   * Rejects with a RequestError when the switchboard closes first.
+   * Send one `MSG` payload (ack modes: the codec's `AckMode`, MSNP.md §6.4). `U` resolves at once
+   * with `none`; `A`/`D`/`S` wait for `ACK`/`NAK` up to `ackTimeoutMs` (servers that never
+   * acknowledge give `none`); `N` waits for a `NAK` only. Rejects with a RequestError when the
+   * switchboard closes first, and with a SerializeError for a mode the dialect lacks (`D`, `S`
+   * before MSNP9).
    */
   async send(payload: Uint8Array, ack: AckMode, ackTimeoutMs: number): Promise<AckResult> {
     const c = this.connection;
