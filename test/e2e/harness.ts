@@ -121,3 +121,19 @@ export async function signedIn(u: User): Promise<void> {
 export function contactRow(u: User, handle: string) {
   return u.page.locator(`.contact-row[data-handle="${handle}"]`).first();
 }
+
+/**
+ * Through the UI: `a` adds `b`, `b` allows and adds `a` back from the "added you" requests, and
+ * `a` sees `b` online. Both must be signed in.
+ */
+export async function makeContacts(a: User, b: User, name: string, options: { timeout: number } = { timeout: 15_000 }): Promise<void> {
+  await a.page.getByRole('button', { name: 'Add a contact' }).first().click();
+  const dialog = a.page.getByRole('dialog', { name: 'Add a Contact' });
+  await dialog.getByLabel('E-mail address:').fill(b.handle);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await b.page.locator('.added-you-banner').click(options);
+  const requests = b.page.getByRole('dialog', { name: 'People who added you' });
+  await requests.locator('.request', { hasText: a.handle }).getByRole('button', { name: 'Allow and add' }).click();
+  await requests.getByRole('button', { name: 'Close', exact: true }).click();
+  await contactRow(a, b.handle).and(a.page.locator(`[aria-label^="${name}, Online"]`)).waitFor(options);
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, signIn, signedIn, startStack, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, makeContacts, signIn, signedIn, startStack, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -33,16 +33,7 @@ beforeAll(async () => {
     await signIn(u);
     await signedIn(u);
   }
-  // Alice adds Bob; Bob allows and adds her back.
-  await alice.page.getByRole('button', { name: 'Add a contact' }).first().click();
-  const dialog = alice.page.getByRole('dialog', { name: 'Add a Contact' });
-  await dialog.getByLabel('E-mail address:').fill(bob.handle);
-  await dialog.getByRole('button', { name: 'Add' }).click();
-  await bob.page.locator('.added-you-banner').click(T);
-  const requests = bob.page.getByRole('dialog', { name: 'People who added you' });
-  await requests.locator('.request', { hasText: alice.handle }).getByRole('button', { name: 'Allow and add' }).click();
-  await requests.getByRole('button', { name: 'Close', exact: true }).click();
-  await contactRow(alice, bob.handle).and(alice.page.locator('[aria-label^="Bob, Online"]')).waitFor(T);
+  await makeContacts(alice, bob, 'Bob', T);
 }, 120_000);
 
 afterAll(async () => {
