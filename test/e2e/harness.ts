@@ -137,3 +137,16 @@ export async function makeContacts(a: User, b: User, name: string, options: { ti
   await requests.getByRole('button', { name: 'Close', exact: true }).click();
   await contactRow(a, b.handle).and(a.page.locator(`[aria-label^="${name}, Online"]`)).waitFor(options);
 }
+
+/** A stack with Alice and Bob signed in in their own browser contexts, each on the other's list. */
+export async function startAliceAndBob(options: { timeout: number } = { timeout: 15_000 }): Promise<{ stack: Stack; alice: User; bob: User }> {
+  const stack = await startStack();
+  const alice = await stack.user('alice@example.com', 'alice-pw', 'Alice');
+  const bob = await stack.user('bob@example.com', 'bob-pw', 'Bob');
+  for (const u of [alice, bob]) {
+    await signIn(u);
+    await signedIn(u);
+  }
+  await makeContacts(alice, bob, 'Bob', options);
+  return { stack, alice, bob };
+}

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, makeContacts, signIn, signedIn, startStack, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -103,14 +103,7 @@ function conversationId(u: User, text?: string): string {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
-  alice = await stack.user('alice@example.com', 'alice-pw', 'Alice');
-  bob = await stack.user('bob@example.com', 'bob-pw', 'Bob');
-  for (const u of [alice, bob]) {
-    await signIn(u);
-    await signedIn(u);
-  }
-  await makeContacts(alice, bob, 'Bob', T);
+  ({ stack, alice, bob } = await startAliceAndBob(T));
 }, 120_000);
 
 afterAll(async () => {
