@@ -125,6 +125,12 @@ describe('switchboards closed by the server', () => {
     await rb.waitFor('message.received', (e) => e.message.text === 'one');
     await a.conversations.invite(conv.id, CAROL);
     await rc.waitFor('conversation.participant-joined', (e) => e.participant.handle === BOB);
+    // Alice is active last (a typing notice well after the others' last commands), so Bob and
+    // Carol time out first and she sees them go: the server times each participant out on their
+    // own last command, and otherwise all three fall within a few ms of each other, Alice's own
+    // removal (no BYE for her, her switchboard just closes) sometimes first.
+    await sleep(150);
+    expect(a.conversations.typing(conv.id)).toBe(true);
     // Everyone idles: the server removes them (BYE handle 1) and the switchboards close.
     await ra.waitFor('conversation.participant-left', (e) => e.idle, 3000);
     await waitUntil(() => a.conversations.internal(conv.id)?.switchboardState === 'idle');
