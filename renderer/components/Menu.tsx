@@ -64,8 +64,12 @@ export function Menu({
 
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    // Outside means outside every menu of this tree: a submenu is inside its parent menu's element,
+    // but the parent is not inside the submenu's, so pressing the item that opened the submenu
+    // (after hovering it open) must not count as a click outside the submenu.
     const outside = (e: MouseEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) onClose();
+      const target = e.target instanceof Element ? e.target : null;
+      if (ref.current && !ref.current.contains(target) && !target?.closest('[role="menu"]')) onClose();
     };
     const key = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {

@@ -89,6 +89,9 @@ describe('messenger (three browser clients, real server)', { timeout: 60_000 }, 
     await expect.poll(() => p.locator('.group-row', { hasText: 'Friends' }).innerText(), T).toContain('(0/0)');
 
     await contactRow(alice, bob.handle).click({ button: 'right' });
+    // As a person does it: the pointer rests on "Move to Group" (the submenu opens), then clicks it.
+    await p.getByRole('menuitem', { name: 'Move to Group' }).hover();
+    await p.getByRole('menu', { name: 'Move to Group' }).waitFor(T);
     await p.getByRole('menuitem', { name: 'Move to Group' }).click();
     await p.getByRole('menuitem', { name: 'Friends' }).click();
     await expect.poll(() => p.locator('.group-row', { hasText: 'Friends' }).innerText(), T).toContain('(1/1)');
