@@ -5,23 +5,29 @@
  * after `npm install`); skips cleanly where it is not (CI sets ELECTRON_SKIP_BINARY_DOWNLOAD).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { contactRow, signIn, signedIn, startStack, type Stack, type User } from '../e2e/harness';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-/** The Electron binary, if this machine has one. */
+/**
+ * The Electron binary, if this machine has one. Found the way the `electron` package finds it
+ * (its path.txt and dist/ folder) without requiring the package: requiring it when the binary is
+ * missing starts a download, which a test run must never do (CI has no network to GitHub).
+ */
 function electronBinary(): string | null {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    const pkg = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const relative = readFileSync(join(pkg, 'path.txt'), 'utf8').trim();
+    const path = join(pkg, 'dist', relative);
+    return relative && existsSync(path) ? path : null;
   } catch {
-    return null; // "Electron failed to install correctly": no binary was downloaded.
+    return null; // no electron package, or it was installed without its binary
   }
 }
 
