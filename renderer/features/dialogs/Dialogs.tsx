@@ -3,7 +3,7 @@
  * the people who added me (Allow and add / Allow / Block, all in one place), invite someone to a
  * conversation, and the confirmations for deleting.
  */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { displayName, isOnline } from '../../../shared/model';
 import { Dialog } from '../../components/Dialog';
 import { StatusIcon } from '../../components/StatusIcon';
@@ -302,15 +302,12 @@ function InviteDialog({ conversationId }: { conversationId: string }) {
   );
 }
 
-function ConfirmRemoveContact({ handle }: { handle: string }) {
+/** "Are you sure?" with Cancel and a red confirming button; confirming closes the dialog first. */
+function ConfirmDialog({ title, confirmLabel, onConfirm, children }: { title: string; confirmLabel: string; onConfirm(): void; children: ReactNode }) {
   const actions = useActions();
-  const contact = useAppState((s) => s.contacts.contacts[handle]);
-  const name = contact ? displayName(contact) : handle;
   return (
-    <Dialog title="Delete Contact" onClose={actions.closeDialog}>
-      <p>
-        Delete <strong>{name}</strong> ({handle}) from your contact list?
-      </p>
+    <Dialog title={title} onClose={actions.closeDialog}>
+      <p>{children}</p>
       <div className="dialog-buttons">
         <button type="button" className="button" onClick={actions.closeDialog}>
           Cancel
@@ -320,13 +317,24 @@ function ConfirmRemoveContact({ handle }: { handle: string }) {
           className="button danger"
           onClick={() => {
             actions.closeDialog();
-            actions.removeContact(handle);
+            onConfirm();
           }}
         >
-          Delete
+          {confirmLabel}
         </button>
       </div>
     </Dialog>
+  );
+}
+
+function ConfirmRemoveContact({ handle }: { handle: string }) {
+  const actions = useActions();
+  const contact = useAppState((s) => s.contacts.contacts[handle]);
+  const name = contact ? displayName(contact) : handle;
+  return (
+    <ConfirmDialog title="Delete Contact" confirmLabel="Delete" onConfirm={() => actions.removeContact(handle)}>
+      Delete <strong>{name}</strong> ({handle}) from your contact list?
+    </ConfirmDialog>
   );
 }
 
@@ -334,25 +342,8 @@ function ConfirmRemoveGroup({ groupId }: { groupId: string }) {
   const actions = useActions();
   const group = useAppState((s) => s.contacts.groups.find((g) => g.id === groupId));
   return (
-    <Dialog title="Delete Group" onClose={actions.closeDialog}>
-      <p>
-        Delete the group <strong>{group?.name ?? ''}</strong>? The contacts in it stay on your list.
-      </p>
-      <div className="dialog-buttons">
-        <button type="button" className="button" onClick={actions.closeDialog}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          onClick={() => {
-            actions.closeDialog();
-            actions.removeGroup(groupId);
-          }}
-        >
-          Delete
-        </button>
-      </div>
-    </Dialog>
+    <ConfirmDialog title="Delete Group" confirmLabel="Delete" onConfirm={() => actions.removeGroup(groupId)}>
+      Delete the group <strong>{group?.name ?? ''}</strong>? The contacts in it stay on your list.
+    </ConfirmDialog>
   );
 }
