@@ -32,7 +32,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   if (path === '/' || path === '') path = '/index.html';
   const file = resolve(root, `.${path}`);
   const rel = relative(root, file);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return null;
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || resolve(root, rel) !== file) return null;
   return file;
 }
 

@@ -4,9 +4,7 @@
  * as a header (Electron security checklist, "use a custom protocol").
  */
 import type { Protocol } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
-import { contentType } from '../core/static-files';
+import { readStatic, resolveStaticPath } from '../core/static-files';
 
 export const APP_SCHEME = 'monarch';
 export const APP_HOST = 'app';
@@ -20,49 +18,35 @@ export function registerAppScheme(protocol: Protocol): void {
   ]);
 }
 
+/** The path of one of our own URLs (`monarch://app/...`), or null for any other URL. */
+function appPathOf(url: string): string | null {
+  if (!URL.canParse(url)) return null;
+  const u = new URL(url);
+  return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST ? u.pathname : null;
+}
+
 /**
  * Maps a request URL to a file inside `root`, or null when it points elsewhere (another host,
  * `..` escapes, encoded separators).
  */
 export function resolveAppPath(root: string, url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
-  let path: string;
-  try {
-    path = decodeURIComponent(u.pathname);
-  } catch {
-    return null;
-  }
-  if (path.includes('\0') || path.includes('\\')) return null;
-  if (path === '/' || path === '') path = '/index.html';
-  const file = resolve(root, `.${path}`);
-  const rel = relative(root, file);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep) || resolve(root, rel) !== file) return null;
-  return file;
+  const path = appPathOf(url);
+  return path === null ? null : resolveStaticPath(root, path);
 }
 
 export function handleAppProtocol(protocol: Protocol, root: string, csp: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppPath(root, request.url);
+    const path = appPathOf(request.url);
+    const file = path === null ? null : await readStatic(root, path);
     if (!file) return new Response('Not found', { status: 404 });
-    try {
-      const body = await readFile(file);
-      return new Response(body, {
-        status: 200,
-        headers: {
-          'content-type': contentType(file),
-          'content-security-policy': csp,
-          'x-content-type-options': 'nosniff',
-        },
-      });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
+    return new Response(file.body, {
+      status: 200,
+      headers: {
+        'content-type': file.type,
+        'content-security-policy': csp,
+        'x-content-type-options': 'nosniff',
+      },
+    });
   });
 }
 
