@@ -45,3 +45,25 @@ export async function readStatic(root: string, urlPath: string): Promise<{ body:
     return null;
   }
 }
+
+/**
+ * The renderer's Content-Security-Policy, the same in the desktop app and the web host: only our
+ * own scripts, styles and images (data: URLs for inline artwork), no eval, no remote content, no
+ * framing, no plugins. `connectSrc` is where the page may connect: nowhere but itself in the app,
+ * the host's WebSocket in web mode.
+ */
+export function rendererContentSecurityPolicy(connectSrc: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connectSrc}`,
+    "media-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

@@ -4,25 +4,11 @@
  * new windows, no webviews, no permissions.
  */
 import type { Session, WebContents, WebFrameMain, WebPreferences } from 'electron';
+import { rendererContentSecurityPolicy } from '../core/static-files';
 import { APP_ORIGIN } from './app-protocol';
 
-/**
- * The renderer loads only its own scripts and styles; images are ours (SVG in the bundle, data:
- * URLs for inline artwork). No eval, no remote content, no framing, no plugins.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "media-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+/** The renderer's policy (electron/core/static-files.ts); the app's pages connect nowhere but to themselves. */
+export const CONTENT_SECURITY_POLICY = rendererContentSecurityPolicy("'self'");
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {

@@ -24,7 +24,7 @@ import {
   type HostFrame,
   type Result,
 } from '../../shared/ipc';
-import { readStatic } from '../core/static-files';
+import { readStatic, rendererContentSecurityPolicy } from '../core/static-files';
 import { startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
 
 export interface WebHostOptions {
@@ -58,20 +58,7 @@ const COOKIE = 'monarch_token';
 
 /** The page's policy: our own scripts and styles, and a WebSocket back to this host only. */
 export function contentSecurityPolicy(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${ws}`,
-    "media-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ].join('; ');
+  return rendererContentSecurityPolicy(origin.replace(/^http/, 'ws'));
 }
 
 function sameSecret(a: string, b: string): boolean {
