@@ -1,53 +1,52 @@
 /**
- * The user's preferences as they cross IPC: the same sections and fields as the settings file
- * (electron/core/settings/schema.ts), which the backend validates again on write.
+ * The user's preferences: one definition of their sections and fields, used for IPC (the patch
+ * the renderer sends) and by the settings file (electron/core/settings/schema.ts), which validates
+ * each section again on write and fills defaults on read.
  */
 import { z } from 'zod';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
+export const IDLE_STATUSES = ['idle', 'away'] as const;
 export const MIN_IDLE_MINUTES = 1;
 export const MAX_IDLE_MINUTES = 240;
 
+/** Strict shapes of the preference sections. */
+export const preferenceSections = {
+  notifications: z
+    .object({
+      contactSignIn: z.boolean(),
+      messages: z.boolean(),
+      nudges: z.boolean(),
+      /** Show the message text in the toast (off = "New message from Bob"). */
+      showMessageText: z.boolean(),
+      /** No toasts or sounds while my status is Busy. */
+      doNotDisturbWhenBusy: z.boolean(),
+    })
+    .strict(),
+  sounds: z.object({ muted: z.boolean(), contactSignIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }).strict(),
+  history: z.object({ enabled: z.boolean() }).strict(),
+  idle: z
+    .object({
+      enabled: z.boolean(),
+      minutes: z.number().int().min(MIN_IDLE_MINUTES).max(MAX_IDLE_MINUTES),
+      /** What to switch to: Idle (the protocol's automatic-away state, shown as Away) or Away. */
+      status: z.enum(IDLE_STATUSES),
+    })
+    .strict(),
+  appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean() }).strict(),
+} as const;
+
+/** Some fields of some sections; nothing else. */
 export const preferencesPatchSchema = z
   .object({
-    notifications: z
-      .object({
-        contactSignIn: z.boolean(),
-        messages: z.boolean(),
-        nudges: z.boolean(),
-        showMessageText: z.boolean(),
-        doNotDisturbWhenBusy: z.boolean(),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    sounds: z.object({ muted: z.boolean(), contactSignIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }).partial().strict().optional(),
-    history: z.object({ enabled: z.boolean() }).partial().strict().optional(),
-    idle: z
-      .object({
-        enabled: z.boolean(),
-        minutes: z.number().int().min(MIN_IDLE_MINUTES).max(MAX_IDLE_MINUTES),
-        status: z.enum(['idle', 'away']),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean() }).partial().strict().optional(),
+    notifications: preferenceSections.notifications.partial().strict().optional(),
+    sounds: preferenceSections.sounds.partial().strict().optional(),
+    history: preferenceSections.history.partial().strict().optional(),
+    idle: preferenceSections.idle.partial().strict().optional(),
+    appearance: preferenceSections.appearance.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.output<typeof preferencesPatchSchema>;
 
-export interface Preferences {
-  readonly notifications: {
-    readonly contactSignIn: boolean;
-    readonly messages: boolean;
-    readonly nudges: boolean;
-    readonly showMessageText: boolean;
-    readonly doNotDisturbWhenBusy: boolean;
-  };
-  readonly sounds: { readonly muted: boolean; readonly contactSignIn: boolean; readonly message: boolean; readonly nudge: boolean };
-  readonly history: { readonly enabled: boolean };
-  readonly idle: { readonly enabled: boolean; readonly minutes: number; readonly status: 'idle' | 'away' };
-  readonly appearance: { readonly theme: Theme; readonly showTimestamps: boolean };
-}
+export type Preferences = { readonly [K in keyof typeof preferenceSections]: Readonly<z.infer<(typeof preferenceSections)[K]>> };

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { serverProfileSchema } from '../../../shared/ipc/contract';
+import { preferenceSections } from '../../../shared/ipc/preferences';
 import { MY_STATUSES } from '../../../shared/model';
 
 export const SETTINGS_VERSION = 1;
@@ -46,11 +47,6 @@ export const serverPresetSchema = z.object({
 });
 export type ServerPreset = z.infer<typeof serverPresetSchema>;
 
-export const THEMES = ['system', 'light', 'dark'] as const;
-export const IDLE_STATUSES = ['idle', 'away'] as const;
-export const MIN_IDLE_MINUTES = 1;
-export const MAX_IDLE_MINUTES = 240;
-
 export const DEFAULT_PREFERENCES = {
   notifications: { contactSignIn: true, messages: true, nudges: true, showMessageText: true, doNotDisturbWhenBusy: true },
   sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
@@ -59,31 +55,8 @@ export const DEFAULT_PREFERENCES = {
   appearance: { theme: 'system' as 'system' | 'light' | 'dark', showTimestamps: false },
 };
 
-/** Strict shapes of the preference sections (for updates). */
-export const preferenceSections = {
-  notifications: z
-    .object({
-      contactSignIn: z.boolean(),
-      messages: z.boolean(),
-      nudges: z.boolean(),
-      /** Show the message text in the toast (off = "New message from Bob"). */
-      showMessageText: z.boolean(),
-      /** No toasts or sounds while my status is Busy. */
-      doNotDisturbWhenBusy: z.boolean(),
-    })
-    .strict(),
-  sounds: z.object({ muted: z.boolean(), contactSignIn: z.boolean(), message: z.boolean(), nudge: z.boolean() }).strict(),
-  history: z.object({ enabled: z.boolean() }).strict(),
-  idle: z
-    .object({
-      enabled: z.boolean(),
-      minutes: z.number().int().min(MIN_IDLE_MINUTES).max(MAX_IDLE_MINUTES),
-      /** What to switch to: Idle (the protocol's automatic-away state, shown as Away) or Away. */
-      status: z.enum(IDLE_STATUSES),
-    })
-    .strict(),
-  appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean() }).strict(),
-} as const;
+/** The preference sections are the IPC contract's (shared/ipc/preferences.ts): one definition. */
+export { preferenceSections };
 
 export type Preferences = { -readonly [K in keyof typeof preferenceSections]: z.infer<(typeof preferenceSections)[K]> };
 export type PreferencesPatch = { [K in keyof Preferences]?: Partial<Preferences[K]> };
