@@ -81,14 +81,7 @@ function NewConversationDialog() {
             ))}
           </div>
         )}
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={actions.closeDialog}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={!chosen}>
-            Send a message
-          </button>
-        </div>
+        <FormFooter submitLabel="Send a message" disabled={!chosen} />
       </form>
     </Dialog>
   );
@@ -133,19 +126,7 @@ function AddContactDialog() {
             </select>
           </label>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={actions.closeDialog}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            Add
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Add" disabled={busy} />
       </form>
     </Dialog>
   );
@@ -185,19 +166,7 @@ function GroupNameDialog({ groupId }: { groupId: string | null }) {
           <span>Group name:</span>
           <input required maxLength={61} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={actions.closeDialog}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary">
-            {groupId ? 'Rename' : 'Create'}
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel={groupId ? 'Rename' : 'Create'} />
       </form>
     </Dialog>
   );
@@ -284,21 +253,31 @@ function InviteDialog({ conversationId }: { conversationId: string }) {
             ))}
           </div>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="button" className="button" onClick={actions.closeDialog}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={!picked}>
-            Invite
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Invite" disabled={!picked} />
       </form>
     </Dialog>
+  );
+}
+
+/** A form dialog's last lines: the error, if any, then Cancel and the submitting button. */
+function FormFooter({ error = null, submitLabel, disabled = false }: { error?: string | null; submitLabel: string; disabled?: boolean }) {
+  const actions = useActions();
+  return (
+    <>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" className="button" onClick={actions.closeDialog}>
+          Cancel
+        </button>
+        <button type="submit" className="button primary" disabled={disabled}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
   );
 }
 
