@@ -1,31 +1,47 @@
 /**
- * Conversation history as it crosses IPC: plain data (epoch-ms times), the same shapes as
- * electron/core/history's store returns.
+ * Conversation history as it crosses IPC: plain data (epoch-ms times). electron/core/history's
+ * store returns these very shapes (its types are these).
  */
 import type { DeliveryState, TextFormat } from '../model';
 
 export interface HistoryParticipantInfo {
   readonly handle: string;
+  /** The last name we saw them use in this conversation. */
   readonly displayName: string;
 }
 
+/**
+ * One log per conversation, per signed-in account:
+ * - `one-to-one`: every 1:1 chat with the same contact goes into one log, keyed by their handle
+ *   (as the classic client's per-contact log files did);
+ * - `group`: a multi-party conversation, keyed by the client's stable conversation id, with its
+ *   joins and leaves.
+ */
 export interface HistoryConversationInfo {
+  /** The store's id (what every other call takes). */
   readonly id: number;
+  /** The signed-in handle this log belongs to. */
   readonly account: string;
   readonly kind: 'one-to-one' | 'group';
+  /** `one-to-one`: the peer's handle; `group`: the client's conversation id. */
   readonly key: string;
+  /** Everyone except me who ever took part, oldest first. */
   readonly participants: readonly HistoryParticipantInfo[];
   readonly startedAt: number;
   readonly lastActivityAt: number;
   readonly entryCount: number;
+  /** The start of the last message's text (for the history list), or null when there is none. */
   readonly snippet: string | null;
 }
 
 interface EntryBase {
   readonly id: number;
   readonly conversationId: number;
+  /** Epoch ms. */
   readonly timestamp: number;
+  /** Who sent / joined / left / nudged (my handle for outgoing). */
   readonly sender: string;
+  /** Their name at that moment. */
   readonly senderName: string;
 }
 
@@ -35,20 +51,27 @@ export type HistoryEntryInfo =
       readonly direction: 'incoming' | 'outgoing';
       readonly text: string;
       readonly format: TextFormat | null;
+      /** The client's message id, if known (to follow delivery updates). */
       readonly messageId: string | null;
+      /** Outgoing messages: the last delivery state we heard of. Incoming: `delivered`. */
       readonly delivery: DeliveryState;
     })
   | (EntryBase & { readonly kind: 'join' })
+  /** `idle`: the server removed them for inactivity rather than a deliberate goodbye. */
   | (EntryBase & { readonly kind: 'leave'; readonly idle: boolean })
   | (EntryBase & { readonly kind: 'nudge'; readonly direction: 'incoming' | 'outgoing' });
 
 export interface HistoryPageInfo {
+  /** Oldest first. */
   readonly entries: readonly HistoryEntryInfo[];
+  /** There are older entries than the first one returned. */
   readonly hasMoreBefore: boolean;
+  /** There are newer entries than the last one returned. */
   readonly hasMoreAfter: boolean;
 }
 
 export interface HistorySearchHitInfo {
+  /** Jump here with `historyAround`. */
   readonly entryId: number;
   readonly conversationId: number;
   readonly conversationKind: 'one-to-one' | 'group';
@@ -57,7 +80,7 @@ export interface HistorySearchHitInfo {
   readonly direction: 'incoming' | 'outgoing';
   readonly sender: string;
   readonly senderName: string;
-  /** Plain text runs; `match` runs are the matched words (render as text, e.g. inside <mark>). */
+  /** A window of the message text around the matches: plain text runs; `match` runs are the matched words (render as text, e.g. inside <mark>). */
   readonly snippet: readonly { readonly text: string; readonly match: boolean }[];
 }
 

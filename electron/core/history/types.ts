@@ -2,22 +2,23 @@
  * The history store's public types and interface. Plain data only (epoch-ms times, no classes), so
  * results can cross IPC unchanged.
  */
+import type { HistoryConversationInfo, HistoryEntryInfo, HistoryPageInfo, HistoryParticipantInfo, HistorySearchHitInfo } from '../../../shared/ipc/history-types';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 
-/**
- * One log per conversation, per signed-in account:
- * - `one-to-one`: every 1:1 chat with the same contact goes into one log, keyed by their handle
- *   (as the classic client's per-contact log files did);
- * - `group`: a multi-party conversation, keyed by the client's stable conversation id, with its
- *   joins and leaves.
- */
-export type ConversationKind = 'one-to-one' | 'group';
-
-export interface HistoryParticipant {
-  readonly handle: string;
-  /** The last name we saw them use in this conversation. */
-  readonly displayName: string;
-}
+/** The stored shapes are the IPC's (shared/ipc/history-types.ts): results cross IPC unchanged. */
+export type HistoryParticipant = HistoryParticipantInfo;
+export type HistoryConversation = HistoryConversationInfo;
+export type ConversationKind = HistoryConversation['kind'];
+export type HistoryEntry = HistoryEntryInfo;
+export type EntryKind = HistoryEntry['kind'];
+export type MessageEntry = Extract<HistoryEntry, { kind: 'message' }>;
+export type JoinEntry = Extract<HistoryEntry, { kind: 'join' }>;
+export type LeaveEntry = Extract<HistoryEntry, { kind: 'leave' }>;
+export type NudgeEntry = Extract<HistoryEntry, { kind: 'nudge' }>;
+export type Direction = MessageEntry['direction'];
+export type Page = HistoryPageInfo;
+export type SearchHit = HistorySearchHitInfo;
+export type SnippetSegment = SearchHit['snippet'][number];
 
 /** How a caller names the log to write to; the store creates it on first use. */
 export type ConversationRef =
@@ -38,65 +39,6 @@ export type ConversationRef =
       readonly participants: readonly HistoryParticipant[];
       readonly at: number;
     };
-
-export interface HistoryConversation {
-  /** The store's id (what every other call takes). */
-  readonly id: number;
-  /** The signed-in handle this log belongs to. */
-  readonly account: string;
-  readonly kind: ConversationKind;
-  /** `one-to-one`: the peer's handle; `group`: the client's conversation id. */
-  readonly key: string;
-  /** Everyone except me who ever took part, oldest first. */
-  readonly participants: readonly HistoryParticipant[];
-  readonly startedAt: number;
-  readonly lastActivityAt: number;
-  readonly entryCount: number;
-  /** The start of the last message's text (for the history list), or null when there is none. */
-  readonly snippet: string | null;
-}
-
-export type EntryKind = 'message' | 'join' | 'leave' | 'nudge';
-export type Direction = 'incoming' | 'outgoing';
-
-interface EntryBase {
-  readonly id: number;
-  readonly conversationId: number;
-  /** Epoch ms. */
-  readonly timestamp: number;
-  /** Who sent / joined / left / nudged (my handle for outgoing). */
-  readonly sender: string;
-  /** Their name at that moment. */
-  readonly senderName: string;
-}
-
-export interface MessageEntry extends EntryBase {
-  readonly kind: 'message';
-  readonly direction: Direction;
-  readonly text: string;
-  readonly format: TextFormat | null;
-  /** The client's message id, if known (to follow delivery updates). */
-  readonly messageId: string | null;
-  /** Outgoing messages: the last delivery state we heard of. Incoming: `delivered`. */
-  readonly delivery: DeliveryState;
-}
-
-export interface JoinEntry extends EntryBase {
-  readonly kind: 'join';
-}
-
-export interface LeaveEntry extends EntryBase {
-  readonly kind: 'leave';
-  /** The server removed them for inactivity rather than a deliberate goodbye. */
-  readonly idle: boolean;
-}
-
-export interface NudgeEntry extends EntryBase {
-  readonly kind: 'nudge';
-  readonly direction: Direction;
-}
-
-export type HistoryEntry = MessageEntry | JoinEntry | LeaveEntry | NudgeEntry;
 
 /** What a writer passes to `appendMessage`. */
 export interface NewMessage {
@@ -126,35 +68,6 @@ export type NewSystemEntry =
       readonly senderName: string;
       readonly timestamp: number;
     };
-
-export interface Page {
-  /** Oldest first. */
-  readonly entries: readonly HistoryEntry[];
-  /** There are older entries than the first one returned. */
-  readonly hasMoreBefore: boolean;
-  /** There are newer entries than the last one returned. */
-  readonly hasMoreAfter: boolean;
-}
-
-/** A run of snippet text; `match` runs are the words that matched the search. */
-export interface SnippetSegment {
-  readonly text: string;
-  readonly match: boolean;
-}
-
-export interface SearchHit {
-  /** Jump here with `around(entryId)`. */
-  readonly entryId: number;
-  readonly conversationId: number;
-  readonly conversationKind: ConversationKind;
-  readonly conversationKey: string;
-  readonly timestamp: number;
-  readonly direction: Direction;
-  readonly sender: string;
-  readonly senderName: string;
-  /** A window of the message text around the matches, as plain text segments (render as text). */
-  readonly snippet: readonly SnippetSegment[];
-}
 
 export interface SearchOptions {
   /** Only this conversation. */
