@@ -27,6 +27,19 @@ const eyes = (
   </g>
 );
 
+const thumb = (
+  <g>
+    <path d="M3 9h3v8H3z" fill="#f0b400" stroke={FACE_EDGE} strokeWidth="0.9" />
+    <path
+      d="M6 9.4l3.4-5.8c.5-.8 1.8-.5 1.8.5V8h4.2c1 0 1.8 1 1.5 2l-1.5 5.6c-.2.8-.9 1.4-1.7 1.4H6z"
+      fill={FACE}
+      stroke={FACE_EDGE}
+      strokeWidth="0.9"
+      strokeLinejoin="round"
+    />
+  </g>
+);
+
 const DRAWINGS: Readonly<Record<EmoticonId, ReactElement>> = {
   smile: (
     <Face>
@@ -111,30 +124,9 @@ const DRAWINGS: Readonly<Record<EmoticonId, ReactElement>> = {
       <path d="M6.4 12.6c1 1.4 2.2 2 3.6 2s2.6-.6 3.6-2" fill="none" stroke={INK} strokeWidth="1.3" strokeLinecap="round" />
     </Face>
   ),
-  'thumbs-up': (
-    <g>
-      <path d="M3 9h3v8H3z" fill="#f0b400" stroke={FACE_EDGE} strokeWidth="0.9" />
-      <path
-        d="M6 9.4l3.4-5.8c.5-.8 1.8-.5 1.8.5V8h4.2c1 0 1.8 1 1.5 2l-1.5 5.6c-.2.8-.9 1.4-1.7 1.4H6z"
-        fill={FACE}
-        stroke={FACE_EDGE}
-        strokeWidth="0.9"
-        strokeLinejoin="round"
-      />
-    </g>
-  ),
-  'thumbs-down': (
-    <g transform="rotate(180 10 10)">
-      <path d="M3 9h3v8H3z" fill="#f0b400" stroke={FACE_EDGE} strokeWidth="0.9" />
-      <path
-        d="M6 9.4l3.4-5.8c.5-.8 1.8-.5 1.8.5V8h4.2c1 0 1.8 1 1.5 2l-1.5 5.6c-.2.8-.9 1.4-1.7 1.4H6z"
-        fill={FACE}
-        stroke={FACE_EDGE}
-        strokeWidth="0.9"
-        strokeLinejoin="round"
-      />
-    </g>
-  ),
+  'thumbs-up': thumb,
+  // The same hand, turned over.
+  'thumbs-down': <g transform="rotate(180 10 10)">{thumb}</g>,
   heart: (
     <path
       d="M10 17.2S2.2 12.4 2.2 7.2A4 4 0 0 1 10 5.6a4 4 0 0 1 7.8 1.6c0 5.2-7.8 10-7.8 10z"
