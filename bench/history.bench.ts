@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { exportHtml, exportText } from '../electron/core/history/export';
 import { openHistoryStore } from '../electron/core/history/sqlite-history-store';
 import type { HistoryStore, NewMessage } from '../electron/core/history/types';
+import { seededRandom } from '../electron/core/demo/replies';
 
 const ACCOUNT = 'alice@example.com';
 const CONVERSATIONS = 200;
@@ -20,19 +21,8 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** Deterministic PRNG (mulberry32) so every run searches the same text. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = rng(42);
+// Deterministic, so every run searches the same text.
+const random = seededRandom(42);
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'po', 'qu', 'den', 'mar', 'tel', 'son'];
 /** 3000 made-up words; drawn with a Zipf-like skew so some are common and most are rare. */
 const VOCAB = Array.from({ length: 3000 }, (_, i) => {
