@@ -3,8 +3,7 @@
  * each user their own backend (app-core with the real MSN client) behind their own web host,
  * opened in a separate Chromium context, exactly as `npm run web` serves it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -149,4 +148,16 @@ export async function startAliceAndBob(options: { timeout: number } = { timeout:
   }
   await makeContacts(alice, bob, 'Bob', options);
   return { stack, alice, bob };
+}
+
+/** The conversation shown in a page (the browser client shows one at a time). */
+export function conversation(p: Page) {
+  return p.locator('section.conversation');
+}
+
+/** Types `text` into the shown conversation and presses Enter. */
+export async function send(p: Page, text: string): Promise<void> {
+  const input = conversation(p).getByLabel('Type your message');
+  await input.fill(text);
+  await input.press('Enter');
 }

@@ -6,24 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, startAliceAndBob, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, send, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
 let bob: User;
 
 const T = { timeout: 15_000 };
-
-function conversation(p: Page) {
-  return p.locator('section.conversation');
-}
-
-async function send(p: Page, text: string): Promise<void> {
-  const input = conversation(p).getByLabel('Type your message');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 beforeAll(async () => {
   ({ stack, alice, bob } = await startAliceAndBob(T));

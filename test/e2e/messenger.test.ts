@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, signIn, signedIn, startStack, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, send, signedIn, signIn, startStack, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -47,16 +47,6 @@ async function acceptRequest(u: User, handle: string): Promise<void> {
 }
 
 const label = (u: User, handle: string) => contactRow(u, handle).getAttribute('aria-label');
-
-function conversation(p: Page) {
-  return p.locator('section.conversation');
-}
-
-async function send(p: Page, text: string): Promise<void> {
-  const input = conversation(p).getByLabel('Type your message');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 const transcriptText = (p: Page) => conversation(p).locator('.transcript').innerText();
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, startAliceAndBob, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -19,10 +19,6 @@ const OLD_LINES = 90;
 const BOB_EVERY = 10;
 const lineText = (n: number) => `Old line ${String(n).padStart(2, '0')}`;
 const DIVIDER = 'Earlier messages are above this line.';
-
-function conversation(p: Page) {
-  return p.locator('section.conversation');
-}
 
 interface Row {
   index: number;
