@@ -93,7 +93,9 @@ export interface HistoryExportInfo {
 /** One masked line of protocol traffic (the protocol console). */
 export interface ConsoleEntryInfo {
   readonly seq: number;
+  /** Epoch ms. */
   readonly at: number;
+  /** `ns`, `ds`, `sb#2`, `passport`, … */
   readonly connection: string;
   readonly direction: 'in' | 'out';
   readonly line: string;

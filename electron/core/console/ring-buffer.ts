@@ -3,19 +3,12 @@
  * characters, masked on the way in (nothing unmasked is ever stored). Entries are numbered so the
  * console window can fetch only what is new (`since(seq)`), and a listener hears each entry.
  */
+import type { ConsoleEntryInfo } from '../../../shared/ipc/history-types';
 import type { TrafficEntry } from '../msn/traffic';
 import { maskLine, maskPayload } from './mask';
 
-export interface ConsoleEntry {
-  readonly seq: number;
-  /** Epoch ms. */
-  readonly at: number;
-  /** `ns`, `ds`, `sb#2`, `passport`, … */
-  readonly connection: string;
-  readonly direction: 'in' | 'out';
-  readonly line: string;
-  readonly payload?: string;
-}
+/** An entry is what the console window receives over IPC, unchanged. */
+export type ConsoleEntry = ConsoleEntryInfo;
 
 export interface ProtocolConsoleOptions {
   /** Default 5000 entries. */
