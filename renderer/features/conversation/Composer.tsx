@@ -7,6 +7,7 @@ import type { TextFormat } from '../../../shared/model';
 import { Emoticon } from '../../components/Emoticon';
 import { EMOTICON_PICKER } from '../../components/emoticon-parse';
 import { formatStyle } from '../../components/FormattedText';
+import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState } from '../../store/context';
 
 const FONTS = [
@@ -91,9 +92,7 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           <span>Emoticons</span>
         </button>
         <button type="button" className="tool small" onClick={() => actions.nudge(conversationId)} disabled={disabled} title="Send a nudge (Ctrl+G)">
-          <svg viewBox="0 0 20 20" aria-hidden="true">
-            <path d="M3 10c1.5-3 3-3 4.5 0s3 3 4.5 0 3-3 4.5 0" fill="none" stroke="#e07b00" strokeWidth="2" strokeLinecap="round" />
-          </svg>
+          <NudgeIcon />
           <span>Nudge</span>
         </button>
       </div>

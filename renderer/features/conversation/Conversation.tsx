@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { STATUS_LABELS } from '../../../shared/model';
 import { EmoticonText } from '../../components/FormattedText';
 import { StatusIcon } from '../../components/StatusIcon';
+import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
 import { nameFor, statusFor, typingLine } from '../../store/selectors';
 import { Composer } from './Composer';
@@ -116,9 +117,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
             <span>Invite</span>
           </button>
           <button type="button" className="tool" disabled={disabled} onClick={() => actions.nudge(conversationId)} title="Send a nudge (Ctrl+G)">
-            <svg viewBox="0 0 20 20" aria-hidden="true">
-              <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="#e07b00" strokeWidth="2.2" strokeLinecap="round" />
-            </svg>
+            <NudgeIcon />
             <span>Nudge</span>
           </button>
         </div>

@@ -10,6 +10,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
 import type { Notice, TranscriptEntry } from '../../../shared/ipc';
 import { FormattedText } from '../../components/FormattedText';
+import { NudgeIcon } from '../../components/NudgeIcon';
 import { nameFor } from '../../store/selectors';
 
 /** Row heights (px) for the first estimate, from the stylesheet (13 px text, 1.4 line height). */
@@ -230,9 +231,7 @@ const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
   return (
     <div className={`notice notice-${notice.kind}${notice.id.startsWith('history-') ? ' earlier' : ''}`} onPointerEnter={(e) => showFullTime(e, notice.at)}>
       {notice.kind.startsWith('nudge') && (
-        <svg className="notice-icon" viewBox="0 0 20 20" aria-hidden="true">
-          <path d="M2 10c1.6-3.2 3.2-3.2 4.8 0s3.2 3.2 4.8 0 3.2-3.2 4.8 0" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-        </svg>
+        <NudgeIcon className="notice-icon" color="currentColor" />
       )}
       {noticeText(notice)}
     </div>
