@@ -14,6 +14,20 @@ import {
 } from '../../../shared/model';
 import type { CachedContactList } from './list-cache';
 
+/**
+ * Has this person added me and is waiting for my decision? One rule for the list at sign-in
+ * (`LST` bits) and for changes while signed in (`ADD`/`ADC`/`REM` pushes): on my reverse list and
+ * neither allowed nor blocked (MSNP.md §4.6, "RL entries that are on neither AL nor BL").
+ *
+ * The server's pending list (PL, MSNP10+) only feeds `reverse`: being on PL means the person
+ * added me, so PL implies RL. Escargot keeps someone on PL without the RL bit after I allowed
+ * them (seen on a real network, issue 15); reading the bits literally said they had not added me,
+ * and taking PL as "pending" asked again about someone already allowed.
+ */
+export function withPendingRule(lists: Omit<ListMembership, 'pending'>): ListMembership {
+  return { forward: lists.forward, allow: lists.allow, block: lists.block, reverse: lists.reverse, pending: lists.reverse && !lists.allow && !lists.block };
+}
+
 export interface ContactRecord {
   readonly handle: string;
   guid: string | undefined;
@@ -105,8 +119,9 @@ export class ContactList {
     if (guid !== undefined) this.byGuid.set(guid, r.handle);
   }
 
-  setLists(r: ContactRecord, patch: Partial<ListMembership>): void {
-    r.lists = { ...r.lists, ...patch };
+  /** Change list memberships; `pending` is derived (withPendingRule). */
+  setLists(r: ContactRecord, patch: Partial<Omit<ListMembership, 'pending'>>): void {
+    r.lists = withPendingRule({ ...r.lists, ...patch });
   }
 
   /** Drop a record that is on no list any more; returns whether it was dropped. */

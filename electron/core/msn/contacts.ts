@@ -43,7 +43,8 @@ import type { Emit, NsContext, SessionRef } from './context';
 import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
 import { RequestError } from './connection';
 
-const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse', PL: 'pending' } as const;
+/** The lists as `ListMembership` fields; PL is not one of them (it implies RL, withPendingRule). */
+const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse' } as const;
 
 /** The two server-stored privacy settings (MSNP.md §4.2). */
 type PrivacySetting = { readonly verb: 'BLP'; readonly value: BlpValue } | { readonly verb: 'GTC'; readonly value: GtcValue };
@@ -91,11 +92,12 @@ export class Contacts {
     const ctx = this.session.require();
     const existing = this.list.get(handle);
     if (existing?.lists.forward) throw new OperationFailure('already-exists', `${handle} is already on your list`);
+    const wasPending = existing?.lists.pending === true;
     await this.addToList(ctx, 'FL', handle, options.friendlyName ?? handle);
     if (options.groupId !== undefined) await this.addToGroup(ctx, handle, options.groupId);
     const r = this.list.get(handle);
     if (r !== undefined && !r.lists.allow && !r.lists.block) await this.addToList(ctx, 'AL', handle, options.friendlyName ?? handle);
-    if (r !== undefined && ctx.dialect >= 10 && r.lists.pending) await this.removeFromList(ctx, 'PL', handle).catch(() => undefined);
+    if (wasPending) await this.leavePendingList(ctx, handle);
     return this.list.toContact(this.must(handle));
   }
 
@@ -114,9 +116,10 @@ export class Contacts {
     const ctx = this.session.require();
     const r = this.list.get(handle);
     if (r?.lists.block) return;
+    const wasPending = r?.lists.pending === true;
     if (r?.lists.allow) await this.removeFromList(ctx, 'AL', handle);
     await this.addToList(ctx, 'BL', handle, r?.storedName ?? handle);
-    await this.clearPending(ctx, handle);
+    if (wasPending) await this.leavePendingList(ctx, handle);
   }
 
   /** Unblock: off BL, onto AL. */
@@ -129,8 +132,9 @@ export class Contacts {
   async allow(rawHandle: string): Promise<void> {
     const handle = this.checkedHandle(rawHandle);
     const ctx = this.session.require();
+    const wasPending = this.list.get(handle)?.lists.pending === true;
     await this.moveToAllowList(ctx, handle);
-    await this.clearPending(ctx, handle);
+    if (wasPending) await this.leavePendingList(ctx, handle);
   }
 
   /** Off BL (if there), onto AL (if not there): AL and BL exclude each other (error 219). */
@@ -347,17 +351,13 @@ export class Contacts {
     }
   }
 
-  private async clearPending(ctx: NsContext, handle: string): Promise<void> {
-    const r = this.list.get(handle);
-    if (r === undefined || !r.lists.pending) return;
-    if (ctx.dialect >= 10) {
-      await this.removeFromList(ctx, 'PL', handle).catch(() => undefined);
-    }
-    const still = this.list.get(handle);
-    if (still !== undefined && still.lists.pending) {
-      this.list.setLists(still, { pending: false });
-      this.changed(still, false);
-    }
+  /**
+   * MSNP10+: I decided about someone who added me; take them off the server's pending list
+   * (`REM t PL`, MSNP.md §4.6). Best effort: a server that never put them there answers `216`.
+   * Before MSNP10 there is no PL; deciding (AL or BL) is all it takes.
+   */
+  private async leavePendingList(ctx: NsContext, handle: string): Promise<void> {
+    if (ctx.dialect >= 10) await this.removeFromList(ctx, 'PL', handle).catch(() => undefined);
   }
 
   /**
@@ -386,9 +386,9 @@ export class Contacts {
     const isNew = this.list.get(h) === undefined;
     const r = this.list.upsert(h, name);
     if (guid !== undefined && list === 'FL') this.list.setGuid(r, guid);
-    this.list.setLists(r, { [LIST_FIELD[list]]: true });
+    // PL (MSNP10+) implies RL; `pending` follows from the lists (withPendingRule).
+    this.list.setLists(r, list === 'PL' ? { reverse: true } : { [LIST_FIELD[list]]: true });
     if (list === 'FL' && group !== undefined && !r.groupIds.includes(group)) r.groupIds = [...r.groupIds, group];
-    if (list === 'AL' || list === 'BL') this.list.setLists(r, { pending: dialect >= 10 ? r.lists.pending : false });
     this.changed(r, isNew);
     return { list, record: r };
   }
@@ -401,7 +401,8 @@ export class Contacts {
     if (rem.groupId !== undefined && rem.list === 'FL') {
       r.groupIds = r.groupIds.filter((g) => g !== rem.groupId);
     } else {
-      this.list.setLists(r, { [LIST_FIELD[rem.list]]: false });
+      // Leaving PL changes nothing I show: they still added me (RL), and whether I decided is AL/BL.
+      if (rem.list !== 'PL') this.list.setLists(r, { [LIST_FIELD[rem.list]]: false });
       if (rem.list === 'FL') {
         r.groupIds = [];
         this.list.setGuid(r, undefined);
@@ -416,11 +417,6 @@ export class Contacts {
     const added = this.applyAdd(cmd, this.session.require().dialect);
     if (added === undefined || added.list !== 'RL') return;
     const r = added.record;
-    // MSNP10+: the server also puts them on PL; before, "pending" = on RL and on neither AL nor BL.
-    if (!r.lists.allow && !r.lists.block) {
-      this.list.setLists(r, { pending: true });
-      this.changed(r, false);
-    }
     const needsDecision = this.list.privacy.promptOnAdd && !r.lists.allow && !r.lists.block;
     this.emit('contact.added-me', { handle: r.handle, friendlyName: r.storedName, needsDecision });
     // GTC N: allow them silently (MSNP.md §4.2).
@@ -432,10 +428,6 @@ export class Contacts {
     if (isCodecError(rem)) return; // a malformed notification changes nothing
     const r = this.applyRemove(rem);
     if (rem.list !== 'RL') return;
-    if (r !== undefined && r.lists.pending) {
-      this.list.setLists(r, { pending: false });
-      this.changed(r, false);
-    }
     this.emit('contact.removed-me', { handle: r?.handle ?? normalizeHandle(rem.contact) });
   }
 

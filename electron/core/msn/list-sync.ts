@@ -27,7 +27,7 @@ import {
 } from '../../../shared/msnp';
 import type { Privacy } from '../../../shared/model';
 import type { Connection } from './connection';
-import type { ContactList } from './contact-list';
+import { withPendingRule, type ContactList } from './contact-list';
 import { SignInFailure, decodedOr } from './errors';
 import type { CachedContactList } from './list-cache';
 
@@ -216,16 +216,11 @@ function apply(list: ContactList, s: Staging, dialect: Dialect): void {
     list.setGuid(r, c.guid);
     r.groupIds = c.groups;
     const b = c.bits;
-    const reverse = (b & LIST_BIT.RL) !== 0;
-    const allow = (b & LIST_BIT.AL) !== 0;
-    const block = (b & LIST_BIT.BL) !== 0;
-    r.lists = {
+    r.lists = withPendingRule({
       forward: (b & LIST_BIT.FL) !== 0,
-      allow,
-      block,
-      reverse,
-      // PL exists from MSNP10; before that "pending" = on RL and not yet allowed or blocked (§4.6).
-      pending: dialect >= 10 ? (b & LIST_BIT.PL) !== 0 : reverse && !allow && !block,
-    };
+      allow: (b & LIST_BIT.AL) !== 0,
+      block: (b & LIST_BIT.BL) !== 0,
+      reverse: (b & LIST_BIT.RL) !== 0 || (dialect >= 10 && (b & LIST_BIT.PL) !== 0), // PL implies RL (withPendingRule)
+    });
   }
 }
