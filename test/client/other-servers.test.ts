@@ -4,7 +4,8 @@
  * (PL) but without the reverse list (RL), and address-book `NOT` pings.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MsnClient } from '../../electron/core/msn/client';
+import { MsnClient, type MsnClientOptions } from '../../electron/core/msn/client';
+import { MemoryListCache, listCacheKey } from '../../electron/core/msn/list-cache';
 import type { Command } from '../../shared/msnp';
 import { Recorder } from './helpers/bundled';
 import { FakeNexus } from './helpers/fake-nexus';
@@ -19,12 +20,12 @@ afterEach(async () => {
 const ME = 'me@example.com';
 const STAMP = '2006-01-01T00:00:00.0-08:00';
 
-async function signedIn(o: Omit<ScriptedNs11Options, 'handle'>): Promise<{ client: MsnClient; rec: Recorder; ns: FakeServer }> {
+async function signedIn(o: Omit<ScriptedNs11Options, 'handle'>, extra: Partial<MsnClientOptions> = {}): Promise<{ client: MsnClient; rec: Recorder; ns: FakeServer }> {
   const nexus = await FakeNexus.start({ accounts: { [ME]: 'pw' }, daLoginWithScheme: true });
   cleanups.push(() => nexus.stop());
   const ns = await FakeServer.start([scriptedNs11({ handle: ME, ...o })]);
   cleanups.push(() => ns.stop());
-  const client = new MsnClient({ server: { host: ns.host, port: ns.port, dialects: { min: 11, max: 11 }, nexusUrl: nexus.nexusUrl }, reconnect: false, requestTimeoutMs: 3000 });
+  const client = new MsnClient({ server: { host: ns.host, port: ns.port, dialects: { min: 11, max: 11 }, nexusUrl: nexus.nexusUrl }, reconnect: false, requestTimeoutMs: 3000, ...extra });
   cleanups.push(() => client.signOut());
   const rec = new Recorder(client);
   await client.signIn({ handle: ME, password: 'pw' });
@@ -85,5 +86,44 @@ describe('the pending list (PL) in MSNP10+ (MSNP.md §4.6)', () => {
       'ADC BL N=frank@example.com',
       'REM PL frank@example.com',
     ]);
+  });
+});
+
+/** MSNP13-18.md §6.8, as Escargot sends it (also at MSNP10–12). */
+const AB_PING =
+  '<NOTIFICATION id="0" siteid="45705" siteurl="http://contacts.msn.com">' +
+  '<TO pid="0x00000000:0x00000000" name="me@example.com"><VIA agent="messenger"/></TO>' +
+  '<MSG id="0"><SUBSCR url="s.htm"/><ACTION url="a.htm"/>' +
+  '<BODY>&lt;NotificationData xmlns="http://www.hotmail.msn.com/ws/2004/09/oim/rsi"&gt;&lt;Service&gt;ABCHInternal&lt;/Service&gt;' +
+  '&lt;CID&gt;-1234567890&lt;/CID&gt;&lt;LastModifiedDate&gt;2024-01-01T00:00:00Z&lt;/LastModifiedDate&gt;&lt;HasNewItem&gt;false&lt;/HasNewItem&gt;&lt;/NotificationData&gt;</BODY>' +
+  '</MSG></NOTIFICATION>';
+
+describe('the address-book ping (NOT … ABCHInternal, MSNP13-18.md §6.8)', () => {
+  it('is a re-sync hint, never an alert: no "cannot show" notice, and the cached list is no longer offered as current', async () => {
+    const cache = new MemoryListCache();
+    let done = false;
+    const { client, rec, ns } = await signedIn(
+      {
+        syn: `${STAMP} ${STAMP} 1 0`,
+        items: ['GTC A', 'BLP AL', 'PRP MFN Me', 'LST N=gina@example.com F=Gina C=22222222-2222-2222-2222-222222222222 11'],
+        online: (c) => {
+          // Six in one session, as seen on Escargot; then one real alert, which still surfaces.
+          for (let i = 0; i < 6; i++) c.sendPayload('NOT', AB_PING);
+          c.sendPayload('NOT', '<NOTIFICATION id="1"><MSG><BODY><TEXT>Alert</TEXT></BODY></MSG></NOTIFICATION>');
+          c.send('NLN BSY gina@example.com Gina 0');
+          done = true;
+        },
+      },
+      { listCache: cache },
+    );
+    await waitUntil(() => done);
+    await rec.waitFor('presence.changed', (e) => e.handle === 'gina@example.com' && e.status === 'busy');
+    expect(rec.of('content.unsupported').map((e) => e.summary)).toEqual(['The server sent an alert that Monarch cannot show']);
+    expect(client.state.status).toBe('online');
+    // The list shown is unchanged; the cache no longer claims the server's version.
+    expect(client.contacts.get('gina@example.com')?.lists.forward).toBe(true);
+    const cached = cache.load(listCacheKey(ME, ns.host, ns.port));
+    expect(cached?.contacts.map((c) => c.handle)).toEqual(['gina@example.com']);
+    expect(cached?.version).toBe('0');
   });
 });

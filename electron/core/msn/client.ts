@@ -88,7 +88,7 @@ export class MsnClient {
     this.passport = new PassportClient(options.tap !== undefined ? { tap: options.tap } : {});
     this.policy = options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {});
     const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
-    this.notifications = new Notifications(emit, this.clock);
+    this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged());
     this.self = new Presence(this.session, this.list, emit);
     this.contacts = new Contacts(this.session, this.list, emit, () => this.saveCache());
     const newId = options.newId ?? randomUUID;
@@ -366,6 +366,17 @@ export class MsnClient {
       name: `sb#${this.sbCount}`,
       ...connectionTuning(this.options),
     });
+  }
+
+  /**
+   * `NOT` … `ABCHInternal`: the server's copy of my lists changed. In MSNP10–12 the changes that
+   * concern this session also come as `ADC`/`REM` pushes (MSNP.md §4.6), so the list shown stays
+   * right; what the hint changes is the cache: it may now miss something, so the next sign-in
+   * downloads the whole list instead of trusting the short `SYN` answer.
+   */
+  private onAddressBookChanged(): void {
+    this.list.markStale();
+    this.saveCache();
   }
 
   private saveCache(): void {

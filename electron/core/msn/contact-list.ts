@@ -51,6 +51,11 @@ export class ContactList {
   privacy: Privacy = DEFAULT_PRIVACY;
   /** `SYN` version(s) as last confirmed by the server. */
   version = '0';
+  /**
+   * The server's lists may hold something this copy does not (see `markStale`): the cached copy
+   * then carries version `0`, so the next sign-in downloads the whole list. Ends with a new sync.
+   */
+  private stale = false;
   selfName: string | undefined;
   /**
    * Presence for handles not on the list yet: `ILN` answers an `ADD FL` in the same TCP chunk
@@ -74,7 +79,13 @@ export class ContactList {
     this.groups.clear();
     this.privacy = DEFAULT_PRIVACY;
     this.version = '0';
+    this.stale = false;
     this.selfName = undefined;
+  }
+
+  /** This copy may miss a change the server made: never offer it as current again. */
+  markStale(): void {
+    this.stale = true;
   }
 
   get(handle: string): ContactRecord | undefined {
@@ -159,7 +170,7 @@ export class ContactList {
   toCache(dialect: number): CachedContactList {
     return {
       dialect,
-      version: this.version,
+      version: this.stale ? '0' : this.version,
       contacts: [...this.contacts.values()].map((r) => ({
         handle: r.handle,
         ...(r.guid !== undefined ? { guid: r.guid } : {}),

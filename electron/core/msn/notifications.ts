@@ -2,8 +2,9 @@
  * What the notification server pushes that is neither presence nor lists (MSNP.md §6.11, §1.4):
  * `MSG Hotmail Hotmail` (profile, mail notices, maintenance warnings), `NOT` alerts, `IPG` pages,
  * `SBS`, unsolicited `GCF`. Known ones become events; the rest surfaces as `content.unsupported`.
+ * An address-book ping (`NOT` with `ABCHInternal`) is a re-sync hint for the client, never an alert.
  */
-import { MAX_DIALECT, decodeMessage, decodeMsgDelivery, fieldValue, isCodecError, profileInfo, type ProfileInfo } from '../../../shared/msnp';
+import { MAX_DIALECT, decodeMessage, decodeMsgDelivery, decodeXmlNotice, fieldValue, isCodecError, profileInfo, type ProfileInfo } from '../../../shared/msnp';
 import type { Clock } from './clock';
 import type { Connection } from './connection';
 import type { Emit } from './context';
@@ -15,6 +16,8 @@ export class Notifications {
   constructor(
     private readonly emit: Emit,
     private readonly clock: Clock,
+    /** The server says my address book changed (a re-sync hint, see `isAddressBookPing`). */
+    private readonly onAddressBookChanged: () => void,
   ) {}
 
   install(conn: Connection): void {
@@ -26,7 +29,14 @@ export class Notifications {
       if (!isCodecError(msg)) this.onMessage(msg.payload);
     });
     /** NOT len + <NOTIFICATION> (MSN Alerts, MSNP.md §1.4) */
-    conn.handle('NOT', () => this.unsupported('server-notification', 'NOT', 'The server sent an alert that Monarch cannot show'));
+    conn.handle('NOT', (cmd) => {
+      const notice = decodeXmlNotice(cmd, conn.dialect ?? MAX_DIALECT);
+      if (!isCodecError(notice) && isAddressBookPing(notice.xml)) {
+        this.onAddressBookChanged();
+        return;
+      }
+      this.unsupported('server-notification', 'NOT', 'The server sent an alert that Monarch cannot show');
+    });
     /** IPG len (mobile page, MSNP.md §1.4) */
     conn.handle('IPG', () => this.unsupported('server-notification', 'IPG', 'Someone sent a mobile page, which Monarch cannot show'));
     /** SBS 0 null (MSNP11+, "ignore", MSNP.md §2.5) */
@@ -80,4 +90,18 @@ export class Notifications {
   private unsupported(kind: 'server-notification', contentType: string, summary: string): void {
     this.emit('content.unsupported', { conversationId: null, sender: 'server', kind, contentType, summary, at: this.clock.now() });
   }
+}
+
+/**
+ * The address-book ping (MSNP13-18.md §6.8): a `NOT` whose `<BODY>` carries an XML-escaped
+ * `<NotificationData>` with `<Service>ABCHInternal</Service>`, pushed after a change to my lists
+ * (Escargot sends it at MSNP10–12 too, several times a session). It says "your address book
+ * changed, fetch it again", never something to show. A text test on the body with the escapes
+ * undone, so no XML parser (and no entity expansion) is involved.
+ */
+export function isAddressBookPing(xml: string): boolean {
+  const body = /<BODY>([\s\S]*?)<\/BODY>/i.exec(xml)?.[1];
+  if (body === undefined) return false;
+  const text = body.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return /<Service>\s*ABCHInternal\s*<\/Service>/.test(text);
 }
