@@ -3,7 +3,7 @@
  * first time someone signs in to it. The one file of electron/core allowed to import server/.
  */
 import type { RunningServer } from '../../server/index';
-import type { LocalServerLauncher } from './app-core';
+import type { LocalServerLauncher } from './app-core-options';
 import type { ServerAddress } from './client-port';
 import { provisionDemo, startDemoBots, type DemoBotsController, type DemoLog } from './demo';
 

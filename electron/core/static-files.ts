@@ -21,7 +21,7 @@ export function contentType(path: string): string {
 }
 
 /** The file under `root` a URL path names, or null for anything outside it. */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
+function resolveStaticPath(root: string, urlPath: string): string | null {
   let path: string;
   try {
     path = decodeURIComponent(urlPath);

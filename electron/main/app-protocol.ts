@@ -4,7 +4,7 @@
  * as a header (Electron security checklist, "use a custom protocol").
  */
 import type { Protocol } from 'electron';
-import { readStatic, resolveStaticPath } from '../core/static-files';
+import { readStatic } from '../core/static-files';
 
 export const APP_SCHEME = 'monarch';
 export const APP_HOST = 'app';
@@ -23,15 +23,6 @@ function appPathOf(url: string): string | null {
   if (!URL.canParse(url)) return null;
   const u = new URL(url);
   return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST ? u.pathname : null;
-}
-
-/**
- * Maps a request URL to a file inside `root`, or null when it points elsewhere (another host,
- * `..` escapes, encoded separators).
- */
-export function resolveAppPath(root: string, url: string): string | null {
-  const path = appPathOf(url);
-  return path === null ? null : resolveStaticPath(root, path);
 }
 
 export function handleAppProtocol(protocol: Protocol, root: string, csp: string): void {

@@ -12,18 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  CONTRACT_ERRORS,
-  MAX_CLIENT_FRAME_BYTES,
-  WS_PATH,
-  clientFrameSchema,
-  fail,
-  validateCommand,
-  type Backend,
-  type CommandHandlers,
-  type HostFrame,
-  type Result,
-} from '../../shared/ipc';
+import { MAX_CLIENT_FRAME_BYTES, WS_PATH, clientFrameSchema, createCommandDispatcher, type Backend, type HostFrame } from '../../shared/ipc';
 import { readStatic, rendererContentSecurityPolicy } from '../core/static-files';
 import { startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
 
@@ -164,6 +153,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const sockets = new Set<WebSocket>();
   const away = options.automaticAway ? startWebAutomaticAway({ ...options.automaticAway, backend: options.backend }) : null;
+  const dispatch = createCommandDispatcher({
+    backend: options.backend,
+    // Automatic Away answers the page's activity and notes the user's own status choice first.
+    ...(away ? { overrides: away.commands } : {}),
+    onUnexpected: (command, e) => console.error(`Command ${command} failed:`, (e as Error).message),
+    internalMessage: 'Something went wrong; see the host’s log.',
+  });
 
   function serveSocket(ws: WebSocket): void {
     sockets.add(ws);
@@ -190,7 +186,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return;
       }
       const { id, command, input } = parsed.data;
-      void run(command, input).then((result) => send({ id, result }));
+      void dispatch(command, input).then((result) => send({ id, result }));
     });
     ws.on('close', () => {
       sockets.delete(ws);
@@ -198,19 +194,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       unsubscribe();
     });
     ws.on('error', () => ws.terminate());
-  }
-
-  async function run(command: string, input: unknown): Promise<Result<unknown>> {
-    const checked = validateCommand(command, input);
-    if (!checked.ok) return checked;
-    try {
-      // Automatic Away answers the page's activity and notes the user's own status choice first.
-      const own = (away?.commands as Partial<CommandHandlers> | undefined)?.[checked.value.name] as ((input: unknown) => Promise<Result<unknown>>) | undefined;
-      return await (own ? own(checked.value.input) : options.backend.execute(checked.value));
-    } catch (e) {
-      console.error(`Command ${command} failed:`, (e as Error).message);
-      return fail(CONTRACT_ERRORS.internal, 'Something went wrong; see the host’s log.');
-    }
   }
 
   await new Promise<void>((resolveListen, reject) => {

@@ -9,3 +9,4 @@ export * from './backend';
 export * from './ws-frames';
 export * from './preferences';
 export * from './history-types';
+export * from './dispatch';

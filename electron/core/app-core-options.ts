@@ -1,0 +1,68 @@
+/**
+ * What the backend is built from (electron/core/create-app-core.ts passes the real parts; tests
+ * pass fakes): the MSN client factory, the settings, the bundled-server launcher, the history, the
+ * protocol console.
+ */
+import type { Preferences, PreferencesPatch, ServerPreset, ServerProfile } from '../../shared/ipc';
+import type { MyStatus } from '../../shared/model';
+import type { ClientFactory, ServerAddress } from './client-port';
+import type { ProtocolConsole } from './console';
+import type { HistoryStore } from './history';
+
+/** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
+export interface SignInSettings {
+  /** The account the sign-in screen shows. */
+  remembered(): { handle: string; server: ServerProfile; status: MyStatus } | null;
+  accounts(): readonly { handle: string; passwordSaved: boolean; signInAutomatically: boolean }[];
+  /** Keeps the account, and the password only when given (sealed by the keychain). */
+  rememberAccount(input: {
+    handle: string;
+    server: ServerProfile;
+    status: MyStatus;
+    password?: string | null;
+    signInAutomatically?: boolean;
+  }): { stored: true } | { stored: false; reason: string; message: string };
+  /** The saved password, or null. */
+  password(handle: string): string | null;
+  /** The account to sign in at start-up, with its password. */
+  autoSignIn(): { handle: string; server: ServerProfile; status: MyStatus; password: string } | null;
+  forget(handle: string): void;
+  serverPresets(): readonly ServerPreset[];
+}
+
+/** The preferences sections of the settings (electron/core/settings' SettingsStore provides it). */
+export interface PreferenceSettings {
+  get(): Readonly<Preferences>;
+  /** Validates strictly; throws (and changes nothing) on a bad value or a failed write. */
+  updatePreferences(patch: PreferencesPatch): Readonly<Preferences>;
+}
+
+/** Starts the bundled server on loopback when the user picks "Local server on this computer". */
+export interface LocalServerLauncher {
+  /** Starts it once; later calls return the same address. */
+  ensure(): Promise<ServerAddress>;
+  /**
+   * The local server is the user's own: "Create this account on the local server" creates the
+   * account with that password (an existing account keeps its password and is checked as usual).
+   */
+  prepareAccount(handle: string, password: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AppCoreOptions {
+  createClient: ClientFactory;
+  settings: SignInSettings;
+  /** Null where the bundled server cannot run. */
+  localServer: LocalServerLauncher | null;
+  /** Whether the settings can keep passwords (an OS keychain is there). */
+  canSavePasswords?: boolean;
+  /** The preferences (notifications, sounds, history logging, idle, appearance). */
+  preferences: PreferenceSettings;
+  /** The conversation logs; null = no history (the store could not open). */
+  history?: HistoryStore | null;
+  /** The protocol console's buffer (masked traffic), fed by the client's traffic tap. */
+  protocolConsole?: ProtocolConsole | null;
+  /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
+  demoAccount?: { handle: string; password: string } | null;
+  now?: () => number;
+}
