@@ -27,6 +27,7 @@ Options (flag / environment variable / config file key):
   --data-dir <dir>       MONARCH_SERVER_DATA_DIR       dataDir       (default .monarch-data/server)
   --host <addr>          MONARCH_SERVER_HOST           host          (default 127.0.0.1)
   --public-host <addr>   MONARCH_SERVER_PUBLIC_HOST    publicHost    address put in XFR/RNG referrals
+  --nexus-host <name>    MONARCH_SERVER_NEXUS_HOST     nexusHost     host in the Passport login URL (default public host)
   --ns-port <n>          MONARCH_SERVER_NS_PORT        nsPort        (default 1863; 0 = OS-chosen)
   --sb-port <n>          MONARCH_SERVER_SB_PORT        sbPort        (default 1864)
   --http-port <n>        MONARCH_SERVER_HTTP_PORT      httpPort      (default 1865)
@@ -53,6 +54,7 @@ const OPTIONS = {
   'data-dir': ['dataDir', 'string'],
   host: ['host', 'string'],
   'public-host': ['publicHost', 'string'],
+  'nexus-host': ['nexusHost', 'string'],
   'ns-port': ['nsPort', 'number'],
   'sb-port': ['sbPort', 'number'],
   'http-port': ['httpPort', 'number'],
@@ -149,6 +151,7 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
   return {
     host: c.host,
     publicHost: c.publicHost,
+    nexusHost: c.nexusHost,
     nsPort: c.nsPort,
     sbPort: c.sbPort,
     httpPort: c.httpPort,

@@ -44,6 +44,11 @@ export interface ServerConfig {
   readonly host?: string;
   /** Address written into `XFR`/`RNG` referrals; default `host` (or 127.0.0.1 for 0.0.0.0/::). */
   readonly publicHost?: string;
+  /**
+   * Host name written into the Passport `DALogin` URL (MSNP.md §3.3.3); default `publicHost`. Real
+   * clients check it against the HTTPS certificate, so a public server sets the certificate's name.
+   */
+  readonly nexusHost?: string;
   /** Notification Server port; default 1863; 0 = OS-chosen. */
   readonly nsPort?: number;
   /** Switchboard port; default 1864; 0 = OS-chosen. */
@@ -84,6 +89,7 @@ export interface ServerConfig {
 export interface ResolvedConfig {
   readonly host: string;
   readonly publicHost: string;
+  readonly nexusHost: string;
   readonly nsPort: number;
   readonly sbPort: number;
   readonly httpPort: number;
@@ -129,6 +135,7 @@ export const externalConfigSchema = z
   .object({
     host: z.string().min(1),
     publicHost: z.string().min(1),
+    nexusHost: z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'a host name or address'),
     nsPort: port,
     sbPort: port,
     httpPort: port,
@@ -153,6 +160,7 @@ export type ExternalConfig = z.infer<typeof externalConfigSchema>;
 
 export function resolveConfig(c: ServerConfig): ResolvedConfig {
   const host = c.host ?? '127.0.0.1';
+  const publicHost = c.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...c.limits };
   const minDialect = c.minDialect ?? 2;
   const maxDialect = c.maxDialect ?? 12;
@@ -164,7 +172,8 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
   }
   return {
     host,
-    publicHost: c.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
+    publicHost,
+    nexusHost: c.nexusHost ?? publicHost,
     nsPort: c.nsPort ?? DEFAULT_PORT,
     sbPort: c.sbPort ?? DEFAULT_PORT + 1,
     httpPort: c.httpPort ?? DEFAULT_PORT + 2,

@@ -113,11 +113,16 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       listeners.push(ds);
     }
 
-    const nexus = createNexusServers({ accounts, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
-    nexus.http.on('connection', track);
-    const httpPort = await listen(nexus.http, cfg.host, cfg.httpPort);
-    httpServers.push(nexus.http);
+    // DALogin names the configured host and the port the login page listens on (never the
+    // request's Host header); both ports are known before the first request can arrive.
+    let httpPort = 0;
     let httpsPort: number | undefined;
+    const nexusHost = cfg.nexusHost.includes(':') && !cfg.nexusHost.startsWith('[') ? `[${cfg.nexusHost}]` : cfg.nexusHost;
+    const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
+    const nexus = createNexusServers({ loginHost, accounts, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
+    nexus.http.on('connection', track);
+    httpPort = await listen(nexus.http, cfg.host, cfg.httpPort);
+    httpServers.push(nexus.http);
     if (nexus.https !== undefined) {
       nexus.https.on('secureConnection', track);
       httpsPort = await listen(nexus.https, cfg.host, cfg.tls?.port ?? 1866);

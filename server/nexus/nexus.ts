@@ -1,9 +1,11 @@
 /**
  * The Passport 1.4 "Tweener" login over HTTP(S) (MSNP.md §3.3.2–§3.3.3):
  *
- * - `GET /rdr/pprdr.asp` → `PassportURLs: DARealm=Passport.Net,DALogin=…/login2.srf,…`. Over
- *   HTTPS `DALogin` has no scheme, as Microsoft sent it (real clients prepend https://); over
- *   plain HTTP it carries `http://` so clients that honour a scheme (ours) use HTTP.
+ * - `GET /rdr/pprdr.asp` → `PassportURLs: DARealm=Passport.Net,DALogin=host:port/login2.srf,…`.
+ *   `DALogin` has no scheme, as Microsoft sent it (§3.3.3): clients of the era prepend `https://`
+ *   (a scheme would give them `https://http://…`); ours takes the scheme of the Nexus URL it was
+ *   given. The host is the configured one (`nexusHost`), never the request's `Host` header, which
+ *   anyone can set.
  * - `GET /login2.srf` with `Authorization: Passport1.4 …,sign-in=…,pwd=…,…` → `200`,
  *   `Content-Type: text/html`, `Authentication-Info: Passport1.4 da-status=success,…,from-PP='t=…&p=…'`
  *   with a single-use, short-lived ticket; wrong credentials → `401` + `WWW-Authenticate:
@@ -29,6 +31,8 @@ import type { Logger } from '../logger';
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface NexusOptions {
+  /** `host:port` of the login page over HTTP and over HTTPS (known once listening). */
+  readonly loginHost: (secure: boolean) => string;
   readonly accounts: AccountService;
   readonly tickets: TicketStore;
   readonly logger: Logger;
@@ -46,10 +50,8 @@ export function createNexusHandler(o: NexusOptions): (req: IncomingMessage, res:
 
 async function handle(o: NexusOptions, req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]?.toLowerCase() ?? '/';
-  const host = req.headers.host ?? 'localhost';
   if (path === '/rdr/pprdr.asp') {
-    const daLogin = secure ? `${host}/login2.srf` : `http://${host}/login2.srf`;
-    res.writeHead(200, { PassportURLs: buildPassportUrls(daLogin), 'Content-Type': 'text/html', 'Content-Length': 0 });
+    res.writeHead(200, { PassportURLs: buildPassportUrls(`${o.loginHost(secure)}/login2.srf`), 'Content-Type': 'text/html', 'Content-Length': 0 });
     res.end();
     return;
   }
@@ -122,9 +124,66 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function xmlText(xml: string, localName: string): string | undefined {
-  const m = new RegExp(`<(?:[A-Za-z0-9_]+:)?${localName}(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z0-9_]+:)?${localName}>`).exec(xml);
-  return m?.[1] === undefined ? undefined : xmlUnescape(m[1]);
+/**
+ * The text of the first element `<localName>` (any namespace prefix, any attributes) whose content
+ * is text up to its matching end tag, as `<wsse:Username>alice</wsse:Username>`; undefined when
+ * there is none. One pass, linear in the input: every search starts where the last one ended and
+ * nothing is looked at twice, so a crafted body costs no more than its length (issue 15 item 20:
+ * the regular expression this replaces backtracked quadratically on `<Username ` repeated). No
+ * DTD, no entities beyond the five predefined ones: nothing expands.
+ */
+export function xmlText(xml: string, localName: string): string | undefined {
+  const n = xml.length;
+  let i = xml.indexOf('<');
+  while (i >= 0) {
+    const nameEnd = scanName(xml, i + 1);
+    if (localPart(xml, i + 1, nameEnd) !== localName) {
+      i = xml.indexOf('<', nameEnd);
+      continue;
+    }
+    let gt = nameEnd;
+    const c = xml.charCodeAt(nameEnd);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      gt = xml.indexOf('>', nameEnd);
+      if (gt < 0) return undefined; // no '>' anywhere further: no element can start after this
+    } else if (c !== 0x3e) {
+      i = xml.indexOf('<', nameEnd);
+      continue;
+    }
+    if (xml.charCodeAt(gt - 1) === 0x2f) {
+      // `<Username/>`: empty, and no end tag follows
+      i = xml.indexOf('<', gt);
+      continue;
+    }
+    const textEnd = xml.indexOf('<', gt + 1);
+    if (textEnd < 0) return undefined;
+    if (xml.charCodeAt(textEnd + 1) === 0x2f) {
+      const closeEnd = scanName(xml, textEnd + 2);
+      if (closeEnd < n && xml.charCodeAt(closeEnd) === 0x3e && localPart(xml, textEnd + 2, closeEnd) === localName) {
+        return xmlUnescape(xml.slice(gt + 1, textEnd));
+      }
+    }
+    i = textEnd;
+  }
+  return undefined;
+}
+
+/** End of an XML name (letters, digits, `_`, `-`, `.`, `:`) starting at `from`. */
+function scanName(xml: string, from: number): number {
+  let j = from;
+  while (j < xml.length && isNameChar(xml.charCodeAt(j))) j++;
+  return j;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2d || c === 0x2e;
+}
+
+/** The local part of the name xml[from, to): after its last `:` (searched within the name only). */
+function localPart(xml: string, from: number, to: number): string {
+  let k = to - 1;
+  while (k >= from && xml.charCodeAt(k) !== 0x3a) k--;
+  return xml.slice(k + 1, to);
 }
 
 function xmlUnescape(s: string): string {

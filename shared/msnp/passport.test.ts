@@ -17,6 +17,10 @@ describe('Passport 1.4 (MSNP.md §3.3)', () => {
     expect(urls.get('DALogin')).toBe('login.passport.com/login2.srf');
     expect(daLoginUrl('login.passport.com/login2.srf')).toBe('https://login.passport.com/login2.srf');
     expect(daLoginUrl('http://127.0.0.1:1865/login2.srf')).toBe('http://127.0.0.1:1865/login2.srf');
+    // Without a scheme, the Nexus's own scheme (Passport's was HTTPS); https:// when unknown.
+    expect(daLoginUrl('127.0.0.1:1865/login2.srf', 'http://127.0.0.1:1865/rdr/pprdr.asp')).toBe('http://127.0.0.1:1865/login2.srf');
+    expect(daLoginUrl('login.live.com/login2.srf', 'https://nexus.passport.com/rdr/pprdr.asp')).toBe('https://login.live.com/login2.srf');
+    expect(daLoginUrl('https://x/login2.srf', 'http://127.0.0.1/rdr/pprdr.asp')).toBe('https://x/login2.srf');
   });
 
   it('builds the Authorization header of the reference and parses it back', () => {

@@ -14,10 +14,15 @@ export function buildPassportUrls(daLogin: string, realm = 'Passport.Net'): stri
 
 /**
  * `DALogin` as a URL: Microsoft sent it without a scheme, Escargot with one (MSNP.md §3.3.3).
- * Prepend `https://` only when there is no scheme.
+ * A value without a scheme takes the scheme of the Nexus it came from (`nexusUrl`), which for
+ * Passport itself was always HTTPS; with no Nexus to go by, `https://` is prepended, as the
+ * clients of the era did. So a plain-HTTP Nexus the user chose keeps working, and a value with a
+ * scheme is used as it is.
  */
-export function daLoginUrl(daLogin: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(daLogin) ? daLogin : `https://${daLogin}`;
+export function daLoginUrl(daLogin: string, nexusUrl?: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(daLogin)) return daLogin;
+  const scheme = nexusUrl !== undefined && /^http:\/\//i.test(nexusUrl) ? 'http' : 'https';
+  return `${scheme}://${daLogin}`;
 }
 
 /**

@@ -98,7 +98,7 @@ export class PassportClient {
     }
     const da = parsePassportUrls(urls).get('DALogin');
     if (da === undefined || da.length === 0) throw new SignInFailure('passport-unreachable', 'PassportURLs has no DALogin');
-    const url = daLoginUrl(da);
+    const url = daLoginUrl(da, nexus);
     this.daLoginCache.set(nexus, url);
     return url;
   }

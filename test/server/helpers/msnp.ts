@@ -34,7 +34,7 @@ export async function passportTicket(server: RunningServer, handle: string, pass
   const urls = parsePassportUrls(nexus.headers.get('passporturls') ?? '');
   const daLogin = urls.get('DALogin');
   expect(daLogin).toBeDefined();
-  const res = await fetch(daLoginUrl(daLogin as string), {
+  const res = await fetch(daLoginUrl(daLogin as string, server.nexusUrl), {
     headers: { Authorization: buildPassportAuthorization(handle, password, policy) },
   });
   if (res.status !== 200) {
