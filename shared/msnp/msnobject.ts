@@ -11,14 +11,17 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { base64Decode, base64Encode, utf8Bytes } from './bytes';
 import { codecError, type CodecError } from './errors';
 
-/** `Type` values (MSNP.md §2.9). */
+/** `Type` values (MSNP.md §2.9; the fuller list of MSNP-P2P.md §5.5). */
 export const MsnObjectType = {
   CUSTOM_EMOTICON: 2,
   DISPLAY_PICTURE: 3,
+  BACKGROUND_SHARING: 4,
   BACKGROUND: 5,
   DYNAMIC_DISPLAY_PICTURE: 7,
   WINK: 8,
   VOICE_CLIP: 11,
+  SAVED_STATE: 12,
+  LOCATION: 14,
 } as const;
 
 export interface MsnObject {
