@@ -1,0 +1,266 @@
+/**
+ * The one XML reader and writer of shared/: SOAP bodies (MSNP13-18.md §4, §6, §9) and the NS's XML
+ * payloads (`ADL`/`RML`/`FQY` §7, `Mail-Data` §9.1) come from the network, so parsing is hardened:
+ * - no DTD at all: a `<!DOCTYPE` or `<!ENTITY` anywhere is refused before parsing, so no entity can
+ *   be declared, let alone expanded (billion laughs, external entities);
+ * - fast-xml-parser runs with entity processing off; this module decodes only XML's five predefined
+ *   entities and numeric character references itself, and an unknown `&name;` is an error;
+ * - the text length and the element depth are bounded (`XmlLimits`);
+ * - every failure is a `CodecError` value; nothing here throws on input.
+ * Writing goes through `el()`, which escapes every string it is given: a caller cannot put
+ * unescaped text into a document by accident.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { codecError, type CodecError } from '../errors';
+
+export interface XmlElement {
+  /** The qualified name as written (`soap:Envelope`). */
+  readonly name: string;
+  /** The name without its prefix (`Envelope`): what lookups match, since prefixes vary by client. */
+  readonly local: string;
+  /** Attribute values, entity-decoded, by qualified name. */
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: readonly XmlNode[];
+}
+
+export type XmlNode = XmlElement | string;
+
+export interface XmlLimits {
+  /** Longest document accepted, in UTF-16 code units (≈ bytes for the ASCII of SOAP). */
+  readonly maxLength: number;
+  /** Deepest element nesting accepted. */
+  readonly maxDepth: number;
+}
+
+/**
+ * Ours: the largest legitimate document is an `ABFindAll` answer for a full address book
+ * (≈ 1.5 KB per contact, 600 contacts ≈ 0.9 MB, MSNP.md §8's forward-list size); SOAP nests about
+ * 12 deep. Callers with smaller documents (NS payloads) pass tighter limits.
+ */
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxLength: 4 * 1024 * 1024, maxDepth: 48 };
+
+const CDATA = '#cdata';
+const TEXT = '#text';
+const ATTRS = ':@';
+
+function makeParser(maxDepth: number): XMLParser {
+  return new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    processEntities: false,
+    htmlEntities: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    cdataPropName: CDATA,
+    maxNestedTags: maxDepth,
+  });
+}
+
+/** Parse one XML document to its root element, or an error value. Never throws. */
+export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement | CodecError {
+  if (text.length > limits.maxLength) {
+    return codecError('PAYLOAD_TOO_LARGE', `XML document of ${text.length} characters exceeds the limit of ${limits.maxLength}`);
+  }
+  if (/<!\s*(DOCTYPE|ENTITY)/i.test(text)) return codecError('BAD_PAYLOAD', 'XML with a DOCTYPE or ENTITY declaration is refused');
+  try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) return codecError('BAD_PAYLOAD', `malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
+    const nodes: unknown = makeParser(limits.maxDepth).parse(text);
+    if (!Array.isArray(nodes)) return codecError('BAD_PAYLOAD', 'malformed XML');
+    const roots: XmlElement[] = [];
+    for (const n of nodes) {
+      const converted = convert(n, 1, limits.maxDepth);
+      if (typeof converted === 'string') {
+        if (converted.trim() !== '') return codecError('BAD_PAYLOAD', 'text outside the root element');
+      } else if ('kind' in converted) return converted;
+      else roots.push(converted);
+    }
+    if (roots.length !== 1) return codecError('BAD_PAYLOAD', `an XML document has one root element, found ${roots.length}`);
+    return roots[0] as XmlElement;
+  } catch (e) {
+    // fast-xml-parser throws for what its validator let through (nesting beyond maxNestedTags …).
+    return codecError('BAD_PAYLOAD', `malformed XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function convert(node: unknown, depth: number, maxDepth: number): XmlNode | CodecError {
+  if (typeof node !== 'object' || node === null) return codecError('BAD_PAYLOAD', 'malformed XML');
+  const record = node as Record<string, unknown>;
+  let name: string | undefined;
+  for (const key of Object.keys(record)) if (key !== ATTRS) name = key;
+  if (name === undefined) return codecError('BAD_PAYLOAD', 'malformed XML');
+  const value = record[name];
+  if (name === TEXT) return decodeEntities(String(value));
+  if (name === CDATA) {
+    // `{ '#cdata': [ { '#text': raw } ] }`: CDATA is literal, no entity decoding.
+    return Array.isArray(value) ? value.map((v) => String((v as Record<string, unknown>)[TEXT] ?? '')).join('') : '';
+  }
+  if (depth > maxDepth) return codecError('BAD_PAYLOAD', `XML nested deeper than ${maxDepth}`);
+  const attrs: Record<string, string> = {};
+  const rawAttrs = record[ATTRS];
+  if (typeof rawAttrs === 'object' && rawAttrs !== null) {
+    for (const [k, v] of Object.entries(rawAttrs as Record<string, unknown>)) {
+      const decoded = decodeEntities(String(v));
+      if (typeof decoded !== 'string') return decoded;
+      attrs[k] = decoded;
+    }
+  }
+  const children: XmlNode[] = [];
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      const c = convert(child, depth + 1, maxDepth);
+      if (typeof c !== 'string' && 'kind' in c) return c;
+      children.push(c);
+    }
+  }
+  const colon = name.indexOf(':');
+  return { name, local: colon >= 0 ? name.slice(colon + 1) : name, attrs, children };
+}
+
+const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** XML's predefined entities and `&#NN;` / `&#xNN;`; anything else is not well-formed without a DTD. */
+export function decodeEntities(s: string): string | CodecError {
+  if (!s.includes('&')) return s;
+  let bad: string | undefined;
+  const out = s.replace(/&([^;&\s]{0,12});?/g, (all, ref: string) => {
+    if (!all.endsWith(';')) {
+      bad ??= all;
+      return all;
+    }
+    const named = PREDEFINED[ref];
+    if (named !== undefined) return named;
+    const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(ref);
+    if (m) {
+      const cp = m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2]);
+      if (isXmlChar(cp)) return String.fromCodePoint(cp);
+    }
+    bad ??= all;
+    return all;
+  });
+  return bad === undefined ? out : codecError('BAD_PAYLOAD', `XML: unknown or invalid reference ${bad}`);
+}
+
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading helpers. Lookups compare local names: clients differ in prefixes (`soap:`, `S:`, none).
+
+export function childElements(el: XmlElement): XmlElement[] {
+  return el.children.filter((c): c is XmlElement => typeof c !== 'string');
+}
+
+/** The first child element with this local name. */
+export function child(el: XmlElement | undefined, local: string): XmlElement | undefined {
+  if (el === undefined) return undefined;
+  for (const c of el.children) if (typeof c !== 'string' && c.local === local) return c;
+  return undefined;
+}
+
+/** Every child element with this local name. */
+export function children(el: XmlElement | undefined, local: string): XmlElement[] {
+  if (el === undefined) return [];
+  return childElements(el).filter((c) => c.local === local);
+}
+
+/** Follow a path of local names from `el`; undefined when any step is missing. */
+export function path(el: XmlElement | undefined, ...locals: readonly string[]): XmlElement | undefined {
+  let at = el;
+  for (const l of locals) at = child(at, l);
+  return at;
+}
+
+/** The text content of an element (its direct text and CDATA, concatenated). */
+export function text(el: XmlElement | undefined): string | undefined {
+  if (el === undefined) return undefined;
+  return el.children.filter((c): c is string => typeof c === 'string').join('');
+}
+
+/** Text of the element at a path, trimmed; undefined when missing. */
+export function textAt(el: XmlElement | undefined, ...locals: readonly string[]): string | undefined {
+  return text(path(el, ...locals))?.trim();
+}
+
+/** An attribute by local name (prefix ignored). */
+export function attr(el: XmlElement | undefined, local: string): string | undefined {
+  if (el === undefined) return undefined;
+  if (el.attrs[local] !== undefined) return el.attrs[local];
+  for (const [k, v] of Object.entries(el.attrs)) if (k.slice(k.indexOf(':') + 1) === local) return v;
+  return undefined;
+}
+
+/** Every descendant element with this local name, in document order. */
+export function descendants(el: XmlElement, local: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  // Iterative pre-order walk (document order without recursion, whatever the depth).
+  const stack: XmlElement[] = childElements(el).reverse();
+  while (stack.length > 0) {
+    const at = stack.pop() as XmlElement;
+    if (at.local === local) out.push(at);
+    const kids = childElements(at);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as XmlElement);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing. `el(name, attrs, ...content)`: string content is text and gets escaped; `Xml` values
+// (from `el`, `raw`) are inserted as they are. Attribute values are always escaped.
+
+export interface Xml {
+  readonly xml: string;
+}
+
+export type XmlContent = Xml | string | number | boolean | undefined | readonly XmlContent[];
+
+/** Characters XML 1.0 cannot carry even escaped (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/F). */
+// eslint-disable-next-line no-control-regex
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Escape text content: `& < >`, and CR as a reference (a parser turns a literal CR into LF);
+ * characters XML cannot carry become U+FFFD (visible, not silently lost).
+ */
+export function xmlText(s: string): string {
+  return s.replace(NOT_XML, '\ufffd').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+}
+
+/** Escape an attribute value (`"`-quoted): also `"`, `'`, and CR/LF/tab as references so they survive normalisation. */
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#xA;').replace(/\t/g, '&#x9;');
+}
+
+/** Trusted markup (already built by `el`, or a constant of this codebase). */
+export function raw(xml: string): Xml {
+  return { xml };
+}
+
+export function el(name: string, attrs: Readonly<Record<string, string | number | boolean | undefined>> | undefined, ...content: XmlContent[]): Xml {
+  let open = `<${name}`;
+  if (attrs) for (const [k, v] of Object.entries(attrs)) if (v !== undefined) open += ` ${k}="${xmlAttr(String(v))}"`;
+  const body = serializeContent(content);
+  return { xml: body === '' ? `${open}/>` : `${open}>${body}</${name}>` };
+}
+
+/** Like `el` but always `<a></a>`, for the elements real clients send open-and-closed. */
+export function elOpen(name: string, attrs: Readonly<Record<string, string | number | boolean | undefined>> | undefined, ...content: XmlContent[]): Xml {
+  const e = el(name, attrs, ...content).xml;
+  return { xml: e.endsWith('/>') ? `${e.slice(0, -2)}></${name}>` : e };
+}
+
+function serializeContent(content: readonly XmlContent[]): string {
+  let out = '';
+  for (const c of content) {
+    if (c === undefined) continue;
+    if (Array.isArray(c)) out += serializeContent(c as readonly XmlContent[]);
+    else if (typeof c === 'object') out += (c as Xml).xml;
+    else out += xmlText(String(c));
+  }
+  return out;
+}
