@@ -56,6 +56,29 @@ function pngSize(path: string): { width: number; height: number } {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
+/** Electron's fuse wire: this sentinel, then the wire version, its length and one byte per fuse. */
+const FUSE_SENTINEL = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX', 'latin1');
+const FUSE_NAMES = [
+  'RunAsNode',
+  'EnableCookieEncryption',
+  'EnableNodeOptionsEnvironmentVariable',
+  'EnableNodeCliInspectArguments',
+  'EnableEmbeddedAsarIntegrityValidation',
+  'OnlyLoadAppFromAsar',
+  'LoadBrowserProcessSpecificV8Snapshot',
+  'GrantFileProtocolExtraPrivileges',
+] as const;
+
+/** The fuses of an Electron binary, read byte by byte ('1' on, '0' off). */
+function fuseWire(binary: string): Record<(typeof FUSE_NAMES)[number], boolean> {
+  const b = readFileSync(binary);
+  const at = b.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length;
+  expect(at).toBeGreaterThanOrEqual(FUSE_SENTINEL.length);
+  expect(b[at]).toBe(1);
+  const wire = b.subarray(at + 2, at + 2 + b[at + 1]!).toString('latin1');
+  return Object.fromEntries(FUSE_NAMES.map((name, i) => [name, wire[i] === '1'])) as Record<(typeof FUSE_NAMES)[number], boolean>;
+}
+
 describe('packaging (electron-builder)', () => {
   it('the configuration loads and passes electron-builder’s own schema; a broken one does not', async () => {
     const config = await loadConfig();
@@ -173,7 +196,10 @@ describe('packaging (electron-builder)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'monarch-dist-'));
     const electronDist = join(dir, 'electron-dist');
     mkdirSync(join(electronDist, 'resources'), { recursive: true });
-    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+    // A stand-in binary with Electron's fuse wire in it, as Electron ships it (sentinel, wire
+    // version 1, 8 fuses: RunAsNode on, cookie encryption off, NODE_OPTIONS on, --inspect on, ASAR
+    // integrity off, only-ASAR off, browser V8 snapshot off, file:// privileges on).
+    writeFileSync(join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\n'), FUSE_SENTINEL, Buffer.from([1, 8]), Buffer.from('10110001', 'latin1')]), { mode: 0o755 });
     writeFileSync(join(electronDist, 'version'), '0.0.0');
     writeFileSync(join(electronDist, 'LICENSE'), '');
     const addon = join(dir, 'electron-abi.node');
@@ -211,6 +237,19 @@ describe('packaging (electron-builder)', () => {
       expect(existsSync(join(unpacked, 'build/Release/obj'))).toBe(false);
       expect(readdirSync(join(resources, 'tray')).sort()).toEqual(readdirSync(join(root, 'build/tray')).sort());
       expect(pngSize(join(resources, 'icon.png'))).toEqual({ width: 512, height: 512 });
+      // Fuses flipped in the packaged binary: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect,
+      // cookies encrypted, app.asar only (and integrity-checked where Electron supports it), no
+      // extra file:// privileges; the browser V8 snapshot fuse is left as shipped.
+      expect(fuseWire(join(dir, 'out/linux-unpacked/monarch'))).toEqual({
+        RunAsNode: false,
+        EnableCookieEncryption: true,
+        EnableNodeOptionsEnvironmentVariable: false,
+        EnableNodeCliInspectArguments: false,
+        EnableEmbeddedAsarIntegrityValidation: true,
+        OnlyLoadAppFromAsar: true,
+        LoadBrowserProcessSpecificV8Snapshot: false,
+        GrantFileProtocolExtraPrivileges: false,
+      });
     } finally {
       process.chdir(cwd);
       if (before === undefined) delete process.env.MONARCH_SQLITE_BINDING;
