@@ -12,8 +12,12 @@ export interface FakeNexusOptions {
   readonly accounts: Record<string, string>;
   /** Default false: Microsoft style `host/login2.srf`. */
   readonly daLoginWithScheme?: boolean;
+  /** The `DALogin` value to announce instead of this server's own login URL. */
+  readonly daLogin?: string;
   /** First login request gets a 302 to `/login2-b.srf`. */
   readonly redirectOnce?: boolean;
+  /** With `redirectOnce`: where the 302 points instead (another host, another scheme). */
+  readonly redirectLocation?: string;
   /** Header name for PassportURLs. */
   readonly urlsHeaderName?: string;
   readonly ticketFor?: (handle: string) => string;
@@ -50,7 +54,7 @@ export class FakeNexus {
       ref.self?.requests.push({ path, ...(authorization !== undefined ? { authorization } : {}) });
       const port = ref.self?.port ?? 0;
       if (path === '/rdr/pprdr.asp') {
-        const da = o.daLoginWithScheme ? `${scheme}://127.0.0.1:${port}/login2.srf` : `127.0.0.1:${port}/login2.srf`;
+        const da = o.daLogin ?? (o.daLoginWithScheme ? `${scheme}://127.0.0.1:${port}/login2.srf` : `127.0.0.1:${port}/login2.srf`);
         res.setHeader(o.urlsHeaderName ?? 'PassportURLs', `DARealm=Passport.Net,DALogin=${da},ConfigVersion=15`);
         res.end();
         return;
@@ -60,7 +64,7 @@ export class FakeNexus {
           redirected = true;
           res.statusCode = 302;
           res.setHeader('Authentication-Info', 'Passport1.4 da-status=redir');
-          res.setHeader('Location', `${scheme}://127.0.0.1:${port}/login2-b.srf?lc=1033`);
+          res.setHeader('Location', o.redirectLocation ?? `${scheme}://127.0.0.1:${port}/login2-b.srf?lc=1033`);
           res.end();
           return;
         }
