@@ -3,7 +3,8 @@
  * Nexus for `PassportURLs`, take `DALogin` (with or without a scheme), send the `Authorization`
  * header there, follow `302` redirects with the same header, and read the compact ticket from
  * `Authentication-Info`. Plain node:http(s) so a self-signed certificate can be trusted per
- * server profile. The password only ever appears in the `Authorization` header.
+ * server profile. The password only ever appears in the `Authorization` header, and that header
+ * only goes where the user's configuration points (see `checkHop`).
  */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -52,6 +53,8 @@ export class PassportClient {
   async login(handle: string, password: string, policy: string, overrides: PassportOptions = {}): Promise<string> {
     const opts = { ...this.options, ...overrides };
     let url = opts.loginUrl !== undefined ? daLoginUrl(opts.loginUrl) : await this.daLogin(opts);
+    // The login server the configuration leads to: every redirect must stay there.
+    const trusted = new URL(url);
     const authorization = buildPassportAuthorization(handle, password, policy);
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const res = await this.get(url, { Authorization: authorization }, opts);
@@ -59,7 +62,7 @@ export class PassportClient {
       if (res.status === 302 || res.status === 301 || res.status === 307) {
         const location = header(res.headers, 'location');
         if (location === undefined) throw new SignInFailure('passport-unreachable', `Passport redirect without a Location from ${url}`);
-        url = new URL(location, url).toString();
+        url = checkHop(trusted, url, location);
         continue;
       }
       if (res.status === 401) {
@@ -74,7 +77,7 @@ export class PassportClient {
         if (outcome.status === 'redirect') {
           const location = header(res.headers, 'location');
           if (location === undefined) break;
-          url = new URL(location, url).toString();
+          url = checkHop(trusted, url, location);
           continue;
         }
         throw new SignInFailure('wrong-password', 'Passport rejected the password');
@@ -98,7 +101,7 @@ export class PassportClient {
     }
     const da = parsePassportUrls(urls).get('DALogin');
     if (da === undefined || da.length === 0) throw new SignInFailure('passport-unreachable', 'PassportURLs has no DALogin');
-    const url = daLoginUrl(da, nexus);
+    const url = loginUrlFromNexus(nexus, da);
     this.daLoginCache.set(nexus, url);
     return url;
   }
@@ -148,6 +151,49 @@ export class PassportClient {
       req.end();
     });
   }
+}
+
+/**
+ * The login server named by the Nexus (`daLoginUrl` gives a scheme-less value the Nexus's
+ * scheme). An HTTPS Nexus that names a plain-HTTP login server is refused: the password would go
+ * in clear (issue 15 item 23).
+ */
+function loginUrlFromNexus(nexusUrl: string, daLogin: string): string {
+  const url = daLoginUrl(daLogin, nexusUrl);
+  let login: URL;
+  try {
+    login = new URL(url);
+  } catch {
+    throw new SignInFailure('passport-unreachable', `the Nexus named a login server that is not a URL: ${daLogin}`);
+  }
+  if (new URL(nexusUrl).protocol === 'https:' && login.protocol !== 'https:') {
+    throw new SignInFailure('passport-unreachable', `the HTTPS Nexus named a login server without HTTPS (${login.origin}); the password is not sent there`);
+  }
+  return login.toString();
+}
+
+/**
+ * A Passport redirect carries the password again (the same `Authorization` header), so it is
+ * followed only while it stays with the login server the configuration led to: the same host and
+ * port, and the same scheme or HTTP upgraded to HTTPS. Another host, or HTTPS down to HTTP, ends
+ * the sign-in with a clear error (issue 15 item 23). Returns the absolute URL to go to.
+ */
+function checkHop(trusted: URL, from: string, location: string): string {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    throw new SignInFailure('passport-unreachable', `Passport redirected to something that is not a URL: ${location}`);
+  }
+  const current = new URL(from);
+  if (current.protocol === 'https:' && to.protocol !== 'https:') {
+    throw new SignInFailure('passport-unreachable', `Passport redirected the sign-in from HTTPS to ${to.protocol.replace(':', '').toUpperCase()} (${to.origin}); the password is not sent without HTTPS`);
+  }
+  const sameServer = to.hostname === trusted.hostname && (to.port === trusted.port || (trusted.protocol === 'http:' && to.protocol === 'https:'));
+  if (!sameServer || (to.protocol !== 'http:' && to.protocol !== 'https:')) {
+    throw new SignInFailure('passport-unreachable', `Passport redirected the sign-in to ${to.origin}, not the login server ${trusted.origin}; the password is not sent there`);
+  }
+  return to.toString();
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
