@@ -113,6 +113,7 @@ export class AppCore implements Backend {
     }
     await this.options.localServer?.stop();
     this.options.history?.close();
+    this.options.dataDirLock?.release();
   }
 
   private preferences(): Preferences {

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppCore, type LocalServerLauncher } from './app-core';
+import { lockDataDir } from './data-dir-lock';
 import { ProtocolConsole } from './console';
 import { DEMO_USER } from './demo';
 import { openHistoryStore, type HistoryStore } from './history';
@@ -27,9 +28,25 @@ export interface CreateAppCoreOptions {
   demo?: boolean | { timingScale?: number };
   /** The bundled server's ports: the usual MSN ones (default), or OS-chosen ones (tests). */
   localServerPorts?: 'standard' | 'any';
+  /** Who is using the data folder, named to another process that finds it taken ("the web host"). */
+  holder?: string;
 }
 
+/**
+ * Throws `DataDirInUseError` (./data-dir-lock.ts) when another live Monarch uses `dataDir`; the
+ * folder is this backend's until `dispose()`.
+ */
 export function createAppCore(options: CreateAppCoreOptions): AppCore {
+  const lock = lockDataDir(options.dataDir, options.holder ?? 'Monarch');
+  try {
+    return assemble(options, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void }): AppCore {
   const keychain = options.keychain ?? NO_KEYCHAIN;
   const settings = SettingsStore.open(join(options.dataDir, 'settings.json'), {
     keychain,
@@ -57,6 +74,7 @@ export function createAppCore(options: CreateAppCoreOptions): AppCore {
     protocolConsole,
     demoAccount: demo ? { handle: DEMO_USER.handle, password: DEMO_USER.password } : null,
     canSavePasswords: keychain.available(),
+    dataDirLock,
     localServer:
       options.localServer === undefined
         ? createLocalServerLauncher({ dataDir: join(options.dataDir, 'local-server'), demo, ...(options.localServerPorts ? { ports: options.localServerPorts } : {}) })

@@ -221,7 +221,8 @@ const h = vi.hoisted(() => {
     },
   };
   const opened: string[] = [];
-  return { FakeWindow, FakeTray, FakeNotification, powerMonitor, app, handlers, ipcMain, protocol, protocolState, session, sessionEvents, permissions, opened };
+  const dialog = { showErrorBox: vi.fn() };
+  return { FakeWindow, FakeTray, FakeNotification, powerMonitor, app, handlers, ipcMain, protocol, protocolState, session, sessionEvents, permissions, opened, dialog };
 });
 
 vi.mock('electron', () => ({
@@ -239,9 +240,11 @@ vi.mock('electron', () => ({
   nativeImage: { createFromPath: (path: string) => ({ path }) },
   Notification: h.FakeNotification,
   powerMonitor: h.powerMonitor,
+  dialog: h.dialog,
 }));
 
 const { runApp } = await import('./shell');
+const { DataDirInUseError } = await import('../core/data-dir-lock');
 
 function fakeCore() {
   const listeners = new Set<EventListener>();
@@ -304,6 +307,23 @@ describe('Electron shell', () => {
     expect(await start()).toBeNull();
     expect(quit).toHaveBeenCalled();
     expect(h.FakeWindow.all).toHaveLength(0);
+  });
+
+  it('says so and quits, opening nothing, when another Monarch uses the data folder', async () => {
+    const quit = vi.spyOn(h.app, 'quit');
+    h.app.getPath = () => userData;
+    const inUse = new DataDirInUseError(userData, { pid: 4242, holder: 'the web host, npm run web', since: 'now' });
+    const shell = await runApp({
+      createAppCore: () => {
+        throw inUse;
+      },
+      outDir,
+    });
+    expect(shell).toBeNull();
+    expect(h.dialog.showErrorBox).toHaveBeenCalledWith('Monarch is already using this data folder', inUse.message);
+    expect(quit).toHaveBeenCalled();
+    expect(h.FakeWindow.all).toHaveLength(0);
+    quit.mockRestore();
   });
 
   it('opens the contact list with secure defaults from the app protocol', async () => {

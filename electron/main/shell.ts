@@ -4,12 +4,13 @@
  * opens the windows: the contact list, and a window per conversation when the user opens one or a
  * message arrives. Everything real lives in electron/core.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, screen, session, shell, systemPreferences, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, screen, session, shell, systemPreferences, Tray } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok, type AppEvent, type AppState, type Backend, type Result, type SequencedEvent } from '../../shared/ipc';
 import type { MyStatus } from '../../shared/model';
 import type { AppCore } from '../core/app-core';
+import { DataDirInUseError } from '../core/data-dir-lock';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { DesktopAttention } from './desktop-attention';
 import { createIdleWatcher, myStatus } from './idle';
@@ -78,7 +79,7 @@ export function runApp(options: ShellOptions): Promise<RunningShell | null> {
   return app.whenReady().then(() => start(options));
 }
 
-function start(options: ShellOptions): RunningShell {
+function start(options: ShellOptions): RunningShell | null {
   const outDir = options.outDir ?? join(import.meta.dirname, '..');
   const userData = app.getPath('userData');
   const paths = options.resources ?? resourcePaths({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
@@ -94,7 +95,17 @@ function start(options: ShellOptions): RunningShell {
   // Any web contents at all (including ones we did not create ourselves) gets the same rules.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
 
-  const core = options.createAppCore({ dataDir: userData });
+  let core: AppCore;
+  try {
+    core = options.createAppCore({ dataDir: userData });
+  } catch (e) {
+    if (!(e instanceof DataDirInUseError)) throw e;
+    // Another Monarch (the web host, most likely) has this profile's data: two would run two
+    // servers on one database. Say so and leave.
+    dialog.showErrorBox('Monarch is already using this data folder', e.message);
+    app.quit();
+    return null;
+  }
   const states = new WindowStateStore(join(userData, 'window-state.json'));
   let quitting = false;
   let tray: TrayController | null = null;

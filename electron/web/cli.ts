@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAppCore } from '../core/create-app-core';
+import { DataDirInUseError } from '../core/data-dir-lock';
 import { startWebHost } from './host';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -29,7 +30,15 @@ if (scale !== undefined && !(scale > 0 && scale <= 1)) {
   console.error(`Not a demo timing scale (0 < scale <= 1): ${values['demo-timing-scale']}`);
   process.exit(2);
 }
-const core = createAppCore({ dataDir: values['data-dir'], ...(scale !== undefined ? { demo: { timingScale: scale } } : {}) });
+let core: ReturnType<typeof createAppCore>;
+try {
+  core = createAppCore({ dataDir: values['data-dir'], holder: 'the web host, npm run web', ...(scale !== undefined ? { demo: { timingScale: scale } } : {}) });
+} catch (e) {
+  if (!(e instanceof DataDirInUseError)) throw e;
+  // One Monarch per data folder: a second server on the same SQLite files would corrupt them.
+  console.error(e.message);
+  process.exit(1);
+}
 // Automatic Away from the pages' activity: a browser page cannot read the system idle time.
 const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port, automaticAway: { state: () => core.snapshot().state } });
 console.log(`Monarch is running. Open this link in your browser (it carries this run's secret):\n\n  ${host.url}\n`);

@@ -1,6 +1,7 @@
 /**
- * The web host on 127.0.0.1:0: the per-run token (link → HttpOnly cookie), Host and Origin
- * checks, static files with the CSP, and the contract over the WebSocket with validation.
+ * The web host on 127.0.0.1:0: the per-run token (link → the page's fragment; the WebSocket needs
+ * it in its address, never as a cookie), the page-load cookie, Host and Origin checks, static files
+ * with the CSP, and the contract over the WebSocket with validation.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -48,11 +49,13 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-const cookie = () => `monarch_token=${host.token}`;
+/** The page-load cookie the link's redirect set (read in the first test that follows the link). */
+let pageCookie = '';
+const cookie = () => pageCookie;
 
-function connect(headers: Record<string, string>): Promise<WebSocket> {
+function connect(headers: Record<string, string>, token: string | null = host.token): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${token === null ? '' : `?token=${token}`}`, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -68,13 +71,16 @@ describe('web host', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
   });
 
-  it('refuses pages without the token, and swaps a valid link for an HttpOnly cookie', async () => {
+  it('refuses pages without the token, and hands a valid link\'s token to the page in the fragment, never in a cookie', async () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/?token=wrong')).status).toBe(401);
     const r = await get(`/?token=${host.token}`);
     expect(r.status).toBe(303);
-    expect(r.headers.location).toBe('/');
-    expect(String(r.headers['set-cookie'])).toMatch(/monarch_token=.+; HttpOnly; SameSite=Strict; Path=\//);
+    expect(r.headers.location).toBe(`/#token=${host.token}`);
+    const setCookie = String(r.headers['set-cookie']);
+    expect(setCookie).toMatch(new RegExp(`^monarch_pages_${host.port}=[A-Za-z0-9_-]{40,}; HttpOnly; SameSite=Strict; Path=/$`));
+    expect(setCookie).not.toContain(host.token);
+    pageCookie = setCookie.split(';')[0] ?? '';
   });
 
   it('serves the renderer with a CSP to the cookie holder, and nothing outside it', async () => {
@@ -97,13 +103,17 @@ describe('web host', () => {
     expect((await get('/index.html', { cookie: cookie(), host: `evil.example:${host.port}` })).status).toBe(421);
   });
 
-  it('refuses WebSockets without the cookie or from another origin', async () => {
-    await expect(connect({ origin: host.origin })).rejects.toThrow('401');
-    await expect(connect({ origin: 'http://evil.example', cookie: cookie() })).rejects.toThrow('401');
+  it('refuses WebSockets without the token, with a wrong one, with only cookies, or from another origin', async () => {
+    await expect(connect({ origin: host.origin }, null)).rejects.toThrow('401');
+    await expect(connect({ origin: host.origin }, 'wrong')).rejects.toThrow('401');
+    // Cookies reach every port of 127.0.0.1: none of them opens the WebSocket.
+    await expect(connect({ origin: host.origin, cookie: cookie() }, null)).rejects.toThrow('401');
+    await expect(connect({ origin: host.origin, cookie: `monarch_token=${host.token}` }, null)).rejects.toThrow('401');
+    await expect(connect({ origin: 'http://evil.example' })).rejects.toThrow('401');
   });
 
   it('carries validated commands to the backend and events back', async () => {
-    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    const ws = await connect({ origin: host.origin });
     ws.send(JSON.stringify({ id: 1, command: 'addContact', input: { handle: 'Bob@Example.com' } }));
     expect(await nextFrame(ws)).toEqual({ id: 1, result: { ok: true, value: { name: 'addContact', input: { handle: 'bob@example.com' } } } });
 
@@ -122,7 +132,7 @@ describe('web host', () => {
 
   it('without automatic Away, passes page activity to the backend (which ignores it)', async () => {
     backend.execute.mockClear();
-    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    const ws = await connect({ origin: host.origin });
     ws.send(JSON.stringify({ id: 1, command: 'reportActivity', input: {} }));
     await nextFrame(ws);
     expect(backend.execute).toHaveBeenCalledWith({ name: 'reportActivity', input: {} });
@@ -133,7 +143,7 @@ describe('web host', () => {
     const awayHost = await startWebHost({ backend, staticDir: join(root, 'site'), automaticAway: { state: () => initialAppState } });
     try {
       backend.execute.mockClear();
-      const ws = new WebSocket(`ws://127.0.0.1:${awayHost.port}/ws`, { headers: { origin: awayHost.origin, cookie: `monarch_token=${awayHost.token}` } });
+      const ws = new WebSocket(`ws://127.0.0.1:${awayHost.port}/ws?token=${awayHost.token}`, { headers: { origin: awayHost.origin } });
       await new Promise((resolve) => ws.once('open', resolve));
       ws.send(JSON.stringify({ id: 1, command: 'reportActivity', input: {} }));
       expect(await nextFrame(ws)).toEqual({ id: 1, result: { ok: true, value: null } });
@@ -147,11 +157,11 @@ describe('web host', () => {
   });
 
   it('closes a socket that sends malformed frames', async () => {
-    const ws = await connect({ origin: host.origin, cookie: cookie() });
+    const ws = await connect({ origin: host.origin });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send('{not json');
     expect(await closed).toBe(1007);
-    const ws2 = await connect({ origin: host.origin, cookie: cookie() });
+    const ws2 = await connect({ origin: host.origin });
     const closed2 = new Promise<number>((resolve) => ws2.once('close', (code) => resolve(code)));
     ws2.send(JSON.stringify({ id: 'x', command: 'snapshot' }));
     expect(await closed2).toBe(1008);

@@ -2,10 +2,18 @@
  * The web host (`npm run web`, and the browser end-to-end tests): serves the built renderer on
  * 127.0.0.1 and carries the same contract over a WebSocket to the same backend as the desktop app.
  *
- * Only whoever holds this run's secret token gets in: the link printed at start carries it once
- * (`/?token=…`), the host answers with an HttpOnly, SameSite=Strict cookie and drops the token from
- * the address. Every page load and the WebSocket upgrade check that cookie, the Host header (DNS
- * rebinding) and, for the WebSocket, the Origin (other sites' pages). Every frame is validated.
+ * Only whoever holds this run's secret token gets in. The link printed at start carries it once
+ * (`/?token=…`); the host answers with a redirect that hands the token to the page in the address's
+ * fragment (never sent to a server), where the page keeps it in its own origin's storage
+ * (renderer/bridge/web-token.ts) and drops it from the address; the page sends it with the
+ * WebSocket upgrade (`/ws?token=…`). The token never goes into a cookie: cookies are not bound to a
+ * port, so the browser would send it to every other service on 127.0.0.1 it visits (issue 15,
+ * item 24), and such a service could then open the WebSocket itself with any Origin it likes.
+ *
+ * The redirect also sets a cookie for page loads: a different random value that only lets this
+ * browser fetch the (public) renderer files, so a stranger without the link gets the explanation
+ * instead of a page that cannot connect. Every request checks the Host header (DNS rebinding); the
+ * WebSocket upgrade also checks the Origin (other sites' pages). Every frame is validated.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,7 +51,10 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'monarch_token';
+/** The page-load cookie of the host on this port (two hosts on one machine keep theirs apart). */
+function pageCookieName(port: number): string {
+  return `monarch_pages_${port}`;
+}
 
 /** The page's policy: our own scripts and styles, and a WebSocket back to this host only. */
 export function contentSecurityPolicy(origin: string): string {
@@ -56,11 +67,11 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | null {
+function cookieValue(req: IncomingMessage, name: string): string | null {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return null;
 }
@@ -68,12 +79,19 @@ function cookieToken(req: IncomingMessage): string | null {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const hostName = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(32).toString('base64url');
+  // Lets this browser load the pages; worth nothing for the WebSocket (see the top of the file).
+  const pagePass = randomBytes(32).toString('base64url');
   let origin = '';
+  let pageCookie = '';
   let allowedHosts: string[] = [];
 
-  const authorised = (req: IncomingMessage) => {
-    const t = cookieToken(req);
-    return t !== null && sameSecret(t, token);
+  const mayLoadPages = (req: IncomingMessage) => {
+    const pass = cookieValue(req, pageCookie);
+    return pass !== null && sameSecret(pass, pagePass);
+  };
+  const carriesToken = (url: URL) => {
+    const offered = url.searchParams.get('token');
+    return offered !== null && sameSecret(offered, token);
   };
   const hostOk = (req: IncomingMessage) => allowedHosts.includes(req.headers.host ?? '');
 
@@ -109,15 +127,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       url.searchParams.delete('token');
       res.writeHead(303, {
-        location: `${url.pathname}${url.search}`,
-        'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        // The fragment stays in the browser: the page takes the token from it.
+        location: `${url.pathname}${url.search}#token=${token}`,
+        'set-cookie': `${pageCookie}=${pagePass}; HttpOnly; SameSite=Strict; Path=/`,
         'cache-control': 'no-store',
         ...security,
       });
       res.end();
       return;
     }
-    if (!authorised(req)) {
+    if (!mayLoadPages(req)) {
       res
         .writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...security })
         .end('Open the link printed by `npm run web` (it carries this run’s secret token).');
@@ -142,9 +161,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', origin).pathname;
+    const url = new URL(req.url ?? '/', origin);
     const originOk = req.headers.origin === origin || allowedHosts.some((h) => req.headers.origin === `http://${h}`);
-    if (path !== WS_PATH || !hostOk(req) || !originOk || !authorised(req)) {
+    if (url.pathname !== WS_PATH || !hostOk(req) || !originOk || !carriesToken(url)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -202,6 +221,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const { port } = server.address() as AddressInfo;
   origin = `http://${hostName}:${port}`;
+  pageCookie = pageCookieName(port);
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
 
   return {

@@ -6,6 +6,7 @@
 import { buildApi, type MonarchApi, type SequencedEvent } from '../../shared/ipc';
 import type { AppStore } from '../store';
 import { createWebTransport } from './web-transport';
+import { takeWebToken, webSocketUrl } from './web-token';
 
 declare global {
   interface Window {
@@ -22,7 +23,7 @@ export interface Bridge {
 
 export function resolveApi(): { api: MonarchApi; onReconnect: ((l: () => void) => () => void) | null } {
   if (window.monarch) return { api: window.monarch, onReconnect: null };
-  const transport = createWebTransport();
+  const transport = createWebTransport(webSocketUrl(takeWebToken()));
   return { api: buildApi('web', transport), onReconnect: (l) => transport.onReconnect(l) };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The browser client's transport: the contract over a WebSocket back to the web host (same
- * origin; the host's HttpOnly cookie authenticates the upgrade). Reconnects on its own and tells
+ * origin; the run's token in the address authenticates the upgrade, ./web-token.ts). Reconnects on its own and tells
  * the bridge, which then takes a fresh snapshot.
  */
 import { CONTRACT_ERRORS, WS_PATH, fail, type EventListener, type HostFrame, type Result, type Transport } from '../../shared/ipc';
