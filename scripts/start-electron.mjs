@@ -1,12 +1,23 @@
 #!/usr/bin/env node
-// `npm start` (after `npm run build`): make sure a better-sqlite3 addon for Electron's ABI exists
+// `npm start`, last step (after scripts/desktop-preflight.mjs has checked Node.js and fetched
+// Electron, and `npm run build`): make sure a better-sqlite3 addon for Electron's ABI exists
 // (scripts/electron-native.mjs, built once), then launch Electron with MONARCH_SQLITE_BINDING
 // naming it, so the bundled local server and the chat history can open SQLite inside Electron.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureElectron } from './desktop-preflight.mjs';
 import { electronNativeBinding } from './electron-native.mjs';
 
-const require = createRequire(import.meta.url);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+// Electron first (already there after the preflight; when this script runs on its own, the same
+// download and the same plain answer when it cannot be had), SQLite second.
+const electron = ensureElectron({ electronDir: join(root, 'node_modules', 'electron') });
+if (!electron.ok) {
+  console.error(electron.message);
+  process.exit(1);
+}
 
 let binding;
 try {
@@ -16,9 +27,7 @@ try {
   console.error(`Warning: ${e.message}. The local server and chat history will be unavailable.`);
 }
 
-// `require('electron')` from Node is the path of the Electron binary (downloaded on first use).
-const electronPath = require('electron');
 const env = { ...process.env, ...(binding ? { MONARCH_SQLITE_BINDING: binding } : {}) };
-const child = spawn(electronPath, ['.', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const child = spawn(electron.path, ['.', ...process.argv.slice(2)], { stdio: 'inherit', env, cwd: root });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -41,7 +41,38 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** Seals MD5-login secrets with AES-256-GCM: `iv(12) || tag(16) || ciphertext`. */
+/**
+ * Marks a padded secret: authenticated with the ciphertext, so a secret sealed before padding (no
+ * additional data) fails this check and is read the old way instead.
+ */
+const PADDED_AAD = Buffer.from('monarch md5 secret, padded v2', 'utf8');
+/**
+ * Padded plaintexts are a whole number of these: 2 length bytes + up to 510 bytes of UTF-8 holds
+ * any password the server accepts (128 characters, at most 3 bytes each; 4 for a surrogate pair
+ * that counts as 2), so every sealed secret has the same size and its length reveals nothing.
+ */
+const PAD_BLOCK = 512;
+
+/** `length (u16 BE) || UTF-8 || zeros` up to a multiple of PAD_BLOCK. */
+function pad(plain: string): Buffer {
+  const text = Buffer.from(plain, 'utf8');
+  if (text.length > 0xffff) throw new Error('secret too long to seal');
+  const padded = Buffer.alloc(Math.ceil((2 + text.length) / PAD_BLOCK) * PAD_BLOCK);
+  padded.writeUInt16BE(text.length, 0);
+  text.copy(padded, 2);
+  return padded;
+}
+
+function unpad(padded: Buffer): string | undefined {
+  if (padded.length < 2) return undefined;
+  const length = padded.readUInt16BE(0);
+  return 2 + length <= padded.length ? padded.subarray(2, 2 + length).toString('utf8') : undefined;
+}
+
+/**
+ * Seals MD5-login secrets with AES-256-GCM: `iv(12) || tag(16) || ciphertext`, the plaintext
+ * padded (see PAD_BLOCK). Secrets sealed by earlier versions (unpadded) still open.
+ */
 export class SecretBox {
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
@@ -61,7 +92,8 @@ export class SecretBox {
   seal(plain: string): Uint8Array {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+    c.setAAD(PADDED_AAD);
+    const body = Buffer.concat([c.update(pad(plain)), c.final()]);
     return Buffer.concat([iv, c.getAuthTag(), body]);
   }
 
@@ -69,10 +101,18 @@ export class SecretBox {
   open(sealed: Uint8Array): string | undefined {
     if (sealed.length < 28) return undefined;
     const b = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length);
+    const padded = this.decrypt(b, PADDED_AAD);
+    if (padded !== undefined) return unpad(padded);
+    // Sealed before padding: the UTF-8 password itself, no additional data.
+    return this.decrypt(b, undefined)?.toString('utf8');
+  }
+
+  private decrypt(b: Buffer, aad: Buffer | undefined): Buffer | undefined {
     try {
       const d = createDecipheriv('aes-256-gcm', this.key, b.subarray(0, 12));
+      if (aad) d.setAAD(aad);
       d.setAuthTag(b.subarray(12, 28));
-      return Buffer.concat([d.update(b.subarray(28)), d.final()]).toString('utf8');
+      return Buffer.concat([d.update(b.subarray(28)), d.final()]);
     } catch {
       return undefined;
     }

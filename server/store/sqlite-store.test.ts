@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { DATABASE_FILE, openSqliteStore, SchemaTooNewError } from './sqlite-store';
 import { DuplicateUserError, ListBit } from './store';
@@ -50,5 +50,43 @@ describe('SqliteStore', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('SqliteStore files are private', () => {
+  const mode = (p: string): number => statSync(p).mode & 0o777;
+  let oldUmask = 0;
+  let dir = '';
+  beforeEach(() => {
+    // The usual umask: without our care, files would come out 0644 and folders 0755.
+    oldUmask = process.umask(0o022);
+    dir = mkdtempSync(join(tmpdir(), 'monarch-store-modes-'));
+  });
+  afterEach(() => {
+    process.umask(oldUmask);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database, its WAL and shared-memory files 0600 and its folder 0700', () => {
+    const data = join(dir, 'a', 'server');
+    const store = openSqliteStore(data);
+    store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1000 });
+    const file = join(data, DATABASE_FILE);
+    // While open, WAL mode keeps both side files.
+    expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
+    store.close();
+  });
+
+  it('tightens a database and folder an earlier version left world-readable', () => {
+    const data = join(dir, 'server');
+    mkdirSync(data, { mode: 0o755 });
+    chmodSync(data, 0o755);
+    openSqliteStore(data).close();
+    const file = join(data, DATABASE_FILE);
+    chmodSync(file, 0o644);
+    const store = openSqliteStore(data);
+    store.createUser({ handle: 'b@example.com', friendlyName: 'B', credentials: creds, now: 1000 });
+    expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
+    store.close();
   });
 });

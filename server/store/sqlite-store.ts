@@ -4,9 +4,9 @@
  * what keeps one user's list edits ordered without locks.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
 import {
   DuplicateUserError,
   type AccountData,
@@ -49,8 +49,9 @@ export class SchemaTooNewError extends Error {
 export function openSqliteStore(dataDir: string | undefined): SqliteStore {
   let file = ':memory:';
   if (dataDir !== undefined) {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     file = join(dataDir, DATABASE_FILE);
+    preparePrivateDatabase(file);
   }
   return new SqliteStore(new Database(file, nativeBindingOptions()));
 }

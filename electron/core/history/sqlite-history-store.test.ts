@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -356,5 +356,41 @@ describe('SqliteHistoryStore: schema and files', () => {
     s.close();
     expect(() => s.listConversations(ALICE)).toThrow(/closed/);
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe.skipIf(process.platform === 'win32')('SqliteHistoryStore: the files are private', () => {
+  const mode = (p: string): number => statSync(p).mode & 0o777;
+  let oldUmask = 0;
+  let root = '';
+  beforeEach(() => {
+    // The usual umask: without our care, files would come out 0644 and folders 0755.
+    oldUmask = process.umask(0o022);
+    root = mkdtempSync(join(tmpdir(), 'monarch-history-modes-'));
+  });
+  afterEach(() => {
+    process.umask(oldUmask);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates the database, its WAL and shared-memory files 0600 in a 0700 folder', () => {
+    const file = join(root, 'data', 'history.sqlite');
+    const s = openHistoryStore(file);
+    s.appendMessage(withBob(s).id, msg('private', 0));
+    expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(join(root, 'data')) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
+    s.close();
+  });
+
+  it('tightens a history file and folder an earlier version left world-readable', () => {
+    const data = join(root, 'data');
+    mkdirSync(data, { mode: 0o755 });
+    chmodSync(data, 0o755);
+    const file = join(data, 'history.sqlite');
+    openHistoryStore(file).close();
+    chmodSync(file, 0o644);
+    const s = openHistoryStore(file);
+    s.appendMessage(withBob(s).id, msg('private', 0));
+    expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
+    s.close();
   });
 });

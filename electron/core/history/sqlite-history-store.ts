@@ -12,9 +12,11 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 import { toFtsQuery } from './fts-query';
+import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
 import { assertSupportedVersion, migrate } from './schema';
 import type {
   ConversationKind,
@@ -189,6 +191,10 @@ function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL'): Database.Da
   // Inside Electron the addon must match Electron's ABI: `npm start` builds one and names it in
   // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs); plain Node uses the installed addon.
   const binding = process.env['MONARCH_SQLITE_BINDING'];
+  if (path !== ':memory:') {
+    ensurePrivateDir(dirname(path));
+    preparePrivateDatabase(path);
+  }
   const db = new Database(path, binding ? { nativeBinding: binding } : {});
   try {
     assertSupportedVersion(db);

@@ -1,0 +1,32 @@
+/**
+ * The database and its folder are readable by their owner only (0600 / 0700), like the MD5 key
+ * file beside them: the database holds password hashes and everyone's lists. SQLite creates the
+ * `-wal` and `-shm` side files with the database file's own permissions, so creating that file
+ * 0600 before SQLite opens it covers them too; files and folders made world-readable by an earlier
+ * version are tightened when opened.
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+
+/** Creates `dir` (and missing parents) 0700; an existing folder of ours is tightened to 0700. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  tighten(dir, 0o700);
+}
+
+/** Creates the database file 0600 if missing; tightens it and any side files left from a previous run. */
+export function preparePrivateDatabase(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(f)) tighten(f, 0o600);
+  }
+}
+
+function tighten(path: string, mode: number): void {
+  // POSIX permission bits; on Windows the files sit in the user's own profile, guarded by ACLs.
+  if (process.platform === 'win32') return;
+  const st = statSync(path);
+  if ((st.mode & 0o777 & ~mode) === 0) return;
+  // Someone else's folder (e.g. a shared parent named as the data directory) is not ours to change.
+  if (process.getuid !== undefined && st.uid !== process.getuid()) return;
+  chmodSync(path, st.mode & mode & 0o777);
+}
