@@ -425,6 +425,10 @@ export class Parser {
     }
 
     if (spec.payloadSince === undefined) return command(verb, trId, substrings(text, b, first, tokens), undefined);
+    // `ADL 6 OK` (MSNP13-18.md §3.1): a payload verb's bare reply.
+    if (spec.okWithoutPayload === true && tokens > first && text.substring(b[2 * tokens - 2] as number, b[2 * tokens - 1] as number) === 'OK') {
+      return command(verb, trId, substrings(text, b, first, tokens), undefined);
+    }
 
     const length = tokens > first ? readLength(text, b[2 * tokens - 2] as number, b[2 * tokens - 1] as number) : -1;
     if (length < 0) return codecError('BAD_PAYLOAD_LENGTH', `${verb} needs a payload byte count`, text.substring(s, e));

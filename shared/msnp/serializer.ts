@@ -5,7 +5,7 @@
  */
 import type { CommandInit, Direction } from './command';
 import { MAX_TRID } from './limits';
-import { hasPayload } from './verbs';
+import { lineHasPayload } from './verbs';
 import { utf8Length } from './bytes';
 
 const encoder = new TextEncoder();
@@ -36,7 +36,7 @@ export function commandLine(cmd: CommandInit, direction: Direction, payloadLengt
     }
     line += ` ${p}`;
   }
-  const wantsPayload = hasPayload(verb, direction);
+  const wantsPayload = lineHasPayload(verb, direction, cmd.params ?? []);
   if (wantsPayload !== (payloadLength !== undefined)) {
     throw new SerializeError(`${verb} ${direction} ${wantsPayload ? 'needs' : 'takes no'} payload`);
   }
@@ -83,7 +83,7 @@ function serializePlain(cmd: CommandInit, direction: Direction, payload: Uint8Ar
   if (verb.length !== 3) return undefined;
   const trId = cmd.trId;
   if (trId !== undefined && !(Number.isInteger(trId) && trId >= 0 && trId <= MAX_TRID)) return undefined;
-  if (hasPayload(verb, direction) !== (payload !== undefined)) return undefined;
+  if (lineHasPayload(verb, direction, cmd.params ?? []) !== (payload !== undefined)) return undefined;
   const params = cmd.params ?? NO_PARAMS;
   const trIdText = trId === undefined ? '' : String(trId);
   // Payload counts are bytes (§1.4): a string payload is measured as UTF-8.

@@ -4,7 +4,8 @@
  * the server's dispatcher and the client all read this one table.
  *
  * Sources: MSNP.md §1.3 (commands without TrID), §1.4 (payload commands per direction),
- * §2.6 (availability matrix), §2.7 (parameter shapes).
+ * §2.6 (availability matrix), §2.7 (parameter shapes); MSNP13-18.md §3.1 (MSNP13–15: which verbs
+ * remain, which are new, which carry payloads).
  */
 import type { Direction } from './command';
 import type { Dialect } from './dialect';
@@ -30,6 +31,11 @@ export interface VerbSpec {
   readonly from: Dialect;
   readonly until: Dialect;
   readonly role: ServerRole;
+  /**
+   * A payload verb whose reply `VERB t OK` has no payload (MSNP13-18.md §3.1: "the server's
+   * replies `ADL t OK`, `RML t OK` … have no payload"): a line whose last token is `OK` is complete.
+   */
+  readonly okWithoutPayload?: true;
 }
 
 function spec(
@@ -38,69 +44,77 @@ function spec(
   until: Dialect,
   role: ServerRole = 'ns',
   payloadSince?: Dialect,
+  okWithoutPayload?: true,
 ): VerbSpec {
-  return payloadSince === undefined ? { trId, from, until, role } : { trId, from, until, role, payloadSince };
+  const base = payloadSince === undefined ? { trId, from, until, role } : { trId, from, until, role, payloadSince };
+  return okWithoutPayload ? { ...base, okWithoutPayload } : base;
 }
 
 /** Client → server. Every client command carries a TrID except `PNG` and `OUT` (MSNP.md §1.3). */
 export const TO_SERVER: Readonly<Record<string, VerbSpec>> = {
-  VER: spec('always', 2, 12),
+  VER: spec('always', 2, 15),
   INF: spec('always', 2, 7),
-  CVR: spec('always', 2, 12),
+  CVR: spec('always', 2, 15),
   CVQ: spec('always', 2, 12),
-  USR: spec('always', 2, 12, 'both'),
-  XFR: spec('always', 2, 12),
-  OUT: spec('never', 2, 12, 'both'),
+  USR: spec('always', 2, 15, 'both'),
+  XFR: spec('always', 2, 15),
+  OUT: spec('never', 2, 15, 'both'),
   SYN: spec('always', 2, 12),
   LST: spec('always', 2, 8),
   GTC: spec('always', 2, 12),
-  BLP: spec('always', 2, 12),
+  BLP: spec('always', 2, 15),
   ADD: spec('always', 2, 9),
   ADC: spec('always', 10, 12),
   SBP: spec('always', 10, 12),
   REM: spec('always', 2, 12),
   REA: spec('always', 2, 9),
-  CHG: spec('always', 2, 12),
-  PNG: spec('never', 2, 12),
-  URL: spec('always', 2, 12),
+  CHG: spec('always', 2, 15),
+  PNG: spec('never', 2, 15),
+  URL: spec('always', 2, 15),
   SND: spec('always', 2, 12),
   FND: spec('always', 2, 8),
-  IMS: spec('always', 3, 12),
-  PRP: spec('always', 5, 12),
+  IMS: spec('always', 3, 15),
+  PRP: spec('always', 5, 15),
   PAG: spec('always', 5, 8, 'ns', 5),
-  SDC: spec('always', 5, 12, 'ns', 5),
-  CHL: spec('always', 6, 12),
-  QRY: spec('always', 6, 12, 'ns', 6),
+  SDC: spec('always', 5, 15, 'ns', 5),
+  CHL: spec('always', 6, 15),
+  QRY: spec('always', 6, 15, 'ns', 6),
   LSG: spec('always', 7, 8),
   ADG: spec('always', 7, 12),
   RMG: spec('always', 7, 12),
   REG: spec('always', 7, 12),
   PGD: spec('always', 9, 12, 'ns', 9),
-  UUX: spec('always', 11, 12, 'ns', 11),
-  GCF: spec('always', 11, 12),
+  UUX: spec('always', 11, 15, 'ns', 11),
+  GCF: spec('always', 11, 15),
   GSB: spec('always', 11, 12),
   LKP: spec('always', 12, 12),
+  // MSNP13+ (MSNP13-18.md §3.1): lists travel as XML payloads, the SOAP address book holds them.
+  ADL: spec('always', 13, 15, 'ns', 13),
+  RML: spec('always', 13, 15, 'ns', 13),
+  FQY: spec('always', 14, 15, 'ns', 14),
+  UUN: spec('always', 13, 15, 'ns', 13),
+  UUM: spec('always', 14, 15, 'ns', 14),
   // Switchboard
-  CAL: spec('always', 2, 12, 'sb'),
-  ANS: spec('always', 2, 12, 'sb'),
-  MSG: spec('always', 2, 12, 'sb', 2),
+  CAL: spec('always', 2, 15, 'sb'),
+  ANS: spec('always', 2, 15, 'sb'),
+  MSG: spec('always', 2, 15, 'sb', 2),
 };
 
 /** Server → client. */
 export const TO_CLIENT: Readonly<Record<string, VerbSpec>> = {
-  VER: spec('always', 2, 12),
+  VER: spec('always', 2, 15),
   INF: spec('always', 2, 7),
-  CVR: spec('always', 2, 12),
+  CVR: spec('always', 2, 15),
   CVQ: spec('always', 2, 12),
-  USR: spec('always', 2, 12, 'both'),
-  XFR: spec('always', 2, 12),
-  OUT: spec('never', 2, 12, 'both'),
+  USR: spec('always', 2, 15, 'both'),
+  XFR: spec('always', 2, 15),
+  OUT: spec('never', 2, 15, 'both'),
   SYN: spec('always', 2, 12),
   // Inside an MSNP8+ SYN reply these have no TrID; as replies to the client's own command they do.
   LST: spec('ifNumeric', 2, 12),
   GTC: spec('ifNumeric', 2, 12),
-  BLP: spec('ifNumeric', 2, 12),
-  PRP: spec('ifNumeric', 5, 12),
+  BLP: spec('ifNumeric', 2, 15),
+  PRP: spec('ifNumeric', 5, 15),
   LSG: spec('lsg', 7, 12),
   BPR: spec('never', 5, 12),
   ADD: spec('always', 2, 9),
@@ -108,45 +122,54 @@ export const TO_CLIENT: Readonly<Record<string, VerbSpec>> = {
   SBP: spec('always', 10, 12),
   REM: spec('always', 2, 12),
   REA: spec('always', 2, 9),
-  CHG: spec('always', 2, 12),
-  ILN: spec('always', 2, 12),
-  NLN: spec('never', 2, 12),
-  FLN: spec('never', 2, 12),
-  QNG: spec('never', 2, 12),
-  RNG: spec('never', 2, 12),
-  URL: spec('always', 2, 12),
+  CHG: spec('always', 2, 15),
+  ILN: spec('always', 2, 15),
+  NLN: spec('never', 2, 15),
+  FLN: spec('never', 2, 15),
+  QNG: spec('never', 2, 15),
+  RNG: spec('never', 2, 15),
+  URL: spec('always', 2, 15),
   SND: spec('always', 2, 12),
   FND: spec('always', 2, 8),
-  IMS: spec('always', 3, 12),
-  NOT: spec('never', 5, 12, 'ns', 5),
-  CHL: spec('always', 6, 12),
-  QRY: spec('always', 6, 12),
+  IMS: spec('always', 3, 15),
+  NOT: spec('never', 5, 15, 'ns', 5),
+  CHL: spec('always', 6, 15),
+  QRY: spec('always', 6, 15),
   IPG: spec('never', 6, 12, 'ns', 6),
   ADG: spec('always', 7, 12),
   RMG: spec('always', 7, 12),
   REG: spec('always', 7, 12),
-  UBX: spec('never', 11, 12, 'ns', 11),
-  UUX: spec('always', 11, 12, 'ns', 11),
-  GCF: spec('always', 11, 12, 'ns', 11),
-  SBS: spec('always', 11, 12),
+  UBX: spec('never', 11, 15, 'ns', 11),
+  UUX: spec('always', 11, 15, 'ns', 11),
+  GCF: spec('always', 11, 15, 'ns', 11),
+  SBS: spec('always', 11, 15),
   GSB: spec('always', 11, 12),
   LKP: spec('always', 12, 12),
+  // MSNP13+ (MSNP13-18.md §3.1). `ADL`/`RML` are both the reply `ADL t OK` (no payload) and the
+  // server's push `ADL 0 len` + XML (§6.7, §7.1); `UUN t OK` is a bare reply; `UBN`/`UBM` relay a
+  // sender's payload without TrID (§8.4, §8.5); `FQY` answers with XML (§7.3).
+  ADL: spec('always', 13, 15, 'ns', 13, true),
+  RML: spec('always', 13, 15, 'ns', 13, true),
+  FQY: spec('always', 14, 15, 'ns', 14),
+  UUN: spec('always', 13, 15),
+  UBN: spec('never', 13, 15, 'ns', 13),
+  UBM: spec('never', 14, 15, 'ns', 14),
   // `MSG Hotmail Hotmail len` on the NS, `MSG handle friendly len` on the SB: no TrID either way.
-  MSG: spec('never', 2, 12, 'both', 2),
+  MSG: spec('never', 2, 15, 'both', 2),
   // Switchboard
-  CAL: spec('always', 2, 12, 'sb'),
-  ANS: spec('always', 2, 12, 'sb'),
-  IRO: spec('always', 2, 12, 'sb'),
-  JOI: spec('never', 2, 12, 'sb'),
-  BYE: spec('never', 2, 12, 'sb'),
-  ACK: spec('always', 2, 12, 'sb'),
-  NAK: spec('always', 2, 12, 'sb'),
+  CAL: spec('always', 2, 15, 'sb'),
+  ANS: spec('always', 2, 15, 'sb'),
+  IRO: spec('always', 2, 15, 'sb'),
+  JOI: spec('never', 2, 15, 'sb'),
+  BYE: spec('never', 2, 15, 'sb'),
+  ACK: spec('always', 2, 15, 'sb'),
+  NAK: spec('always', 2, 15, 'sb'),
 };
 
 /** Errors (`911 7`) may omit the TrID when they are not replies (MSNP.md §1.5). */
-const ERROR_SPEC: VerbSpec = spec('ifNumeric', 2, 12, 'both');
+const ERROR_SPEC: VerbSpec = spec('ifNumeric', 2, 15, 'both');
 /** A verb we do not know: keep it, and read a leading decimal token as its TrID. */
-const UNKNOWN_SPEC: VerbSpec = spec('ifNumeric', 2, 12, 'both');
+const UNKNOWN_SPEC: VerbSpec = spec('ifNumeric', 2, 15, 'both');
 
 export function verbTable(direction: Direction): Readonly<Record<string, VerbSpec>> {
   return direction === 'toServer' ? TO_SERVER : TO_CLIENT;
@@ -173,6 +196,16 @@ export function isVerbAvailable(verb: string, direction: Direction, dialect: Dia
  */
 export function hasPayload(verb: string, direction: Direction): boolean {
   return verbTable(direction)[verb]?.payloadSince !== undefined;
+}
+
+/**
+ * Does this particular line carry a payload? As `hasPayload`, except that a verb with
+ * `okWithoutPayload` whose last parameter is `OK` does not (`ADL 6 OK`, MSNP13-18.md §3.1).
+ */
+export function lineHasPayload(verb: string, direction: Direction, params: readonly string[]): boolean {
+  const s = verbTable(direction)[verb];
+  if (s?.payloadSince === undefined) return false;
+  return !(s.okWithoutPayload === true && params[params.length - 1] === 'OK');
 }
 
 function isThreeDigits(verb: string): boolean {
