@@ -22,6 +22,8 @@ import { listCacheKey, type ListCache } from './list-cache';
 import { syncContactList } from './list-sync';
 import { login } from './login';
 import { Notifications } from './notifications';
+import { P2pManager } from './p2p/manager';
+import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect';
@@ -46,6 +48,17 @@ export interface MsnClientOptions {
   /** Switchboard tuning: ACK wait, join wait, typing interval. */
   readonly conversations?: { readonly ackTimeoutMs?: number; readonly joinTimeoutMs?: number; readonly typingIntervalMs?: number };
   readonly newId?: () => string;
+  /** P2P tuning (MSNP-P2P.md §12): timeouts and session bounds. */
+  readonly p2p?: {
+    readonly answerTimeoutMs?: number;
+    readonly idleTimeoutMs?: number;
+    readonly joinTimeoutMs?: number;
+    readonly maxSessionsPerPeer?: number;
+    readonly maxSessions?: number;
+    readonly lingerMs?: number;
+  };
+  /** Directory for contacts' display pictures, content-addressed by SHA1D; none = memory only. */
+  readonly pictureCacheDir?: string;
 }
 
 export interface Credentials {
@@ -71,6 +84,9 @@ export class MsnClient {
   readonly contacts: Contacts;
   /** Conversations by id. */
   readonly conversations: ConversationsApi;
+  /** My display picture and contacts' (MSNP9+, over P2P). */
+  readonly pictures: Pictures;
+  private readonly p2p: P2pManager;
   private stateValue: ConnectionState = { status: 'signed-out' };
   private credentials: Credentials | undefined;
   private everSignedIn = false;
@@ -89,7 +105,16 @@ export class MsnClient {
     this.policy = options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {});
     const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
     this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged());
-    this.self = new Presence(this.session, this.list, emit);
+    this.pictures = new Pictures({
+      manager: () => this.p2p,
+      me: () => this.session.value?.handle,
+      announce: () => this.announcePicture(),
+      ...(options.pictureCacheDir !== undefined ? { cacheDir: options.pictureCacheDir } : {}),
+    });
+    this.self = new Presence(this.session, this.list, emit, {
+      myMsnObject: () => this.pictures.myObjectXml,
+      contactMsnObject: (handle, obj) => this.pictures.noteContactObject(handle, obj),
+    });
     this.contacts = new Contacts(this.session, this.list, emit, () => this.saveCache());
     const newId = options.newId ?? randomUUID;
     const conv = options.conversations ?? {};
@@ -106,6 +131,15 @@ export class MsnClient {
       ...(conv.typingIntervalMs !== undefined ? { typingIntervalMs: conv.typingIntervalMs } : {}),
     });
     this.conversations = new ConversationsApi(this.switchboards);
+    this.p2p = new P2pManager({
+      me: () => this.session.require().handle,
+      findPublished: (sha1d, type) => this.pictures.findPublished(sha1d, type),
+      requestSwitchboard: () => this.requestSwitchboard(),
+      createSwitchboard: (host, port, auth) => this.createSwitchboard(host, port, auth),
+      clock: this.clock,
+      ...(conv.ackTimeoutMs !== undefined ? { ackTimeoutMs: conv.ackTimeoutMs } : {}),
+      ...(options.p2p ?? {}),
+    });
   }
 
   // ----- events -----
@@ -213,6 +247,7 @@ export class MsnClient {
     const handle = normalizeHandle(result.handle);
     const ctx: NsContext = { conn, dialect: result.dialect, handle };
     const protocol = `MSNP${result.dialect}`;
+    this.p2p.reopen();
     this.lastServer = { host: result.host, port: result.port };
     try {
       this.session.set(ctx);
@@ -229,6 +264,7 @@ export class MsnClient {
       conn.events.on('close', (reason) => this.onSessionClosed(conn, reason));
 
       this.self.begin(handle, result.friendlyName, status);
+      this.pictures.onSignedIn();
       const cacheKey = this.cacheKey(handle);
       const cached = this.options.listCache !== undefined ? await this.options.listCache.load(cacheKey) : undefined;
       await syncContactList({
@@ -328,6 +364,7 @@ export class MsnClient {
   }
 
   private teardownSession(): void {
+    this.p2p.close();
     this.keepAlive?.stop();
     this.keepAlive = undefined;
     if (this.session.value !== undefined) {
@@ -357,7 +394,7 @@ export class MsnClient {
   private createSwitchboard(host: string, port: number, auth: ConstructorParameters<typeof Switchboard>[0]['auth']): Switchboard {
     const ctx = this.session.require();
     this.sbCount += 1;
-    return new Switchboard({
+    const sb = new Switchboard({
       host,
       port,
       me: ctx.handle,
@@ -366,6 +403,16 @@ export class MsnClient {
       name: `sb#${this.sbCount}`,
       ...connectionTuning(this.options),
     });
+    // P2P may arrive on any switchboard (MSNP-P2P.md §2.3): the manager sees them all.
+    if (ctx.dialect >= 9) this.p2p.track(sb);
+    return sb;
+  }
+
+  /** My picture changed: `CHG` again with the new MSNObject when signed in at MSNP9+ (MSNP.md §2.9). */
+  private async announcePicture(): Promise<void> {
+    const ctx = this.session.value;
+    if (ctx === undefined || !ctx.conn.isOpen || ctx.dialect < 9 || this.stateValue.status !== 'online') return;
+    await this.self.setStatus(this.self.desiredStatus);
   }
 
   /**
@@ -394,6 +441,11 @@ export class MsnClient {
   private setState(state: ConnectionState): void {
     this.stateValue = state;
     this.emitter.emit('connection.changed', { state });
+  }
+
+  /** P2P bookkeeping, for diagnostics and tests: live sessions, unfinished messages held, relayed P2P for others dropped. */
+  p2pStats(): { sessions: number; partialMessages: number; notForMe: number } {
+    return { sessions: this.p2p.activeSessions, partialMessages: this.p2p.partialMessages, notForMe: this.p2p.notForMe };
   }
 
   /** Where the current (or last) session is connected. */

@@ -9,7 +9,9 @@
  */
 import type { ChatMessage, Conversation as ConversationModel, DeliveryFailure, DeliveryFailureReason, Participant, TextFormat } from '../../../shared/model';
 import {
+  ContentTypes,
   DatacastId,
+  parseContentType,
   buildNudge,
   buildTextMessage,
   buildTypingMessage,
@@ -218,6 +220,28 @@ export class Conversation {
     this.pump();
   }
 
+  /**
+   * Take over a switchboard that is already open: one the peer opened that carried only P2P until
+   * now (held back so the user saw nothing), becoming a conversation (MSNP-P2P.md §2.3).
+   */
+  adopt(sb: Switchboard): void {
+    this.assertOpen();
+    this.bind(sb);
+    this.sbState = 'open';
+    for (const [handle, friendlyName] of sb.participants) {
+      this.reinvite.add(handle);
+      if (this.roster.has(handle)) continue;
+      this.roster.set(handle, friendlyName);
+      this.deps.emit('conversation.participant-joined', { conversationId: this.id, participant: { handle, friendlyName } });
+    }
+    this.pump();
+  }
+
+  /** A message that arrived before this conversation took over its switchboard (see `adopt`). */
+  deliver(sender: string, senderName: string, payload: Uint8Array): void {
+    this.receive(sender, senderName, payload);
+  }
+
   /** The user closed the conversation: leave the switchboard, fail what is unsent. */
   close(): void {
     if (this.closedValue) return;
@@ -397,6 +421,8 @@ export class Conversation {
       this.deps.emit('nudge.received', { conversationId: this.id, handle: sender, at });
       return;
     }
+    // P2P (display pictures, emoticons) is the P2P manager's: it listens on every switchboard.
+    if (m.kind === 'unknown' && parseContentType(m.contentType).mediaType === ContentTypes.P2P) return;
     const unsupported = describeUnsupported(m, sender);
     if (unsupported !== undefined) this.deps.emit('content.unsupported', { conversationId: this.id, sender, ...unsupported, at });
   }

@@ -64,8 +64,24 @@ function myStatus(code: string | undefined): MyStatus | undefined {
   return s === 'offline' ? undefined : (s as MyStatus | undefined);
 }
 
-/** Capabilities we advertise (MSNP.md §2.8): none, so peers do not start P2P we cannot do. */
-export const CLIENT_CAPABILITIES = 0;
+/**
+ * Capabilities we advertise (MSNP.md §2.8, MSNP-P2P.md §1.2): from MSNP9 the MSNC1 nibble
+ * (`0x10000000`), since we answer every P2P INVITE (pictures served, the rest declined); nothing
+ * before MSNP9, and never extended capability `0x20` (P2Pv2, §11).
+ */
+export function clientCapabilities(dialect: number): number {
+  return dialect >= 9 ? MSNC1 : 0;
+}
+
+const MSNC1 = 0x10000000;
+
+/** What presence needs from the display-picture module. */
+export interface PresenceHooks {
+  /** My MSNObject for `CHG` (MSNP9+), or undefined for none. */
+  readonly myMsnObject: () => string | undefined;
+  /** A contact's MSNObject from `ILN`/`NLN` (URL-decoded), or undefined. */
+  readonly contactMsnObject: (handle: string, msnObject: string | undefined) => void;
+}
 
 /** `CurrentMedia` raw text → model, or null when nothing is playing. */
 export function currentMediaFromWire(raw: string): CurrentMedia | null {
@@ -86,6 +102,7 @@ export class Presence {
     private readonly session: SessionRef,
     private readonly list: ContactList,
     private readonly emit: Emit,
+    private readonly hooks?: PresenceHooks,
   ) {
     this.confirmed = { handle: '', friendlyName: '', personalMessage: '', currentMedia: null, status: 'online' };
     this.desired = { status: 'online', friendlyName: undefined, personalMessage: '' };
@@ -132,12 +149,16 @@ export class Presence {
     /** ILN t STATE handle friendly {caps {msnobj}} (MSNP.md §5.3) */
     conn.handle('ILN', (cmd) => {
       const p = decodeIln(cmd, dialect);
-      if (!isCodecError(p)) this.onOnline(p.state, p.handle, p.friendlyName);
+      if (isCodecError(p)) return;
+      this.onOnline(p.state, p.handle, p.friendlyName);
+      if (dialect >= 9) this.hooks?.contactMsnObject(p.handle, p.msnObject);
     });
     /** NLN STATE handle friendly {caps {msnobj}} */
     conn.handle('NLN', (cmd) => {
       const p = decodeNln(cmd, dialect);
-      if (!isCodecError(p)) this.onOnline(p.state, p.handle, p.friendlyName);
+      if (isCodecError(p)) return;
+      this.onOnline(p.state, p.handle, p.friendlyName);
+      if (dialect >= 9) this.hooks?.contactMsnObject(p.handle, p.msnObject);
     });
     /** FLN handle */
     conn.handle('FLN', (cmd) => {
@@ -160,16 +181,17 @@ export class Presence {
   }
 
   /**
-   * CHG t STATE (2–7) · CHG t STATE caps (8–12, no MSNObject: we have no display picture) → echo
-   * (MSNP.md §2.7, §5.2). The builder leaves the capabilities out where the dialect has none. The
-   * state counts only once echoed.
+   * CHG t STATE (2–7) · CHG t STATE caps (8) · CHG t STATE caps {msnobj} (9–12, with my display
+   * picture's MSNObject when I have one) → echo (MSNP.md §2.7, §2.9, §5.2). The builder leaves the
+   * capabilities out where the dialect has none. The state counts only once echoed.
    */
   async setStatus(status: MyStatus): Promise<void> {
     this.desired.status = status;
     const { conn, dialect } = this.session.require();
     let reply: Command;
     try {
-      reply = await conn.call((trId) => buildChg({ trId, state: statusCode(status), caps: CLIENT_CAPABILITIES }, dialect));
+      const msnObject = dialect >= 9 ? this.hooks?.myMsnObject() : undefined;
+      reply = await conn.call((trId) => buildChg({ trId, state: statusCode(status), caps: clientCapabilities(dialect), ...(msnObject !== undefined ? { msnObject } : {}) }, dialect));
     } catch (err) {
       throw toOperationFailure(err, 'changing status');
     }

@@ -5,10 +5,14 @@
  */
 import type { Conversation as ConversationModel } from '../../../shared/model';
 import { decodeRng, isCodecError, normalizeHandle, type Command } from '../../../shared/msnp';
+import { isP2pPayload } from '../../../shared/msnp/p2p';
 import { Conversation, type ConversationDeps } from './conversation';
+import type { Switchboard } from './switchboard';
 
 export class SwitchboardManager {
   private readonly conversations = new Map<string, Conversation>();
+  /** Switchboards the caller opened that carry only P2P so far (see `holdBack`). */
+  private readonly heldBack = new Set<Switchboard>();
 
   constructor(private readonly deps: ConversationDeps) {}
 
@@ -49,19 +53,62 @@ export class SwitchboardManager {
     if (isCodecError(rng)) return; // a malformed invitation cannot be answered
     const caller = normalizeHandle(rng.callerHandle);
     const sb = this.deps.createSwitchboard(rng.address.host, rng.address.port, { kind: 'callee', cookie: rng.cookie, sessionId: rng.sessionId });
-    // Re-use an idle conversation with the caller in it (most recent first), else start one.
+    // Re-use an idle conversation with the caller in it (most recent first).
     const idle = this.list()
       .reverse()
       .filter((c) => c.switchboardState === 'idle' && c.members.has(caller));
-    const conv =
-      idle.find((c) => c.members.size === 1) ??
-      idle[0] ??
-      (() => {
-        const c = new Conversation(this.deps, { id: this.deps.newId(), startedBy: caller, invitees: [caller] });
-        this.add(c);
-        return c;
-      })();
-    conv.attach(sb).catch(() => undefined);
+    const conv = idle.find((c) => c.members.size === 1) ?? idle[0];
+    if (conv !== undefined) {
+      conv.attach(sb).catch(() => undefined);
+      return;
+    }
+    this.holdBack(sb, caller).catch(() => sb.close());
+  }
+
+  /**
+   * A new one-to-one switchboard may be a peer's P2P channel (a picture request, MSNP-P2P.md §2.3)
+   * rather than a chat: the conversation appears only with the first message that is not P2P or
+   * when a third person is in it. Until then the user sees nothing; when the caller leaves, it closes.
+   */
+  private async holdBack(sb: Switchboard, caller: string): Promise<void> {
+    const offs: (() => void)[] = [() => this.heldBack.delete(sb)];
+    this.heldBack.add(sb);
+    let done = false;
+    const become = (first?: { sender: string; senderName: string; payload: Uint8Array }): void => {
+      if (done) return;
+      done = true;
+      for (const off of offs) off();
+      const c = new Conversation(this.deps, { id: this.deps.newId(), startedBy: caller, invitees: [...sb.participants.keys()] });
+      this.add(c);
+      c.adopt(sb);
+      if (first !== undefined) c.deliver(first.sender, first.senderName, first.payload);
+    };
+    offs.push(
+      sb.events.on('message', (m) => {
+        if (!isP2pPayload(m.payload)) become(m);
+      }),
+      sb.events.on('joined', () => {
+        if (sb.isOpen && sb.participants.size > 1) become();
+      }),
+      sb.events.on('left', () => {
+        if (!done && sb.participants.size === 0) {
+          done = true;
+          for (const off of offs) off();
+          sb.close();
+        }
+      }),
+      sb.events.on('closed', () => {
+        done = true;
+        for (const off of offs) off();
+      }),
+    );
+    await sb.open();
+    if (done) return;
+    if (sb.participants.size === 0) {
+      done = true;
+      for (const off of offs) off();
+      sb.close();
+    } else if (sb.participants.size > 1) become();
   }
 
   close(id: string): boolean {
@@ -75,6 +122,7 @@ export class SwitchboardManager {
 
   closeAll(): void {
     for (const id of [...this.conversations.keys()]) this.close(id);
+    for (const sb of [...this.heldBack]) sb.close();
   }
 
   private add(conv: Conversation): void {
