@@ -20,8 +20,13 @@ export interface PresenceView {
   /** Decoded friendly name. */
   readonly friendlyName: string;
   readonly state: OnlineState;
-  /** Client capabilities (MSNP8+), relayed verbatim. */
+  /** Client capabilities (MSNP8+): the client id, for the switchboard's `IRO`/`JOI`. */
   readonly caps: number;
+  /**
+   * The client's own capabilities token (`caps` or `caps:extcaps`, MSNP13-18.md §8.1), relayed
+   * in `ILN`/`NLN` as sent (§2.8: "relays it verbatim"); undefined when it sent none.
+   */
+  readonly capsWire: Verbatim | undefined;
   /** The MSNObject (MSNP9+) as the client's wire token, still URL-encoded, relayed verbatim (MSNP.md §2.9); or undefined. */
   readonly msnObject: Verbatim | undefined;
   /** The `UUX` document (MSNP11+), or undefined. */

@@ -91,8 +91,14 @@ export class Parser {
   private readonly maxLineLength: number;
   private readonly maxPayloadLength: number;
   private readonly verbs: readonly (VerbEntry | undefined)[];
-  /** Bytes of a line whose LF has not arrived yet (never more than maxLineLength + 1). */
+  /**
+   * Bytes of a line whose LF has not arrived yet: the first `partialLength` bytes of this buffer
+   * (never more than maxLineLength + 1). The buffer grows by doubling, so a line that arrives one
+   * byte at a time costs linear time, not a copy of everything so far per byte (issue 15 item 25).
+   * Only the new bytes are searched for the LF; what is held was searched when it arrived.
+   */
   private partialLine: Uint8Array | undefined;
+  private partialLength = 0;
   private payload: PendingPayload | undefined;
   /** Bytes still to drop from an oversized payload. */
   private skipBytes = 0;
@@ -108,7 +114,7 @@ export class Parser {
 
   /** Bytes held while waiting for the rest of a line or payload (for back-pressure decisions). */
   get bufferedBytes(): number {
-    return (this.partialLine?.length ?? 0) + (this.payload?.filled ?? 0);
+    return this.partialLength + (this.payload?.filled ?? 0);
   }
 
   /**
@@ -146,8 +152,9 @@ export class Parser {
           this.keepPartialLine(chunk.subarray(pos), out);
           return out;
         }
-        const head = this.partialLine;
+        const head = this.partialLine.subarray(0, this.partialLength);
         this.partialLine = undefined;
+        this.partialLength = 0;
         const line = new Uint8Array(head.length + (lf - pos));
         line.set(head, 0);
         line.set(chunk.subarray(pos, lf), head.length);
@@ -166,13 +173,14 @@ export class Parser {
     if (this.payload !== undefined) {
       const p = this.payload;
       out.push(codecError('TRUNCATED', `stream ended after ${p.filled} of ${p.length} payload bytes of ${p.verb}`));
-    } else if (this.partialLine !== undefined && this.partialLine.length > 0) {
-      out.push(codecError('TRUNCATED', `stream ended inside a line of ${this.partialLine.length} bytes`));
+    } else if (this.partialLength > 0) {
+      out.push(codecError('TRUNCATED', `stream ended inside a line of ${this.partialLength} bytes`));
     } else if (this.skipBytes > 0) {
       out.push(codecError('TRUNCATED', `stream ended with ${this.skipBytes} bytes of an oversized payload unread`));
     }
     this.payload = undefined;
     this.partialLine = undefined;
+    this.partialLength = 0;
     this.skipBytes = 0;
     this.discardingLine = false;
     return out;
@@ -267,22 +275,29 @@ export class Parser {
 
   private keepPartialLine(rest: Uint8Array, out: ParseOutput[]): void {
     if (rest.length === 0) return;
-    const have = this.partialLine?.length ?? 0;
+    const have = this.partialLength;
+    const need = have + rest.length;
     // +1: the CR of a CRLF may sit at the end of a maximal line.
-    if (have + rest.length > this.maxLineLength + 1) {
+    const most = this.maxLineLength + 1;
+    if (need > most) {
       out.push(codecError('LINE_TOO_LONG', `line exceeds ${this.maxLineLength} bytes`));
       this.partialLine = undefined;
+      this.partialLength = 0;
       this.discardingLine = true;
       return;
     }
     if (this.partialLine === undefined) {
+      // Exactly the bytes held: a split line of a well-behaved peer usually completes next chunk.
       this.partialLine = rest.slice();
+    } else if (need > this.partialLine.length) {
+      const grown = new Uint8Array(Math.min(most, Math.max(need, 2 * this.partialLine.length, 64)));
+      grown.set(this.partialLine.subarray(0, have), 0);
+      grown.set(rest, have);
+      this.partialLine = grown;
     } else {
-      const joined = new Uint8Array(have + rest.length);
-      joined.set(this.partialLine, 0);
-      joined.set(rest, have);
-      this.partialLine = joined;
+      this.partialLine.set(rest, have);
     }
+    this.partialLength = need;
   }
 
   /** One line on the simple path, LF excluded; `end` may include a trailing CR (parseLines drops it). */

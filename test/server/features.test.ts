@@ -139,6 +139,35 @@ describe('properties, GTC and ILN', () => {
     w.client.close();
   });
 
+  // Issue 15 item 13: Windows Live clients send `caps:extcaps` even at MSNP12 (MSNP13-18.md §8.1);
+  // the server answered 201 and they never came online. Accepted at every dialect with
+  // capabilities, echoed and relayed (ILN, NLN) exactly as sent.
+  it('CHG with caps:extcaps is accepted at MSNP8–12, echoed and relayed as sent', async () => {
+    for (const d of [8, 9, 10, 11, 12] as const) {
+      const a = await fresh(d, `wlm${d}-`);
+      const w = await fresh(12, `wlmw${d}-`);
+      await addToForward(w, a.handle);
+      await setState(w, 'NLN');
+      const object = '%3Cmsnobj%20Creator%3D%22x%22%2F%3E';
+      const params = d >= 9 ? ['NLN', '2789003324:48', object] : ['NLN', '2789003324:48'];
+      const chg = await a.client.reply(a.client.send('CHG', params));
+      expect(chg.verb).toBe('CHG');
+      expect(chg.params).toEqual(params);
+      const nln = await w.client.expect('NLN', ['NLN', a.handle]);
+      expect(nln.params.slice(3)).toEqual(params.slice(1));
+      // A watcher coming online later gets it in its ILN.
+      const late = await fresh(11, `wlml${d}-`);
+      await addToForward(late, a.handle);
+      const iln = await setState(late, 'NLN');
+      expect(iln.find((x) => x.params[1] === a.handle)?.params[3]).toBe('2789003324:48');
+      // Out of range or malformed halves are still refused.
+      for (const bad of ['1:4294967296', '1:', ':1', '1:2:3', '1:x']) {
+        expect((await a.client.reply(a.client.send('CHG', ['NLN', bad]))).verb).toBe('201');
+      }
+      for (const s of [a, w, late]) s.client.close();
+    }
+  });
+
   it('removing an account signs it out and takes it off every list', async () => {
     const a = await fresh(10, 'doomed');
     const w = await fresh(10, 'mourner');

@@ -54,8 +54,10 @@ export function chg(s: NsSession, cmd: Command): void {
   let objectToken: Verbatim | undefined;
   if (d >= 8 && cmd.params[1] !== undefined) {
     const raw = cmd.params[1];
-    if (!/^\d{1,10}$/.test(raw) || Number(raw) > MAX_CAPS) fail('invalid-parameter');
-    caps = Number(raw);
+    // `caps` or `caps:extcaps`, which Windows Live clients send even at MSNP12 (MSNP13-18.md §8.1).
+    const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(raw);
+    if (m === null || Number(m[1]) > MAX_CAPS || Number(m[2] ?? 0) > MAX_CAPS) fail('invalid-parameter');
+    caps = Number(m[1]);
     capsToken = verbatim(raw);
     if (d >= 9 && cmd.params[2] !== undefined) {
       const obj = cmd.params[2];
@@ -66,7 +68,7 @@ export function chg(s: NsSession, cmd: Command): void {
   const first = !s.watching;
   // Clients send `0` for "no object" (MSNP.md §2.9): echoed, never relayed.
   const relayed = objectToken?.wire === '0' ? undefined : objectToken;
-  const { wasVisible, changed } = s.setPresence(state as OnlineState, caps, relayed);
+  const { wasVisible, changed } = s.setPresence(state as OnlineState, caps, relayed, capsToken);
   s.conn.send(buildChg({ trId: cmd.trId as number, state: state as OnlineState, caps: capsToken, msnObject: objectToken }, d));
   if (first) {
     s.watching = true;

@@ -41,6 +41,7 @@ interface LivePresence {
   friendlyName: string;
   state: OnlineState;
   caps: number;
+  capsWire: Verbatim | undefined;
   msnObject: Verbatim | undefined;
   personalMessage: Uint8Array | undefined;
 }
@@ -169,17 +170,18 @@ export class NsSession implements Endpoint {
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
-  setPresence(state: OnlineState, caps: number, msnObject: Verbatim | undefined): { wasVisible: boolean; changed: boolean } {
+  setPresence(state: OnlineState, caps: number, msnObject: Verbatim | undefined, capsWire?: Verbatim): { wasVisible: boolean; changed: boolean } {
     const wasVisible = isVisibleOnline(this.live);
     const me = this.me;
     if (this.live === undefined) {
-      this.live = { handle: me.handle, friendlyName: me.user.friendlyName, state, caps, msnObject, personalMessage: undefined };
+      this.live = { handle: me.handle, friendlyName: me.user.friendlyName, state, caps, capsWire, msnObject, personalMessage: undefined };
       return { wasVisible, changed: true };
     }
     const l = this.live;
-    const changed = l.state !== state || l.caps !== caps || l.msnObject?.wire !== msnObject?.wire;
+    const changed = l.state !== state || l.capsWire?.wire !== capsWire?.wire || l.msnObject?.wire !== msnObject?.wire;
     l.state = state;
     l.caps = caps;
+    l.capsWire = capsWire;
     l.msnObject = msnObject;
     return { wasVisible, changed };
   }

@@ -110,6 +110,21 @@ describe('typed decoding: values', () => {
     }
   });
 
+  // Issue 15 item 13: `caps:extcaps` (MSNP13-18.md §8.1), sent by Windows Live clients at MSNP12.
+  it('CHG, ILN, NLN, IRO and JOI accept caps:extcaps at every dialect with capabilities', () => {
+    for (const d of [8, 9, 10, 11, 12] as const) {
+      expect(client('CHG 4 NLN 2789003324:48', d)).toMatchObject({ type: 'CHG', state: 'NLN', caps: 2789003324, extendedCaps: 48 });
+      expect(server('NLN NLN b@x.y B 2789003324:48', d)).toMatchObject({ type: 'NLN', caps: 2789003324, extendedCaps: 48 });
+      expect(server('ILN 3 BSY b@x.y B 1:0', d)).toMatchObject({ type: 'ILN', caps: 1, extendedCaps: 0 });
+      expect(client('CHG 4 NLN 5', d)).toMatchObject({ caps: 5, extendedCaps: undefined });
+      for (const bad of ['1:4294967296', '1:', ':1', '1:2:3', '1:x', '4294967296:0']) expect(code(client(`CHG 4 NLN ${bad}`, d))).toBe('BAD_PARAM');
+      expect(buildChg({ trId: 4, state: 'NLN', caps: 2789003324, extendedCaps: 48 }, d).params).toEqual(['NLN', '2789003324:48']);
+      expect(buildNln({ state: 'NLN', handle: 'b@x.y', friendlyName: 'B', caps: verbatim('7:9'), extendedCaps: 1 }, d).params?.[3]).toBe('7:9');
+    }
+    expect(server('IRO 1 1 1 b@x.y B 2789003324:48', 12, 'sb')).toMatchObject({ type: 'IRO', caps: 2789003324 });
+    expect(server('JOI b@x.y B 2789003324:48', 12, 'sb')).toMatchObject({ type: 'JOI', caps: 2789003324 });
+  });
+
   it('a verbatim token must be one token; an MSNObject built from fields must have numeric size and type', () => {
     const v = { state: 'NLN' as const, handle: 'b@x.y', friendlyName: 'B' };
     const wire = (c: CommandInit) => serialize(c, 'toClient');

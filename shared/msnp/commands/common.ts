@@ -14,7 +14,7 @@
  */
 import type { Command, CommandInit, Direction } from '../command';
 import type { Dialect } from '../dialect';
-import { codecError, type CodecError } from '../errors';
+import { codecError, isCodecError, type CodecError } from '../errors';
 import { MAX_TRID } from '../limits';
 import { decodeName, encodeName } from '../names';
 import { SerializeError } from '../serializer';
@@ -88,10 +88,24 @@ export function readUint(cmd: Command, token: string | undefined, what: string, 
   return n <= max ? n : badParam(cmd, `${what} out of range: ${token}`);
 }
 
-/** Client capabilities: a decimal 32-bit unsigned integer (MSNP.md §2.8). */
+/**
+ * Client capabilities (MSNP.md §2.8): a decimal 32-bit unsigned integer, or `caps:extcaps`, the
+ * client id and the extended capabilities, which Windows Live clients send even at MSNP12
+ * (MSNP13-18.md §8.1; Escargot accepts it). Returns the client id; `readExtendedCaps` the other.
+ */
 export function readCaps(cmd: Command, token: string | undefined): number | undefined | CodecError {
   if (token === undefined) return undefined;
-  return readUint(cmd, token, 'capabilities', MAX_TRID);
+  const colon = token.indexOf(':');
+  if (colon < 0) return readUint(cmd, token, 'capabilities', MAX_TRID);
+  const ext = readUint(cmd, token.slice(colon + 1), 'extended capabilities', MAX_TRID);
+  if (isCodecError(ext)) return ext;
+  return readUint(cmd, token.slice(0, colon), 'capabilities', MAX_TRID);
+}
+
+/** The extended capabilities of a `caps:extcaps` token already accepted by `readCaps`; else undefined. */
+export function readExtendedCaps(token: string | undefined): number | undefined {
+  const colon = token === undefined ? -1 : token.indexOf(':');
+  return colon < 0 ? undefined : Number((token as string).slice(colon + 1));
 }
 
 export function readList(cmd: Command, token: string | undefined): ListName | CodecError {
@@ -190,10 +204,14 @@ export function uintParam(n: number, what: string, max = Number.MAX_SAFE_INTEGER
   return String(n);
 }
 
-/** Capabilities (§2.8): a 32-bit number, `0` when unknown, or the client's own token relayed. */
-export function capsParam(n: number | Verbatim | undefined): string {
-  if (n === undefined || typeof n === 'number') return uintParam(n ?? 0, 'capabilities', MAX_TRID);
-  return verbatimParam(n, 'capabilities');
+/**
+ * Capabilities (§2.8): a 32-bit number, `0` when unknown, with `:extcaps` when extended
+ * capabilities are given (MSNP13-18.md §8.1); or the client's own token relayed as it is.
+ */
+export function capsParam(n: number | Verbatim | undefined, extended?: number): string {
+  if (n !== undefined && typeof n !== 'number') return verbatimParam(n, 'capabilities');
+  const caps = uintParam(n ?? 0, 'capabilities', MAX_TRID);
+  return extended === undefined ? caps : `${caps}:${uintParam(extended, 'extended capabilities', MAX_TRID)}`;
 }
 
 export function required<T>(value: T | undefined, what: string, dialect: Dialect): T {

@@ -1,7 +1,8 @@
 /**
  * Presence (MSNP.md §2.7, §2.10, §5): CHG, ILN, NLN, FLN, UUX, UBX. Conventions: see common.ts.
  * MSNObjects come back URL-decoded but otherwise as sent (`0` included: `parseMsnObject` reads it as
- * "none"); capabilities are the 32-bit client id of §2.8.
+ * "none"); capabilities are the 32-bit client id of §2.8, with the extended capabilities beside it
+ * when a client sends `caps:extcaps` (Windows Live clients do even at MSNP12, MSNP13-18.md §8.1).
  *
  * Builders also take what a server relays as it received it (see `Verbatim` in common.ts): the
  * MSNObject and capabilities of `CHG`/`ILN`/`NLN` as the owner's wire tokens, and the `UBX`
@@ -22,6 +23,7 @@ import {
   nameParam,
   precheck,
   readCaps,
+  readExtendedCaps,
   readOnlineState,
   readState,
   requireAvailable,
@@ -39,9 +41,13 @@ import {
  */
 export type MsnObjectValue = string | MsnObject | MsnObjectInit | Verbatim;
 
-/** What a relaying server may hand the builders in place of the decoded caps and MSNObject. */
+/**
+ * What a relaying server may hand the builders in place of the decoded caps and MSNObject. With
+ * `caps` a `Verbatim`, `extendedCaps` is ignored: the token already holds what the client sent.
+ */
 interface RelayedPresence {
   readonly caps?: number | Verbatim | undefined;
+  readonly extendedCaps?: number | undefined;
   readonly msnObject?: MsnObjectValue | undefined;
 }
 
@@ -55,13 +61,16 @@ function msnObjectParam(v: MsnObjectValue): string {
 /**
  * 2–7 `CHG t STATE` · 8 `CHG t STATE caps` · 9–12 `CHG t STATE caps {msnobj}`; the server echoes the
  * request. Capabilities may be missing even in 8+ (msnlib), so builders send them only when given:
- * an echo then matches what the client sent (§5.2). `CHG 0 FLN` is the server forcing me offline.
+ * an echo then matches what the client sent (§5.2). `caps` may be `caps:extcaps` at every dialect
+ * that has capabilities (MSNP13-18.md §8.1). `CHG 0 FLN` is the server forcing me offline.
  */
 export interface Chg {
   readonly type: 'CHG';
   readonly trId: number;
   readonly state: PresenceState;
   readonly caps?: number | undefined;
+  /** The `:extcaps` half of `caps:extcaps`, when sent. */
+  readonly extendedCaps?: number | undefined;
   /** URL-decoded MSNObject XML (or `0`). */
   readonly msnObject?: string | undefined;
 }
@@ -73,17 +82,20 @@ export function decodeChg(cmd: Command, dialect: Dialect, direction: 'toServer' 
   if (isCodecError(state)) return state;
   const caps = dialect >= 8 ? readCaps(cmd, cmd.params[1]) : undefined;
   if (isCodecError(caps)) return caps;
+  const extendedCaps = dialect >= 8 ? readExtendedCaps(cmd.params[1]) : undefined;
   const raw = dialect >= 9 ? cmd.params[2] : undefined;
-  return { type: 'CHG', trId: cmd.trId as number, state, caps, msnObject: raw === undefined ? undefined : name(raw) };
+  return { type: 'CHG', trId: cmd.trId as number, state, caps, extendedCaps, msnObject: raw === undefined ? undefined : name(raw) };
 }
 
 /** A `Chg`, or the request's own tokens for the server's echo (§5.2: "echo what was sent"). */
-export type ChgInit = Omit<Chg, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
+export type ChgInit = Omit<Chg, 'type' | 'caps' | 'extendedCaps' | 'msnObject'> & RelayedPresence;
 
 export function buildChg(v: ChgInit, dialect: Dialect): CommandInit {
   requireAvailable('CHG', 'toServer', dialect);
   const params: string[] = [v.state];
-  if (dialect >= 8 && (v.caps !== undefined || (dialect >= 9 && v.msnObject !== undefined))) params.push(capsParam(v.caps));
+  if (dialect >= 8 && (v.caps !== undefined || v.extendedCaps !== undefined || (dialect >= 9 && v.msnObject !== undefined))) {
+    params.push(capsParam(v.caps, v.extendedCaps));
+  }
   if (dialect >= 9 && v.msnObject !== undefined) params.push(msnObjectParam(v.msnObject));
   return init('CHG', v.trId, params);
 }
@@ -100,6 +112,8 @@ export interface Iln {
   readonly handle: string;
   readonly friendlyName: string;
   readonly caps?: number | undefined;
+  /** The `:extcaps` half of `caps:extcaps`, when sent. */
+  readonly extendedCaps?: number | undefined;
   readonly msnObject?: string | undefined;
 }
 
@@ -109,6 +123,8 @@ export interface Nln {
   readonly handle: string;
   readonly friendlyName: string;
   readonly caps?: number | undefined;
+  /** The `:extcaps` half of `caps:extcaps`, when sent. */
+  readonly extendedCaps?: number | undefined;
   readonly msnObject?: string | undefined;
 }
 
@@ -126,17 +142,18 @@ function decodePresence(cmd: Command, dialect: Dialect, verb: 'ILN' | 'NLN') {
   if (isCodecError(state)) return state;
   const caps = dialect >= 8 ? readCaps(cmd, p[3]) : undefined;
   if (isCodecError(caps)) return caps;
+  const extendedCaps = dialect >= 8 ? readExtendedCaps(p[3]) : undefined;
   const raw = dialect >= 9 ? p[4] : undefined;
-  return { state, handle: p[1] as string, friendlyName: name(p[2] as string), caps, msnObject: raw === undefined ? undefined : name(raw) };
+  return { state, handle: p[1] as string, friendlyName: name(p[2] as string), caps, extendedCaps, msnObject: raw === undefined ? undefined : name(raw) };
 }
 
 /** An `Iln`/`Nln`, or a contact's presence as the server relays it (§2.8, §2.9). */
-export type IlnInit = Omit<Iln, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
-export type NlnInit = Omit<Nln, 'type' | 'caps' | 'msnObject'> & RelayedPresence;
+export type IlnInit = Omit<Iln, 'type' | 'caps' | 'extendedCaps' | 'msnObject'> & RelayedPresence;
+export type NlnInit = Omit<Nln, 'type' | 'caps' | 'extendedCaps' | 'msnObject'> & RelayedPresence;
 
 function presenceParams(v: NlnInit, dialect: Dialect): string[] {
   const params = [v.state, token(v.handle, 'handle'), nameParam(v.friendlyName, 'friendly name')];
-  if (dialect >= 8) params.push(capsParam(v.caps));
+  if (dialect >= 8) params.push(capsParam(v.caps, v.extendedCaps));
   if (dialect >= 9 && v.msnObject !== undefined) params.push(msnObjectParam(v.msnObject));
   return params;
 }
