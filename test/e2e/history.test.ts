@@ -56,6 +56,8 @@ describe('history (browser client, real server)', () => {
     await expect.poll(() => results.locator('.history-hit').count(), T).toBe(2);
     // The matched word is highlighted as text, and the message's markup stays text.
     expect(await results.locator('mark').allInnerTexts()).toEqual(expect.arrayContaining(['pineapple']));
+    // Each hit names its conversation.
+    expect(await results.locator('.history-hit').allInnerTexts()).toEqual([expect.stringContaining('in Bob'), expect.stringContaining('in Bob')]);
     expect(await results.locator('b').count()).toBe(0);
 
     await results.locator('.history-hit', { hasText: 'secret word' }).click();

@@ -80,22 +80,55 @@ describe('HistoryRecorder', () => {
     expect(errors).toEqual([]);
   });
 
-  it('moves to a group log when a second person joins, with joins and leaves from then on', () => {
+  it('moves to a group log when a second person joins, taking the chat so far along: one conversation, one log', () => {
+    const { store, feed } = setup();
+    feed(
+      // An earlier chat with Bob stays in his log.
+      started('c0', [bob]),
+      { type: 'message.received', message: message('c0', 'r0', { text: 'yesterday' }) },
+      { type: 'conversation.closed', conversationId: 'c0' },
+      started('c1', [bob]),
+      { type: 'message.received', message: message('c1', 'r1', { text: 'just us' }) },
+      { type: 'message.queued', message: mine('c1', 'm0', 'shall we ask Carol?') },
+      { type: 'nudge.received', conversationId: 'c1', handle: bob.handle, at: T0 + 1 },
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: carol },
+      { type: 'message.received', message: message('c1', 'r2', { sender: carol.handle, senderName: 'Carol', text: 'hi all' }) },
+      { type: 'conversation.participant-left', conversationId: 'c1', handle: carol.handle, idle: true },
+      { type: 'message.queued', message: mine('c1', 'm1', 'still here') },
+      // A delivery update for a message written before the move reaches it in its new log.
+      { type: 'message.delivery', conversationId: 'c1', messageId: 'm0', delivery: 'delivered' },
+    );
+    const oneToOne = store.findConversation(ME, 'one-to-one', bob.handle)!;
+    const group = store.findConversation(ME, 'group', 'c1')!;
+    expect(texts(store, oneToOne.id)).toEqual(['yesterday']);
+    expect(oneToOne.entryCount).toBe(1);
+    expect(texts(store, group.id)).toEqual([
+      'just us',
+      'shall we ask Carol?',
+      '[nudge bob@example.com]',
+      '[join carol@example.com]',
+      'hi all',
+      '[leave carol@example.com]',
+      'still here',
+    ]);
+    expect(group.entryCount).toBe(7);
+    expect(store.recent(group.id).entries[1]).toMatchObject({ kind: 'message', delivery: 'delivered' });
+    expect(store.recent(group.id).entries[5]).toMatchObject({ kind: 'leave', idle: true, senderName: 'Carol' });
+    expect(group.participants.map((p) => p.handle)).toEqual([bob.handle, carol.handle]);
+    // Search finds the moved lines in the group conversation.
+    expect(store.search(ME, 'just').map((h) => h.conversationId)).toEqual([group.id]);
+    expect(store.listConversations(ME)).toHaveLength(2);
+  });
+
+  it('lists a chat that became a group chat once, with no empty one-to-one log left behind', () => {
     const { store, feed } = setup();
     feed(
       started('c1', [bob]),
       { type: 'message.received', message: message('c1', 'r1', { text: 'just us' }) },
       { type: 'conversation.participant-joined', conversationId: 'c1', participant: carol },
-      { type: 'message.received', message: message('c1', 'r2', { sender: carol.handle, senderName: 'Carol', text: 'hi all' }) },
-      { type: 'conversation.participant-left', conversationId: 'c1', handle: carol.handle, idle: true },
-      { type: 'message.queued', message: mine('c1', 'm1', 'still here') },
     );
-    const oneToOne = store.findConversation(ME, 'one-to-one', bob.handle)!;
-    const group = store.findConversation(ME, 'group', 'c1')!;
-    expect(texts(store, oneToOne.id)).toEqual(['just us']);
-    expect(texts(store, group.id)).toEqual(['[join carol@example.com]', 'hi all', '[leave carol@example.com]', 'still here']);
-    expect(store.recent(group.id).entries[2]).toMatchObject({ kind: 'leave', idle: true, senderName: 'Carol' });
-    expect(group.participants.map((p) => p.handle)).toEqual([bob.handle, carol.handle]);
+    expect(store.findConversation(ME, 'one-to-one', bob.handle)).toBeNull();
+    expect(store.listConversations(ME).map((c) => c.kind)).toEqual(['group']);
   });
 
   it('writes nothing while logging is off, and resumes when it is turned back on', () => {

@@ -7,7 +7,8 @@
  *   lands in one log, as the classic client's per-contact logs did); joins and leaves are not
  *   written there (they would only say that a chat window opened or timed out);
  * - as soon as a second person joins: a group log of its own, keyed by the client's conversation
- *   id, with every join and leave from then on. Earlier 1:1 lines stay in the 1:1 log.
+ *   id, with every join and leave from then on. The lines this conversation wrote to the 1:1 log
+ *   move into it: it is one conversation, listed (and found by search) once.
  * - an outgoing message queued before anyone joined waits in memory until the first participant
  *   is known (the switchboard is still opening); if nobody ever joins, it is written to a group
  *   log of the conversation id when the conversation closes, so it is never dropped.
@@ -65,6 +66,8 @@ interface Tracked {
   readonly pending: Pending[];
   /** Message ids written to `logId`, so delivery updates go to the right log. */
   readonly written: Map<string, number>;
+  /** Entries this conversation wrote to a 1:1 log, to take along when it becomes a group chat. */
+  readonly oneToOneEntries: number[];
 }
 
 /** Outgoing entries held while a conversation has nobody in it yet; beyond this they are written. */
@@ -108,8 +111,10 @@ export class HistoryRecorder {
         const t = this.track(event.conversationId, at);
         const handle = event.participant.handle.toLowerCase();
         t.present.set(handle, event.participant.friendlyName);
-        // What was written while it was 1:1 stays in the 1:1 log; a new log starts from here.
-        if (t.present.size > 1) t.group = true;
+        if (t.present.size > 1 && !t.group) {
+          t.group = true;
+          this.takeAlongOneToOneLines(event.conversationId, t);
+        }
         this.flushPending(event.conversationId, t);
         if (t.group) {
           this.write(event.conversationId, t, (id) =>
@@ -149,7 +154,10 @@ export class HistoryRecorder {
         if (m.direction === 'incoming' && !t.present.has(sender) && !t.group) {
           // A message from someone we did not see join (events out of order): they are here.
           t.present.set(sender, m.senderName);
-          if (t.present.size > 1) t.group = true;
+          if (t.present.size > 1) {
+            t.group = true;
+            this.takeAlongOneToOneLines(m.conversationId, t);
+          }
         }
         const entry: Pending = {
           kind: 'message',
@@ -212,7 +220,7 @@ export class HistoryRecorder {
   private track(conversationId: string, at: number): Tracked {
     let t = this.conversations.get(conversationId);
     if (!t) {
-      t = { present: new Map(), startedAt: at, group: false, pending: [], written: new Map() };
+      t = { present: new Map(), startedAt: at, group: false, pending: [], written: new Map(), oneToOneEntries: [] };
       this.conversations.set(conversationId, t);
     }
     return t;
@@ -227,14 +235,25 @@ export class HistoryRecorder {
   }
 
   /** Run `append` against the current log, opening it first when needed. */
-  private write(conversationId: string, t: Tracked, append: (logId: number) => unknown): boolean {
+  private write(conversationId: string, t: Tracked, append: (logId: number) => { id: number } | void): boolean {
     if (!this.options.isEnabled()) return false;
     const ref = this.ref(conversationId, t);
     if (!ref) return false;
     // Re-open on every write: cheap (one indexed lookup + participant upserts) and it records new
     // participants' names as they change.
-    append(this.options.store.openConversation(ref).id);
+    const written = append(this.options.store.openConversation(ref).id);
+    if (written && ref.kind === 'one-to-one') t.oneToOneEntries.push(written.id);
     return true;
+  }
+
+  /** The chat just became a group chat: what it wrote while one-to-one moves into its group log. */
+  private takeAlongOneToOneLines(conversationId: string, t: Tracked): void {
+    if (t.oneToOneEntries.length === 0 || !this.options.isEnabled()) return;
+    const ref = this.ref(conversationId, t);
+    if (!ref) return;
+    const groupLog = this.options.store.openConversation(ref).id;
+    this.options.store.moveEntries(t.oneToOneEntries.splice(0), groupLog);
+    for (const messageId of t.written.keys()) t.written.set(messageId, groupLog);
   }
 
   private writeOrHold(conversationId: string, t: Tracked, entry: Pending): void {
@@ -260,7 +279,7 @@ export class HistoryRecorder {
     const store = this.options.store;
     return this.write(conversationId, t, (logId) => {
       if (entry.kind === 'message') {
-        store.appendMessage(logId, {
+        const written = store.appendMessage(logId, {
           direction: entry.direction,
           sender: entry.sender,
           senderName: entry.senderName,
@@ -271,8 +290,9 @@ export class HistoryRecorder {
           delivery: entry.delivery,
         });
         t.written.set(entry.messageId, logId);
+        return written;
       } else {
-        store.appendSystem(logId, {
+        return store.appendSystem(logId, {
           kind: 'nudge',
           direction: entry.direction,
           sender: entry.sender,

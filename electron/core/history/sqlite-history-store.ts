@@ -298,6 +298,15 @@ class SqliteHistoryStore implements HistoryStore {
       deleteConversation: db.prepare<[number]>(`DELETE FROM conversations WHERE id = ?`),
       deleteEntriesOf: db.prepare<[number]>(`DELETE FROM entries WHERE conversation_id = ?`),
       entryCount: db.prepare<[number], { entry_count: number }>(`SELECT entry_count FROM conversations WHERE id = ?`),
+      moveEntry: db.prepare<[number, number]>(`UPDATE entries SET conversation_id = ? WHERE id = ?`),
+      // After entries moved: a log's count, last activity (never before it started) and last message.
+      recount: db.prepare<[number, number, number, number]>(
+        `UPDATE conversations SET
+           entry_count = (SELECT count(*) FROM entries WHERE conversation_id = ?),
+           last_activity_at = max(started_at, coalesce((SELECT max(timestamp) FROM entries WHERE conversation_id = ?), started_at)),
+           last_message_id = (SELECT max(id) FROM entries WHERE conversation_id = ? AND kind = 'message')
+         WHERE id = ?`,
+      ),
       conversationIdsOf: db.prepare<[string], { id: number }>(`SELECT id FROM conversations WHERE account = ?`),
       allConversationIds: db.prepare<[], { id: number }>(`SELECT id FROM conversations`),
     };
@@ -543,6 +552,25 @@ class SqliteHistoryStore implements HistoryStore {
       this.searchStatements.set(sql, stmt);
     }
     return stmt;
+  }
+
+  moveEntries(entryIds: readonly number[], toConversationId: number): void {
+    this.check();
+    if (entryIds.length === 0) return;
+    this.db.transaction(() => {
+      const from = new Set<number>();
+      for (const id of entryIds) {
+        const row = this.s.entry.get(id);
+        if (!row || row.conversation_id === toConversationId) continue;
+        from.add(row.conversation_id);
+        // The text index is keyed by the entry id, which does not change: nothing to re-index.
+        this.s.moveEntry.run(toConversationId, id);
+      }
+      if (from.size === 0) return;
+      for (const id of [...from, toConversationId]) this.s.recount.run(id, id, id, id);
+      const emptied = [...from].filter((id) => (this.s.entryCount.get(id)?.entry_count ?? 0) === 0);
+      if (emptied.length > 0) this.deleteConversations(emptied);
+    })();
   }
 
   deleteConversation(conversationId: number): boolean {

@@ -114,6 +114,12 @@ export interface HistoryStore {
   /** Full-text search across all of the account's conversations (or one). */
   search(account: string, query: string, options?: SearchOptions): SearchHit[];
 
+  /**
+   * Move entries into another log (a chat that was one-to-one became a group chat: its lines go
+   * with it), keeping their ids, text index and order. A log left with no entries is deleted.
+   */
+  moveEntries(entryIds: readonly number[], toConversationId: number): void;
+
   deleteConversation(conversationId: number): boolean;
   /** Delete every log of `account`, or of every account when omitted. Returns conversations deleted. */
   deleteAll(account?: string): number;

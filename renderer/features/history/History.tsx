@@ -16,6 +16,13 @@ export function conversationLabel(c: Pick<HistoryConversationInfo, 'participants
   return names.length > 0 ? names.join(', ') : c.key;
 }
 
+/** Which conversation a search hit is from (a hit names it, so two chats' hits can be told apart). */
+function hitConversationLabel(h: HistorySearchHitInfo, listed: readonly HistoryConversationInfo[] | null): string {
+  const c = listed?.find((x) => x.id === h.conversationId);
+  if (c) return conversationLabel(c);
+  return h.conversationKind === 'one-to-one' ? h.conversationKey : 'a group conversation';
+}
+
 function entryLine(e: HistoryEntryInfo): string {
   switch (e.kind) {
     case 'message':
@@ -170,6 +177,7 @@ export function HistoryView() {
                       <span className="hit-sender">{h.direction === 'outgoing' ? 'You' : h.senderName || h.sender}</span>
                       <time className="hit-time">{when.format(h.timestamp)}</time>
                     </span>
+                    <span className="hit-where">in {hitConversationLabel(h, conversations)}</span>
                     <span className="hit-snippet">
                       {h.snippet.map((seg, i) => (seg.match ? <mark key={i}>{seg.text}</mark> : <span key={i}>{seg.text}</span>))}
                     </span>
