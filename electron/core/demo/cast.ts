@@ -100,7 +100,7 @@ export const DEMO_CAST: readonly DemoCharacter[] = [
     group: 'Friends',
     partner: ADA,
     nudgesUser: true,
-    nudgeLine: 'Hey, welcome to Monarch! *nudge* Write me something and I will answer :)',
+    nudgeLine: 'Hey, welcome to Monarch! Write me something and I will answer :)',
     moods: [
       { status: 'busy', personalMessage: 'In a meeting until lunch' },
       { status: 'online', personalMessage: 'Free again!' },
