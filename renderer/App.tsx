@@ -3,6 +3,7 @@
  * conversations sit beside the list in the same page; the desktop app opens a window for each.
  */
 import { useEffect } from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { Toast } from './components/Toast';
 import { ContactList } from './features/contact-list/ContactList';
 import { ConversationTabs } from './features/conversation/ConversationTabs';
@@ -10,6 +11,7 @@ import { Dialogs } from './features/dialogs/Dialogs';
 import { SignIn } from './features/sign-in/SignIn';
 import { useActions, useAppState, useHost } from './store/context';
 import { Conversation } from './features/conversation/Conversation';
+import { conversationTitle } from './store/selectors';
 import { HistoryView } from './features/history/History';
 import { SettingsView } from './features/settings/Settings';
 import { ProtocolConsoleView } from './features/console/ProtocolConsole';
@@ -64,42 +66,61 @@ export function MainWindow() {
   const status = useAppState((s) => s.session.connection.status);
   const pending = useAppState((s) => s.ui.signIn.pending);
   const hasSelf = useAppState((s) => s.session.self !== null);
+  const self = useAppState((s) => s.session.self?.friendlyName || s.session.self?.handle || null);
+  // The narrow layout shows one pane: the conversation in front, or the list (app.css).
+  const conversationInFront = useAppState(
+    (s) => !s.ui.listInFront && s.ui.activeConversationId !== null && s.conversations.conversations[s.ui.activeConversationId] !== undefined,
+  );
   const signedIn = ready && !pending && hasSelf && (status === 'online' || status === 'reconnecting' || status === 'syncing');
   useShortcuts(signedIn);
 
-  if (!ready) return <div className="splash" aria-busy="true" />;
+  if (!ready) {
+    return (
+      <>
+        <ConnectionBanner />
+        <div className="splash" aria-busy="true" />
+      </>
+    );
+  }
   if (!signedIn) {
     return (
       <>
+        <ConnectionBanner />
         <SignIn />
         <Toast />
       </>
     );
   }
   return (
-    <div className={host === 'web' ? 'web-layout' : 'list-window'}>
-      <ContactList />
-      {host === 'web' && <ConversationTabs />}
-      <Panels />
-      <Dialogs />
-      <Toast />
-    </div>
+    <>
+      <ConnectionBanner />
+      <main className={host === 'web' ? `web-layout${conversationInFront ? ' conversation-in-front' : ''}` : 'list-window'}>
+        <h1 className="visually-hidden">{self ? `Monarch: ${self}` : 'Monarch'}</h1>
+        <ContactList />
+        {host === 'web' && <ConversationTabs />}
+        <Panels />
+        <Dialogs />
+        <Toast />
+      </main>
+    </>
   );
 }
 
 export function ConversationWindow({ conversationId }: { conversationId: string }) {
   const title = useAppState((s) => {
     const c = s.conversations.conversations[conversationId];
-    return c ? c.conversation.participants.map((p) => s.contacts.contacts[p.handle]?.friendlyName || p.friendlyName || p.handle).join(', ') : '';
+    return c ? conversationTitle(c, s.contacts.contacts) : '';
   });
   useEffect(() => {
     document.title = title ? `${title} - Conversation` : 'Conversation';
   }, [title]);
   return (
-    <div className="conversation-window">
-      <Conversation conversationId={conversationId} />
+    <main className="conversation-window">
+      <ConnectionBanner />
+      <h1 className="visually-hidden">{title || 'Conversation'}</h1>
+      <Conversation conversationId={conversationId} focusOnOpen />
       <Dialogs />
       <Toast />
-    </div>
+    </main>
   );
 }

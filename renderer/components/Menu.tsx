@@ -62,6 +62,18 @@ export function Menu({
     });
   }, [x, y, anchor]);
 
+  // Closing (Escape, a click outside, a choice) gives the focus back to whatever had it before
+  // the menu opened, unless the choice moved it somewhere on purpose (a dialog's first field).
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  useEffect(() => {
+    return () => {
+      requestAnimationFrame(() => {
+        const now = document.activeElement;
+        if ((now === null || now === document.body) && opener?.isConnected) opener.focus();
+      });
+    };
+  }, [opener]);
+
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
     // Outside means outside every menu of this tree: a submenu is inside its parent menu's element,

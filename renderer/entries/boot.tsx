@@ -46,10 +46,10 @@ export function boot(render: () => ReactNode, options: BootOptions = { focusTarg
   // Drawn before asking for the state: the artwork does not wait for it, nor the first render for the artwork.
   installSpriteSheets();
   const store = createAppStore();
-  const { api, onReconnect } = resolveApi();
+  const { api, link } = resolveApi();
   const actions = createActions(api, store);
   actions.loadFormat();
-  connectBridge(store, api, onReconnect);
+  connectBridge(store, api, link);
   if (options.sounds) {
     api.onEvent(({ event }) => {
       if (event.type === 'attention.requested' && event.sound) playSound(event.sound);
@@ -78,7 +78,7 @@ export function boot(render: () => ReactNode, options: BootOptions = { focusTarg
   if (!root) throw new Error('No #root element');
   createRoot(root).render(
     <StrictMode>
-      <StoreProvider store={store} actions={actions} host={api.host}>
+      <StoreProvider store={store} actions={actions} host={api.host} link={link}>
         {render()}
       </StoreProvider>
     </StrictMode>,

@@ -2,7 +2,7 @@
  * Effectful actions (ARCHITECTURE.md §6): each calls one command of the contract and records what
  * the window needs to show (pending state, errors). Components call these and hold no IPC logic.
  */
-import type { CommandInput, IpcError, MonarchApi, Result } from '../../shared/ipc';
+import { CONTRACT_ERRORS, type CommandInput, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
 import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
 import { markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
@@ -22,7 +22,8 @@ export function createActions(api: MonarchApi, store: AppStore) {
   /** Runs a command; a failure becomes a toast (and the result is returned for callers that care). */
   async function run<T>(p: Promise<Result<T>>, what: string): Promise<Result<T>> {
     const r = await p;
-    if (!r.ok) toast(`${what}: ${r.error.message}`);
+    // A lost connection is shown once, by the window's banner, not by every command that met it.
+    if (!r.ok && r.error.code !== CONTRACT_ERRORS.disconnected) toast(`${what}: ${r.error.message}`);
     return r;
   }
 
@@ -30,7 +31,7 @@ export function createActions(api: MonarchApi, store: AppStore) {
     if (api.host === 'electron') {
       await api.showConversation({ conversationId });
     } else {
-      ui((u) => ({ ...u, activeConversationId: conversationId }));
+      ui((u) => ({ ...u, activeConversationId: conversationId, listInFront: false }));
     }
   };
 
@@ -70,9 +71,17 @@ export function createActions(api: MonarchApi, store: AppStore) {
     /** Double-click on a contact: open (or find) the conversation and bring it in front. */
     async startConversation(handles: string[]): Promise<void> {
       const r = await run(api.openConversation({ handles }), 'Could not start a conversation');
-      if (r.ok) await show(r.value.conversationId);
+      if (!r.ok) return;
+      const conversationId = r.value.conversationId;
+      // The user opened it to write: its composer takes the focus (the desktop app's new window does on its own).
+      ui((u) => ({ ...u, composerFocus: conversationId }));
+      await show(conversationId);
     },
     showConversation: show,
+    /** The narrow layout's "Back to the contact list". */
+    showList: () => ui((u) => ({ ...u, listInFront: true })),
+    /** The composer took the focus it was asked to. */
+    composerFocused: (conversationId: string) => ui((u) => (u.composerFocus === conversationId ? { ...u, composerFocus: null } : u)),
     async sendMessage(conversationId: string, text: string): Promise<Result<{ messageId: string }>> {
       lastTyping.delete(conversationId);
       return run(api.sendMessage({ conversationId, text, format: store.getState().ui.format }), 'Could not send');

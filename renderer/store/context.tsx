@@ -8,12 +8,14 @@ interface Ctx {
   store: AppStore;
   actions: Actions;
   host: 'electron' | 'web';
+  /** The window's connection to the backend (renderer/bridge): retry it from the disconnected banner. */
+  link: { retry(): void };
 }
 
 const StoreContext = createContext<Ctx | null>(null);
 
-export function StoreProvider({ store, actions, host, children }: Ctx & { children: ReactNode }) {
-  return <StoreContext.Provider value={{ store, actions, host }}>{children}</StoreContext.Provider>;
+export function StoreProvider({ store, actions, host, link, children }: Ctx & { children: ReactNode }) {
+  return <StoreContext.Provider value={{ store, actions, host, link }}>{children}</StoreContext.Provider>;
 }
 
 function useCtx(): Ctx {
@@ -37,4 +39,10 @@ export function useStoreApi(): AppStore {
 
 export function useHost(): 'electron' | 'web' {
   return useCtx().host;
+}
+
+/** Try to reach the backend again now. */
+export function useRetryLink(): () => void {
+  const link = useCtx().link;
+  return () => link.retry();
 }

@@ -2,7 +2,7 @@
  * Derived views of the store, as pure functions (memoised in components with useMemo over the
  * slices they read).
  */
-import { displayName, isOnline, type Contact, type ContactStatus, type Group } from '../../shared/model';
+import { displayName, isOnline, type Contact, type ContactStatus, type Group, type Participant } from '../../shared/model';
 import { typingNow, type ConversationState } from '../../shared/ipc';
 import type { UiSlice } from './ui-slice';
 
@@ -166,7 +166,27 @@ export function visibleConversations(all: Readonly<Record<string, ConversationSt
     .sort((a, b) => b.lastActivity - a.lastActivity);
 }
 
+/**
+ * Who the conversation is with: those in it, or, before anyone has joined, those it was opened
+ * with (named from the first moment, as the classic client did).
+ */
+export function conversationPeople(c: ConversationState): readonly Participant[] {
+  const { participants, invited } = c.conversation;
+  if (participants.length > 0 || !invited) return participants;
+  return invited.map((handle) => ({ handle, friendlyName: '' }));
+}
+
+/**
+ * The browser client's tabs: open conversations (and the one in front, even once ended) in the
+ * order they started, so a message arriving never moves a tab (unread marks say where it went).
+ */
+export function tabConversations(all: Readonly<Record<string, ConversationState>>, active: string | null): ConversationState[] {
+  return Object.values(all)
+    .filter((c) => c.open || c.conversation.id === active)
+    .sort((a, b) => a.conversation.startedAt - b.conversation.startedAt || (a.conversation.id < b.conversation.id ? -1 : 1));
+}
+
 export function conversationTitle(c: ConversationState, contacts: Readonly<Record<string, Contact>>): string {
-  const names = c.conversation.participants.map((p) => nameFor(p.handle, contacts, p.friendlyName));
+  const names = conversationPeople(c).map((p) => nameFor(p.handle, contacts, p.friendlyName));
   return names.length === 0 ? 'Conversation' : names.join(', ');
 }

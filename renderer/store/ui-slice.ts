@@ -35,6 +35,10 @@ export interface UiSlice {
   readonly dialog: Dialog | null;
   /** The browser client shows one conversation at a time beside the list. */
   readonly activeConversationId: string | null;
+  /** The narrow layout shows the contact list although a conversation is in front ("Back"). */
+  readonly listInFront: boolean;
+  /** The conversation the user just opened: its composer takes the focus once (then null). */
+  readonly composerFocus: string | null;
   readonly signIn: { readonly pending: boolean; readonly error: IpcError | null };
   readonly format: TextFormat;
   /** Conversation id → how many nudges arrived since this window opened (each shakes once). */
@@ -43,6 +47,8 @@ export interface UiSlice {
   readonly seen: Readonly<Record<string, number>>;
   readonly toast: Toast | null;
   readonly panel: Panel | null;
+  /** Whether this window reaches the backend (renderer/bridge keeps it). */
+  readonly link: 'up' | 'down';
 }
 
 export const initialUi: UiSlice = {
@@ -52,12 +58,15 @@ export const initialUi: UiSlice = {
   filter: '',
   dialog: null,
   activeConversationId: null,
+  composerFocus: null,
+  listInFront: false,
   signIn: { pending: false, error: null },
   format: DEFAULT_TEXT_FORMAT,
   shakes: {},
   seen: {},
   toast: null,
   panel: null,
+  link: 'up',
 };
 
 export function toggleCollapsed(ui: UiSlice, key: string): UiSlice {

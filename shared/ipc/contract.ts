@@ -28,7 +28,7 @@ const MAX_PERSONAL_MESSAGE = 1024;
  * What one message may hold. A switchboard MSG payload is at most 1664 bytes (MSNP.md §6.4, §8);
  * the client splits longer text into several messages, so this only bounds what crosses IPC.
  */
-const MAX_MESSAGE_TEXT = 4096;
+export const MAX_MESSAGE_TEXT = 4096;
 
 const id = z.string().min(1).max(200);
 const handle = z.email().max(MAX_HANDLE).transform((s) => s.toLowerCase());

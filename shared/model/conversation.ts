@@ -17,6 +17,11 @@ export interface Conversation {
   readonly startedBy: string;
   /** Epoch ms. */
   readonly startedAt: number;
+  /**
+   * Who this conversation was opened with (handles), known before any of them joins: the window
+   * names them from the first moment instead of waiting for the switchboard (MSNP.md §6.1).
+   */
+  readonly invited?: readonly string[];
 }
 
 /** Text formatting that travels with a message (`X-MMS-IM-Format`, MSNP.md §6.6). */

@@ -3,7 +3,8 @@
  * each user their own backend (app-core with the real MSN client) behind their own web host,
  * opened in a separate Chromium context, exactly as `npm run web` serves it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -160,4 +161,41 @@ export async function send(p: Page, text: string): Promise<void> {
   const input = conversation(p).getByLabel('Type your message');
   await input.fill(text);
   await input.press('Enter');
+}
+
+/** One axe-core finding, short enough to read in a test failure. */
+export interface AxeFinding {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly targets: readonly string[];
+  readonly summary: string;
+}
+
+let axeSource: string | null = null;
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules, and best practices) on the page as it is now and returns
+ * its violations. axe's source is evaluated in the page through the debugging protocol, which the
+ * page's Content-Security-Policy does not govern (an injected <script> would be refused by it).
+ */
+export async function axeViolations(p: Page): Promise<AxeFinding[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  const loaded = await p.evaluate(() => typeof (globalThis as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await p.evaluate(axeSource);
+  return p.evaluate(async () => {
+    type Result = { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] };
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Result[] }> } }).axe;
+    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      summary: (v.nodes[0]?.failureSummary ?? '').split('\n').slice(0, 3).join(' '),
+    }));
+  });
 }

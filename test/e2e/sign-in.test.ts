@@ -34,6 +34,16 @@ describe('sign-in (browser client, real server)', () => {
     expect(await alice.page.getByLabel('E-mail address:').inputValue()).toBe('alice@example.com');
   });
 
+  it('takes the error away once the form is edited (it no longer describes what the form says)', async () => {
+    const p = alice.page;
+    // Emptied, the field gets the browser's own "fill out this field" bubble on Sign In: the old
+    // error must not stay under it.
+    await p.getByLabel('Password:').fill('');
+    await expect.poll(() => p.getByRole('alert').count(), { timeout: 15_000 }).toBe(0);
+    await p.getByRole('button', { name: 'Sign In' }).click();
+    expect(await p.getByRole('alert').count()).toBe(0);
+  });
+
   it('says which server could not be reached', async () => {
     const p = alice.page;
     await p.getByLabel('Server').selectOption('custom');

@@ -114,7 +114,7 @@ export class Conversation {
   }
 
   toModel(): ConversationModel {
-    return { id: this.id, participants: this.participants, startedBy: this.startedBy, startedAt: this.startedAt };
+    return { id: this.id, participants: this.participants, startedBy: this.startedBy, startedAt: this.startedAt, invited: [...this.members] };
   }
 
   /** Queue a text message; returns it with delivery `sending`. Long text is split, never cut. */

@@ -77,7 +77,8 @@ export function ProtocolConsoleView() {
         </button>
       </header>
       <p className="hint panel-note">Passwords, tickets and cookies are masked. Nothing here is saved unless you copy it.</p>
-      <ol className="console-lines" ref={list} aria-label="Traffic">
+      {/* Focusable: a scrolling region must be reachable from the keyboard (WCAG 2.1.1). */}
+      <ol className="console-lines" ref={list} aria-label="Traffic" tabIndex={0}>
         {entries.map((e) => (
           <li key={e.seq} className={`console-line ${e.direction}`}>
             <span className="console-conn">{e.connection}</span>

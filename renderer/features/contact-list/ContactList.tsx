@@ -3,11 +3,11 @@
  * people who added me, and the list itself: groups with online counts, the Offline group last,
  * virtualised so thousands of contacts scroll smoothly.
  */
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { useActions, useAppState, useStoreApi } from '../../store/context';
-import { contactListRows, visibleConversations, type ListRow } from '../../store/selectors';
+import { contactListRows, conversationTitle, visibleConversations, type ListRow } from '../../store/selectors';
 import { Row, type RowHandlers } from './ContactRow';
 import { SelfHeader } from './SelfHeader';
 import { Toolbar } from './Toolbar';
@@ -37,6 +37,17 @@ export function ContactList() {
   // Menus read the state when they open, not on every render.
   const store = useStoreApi();
 
+  // Signed in (or the page reloaded): the keyboard starts in the list, not on the page's body.
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if (now !== null && now !== document.body) return;
+      root.current?.querySelector<HTMLElement>('.contact-scroller [tabindex="0"], .contact-scroller[tabindex="0"], .empty-list .button')?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, []);
+
   const handlers = useMemo<RowHandlers>(
     () => ({
       onToggleGroup: actions.toggleGroup,
@@ -56,7 +67,7 @@ export function ContactList() {
             disabled: open.length === 0 || c.status === 'offline',
             submenu: open.map((v) => ({
               key: v.conversation.id,
-              label: v.conversation.participants.map((p) => p.friendlyName || p.handle).join(', ') || 'Conversation',
+              label: conversationTitle(v, store.getState().contacts.contacts),
               onSelect: () => void actions.invite(v.conversation.id, c.handle),
             })),
           },
@@ -102,7 +113,7 @@ export function ContactList() {
   );
 
   return (
-    <section className="contact-list" aria-label="Contact list">
+    <section ref={root} className="contact-list" aria-label="Contact list">
       <SelfHeader />
       <Toolbar />
       <ServiceNotice />
@@ -150,6 +161,9 @@ function ServiceNotice() {
 
 export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; handlers: RowHandlers }) {
   const parent = useRef<HTMLDivElement>(null);
+  // One Tab stop for the whole list (roving tabindex): the row last focused, else the first.
+  const [stopKey, setStopKey] = useState<string | null>(null);
+  const stopIndex = Math.max(0, stopKey === null ? 0 : rows.findIndex((r) => r.key === stopKey));
   // A new key function makes the virtualizer recompute every row's position: only when rows change.
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
@@ -162,6 +176,11 @@ export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; hand
     // Rows on the very first render, before the scroller has been measured.
     initialRect: { width: 0, height: window.innerHeight },
   });
+  const focusRow = (index: number, tries: number) => {
+    const el = parent.current?.querySelector<HTMLElement>(`.row-slot[data-index="${index}"] > [tabindex]`);
+    if (el) el.focus();
+    else if (tries > 0) requestAnimationFrame(() => focusRow(index, tries - 1));
+  };
   // Arrow keys, Home and End move between rows; a row outside the rendered window is scrolled
   // into view first, then focused.
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -177,23 +196,34 @@ export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; hand
     e.preventDefault();
     const next = Math.max(0, Math.min(rows.length - 1, move(Number(slot.dataset.index))));
     virtualizer.scrollToIndex(next);
-    const focus = (tries: number) => {
-      const el = parent.current?.querySelector<HTMLElement>(`.row-slot[data-index="${next}"] > [tabindex]`);
-      if (el) el.focus();
-      else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
-    };
-    focus(3);
+    focusRow(next, 3);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  // The stop row scrolled out of the rendered window: the list itself takes the Tab stop and
+  // hands the focus on to that row.
+  const stopRendered = items.some((v) => v.index === stopIndex);
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    if (e.target === e.currentTarget) {
+      if (rows.length === 0) return;
+      virtualizer.scrollToIndex(stopIndex);
+      focusRow(stopIndex, 3);
+      return;
+    }
+    const slot = (e.target as HTMLElement).closest<HTMLElement>('.row-slot');
+    const key = slot ? rows[Number(slot.dataset.index)]?.key : undefined;
+    if (key !== undefined && key !== stopKey) setStopKey(key);
   };
 
   return (
-    <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts" onKeyDown={onKeyDown}>
+    <div ref={parent} className="contact-scroller" role="tree" aria-label="Contacts" tabIndex={stopRendered || rows.length === 0 ? -1 : 0} onKeyDown={onKeyDown} onFocus={onFocus}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((v) => {
+        {items.map((v) => {
           const row = rows[v.index];
           if (!row) return null;
           return (
             <div key={v.key} className="row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
-              <Row row={row} handlers={handlers} />
+              <Row row={row} handlers={handlers} tabStop={v.index === stopIndex} />
             </div>
           );
         })}

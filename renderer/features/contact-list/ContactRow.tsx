@@ -18,7 +18,8 @@ function menuPosition(e: KeyboardEvent | MouseEvent): { x: number; y: number } {
   return { x: r.left + 24, y: r.bottom };
 }
 
-export const Row = memo(function Row({ row, handlers }: { row: ListRow; handlers: RowHandlers }) {
+/** `tabStop`: this row is the list's one Tab stop (the others are reached with the arrow keys). */
+export const Row = memo(function Row({ row, handlers, tabStop }: { row: ListRow; handlers: RowHandlers; tabStop: boolean }) {
   if (row.kind === 'group') {
     const key = row.key.slice(2);
     const count = row.countStyle === 'ratio' ? `(${row.online}/${row.total})` : `(${row.total})`;
@@ -28,7 +29,7 @@ export const Row = memo(function Row({ row, handlers }: { row: ListRow; handlers
         role="treeitem"
         aria-expanded={!row.collapsed}
         aria-level={1}
-        tabIndex={0}
+        tabIndex={tabStop ? 0 : -1}
         onClick={() => handlers.onToggleGroup(key)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' || e.key === ' ') {
@@ -59,7 +60,7 @@ export const Row = memo(function Row({ row, handlers }: { row: ListRow; handlers
       className={`contact-row${offline ? ' offline' : ''}${c.lists.block ? ' blocked' : ''}`}
       role="treeitem"
       aria-level={2}
-      tabIndex={0}
+      tabIndex={tabStop ? 0 : -1}
       aria-label={`${name}, ${c.lists.block ? 'blocked, ' : ''}${STATUS_LABELS[c.status]}${c.personalMessage ? `, ${c.personalMessage}` : ''}`}
       title={`${name} <${c.handle}>`}
       data-handle={c.handle}

@@ -1,10 +1,11 @@
 /** Toolbar and search (UI.md): add a contact, create a group, sort and show/hide offline, filter. */
 import { useCallback, useState } from 'react';
 import { Menu } from '../../components/Menu';
-import { useActions, useAppState } from '../../store/context';
+import { useActions, useAppState, useHost } from '../../store/context';
 
 export function Toolbar() {
   const actions = useActions();
+  const host = useHost();
   const filter = useAppState((s) => s.ui.filter);
   const sortBy = useAppState((s) => s.ui.sortBy);
   const showOffline = useAppState((s) => s.ui.showOffline);
@@ -86,7 +87,8 @@ export function Toolbar() {
           onClose={close}
           label="Menu"
           items={[
-            { key: 'im', label: 'Send an Instant Message...  Ctrl+N', onSelect: () => actions.openDialog({ kind: 'new-conversation' }) },
+            // Ctrl+N belongs to the browser there (a new window): named only in the desktop app.
+            { key: 'im', label: host === 'web' ? 'Send an Instant Message...' : 'Send an Instant Message...  Ctrl+N', onSelect: () => actions.openDialog({ kind: 'new-conversation' }) },
             { key: 'add', label: 'Add a Contact...', onSelect: () => actions.openDialog({ kind: 'add-contact' }) },
             { key: 'group', label: 'Create a Group...', onSelect: () => actions.openDialog({ kind: 'create-group' }) },
             { key: 'by-group', separatorBefore: true, label: `${sortBy === 'group' ? '● ' : ''}Sort Contacts by Group`, onSelect: () => actions.setSortBy('group') },

@@ -2,13 +2,14 @@
  * The input area (UI.md): a formatting bar (font and colour, emoticons, nudge), a multi-line
  * input and a Send button. Enter sends, Shift+Enter makes a new line, Alt+S sends, Ctrl+G nudges.
  */
-import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { CONTRACT_ERRORS, MAX_MESSAGE_TEXT } from '../../../shared/ipc';
 import type { TextFormat } from '../../../shared/model';
 import { Emoticon } from '../../components/Emoticon';
 import { EMOTICON_PICKER } from '../../components/emoticon-parse';
 import { formatStyle } from '../../components/FormattedText';
 import { NudgeIcon } from '../../components/NudgeIcon';
-import { useActions, useAppState } from '../../store/context';
+import { useActions, useAppState, useStoreApi } from '../../store/context';
 
 const FONTS = [
   'Segoe UI',
@@ -29,30 +30,70 @@ const COLOURS = [
   '#00a2e8', '#3f48cc', '#1f3a93', '#a349a4', '#d63384', '#6f4e37', '#2e8b57', '#4b0082',
 ];
 
-/** What one message may hold (MSNP.md §8: a MSG payload is at most 1664 bytes, headers included). */
-export const MAX_MESSAGE_CHARS = 1400;
-
-export function Composer({ conversationId, disabled }: { conversationId: string; disabled: boolean }) {
+export function Composer({ conversationId, disabled, focusOnOpen = false }: { conversationId: string; disabled: boolean; focusOnOpen?: boolean }) {
   const actions = useActions();
   const format = useAppState((s) => s.ui.format);
+  const linkUp = useAppState((s) => s.ui.link === 'up');
+  const store = useStoreApi();
   const [text, setText] = useState('');
+  /** The user asked to send while the backend could not be reached: it goes out when it can. */
+  const [waiting, setWaiting] = useState(false);
   const [panel, setPanel] = useState<'font' | 'emoticons' | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
 
-  const send = useCallback(() => {
+  // Opened by the user to write in it: the focus goes to the input.
+  useEffect(() => {
+    if (!focusOnOpen) return;
+    input.current?.focus();
+    actions.composerFocused(conversationId);
+  }, [focusOnOpen, actions, conversationId]);
+
+  const send = useCallback(async () => {
     const body = text.replace(/\s+$/, '');
     if (!body.trim() || disabled) return;
+    // Read when sending, not from the last render: the link may have just come back.
+    if (store.getState().ui.link !== 'up') {
+      // Nothing to send it through: the text stays where it is, and goes when the link is back.
+      setWaiting(true);
+      return;
+    }
     setText('');
-    void actions.sendMessage(conversationId, body.replace(/\r?\n/g, '\r\n'));
-  }, [text, disabled, actions, conversationId]);
+    setWaiting(false);
+    // Long text is never cut: it goes as several messages (the client splits each further at
+    // the protocol's byte limit).
+    const pieces = splitForSending(body.replace(/\r?\n/g, '\r\n'));
+    for (let i = 0; i < pieces.length; i++) {
+      const r = await actions.sendMessage(conversationId, pieces[i]!);
+      if (!r.ok && r.error.code === CONTRACT_ERRORS.disconnected) {
+        // Lost on the way: give the user back what did not go (unless they have started anew).
+        const rest = pieces.slice(i).join('').replace(/\r\n/g, '\n');
+        setText((now) => (now === '' ? rest : now));
+        setWaiting(true);
+        return;
+      }
+    }
+  }, [text, disabled, store, actions, conversationId]);
+
+  // The link is back: what the user already asked to send goes now.
+  const latest = useRef({ send, waiting });
+  useEffect(() => {
+    latest.current = { send, waiting };
+  });
+  useEffect(
+    () =>
+      store.subscribe((s, prev) => {
+        if (s.ui.link === 'up' && prev.ui.link === 'down' && latest.current.waiting) void latest.current.send();
+      }),
+    [store],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      send();
+      void send();
     } else if (e.altKey && (e.key === 's' || e.key === 'S')) {
       e.preventDefault();
-      send();
+      void send();
     } else if (e.ctrlKey && (e.key === 'g' || e.key === 'G')) {
       e.preventDefault();
       actions.nudge(conversationId);
@@ -161,7 +202,6 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           aria-label="Type your message"
           placeholder={disabled ? 'This conversation has ended.' : 'Type a message...'}
           value={text}
-          maxLength={MAX_MESSAGE_CHARS}
           disabled={disabled}
           style={formatStyle(format)}
           onChange={(e) => {
@@ -170,10 +210,40 @@ export function Composer({ conversationId, disabled }: { conversationId: string;
           }}
           onKeyDown={onKeyDown}
         />
-        <button type="button" className="button primary send-button" onClick={send} disabled={disabled || !text.trim()}>
+        <button type="button" className="button primary send-button" onClick={() => void send()} disabled={disabled || !text.trim()}>
           Send
         </button>
       </div>
+      {waiting && !linkUp && (
+        <p className="composer-note" role="status">
+          Not connected to Monarch: your message will be sent when the connection is back.
+        </p>
+      )}
     </div>
   );
+}
+
+/**
+ * What one `sendMessage` may carry (shared/ipc contract: MAX_MESSAGE_TEXT). Longer text is sent
+ * as several messages, broken after a space or line break where one falls in a piece's second
+ * half, never inside a CRLF or a surrogate pair; the pieces join back to the text.
+ */
+export function splitForSending(text: string, limit: number = MAX_MESSAGE_TEXT): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > limit) {
+    let cut = start + limit;
+    const window = text.slice(start + Math.floor(limit / 2), cut);
+    const space = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\n'));
+    if (space >= 0) cut = start + Math.floor(limit / 2) + space + 1;
+    else {
+      const c = text.charCodeAt(cut - 1);
+      if (c >= 0xd800 && c <= 0xdbff) cut -= 1; // keep a surrogate pair together
+      if (text.charCodeAt(cut - 1) === 13) cut -= 1; // and a CRLF
+    }
+    pieces.push(text.slice(start, cut));
+    start = cut;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
 }

@@ -8,7 +8,7 @@ import { EmoticonText } from '../../components/FormattedText';
 import { StatusIcon } from '../../components/StatusIcon';
 import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
-import { nameFor, statusFor, typingLine } from '../../store/selectors';
+import { conversationPeople, nameFor, statusFor, typingLine } from '../../store/selectors';
 import { Composer } from './Composer';
 import { EarlierHistoryTop } from './EarlierHistoryTop';
 import { Transcript } from './Transcript';
@@ -16,7 +16,7 @@ import { useEarlierHistory } from './useEarlierHistory';
 
 const SHAKE_MS = 700;
 
-export function Conversation({ conversationId }: { conversationId: string }) {
+export function Conversation({ conversationId, focusOnOpen = false }: { conversationId: string; focusOnOpen?: boolean }) {
   const actions = useActions();
   const host = useHost();
   const conv = useAppState((s) => s.conversations.conversations[conversationId]);
@@ -25,6 +25,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
   const signedIn = useAppState((s) => s.session.connection.status === 'online' || s.session.connection.status === 'reconnecting');
   const shakes = useAppState((s) => s.ui.shakes[conversationId] ?? 0);
   const ready = useAppState((s) => s.ready);
+  const showTimes = useAppState((s) => s.desktop.preferences?.appearance.showTimestamps ?? false);
   const root = useRef<HTMLElement>(null);
   const [now, setNow] = useState(() => Date.now());
   const seenShakes = useRef(shakes);
@@ -71,7 +72,8 @@ export function Conversation({ conversationId }: { conversationId: string }) {
     );
   }
 
-  const participants = conv.conversation.participants;
+  // Before anyone has joined, the people it was opened with (named from the first moment).
+  const participants = conversationPeople(conv);
   const typing = typingLine(conv, contacts, now);
   const myName = self?.friendlyName || self?.handle || 'You';
   const one = participants.length === 1 ? participants[0] : undefined;
@@ -120,6 +122,12 @@ export function Conversation({ conversationId }: { conversationId: string }) {
             <NudgeIcon />
             <span>Nudge</span>
           </button>
+          <button type="button" className="tool close-conversation" onClick={() => void actions.closeConversation(conversationId)} aria-label={`Close conversation with ${names || 'nobody'}`} title="Close this conversation">
+            <svg viewBox="0 0 20 20" aria-hidden="true">
+              <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" fill="none" />
+            </svg>
+            <span>Close</span>
+          </button>
         </div>
       </header>
       <Transcript
@@ -127,6 +135,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
         contacts={contacts}
         myName={myName}
         onRetry={(id) => actions.retryMessage(conversationId, id)}
+        showTimes={showTimes}
         top={earlier.status === 'none' ? undefined : <EarlierHistoryTop status={earlier.status} error={earlier.error} withNames={names} onLoad={earlier.loadOlder} />}
         // Scrolling to the top loads the next page; after an error only Try again does.
         onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
@@ -134,7 +143,7 @@ export function Conversation({ conversationId }: { conversationId: string }) {
       <div className="typing-line" role="status" aria-live="polite">
         {typing ?? (conv.open ? '' : 'This conversation has ended.')}
       </div>
-      <Composer conversationId={conversationId} disabled={disabled} />
+      <Composer conversationId={conversationId} disabled={disabled} focusOnOpen={focusOnOpen} />
     </section>
   );
 }

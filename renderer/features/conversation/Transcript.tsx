@@ -95,6 +95,11 @@ export interface TranscriptProps {
   top?: ReactNode;
   /** The reader scrolled up to the top row (not called for a top row already in view when it appears). */
   onReachTop?: () => void;
+  /**
+   * "Show the time of every message" (the appearance setting): every message and system line
+   * carries its time; otherwise only each "says:" line does (and every line on hover).
+   */
+  showTimes?: boolean;
 }
 
 function keyOf(e: TranscriptEntry): string {
@@ -108,7 +113,7 @@ function edgesOf(entries: readonly TranscriptEntry[], paddingStart: number) {
   return { paddingStart, count: entries.length, first: first && keyOf(first), last: last && keyOf(last) };
 }
 
-export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop }: TranscriptProps) {
+export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop, showTimes = false }: TranscriptProps) {
   const parent = useRef<HTMLDivElement>(null);
   const topSlot = useRef<HTMLDivElement>(null);
   const hasTop = top !== undefined && top !== null && top !== false;
@@ -210,13 +215,14 @@ export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop
           return (
             <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="entry-slot" style={{ transform: `translateY(${v.start}px)` }}>
               {entry.kind === 'notice' ? (
-                <NoticeLine notice={entry.notice} />
+                <NoticeLine notice={entry.notice} showTime={showTimes} />
               ) : (
                 <MessageBlock
                   message={entry.message}
                   continued={continues(prev, entry.message)}
                   name={entry.message.direction === 'outgoing' ? myName : nameFor(entry.message.sender, contacts, entry.message.senderName)}
                   onRetry={onRetry}
+                  showTime={showTimes}
                 />
               )}
             </div>
@@ -227,9 +233,18 @@ export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop
   );
 }
 
-const NoticeLine = memo(function NoticeLine({ notice }: { notice: Notice }) {
+function Time({ at, className }: { at: number; className?: string }) {
+  return (
+    <time className={className} dateTime={new Date(at).toISOString()} onPointerEnter={(e) => showFullTime(e, at)}>
+      {timeFormat.format(at)}
+    </time>
+  );
+}
+
+const NoticeLine = memo(function NoticeLine({ notice, showTime }: { notice: Notice; showTime: boolean }) {
   return (
     <div className={`notice notice-${notice.kind}${notice.id.startsWith('history-') ? ' earlier' : ''}`} onPointerEnter={(e) => showFullTime(e, notice.at)}>
+      {showTime && <Time at={notice.at} className="line-time" />}
       {notice.kind.startsWith('nudge') && (
         <NudgeIcon className="notice-icon" color="currentColor" />
       )}
@@ -243,11 +258,13 @@ const MessageBlock = memo(function MessageBlock({
   continued,
   name,
   onRetry,
+  showTime,
 }: {
   message: ChatMessage;
   continued: boolean;
   name: string;
   onRetry(id: string): void;
+  showTime: boolean;
 }) {
   const mine = message.direction === 'outgoing';
   return (
@@ -255,12 +272,11 @@ const MessageBlock = memo(function MessageBlock({
       {!continued && (
         <div className="message-head">
           <span className="says">{name} says:</span>
-          <time dateTime={new Date(message.timestamp).toISOString()} onPointerEnter={(e) => showFullTime(e, message.timestamp)}>
-            {timeFormat.format(message.timestamp)}
-          </time>
+          <Time at={message.timestamp} />
         </div>
       )}
       <div className="message-body" onPointerEnter={continued ? (e) => showFullTime(e, message.timestamp) : undefined}>
+        {continued && showTime && <Time at={message.timestamp} className="line-time" />}
         <FormattedText text={message.text} format={message.format} />
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
       </div>

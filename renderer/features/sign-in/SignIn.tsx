@@ -3,7 +3,7 @@
  * server chooser (local server, Escargot, Custom...). While signing in: an animation, the stage
  * and a Cancel button. Errors in plain words.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { MY_STATUSES, STATUS_LABELS, type MyStatus } from '../../../shared/model';
 import type { ServerPreset, ServerProfile } from '../../../shared/ipc';
 import { Logo } from '../../components/Logo';
@@ -45,6 +45,16 @@ export function SignIn() {
   const [createAccount, setCreateAccount] = useState(false);
   const [demo, setDemo] = useState<{ handle: string; password: string } | null>(null);
   const [attempted, setAttempted] = useState<{ handle: string; server: string; nexus?: string } | null>(null);
+  /** The error the user has since edited the form after: no longer about what the form says. */
+  const [editedAfter, setEditedAfter] = useState<object | null>(null);
+  const emailField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
+
+  // The form opens with the focus where typing starts: the e-mail field (the password once the
+  // remembered account has filled the address in, below).
+  useEffect(() => {
+    emailField.current?.focus();
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -62,6 +72,7 @@ export function SignIn() {
         setPassword(r.value.demoAccount.password);
       }
       if (m) {
+        if (document.activeElement === emailField.current && emailField.current?.value === '') passwordField.current?.focus();
         setHandle(m.handle);
         setStatus(m.status);
         setRemember(true);
@@ -117,7 +128,8 @@ export function SignIn() {
     });
   };
 
-  const shownError = error ?? (lastError && lastError.code !== 'cancelled' ? lastError : null);
+  const latestError = error ?? (lastError && lastError.code !== 'cancelled' ? lastError : null);
+  const shownError = latestError !== null && latestError !== editedAfter ? latestError : null;
   const errorText = shownError ? signInErrorText(shownError, attempted ?? { handle: handle.trim(), server: host ? `${host}:${port}` : 'the server' }) : null;
 
   // Also busy when the sign-in did not start here (automatic sign-in, another window).
@@ -148,7 +160,7 @@ export function SignIn() {
 
   return (
     <main className="sign-in">
-      <form className="sign-in-card" onSubmit={submit} aria-label="Sign in">
+      <form className="sign-in-card" onSubmit={submit} aria-label="Sign in" onInput={() => setEditedAfter(latestError)}>
         <Logo size={96} />
         <h1 className="brand">Monarch</h1>
         <p className="tagline">Sign in to talk with your friends</p>
@@ -160,6 +172,7 @@ export function SignIn() {
         <label className="field">
           <span>E-mail address:</span>
           <input
+            ref={emailField}
             type="email"
             autoComplete="username"
             value={handle}
@@ -172,6 +185,7 @@ export function SignIn() {
         <label className="field">
           <span>Password:</span>
           <input
+            ref={passwordField}
             type="password"
             autoComplete="current-password"
             value={password}

@@ -1,0 +1,65 @@
+/**
+ * Browser end-to-end: the page loses its web host (the host stopped, the backend went away). It
+ * says so at once, keeps what the user typed, and sends it once the connection is back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startWebHost } from '../../electron/web/host';
+import { SCREENSHOTS, contactRow, conversation, send, startAliceAndBob, type Stack, type User } from './harness';
+import { rendererBuild } from './renderer-build';
+
+let stack: Stack;
+let alice: User;
+let bob: User;
+let restarted: { close(): Promise<void> } | null = null;
+
+const T = { timeout: 15_000 };
+
+beforeAll(async () => {
+  ({ stack, alice, bob } = await startAliceAndBob(T));
+}, 120_000);
+
+afterAll(async () => {
+  await restarted?.close();
+  await stack?.close();
+});
+
+const bobReceived = () =>
+  Object.values(bob.core.snapshot().state.conversations.conversations)
+    .flatMap((c) => c.entries)
+    .flatMap((e) => (e.kind === 'message' && e.message.direction === 'incoming' ? [e.message.text] : []));
+
+describe('losing the web host (browser client, real server)', { timeout: 60_000 }, () => {
+  it('says at once that the connection is gone, keeps the typed text, and sends it when it is back', async () => {
+    const p = alice.page;
+    await contactRow(alice, bob.handle).dblclick();
+    await conversation(p).waitFor(T);
+    await send(p, 'before the outage');
+    await expect.poll(bobReceived, T).toContain('before the outage');
+    expect(await p.getByRole('alert').filter({ hasText: /connection/i }).count()).toBe(0);
+
+    await alice.host.close();
+    // Shown as soon as the socket closes (the page does not wait for a retry to fail).
+    const banner = p.getByRole('alert').filter({ hasText: /Lost the connection to Monarch/ });
+    await banner.waitFor(T);
+
+    const input = conversation(p).getByLabel('Type your message');
+    await input.fill('typed during the outage');
+    await input.press('Enter');
+    // Nothing to send it through: the text stays.
+    expect(await input.inputValue()).toBe('typed during the outage');
+    await p.screenshot({ path: join(SCREENSHOTS, 'disconnected.png') });
+
+    // The host comes back on the same address with the same token (the page's cookie still holds).
+    restarted = await startWebHost({ backend: alice.core, staticDir: await rendererBuild(), port: alice.host.port, token: alice.host.token });
+    await banner.waitFor({ state: 'detached', ...T });
+    await expect.poll(bobReceived, T).toContain('typed during the outage');
+    await expect.poll(() => input.inputValue(), T).toBe('');
+    await expect.poll(() => conversation(p).locator('.message.mine').last().innerText(), T).toContain('typed during the outage');
+  });
+
+  it('ran without page errors', () => {
+    // The WebSocket's failed reconnection attempts are logged by the browser itself while the host is away.
+    expect(stack.problems.filter((x) => !/WebSocket connection to .* failed/.test(x))).toEqual([]);
+  });
+});
