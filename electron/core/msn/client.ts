@@ -6,10 +6,10 @@
  * snapshot, events; features live on `self`, `contacts` and `conversations`.
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectionState, DomainEvent, SignInError, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
+import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { installChallengeResponder } from './challenge';
-import { Timers, systemClock, type Clock, type TimerHandle } from './clock';
+import { systemClock, type Clock } from './clock';
 import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
 import { ContactList } from './contact-list';
 import { Contacts } from './contacts';
@@ -26,7 +26,7 @@ import { P2pManager } from './p2p/manager';
 import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
-import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect';
+import { ReconnectPolicy, Reconnector, type ReconnectPolicyOptions } from './reconnect';
 import type { ServerProfile } from './server-profile';
 import { Switchboard } from './switchboard';
 import { SwitchboardManager } from './switchboard-manager';
@@ -71,12 +71,11 @@ export interface Credentials {
 export class MsnClient {
   private readonly emitter = new TypedEmitter<DomainEventMap>();
   private readonly clock: Clock;
-  private readonly timers: Timers;
   private readonly list = new ContactList();
   private readonly session = new SessionRef();
   private readonly passport: PassportClient;
   private readonly notifications: Notifications;
-  private readonly policy: ReconnectPolicy | undefined;
+  private readonly reconnector: Reconnector;
   private readonly switchboards: SwitchboardManager;
   /** My status, friendly name and personal message. */
   readonly self: Presence;
@@ -92,17 +91,23 @@ export class MsnClient {
   private everSignedIn = false;
   private abort: AbortController | undefined;
   private keepAlive: KeepAlive | undefined;
-  private reconnectTimer: TimerHandle | undefined;
-  private attempt = 0;
   private moveTo: { host: string; port: number } | undefined;
   private lastServer: { host: string; port: number } | undefined;
   private sbCount = 0;
 
   constructor(private readonly options: MsnClientOptions) {
     this.clock = options.clock ?? systemClock;
-    this.timers = new Timers(this.clock);
     this.passport = new PassportClient(options.tap !== undefined ? { tap: options.tap } : {});
-    this.policy = options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {});
+    this.reconnector = new Reconnector({
+      policy: options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {}),
+      clock: this.clock,
+      connect: () => this.reconnect(),
+      onWaiting: (attempt, retryAt, error) => this.setState({ status: 'reconnecting', attempt, retryAt, ...(error !== undefined ? { error } : {}) }),
+      onGiveUp: (error) => {
+        this.switchboards.closeAll();
+        this.setState({ status: 'signed-out', error });
+      },
+    });
     const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
     this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged());
     this.pictures = new Pictures({
@@ -188,7 +193,7 @@ export class MsnClient {
       this.everSignedIn = false;
     }
     this.credentials = { ...credentials, handle };
-    this.attempt = 0;
+    this.reconnector.reset();
     this.moveTo = undefined;
     try {
       await this.connectSession(credentials.status ?? 'online', false);
@@ -202,8 +207,7 @@ export class MsnClient {
 
   /** Sign out (sends `OUT`), or stop signing in / reconnecting. Conversations are closed. */
   async signOut(): Promise<void> {
-    this.timers.clear(this.reconnectTimer);
-    this.reconnectTimer = undefined;
+    this.reconnector.cancel();
     this.abort?.abort();
     this.switchboards.closeAll();
     const ctx = this.session.value;
@@ -289,7 +293,7 @@ export class MsnClient {
       if (isReconnect) await this.restoreProfile(result.dialect);
       else if (result.dialect >= 11 && this.self.desiredPersonalMessage !== '') await this.self.setPersonalMessage(this.self.desiredPersonalMessage);
       keepAlive.start();
-      this.attempt = 0;
+      this.reconnector.reset();
       this.setState({ status: 'online', protocol });
     } catch (err) {
       conn.destroy({ kind: 'local', message: 'sign-in failed' });
@@ -325,42 +329,22 @@ export class MsnClient {
     if (this.session.value?.conn !== conn) return; // an old or abandoned connection
     this.teardownSession();
     if (this.moveTo !== undefined) {
-      this.scheduleReconnect(0);
+      this.reconnector.now();
       return;
     }
-    const code = signInCodeForClose(reason);
     // OUT RCT n: "reconnect after n minutes" (MSNP.md §5.5): the earliest we may come back.
     const serverDelayMs = reason.outCode === 'RCT' && reason.outMinutes !== undefined ? reason.outMinutes * 60_000 : undefined;
-    const decision = this.policy?.decide(code, this.attempt + 1, serverDelayMs) ?? { retry: false as const };
-    const error = { code, message: closeMessage(reason) };
-    if (!decision.retry) {
-      this.switchboards.closeAll();
-      this.setState({ status: 'signed-out', error });
-      return;
-    }
-    this.scheduleReconnect(decision.delayMs, error);
+    this.reconnector.afterDrop({ code: signInCodeForClose(reason), message: closeMessage(reason) }, serverDelayMs);
   }
 
-  private scheduleReconnect(delayMs: number, error?: SignInError): void {
-    this.attempt += 1;
-    const retryAt = this.clock.now() + delayMs;
-    this.setState({ status: 'reconnecting', attempt: this.attempt, retryAt, ...(error !== undefined ? { error } : {}) });
-    this.timers.clear(this.reconnectTimer);
-    this.reconnectTimer = this.timers.set(() => {
-      this.reconnectTimer = undefined;
-      this.connectSession(this.self.desiredStatus, true).catch((err: unknown) => {
-        const failure = asSignInFailure(err);
-        this.teardownSession();
-        if (failure.code === 'cancelled') return; // signed out meanwhile
-        const decision = this.policy?.decide(failure.code, this.attempt + 1) ?? { retry: false as const };
-        if (!decision.retry) {
-          this.switchboards.closeAll();
-          this.setState({ status: 'signed-out', error: failure.toModel() });
-          return;
-        }
-        this.scheduleReconnect(decision.delayMs, failure.toModel());
-      });
-    }, delayMs);
+  /** One reconnect attempt (the Reconnector's loop): the status the user wanted, name and PSM restored. */
+  private async reconnect(): Promise<void> {
+    try {
+      await this.connectSession(this.self.desiredStatus, true);
+    } catch (err) {
+      this.teardownSession();
+      throw asSignInFailure(err);
+    }
   }
 
   private teardownSession(): void {

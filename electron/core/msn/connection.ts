@@ -433,7 +433,7 @@ export class Connection {
             ...(out.minutes !== undefined ? { outMinutes: out.minutes } : {}),
           };
     }
-    const handler = this.handlers.get(cmd.verb) ?? (isErrorVerb(cmd.verb) ? this.handlers.get('*error') : undefined);
+    const handler = this.handlers.get(cmd.verb);
     if (handler !== undefined) {
       try {
         handler(cmd);

@@ -50,9 +50,6 @@ interface Staging {
   rlDone: boolean;
 }
 
-/** List bits in `LST` (MSNP.md §4.1), from the codec. */
-const LIST_BIT = LIST_BITS;
-
 export interface SyncResult {
   /** The server's answer was short (list unchanged): the cached copy was used. */
   readonly fromCache: boolean;
@@ -217,10 +214,10 @@ function apply(list: ContactList, s: Staging, dialect: Dialect): void {
     r.groupIds = c.groups;
     const b = c.bits;
     r.lists = withPendingRule({
-      forward: (b & LIST_BIT.FL) !== 0,
-      allow: (b & LIST_BIT.AL) !== 0,
-      block: (b & LIST_BIT.BL) !== 0,
-      reverse: (b & LIST_BIT.RL) !== 0 || (dialect >= 10 && (b & LIST_BIT.PL) !== 0), // PL implies RL (withPendingRule)
+      forward: (b & LIST_BITS.FL) !== 0,
+      allow: (b & LIST_BITS.AL) !== 0,
+      block: (b & LIST_BITS.BL) !== 0,
+      reverse: (b & LIST_BITS.RL) !== 0 || (dialect >= 10 && (b & LIST_BITS.PL) !== 0), // PL implies RL (withPendingRule)
     });
   }
 }
