@@ -71,12 +71,23 @@ export function buildEnvironment(env, runtime) {
   return out;
 }
 
-/** node-gyp's command line for `runtime` `version`; `devdir` forces a fresh copy of the headers. */
-export function nodeGypArgs({ runtime, version, devdir }) {
+/**
+ * node-gyp's command line for `runtime` `version`; `devdir` forces a fresh copy of the headers.
+ * A build for Node keeps npm's `nodedir` (`nodedir`: the right headers for Node, e.g. a distro's).
+ */
+export function nodeGypArgs({ runtime, version, devdir, nodedir }) {
   const args = [require.resolve('node-gyp/bin/node-gyp.js'), 'rebuild', '--release', `--target=${version}`];
   if (runtime === 'electron') args.push('--runtime=electron', '--dist-url=https://electronjs.org/headers');
+  else if (nodedir) args.push(`--nodedir=${nodedir}`);
   if (devdir) args.push(`--devdir=${devdir}`);
   return args;
+}
+
+/** npm's configured `nodedir` (node-gyp run directly does not read npm's configuration), or undefined. */
+function npmNodedir() {
+  const r = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['config', 'get', 'nodedir'], { encoding: 'utf8', shell: process.platform === 'win32' });
+  const dir = r.status === 0 ? r.stdout.trim() : '';
+  return dir && dir !== 'undefined' && dir !== 'null' ? dir : undefined;
 }
 
 /** Compiles a temporary copy of better-sqlite3 in `work`; returns the built addon's path. */
@@ -85,7 +96,12 @@ function compileAddon({ runtime, version, work, freshHeaders }) {
   const pkg = join(work, 'better-sqlite3');
   rmSync(pkg, { recursive: true, force: true });
   cpSync(source, pkg, { recursive: true, filter: (p) => !p.startsWith(join(source, 'build')) });
-  const args = nodeGypArgs({ runtime, version, devdir: freshHeaders ? join(work, 'headers') : undefined });
+  const args = nodeGypArgs({
+    runtime,
+    version,
+    devdir: freshHeaders ? join(work, 'headers') : undefined,
+    nodedir: runtime === 'node' ? (process.env.npm_config_nodedir ?? npmNodedir()) : undefined,
+  });
   const r = spawnSync(process.execPath, args, { cwd: pkg, stdio: ['ignore', 'inherit', 'inherit'], env: buildEnvironment(process.env, runtime) });
   if (r.status !== 0) throw new Error(`building better-sqlite3 for ${runtime} ${version} failed (exit ${r.status ?? r.error?.message})`);
   return join(pkg, 'build/Release/better_sqlite3.node');

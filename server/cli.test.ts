@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCli, runUserCommand, serverConfig, UsageError } from './cli';
+import { parseCli, runUserCommand, serverConfig, UsageError, type PasswordInput } from './cli';
+import { AccountService } from './core/accounts';
+import { SecretBox } from './core/passwords';
+import { openSqliteStore } from './store/sqlite-store';
 
 describe('parseCli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'monarch-cli-'));
@@ -30,16 +35,34 @@ describe('parseCli', () => {
     expect(() => serverConfig(parseCli(['--tls-cert', 'x.pem'], {}), () => {})).toThrow(/go together/);
   });
 
+  /** Standard input and a terminal, as `user add` and `user passwd` see them. */
+  function fakeInput(o: { stdin?: string; answers?: string[]; interactive?: boolean }): PasswordInput & { questions: string[] } {
+    const answers = [...(o.answers ?? [])];
+    const questions: string[] = [];
+    return {
+      interactive: o.interactive ?? answers.length > 0,
+      questions,
+      ask: (q) => {
+        questions.push(q);
+        const a = answers.shift();
+        return a === undefined ? Promise.reject(new Error('asked more than expected')) : Promise.resolve(a);
+      },
+      readStdin: () => (o.stdin === undefined ? Promise.reject(new Error('stdin read unexpectedly')) : Promise.resolve(o.stdin)),
+    };
+  }
+
   it('manages accounts in a data directory', async () => {
     const out: string[] = [];
-    const run = (...argv: string[]): Promise<void> => runUserCommand(parseCli(['user', ...argv, '--data-dir', dir], {}), (l) => out.push(l));
-    await run('add', 'Zoe@Example.com', '--password', 'secret', '--name', 'Zoe Z');
-    await run('list');
-    await run('passwd', 'zoe@example.com', '--password', 'other');
-    await expect(run('add', 'zoe@example.com', '--password', 'x')).rejects.toThrow(/already exists/);
-    await expect(run('remove', 'nobody@example.com')).rejects.toThrow(/no account/);
-    await run('remove', 'zoe@example.com');
-    await run('list');
+    const run = (input: PasswordInput, ...argv: string[]): Promise<void> => runUserCommand(parseCli(['user', ...argv, '--data-dir', dir], {}), (l) => out.push(l), input);
+    const none = fakeInput({});
+    await run(fakeInput({ stdin: 'secret\n' }), 'add', 'Zoe@Example.com', '--password-stdin', '--name', 'Zoe Z');
+    await run(none, 'list');
+    await run(fakeInput({ answers: ['other', 'other'] }), 'passwd', 'zoe@example.com');
+    await expect(run(none, 'add', 'zoe@example.com', '--password-stdin')).rejects.toThrow(/already exists/);
+    await expect(run(none, 'passwd', 'nobody@example.com')).rejects.toThrow(/no account/);
+    await expect(run(none, 'remove', 'nobody@example.com')).rejects.toThrow(/no account/);
+    await run(none, 'remove', 'zoe@example.com');
+    await run(none, 'list');
     expect(out).toEqual([
       'added zoe@example.com (Zoe Z)',
       'zoe@example.com\tZoe Z',
@@ -48,4 +71,70 @@ describe('parseCli', () => {
       'no accounts',
     ]);
   });
+
+  it('never takes a password on the command line, where the process list shows it', () => {
+    expect(() => parseCli(['user', 'add', 'a@example.com', '--password', 's3cret'], {})).toThrow(/process list.*--password-stdin/);
+    expect(() => parseCli(['user', 'passwd', 'a@example.com', '--password=s3cret'], {})).toThrow(UsageError);
+  });
+
+  it('reads the password from standard input (one line) or asks twice on the terminal', async () => {
+    const data = join(dir, 'passwords');
+    const cli = (...argv: string[]) => parseCli(['user', ...argv, '--data-dir', data], {});
+    const check = async (handle: string, password: string): Promise<boolean> => {
+      const store = openSqliteStore(data);
+      try {
+        return await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).verifyPassword(handle, password);
+      } finally {
+        store.close();
+      }
+    };
+    const quiet = (): void => {};
+
+    await runUserCommand(cli('add', 'pipe@example.com', '--password-stdin'), quiet, fakeInput({ stdin: 'from stdin\r\n' }));
+    expect(await check('pipe@example.com', 'from stdin')).toBe(true);
+    await expect(runUserCommand(cli('add', 'empty@example.com', '--password-stdin'), quiet, fakeInput({ stdin: '\n' }))).rejects.toThrow(/no password/);
+    await expect(runUserCommand(cli('add', 'two@example.com', '--password-stdin'), quiet, fakeInput({ stdin: 'a\nb\n' }))).rejects.toThrow(/one line/);
+
+    const asked = fakeInput({ answers: ['typed here', 'typed here'] });
+    await runUserCommand(cli('add', 'tty@example.com'), quiet, asked);
+    expect(asked.questions).toEqual(['Password for tty@example.com: ', 'The same password again: ']);
+    expect(await check('tty@example.com', 'typed here')).toBe(true);
+
+    await expect(runUserCommand(cli('passwd', 'tty@example.com'), quiet, fakeInput({ answers: ['new one', 'new 0ne'] }))).rejects.toThrow(/differ/);
+    expect(await check('tty@example.com', 'typed here')).toBe(true);
+
+    // No terminal and no --password-stdin: nothing to ask, and it says how.
+    await expect(runUserCommand(cli('add', 'cron@example.com'), quiet, fakeInput({ interactive: false }))).rejects.toThrow(/--password-stdin/);
+    expect((await openAccounts(data)).map((a) => a.handle).sort()).toEqual(['pipe@example.com', 'tty@example.com']);
+  });
+
+  it('as a process: `user add --password-stdin` with the password piped in', async () => {
+    const data = join(dir, 'process');
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const child = spawn(process.execPath, ['--import', tsx, 'server/cli.ts', 'user', 'add', 'piped@example.com', '--password-stdin', '--data-dir', data], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    child.stdin.end('pipe secret\n');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(output).toBe('added piped@example.com (piped@example.com)\n');
+    expect(code).toBe(0);
+    const store = openSqliteStore(data);
+    try {
+      expect(await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).verifyPassword('piped@example.com', 'pipe secret')).toBe(true);
+    } finally {
+      store.close();
+    }
+  }, 30_000);
 });
+
+async function openAccounts(data: string): Promise<{ handle: string }[]> {
+  const store = openSqliteStore(data);
+  try {
+    return await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).list();
+  } finally {
+    store.close();
+  }
+}

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { read } from 'read';
 import { externalConfigSchema, type ExternalConfig, type ServerConfig } from './config';
 import { AccountError, AccountService } from './core/accounts';
 import { SecretBox } from './core/passwords';
@@ -17,10 +18,14 @@ import { openSqliteStore } from './store/sqlite-store';
 export const USAGE = `Monarch MSNP server
 
   npm run server [-- options]                      start (NS 1863, SB 1864, Nexus HTTP 1865)
-  npm run server -- user add <handle> --password <p> [--name <friendly name>]
+  npm run server -- user add <handle> [--name <friendly name>] [--password-stdin]
   npm run server -- user list
-  npm run server -- user passwd <handle> --password <p>
+  npm run server -- user passwd <handle> [--password-stdin]
   npm run server -- user remove <handle>
+
+  user add and user passwd ask for the password (twice, not shown). For scripts, --password-stdin
+  reads it from standard input instead (one line), e.g. printf '%s\n' "$PW" | npm run server -- ...
+  It is never taken on the command line, where other users of the computer could read it.
 
 Options (flag / environment variable / config file key):
   --config <file.json>                 JSON file with any of the keys below
@@ -70,12 +75,62 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** `--password <p>` would put the password in the process list (`ps`, /proc/<pid>/cmdline) for every user to read. */
+const PASSWORD_ON_COMMAND_LINE =
+  '--password is not taken on the command line (other users of this computer could read it in the process list): ' +
+  'leave it out to be asked for the password, or give it on standard input with --password-stdin';
+
+/** Where `user add` and `user passwd` get the password from. */
+export interface PasswordInput {
+  /** True when a person can be asked (standard input is a terminal). */
+  readonly interactive: boolean;
+  /** Asks on the terminal without showing what is typed. */
+  ask(question: string): Promise<string>;
+  /** All of standard input. */
+  readStdin(): Promise<string>;
+}
+
+/** The process's terminal and standard input; the prompt goes to stderr so stdout stays the result. */
+export const terminalPasswordInput: PasswordInput = {
+  interactive: process.stdin.isTTY === true,
+  ask: async (question) => {
+    const answer = await read({ prompt: question, silent: true, replace: '', input: process.stdin, output: process.stderr });
+    // Nothing was echoed, not even the Enter: end the prompt's line.
+    process.stderr.write('\n');
+    return answer;
+  },
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+/** The password for `handle`: from standard input (`--password-stdin`) or asked twice on the terminal. */
+async function obtainPassword(cli: Cli, handle: string, input: PasswordInput): Promise<string> {
+  if (cli.passwordStdin) {
+    // One line: the newline that `echo` or `printf '%s\n'` adds is not part of the password.
+    const password = (await input.readStdin()).replace(/\r?\n$/, '');
+    if (password.length === 0) throw new UsageError('--password-stdin: standard input held no password');
+    if (/[\r\n]/.test(password)) throw new UsageError('--password-stdin: give the password as one line');
+    return password;
+  }
+  if (!input.interactive) {
+    throw new UsageError('no password: run this in a terminal to be asked for it, or give it on standard input with --password-stdin');
+  }
+  const password = await input.ask(`Password for ${handle}: `);
+  if (password.length === 0) throw new UsageError('no password given');
+  if ((await input.ask('The same password again: ')) !== password) throw new UsageError('the two passwords differ; nothing was changed');
+  return password;
+}
+
 export interface Cli {
   readonly command: 'start' | 'user';
   readonly args: string[];
   readonly config: ExternalConfig;
   readonly demo: boolean;
-  readonly password: string | undefined;
+  /** `--password-stdin`: the password comes from standard input, not the terminal. */
+  readonly passwordStdin: boolean;
   readonly name: string | undefined;
   readonly logLevel: LogLevel;
   readonly help: boolean;
@@ -86,6 +141,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
   const flagOptions: Record<string, { type: 'string' | 'boolean' }> = {
     config: { type: 'string' },
     password: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
     name: { type: 'string' },
     'log-level': { type: 'string' },
     'no-md5-login': { type: 'boolean' },
@@ -100,6 +156,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
     throw new UsageError((e as Error).message);
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.password !== undefined) throw new UsageError(PASSWORD_ON_COMMAND_LINE);
   const merged: Record<string, unknown> = {};
   const configFile = (v.config as string | undefined) ?? env.MONARCH_SERVER_CONFIG;
   if (configFile !== undefined) {
@@ -129,7 +186,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
     args: rest,
     config: result.data,
     demo: v.demo === true,
-    password: v.password as string | undefined,
+    passwordStdin: v['password-stdin'] === true,
     name: v.name as string | undefined,
     logLevel,
     help: v.help === true,
@@ -174,7 +231,7 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
 }
 
 /** `user add|list|passwd|remove` against the data directory, without starting listeners. */
-export async function runUserCommand(cli: Cli, out: (line: string) => void): Promise<void> {
+export async function runUserCommand(cli: Cli, out: (line: string) => void, input: PasswordInput = terminalPasswordInput): Promise<void> {
   const [action, handle] = cli.args;
   const dataDir = cli.config.dataDir ?? DEFAULT_DATA_DIR;
   const store = openSqliteStore(dataDir);
@@ -182,8 +239,10 @@ export async function runUserCommand(cli: Cli, out: (line: string) => void): Pro
     const accounts = new AccountService({ store, secrets: SecretBox.open(dataDir), md5Login: cli.config.md5Login ?? true });
     switch (action) {
       case 'add': {
-        if (handle === undefined || cli.password === undefined) throw new UsageError('user add <handle> --password <p> [--name <friendly>]');
-        const a = await accounts.add(handle, cli.password, cli.name);
+        if (handle === undefined) throw new UsageError('user add <handle> [--name <friendly>] [--password-stdin]');
+        // Before asking for a password that would be thrown away.
+        if ((await accounts.list()).some((a) => a.handle === handle.toLowerCase())) throw new UsageError(`${handle.toLowerCase()} already exists`);
+        const a = await accounts.add(handle, await obtainPassword(cli, handle, input), cli.name);
         out(`added ${a.handle} (${a.friendlyName})`);
         return;
       }
@@ -194,8 +253,9 @@ export async function runUserCommand(cli: Cli, out: (line: string) => void): Pro
         return;
       }
       case 'passwd': {
-        if (handle === undefined || cli.password === undefined) throw new UsageError('user passwd <handle> --password <p>');
-        if (!(await accounts.setPassword(handle, cli.password))) throw new UsageError(`no account ${handle}`);
+        if (handle === undefined) throw new UsageError('user passwd <handle> [--password-stdin]');
+        if ((await accounts.list()).every((a) => a.handle !== handle.toLowerCase())) throw new UsageError(`no account ${handle}`);
+        if (!(await accounts.setPassword(handle, await obtainPassword(cli, handle, input)))) throw new UsageError(`no account ${handle}`);
         out(`password changed for ${handle.toLowerCase()}`);
         return;
       }

@@ -7,9 +7,17 @@
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 
-/** Creates `dir` (and missing parents) 0700; an existing folder of ours is tightened to 0700. */
-export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+/**
+ * Creates `dir` (and missing parents) 0700. An existing folder is tightened to 0700 only when it
+ * is a data folder an earlier version made (it already holds `databaseFile`), is ours, and is not
+ * a shared one (world-writable or sticky, like /tmp): a folder the user named for other things too
+ * keeps its permissions, the database files in it are private anyway.
+ */
+export function ensurePrivateDir(dir: string, databaseFile: string): void {
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) return;
+  if (!existsSync(databaseFile) || process.platform === 'win32') return;
+  const st = statSync(dir);
+  if ((st.mode & 0o1002) !== 0) return;
   tighten(dir, 0o700);
 }
 

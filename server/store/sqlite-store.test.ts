@@ -89,4 +89,19 @@ describe.skipIf(process.platform === 'win32')('SqliteStore files are private', (
     expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
     store.close();
   });
+
+  it('leaves the permissions of an existing folder it did not make, or a shared one, as they are (the files are private)', () => {
+    const mine = join(dir, 'somewhere');
+    mkdirSync(mine);
+    chmodSync(mine, 0o755);
+    openSqliteStore(mine).close();
+    expect({ db: mode(join(mine, DATABASE_FILE)), dir: mode(mine) }).toEqual({ db: 0o600, dir: 0o755 });
+
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    openSqliteStore(shared).close();
+    openSqliteStore(shared).close();
+    expect({ db: mode(join(shared, DATABASE_FILE)), dir: statSync(shared).mode & 0o7777 }).toEqual({ db: 0o600, dir: 0o1777 });
+  });
 });

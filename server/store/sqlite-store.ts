@@ -49,8 +49,8 @@ export class SchemaTooNewError extends Error {
 export function openSqliteStore(dataDir: string | undefined): SqliteStore {
   let file = ':memory:';
   if (dataDir !== undefined) {
-    ensurePrivateDir(dataDir);
     file = join(dataDir, DATABASE_FILE);
+    ensurePrivateDir(dataDir, file);
     preparePrivateDatabase(file);
   }
   return new SqliteStore(new Database(file, nativeBindingOptions()));

@@ -178,6 +178,13 @@ describe('npm start: the desktop preflight', () => {
     if (!r.ok) expect(r.message).toContain('(404 Not Found)');
   });
 
+  it('CI never downloads Electron: .ci/run sets ELECTRON_SKIP_BINARY_DOWNLOAD, npm runs no electron install script', () => {
+    expect(readFileSync(join(root, '.ci/run'), 'utf8')).toMatch(/^export ELECTRON_SKIP_BINARY_DOWNLOAD=1$/m);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+    expect(Object.keys(pkg.allowScripts ?? {}).filter((name) => /electron/.test(name))).toEqual([]);
+    // And the one place that would fetch it, npm start's preflight, honours the variable (above).
+  });
+
   it('holds the installed Electron to its own engines, and that covers the tools that fetch and package it', () => {
     const electronPkg = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string; engines: { node: string } };
     const projectRange = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;

@@ -23,7 +23,7 @@ interface Native {
   addonAbi(file: string): number | null;
   expectedAbi(o: { runtime: string; version: string; projectDir?: string }): number | null;
   buildEnvironment(env: NodeJS.ProcessEnv, runtime: string): NodeJS.ProcessEnv;
-  nodeGypArgs(o: { runtime: string; version: string; devdir?: string }): string[];
+  nodeGypArgs(o: { runtime: string; version: string; devdir?: string; nodedir?: string }): string[];
   electronNativeBinding(o: {
     runtime?: string;
     projectDir?: string;
@@ -144,5 +144,8 @@ describe('the SQLite addon for Electron', () => {
     expect(args[0]).toMatch(/node-gyp[\\/]bin[\\/]node-gyp\.js$/);
     expect(existsSync(args[0]!)).toBe(true);
     expect(args.slice(1)).toEqual(['rebuild', '--release', '--target=45.6.1', '--runtime=electron', '--dist-url=https://electronjs.org/headers', '--devdir=/tmp/h']);
+    // npm's nodedir is for Node: passed to a Node build (node-gyp run directly would not see it), never to Electron's.
+    expect(native.nodeGypArgs({ runtime: 'electron', version: '45.6.1', nodedir: '/usr' })).not.toContain('--nodedir=/usr');
+    expect(native.nodeGypArgs({ runtime: 'node', version: '20.19.0', nodedir: '/usr' }).slice(1)).toEqual(['rebuild', '--release', '--target=20.19.0', '--nodedir=/usr']);
   });
 });

@@ -192,7 +192,7 @@ function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL'): Database.Da
   // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs); plain Node uses the installed addon.
   const binding = process.env['MONARCH_SQLITE_BINDING'];
   if (path !== ':memory:') {
-    ensurePrivateDir(dirname(path));
+    ensurePrivateDir(dirname(path), path);
     preparePrivateDatabase(path);
   }
   const db = new Database(path, binding ? { nativeBinding: binding } : {});
