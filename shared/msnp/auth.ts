@@ -85,14 +85,23 @@ export const PRODUCT_KEYS: readonly ProductKey[] = [
   { productId: 'PROD0120PW!CCV9@', productKey: 'C1BX{V4W}Q3*10SM', maxDialect: 21 },
 ];
 
+/** The product id/key pair with this id (MSNP.md §3.5.2); undefined for an unknown id. */
+export function findProductKey(productId: string): ProductKey | undefined {
+  return PRODUCT_KEYS.find((p) => p.productId === productId);
+}
+
 /** The algorithm a dialect uses for `QRY` (MSNP.md §3.5): MD5 for 6–10, the new one from 11. */
 export function qryAnswer(dialect: number, challenge: string, productId: string, productKey: string): string {
   return dialect >= 11 ? qryMsnp11(challenge, productId, productKey) : qryMd5(challenge, productKey);
 }
 
-/** What our client sends for `CHL` (MSNP.md §3.5.2: msmsgs for 6–10, PROD0090 for 11–12). */
+/**
+ * What our client sends for `CHL` (MSNP.md §3.5.2: msmsgs for 6–10, PROD0090 for 11–12;
+ * MSNP13-18.md §5.3 step 10: PROD0119 for 15; §12.3: 13–14 servers accept PROD0106/PROD0112, the
+ * newer of which we send).
+ */
 export function clientChallengeResponse(dialect: Dialect, challenge: string): { productId: string; answer: string } {
-  const pair = dialect >= 11 ? PRODUCT_KEYS[6] : PRODUCT_KEYS[0];
+  const pair = dialect >= 15 ? findProductKey('PROD0119GSJUC$18') : dialect >= 13 ? findProductKey('PROD0112J1LW7%NB') : dialect >= 11 ? PRODUCT_KEYS[6] : PRODUCT_KEYS[0];
   if (pair === undefined) throw new Error('product key table is empty');
   return { productId: pair.productId, answer: qryAnswer(dialect, challenge, pair.productId, pair.productKey) };
 }

@@ -114,6 +114,11 @@ export interface EmailMessage {
   readonly notice: EmailNotice;
   readonly fields: readonly MimeHeader[];
   readonly headers?: readonly MimeHeader[];
+  /**
+   * Set when the body's fields end without the usual blank line, as the MSNP13+ mail-data and
+   * active-mail notices of MSNP13-18.md §9.1 and §13.1 do; kept so relaying rebuilds the same bytes.
+   */
+  readonly noTrailingBlankLine?: true;
 }
 
 /** Custom emoticon definitions (§6.9): `shortcut TAB msnobj TAB` repeated. */
@@ -219,7 +224,8 @@ export function decodeMessage(payload: Uint8Array): Message | CodecError {
       const notice = EMAIL_NOTICES.get(ct.mediaType);
       if (notice === undefined) return unknown;
       const fields = bodyFields(body, charset);
-      return fields === undefined ? unknown : { kind: 'email', notice, fields, headers };
+      if (fields === undefined) return unknown;
+      return endsWithBlankLine(body) || fields.length === 0 ? { kind: 'email', notice, fields, headers } : { kind: 'email', notice, fields, headers, noTrailingBlankLine: true };
     }
   }
 }
@@ -396,7 +402,7 @@ export function buildMessage(m: MessageInit): Uint8Array {
     }
     case 'email': {
       const type = EMAIL_CONTENT_TYPES[m.notice];
-      return buildMime(envelope(m.notice === 'legacy' ? type : `${type}; charset=UTF-8`), buildFields(m.fields) + '\r\n');
+      return buildMime(envelope(m.notice === 'legacy' ? type : `${type}; charset=UTF-8`), buildFields(m.fields) + (m.noTrailingBlankLine ? '' : '\r\n'));
     }
     case 'emoticons': {
       let body = '';
@@ -411,6 +417,12 @@ export function buildMessage(m: MessageInit): Uint8Array {
     case 'unknown':
       return buildMime(m.headers, m.body);
   }
+}
+
+/** Does a header-like body end with an empty line (`…\r\n\r\n`)? */
+function endsWithBlankLine(body: Uint8Array): boolean {
+  const n = body.length;
+  return (n >= 4 && body[n - 4] === 13 && body[n - 3] === 10 && body[n - 2] === 13 && body[n - 1] === 10) || (n >= 2 && body[n - 2] === 10 && body[n - 1] === 10);
 }
 
 const EMAIL_CONTENT_TYPES: Readonly<Record<EmailNotice, string>> = {

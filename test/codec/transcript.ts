@@ -15,7 +15,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDialect, type Dialect } from '../../shared/msnp/dialect';
+import { isCodecDialect, type Dialect } from '../../shared/msnp/dialect';
 import type { Direction } from '../../shared/msnp/command';
 import type { ServerKind } from '../../shared/msnp/commands';
 
@@ -89,7 +89,7 @@ export function loadTranscript(file: string): Connection[] {
       const m = /^@connection (\S+) dialect=([\d,]+) server=(ns|sb)$/.exec(line);
       if (!m) throw new Error(`${file}:${at}: bad @connection line`);
       const dialects = (m[2] as string).split(',').map(Number);
-      if (!dialects.every(isDialect)) throw new Error(`${file}:${at}: bad dialect list`);
+      if (!dialects.every(isCodecDialect)) throw new Error(`${file}:${at}: bad dialect list`);
       connections.push({ name: m[1] as string, dialects: dialects as Dialect[], server: m[3] as ServerKind, entries: [] });
       return;
     }

@@ -16,4 +16,7 @@ export * from './session';
 export * from './lists';
 export * from './presence';
 export * from './switchboard';
+export * from './sso';
+export * from './ml';
+export * from './endpoint';
 export * from './typed';

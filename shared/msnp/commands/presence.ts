@@ -13,7 +13,7 @@ import type { Dialect } from '../dialect';
 import { isCodecError } from '../errors';
 import { buildMsnObject, formatMsnObject, type MsnObject, type MsnObjectInit } from '../msnobject';
 import { encodeName } from '../names';
-import { buildPersonalStatus, parsePersonalStatus, type PersonalStatus } from '../psm';
+import { buildPersonalStatus, escapeXmlText, parsePersonalStatus, type PersonalStatus } from '../psm';
 import {
   capsParam,
   fail,
@@ -26,8 +26,10 @@ import {
   readExtendedCaps,
   readOnlineState,
   readState,
+  readUint,
   requireAvailable,
   token,
+  uintParam,
   type OnlineState,
   type PresenceState,
   type Result,
@@ -110,6 +112,8 @@ export interface Iln {
   readonly trId: number;
   readonly state: OnlineState;
   readonly handle: string;
+  /** 14+: the contact's network id after the handle (MSNP13-18.md §3.2); builders default to 1 (MSN). */
+  readonly network?: number | undefined;
   readonly friendlyName: string;
   readonly caps?: number | undefined;
   /** The `:extcaps` half of `caps:extcaps`, when sent. */
@@ -121,6 +125,8 @@ export interface Nln {
   readonly type: 'NLN';
   readonly state: OnlineState;
   readonly handle: string;
+  /** 14+: network id (MSNP13-18.md §3.2); builders default to 1. */
+  readonly network?: number | undefined;
   readonly friendlyName: string;
   readonly caps?: number | undefined;
   /** The `:extcaps` half of `caps:extcaps`, when sent. */
@@ -128,23 +134,37 @@ export interface Nln {
   readonly msnObject?: string | undefined;
 }
 
-/** `FLN handle`: went offline or hidden. */
+/** `FLN handle`: went offline or hidden. 14–15: `FLN handle network caps` (MSNP13-18.md §3.2, `FLN handle 1 0`). */
 export interface Fln {
   readonly type: 'FLN';
   readonly handle: string;
+  /** 14+; builders default to 1. */
+  readonly network?: number | undefined;
 }
 
 function decodePresence(cmd: Command, dialect: Dialect, verb: 'ILN' | 'NLN') {
-  const e = precheck(cmd, verb, 'toClient', dialect, 3);
+  // 14+ insert the network id after the handle (MSNP13-18.md §3.2): `NLN STATE handle 1 nick caps {msnobj}`.
+  const shift = dialect >= NETWORK_ID_SINCE ? 1 : 0;
+  const e = precheck(cmd, verb, 'toClient', dialect, 3 + shift);
   if (e) return e;
   const p = cmd.params;
   const state = readOnlineState(cmd, p[0]);
   if (isCodecError(state)) return state;
-  const caps = dialect >= 8 ? readCaps(cmd, p[3]) : undefined;
+  const network = shift === 1 ? readUint(cmd, p[2], 'network id', 255) : undefined;
+  if (isCodecError(network)) return network;
+  const caps = dialect >= 8 ? readCaps(cmd, p[3 + shift]) : undefined;
   if (isCodecError(caps)) return caps;
-  const extendedCaps = dialect >= 8 ? readExtendedCaps(p[3]) : undefined;
-  const raw = dialect >= 9 ? p[4] : undefined;
-  return { state, handle: p[1] as string, friendlyName: name(p[2] as string), caps, extendedCaps, msnObject: raw === undefined ? undefined : name(raw) };
+  const extendedCaps = dialect >= 8 ? readExtendedCaps(p[3 + shift]) : undefined;
+  const raw = dialect >= 9 ? p[4 + shift] : undefined;
+  const presence = { state, handle: p[1] as string, friendlyName: name(p[2 + shift] as string), caps, extendedCaps, msnObject: raw === undefined ? undefined : name(raw) };
+  return network === undefined ? presence : { ...presence, network };
+}
+
+/** MSNP14 added the network id to ILN/NLN/FLN/UBX (MSNP13-18.md §2, §3.2). */
+const NETWORK_ID_SINCE = 14;
+
+function networkParam(network: number | undefined): string {
+  return uintParam(network ?? 1, 'network id', 255);
 }
 
 /** An `Iln`/`Nln`, or a contact's presence as the server relays it (§2.8, §2.9). */
@@ -152,7 +172,9 @@ export type IlnInit = Omit<Iln, 'type' | 'caps' | 'extendedCaps' | 'msnObject'> 
 export type NlnInit = Omit<Nln, 'type' | 'caps' | 'extendedCaps' | 'msnObject'> & RelayedPresence;
 
 function presenceParams(v: NlnInit, dialect: Dialect): string[] {
-  const params = [v.state, token(v.handle, 'handle'), nameParam(v.friendlyName, 'friendly name')];
+  const params = [v.state, token(v.handle, 'handle')];
+  if (dialect >= NETWORK_ID_SINCE) params.push(networkParam(v.network));
+  params.push(nameParam(v.friendlyName, 'friendly name'));
   if (dialect >= 8) params.push(capsParam(v.caps, v.extendedCaps));
   if (dialect >= 9 && v.msnObject !== undefined) params.push(msnObjectParam(v.msnObject));
   return params;
@@ -180,11 +202,16 @@ export function buildNln(v: NlnInit, dialect: Dialect): CommandInit {
 
 export function decodeFln(cmd: Command, dialect: Dialect): Result<Fln> {
   const e = precheck(cmd, 'FLN', 'toClient', dialect, 1);
-  return e ?? { type: 'FLN', handle: cmd.params[0] as string };
+  if (e) return e;
+  if (dialect < NETWORK_ID_SINCE || cmd.params[1] === undefined) return { type: 'FLN', handle: cmd.params[0] as string };
+  const network = readUint(cmd, cmd.params[1], 'network id', 255);
+  return isCodecError(network) ? network : { type: 'FLN', handle: cmd.params[0] as string, network };
 }
 
 export function buildFln(v: Omit<Fln, 'type'>, dialect: Dialect): CommandInit {
   requireAvailable('FLN', 'toClient', dialect);
+  // 14–15 `FLN handle 1 0`: the trailing `0` is the capabilities (Escargot; MSNP13-18.md §3.2, §14 point 4).
+  if (dialect >= NETWORK_ID_SINCE) return init('FLN', undefined, [token(v.handle, 'handle'), networkParam(v.network), '0']);
   return init('FLN', undefined, [token(v.handle, 'handle')]);
 }
 
@@ -201,10 +228,12 @@ export interface UuxReply {
   readonly trId: number;
 }
 
-/** `UBX handle len` + `<Data>` XML (11+): a contact's personal message / current media. */
+/** `UBX handle len` + `<Data>` XML (11+): a contact's personal message / current media. 14+ `UBX handle 1 len`. */
 export interface Ubx {
   readonly type: 'UBX';
   readonly handle: string;
+  /** 14+ (MSNP13-18.md §3.2); builders default to 1. */
+  readonly network?: number | undefined;
   readonly status: PersonalStatus;
 }
 
@@ -215,7 +244,7 @@ export function decodeUuxRequest(cmd: Command, dialect: Dialect): Result<UuxRequ
 
 export function buildUuxRequest(v: Omit<UuxRequest, 'type'>, dialect: Dialect): CommandInit {
   requireAvailable('UUX', 'toServer', dialect);
-  return init('UUX', v.trId, [], buildPersonalStatus(v.status));
+  return init('UUX', v.trId, [], statusPayload(v.status, dialect));
 }
 
 export function decodeUuxReply(cmd: Command, dialect: Dialect): Result<UuxReply> {
@@ -227,9 +256,23 @@ export function buildUuxReply(v: Omit<UuxReply, 'type'>, dialect: Dialect): Comm
   return init('UUX', v.trId, [], '');
 }
 
+/**
+ * `buildPersonalStatus`, plus 13+ `<MachineGuid>` after `<CurrentMedia>` when the status has one
+ * (MSNP13-18.md §8.2, §13.1); MSNP2–12 never get it.
+ */
+function statusPayload(status: PersonalStatus, dialect: Dialect): string {
+  const base = buildPersonalStatus(status);
+  if (dialect < 13 || status.machineGuid === undefined) return base;
+  return `${base.slice(0, -'</Data>'.length)}<MachineGuid>${escapeXmlText(status.machineGuid)}</MachineGuid></Data>`;
+}
+
 export function decodeUbx(cmd: Command, dialect: Dialect): Result<Ubx> {
-  const e = precheck(cmd, 'UBX', 'toClient', dialect, 1);
-  return e ?? { type: 'UBX', handle: cmd.params[0] as string, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
+  const e = precheck(cmd, 'UBX', 'toClient', dialect, dialect >= NETWORK_ID_SINCE ? 2 : 1);
+  if (e) return e;
+  const ubx: Ubx = { type: 'UBX', handle: cmd.params[0] as string, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
+  if (dialect < NETWORK_ID_SINCE) return ubx;
+  const network = readUint(cmd, cmd.params[1], 'network id', 255);
+  return isCodecError(network) ? network : { ...ubx, network };
 }
 
 /**
@@ -241,6 +284,8 @@ export type UbxInit = Omit<Ubx, 'type' | 'status'> & { readonly status: Personal
 
 export function buildUbx(v: UbxInit, dialect: Dialect): CommandInit {
   requireAvailable('UBX', 'toClient', dialect);
-  const payload = v.status instanceof Uint8Array ? v.status : buildPersonalStatus(v.status);
-  return init('UBX', undefined, [token(v.handle, 'handle')], payload);
+  const payload = v.status instanceof Uint8Array ? v.status : statusPayload(v.status, dialect);
+  const params = [token(v.handle, 'handle')];
+  if (dialect >= NETWORK_ID_SINCE) params.push(networkParam(v.network));
+  return init('UBX', undefined, params, payload);
 }

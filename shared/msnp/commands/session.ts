@@ -348,7 +348,7 @@ export interface XfrNs {
   readonly currentAddress?: HostPort | undefined;
 }
 
-/** `XFR t SB host:port CKI cookie` (2–12). */
+/** `XFR t SB host:port CKI cookie` (2–12); 13 `… U messenger.msn.com`, 14+ `… 1` (MSNP13-18.md §3.2). */
 export interface XfrSb {
   readonly type: 'XFR_SB';
   readonly trId: number;
@@ -385,7 +385,8 @@ export function decodeXfrReply(cmd: Command, dialect: Dialect): Result<XfrNs | X
   if (p[1] === '0') return { type: 'XFR_NS', trId, address: undefined };
   const address = readHostPort(cmd, p[1]);
   if (isCodecError(address)) return address;
-  if (dialect >= 7 && p[3] !== undefined) {
+  // 13+ `XFR t NS h:p U D` (MSNP13-18.md §3.2): no current address.
+  if (dialect >= 7 && dialect <= 12 && p[3] !== undefined) {
     const currentAddress = readHostPort(cmd, p[3]);
     if (isCodecError(currentAddress)) return currentAddress;
     return { type: 'XFR_NS', trId, address, currentAddress };
@@ -397,6 +398,7 @@ export function buildXfrNs(v: Omit<XfrNs, 'type'>, dialect: Dialect): CommandIni
   requireAvailable('XFR', 'toClient', dialect);
   if (v.address === undefined) return init('XFR', v.trId, ['NS', '0']);
   const params = ['NS', formatHostPort(v.address)];
+  if (dialect >= 13) return init('XFR', v.trId, [...params, 'U', 'D']); // MSNP13-18.md §3.2
   if (dialect >= 3) params.push('0');
   if (dialect >= 7) params.push(formatHostPort(required(v.currentAddress, 'XFR NS current address', dialect)));
   return init('XFR', v.trId, params);
@@ -404,7 +406,11 @@ export function buildXfrNs(v: Omit<XfrNs, 'type'>, dialect: Dialect): CommandIni
 
 export function buildXfrSb(v: Omit<XfrSb, 'type'>, dialect: Dialect): CommandInit {
   requireAvailable('XFR', 'toClient', dialect);
-  return init('XFR', v.trId, ['SB', formatHostPort(v.address), 'CKI', token(v.cookie, 'cookie')]);
+  const params = ['SB', formatHostPort(v.address), 'CKI', token(v.cookie, 'cookie')];
+  // 13+ `… U messenger.msn.com`, 14+ `… 1` (MSNP13-18.md §3.2); decoders ignore the suffix.
+  if (dialect >= 13) params.push('U', 'messenger.msn.com');
+  if (dialect >= 14) params.push('1');
+  return init('XFR', v.trId, params);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -599,14 +605,16 @@ export function buildGcfRequest(v: Omit<GcfRequest, 'type'>, dialect: Dialect): 
   return init('GCF', v.trId, [token(v.file, 'file')]);
 }
 
+/** 13+ servers also push `GCF 0 len` + `<Policies>` with no file name (MSNP13-18.md §5.2): `file` is then ''. */
 export function decodeGcfReply(cmd: Command, dialect: Dialect): Result<GcfReply> {
-  const e = precheck(cmd, 'GCF', 'toClient', dialect, 1);
+  const e = precheck(cmd, 'GCF', 'toClient', dialect, dialect >= 13 ? 0 : 1);
   if (e) return e;
-  return { type: 'GCF', trId: cmd.trId as number, file: cmd.params[0] as string, xml: utf8OrWindows1252(cmd.payload ?? new Uint8Array(0)) };
+  return { type: 'GCF', trId: cmd.trId as number, file: cmd.params[0] ?? '', xml: utf8OrWindows1252(cmd.payload ?? new Uint8Array(0)) };
 }
 
 export function buildGcfReply(v: Omit<GcfReply, 'type'>, dialect: Dialect): CommandInit {
   requireAvailable('GCF', 'toClient', dialect);
+  if (v.file === '' && dialect >= 13) return init('GCF', v.trId, [], v.xml);
   return init('GCF', v.trId, [token(v.file, 'file')], v.xml);
 }
 

@@ -55,7 +55,10 @@ export interface AnsReply {
   readonly trId: number;
 }
 
-/** `RNG session-id host:port CKI cookie caller-handle caller-friendly` (NS, no TrID, §6.2). */
+/**
+ * `RNG session-id host:port CKI cookie caller-handle caller-friendly` (NS, no TrID, §6.2); 13+ append
+ * `U messenger.hotmail.com` and 14+ `1` (MSNP13-18.md §3.2), which decoders ignore and builders write.
+ */
 export interface Rng {
   readonly type: 'RNG';
   readonly sessionId: string;
@@ -189,6 +192,9 @@ export function buildRng(v: Omit<Rng, 'type'>, dialect: Dialect): CommandInit {
     token(v.cookie, 'cookie'),
     token(v.callerHandle, 'handle'),
     nameParam(v.callerFriendlyName, 'friendly name'),
+    // 13+ `… U messenger.hotmail.com`, 14+ `… 1` (direct connections allowed) (MSNP13-18.md §3.2).
+    ...(dialect >= 13 ? ['U', 'messenger.hotmail.com'] : []),
+    ...(dialect >= 14 ? ['1'] : []),
   ]);
 }
 

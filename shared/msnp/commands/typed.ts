@@ -13,6 +13,9 @@ import * as L from './lists';
 import * as P from './presence';
 import * as S from './session';
 import * as B from './switchboard';
+import * as E from './endpoint';
+import * as M from './ml';
+import * as SSO from './sso';
 
 /** Which server a connection talks to; some verbs exist on one only (MSNP.md §2.6). */
 export type ServerKind = 'ns' | 'sb';
@@ -62,6 +65,10 @@ export type ClientCommand =
   | B.CalRequest
   | B.AnsRequest
   | B.MsgRequest
+  // MSNP13+ (MSNP13-18.md §4.2, §7, §8.4)
+  | SSO.UsrSso
+  | M.MlRequest
+  | E.UunRequest
   | Untyped;
 
 /** Everything a server sends (what our client decodes). */
@@ -114,6 +121,12 @@ export type ServerCommand =
   | B.Bye
   | B.MsgDelivery
   | B.Ack
+  // MSNP13+ (MSNP13-18.md §4.2, §7, §8.4)
+  | SSO.UsrSsoChallenge
+  | M.MlOk
+  | M.MlPush
+  | E.UunOk
+  | E.Ubn
   | ErrorReply
   | Untyped;
 
@@ -141,7 +154,7 @@ export function decodeClientCommand(cmd: Command, dialect: Dialect, server: Serv
     case 'INF': return S.decodeInfRequest(cmd, dialect);
     case 'CVR':
     case 'CVQ': return S.decodeCvrRequest(cmd, dialect);
-    case 'USR': return S.decodeUsrRequest(cmd, dialect);
+    case 'USR': return isSso(cmd, dialect) ? SSO.decodeUsrSso(cmd, dialect) : S.decodeUsrRequest(cmd, dialect);
     case 'XFR': return S.decodeXfrRequest(cmd, dialect);
     case 'OUT': return S.decodeOut(cmd, dialect, 'toServer');
     case 'CHL': return S.decodeChlRequest(cmd, dialect);
@@ -169,6 +182,10 @@ export function decodeClientCommand(cmd: Command, dialect: Dialect, server: Serv
     case 'CAL': return B.decodeCalRequest(cmd, dialect);
     case 'ANS': return B.decodeAnsRequest(cmd, dialect);
     case 'MSG': return B.decodeMsgRequest(cmd, dialect);
+    case 'ADL':
+    case 'RML':
+    case 'FQY': return M.decodeMlRequest(cmd, dialect);
+    case 'UUN': return E.decodeUunRequest(cmd, dialect);
     default: return untyped(cmd, 'toServer', dialect);
   }
 }
@@ -185,7 +202,9 @@ export function decodeServerCommand(cmd: Command, dialect: Dialect, server: Serv
     case 'VER': return S.decodeVer(cmd);
     case 'INF': return S.decodeInfReply(cmd, dialect);
     case 'CVR': return S.decodeCvrReply(cmd, dialect);
-    case 'USR': return server === 'sb' ? S.decodeUsrSbOk(cmd, dialect) : S.decodeUsrReply(cmd, dialect);
+    case 'USR':
+      if (server === 'sb') return S.decodeUsrSbOk(cmd, dialect);
+      return isSso(cmd, dialect) ? SSO.decodeUsrSsoChallenge(cmd, dialect) : S.decodeUsrReply(cmd, dialect);
     case 'XFR': return S.decodeXfrReply(cmd, dialect);
     case 'OUT': return S.decodeOut(cmd, dialect, 'toClient');
     case 'CHL': return S.decodeChlChallenge(cmd, dialect);
@@ -227,8 +246,18 @@ export function decodeServerCommand(cmd: Command, dialect: Dialect, server: Serv
     case 'MSG': return B.decodeMsgDelivery(cmd, dialect);
     case 'ACK':
     case 'NAK': return B.decodeAck(cmd, dialect);
+    case 'ADL':
+    case 'RML':
+    case 'FQY': return M.decodeMlReply(cmd, dialect);
+    case 'UUN': return E.decodeUunOk(cmd, dialect);
+    case 'UBN': return E.decodeUbn(cmd, dialect);
     default: return untyped(cmd, 'toClient', dialect);
   }
+}
+
+/** `USR t SSO …` in MSNP15+ (MSNP13-18.md §4.2); below 15 an `SSO` package stays a plain `USR` the server refuses, as before. */
+function isSso(cmd: Command, dialect: Dialect): boolean {
+  return dialect >= 15 && cmd.params[0] === 'SSO';
 }
 
 function untypedInit(c: Command): CommandInit {
@@ -271,6 +300,11 @@ export function buildClientCommand(t: ClientCommand, dialect: Dialect): CommandI
     case 'CAL': return B.buildCalRequest(t, dialect);
     case 'ANS': return B.buildAnsRequest(t, dialect);
     case 'MSG': return B.buildMsgRequest(t, dialect);
+    case 'USR_SSO': return SSO.buildUsrSso(t, dialect);
+    case 'ADL':
+    case 'RML':
+    case 'FQY': return M.buildMlRequest(t, dialect);
+    case 'UUN': return E.buildUunRequest(t, dialect);
     case 'UNTYPED': return untypedInit(t.command);
   }
 }
@@ -328,6 +362,14 @@ export function buildServerCommand(t: ServerCommand, dialect: Dialect): CommandI
     case 'MSG': return B.buildMsgDelivery(t, dialect);
     case 'ACK':
     case 'NAK': return B.buildAck(t, dialect);
+    case 'USR_SSO_CHALLENGE': return SSO.buildUsrSsoChallenge(t, dialect);
+    case 'ADL_OK':
+    case 'RML_OK': return M.buildMlOk(t, dialect);
+    case 'ADL':
+    case 'RML':
+    case 'FQY': return M.buildMlPush(t, dialect);
+    case 'UUN_OK': return E.buildUunOk(t, dialect);
+    case 'UBN': return E.buildUbn(t, dialect);
     case 'ERROR': return buildError(t);
     case 'UNTYPED': return untypedInit(t.command);
   }

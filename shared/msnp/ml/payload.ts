@@ -4,6 +4,7 @@
  * pushes and `FQY` answers; a server reads uploads and builds pushes and answers.
  */
 import { utf8Length } from '../bytes';
+import { SerializeError } from '../serializer';
 import { codecError, isCodecError, type CodecError } from '../errors';
 import { decodeName, encodeName } from '../names';
 import { LIST_BITS } from '../commands/common';
@@ -137,7 +138,7 @@ export function buildMl(payload: MlPayload, style: MlStyle): string {
   const byDomain = new Map<string, { domain: string; items: string[] }>();
   for (const c of payload.contacts) {
     const parts = splitHandle(c.handle);
-    if (parts === undefined) throw new RangeError(`not an address for <ml>: ${JSON.stringify(c.handle)}`);
+    if (parts === undefined) throw new SerializeError(`not an address for <ml>: ${JSON.stringify(c.handle)}`);
     const key = parts.domain.toLowerCase();
     let group = byDomain.get(key);
     if (group === undefined) byDomain.set(key, (group = { domain: parts.domain, items: [] }));
@@ -171,7 +172,7 @@ export function splitMl(payload: MlPayload, style: MlStyle, maxContacts = ML_MAX
   let size = empty;
   for (const c of payload.contacts) {
     const parts = splitHandle(c.handle);
-    if (parts === undefined) throw new RangeError(`not an address for <ml>: ${JSON.stringify(c.handle)}`);
+    if (parts === undefined) throw new SerializeError(`not an address for <ml>: ${JSON.stringify(c.handle)}`);
     const key = parts.domain.toLowerCase();
     // What this contact adds: its <c />, and the <d n=""></d> around it when its domain is new here.
     const contactBytes = utf8Length(contactXml(parts.local, c, style));

@@ -1,0 +1,324 @@
+/**
+ * Address book and sharing responses (MSNP13-18.md §6.3–§6.6) as plain typed data: memberships by
+ * role, groups, contacts (with the owner's "Me" contact apart), the result GUIDs of adds, and faults.
+ * Readers take any prefix or none and ignore unknown elements; every failure is a value. Builders
+ * for the two big answers serve the server (and give the readers a round-trip test).
+ */
+import { codecError, isCodecError, type CodecError } from '../errors';
+import { buildEnvelope, parseEnvelope, type SoapFault } from '../soap/envelope';
+import { child, childElements, el, textAt, type Xml, type XmlElement } from '../soap/xml';
+import { AB_NS, DEFAULT_AB_ID, USER_GROUP_TYPE, type MemberRole } from './requests';
+
+const ROLES: ReadonlySet<string> = new Set(['Allow', 'Block', 'Reverse', 'Pending']);
+
+export interface Member {
+  /** The address: `PassportName`, or `Email` for e-mail (Yahoo!) members. */
+  readonly address: string;
+  readonly type: 'Passport' | 'Email' | (string & {});
+  readonly membershipId?: string;
+  readonly displayName?: string;
+  readonly cid?: string;
+}
+
+export interface Memberships {
+  readonly type: 'memberships';
+  readonly roles: Readonly<Record<MemberRole, readonly Member[]>>;
+  /** The service's `LastChange` (ISO time), for later delta requests. */
+  readonly lastChange?: string;
+}
+
+export interface AbGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly isFavorite: boolean;
+}
+
+export type ContactType = 'Regular' | 'Me' | 'LivePending' | 'Live' | 'Circle' | (string & {});
+
+export interface AbContact {
+  /** `contactId`: the key for every later contact operation (§6.4). */
+  readonly id: string;
+  readonly type: ContactType;
+  /** `passportName`, or the first Messenger-enabled `ContactEmail` for e-mail contacts. */
+  readonly address?: string;
+  readonly displayName?: string;
+  /** FL is every contact with `isMessengerUser` true (§6.4). */
+  readonly isMessengerUser: boolean;
+  readonly groupIds: readonly string[];
+  readonly cid?: string;
+  /** `Annotation` name → value (`AB.NickName`, Me's `MSN.IM.BLP` …). */
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly deleted: boolean;
+}
+
+export interface AddressBook {
+  readonly type: 'addressBook';
+  readonly groups: readonly AbGroup[];
+  /** Every contact but the owner's own. */
+  readonly contacts: readonly AbContact[];
+  /** The `Me` contact (own settings and name, §6.4), when the answer has one. */
+  readonly me?: AbContact;
+  readonly lastChange?: string;
+}
+
+/** What a response parser returns: the data, the service's fault (with `errorCode`), or an error value. */
+export type AbResult<T> = T | SoapFault | CodecError;
+
+/** Limit for the address book answers: ours, generous for 600 contacts (`soap/xml.ts`). */
+function open(xml: string, expected: string): XmlElement | SoapFault | CodecError {
+  const env = parseEnvelope(xml);
+  if (isCodecError(env) || env.type === 'fault') return env;
+  if (env.body.local !== expected) return codecError('BAD_PAYLOAD', `expected ${expected}, got ${env.body.name}`);
+  return env.body;
+}
+
+/** A child by local name, case-insensitively (ABFindAll writes `groups`, ABFindContactsPaged `Groups`). */
+function childCi(el: XmlElement | undefined, local: string): XmlElement | undefined {
+  if (el === undefined) return undefined;
+  const l = local.toLowerCase();
+  return childElements(el).find((c) => c.local.toLowerCase() === l);
+}
+
+// ---------------------------------------------------------------------------------------------
+// FindMembership (§6.3)
+
+export function parseFindMembershipResponse(xml: string): AbResult<Memberships> {
+  const body = open(xml, 'FindMembershipResponse');
+  if (isCodecError(body) || 'type' in body) return body;
+  const result = child(body, 'FindMembershipResult');
+  if (result === undefined) return codecError('BAD_PAYLOAD', 'FindMembershipResponse without FindMembershipResult');
+  const roles: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+  let lastChange: string | undefined;
+  for (const service of childElements(child(result, 'Services') ?? result).filter((e) => e.local === 'Service')) {
+    const type = textAt(service, 'Info', 'Handle', 'Type');
+    if (type !== undefined && type !== 'Messenger') continue;
+    lastChange ??= textAt(service, 'LastChange');
+    for (const m of childElements(child(service, 'Memberships') ?? service).filter((e) => e.local === 'Membership')) {
+      const role = textAt(m, 'MemberRole');
+      if (role === undefined || !ROLES.has(role)) continue; // other roles (ProfileExpanded …) are not lists
+      for (const member of childElements(child(m, 'Members') ?? m).filter((e) => e.local === 'Member')) {
+        if (textAt(member, 'Deleted') === 'true') continue;
+        const memberType = textAt(member, 'Type') ?? 'Passport';
+        const address = textAt(member, 'PassportName') ?? textAt(member, 'Email');
+        if (address === undefined || address === '') continue; // circle and phone members carry no address
+        roles[role as MemberRole].push(clean({ address, type: memberType, membershipId: textAt(member, 'MembershipId'), displayName: textAt(member, 'DisplayName'), cid: textAt(member, 'CID') }));
+      }
+    }
+  }
+  return clean({ type: 'memberships' as const, roles, lastChange });
+}
+
+/** Server side: the FindMembership answer for the Messenger service. */
+export function buildFindMembershipResponse(m: Omit<Memberships, 'type'>): string {
+  const memberships = (Object.keys(m.roles) as MemberRole[]).map((role) =>
+    el(
+      'Membership',
+      undefined,
+      el('MemberRole', undefined, role),
+      el(
+        'Members',
+        undefined,
+        m.roles[role].map((x) =>
+          el(
+            'Member',
+            { 'xsi:type': x.type === 'Email' ? 'EmailMember' : 'PassportMember' },
+            el('MembershipId', undefined, x.membershipId),
+            el('Type', undefined, x.type),
+            x.displayName === undefined ? undefined : el('DisplayName', undefined, x.displayName),
+            el('State', undefined, 'Accepted'),
+            el('Deleted', undefined, 'false'),
+            el(x.type === 'Email' ? 'Email' : 'PassportName', undefined, x.address),
+            x.cid === undefined ? undefined : el('CID', undefined, x.cid),
+          ),
+        ),
+      ),
+      el('MembershipIsComplete', undefined, 'true'),
+    ),
+  );
+  const service = el(
+    'Service',
+    undefined,
+    el('Memberships', undefined, memberships),
+    el('Info', undefined, el('Handle', undefined, el('Id', undefined, '1'), el('Type', undefined, 'Messenger'), el('ForeignId', undefined)), el('InverseRequired', undefined, 'false')),
+    el('LastChange', undefined, m.lastChange),
+  );
+  return buildEnvelope({ body: el('FindMembershipResponse', { xmlns: AB_NS }, el('FindMembershipResult', undefined, el('Services', undefined, service))) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ABFindAll / ABFindContactsPaged (§6.4)
+
+export function parseAbFindAllResponse(xml: string): AbResult<AddressBook> {
+  return parseAddressBook(xml, 'ABFindAllResponse', 'ABFindAllResult');
+}
+
+export function parseAbFindContactsPagedResponse(xml: string): AbResult<AddressBook> {
+  return parseAddressBook(xml, 'ABFindContactsPagedResponse', 'ABFindContactsPagedResult');
+}
+
+function parseAddressBook(xml: string, response: string, resultName: string): AbResult<AddressBook> {
+  const body = open(xml, response);
+  if (isCodecError(body) || 'type' in body) return body;
+  const result = child(body, resultName);
+  if (result === undefined) return codecError('BAD_PAYLOAD', `${response} without ${resultName}`);
+  const groups: AbGroup[] = [];
+  for (const g of childElements(childCi(result, 'groups') ?? result).filter((e) => e.local === 'Group')) {
+    const id = textAt(g, 'groupId');
+    const name = textAt(g, 'groupInfo', 'name');
+    if (id === undefined || name === undefined || textAt(g, 'fDeleted') === 'true') continue;
+    groups.push({ id, name, isFavorite: textAt(g, 'groupInfo', 'IsFavorite') === 'true' });
+  }
+  const contacts: AbContact[] = [];
+  let me: AbContact | undefined;
+  for (const c of childElements(childCi(result, 'contacts') ?? result).filter((e) => e.local === 'Contact')) {
+    const contact = readContact(c);
+    if (contact === undefined) continue;
+    if (contact.type === 'Me') me = contact;
+    else contacts.push(contact);
+  }
+  const ab = childCi(result, 'ab');
+  return clean({ type: 'addressBook' as const, groups, contacts, me, lastChange: textAt(ab, 'lastChange') });
+}
+
+function readContact(c: XmlElement): AbContact | undefined {
+  const id = textAt(c, 'contactId');
+  const info = child(c, 'contactInfo');
+  if (id === undefined || info === undefined) return undefined;
+  const annotations: Record<string, string> = {};
+  for (const a of childElements(child(info, 'annotations') ?? info).filter((e) => e.local === 'Annotation')) {
+    const name = textAt(a, 'Name');
+    if (name !== undefined) annotations[name] = textAt(a, 'Value') ?? '';
+  }
+  const groupIds = childElements(child(info, 'groupIds') ?? info)
+    .filter((e) => e.local === 'guid')
+    .map((g) => textAt(g) ?? '')
+    .filter((g) => g !== '');
+  // E-mail (Yahoo!) contacts have no passportName: their Messenger address is a ContactEmail (§6.4).
+  const email = childElements(child(info, 'emails') ?? info)
+    .filter((e) => e.local === 'ContactEmail' && textAt(e, 'isMessengerEnabled') === 'true')
+    .map((e) => textAt(e, 'email'))[0];
+  return clean({
+    id,
+    type: textAt(info, 'contactType') ?? 'Regular',
+    address: textAt(info, 'passportName') || email,
+    displayName: textAt(info, 'displayName'),
+    isMessengerUser: textAt(info, 'isMessengerUser') === 'true',
+    groupIds,
+    cid: textAt(info, 'CID'),
+    annotations,
+    deleted: textAt(c, 'fDeleted') === 'true',
+  });
+}
+
+/** Server side: the `ABFindAll` answer (`ABFindContactsPaged` differs only in casing and extras clients do not need). */
+export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+  const group = (g: AbGroup): Xml =>
+    el(
+      'Group',
+      undefined,
+      el('groupId', undefined, g.id),
+      el(
+        'groupInfo',
+        undefined,
+        el('annotations', undefined, el('Annotation', undefined, el('Name', undefined, 'MSN.IM.Display'), el('Value', undefined, '1'))),
+        el('groupType', undefined, USER_GROUP_TYPE.toLowerCase()),
+        el('name', undefined, g.name),
+        el('IsNotMobileVisible', undefined, 'false'),
+        el('IsPrivate', undefined, 'false'),
+        el('IsFavorite', undefined, g.isFavorite ? 'true' : 'false'),
+      ),
+      el('propertiesChanged', undefined),
+      el('fDeleted', undefined, 'false'),
+      el('lastChange', undefined, ab.lastChange),
+    );
+  const contact = (c: AbContact): Xml =>
+    el(
+      'Contact',
+      undefined,
+      el('contactId', undefined, c.id),
+      el(
+        'contactInfo',
+        undefined,
+        Object.keys(c.annotations).length === 0
+          ? undefined
+          : el('annotations', undefined, Object.entries(c.annotations).map(([n, v]) => el('Annotation', undefined, el('Name', undefined, n), el('Value', undefined, v)))),
+        c.groupIds.length === 0 ? undefined : el('groupIds', undefined, c.groupIds.map((g) => el('guid', undefined, g))),
+        el('contactType', undefined, c.type),
+        opt('quickName', c.displayName),
+        opt('passportName', c.address),
+        el('IsPassportNameHidden', undefined, 'false'),
+        opt('displayName', c.displayName),
+        el('puid', undefined, '0'),
+        opt('CID', c.cid),
+        el('IsNotMobileVisible', undefined, 'false'),
+        el('isMobileIMEnabled', undefined, 'false'),
+        el('isMessengerUser', undefined, c.isMessengerUser ? 'true' : 'false'),
+        el('isFavorite', undefined, 'false'),
+        el('isSmtp', undefined, 'false'),
+        el('hasSpace', undefined, 'false'),
+        el('spotWatchState', undefined, 'NoDevice'),
+        el('birthdate', undefined, '0001-01-01T00:00:00'),
+        el('primaryEmailType', undefined, 'ContactEmailPersonal'),
+        el('PrimaryLocation', undefined, 'ContactLocationPersonal'),
+        el('PrimaryPhone', undefined, 'ContactPhonePersonal'),
+        el('IsPrivate', undefined, 'false'),
+        el('Gender', undefined, 'Unspecified'),
+        el('TimeZone', undefined, 'None'),
+      ),
+      el('propertiesChanged', undefined),
+      el('fDeleted', undefined, c.deleted ? 'true' : 'false'),
+      el('lastChange', undefined, ab.lastChange),
+    );
+  const all = ab.me === undefined ? ab.contacts : [...ab.contacts, ab.me];
+  const result = el(
+    'ABFindAllResult',
+    undefined,
+    el('groups', undefined, ab.groups.map(group)),
+    el('contacts', undefined, all.map(contact)),
+    el(
+      'ab',
+      undefined,
+      el('abId', undefined, DEFAULT_AB_ID),
+      el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
+      el('lastChange', undefined, ab.lastChange),
+      el('DynamicItemLastChanged', undefined, '0001-01-01T00:00:00'),
+      el('createDate', undefined, ab.lastChange),
+      el('propertiesChanged', undefined),
+    ),
+  );
+  return buildEnvelope({ body: el('ABFindAllResponse', { xmlns: AB_NS }, result) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations (§6.5): empty `…Response`, or `…Result/guid` for ABContactAdd and ABGroupAdd.
+
+export interface MutationResult {
+  readonly type: 'ok';
+  /** The new contact's or group's GUID (ABContactAdd, ABGroupAdd). */
+  readonly guid?: string;
+}
+
+/** Read the answer to any mutation `action` (`ABContactAdd`, `DeleteMember` …). */
+export function parseMutationResponse(xml: string, action: string): AbResult<MutationResult> {
+  const body = open(xml, `${action}Response`);
+  if (isCodecError(body) || 'type' in body) return body;
+  const guid = textAt(body, `${action}Result`, 'guid');
+  return guid === undefined || guid === '' ? { type: 'ok' } : { type: 'ok', guid };
+}
+
+/** Server side: the answer to a mutation, with the new GUID for adds. */
+export function buildMutationResponse(action: string, guid?: string): string {
+  const result = guid === undefined ? undefined : el(`${action}Result`, undefined, el('guid', undefined, guid));
+  return buildEnvelope({ body: el(`${action}Response`, { xmlns: AB_NS }, result) });
+}
+
+/** An element only when it has a value (an empty one would read back as ''). */
+function opt(name: string, value: string | undefined): Xml | undefined {
+  return value === undefined ? undefined : el(name, undefined, value);
+}
+
+/** Drop undefined properties, so results compare and serialise cleanly. */
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
