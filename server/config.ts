@@ -124,6 +124,10 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   overRateBurst: 1000,
 };
 
+/** Switchboard rate floor for P2P streams (≈ 2.6 MB/s sustained, ≈ 5 MB in one burst of 1344-byte chunks). */
+const SB_P2P_COMMANDS_PER_SECOND = 2000;
+const SB_P2P_COMMAND_BURST = 4000;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -192,8 +196,15 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     ticketLifetimeMs: c.ticketLifetimeMs ?? 2 * 60_000,
     cookieLifetimeMs: c.cookieLifetimeMs ?? RNG_VALIDITY_MS,
     limits,
-    // MSNP.md §6.4: an SB payload over 1664 bytes → the SB drops the connection.
-    sbLimits: { ...limits, maxPayloadLength: MAX_SB_MESSAGE_PAYLOAD },
+    // MSNP.md §6.4: an SB payload over 1664 bytes → the SB drops the connection. MSNP-P2P.md §9: a
+    // P2P stream is many back-to-back `MSG … D` (a 1 MiB picture ≈ 873, aMSN serves one picture three
+    // times at once), so a switchboard connection gets room for several megabytes at full speed.
+    sbLimits: {
+      ...limits,
+      maxPayloadLength: MAX_SB_MESSAGE_PAYLOAD,
+      commandsPerSecond: Math.max(limits.commandsPerSecond, SB_P2P_COMMANDS_PER_SECOND),
+      commandBurst: Math.max(limits.commandBurst, SB_P2P_COMMAND_BURST),
+    },
     logger: c.logger ?? silentLogger,
   };
 }
