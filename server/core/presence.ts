@@ -107,6 +107,15 @@ export class PresenceHub {
     return account !== undefined && account.allows(watcher) ? view : undefined;
   }
 
+  /**
+   * `owner`'s properties (phone numbers) as `watcher` may see them in its `SYN`: only while `owner`
+   * is online, visible and allows `watcher`, exactly when its presence is visible. Hidden and
+   * signed out look the same (issue 15 item 22).
+   */
+  visibleProperties(owner: string, watcher: string): ReadonlyMap<string, string> | undefined {
+    return this.visibleTo(owner, watcher) === undefined ? undefined : this.lists.peek(owner)?.properties;
+  }
+
   /** Signed-in watchers of `owner` who may see it: on its RL, watching, allowed. */
   *watchers(owner: Account): Generator<Endpoint> {
     for (const c of owner.contacts.values()) {
@@ -142,7 +151,13 @@ export class PresenceHub {
     for (const w of this.watchers(owner)) w.contactPersonalMessage(view, cache);
   }
 
+  /**
+   * A phone-number change (`BPR`), told only while `owner` is visibly online: a hidden user must
+   * be indistinguishable from a signed-out one (issue 15 item 22), and a signed-out one changes
+   * nothing. Watchers see the new number at their next `SYN` once `owner` is visible.
+   */
   broadcastProperty(owner: Account, key: string, value: string | undefined): void {
+    if (!isVisibleOnline(this.endpoints.get(owner.handle)?.presence)) return;
     const cache: FanoutCache = new Map();
     for (const w of this.watchers(owner)) w.contactProperty(owner.handle, key, value, cache);
   }

@@ -113,6 +113,39 @@ describe('properties, GTC and ILN', () => {
     w.client.close();
   });
 
+  // Issue 15 item 22: a hidden user's phone-number change was pushed to contacts (BPR), and a
+  // contact's SYN carried the numbers only while the user was signed in. Hidden must look exactly
+  // like signed out.
+  it('a hidden user’s phone numbers are neither pushed nor synced: hidden looks like signed out', async () => {
+    for (const [da, dw] of [[8, 8], [5, 12]] as const) {
+      const a = await fresh(da, 'hidden');
+      const w = await fresh(dw, 'hidwatch');
+      await addToForward(w, a.handle);
+      await setState(w, 'NLN');
+      await setState(a, 'HDN');
+      const p = await a.client.reply(a.client.send('PRP', ['PHH', '555%200101']));
+      expect(p.verb).toBe('PRP');
+      await w.client.expectNone('BPR', () => true, 300);
+      const whileHidden = await syncAll(w);
+      expect(whileHidden.some((x) => x.verb === 'BPR' || (x.verb === 'PRP' && x.params.includes('555%200101')))).toBe(false);
+      a.client.close();
+      await w.client.expectNone('FLN', [a.handle], 200); // a was hidden: nothing to tell
+      const signedOut = await syncAll(w);
+      expect(whileHidden.map((x) => [x.verb, ...x.params])).toEqual(signedOut.map((x) => [x.verb, ...x.params]));
+      // Visible again: the number is in the contact's SYN and a change is pushed.
+      const back = await signIn(server, da, a.handle, 'pw');
+      await syncAll(back);
+      await setState(back, 'NLN');
+      await w.client.expect('NLN', ['NLN', a.handle]);
+      const visible = await syncAll(w);
+      expect(visible.some((x) => x.verb === 'BPR' && x.params.includes('555%200101'))).toBe(true);
+      await back.client.reply(back.client.send('PRP', ['PHW', '555%200102']));
+      expect((await w.client.expect('BPR')).params.slice(-2)).toEqual(['PHW', '555%200102']);
+      back.client.close();
+      w.client.close();
+    }
+  });
+
   it('ILN answers an FL add when the contact is online and visible (MSNP.md §4.5)', async () => {
     const a = await fresh(9, 'seen');
     const b = await fresh(9, 'seer');

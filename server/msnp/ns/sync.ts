@@ -125,15 +125,12 @@ export function legacyListLines(
 type PropertyLookup = (handle: string) => ReadonlyMap<string, string> | undefined;
 
 /**
- * A contact's phone properties as I may see them: only for signed-in contacts (their account is
- * in memory) who allow me (MSNP.md §4.2). Offline contacts' numbers are not sent in `SYN`.
+ * A contact's phone properties as I may see them: only for contacts visibly online to me (MSNP.md
+ * §4.2), so hidden is indistinguishable from signed out (`PresenceHub.visibleProperties`).
  */
 function propertyLookup(s: NsSession): PropertyLookup {
   const me = s.me.handle;
-  return (handle) => {
-    const a = s.ctx.lists.peek(handle);
-    return a !== undefined && a.allows(me) ? a.properties : undefined;
-  };
+  return (handle) => s.ctx.presence.visibleProperties(handle, me);
 }
 
 function contactProperties(lookup: PropertyLookup, handle: string): Array<[string, string]> {
