@@ -19,7 +19,9 @@ import { Connection } from './msnp/connection';
 import type { SbGrant, ServerContext } from './msnp/context';
 import { DsSession } from './msnp/ds-session';
 import { NsSession } from './msnp/ns/session';
+import { NS_TABLE } from './msnp/ns/table';
 import { SbSession } from './msnp/sb/session';
+import { SB_TABLE } from './msnp/sb/table';
 import { createNexusServers } from './nexus/nexus';
 import { openSqliteStore } from './store/sqlite-store';
 
@@ -95,10 +97,10 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const listeners: Server[] = [];
   const httpServers: HttpServer[] = [];
   try {
-    const ns = createServer(accept('ns', (c) => new NsSession(c, ctx)));
+    const ns = createServer(accept('ns', (c) => new NsSession(c, ctx, NS_TABLE)));
     const nsPort = await listen(ns, cfg.host, cfg.nsPort);
     listeners.push(ns);
-    const sb = createServer(accept('sb', (c) => new SbSession(c, ctx)));
+    const sb = createServer(accept('sb', (c) => new SbSession(c, ctx, SB_TABLE)));
     const sbPort = await listen(sb, cfg.host, cfg.sbPort);
     listeners.push(sb);
     ctx.nsAddress = `${cfg.publicHost}:${nsPort}`;

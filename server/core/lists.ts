@@ -7,9 +7,12 @@
  * owner's versions (MSNP.md §4.3). Who gets told about a change is contacts.ts's business.
  */
 import { randomUUID } from 'node:crypto';
-import { MAX_FORWARD_LIST, MAX_GROUPS } from '../../shared/msnp/index';
-import { ListBit, type AccountData, type ContactRecord, type GroupRecord, type Privacy, type Store, type UserRecord } from '../store/store';
+import { LIST_BITS, MAX_FORWARD_LIST, MAX_GROUPS } from '../../shared/msnp/index';
+import type { AccountData, ContactRecord, GroupRecord, Privacy, Store, UserRecord } from '../store/store';
 import { fail } from './errors';
+
+/** The stored records the MSNP front reads (it reaches the store only through the core). */
+export type { ContactRecord, GroupRecord } from '../store/store';
 
 export type EditableList = 'FL' | 'AL' | 'BL';
 
@@ -53,14 +56,14 @@ export class Account {
   allows(watcher: string): boolean {
     const c = this.contacts.get(watcher);
     if (c !== undefined) {
-      if (c.lists & ListBit.AL) return true;
-      if (c.lists & ListBit.BL) return false;
+      if (c.lists & LIST_BITS.AL) return true;
+      if (c.lists & LIST_BITS.BL) return false;
     }
     return this.user.blp === 'AL';
   }
 }
 
-const LIST_BIT: Record<EditableList, number> = { FL: ListBit.FL, AL: ListBit.AL, BL: ListBit.BL };
+const LIST_BIT: Record<EditableList, number> = { FL: LIST_BITS.FL, AL: LIST_BITS.AL, BL: LIST_BITS.BL };
 
 export class ListManager {
   private readonly pinned = new Map<string, { account: Account; pins: number }>();
@@ -137,9 +140,9 @@ export class ListManager {
       this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, entry as ContactRecord));
       return { entry, newOnList: false };
     }
-    if (list === 'AL' && entry !== undefined && entry.lists & ListBit.BL) fail('opposite-list');
-    if (list === 'BL' && entry !== undefined && entry.lists & ListBit.AL) fail('opposite-list');
-    if (list === 'FL' && owner.count(ListBit.FL) >= MAX_FORWARD_LIST) fail('list-full');
+    if (list === 'AL' && entry !== undefined && entry.lists & LIST_BITS.BL) fail('opposite-list');
+    if (list === 'BL' && entry !== undefined && entry.lists & LIST_BITS.AL) fail('opposite-list');
+    if (list === 'FL' && owner.count(LIST_BITS.FL) >= MAX_FORWARD_LIST) fail('list-full');
     if (entry === undefined) {
       entry = { handle: contact, lists: 0, name, guid: randomUUID(), groups: [] };
       owner.contacts.set(contact, entry);
@@ -149,7 +152,7 @@ export class ListManager {
       entry.name = name;
       entry.groups = groupId === undefined ? [] : [groupId];
     }
-    if (clearsPending && list !== 'FL') entry.lists &= ~ListBit.PL;
+    if (clearsPending && list !== 'FL') entry.lists &= ~LIST_BITS.PL;
     const e = entry;
     this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, e));
     return { entry: e, newOnList: true };
@@ -157,7 +160,7 @@ export class ListManager {
 
   /** Removes from a list, or (FL with a group) only from that group (MSNP.md §4.5). */
   removeFromList(owner: Account, list: EditableList | 'PL', contact: string, groupId: number | undefined): ContactRecord {
-    const bit = list === 'PL' ? ListBit.PL : LIST_BIT[list];
+    const bit = list === 'PL' ? LIST_BITS.PL : LIST_BIT[list];
     const entry = owner.contacts.get(contact);
     if (entry === undefined || !(entry.lists & bit)) fail('not-on-list');
     if (list === 'FL' && groupId !== undefined) {
@@ -176,14 +179,14 @@ export class ListManager {
   /** The other side of an FL add: `watcher` lands on my RL (and PL, until I act on it; §4.6). */
   addReverse(owner: Account, watcher: string, watcherName: string): void {
     let entry = owner.contacts.get(watcher);
-    if (entry !== undefined && entry.lists & ListBit.RL) return;
+    if (entry !== undefined && entry.lists & LIST_BITS.RL) return;
     if (entry === undefined) {
       entry = { handle: watcher, lists: 0, name: watcherName, guid: randomUUID(), groups: [] };
       owner.contacts.set(watcher, entry);
     }
-    entry.lists |= ListBit.RL;
+    entry.lists |= LIST_BITS.RL;
     // Someone already on my AL or BL has been decided on: no pending prompt.
-    if (!(entry.lists & (ListBit.AL | ListBit.BL))) entry.lists |= ListBit.PL;
+    if (!(entry.lists & (LIST_BITS.AL | LIST_BITS.BL))) entry.lists |= LIST_BITS.PL;
     const e = entry;
     this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, e));
   }
@@ -191,8 +194,8 @@ export class ListManager {
   /** `watcher` removed me from their FL: off my RL and PL. False when it was not there. */
   removeReverse(owner: Account, watcher: string): boolean {
     const entry = owner.contacts.get(watcher);
-    if (entry === undefined || !(entry.lists & ListBit.RL)) return false;
-    entry.lists &= ~(ListBit.RL | ListBit.PL);
+    if (entry === undefined || !(entry.lists & LIST_BITS.RL)) return false;
+    entry.lists &= ~(LIST_BITS.RL | LIST_BITS.PL);
     this.commit(owner, 'list', () => this.saveOrDrop(owner, entry));
     return true;
   }

@@ -7,19 +7,15 @@
  * finished its first `CHG` (before that, its `ILN` snapshot will carry the state), and U allows W.
  * `HDN` is offline to everyone.
  */
-import type { Verbatim } from '../../shared/msnp/index';
-import { ListBit } from '../store/store';
+import { LIST_BITS, type SignedInState, type Verbatim } from '../../shared/msnp/index';
 import type { Account, ListManager } from './lists';
-
-export type OnlineState = 'NLN' | 'BSY' | 'IDL' | 'BRB' | 'AWY' | 'PHN' | 'LUN' | 'HDN';
-
-export const ONLINE_STATES: ReadonlySet<string> = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
 
 export interface PresenceView {
   readonly handle: string;
   /** Decoded friendly name. */
   readonly friendlyName: string;
-  readonly state: OnlineState;
+  /** The state the user set with `CHG`, `HDN` included (offline to others). */
+  readonly state: SignedInState;
   /** Client capabilities (MSNP8+): the client id, for the switchboard's `IRO`/`JOI`. */
   readonly caps: number;
   /**
@@ -119,7 +115,7 @@ export class PresenceHub {
   /** Signed-in watchers of `owner` who may see it: on its RL, watching, allowed. */
   *watchers(owner: Account): Generator<Endpoint> {
     for (const c of owner.contacts.values()) {
-      if (!(c.lists & ListBit.RL)) continue;
+      if (!(c.lists & LIST_BITS.RL)) continue;
       const ep = this.endpoints.get(c.handle);
       if (ep === undefined || !ep.watching) continue;
       if (!owner.allows(c.handle)) continue;
@@ -137,7 +133,7 @@ export class PresenceHub {
     const cache: FanoutCache = new Map();
     // The hot path of a presence storm: the same test as `watchers`, without a generator.
     for (const c of owner.contacts.values()) {
-      if (!(c.lists & ListBit.RL)) continue;
+      if (!(c.lists & LIST_BITS.RL)) continue;
       const w = this.endpoints.get(c.handle);
       if (w === undefined || !w.watching || !owner.allows(c.handle)) continue;
       if (online) w.contactOnline(view, cache, !wasVisible);
@@ -173,7 +169,7 @@ export class PresenceHub {
     if (!isVisibleOnline(view)) return;
     const w = this.endpoints.get(watcher);
     const entry = owner.contacts.get(watcher);
-    if (w === undefined || !w.watching || entry === undefined || !(entry.lists & ListBit.RL)) return;
+    if (w === undefined || !w.watching || entry === undefined || !(entry.lists & LIST_BITS.RL)) return;
     const cache: FanoutCache = new Map();
     if (after) w.contactOnline(view, cache, true);
     else w.contactOffline(owner.handle, cache);
@@ -182,7 +178,7 @@ export class PresenceHub {
   /** Snapshot of who may see `owner` now, for `refreshAll` after a `BLP` change. */
   allowedSnapshot(owner: Account): Map<string, boolean> {
     const m = new Map<string, boolean>();
-    for (const c of owner.contacts.values()) if (c.lists & ListBit.RL) m.set(c.handle, owner.allows(c.handle));
+    for (const c of owner.contacts.values()) if (c.lists & LIST_BITS.RL) m.set(c.handle, owner.allows(c.handle));
     return m;
   }
 

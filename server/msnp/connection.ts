@@ -76,8 +76,8 @@ export class Connection {
   readonly remoteAddress: string;
   readonly remotePort: number;
   sink: CommandSink | undefined;
-  /** Optional context for log lines (the handle, once known). */
-  handle: string | undefined;
+  /** The user's handle once known (named in `USR`, or admitted to a switchboard), for log lines. */
+  userHandle: string | undefined;
 
   private readonly parser: Parser;
   private readonly bucket: TokenBucket;
@@ -238,7 +238,7 @@ export class Connection {
       conn: this.id,
       kind: this.kind,
       remote: `${this.remoteAddress}:${this.remotePort}`,
-      handle: this.handle,
+      handle: this.userHandle,
       ...fields,
     });
   }
@@ -270,7 +270,7 @@ export class Connection {
           return;
         }
       } else {
-        this.handle1(item, overRate);
+        this.runCommand(item, overRate);
         if (!this.isOpen) return;
       }
     }
@@ -288,7 +288,7 @@ export class Connection {
   }
 
   /** Handle one command now; a returned promise holds the commands after it until it settles. */
-  private handle1(cmd: Command, overRate: boolean): void {
+  private runCommand(cmd: Command, overRate: boolean): void {
     if (overRate) {
       // MSNP.md §7: 713 "too active" / 800 "too many changes too quickly". A command without a
       // TrID (PNG) cannot carry an error reply; it is dropped.
@@ -326,7 +326,7 @@ export class Connection {
         break;
       }
       if (this.inbox.length === 0) this.inbox = undefined;
-      this.handle1(q.cmd, q.overRate);
+      this.runCommand(q.cmd, q.overRate);
     }
     this.applyBackPressure();
   }

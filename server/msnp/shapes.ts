@@ -3,9 +3,9 @@
  * function). Every line itself comes from the codec's builders (shared/msnp/commands); what is here
  * maps the server's own records onto them.
  */
-import { buildMessage, buildProfileMessage, type Dialect, type NlnInit, type OnlineState } from '../../shared/msnp/index';
+import { buildMessage, buildProfileMessage, LIST_BITS, type Dialect, type NlnInit, type OnlineState } from '../../shared/msnp/index';
 import type { PresenceView } from '../core/presence';
-import { ListBit, type ContactRecord, type GroupRecord } from '../store/store';
+import type { ContactRecord, GroupRecord } from '../core/lists';
 
 /** MSNP10+ list/settings versions: ISO-8601 with 7 fractional digits (MSNP.md §4.3). */
 export function isoVersion(ms: number): string {
@@ -29,7 +29,7 @@ export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' {
 
 /** Bits as a dialect sees them: the pending list only exists from MSNP10 (MSNP.md §4.1). */
 export function visibleBits(d: Dialect, lists: number): number {
-  return d >= 10 ? lists : lists & ~ListBit.PL;
+  return d >= 10 ? lists : lists & ~LIST_BITS.PL;
 }
 
 /** MSNP10+ group GUIDs of a contact; group 0 has none there (MSNP.md §10.14). */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from './migrations';
 import { DATABASE_FILE, openSqliteStore, SchemaTooNewError } from './sqlite-store';
-import { DuplicateUserError, ListBit } from './store';
+import { LIST_BITS as ListBit } from '../../shared/msnp/index';
+import { DuplicateUserError } from './store';
 
 const creds = { passwordHash: 'scrypt$x', md5Secret: new Uint8Array([1, 2, 3]) };
 

@@ -1,17 +1,8 @@
 /**
  * Persistence behind an interface (ARCHITECTURE.md §7): the core talks to `Store`, never to SQL,
  * so another database can be added by implementing this file's interface. Everything here is
- * protocol-free: lists are bitmasks, names are decoded Unicode, versions are plain numbers.
+ * protocol-free: lists are bitmasks (the bits MSNP8+ `LST` spells, the codec's `LIST_BITS`), names are decoded Unicode, versions are plain numbers.
  */
-
-/** List membership bits, as MSNP8+ `LST` spells them (MSNP.md §4.1). */
-export const ListBit = {
-  FL: 1,
-  AL: 2,
-  BL: 4,
-  RL: 8,
-  PL: 16,
-} as const;
 
 export type Privacy = 'AL' | 'BL';
 export type AddPrompt = 'A' | 'N';

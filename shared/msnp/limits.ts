@@ -41,8 +41,6 @@ export const QRY_PAYLOAD_LENGTH = 32;
 
 /** Forward list size in the Oct 2005 service (MSNP.md §8). */
 export const MAX_FORWARD_LIST = 600;
-/** Reverse list size in the Oct 2005 service (MSNP.md §8). */
-export const MAX_REVERSE_LIST = 1000;
 
 /** Typing notices: send at most every ~5 s; receivers clear after ~6 s (MSNP.md §6.7, §8). */
 export const TYPING_SEND_INTERVAL_MS = 5000;

@@ -7,7 +7,7 @@
  */
 import { decodeCharset, utf8Length, utf8OrWindows1252 } from './bytes';
 import type { Dialect } from './dialect';
-import { codecError, isCodecError, type CodecError } from './errors';
+import { isCodecError, type CodecError } from './errors';
 import { MAX_SB_MESSAGE_PAYLOAD } from './limits';
 import { buildFields, buildMime, headerValue, parseContentType, parseFields, parseMime, type MimeHeader } from './mime';
 import { decodeName } from './names';
@@ -622,11 +622,4 @@ export function splitTextMessage(text: string, format?: TextFormat, maxPayload: 
   }
   pieces.push(text.slice(start));
   return pieces;
-}
-
-/** Decode helper for the client: the text of a message payload, or an error value. */
-export function decodeTextPayload(payload: Uint8Array): TextMessage | CodecError {
-  const m = decodeMessage(payload);
-  if (isCodecError(m)) return m;
-  return m.kind === 'text' ? m : codecError('BAD_PAYLOAD', `not a text message: ${m.kind}`);
 }

@@ -519,15 +519,3 @@ export function tokenize(line: string): string[] {
   }
   return tokens;
 }
-
-/** A TrID is a canonical decimal 0 … 2^32−1 (MSNP.md §1.3); leading zeros would not round-trip. */
-export function parseTrId(token: string | undefined): number | undefined {
-  if (token === undefined || token.length === 0 || token.length > 10) return undefined;
-  if (token.length > 1 && token.charCodeAt(0) === 48) return undefined;
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  const n = Number(token);
-  return n <= MAX_TRID ? n : undefined;
-}

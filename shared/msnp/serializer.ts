@@ -15,10 +15,6 @@ export class SerializeError extends Error {
   override readonly name = 'SerializeError';
 }
 
-export function encodeUtf8(s: string): Uint8Array {
-  return encoder.encode(s);
-}
-
 /** The command line without its CRLF, e.g. `MSG 4 N 147`. */
 export function commandLine(cmd: CommandInit, direction: Direction, payloadLength?: number): string {
   const { verb } = cmd;

@@ -1,6 +1,6 @@
 /**
  * List and group edits (MSNP.md §4.2, §4.5, §4.7): `ADD` (2–9), `ADC` (10–12), `REM`, `ADG`,
- * `RMG`, `REG`, `BLP`, `GTC`. Wire parsing and reply shapes only; the rules are core's.
+ * `RMG`, `REG`, `BLP`, `GTC`. Reply shapes only; the rules are core's, the wire parsing the codec's.
  */
 import {
   buildAdc,
@@ -15,14 +15,22 @@ import {
   checkFriendlyName,
   checkGroupName,
   checkHandle,
-  decodeName,
   normalizeHandle,
-  MAX_GROUP_NAME_ENCODED_LENGTH,
-  type Command,
+  LIST_BITS,
+  type Adc,
+  type AddRequest,
+  type AdgRequest,
+  type BlpRequest,
+  type GtcRequest,
+  type ListName,
+  type RegRequest,
+  type RemRequest,
+  type RmgRequest,
 } from '../../../shared/msnp/index';
 import { fail } from '../../core/errors';
 import type { EditableList } from '../../core/lists';
-import { ListBit } from '../../store/store';
+import type { PresenceView } from '../../core/presence';
+import type { Reply } from '../dispatch';
 import { presenceOf } from '../shapes';
 import type { NsSession } from './session';
 
@@ -34,214 +42,181 @@ function contactHandle(raw: string): string {
   return normalizeHandle(raw);
 }
 
-/** A stored contact name from the wire; `201` when it breaks the friendly-name limits. */
-function contactName(raw: string | undefined, fallback: string): string {
-  if (raw === undefined) return fallback;
-  const name = decodeName(raw);
+/** A stored contact name (decoded by the codec); `201` when it breaks the friendly-name limits. */
+function contactName(name: string | undefined, fallback: string): string {
+  if (name === undefined) return fallback;
   if (checkFriendlyName(name) !== undefined) fail('invalid-parameter');
   return name;
 }
 
-/** Group names: `229` when longer than 61 encoded bytes or empty (MSNP.md §4.7). */
-function groupName(raw: string): string {
-  const name = decodeName(raw);
-  if (raw.length > MAX_GROUP_NAME_ENCODED_LENGTH || checkGroupName(name) !== undefined) fail('group-name-too-long');
+/** Group names: `229` when longer than 61 bytes encoded, or empty (MSNP.md §4.7). */
+function groupName(name: string): string {
+  if (checkGroupName(name) !== undefined) fail('group-name-too-long');
   return name;
 }
 
-function legacyGroupId(s: NsSession, raw: string | undefined): number | undefined {
-  if (raw === undefined || s.d < 7) return undefined;
-  if (!/^\d{1,2}$/.test(raw)) fail('no-such-group');
-  return Number(raw);
+/** A group id of MSNP7–9 (the codec has checked it is one or two digits); none before 7. */
+function legacyGroupId(s: NsSession, id: string | undefined): number | undefined {
+  if (id === undefined || s.negotiatedDialect < 7) return undefined;
+  return Number(id);
 }
 
-function groupIdByGuid(s: NsSession, guid: string | undefined): number | undefined {
-  if (guid === undefined) return undefined;
+/** A group by its MSNP10+ GUID; group 0 has none there (MSNP.md §10.14) → `224`. */
+function groupByGuid(s: NsSession, guid: string): number {
   const g = s.me.groupByGuid(guid);
   if (g === undefined || g.id === 0) fail('no-such-group');
   return g.id;
 }
 
-function editableList(s: NsSession, raw: string | undefined): EditableList | undefined {
-  if (raw === 'FL' || raw === 'AL' || raw === 'BL') return raw;
-  if (raw === 'RL' || raw === 'PL') {
-    // MSNP.md §4.1: a client editing its RL is disconnected.
-    s.conn.end(`client tried to edit ${raw}`);
-    return undefined;
-  }
-  fail('invalid-parameter');
+function groupIdByGuid(s: NsSession, guid: string | undefined): number | undefined {
+  return guid === undefined ? undefined : groupByGuid(s, guid);
+}
+
+function editableList(s: NsSession, list: ListName): EditableList | undefined {
+  if (list === 'FL' || list === 'AL' || list === 'BL') return list;
+  // MSNP.md §4.1: a client editing its RL (or PL) is disconnected.
+  s.conn.end(`client tried to edit ${list}`);
+  return undefined;
 }
 
 /** `ILN t …` after an FL add when the contact is online and lets me see it (MSNP.md §4.5, §4.6). */
-function ilnAfterAdd(s: NsSession, cmd: Command, presence: ReturnType<NsSession['ctx']['presence']['visibleTo']>): void {
-  if (presence !== undefined && s.watching) {
-    s.conn.send(buildIln({ ...presenceOf(presence), trId: cmd.trId as number }, s.d));
-  }
+function ilnAfterAdd(s: NsSession, r: Reply, presence: PresenceView | undefined): void {
+  if (presence !== undefined && s.watching) r.send(buildIln, presenceOf(presence));
 }
 
 /** `ADD t LIST handle name {group}` → `ADD t LIST ver handle name {group}` (MSNP2–9). */
-export function add(s: NsSession, cmd: Command): void {
-  const list = editableList(s, cmd.params[0]);
+export function add(s: NsSession, req: AddRequest, r: Reply): void {
+  const list = editableList(s, req.list);
   if (list === undefined) return;
-  const handle = contactHandle(cmd.params[1] as string);
-  const name = contactName(cmd.params[2], handle);
-  const groupId = list === 'FL' ? legacyGroupId(s, cmd.params[3]) : undefined;
-  const r = s.ctx.contacts.add(s.me, list, handle, name, groupId, true);
-  s.conn.send(
-    buildAddReply(
-      {
-        trId: cmd.trId as number,
-        list,
-        version: s.me.user.listVersion,
-        handle,
-        friendlyName: list === 'FL' ? r.entry.name : name,
-        groupId: groupId === undefined ? undefined : String(groupId),
-      },
-      s.d,
-    ),
-  );
-  if (list === 'FL' && r.newOnList) ilnAfterAdd(s, cmd, r.presence);
-}
-
-/** Splits `N=… F=… C=… {group}` (MSNP10+). */
-function adcFields(params: readonly string[]): { n?: string; f?: string; c?: string; group?: string } {
-  const out: { n?: string; f?: string; c?: string; group?: string } = {};
-  for (const p of params) {
-    if (p.startsWith('N=')) out.n = p.slice(2);
-    else if (p.startsWith('F=')) out.f = p.slice(2);
-    else if (p.startsWith('C=')) out.c = p.slice(2);
-    else out.group = p;
-  }
-  return out;
+  const handle = contactHandle(req.handle);
+  const name = contactName(req.friendlyName, handle);
+  const groupId = list === 'FL' ? legacyGroupId(s, req.groupId) : undefined;
+  const added = s.ctx.contacts.add(s.me, list, handle, name, groupId, true);
+  r.send(buildAddReply, {
+    list,
+    version: s.me.user.listVersion,
+    handle,
+    friendlyName: list === 'FL' ? added.entry.name : name,
+    groupId: groupId === undefined ? undefined : String(groupId),
+  });
+  if (list === 'FL' && added.newOnList) ilnAfterAdd(s, r, added.presence);
 }
 
 /**
  * `ADC t FL N=handle F=name` → `… C=guid`; `ADC t FL C=guid group` (group membership);
  * `ADC t AL|BL N=handle`; `ADC t RL N=handle` is tolerated when already so (MSNP.md §4.5, §4.6).
  */
-export function adc(s: NsSession, cmd: Command): void {
-  const raw = cmd.params[0];
-  const f = adcFields(cmd.params.slice(1));
-  if (raw === 'RL' && f.n !== undefined) {
-    const entry = s.me.contacts.get(normalizeHandle(f.n));
-    if (entry !== undefined && entry.lists & ListBit.RL) {
-      s.conn.send(buildAdc({ trId: cmd.trId as number, list: 'RL', handle: entry.handle }, s.d));
+export function adc(s: NsSession, req: Adc, r: Reply): void {
+  if (req.list === 'RL' && req.handle !== undefined) {
+    const entry = s.me.contacts.get(normalizeHandle(req.handle));
+    if (entry !== undefined && entry.lists & LIST_BITS.RL) {
+      r.send(buildAdc, { list: 'RL', handle: entry.handle });
       return;
     }
   }
-  const list = editableList(s, raw);
+  const list = editableList(s, req.list);
   if (list === undefined) return;
-  if (list === 'FL' && f.c !== undefined && f.n === undefined) {
-    const entry = s.me.contactByGuid(f.c);
-    if (entry === undefined || !(entry.lists & ListBit.FL)) fail('not-on-list');
-    if (f.group === undefined) fail('already-there');
-    const groupId = groupIdByGuid(s, f.group) as number;
+  if (list === 'FL' && req.contactId !== undefined && req.handle === undefined) {
+    const entry = s.me.contactByGuid(req.contactId);
+    if (entry === undefined || !(entry.lists & LIST_BITS.FL)) fail('not-on-list');
+    if (req.groupId === undefined) fail('already-there');
+    const groupId = groupByGuid(s, req.groupId);
     s.ctx.contacts.add(s.me, 'FL', entry.handle, entry.name, groupId, false);
-    s.conn.send(buildAdc({ trId: cmd.trId as number, list: 'FL', contactId: entry.guid, groupId: f.group }, s.d));
+    r.send(buildAdc, { list: 'FL', contactId: entry.guid, groupId: req.groupId });
     return;
   }
-  if (f.n === undefined) fail('invalid-handle');
-  if (f.n.startsWith('tel:')) fail('invalid-handle'); // phone contacts (11+) are not supported
-  const handle = contactHandle(f.n);
+  if (req.handle === undefined) fail('invalid-handle');
+  if (req.handle.startsWith('tel:')) fail('invalid-handle'); // phone contacts (11+) are not supported
+  const handle = contactHandle(req.handle);
   if (list !== 'FL') {
     s.ctx.contacts.add(s.me, list, handle, handle, undefined, false);
-    s.conn.send(buildAdc({ trId: cmd.trId as number, list, handle }, s.d));
+    r.send(buildAdc, { list, handle });
     return;
   }
-  const name = contactName(f.f, handle);
-  const groupId = groupIdByGuid(s, f.group);
-  const r = s.ctx.contacts.add(s.me, 'FL', handle, name, groupId, false);
-  s.conn.send(
-    buildAdc({ trId: cmd.trId as number, list: 'FL', handle, friendlyName: r.entry.name, contactId: r.entry.guid, groupId: f.group }, s.d),
-  );
-  if (r.newOnList) ilnAfterAdd(s, cmd, r.presence);
+  const name = contactName(req.friendlyName, handle);
+  const groupId = groupIdByGuid(s, req.groupId);
+  const added = s.ctx.contacts.add(s.me, 'FL', handle, name, groupId, false);
+  r.send(buildAdc, { list: 'FL', handle, friendlyName: added.entry.name, contactId: added.entry.guid, groupId: req.groupId });
+  if (added.newOnList) ilnAfterAdd(s, r, added.presence);
 }
 
 /**
  * `REM t LIST handle {group}` → `REM t LIST ver handle {group}` (2–9);
  * `REM t FL guid {group-guid}`, `REM t AL|BL|PL handle` → echoed (10–12) (MSNP.md §4.5).
  */
-export function rem(s: NsSession, cmd: Command): void {
-  const d = s.d;
-  const raw = cmd.params[0];
-  if (raw === 'RL' || (raw === 'PL' && d < 10)) {
-    s.conn.end(`client tried to remove from ${raw}`);
+export function rem(s: NsSession, req: RemRequest, r: Reply): void {
+  const d = s.negotiatedDialect;
+  const list = req.list;
+  if (list === 'RL' || (list === 'PL' && d < 10)) {
+    s.conn.end(`client tried to remove from ${list}`);
     return;
   }
-  if (raw !== 'FL' && raw !== 'AL' && raw !== 'BL' && raw !== 'PL') fail('invalid-parameter');
-  const target = cmd.params[1] as string;
+  const target = req.contact;
   if (d >= 10) {
     let handle: string;
-    let groupId: number | undefined;
-    if (raw === 'FL' && !target.includes('@')) {
+    if (list === 'FL' && !target.includes('@')) {
       const entry = s.me.contactByGuid(target);
       if (entry === undefined) fail('not-on-list');
       handle = entry.handle;
     } else {
       handle = contactHandle(target);
     }
-    if (raw === 'FL') groupId = groupIdByGuid(s, cmd.params[2]);
-    s.ctx.contacts.remove(s.me, raw, handle, groupId);
-    s.conn.send(buildRemReply({ trId: cmd.trId as number, list: raw, contact: target, groupId: groupId === undefined ? undefined : cmd.params[2] }, d));
+    const groupId = list === 'FL' ? groupIdByGuid(s, req.groupId) : undefined;
+    s.ctx.contacts.remove(s.me, list, handle, groupId);
+    r.send(buildRemReply, { list, contact: target, groupId: groupId === undefined ? undefined : req.groupId });
     return;
   }
   const handle = contactHandle(target);
-  const groupId = raw === 'FL' ? legacyGroupId(s, cmd.params[2]) : undefined;
-  s.ctx.contacts.remove(s.me, raw as EditableList, handle, groupId);
-  s.conn.send(
-    buildRemReply(
-      { trId: cmd.trId as number, list: raw, version: s.me.user.listVersion, contact: handle, groupId: groupId === undefined ? undefined : String(groupId) },
-      d,
-    ),
-  );
+  const groupId = list === 'FL' ? legacyGroupId(s, req.groupId) : undefined;
+  s.ctx.contacts.remove(s.me, list as EditableList, handle, groupId);
+  r.send(buildRemReply, {
+    list,
+    version: s.me.user.listVersion,
+    contact: handle,
+    groupId: groupId === undefined ? undefined : String(groupId),
+  });
 }
 
 /** `ADG t name {0}` → `ADG t ver name id 0` (7–9) / `ADG t name guid` (10–12). */
-export function adg(s: NsSession, cmd: Command): void {
-  const g = s.ctx.lists.addGroup(s.me, groupName(cmd.params[0] as string));
-  s.conn.send(
-    buildAdgReply({ trId: cmd.trId as number, version: s.me.user.listVersion, name: g.name, groupId: s.d >= 10 ? g.guid : String(g.id) }, s.d),
-  );
+export function adg(s: NsSession, req: AdgRequest, r: Reply): void {
+  const g = s.ctx.lists.addGroup(s.me, groupName(req.name));
+  r.send(buildAdgReply, { version: s.me.user.listVersion, name: g.name, groupId: s.negotiatedDialect >= 10 ? g.guid : String(g.id) });
 }
 
-function groupRef(s: NsSession, raw: string): number {
-  if (s.d >= 10) {
-    const g = s.me.groupByGuid(raw);
+/** A group by its id as the dialect writes it: a GUID (10–12) or a number (7–9, checked by the codec). */
+function groupRef(s: NsSession, id: string): number {
+  if (s.negotiatedDialect >= 10) {
+    const g = s.me.groupByGuid(id);
     if (g === undefined) fail('no-such-group');
     return g.id;
   }
-  if (!/^\d{1,2}$/.test(raw)) fail('no-such-group');
-  return Number(raw);
+  return Number(id);
 }
 
 /** `RMG t id` → `RMG t ver id` (7–9) / `RMG t guid` echoed (10–12). */
-export function rmg(s: NsSession, cmd: Command): void {
-  const raw = cmd.params[0] as string;
-  s.ctx.lists.removeGroup(s.me, groupRef(s, raw));
-  s.conn.send(buildRmgReply({ trId: cmd.trId as number, version: s.me.user.listVersion, groupId: raw }, s.d));
+export function rmg(s: NsSession, req: RmgRequest, r: Reply): void {
+  s.ctx.lists.removeGroup(s.me, groupRef(s, req.groupId));
+  r.send(buildRmgReply, { version: s.me.user.listVersion, groupId: req.groupId });
 }
 
 /** `REG t id name {0}` → `REG t ver id name 0` (7–9) / `REG t guid name` (10–12). */
-export function reg(s: NsSession, cmd: Command): void {
-  const raw = cmd.params[0] as string;
-  const g = s.ctx.lists.renameGroup(s.me, groupRef(s, raw), groupName(cmd.params[1] as string));
-  s.conn.send(
-    buildRegReply({ trId: cmd.trId as number, version: s.me.user.listVersion, groupId: s.d >= 10 ? raw : String(g.id), name: g.name }, s.d),
-  );
+export function reg(s: NsSession, req: RegRequest, r: Reply): void {
+  const g = s.ctx.lists.renameGroup(s.me, groupRef(s, req.groupId), groupName(req.name));
+  r.send(buildRegReply, {
+    version: s.me.user.listVersion,
+    groupId: s.negotiatedDialect >= 10 ? req.groupId : String(g.id),
+    name: g.name,
+  });
 }
 
 /** `BLP t AL|BL` → `BLP t ver AL|BL` (2–9) / `BLP t AL|BL` (10–12); same value → `218`. */
-export function blp(s: NsSession, cmd: Command): void {
-  const v = cmd.params[0];
-  if (v !== 'AL' && v !== 'BL') fail('invalid-parameter');
-  s.ctx.contacts.setPrivacy(s.me, v);
-  s.conn.send(buildBlpReply({ trId: cmd.trId as number, version: s.me.user.listVersion, value: v }, s.d));
+export function blp(s: NsSession, req: BlpRequest, r: Reply): void {
+  s.ctx.contacts.setPrivacy(s.me, req.value);
+  r.send(buildBlpReply, { version: s.me.user.listVersion, value: req.value });
 }
 
 /** `GTC t A|N` → `GTC t ver A|N` (2–9) / `GTC t A|N` (10–12); same value → `218`. */
-export function gtc(s: NsSession, cmd: Command): void {
-  const v = cmd.params[0];
-  if (v !== 'A' && v !== 'N') fail('invalid-parameter');
-  s.ctx.lists.setAddPrompt(s.me, v);
-  s.conn.send(buildGtcReply({ trId: cmd.trId as number, version: s.me.user.listVersion, value: v }, s.d));
+export function gtc(s: NsSession, req: GtcRequest, r: Reply): void {
+  s.ctx.lists.setAddPrompt(s.me, req.value);
+  r.send(buildGtcReply, { version: s.me.user.listVersion, value: req.value });
 }

@@ -5,7 +5,6 @@
 import {
   buildChg,
   buildChlChallenge,
-  buildError,
   buildIln,
   ErrorCode,
   buildPrpReply,
@@ -17,23 +16,24 @@ import {
   buildUuxReply,
   checkFriendlyName,
   decodeName,
+  encodeName,
   normalizeHandle,
-  verbatim,
   verifyChallengeResponse,
-  MAX_FRIENDLY_NAME_ENCODED_LENGTH,
-  MAX_PROPERTY_KEY_LENGTH,
+  LIST_BITS,
   MAX_PROPERTY_VALUE_LENGTH,
-  type Command,
-  type Verbatim,
+  type ChgRequest,
+  type PrpRequest,
+  type QryRequest,
+  type ReaRequest,
+  type SbpRequest,
+  type UuxRequest,
 } from '../../../shared/msnp/index';
 import { fail } from '../../core/errors';
-import { ONLINE_STATES, type OnlineState } from '../../core/presence';
 import { challengeDigits } from '../../core/random';
-import { ListBit } from '../../store/store';
+import type { Reply } from '../dispatch';
 import { presenceOf } from '../shapes';
 import type { NsSession } from './session';
 
-const MAX_CAPS = 0xffffffff;
 /** An MSNObject is one URL-encoded XML element; real ones are a few hundred bytes. */
 const MAX_MSNOBJECT_LENGTH = 2048;
 
@@ -43,50 +43,38 @@ const MAX_MSNOBJECT_LENGTH = 2048;
  * `201` (§10.3). The first `CHG` brings `ILN` (+ `UBX` 11+) for every visible online contact,
  * then `CHL` (MSNP6+).
  */
-export function chg(s: NsSession, cmd: Command): void {
-  const d = s.d;
-  const state = cmd.params[0] as string;
-  if (!ONLINE_STATES.has(state)) fail('invalid-parameter');
-  let caps = 0;
+export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
+  const d = s.negotiatedDialect;
+  const state = req.state;
+  if (state === 'FLN') fail('invalid-parameter');
   // The echo repeats the client's own tokens (§2.7 "reply echoes the request"), so they are kept
   // as received; the MSNObject is also relayed that way to watchers (§2.9).
-  let capsToken: Verbatim | undefined;
-  let objectToken: Verbatim | undefined;
-  if (d >= 8 && cmd.params[1] !== undefined) {
-    const raw = cmd.params[1];
-    // `caps` or `caps:extcaps`, which Windows Live clients send even at MSNP12 (MSNP13-18.md §8.1).
-    const m = /^(\d{1,10})(?::(\d{1,10}))?$/.exec(raw);
-    if (m === null || Number(m[1]) > MAX_CAPS || Number(m[2] ?? 0) > MAX_CAPS) fail('invalid-parameter');
-    caps = Number(m[1]);
-    capsToken = verbatim(raw);
-    if (d >= 9 && cmd.params[2] !== undefined) {
-      const obj = cmd.params[2];
-      if (obj.length > MAX_MSNOBJECT_LENGTH) fail('invalid-parameter');
-      objectToken = verbatim(obj);
-    }
-  }
+  // Capabilities may be `caps:extcaps`, which Windows Live clients send even at MSNP12
+  // (MSNP13-18.md §8.1; the codec accepts both forms).
+  const objectToken = req.msnObject;
+  if (objectToken !== undefined && objectToken.wire.length > MAX_MSNOBJECT_LENGTH) fail('invalid-parameter');
   const first = !s.watching;
   // Clients send `0` for "no object" (MSNP.md §2.9): echoed, never relayed.
   const relayed = objectToken?.wire === '0' ? undefined : objectToken;
-  const { wasVisible, changed } = s.setPresence(state as OnlineState, caps, relayed, capsToken);
-  s.conn.send(buildChg({ trId: cmd.trId as number, state: state as OnlineState, caps: capsToken, msnObject: objectToken }, d));
+  const { wasVisible, changed } = s.setPresence(state, req.caps ?? 0, relayed, req.capsToken);
+  r.send(buildChg, { state, caps: req.capsToken, msnObject: objectToken });
   if (first) {
     s.watching = true;
-    sendInitialPresence(s, cmd.trId as number);
+    sendInitialPresence(s, r);
   }
   if (changed || first) s.ctx.presence.broadcast(s.me, s.presence, wasVisible);
   if (first && d >= 6 && s.ctx.config.sendChallenges) sendChallenge(s);
 }
 
 /** `ILN t …` per FL contact online and visible to me, each followed by its `UBX` in 11+. */
-function sendInitialPresence(s: NsSession, trId: number): void {
+function sendInitialPresence(s: NsSession, r: Reply): void {
   const me = s.me;
-  const d = s.d;
+  const d = s.negotiatedDialect;
   for (const c of me.contacts.values()) {
-    if (!(c.lists & ListBit.FL)) continue;
+    if (!(c.lists & LIST_BITS.FL)) continue;
     const view = s.ctx.presence.visibleTo(c.handle, me.handle);
     if (view === undefined) continue;
-    s.conn.send(buildIln({ ...presenceOf(view), trId }, d));
+    r.send(buildIln, presenceOf(view));
     if (d >= 11 && view.personalMessage !== undefined) {
       // Relayed byte for byte (MSNP.md §2.10); see NsSession.contactPersonalMessage.
       s.conn.send(buildUbx({ handle: view.handle, status: view.personalMessage }, d));
@@ -97,37 +85,34 @@ function sendInitialPresence(s: NsSession, trId: number): void {
 /** `CHL 0 challenge` (MSNP.md §3.5); no answer in time → disconnect (§1.6). */
 function sendChallenge(s: NsSession): void {
   s.challenge = challengeDigits();
-  s.conn.send(buildChlChallenge({ trId: 0, challenge: s.challenge }, s.d));
+  s.conn.send(buildChlChallenge({ trId: 0, challenge: s.challenge }, s.negotiatedDialect));
   s.conn.setTimer('challenge', s.ctx.config.challengeTimeoutMs, () => s.conn.end('challenge not answered'));
 }
 
 /** A client may ask for a challenge itself: `CHL t` (MSNP.md §3.5). */
-export function chl(s: NsSession, _cmd: Command): void {
+export function chl(s: NsSession): void {
   if (s.challenge === undefined) sendChallenge(s);
 }
 
 /** `QRY t product-id 32` + 32 hex bytes → `QRY t`; wrong → `540` and close (MSNP.md §3.5). */
-export function qry(s: NsSession, cmd: Command): void {
+export function qry(s: NsSession, req: QryRequest, r: Reply): void {
   const challenge = s.challenge;
   if (challenge === undefined) {
-    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
+    r.error(ErrorCode.NOT_EXPECTED);
     return;
   }
   s.challenge = undefined;
   s.conn.clearTimer('challenge');
-  const answer = new TextDecoder().decode(cmd.payload);
-  if (!verifyChallengeResponse(s.d, challenge, cmd.params[0] as string, answer)) {
-    s.conn.log('info', 'challenge-failed', { productId: cmd.params[0] });
-    s.conn.end('wrong challenge answer', buildError({ code: ErrorCode.CHALLENGE_FAILED, trId: cmd.trId }));
+  if (!verifyChallengeResponse(s.negotiatedDialect, challenge, req.productId, req.answer)) {
+    s.conn.log('info', 'challenge-failed', { productId: req.productId });
+    r.fatal(ErrorCode.CHALLENGE_FAILED, 'wrong challenge answer');
     return;
   }
-  s.conn.send(buildQryReply({ trId: cmd.trId as number }, s.d));
+  r.send(buildQryReply, {});
 }
 
-/** A friendly name from the wire, checked (MSNP.md §5.4): `209` when empty or too long. */
-function friendlyName(raw: string): string {
-  if (raw.length > MAX_FRIENDLY_NAME_ENCODED_LENGTH) fail('bad-name');
-  const name = decodeName(raw);
+/** A friendly name from the wire (decoded by the codec), checked (MSNP.md §5.4): `209` when empty or too long. */
+function friendlyName(name: string): string {
   if (checkFriendlyName(name) !== undefined || /[\r\n]/.test(name)) fail('bad-name');
   return name;
 }
@@ -142,44 +127,39 @@ function renameSelf(s: NsSession, name: string): void {
  * `REA t handle name` → `REA t ver handle name` (MSNP2–9, MSNP.md §5.4). My own handle renames
  * me (watchers get `NLN` with the new name); a contact's handle renames my stored copy only.
  */
-export function rea(s: NsSession, cmd: Command): void {
-  const handle = normalizeHandle(cmd.params[0] as string);
-  const name = friendlyName(cmd.params[1] as string);
+export function rea(s: NsSession, req: ReaRequest, r: Reply): void {
+  const handle = normalizeHandle(req.handle);
+  const name = friendlyName(req.friendlyName);
   if (handle === s.me.handle) renameSelf(s, name);
   else s.ctx.lists.renameContact(s.me, handle, name);
-  s.conn.send(buildReaReply({ trId: cmd.trId as number, version: s.me.user.listVersion, handle, friendlyName: name }, s.d));
+  r.send(buildReaReply, { version: s.me.user.listVersion, handle, friendlyName: name });
 }
 
 const PHONE_KEYS = new Set(['PHH', 'PHW', 'PHM', 'MOB', 'MBE', 'WWE', 'HSB']);
 
 /**
  * `PRP t KEY {value}` (MSNP5+, MSNP.md §4.8): phone numbers and flags; `MFN` (10+) is my
- * friendly name. Unknown key → `715`; a key over 3 characters or an over-long value → close.
+ * friendly name. Unknown key → `715`; a key that is not 1–3 capitals (the codec refuses it) or an
+ * over-long value → close.
  */
-export function prp(s: NsSession, cmd: Command): void {
-  const key = cmd.params[0] as string;
-  const raw = cmd.params[1];
-  if (key.length > MAX_PROPERTY_KEY_LENGTH) {
-    s.conn.end('PRP key too long');
-    return;
-  }
-  if (key === 'MFN' && s.d >= 10) {
-    const name = friendlyName(raw ?? '');
+export function prp(s: NsSession, req: PrpRequest, r: Reply): void {
+  const { key, value } = req;
+  if (key === 'MFN' && s.negotiatedDialect >= 10) {
+    const name = friendlyName(value ?? '');
     renameSelf(s, name);
-    s.conn.send(buildPrpReply({ trId: cmd.trId as number, key: 'MFN', value: name }, s.d));
+    r.send(buildPrpReply, { key: 'MFN', value: name });
     return;
   }
   if (!PHONE_KEYS.has(key)) {
-    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
+    r.error(ErrorCode.NOT_EXPECTED);
     return;
   }
-  if (raw !== undefined && raw.length > MAX_PROPERTY_VALUE_LENGTH) {
+  if (value !== undefined && encodeName(value).length > MAX_PROPERTY_VALUE_LENGTH) {
     s.conn.end('PRP value too long');
     return;
   }
-  const value = raw === undefined ? undefined : decodeName(raw);
   s.ctx.lists.setProperty(s.me, key, value);
-  s.conn.send(buildPrpReply({ trId: cmd.trId as number, version: s.me.user.listVersion, key, value }, s.d));
+  r.send(buildPrpReply, { version: s.me.user.listVersion, key, value });
   s.ctx.presence.broadcastProperty(s.me, key, value);
 }
 
@@ -188,41 +168,40 @@ export function prp(s: NsSession, cmd: Command): void {
  * echo is the request, token for token (the name as the client encoded it, and any parameters
  * after it, such as MSNP11's trailing `1` after `PHM`).
  */
-export function sbp(s: NsSession, cmd: Command): void {
-  const [ref, key, raw] = cmd.params as [string, string, string | undefined];
+export function sbp(s: NsSession, req: SbpRequest, r: Reply): void {
+  const ref = req.contactId;
   const entry = ref.includes('@') ? s.me.contacts.get(normalizeHandle(ref)) : s.me.contactByGuid(ref);
   if (entry === undefined) fail('not-on-list');
-  if (key === 'MFN') {
-    s.ctx.lists.renameContact(s.me, entry.handle, friendlyName(raw ?? ''));
-  } else if (!PHONE_KEYS.has(key)) {
-    s.conn.error(ErrorCode.NOT_EXPECTED, cmd.trId);
+  if (req.key === 'MFN') {
+    s.ctx.lists.renameContact(s.me, entry.handle, friendlyName(decodeName(req.value?.wire ?? '')));
+  } else if (!PHONE_KEYS.has(req.key)) {
+    r.error(ErrorCode.NOT_EXPECTED);
     return;
   }
-  const value = raw === undefined ? undefined : verbatim(raw);
-  s.conn.send(buildSbp({ trId: cmd.trId as number, contactId: ref, key, value, extra: cmd.params.slice(3) }, s.d));
+  r.send(buildSbp, { contactId: ref, key: req.key, value: req.value, extra: req.extra });
 }
 
 /** `UUX t len` + XML → `UUX t 0`; watchers get `UBX` (MSNP11+, MSNP.md §2.10). */
-export function uux(s: NsSession, cmd: Command): void {
-  const payload = cmd.payload as Uint8Array;
+export function uux(s: NsSession, req: UuxRequest, r: Reply): void {
+  const document = req.document ?? new Uint8Array(0);
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    new TextDecoder('utf-8', { fatal: true }).decode(document);
   } catch {
-    s.conn.error(ErrorCode.INVALID_XML, cmd.trId);
+    r.error(ErrorCode.INVALID_XML);
     return;
   }
-  const changed = s.setPersonalMessage(payload);
-  s.conn.send(buildUuxReply({ trId: cmd.trId as number }, s.d));
+  const changed = s.setPersonalMessage(document);
+  r.send(buildUuxReply, {});
   if (changed) s.ctx.presence.broadcastPersonalMessage(s.me, s.presence);
 }
 
 /** `PNG` → `QNG` (2–8) / `QNG 60` (9+) (MSNP.md §1.6). */
-export function png(s: NsSession, _cmd: Command): void {
+export function png(s: NsSession): void {
   // Before VER there is no dialect yet: the oldest shape, a bare `QNG`.
   s.conn.send(buildQng({}, s.dialect ?? 2));
 }
 
 /** `OUT`: the client leaves; we close (MSNP.md §5.5). */
-export function out(s: NsSession, _cmd: Command): void {
+export function out(s: NsSession): void {
   s.conn.end('client OUT');
 }

@@ -20,18 +20,16 @@ import {
   type Command,
   type CommandInit,
   type Dialect,
+  type SignedInState,
   type Verbatim,
 } from '../../../shared/msnp/index';
-import { DomainError } from '../../core/errors';
 import type { Account } from '../../core/lists';
-import { isVisibleOnline, type Endpoint, type FanoutCache, type OnlineState, type PresenceView, type ReverseListChange } from '../../core/presence';
+import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceView, type ReverseListChange } from '../../core/presence';
 import { SlidingWindow } from '../../core/rate';
 import type { Connection } from '../connection';
 import type { ServerContext } from '../context';
-import { route } from '../dispatch';
-import { errorCodeFor } from '../error-codes';
+import { dispatch, Reply, type CommandTable, type Dispatching, type Problem } from '../dispatch';
 import { presenceOf, presenceShape } from '../shapes';
-import { NS_TABLE } from './table';
 
 export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
 
@@ -39,7 +37,7 @@ export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
 interface LivePresence {
   handle: string;
   friendlyName: string;
-  state: OnlineState;
+  state: SignedInState;
   caps: number;
   capsWire: Verbatim | undefined;
   msnObject: Verbatim | undefined;
@@ -56,7 +54,7 @@ const XFR_WINDOW_MS = 10_000;
 /** Fan-out cache keys per NLN shape (constants: no string built per watcher). */
 const NLN_KEYS = { p2: 'NLN:p2', p8: 'NLN:p8', p9: 'NLN:p9' } as const;
 
-export class NsSession implements Endpoint {
+export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   phase: NsPhase = 'start';
   dialect: Dialect | undefined;
   /** The handle named in `USR … I`, then the signed-in handle. */
@@ -75,11 +73,14 @@ export class NsSession implements Endpoint {
   private xfrWindow: SlidingWindow | undefined;
   private live: LivePresence | undefined;
   private registered = false;
+  readonly reply: Reply;
 
   constructor(
     readonly conn: Connection,
     readonly ctx: ServerContext,
+    readonly table: CommandTable<NsSession, NsPhase>,
   ) {
+    this.reply = new Reply(conn);
     conn.sink = this;
     conn.setTimer('login', ctx.config.loginTimeoutMs, () => conn.end('login timeout'));
   }
@@ -96,7 +97,8 @@ export class NsSession implements Endpoint {
     return this.live;
   }
 
-  get d(): Dialect {
+  /** The dialect agreed in `VER` (handlers after `VER` only). */
+  get negotiatedDialect(): Dialect {
     if (this.dialect === undefined) throw new Error('dialect not negotiated');
     return this.dialect;
   }
@@ -110,17 +112,7 @@ export class NsSession implements Endpoint {
   // ---- CommandSink ------------------------------------------------------------------------
 
   onCommand(cmd: Command): void | Promise<void> {
-    const r = route(NS_TABLE, cmd, this.phase, this.dialect);
-    if (!r.ok) {
-      this.reject(cmd, r.problem);
-      return;
-    }
-    try {
-      const result = r.spec.run(this, cmd);
-      if (result instanceof Promise) return result.catch((e: unknown) => this.handlerError(cmd, e));
-    } catch (e) {
-      this.handlerError(cmd, e);
-    }
+    return dispatch(this, cmd);
   }
 
   onClose(reason: string): void {
@@ -132,7 +124,7 @@ export class NsSession implements Endpoint {
    * and close, an unknown one → close. After: a second `USR` → `207` (§3); other login-stage
    * commands → `715`. Commands the dialect lacks, unknown or malformed ones → close (§1.2).
    */
-  private reject(cmd: Command, problem: 'unknown' | 'not-in-dialect' | 'wrong-phase' | 'malformed'): void {
+  reject(cmd: Command, problem: Problem): void {
     if (problem === 'wrong-phase') {
       if (this.phase !== 'online') {
         this.conn.end(`${cmd.verb} out of order`, buildError({ code: ErrorCode.NOT_EXPECTED, trId: cmd.trId }));
@@ -144,21 +136,13 @@ export class NsSession implements Endpoint {
     this.conn.end(`${problem} command ${cmd.verb}`);
   }
 
-  private handlerError(cmd: Command, e: unknown): void {
-    if (e instanceof DomainError) {
-      this.conn.error(errorCodeFor(e.kind, cmd.verb), cmd.trId);
-      return;
-    }
-    throw e;
-  }
-
   // ---- presence ---------------------------------------------------------------------------
 
   /** Registers this session as the user's endpoint, kicking an older one (`OUT OTH`, §5.5). */
   signIn(account: Account): void {
     this.account = account;
     this.handle = account.handle;
-    this.conn.handle = account.handle;
+    this.conn.userHandle = account.handle;
     this.phase = 'online';
     this.conn.clearTimer('login');
     if (this.ctx.config.nsIdleTimeoutMs > 0) {
@@ -170,7 +154,7 @@ export class NsSession implements Endpoint {
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
-  setPresence(state: OnlineState, caps: number, msnObject: Verbatim | undefined, capsWire?: Verbatim): { wasVisible: boolean; changed: boolean } {
+  setPresence(state: SignedInState, caps: number, msnObject: Verbatim | undefined, capsWire?: Verbatim): { wasVisible: boolean; changed: boolean } {
     const wasVisible = isVisibleOnline(this.live);
     const me = this.me;
     if (this.live === undefined) {
@@ -220,7 +204,7 @@ export class NsSession implements Endpoint {
   // ---- Endpoint: events about others, written in my dialect -------------------------------
 
   contactOnline(view: PresenceView, cache: FanoutCache, withPersonalMessage: boolean): void {
-    const d = this.d;
+    const d = this.negotiatedDialect;
     const key = NLN_KEYS[presenceShape(d)];
     let bytes = cache.get(key);
     if (bytes === undefined) {
@@ -235,7 +219,7 @@ export class NsSession implements Endpoint {
     let bytes = cache.get('FLN');
     if (bytes === undefined) {
       // FLN has one shape in every dialect that has it (MSNP.md §5.3).
-      bytes = serialize(buildFln({ handle }, this.d), 'toClient');
+      bytes = serialize(buildFln({ handle }, this.negotiatedDialect), 'toClient');
       cache.set('FLN', bytes);
     }
     this.conn.write(bytes);
@@ -243,11 +227,11 @@ export class NsSession implements Endpoint {
 
   /** `UBX handle len` + the `UUX` document (MSNP11+, MSNP.md §2.10). */
   contactPersonalMessage(view: PresenceView, cache: FanoutCache): void {
-    if (this.d < 11 || view.personalMessage === undefined) return;
+    if (this.negotiatedDialect < 11 || view.personalMessage === undefined) return;
     let bytes = cache.get('UBX');
     if (bytes === undefined) {
       // The owner's `UUX` document, relayed byte for byte (MSNP.md §2.10).
-      bytes = serialize(buildUbx({ handle: view.handle, status: view.personalMessage }, this.d), 'toClient');
+      bytes = serialize(buildUbx({ handle: view.handle, status: view.personalMessage }, this.negotiatedDialect), 'toClient');
       cache.set('UBX', bytes);
     }
     this.conn.write(bytes);
@@ -255,14 +239,14 @@ export class NsSession implements Endpoint {
 
   /** `BPR` (MSNP5+): a contact's phone property changed (MSNP.md §4.8). */
   contactProperty(handle: string, key: string, value: string | undefined): void {
-    const d = this.d;
+    const d = this.negotiatedDialect;
     if (d < 5) return;
     this.conn.send(buildBpr({ version: this.me.user.listVersion, handle, key, value }, d));
   }
 
   /** `ADD 0 RL …` / `ADC 0 RL …` / `REM 0 RL …` (MSNP.md §4.6). */
   reverseListChanged(c: ReverseListChange): void {
-    const d = this.d;
+    const d = this.negotiatedDialect;
     let cmd: CommandInit;
     if (c.kind === 'added') {
       cmd =
@@ -279,14 +263,14 @@ export class NsSession implements Endpoint {
   invited(sessionId: string, cookie: string, caller: string, callerName: string): void {
     const address = parseHostPort(this.ctx.sbAddress);
     if (address === undefined) throw new Error(`switchboard address ${this.ctx.sbAddress} is not host:port`);
-    this.conn.send(buildRng({ sessionId, address, cookie, callerHandle: caller, callerFriendlyName: callerName }, this.d));
+    this.conn.send(buildRng({ sessionId, address, cookie, callerHandle: caller, callerFriendlyName: callerName }, this.negotiatedDialect));
   }
 
   kick(reason: 'OTH' | 'SSD'): void {
     this.conn.log('info', 'kicked', { reason });
     // Synchronously, so this session's FLN cannot reach watchers after its successor's NLN.
     this.signOut(`OUT ${reason}`);
-    this.conn.end(`OUT ${reason}`, buildOut({ reason }, this.d));
+    this.conn.end(`OUT ${reason}`, buildOut({ reason }, this.negotiatedDialect));
   }
 }
 

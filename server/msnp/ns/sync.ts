@@ -13,13 +13,16 @@ import {
   buildPrpReply,
   buildSynReply,
   ErrorCode,
-  type Command,
+  LIST_BITS,
   type CommandInit,
   type Dialect,
   type ListName,
+  type LsgRequest,
+  type LstRequest,
+  type SynRequest,
 } from '../../../shared/msnp/index';
-import type { Account } from '../../core/lists';
-import { ListBit, type ContactRecord } from '../../store/store';
+import type { Account, ContactRecord } from '../../core/lists';
+import type { Reply } from '../dispatch';
 import { guidGroups, isoVersion, visibleBits } from '../shapes';
 import type { NsSession } from './session';
 
@@ -33,30 +36,30 @@ const OWN_PROPERTIES = ['PHH', 'PHW', 'PHM', 'MOB', 'MBE'] as const;
 const CONTACT_PROPERTIES = ['PHH', 'PHW', 'PHM', 'MOB'] as const;
 
 const LEGACY_LISTS = [
-  ['FL', ListBit.FL],
-  ['AL', ListBit.AL],
-  ['BL', ListBit.BL],
-  ['RL', ListBit.RL],
+  ['FL', LIST_BITS.FL],
+  ['AL', LIST_BITS.AL],
+  ['BL', LIST_BITS.BL],
+  ['RL', LIST_BITS.RL],
 ] as const;
 
 /** `SYN t ver` (2–9) or `SYN t list-ver settings-ver` (10–12). */
-export function syn(s: NsSession, cmd: Command): void {
+export function syn(s: NsSession, req: SynRequest, r: Reply): void {
   const me = s.me;
-  const d = s.d;
-  const t = cmd.trId as number;
+  const d = s.negotiatedDialect;
+  const t = req.trId;
   const out: CommandInit[] = [];
   if (d >= 10) {
     const lv = isoVersion(me.user.listStamp);
     const sv = isoVersion(me.user.settingsStamp);
-    if (cmd.params[0] === lv && cmd.params[1] === sv) {
-      s.conn.send(buildSynReply({ trId: t, listVersion: lv, settingsVersion: sv }, d));
+    if (req.listVersion === lv && req.settingsVersion === sv) {
+      r.send(buildSynReply, { listVersion: lv, settingsVersion: sv });
       return;
     }
     modernSync(propertyLookup(s), me, d, t, lv, sv, out);
   } else {
     const v = String(me.user.listVersion);
-    if (cmd.params[0] === v) {
-      s.conn.send(buildSynReply({ trId: t, listVersion: v }, d));
+    if (req.listVersion === v) {
+      r.send(buildSynReply, { listVersion: v });
       return;
     }
     if (d >= 8) generation4(propertyLookup(s), me, d, t, out);
@@ -94,7 +97,7 @@ function legacyGroupIds(c: ContactRecord): string[] | undefined {
 }
 
 /** `LST t LIST ver idx total handle name {groups}`; empty list `LST t LIST ver 0 0`. */
-export function legacyListLines(
+function legacyListLines(
   me: Account,
   d: Dialect,
   t: number,
@@ -115,7 +118,7 @@ export function legacyListLines(
       ),
     );
     // After an FL `LST` in generations 2–3: that contact's properties `BPR ver handle KEY value`.
-    if (lookup !== undefined && d >= 5 && bit === ListBit.FL) {
+    if (lookup !== undefined && d >= 5 && bit === LIST_BITS.FL) {
       for (const [key, value] of contactProperties(lookup, c.handle)) out.push(buildBpr({ version, handle: c.handle, key, value }, d));
     }
   });
@@ -164,7 +167,7 @@ function generation4(lookup: PropertyLookup, me: Account, d: Dialect, t: number,
   for (const g of groups) out.push(buildLsgItem({ groupId: String(g.id), name: g.name }, d));
   for (const c of contacts) {
     const bits = visibleBits(d, c.lists);
-    const fl = (bits & ListBit.FL) !== 0;
+    const fl = (bits & LIST_BITS.FL) !== 0;
     // FL lines always end with their groups, `0` when none (MSNP.md §4.3 generation 4).
     out.push(buildLstItem({ handle: c.handle, friendlyName: c.name, lists: bits, groups: fl ? (legacyGroupIds(c) ?? ['0']) : undefined }, d));
     if (fl) for (const [key, value] of contactProperties(lookup, c.handle)) out.push(buildBpr({ key, value }, d));
@@ -179,7 +182,7 @@ function modernSync(lookup: PropertyLookup, me: Account, d: Dialect, t: number, 
   settingsItems(me, d, out);
   for (const g of groups) out.push(buildLsgItem({ groupId: g.guid, name: g.name }, d));
   for (const c of contacts) {
-    const fl = (c.lists & ListBit.FL) !== 0;
+    const fl = (c.lists & LIST_BITS.FL) !== 0;
     out.push(
       buildLstItem(
         { handle: c.handle, friendlyName: c.name, contactId: fl ? c.guid : undefined, lists: c.lists, networkId: 1, groups: fl ? guidGroups(c, me.groups) : undefined },
@@ -190,17 +193,17 @@ function modernSync(lookup: PropertyLookup, me: Account, d: Dialect, t: number, 
   }
 }
 
-/** Client `LST t LIST` (MSNP2–8, MSNP.md §4.4). */
-export function lst(s: NsSession, cmd: Command): void {
-  const entry = LEGACY_LISTS.find(([name]) => name === cmd.params[0]);
+/** Client `LST t LIST` (MSNP2–8, MSNP.md §4.4); `PL` is not one of those lists → `201`. */
+export function lst(s: NsSession, req: LstRequest, r: Reply): void {
+  const entry = LEGACY_LISTS.find(([name]) => name === req.list);
   if (entry === undefined) {
-    s.conn.error(ErrorCode.INVALID_PARAMETER, cmd.trId);
+    r.error(ErrorCode.INVALID_PARAMETER);
     return;
   }
-  for (const c of legacyListLines(s.me, s.d, cmd.trId as number, entry[0], entry[1], undefined)) s.conn.send(c);
+  for (const c of legacyListLines(s.me, s.negotiatedDialect, req.trId, entry[0], entry[1], undefined)) s.conn.send(c);
 }
 
 /** Client `LSG t` (MSNP7–8, MSNP.md §4.4). */
-export function lsg(s: NsSession, cmd: Command): void {
-  for (const c of legacyGroupLines(s.me, s.d, cmd.trId as number)) s.conn.send(c);
+export function lsg(s: NsSession, req: LsgRequest): void {
+  for (const c of legacyGroupLines(s.me, s.negotiatedDialect, req.trId)) s.conn.send(c);
 }

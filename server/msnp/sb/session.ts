@@ -6,7 +6,6 @@
  */
 import {
   buildAck,
-  buildError,
   buildAnsReply,
   buildBye,
   buildCalReply,
@@ -18,16 +17,20 @@ import {
   normalizeHandle,
   serialize,
   ErrorCode,
+  type AnsRequest,
+  type CalRequest,
   type Command,
   type Dialect,
+  type MsgRequest,
+  type UsrAuth,
+  type UsrSbLogin,
 } from '../../../shared/msnp/index';
-import { DomainError, fail } from '../../core/errors';
+import { fail } from '../../core/errors';
 import { SlidingWindow } from '../../core/rate';
 import type { Participant, Session } from '../../core/switchboard';
 import type { Connection } from '../connection';
 import type { SbGrant, ServerContext } from '../context';
-import { route, type CommandTable } from '../dispatch';
-import { errorCodeFor } from '../error-codes';
+import { dispatch, Reply, type CommandTable, type Dispatching, type Problem } from '../dispatch';
 import { NsSession } from '../ns/session';
 
 export type SbPhase = 'new' | 'joined';
@@ -36,16 +39,16 @@ export type SbPhase = 'new' | 'joined';
 const CALS_PER_WINDOW = 10;
 const CAL_WINDOW_MS = 10_000;
 
-const ACK_TYPES = new Set(['U', 'N', 'A', 'D', 'S']);
 const P2P_CONTENT_TYPE = /^content-type:\s*application\/x-msnmsgrp2p/im;
 
 const CR = 13;
 const LF = 10;
 const EMPTY: Uint8Array = new Uint8Array(0);
 
-export class SbSession implements Participant {
+export class SbSession implements Participant, Dispatching<SbSession, SbPhase> {
   phase: SbPhase = 'new';
   handle = '';
+  readonly reply: Reply;
   private grant: SbGrant | undefined;
   private session: Session | undefined;
   private readonly cals = new SlidingWindow(CALS_PER_WINDOW, CAL_WINDOW_MS);
@@ -58,12 +61,20 @@ export class SbSession implements Participant {
   constructor(
     readonly conn: Connection,
     readonly ctx: ServerContext,
+    readonly table: CommandTable<SbSession, SbPhase>,
   ) {
+    this.reply = new Reply(conn);
     conn.sink = this;
     conn.setTimer('login', ctx.config.loginTimeoutMs, () => conn.end('switchboard login timeout'));
   }
 
-  get dialect(): Dialect {
+  /** The dialect recorded with my cookie (MSNP.md §2.1: switchboards have no `VER`); unknown before I join. */
+  get dialect(): Dialect | undefined {
+    return this.grant?.dialect;
+  }
+
+  /** What I write in: my cookie's dialect (the oldest shapes before I join). */
+  private get cookieDialect(): Dialect {
     return this.grant?.dialect ?? 2;
   }
 
@@ -75,19 +86,13 @@ export class SbSession implements Participant {
     return this.grant?.caps ?? 0;
   }
 
-  onCommand(cmd: Command): void {
-    const r = route(SB_TABLE, cmd, this.phase, this.grant?.dialect);
-    if (!r.ok) {
-      // Switchboards drop what they do not expect (MSNP.md §1.2, §6.1 "bad syntax → disconnect").
-      this.conn.end(`${r.problem} switchboard command ${cmd.verb}`);
-      return;
-    }
-    try {
-      r.spec.run(this, cmd);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      this.conn.error(errorCodeFor(e.kind, cmd.verb), cmd.trId);
-    }
+  onCommand(cmd: Command): void | Promise<void> {
+    return dispatch(this, cmd);
+  }
+
+  /** Switchboards drop what they do not expect (MSNP.md §1.2, §6.1 "bad syntax → disconnect"). */
+  reject(cmd: Command, problem: Problem): void {
+    this.conn.end(`${problem} switchboard command ${cmd.verb}`);
   }
 
   onClose(): void {
@@ -96,35 +101,39 @@ export class SbSession implements Participant {
 
   // ---- joining ----------------------------------------------------------------------------
 
-  /** `USR t handle cookie` → `USR t OK handle name`; a bad cookie → `911` + close (MSNP.md §6.1). */
-  usr(cmd: Command): void {
-    const handle = normalizeHandle(cmd.params[0] as string);
-    const r = this.ctx.switchboards.redeemCallerCookie(cmd.params[1] as string, handle);
-    if (r === undefined) return this.refuse(cmd, 'bad caller cookie');
-    this.admit(handle, r.context, r.session);
-    this.ctx.switchboards.join(r.session, this);
-    this.conn.send(buildUsrSbOk({ trId: cmd.trId as number, handle, friendlyName: this.friendlyName }, this.dialect));
+  /**
+   * `USR t handle cookie` → `USR t OK handle name`; a bad cookie → `911` + close (MSNP.md §6.1).
+   * An NS login (`USR t MD5 I …`, as the codec reads `I`/`S` in second place) is a bad cookie too.
+   */
+  usr(req: UsrAuth | UsrSbLogin, r: Reply): void {
+    if (req.type !== 'USR_SB') return this.refuse(r, 'bad caller cookie');
+    const handle = normalizeHandle(req.handle);
+    const granted = this.ctx.switchboards.redeemCallerCookie(req.cookie, handle);
+    if (granted === undefined) return this.refuse(r, 'bad caller cookie');
+    this.admit(handle, granted.context, granted.session);
+    this.ctx.switchboards.join(granted.session, this);
+    r.dialect = this.cookieDialect;
+    r.send(buildUsrSbOk, { handle, friendlyName: this.friendlyName });
   }
 
   /** `ANS t handle cookie session-id` → `IRO`… then `ANS t OK`; others get `JOI` (MSNP.md §6.2). */
-  ans(cmd: Command): void {
-    const [rawHandle, cookie, id] = cmd.params as [string, string, string];
-    const handle = normalizeHandle(rawHandle);
-    const r = this.ctx.switchboards.redeemInvite(cookie, handle, id);
-    if (r === undefined) return this.refuse(cmd, 'bad invitation cookie');
-    this.admit(handle, r.context, r.session);
-    const others = this.ctx.switchboards.join(r.session, this);
-    const d = this.dialect;
+  ans(req: AnsRequest, r: Reply): void {
+    const handle = normalizeHandle(req.handle);
+    const granted = this.ctx.switchboards.redeemInvite(req.cookie, handle, req.sessionId);
+    if (granted === undefined) return this.refuse(r, 'bad invitation cookie');
+    this.admit(handle, granted.context, granted.session);
+    const others = this.ctx.switchboards.join(granted.session, this);
+    r.dialect = this.cookieDialect;
     others.forEach((p, i) => {
       const o = p as SbSession;
-      this.conn.send(buildIro({ trId: cmd.trId as number, index: i + 1, total: others.length, handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, d));
+      r.send(buildIro, { index: i + 1, total: others.length, handle: o.handle, friendlyName: o.friendlyName, caps: o.caps });
     });
-    this.conn.send(buildAnsReply({ trId: cmd.trId as number }, d));
+    r.send(buildAnsReply, {});
   }
 
   private admit(handle: string, grant: SbGrant, session: Session): void {
     this.handle = handle;
-    this.conn.handle = handle;
+    this.conn.userHandle = handle;
     this.grant = grant;
     this.session = session;
     this.phase = 'joined';
@@ -134,9 +143,9 @@ export class SbSession implements Participant {
     this.conn.log('info', 'sb-join', { session: session.id, dialect: grant.dialect });
   }
 
-  private refuse(cmd: Command, reason: string): void {
+  private refuse(r: Reply, reason: string): void {
     this.conn.log('info', 'sb-refused', { reason });
-    this.conn.end(reason, buildError({ code: ErrorCode.AUTHENTICATION_FAILED, trId: cmd.trId }));
+    r.fatal(ErrorCode.AUTHENTICATION_FAILED, reason);
   }
 
   // ---- in the conversation ----------------------------------------------------------------
@@ -146,10 +155,9 @@ export class SbSession implements Participant {
    * `208` malformed handle, `215` myself / already here / already invited, `217` offline, hidden
    * or not allowing me, `713` too fast, `712` the conversation is full.
    */
-  cal(cmd: Command): void {
-    const raw = cmd.params[0] as string;
-    if (checkHandle(raw) !== undefined) fail('invalid-handle');
-    const target = normalizeHandle(raw);
+  cal(req: CalRequest, r: Reply): void {
+    if (checkHandle(req.handle) !== undefined) fail('invalid-handle');
+    const target = normalizeHandle(req.handle);
     const session = this.session as Session;
     if (target === this.handle) fail('already-there');
     if (!this.cals.hit()) fail('too-fast');
@@ -162,22 +170,18 @@ export class SbSession implements Participant {
       caps: view.caps,
     });
     ns.invited(session.id, cookie, this.handle, this.friendlyName);
-    this.conn.send(buildCalReply({ trId: cmd.trId as number, sessionId: session.id }, this.dialect));
+    r.send(buildCalReply, { sessionId: session.id });
   }
 
   /**
    * `MSG t ack len` + payload (≤ 1664 bytes, enforced by the parser limit: larger → close,
-   * MSNP.md §6.4). Relayed to every other participant; `ACK`/`NAK` per the ack type.
+   * MSNP.md §6.4; an ack letter the dialect lacks → close, by the codec). Relayed to every other
+   * participant; `ACK`/`NAK` per the ack type.
    */
-  msg(cmd: Command): void {
-    const ack = cmd.params[0] as string;
-    if (!ACK_TYPES.has(ack) || (ack === 'D' && this.dialect < 9)) {
-      this.conn.end(`bad ack type ${ack}`);
-      return;
-    }
-    const payload = cmd.payload as Uint8Array;
+  msg(req: MsgRequest, r: Reply): void {
+    const { ack, payload } = req;
     if (ack === 'D' && !P2P_CONTENT_TYPE.test(headerText(payload))) {
-      this.conn.error(ErrorCode.BAD_P2P_DATA, cmd.trId);
+      r.error(ErrorCode.BAD_P2P_DATA);
       return;
     }
     const session = this.session as Session;
@@ -191,8 +195,8 @@ export class SbSession implements Participant {
     }
     const ok = delivered > 0 && failed === 0;
     if (ack === 'U') return;
-    if (ok && (ack === 'A' || ack === 'D' || ack === 'S')) this.conn.send(buildAck({ type: 'ACK', trId: cmd.trId as number }, this.dialect));
-    else if (!ok && ack !== 'S') this.conn.send(buildAck({ type: 'NAK', trId: cmd.trId as number }, this.dialect));
+    if (ok && (ack === 'A' || ack === 'D' || ack === 'S')) r.send(buildAck, { type: 'ACK' });
+    else if (!ok && ack !== 'S') r.send(buildAck, { type: 'NAK' });
   }
 
   /** `OUT`: leave; the others get `BYE handle` (MSNP.md §5.5, §6.3). */
@@ -217,11 +221,11 @@ export class SbSession implements Participant {
 
   joined(p: Participant): void {
     const o = p as SbSession;
-    this.conn.send(buildJoi({ handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, this.dialect));
+    this.conn.send(buildJoi({ handle: o.handle, friendlyName: o.friendlyName, caps: o.caps }, this.cookieDialect));
   }
 
   left(handle: string, idle: boolean): void {
-    this.conn.send(buildBye({ handle, timedOut: idle }, this.dialect));
+    this.conn.send(buildBye({ handle, timedOut: idle }, this.cookieDialect));
   }
 
   deliver(_from: Participant, bytes: Uint8Array): boolean {
@@ -267,11 +271,3 @@ function headerText(payload: Uint8Array): string {
   }
   return new TextDecoder('latin1').decode(payload.subarray(0, end));
 }
-
-const SB_TABLE: CommandTable<SbSession, SbPhase> = {
-  USR: { minParams: 2, phases: ['new'], run: (s, c) => s.usr(c) },
-  ANS: { minParams: 3, phases: ['new'], run: (s, c) => s.ans(c) },
-  CAL: { minParams: 1, phases: ['joined'], run: (s, c) => s.cal(c) },
-  MSG: { minParams: 1, phases: ['joined'], payload: true, run: (s, c) => s.msg(c) },
-  OUT: { minParams: 0, phases: ['new', 'joined'], run: (s) => s.out() },
-};

@@ -35,6 +35,8 @@ export const LIST_BITS: Readonly<Record<ListName, number>> = { FL: 1, AL: 2, BL:
 export type PresenceState = 'NLN' | 'BSY' | 'IDL' | 'BRB' | 'AWY' | 'PHN' | 'LUN' | 'HDN' | 'FLN';
 /** The states `ILN`/`NLN` may carry: everything that counts as online (§5.3). */
 export type OnlineState = Exclude<PresenceState, 'HDN' | 'FLN'>;
+/** A signed-in user's own state, as `CHG` sets it: an online state or `HDN`, offline to others (§5.1, §5.2). */
+export type SignedInState = Exclude<PresenceState, 'FLN'>;
 const ONLINE_STATES: ReadonlySet<string> = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN']);
 const ALL_STATES: ReadonlySet<string> = new Set([...ONLINE_STATES, 'HDN', 'FLN']);
 

@@ -9,6 +9,7 @@ export {
   type ListName,
   type OnlineState,
   type PresenceState,
+  type SignedInState,
   type Result,
   type Verbatim,
 } from './common';

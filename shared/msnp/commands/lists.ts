@@ -29,6 +29,7 @@ import {
   uintParam,
   type ListName,
   type Result,
+  verbatim,
   type Verbatim,
 } from './common';
 
@@ -354,13 +355,27 @@ export function buildBpr(v: Omit<Bpr, 'type'>, dialect: Dialect): CommandInit {
   return init('BPR', undefined, [...head, ...kv]);
 }
 
+/**
+ * A client's `SBP` as the server that echoes it needs it: the value as the client encoded it, so
+ * that the echo is the request token for token (§4.8). `decodeSbp` is the decoded view.
+ */
+export type SbpRequest = Omit<Sbp, 'value'> & { readonly value?: Verbatim | undefined };
+
+export function decodeSbpRequest(cmd: Command, dialect: Dialect): Result<SbpRequest> {
+  return readSbp(cmd, dialect, 'toServer', verbatim);
+}
+
 export function decodeSbp(cmd: Command, dialect: Dialect, direction: 'toServer' | 'toClient' = 'toServer'): Result<Sbp> {
+  return readSbp(cmd, dialect, direction, name);
+}
+
+function readSbp<V>(cmd: Command, dialect: Dialect, direction: 'toServer' | 'toClient', value: (wire: string) => V) {
   const e = precheck(cmd, 'SBP', direction, dialect, 2);
   if (e) return e;
-  const [contactId, key, value] = cmd.params as [string, string, string | undefined];
+  const [contactId, key, raw] = cmd.params as [string, string, string | undefined];
   if (!isPropertyKey(key)) return badParam(cmd, `bad property key ${key}`);
   const extra = cmd.params.length > 3 ? cmd.params.slice(3) : undefined;
-  return { type: 'SBP', trId: cmd.trId as number, contactId, key, value: optionalValue(value), extra };
+  return { type: 'SBP' as const, trId: cmd.trId as number, contactId, key, value: raw === undefined ? undefined : value(raw), extra };
 }
 
 export function buildSbp(v: SbpInit, dialect: Dialect): CommandInit {

@@ -33,6 +33,7 @@ import {
   type OnlineState,
   type PresenceState,
   type Result,
+  verbatim,
   type Verbatim,
 } from './common';
 
@@ -87,6 +88,40 @@ export function decodeChg(cmd: Command, dialect: Dialect, direction: 'toServer' 
   const extendedCaps = dialect >= 8 ? readExtendedCaps(cmd.params[1]) : undefined;
   const raw = dialect >= 9 ? cmd.params[2] : undefined;
   return { type: 'CHG', trId: cmd.trId as number, state, caps, extendedCaps, msnObject: raw === undefined ? undefined : name(raw) };
+}
+
+/**
+ * A client's `CHG` as the server that echoes and relays it needs it (§2.8, §2.9, §5.2): the
+ * capabilities as a number and as the client's own token, the MSNObject as its wire token (the
+ * echo repeats the request; watchers get the MSNObject byte for byte). `decodeChg` is the decoded
+ * view of the same line.
+ */
+export interface ChgRequest {
+  readonly type: 'CHG';
+  readonly trId: number;
+  readonly state: PresenceState;
+  readonly caps?: number | undefined;
+  readonly capsToken?: Verbatim | undefined;
+  readonly msnObject?: Verbatim | undefined;
+}
+
+export function decodeChgRequest(cmd: Command, dialect: Dialect): Result<ChgRequest> {
+  const e = precheck(cmd, 'CHG', 'toServer', dialect, 1);
+  if (e) return e;
+  const state = readState(cmd, cmd.params[0]);
+  if (isCodecError(state)) return state;
+  const capsWire = dialect >= 8 ? cmd.params[1] : undefined;
+  const caps = readCaps(cmd, capsWire);
+  if (isCodecError(caps)) return caps;
+  const objectWire = dialect >= 9 ? cmd.params[2] : undefined;
+  return {
+    type: 'CHG',
+    trId: cmd.trId as number,
+    state,
+    caps,
+    capsToken: capsWire === undefined ? undefined : verbatim(capsWire),
+    msnObject: objectWire === undefined ? undefined : verbatim(objectWire),
+  };
 }
 
 /** A `Chg`, or the request's own tokens for the server's echo (§5.2: "echo what was sent"). */
@@ -220,6 +255,11 @@ export interface UuxRequest {
   readonly type: 'UUX';
   readonly trId: number;
   readonly status: PersonalStatus;
+  /**
+   * The document as received (decoders fill it in): a server relays it to watchers byte for byte
+   * in `UBX` (§2.10), which a rebuilt `status` would not be.
+   */
+  readonly document?: Uint8Array | undefined;
 }
 
 /** `UUX t 0`: the server's acknowledgement (an empty payload). */
@@ -239,7 +279,9 @@ export interface Ubx {
 
 export function decodeUuxRequest(cmd: Command, dialect: Dialect): Result<UuxRequest> {
   const e = precheck(cmd, 'UUX', 'toServer', dialect, 0);
-  return e ?? { type: 'UUX', trId: cmd.trId as number, status: parsePersonalStatus(cmd.payload ?? new Uint8Array(0)) };
+  if (e) return e;
+  const document = cmd.payload ?? new Uint8Array(0);
+  return { type: 'UUX', trId: cmd.trId as number, status: parsePersonalStatus(document), document };
 }
 
 export function buildUuxRequest(v: Omit<UuxRequest, 'type'>, dialect: Dialect): CommandInit {
