@@ -2,10 +2,11 @@
  * Effectful actions (ARCHITECTURE.md §6): each calls one command of the contract and records what
  * the window needs to show (pending state, errors). Components call these and hold no IPC logic.
  */
-import { CONTRACT_ERRORS, type CommandInput, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
+import { CONTRACT_ERRORS, type CommandInput, type HistoryExportInfo, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
 import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
 import { markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
+import { appendConsole, initialViews, type HistoryViewData } from './views-slice';
 
 /** At most one typing notice per conversation every this many ms (MSNP.md §6.7: ~5 s). */
 export const TYPING_NOTICE_INTERVAL_MS = 4000;
@@ -15,6 +16,7 @@ export type Actions = ReturnType<typeof createActions>;
 
 export function createActions(api: MonarchApi, store: AppStore) {
   const ui = store.getState().updateUi;
+  const history = (f: (h: HistoryViewData) => HistoryViewData) => store.getState().updateViews((v) => ({ ...v, history: f(v.history) }));
   let toastId = 0;
   const lastTyping = new Map<string, number>();
 
@@ -26,6 +28,14 @@ export function createActions(api: MonarchApi, store: AppStore) {
     if (!r.ok && r.error.code !== CONTRACT_ERRORS.disconnected) toast(`${what}: ${r.error.message}`);
     return r;
   }
+
+  /** The words of the latest history search asked for (its results win over older ones). */
+  let latestSearch = '';
+  const afterHistoryDeleted = async () => {
+    history((h) => ({ ...h, open: null, search: null }));
+    const r = await run(api.historyList({}), 'Could not read the history');
+    history((h) => ({ ...h, conversations: r.ok ? r.value : [] }));
+  };
 
   const show = async (conversationId: string) => {
     if (api.host === 'electron') {
@@ -132,9 +142,82 @@ export function createActions(api: MonarchApi, store: AppStore) {
     dismissToast: () => ui((u) => ({ ...u, toast: null })),
     openPanel: (panel: Panel) => ui((u) => ({ ...u, panel, dialog: null })),
     closePanel: () => ui((u) => ({ ...u, panel: null })),
-    /** The history, settings and console views call the contract directly through this. */
-    api,
-    run,
+
+    /** Settings view: change some preference fields (the backend's `preferences.changed` follows). */
+    updatePreferences: (patch: CommandInput<'updatePreferences'>) => void run(api.updatePreferences(patch), 'Could not save the setting'),
+
+    /** History view, on opening: starts afresh (nothing of an earlier visit, or account) and reads the account's logs. */
+    async loadHistory(): Promise<void> {
+      latestSearch = '';
+      history(() => initialViews.history);
+      const r = await run(api.historyList({}), 'Could not read the history');
+      history((h) => ({ ...h, conversations: r.ok ? r.value : [] }));
+    },
+    /** History view: search every log; results older than the latest search are dropped. */
+    async searchHistory(query: string): Promise<void> {
+      const q = query.trim();
+      if (q === '') return;
+      latestSearch = q;
+      const r = await api.historySearch({ query: q, limit: 100 });
+      if (latestSearch === q) history((h) => ({ ...h, search: { query: q, hits: r.ok ? r.value : [] } }));
+    },
+    /** History view: open one log at its newest entries. */
+    async openHistory(historyId: number): Promise<void> {
+      const r = await run(api.historyRecent({ historyId, limit: 200 }), 'Could not open the conversation');
+      if (r.ok && r.value) {
+        const { conversation, entries } = r.value;
+        history((h) => ({ ...h, open: { conversation, entries, highlight: null } }));
+      }
+    },
+    /** History view: open the log around one entry (a search hit) and mark it. */
+    async openHistoryAt(entryId: number): Promise<void> {
+      const r = await run(api.historyAround({ entryId, before: 30, after: 30 }), 'Could not open the message');
+      if (r.ok && r.value) {
+        const { conversation, entries } = r.value;
+        history((h) => ({ ...h, open: { conversation, entries, highlight: entryId } }));
+      }
+    },
+    /** History view: the open log as a file (the view offers it for download). */
+    async exportHistory(format: 'text' | 'html'): Promise<HistoryExportInfo | null> {
+      const open = store.getState().views.history.open;
+      if (!open) return null;
+      const r = await run(api.historyExport({ historyId: open.conversation.id, format }), 'Could not export');
+      return r.ok ? r.value : null;
+    },
+    /** History view: delete the open log; true when it was deleted. */
+    async deleteOpenHistory(): Promise<boolean> {
+      const open = store.getState().views.history.open;
+      if (!open) return false;
+      const r = await run(api.historyDelete({ historyId: open.conversation.id }), 'Could not delete');
+      if (r.ok) await afterHistoryDeleted();
+      return r.ok;
+    },
+    /** History view: delete every log of the account; true when it was done. */
+    async deleteAllHistory(): Promise<boolean> {
+      const r = await run(api.historyDeleteAll({}), 'Could not delete the history');
+      if (r.ok) await afterHistoryDeleted();
+      return r.ok;
+    },
+    /** A conversation's earlier history (the conversation view's "earlier messages"). */
+    historyPage: (input: CommandInput<'historyRecent'>) => api.historyRecent(input),
+
+    /** Protocol console: fetch the traffic since the last poll into the store. */
+    async pollConsole(): Promise<void> {
+      const r = await api.consoleEntries({ sinceSeq: store.getState().views.console.lastSeq });
+      if (!r.ok || r.value.entries.length === 0) return;
+      const { entries } = r.value;
+      store.getState().updateViews((v) => ({ ...v, console: appendConsole(v.console, entries) }));
+    },
+    /** Protocol console: forget the traffic here and in the backend's buffer. */
+    clearConsole() {
+      void api.consoleClear({});
+      store.getState().updateViews((v) => ({ ...v, console: { entries: [], lastSeq: v.console.lastSeq } }));
+    },
+    /** Protocol console: the whole masked buffer as text for a bug report, or null. */
+    async consoleReport(): Promise<string | null> {
+      const r = await run(api.consoleReport({}), 'Could not make the report');
+      return r.ok ? r.value : null;
+    },
     toast,
   };
 }

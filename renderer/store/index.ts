@@ -1,11 +1,13 @@
 /**
  * One store per window (ARCHITECTURE.md §6), built from slices: session, contacts and
  * conversations are the projection of the backend's events (the same pure reducers the backend
- * uses for its snapshot, shared/ipc/projection), ui is this window's own.
+ * uses for its snapshot, shared/ipc/projection), views holds what the history and console views
+ * asked the backend for, ui is this window's own.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { initialAppState, reduceApp, type AppSnapshot, type AppState, type SequencedEvent } from '../../shared/ipc';
 import { initialUi, noteNudge, type UiSlice } from './ui-slice';
+import { initialViews, type ViewsSlice } from './views-slice';
 
 export interface StoreState extends AppState {
   /** Sequence number of the last event applied. */
@@ -13,9 +15,11 @@ export interface StoreState extends AppState {
   /** The first snapshot has arrived. */
   readonly ready: boolean;
   readonly ui: UiSlice;
+  readonly views: ViewsSlice;
   applySnapshot(snapshot: AppSnapshot): void;
   applyEvents(events: readonly SequencedEvent[]): void;
   updateUi(f: (ui: UiSlice) => UiSlice): void;
+  updateViews(f: (views: ViewsSlice) => ViewsSlice): void;
 }
 
 export type AppStore = StoreApi<StoreState>;
@@ -26,6 +30,7 @@ export function createAppStore(initial: Partial<Pick<StoreState, 'seq' | 'ready'
     seq: 0,
     ready: false,
     ui: initialUi,
+    views: initialViews,
     ...initial,
     applySnapshot: (snapshot) => set({ ...snapshot.state, seq: snapshot.seq, ready: true }),
     applyEvents: (events) =>
@@ -43,5 +48,6 @@ export function createAppStore(initial: Partial<Pick<StoreState, 'seq' | 'ready'
         return { session: app.session, contacts: app.contacts, conversations: app.conversations, desktop: app.desktop, ui, seq };
       }),
     updateUi: (f) => set((s) => ({ ui: f(s.ui) })),
+    updateViews: (f) => set((s) => ({ views: f(s.views) })),
   }));
 }

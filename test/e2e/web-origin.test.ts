@@ -35,8 +35,11 @@ let otherOrigin: string;
 const cookiesSeen: string[] = [];
 
 function otherPage(hostPort: number): string {
-  return `<!doctype html><title>Another local service</title><script>
-    const report = (what) => { document.title = what; };
+  return `<!doctype html><title>Another local service</title><body></body><script>
+    const report = (what) => {
+      document.title = what;
+      document.body.textContent = 'Another service on 127.0.0.1 tried the Monarch host: ' + what;
+    };
     try {
       const ws = new WebSocket('ws://127.0.0.1:${hostPort}/ws');
       ws.onopen = () => ws.send(JSON.stringify({ id: 1, command: 'signInDefaults', input: {} }));

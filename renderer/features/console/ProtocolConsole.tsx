@@ -1,39 +1,27 @@
 /**
  * The protocol console (hidden behind a menu item): the live NS/SB/Passport traffic, masked by the
  * backend before it is ever stored (passwords, tickets, cookies), for bug reports. Lines are text.
+ * The traffic lives in the store (actions.pollConsole); this view polls while it is shown.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ConsoleEntryInfo } from '../../../shared/ipc';
-import { useActions } from '../../store/context';
+import { useActions, useAppState } from '../../store/context';
 
 const POLL_MS = 500;
-const KEEP = 2000;
 
 export function ProtocolConsoleView() {
   const actions = useActions();
-  const { api, run } = actions;
-  const [entries, setEntries] = useState<readonly ConsoleEntryInfo[]>([]);
+  const { pollConsole } = actions;
+  const entries = useAppState((s) => s.views.console.entries);
   const [paused, setPaused] = useState(false);
   const [copied, setCopied] = useState(false);
-  const since = useRef(0);
   const list = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
     if (paused) return;
-    let live = true;
-    const poll = async () => {
-      const r = await api.consoleEntries({ sinceSeq: since.current });
-      if (!live || !r.ok || r.value.entries.length === 0) return;
-      since.current = r.value.entries[r.value.entries.length - 1]?.seq ?? since.current;
-      setEntries((old) => [...old, ...r.value.entries].slice(-KEEP));
-    };
-    void poll();
-    const t = setInterval(() => void poll(), POLL_MS);
-    return () => {
-      live = false;
-      clearInterval(t);
-    };
-  }, [api, paused]);
+    void pollConsole();
+    const t = setInterval(() => void pollConsole(), POLL_MS);
+    return () => clearInterval(t);
+  }, [pollConsole, paused]);
 
   useEffect(() => {
     const el = list.current;
@@ -41,10 +29,10 @@ export function ProtocolConsoleView() {
   }, [entries]);
 
   const copy = async () => {
-    const r = await run(api.consoleReport({}), 'Could not make the report');
-    if (!r.ok) return;
+    const report = await actions.consoleReport();
+    if (report === null) return;
     try {
-      await navigator.clipboard.writeText(r.value);
+      await navigator.clipboard.writeText(report);
       setCopied(true);
       setTimeout(() => setCopied(false), 2000);
     } catch {
@@ -65,10 +53,7 @@ export function ProtocolConsoleView() {
         <button
           type="button"
           className="button"
-          onClick={() => {
-            void api.consoleClear({});
-            setEntries([]);
-          }}
+          onClick={actions.clearConsole}
         >
           Clear
         </button>

@@ -46,7 +46,7 @@ interface View {
 const NOTHING_YET: View = { lines: NO_EARLIER_LINES, loading: false, error: null };
 
 export function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number): EarlierHistory {
-  const { api } = useActions();
+  const { historyPage } = useActions();
   // The lines and where to read next live in a ref (requests read and write them); the view
   // state is what renders.
   const loaded = useRef<Loaded>({ lines: NO_EARLIER_LINES, logId: null });
@@ -86,7 +86,7 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
       // late) is passed over until one has, or the log ends.
       for (;;) {
         const first = logId === null;
-        const r = await api.historyRecent(
+        const r = await historyPage(
           // Later pages name the log the first page came from: the live conversation's log
           // changes when a third person joins, and the cursor belongs to the first one.
           first
@@ -122,7 +122,7 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
       askAgain.current = false;
       await load();
     }
-  }, [api, conversationId, startedAt, show]);
+  }, [historyPage, conversationId, startedAt, show]);
 
   // The first page, once the conversation is there; again when the participants change while
   // no log was found (the log is per contact, known once they join).

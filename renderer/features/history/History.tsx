@@ -3,10 +3,11 @@
  * across all of them, results with the matched words highlighted (text runs inside <mark>, never
  * markup), and the log itself; clicking a result opens its conversation around the message.
  * Export to text or HTML (a download here; the desktop shell may offer a save dialog), delete one
- * conversation or everything.
+ * conversation or everything. What the backend answers lives in the store (views.history), written
+ * by the history actions; this view keeps only what is typed and what is being confirmed.
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo, HistorySearchHitInfo } from '../../../shared/ipc';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo } from '../../../shared/ipc';
 import { useActions, useAppState } from '../../store/context';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -50,66 +51,28 @@ function download(file: HistoryExportInfo): void {
 
 export function HistoryView() {
   const actions = useActions();
-  const { api, run } = actions;
+  const { loadHistory, searchHistory } = actions;
   const logging = useAppState((s) => s.desktop.preferences?.history.enabled ?? true);
-  const [conversations, setConversations] = useState<readonly HistoryConversationInfo[] | null>(null);
+  const conversations = useAppState((s) => s.views.history.conversations);
+  const search = useAppState((s) => s.views.history.search);
+  const open = useAppState((s) => s.views.history.open);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<readonly HistorySearchHitInfo[] | null>(null);
-  const [open, setOpen] = useState<{ conversation: HistoryConversationInfo; entries: readonly HistoryEntryInfo[]; highlight: number | null } | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
   const log = useRef<HTMLOListElement>(null);
   // Results belong to the words in the box (none while it is empty).
-  const shownHits = query.trim() === '' ? null : hits;
-
-  const refresh = useCallback(
-    () =>
-      void run(api.historyList({}), 'Could not read the history').then((r) => {
-        setConversations(r.ok ? r.value : []);
-      }),
-    [api, run],
-  );
+  const shownHits = query.trim() === '' ? null : (search?.hits ?? null);
 
   useEffect(() => {
-    let live = true;
-    void run(api.historyList({}), 'Could not read the history').then((r) => {
-      if (live) setConversations(r.ok ? r.value : []);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, run]);
+    void loadHistory();
+  }, [loadHistory]);
 
   // Search as you type (a short pause first, so each keystroke is not a query).
   useEffect(() => {
     const q = query.trim();
     if (q === '') return;
-    let live = true;
-    const t = setTimeout(() => {
-      void api.historySearch({ query: q, limit: 100 }).then((r) => {
-        if (live) setHits(r.ok ? r.value : []);
-      });
-    }, 150);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [api, query]);
-
-  const showConversation = useCallback(
-    async (id: number) => {
-      const r = await run(api.historyRecent({ historyId: id, limit: 200 }), 'Could not open the conversation');
-      if (r.ok && r.value) setOpen({ conversation: r.value.conversation, entries: r.value.entries, highlight: null });
-    },
-    [api, run],
-  );
-
-  const jump = useCallback(
-    async (entryId: number) => {
-      const r = await run(api.historyAround({ entryId, before: 30, after: 30 }), 'Could not open the message');
-      if (r.ok && r.value) setOpen({ conversation: r.value.conversation, entries: r.value.entries, highlight: entryId });
-    },
-    [api, run],
-  );
+    const t = setTimeout(() => void searchHistory(q), 150);
+    return () => clearTimeout(t);
+  }, [searchHistory, query]);
 
   // Bring the highlighted message into view (or the newest line when none is highlighted).
   useLayoutEffect(() => {
@@ -120,29 +83,18 @@ export function HistoryView() {
   }, [open]);
 
   const exportAs = async (format: 'text' | 'html') => {
-    if (!open) return;
-    const r = await run(api.historyExport({ historyId: open.conversation.id, format }), 'Could not export');
-    if (r.ok) download(r.value);
+    const file = await actions.exportHistory(format);
+    if (file) download(file);
   };
 
   const remove = async () => {
-    if (!open) return;
-    const r = await run(api.historyDelete({ historyId: open.conversation.id }), 'Could not delete');
-    if (r.ok) {
-      setOpen(null);
-      setQuery('');
-      refresh();
-    }
+    if (await actions.deleteOpenHistory()) setQuery('');
   };
 
   const removeAll = async () => {
-    const r = await run(api.historyDeleteAll({}), 'Could not delete the history');
+    const done = await actions.deleteAllHistory();
     setConfirmAll(false);
-    if (r.ok) {
-      setOpen(null);
-      setQuery('');
-      refresh();
-    }
+    if (done) setQuery('');
   };
 
   return (
@@ -172,7 +124,7 @@ export function HistoryView() {
               {shownHits.length === 0 && <li className="muted empty-note">No messages found.</li>}
               {shownHits.map((h) => (
                 <li key={h.entryId}>
-                  <button type="button" className="history-hit" onClick={() => void jump(h.entryId)}>
+                  <button type="button" className="history-hit" onClick={() => void actions.openHistoryAt(h.entryId)}>
                     <span className="hit-head">
                       <span className="hit-sender">{h.direction === 'outgoing' ? 'You' : h.senderName || h.sender}</span>
                       <time className="hit-time">{when.format(h.timestamp)}</time>
@@ -193,7 +145,7 @@ export function HistoryView() {
                   <button
                     type="button"
                     className={`history-item${open?.conversation.id === c.id ? ' selected' : ''}`}
-                    onClick={() => void showConversation(c.id)}
+                    onClick={() => void actions.openHistory(c.id)}
                     aria-current={open?.conversation.id === c.id ? 'true' : undefined}
                   >
                     <span className="hit-head">

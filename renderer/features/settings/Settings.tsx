@@ -30,13 +30,12 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 export function SettingsView() {
   const actions = useActions();
-  const { api, run } = actions;
   const prefs = useAppState((s) => s.desktop.preferences);
   const self = useAppState((s) => s.session.self);
   const [minutes, setMinutes] = useState<string | null>(null);
 
   if (!prefs) return null;
-  const update = (patch: Patch) => void run(api.updatePreferences(patch), 'Could not save the setting');
+  const update = (patch: Patch) => actions.updatePreferences(patch);
   const n = prefs.notifications;
   const so = prefs.sounds;
   const idleMinutes = minutes ?? String(prefs.idle.minutes);
