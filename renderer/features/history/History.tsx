@@ -7,7 +7,7 @@
  * by the history actions; this view keeps only what is typed and what is being confirmed.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo } from '../../../shared/ipc';
+import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo, HistorySearchHitInfo } from '../../../shared/ipc';
 import { useActions, useAppState } from '../../store/context';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
