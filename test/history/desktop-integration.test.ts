@@ -137,13 +137,15 @@ describe.each([7, 12] as const)('desktop integration over MSNP%i', (dialect) => 
     c.conversations.close(carolConv.id);
     await ra.waitFor('conversation.participant-left', (e) => e.handle === CAROL);
 
-    // History: the 1:1 part in Bob's log, the rest in the group log, all on disk and searchable.
+    // History: one conversation, one log. The 1:1 part moved into the group log when Carol joined
+    // (issue 15 item 6), so Bob's one-to-one log is not left behind with half the chat in it.
     expect(errors).toEqual([]);
-    const oneToOne = store.findConversation(ALICE, 'one-to-one', BOB)!;
+    expect(store.findConversation(ALICE, 'one-to-one', BOB)).toBeNull();
     const group = store.findConversation(ALICE, 'group', conv.id)!;
     const lines = (id: number) => store!.recent(id).entries.map((e) => (e.kind === 'message' ? `${e.sender}: ${e.text} (${e.delivery})` : `[${e.kind} ${e.sender}]`));
-    expect(lines(oneToOne.id)).toEqual([`${ALICE}: first from alice (delivered)`, `${BOB}: hi alice, bob here (delivered)`]);
     expect(lines(group.id)).toEqual([
+      `${ALICE}: first from alice (delivered)`,
+      `${BOB}: hi alice, bob here (delivered)`,
       `[join ${CAROL}]`,
       `${CAROL}: carol says platypus (delivered)`,
       `[nudge ${CAROL}]`,
