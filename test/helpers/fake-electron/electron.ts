@@ -409,6 +409,9 @@ export const ipcMain = recordCalls(
 
 export const shell = recordCalls({ openExternal: (_url: string): Promise<void> => Promise.resolve() }, () => 'shell');
 
+/** Error boxes are recorded, never shown (the shell's "data folder in use"). */
+export const dialog = recordCalls({ showErrorBox: (_title: string, _content: string): void => undefined }, () => 'dialog');
+
 /** A Linux desktop without a keyring: passwords cannot be kept. */
 export const safeStorage = recordCalls(
   {
