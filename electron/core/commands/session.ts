@@ -4,7 +4,7 @@
  * own status, name and personal message.
  */
 import type { ServerProfile } from '../../../shared/ipc';
-import type { DomainEvent, SignInError, SignInErrorCode } from '../../../shared/model';
+import type { DomainEvent, MyStatus, SignInError, SignInErrorCode } from '../../../shared/model';
 import type { ClientPort, ServerAddress } from '../client-port';
 import { HistoryRecorder } from '../history';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
@@ -74,7 +74,7 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
   };
 
   /** Starts the client and waits until it is signed in; throws (and lets go of it) otherwise. */
-  const connect = async (server: ServerProfile, handle: string, password: string, status: Parameters<ClientPort['signIn']>[0]['status'], createAccount: boolean, abort: AbortController) => {
+  const connect = async (server: ServerProfile, handle: string, password: string, status: MyStatus, createAccount: boolean, abort: AbortController) => {
     let client: ClientPort | null = null;
     try {
       const address = await resolveServer(server, handle, password, createAccount);
