@@ -31,7 +31,10 @@ export interface ErrorReply extends ProtocolError {
   readonly type: 'ERROR';
 }
 
-/** Everything a client sends (what our server decodes). */
+/**
+ * Everything a client sends, decoded. (Our server's command tables call the per-verb decoders
+ * directly, with the relaying views `decodeChgRequest` and `decodeSbpRequest` for CHG and SBP.)
+ */
 export type ClientCommand =
   | S.Ver
   | S.InfRequest
