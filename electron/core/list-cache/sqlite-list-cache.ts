@@ -88,7 +88,7 @@ function openDatabase(path: string): Database.Database {
   // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs), as for the history store.
   const binding = process.env['MONARCH_SQLITE_BINDING'];
   if (path !== ':memory:') {
-    ensurePrivateDir(dirname(path));
+    ensurePrivateDir(dirname(path), path);
     preparePrivateDatabase(path);
   }
   const db = new Database(path, binding ? { nativeBinding: binding } : {});
