@@ -9,6 +9,7 @@ import { lockDataDir } from './data-dir-lock';
 import { ProtocolConsole } from './console';
 import { DEMO_USER } from './demo';
 import { openHistoryStore, type HistoryStore } from './history';
+import { SqliteListCache } from './list-cache';
 import { createLocalServerLauncher } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
 import { NO_KEYCHAIN, SettingsStore, type Keychain } from './settings';
@@ -62,12 +63,19 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   } catch (e) {
     warn(`History is not available: ${(e as Error).message}`);
   }
+  // Contact lists between sessions, so an unchanged list is not downloaded again (MSNP.md §4.3).
+  let listCache: SqliteListCache | null = null;
+  try {
+    listCache = SqliteListCache.open(join(options.dataDir, 'contact-lists.sqlite'), { onReset: warn });
+  } catch (e) {
+    warn(`The contact-list cache is not available (every sign-in downloads the whole list): ${(e as Error).message}`);
+  }
   const demo = options.demo ?? true;
   // One console per app run; the password of the sign-in in progress is masked wherever it shows.
   let core: AppCore | null = null;
   const protocolConsole = new ProtocolConsole({ secrets: () => core?.secrets() ?? [] });
   core = new AppCore({
-    createClient: (server) => createMsnClientPort(server, { tap: protocolConsole.tap }),
+    createClient: (server) => createMsnClientPort(server, { tap: protocolConsole.tap, ...(listCache ? { listCache } : {}) }),
     settings,
     preferences: settings,
     history,

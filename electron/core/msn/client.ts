@@ -18,7 +18,7 @@ import { ConversationsApi } from './conversations-api';
 import { TypedEmitter } from './emitter';
 import { OperationFailure, SignInFailure, closeMessage, decodedOr, malformedReply, signInCodeForClose, toOperationFailure } from './errors';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
-import { listCacheKey, type ListCache } from './list-cache';
+import { listCacheKey, usableCache, type CachedContactList, type ListCache } from './list-cache';
 import { syncContactList } from './list-sync';
 import { login } from './login';
 import { Notifications } from './notifications';
@@ -270,7 +270,7 @@ export class MsnClient {
       this.self.begin(handle, result.friendlyName, status);
       this.pictures.onSignedIn();
       const cacheKey = this.cacheKey(handle);
-      const cached = this.options.listCache !== undefined ? await this.options.listCache.load(cacheKey) : undefined;
+      const cached = await this.loadCache(cacheKey, result.dialect);
       await syncContactList({
         conn,
         dialect: result.dialect,
@@ -408,6 +408,17 @@ export class MsnClient {
   private onAddressBookChanged(): void {
     this.list.markStale();
     this.saveCache();
+  }
+
+  /** The cached list if it can be trusted in this session (`usableCache`); a failing cache is no cache. */
+  private async loadCache(key: string, dialect: Dialect): Promise<CachedContactList | undefined> {
+    const cache = this.options.listCache;
+    if (cache === undefined) return undefined;
+    try {
+      return usableCache(await cache.load(key), dialect);
+    } catch {
+      return undefined;
+    }
   }
 
   private saveCache(): void {

@@ -88,6 +88,20 @@ export class ContactList {
     this.stale = true;
   }
 
+  /**
+   * MSNP2–9: the reply to a list change, or its push, carries the list version after it (MSNP.md
+   * §4.3), one more per change. The copy is current at that version only if it saw every change
+   * in between: anything but the next number (a change skipped as malformed, a push handled before
+   * the reply it followed) makes it stale, so a later sign-in downloads the whole list rather than
+   * trust a copy that might be wrong.
+   */
+  noteVersion(version: number): void {
+    if (this.stale) return;
+    const current = Number(this.version);
+    if (Number.isSafeInteger(current) && version === current + 1) this.version = String(version);
+    else this.markStale();
+  }
+
   get(handle: string): ContactRecord | undefined {
     return this.contacts.get(handle);
   }

@@ -163,7 +163,7 @@ export class Contacts {
       if (ctx.dialect <= 9) {
         const reply = await ctx.conn.call((trId) => buildReaRequest({ trId, handle, friendlyName: name }, ctx.dialect));
         const rea = decodedOr(decodeReaReply(reply, ctx.dialect), malformedReply(what));
-        this.list.version = String(rea.version);
+        this.list.noteVersion(rea.version);
         stored = rea.friendlyName;
       } else {
         const guid = r.lists.forward ? r.guid : undefined;
@@ -433,7 +433,7 @@ export class Contacts {
 
   /** MSNP2–9 replies carry the new list version (MSNP.md §4.3); 10+ ones do not. */
   private setVersion(version: number | undefined): void {
-    if (version !== undefined) this.list.version = String(version);
+    if (version !== undefined) this.list.noteVersion(version);
   }
 
   private changed(r: ContactRecord, isNew: boolean): void {

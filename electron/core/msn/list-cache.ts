@@ -1,7 +1,11 @@
 /**
  * Where the contact list is kept between sessions, so a later sign-in whose list did not change
- * takes the short `SYN` answer (MSNP.md §4.3). The app persists it (SQLite); tests and bots use
- * the in-memory one. Stored data is plain JSON.
+ * takes the short `SYN` answer (MSNP.md §4.3). The app persists it (SQLite,
+ * electron/core/list-cache); tests and bots use the in-memory one. Stored data is plain JSON.
+ *
+ * A cached copy is only ever used when the server says the list has not changed since the version
+ * it carries, and only if it passes `usableCache` for the dialect of this session; anything else
+ * (no copy, another dialect, a damaged one, a cache that throws) means the full download.
  */
 import type { CurrentMedia, Group, ListMembership, Privacy } from '../../../shared/model';
 
@@ -49,6 +53,44 @@ export class MemoryListCache implements ListCache {
   get size(): number {
     return this.lists.size;
   }
+}
+
+/**
+ * The cached copy, if it can be trusted in this session: made with the same dialect (versions and
+ * ids mean nothing across dialects) and well-formed (what a store hands back may be damaged).
+ */
+export function usableCache(value: unknown, dialect: number): CachedContactList | undefined {
+  if (!isRecord(value) || value['dialect'] !== dialect || !isVersionFor(value['version'], dialect)) return undefined;
+  const { contacts, groups, privacy } = value;
+  if (!Array.isArray(contacts) || !contacts.every(isCachedContact)) return undefined;
+  if (!Array.isArray(groups) || !groups.every((g) => isRecord(g) && typeof g['id'] === 'string' && typeof g['name'] === 'string')) return undefined;
+  if (!isRecord(privacy) || (privacy['visibility'] !== 'all-but-blocked' && privacy['visibility'] !== 'only-allowed') || typeof privacy['promptOnAdd'] !== 'boolean') return undefined;
+  if (value['selfName'] !== undefined && typeof value['selfName'] !== 'string') return undefined;
+  return value as unknown as CachedContactList;
+}
+
+/** `"42"` (MSNP2–9) or `"<list> <settings>"` (MSNP10–12, numbers or timestamps); `0` is "no copy". */
+function isVersionFor(v: unknown, dialect: number): boolean {
+  if (typeof v !== 'string') return false;
+  const parts = v.split(' ');
+  if (dialect <= 9) return parts.length === 1 && /^[1-9][0-9]*$/.test(v);
+  return parts.length === 2 && parts.every((p) => /^[0-9A-Za-z:.+-]+$/.test(p)) && v !== '0 0';
+}
+
+const LIST_FLAGS = ['forward', 'allow', 'block', 'reverse', 'pending'] as const;
+
+function isCachedContact(c: unknown): boolean {
+  if (!isRecord(c) || typeof c['handle'] !== 'string' || typeof c['storedName'] !== 'string') return false;
+  if (c['guid'] !== undefined && typeof c['guid'] !== 'string') return false;
+  if (!Array.isArray(c['groupIds']) || !c['groupIds'].every((g) => typeof g === 'string')) return false;
+  const lists = c['lists'];
+  if (!isRecord(lists) || !LIST_FLAGS.every((f) => typeof lists[f] === 'boolean')) return false;
+  if (c['personalMessage'] !== undefined && typeof c['personalMessage'] !== 'string') return false;
+  return c['currentMedia'] === undefined || c['currentMedia'] === null || isRecord(c['currentMedia']);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The cache key for an account on a server. */

@@ -7,7 +7,8 @@
  *   5–6 (MSNP10–12): `SYN t lv sv n m`; `LST N= F= {C=} bits {network} {groups}`; `LSG name guid`
  * Item lines are collected by handlers installed before `SYN` is sent (they may share a TCP
  * chunk with the reply). The end is the announced counts or, when the server gives none, a
- * `PNG` barrier: its `QNG` comes after every earlier line.
+ * `PNG` barrier: its `QNG` comes after every earlier line. An answer with the cached copy's
+ * version ends at once: the list is unchanged.
  */
 import {
   LIST_BITS,
@@ -88,6 +89,13 @@ export async function syncContactList(options: {
     const syn = decodedOr(decodeSynReply(reply, dialect), (message) => new SignInFailure('protocol-error', `malformed SYN reply: ${message}`));
     const version = syn.settingsVersion !== undefined ? `${syn.listVersion} ${syn.settingsVersion}` : syn.listVersion;
     if (syn.contacts !== undefined && syn.groups !== undefined) expected = { lst: syn.contacts, lsg: syn.groups };
+    // The server answered with the version of our copy: "unchanged", and nothing follows in any
+    // dialect (MSNP.md §4.3). No barrier round trip, and the copy is used even if a server sent
+    // items anyway (the version says they are what we hold).
+    if (cached !== undefined && cached.version === version) {
+      list.loadCache(cached);
+      return { fromCache: true, contacts: list.contacts.size };
+    }
     await new Promise<void>((resolve, reject) => {
       const done = (): boolean => {
         if (expected !== undefined) return staging.lstLines >= expected.lst && staging.lsgLines >= expected.lsg;
@@ -106,12 +114,6 @@ export async function syncContactList(options: {
       options.barrier().then(resolve, reject);
     });
     onProgress = undefined;
-
-    const received = staging.lstLines + staging.lsgLines > 0 || staging.gtc !== undefined || staging.blp !== undefined;
-    if (!received && cached !== undefined && cached.version === version) {
-      list.loadCache(cached);
-      return { fromCache: true, contacts: list.contacts.size };
-    }
     apply(list, staging, dialect);
     list.version = version;
     return { fromCache: false, contacts: list.contacts.size };

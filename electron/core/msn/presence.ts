@@ -210,7 +210,7 @@ export class Presence {
         // REA t handle name → REA t ver handle name
         const reply = await conn.call((trId) => buildReaRequest({ trId, handle, friendlyName: name }, dialect));
         const rea = decodedOr(decodeReaReply(reply, dialect), malformedReply('changing the display name'));
-        this.list.version = String(rea.version);
+        this.list.noteVersion(rea.version);
         this.confirm({ friendlyName: rea.friendlyName });
       } else {
         // PRP t MFN name → PRP t MFN name

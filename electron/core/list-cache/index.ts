@@ -1,0 +1,1 @@
+export { SqliteListCache, type OpenListCacheOptions } from './sqlite-list-cache';
