@@ -96,12 +96,13 @@ function downloadSkipped(env) {
 }
 
 function electronUnavailable(version, reason, env) {
+  const source = env.ELECTRON_MIRROR ? `ELECTRON_MIRROR (${env.ELECTRON_MIRROR})` : 'GitHub (github.com/electron/electron/releases)';
   const why = downloadSkipped(env)
     ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set, so it was not downloaded'
-    : `its download failed${reason ? ` (${reason})` : ''}`;
+    : `its download from ${source} failed${reason ? ` (${reason})` : ''}`;
   return paragraph(
-    `The desktop app cannot start: it runs in Electron ${version}, which is not on this computer and ${why}. ` +
-      'Electron is downloaded once, on the first `npm start`, from GitHub (github.com/electron/electron/releases). ' +
+    `The desktop app cannot start: it runs in Electron ${version}, which is not on this computer, and ${why}. ` +
+      'Electron is downloaded once, on the first `npm start`. ' +
       'If this computer cannot reach GitHub, set ELECTRON_MIRROR to a mirror it can reach and try again, for example ' +
       '`ELECTRON_MIRROR=https://npmmirror.com/mirrors/electron/ npm start`. ' +
       'Without Electron, web mode runs the same app in your browser: `npm run web`.',
