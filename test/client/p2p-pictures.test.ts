@@ -172,3 +172,31 @@ describe.each(DIALECTS)('display pictures over MSNP%i', (dialect) => {
     expect(get('c2').p2pStats().notForMe).toBeGreaterThan(20);
   });
 });
+
+describe('many contacts', () => {
+  it('20 contacts change their pictures at once; Bob fetches all 20 at once (MSNP12)', async () => {
+    const server = await startBundled();
+    scope.server = server;
+    const mk = async (n: string): Promise<MsnClient> => {
+      await server.accounts.add(`${n}@example.com`, 'pw', n);
+      const c = clientFor(server, 12, { p2p: { answerTimeoutMs: 10_000, idleTimeoutMs: 10_000, joinTimeoutMs: 10_000 } });
+      scope.clients.push(c);
+      await c.signIn({ handle: `${n}@example.com`, password: 'pw' });
+      return c;
+    };
+    const bob = await mk('bob');
+    const contacts = await Promise.all(Array.from({ length: 20 }, (_, i) => mk(`c${i}`)));
+    for (let i = 0; i < 20; i++) {
+      await bob.contacts.add(`c${i}@example.com`);
+      await (contacts[i] as MsnClient).contacts.add('bob@example.com');
+    }
+    await waitUntil(() => contacts.every((_, i) => bob.contacts.get(`c${i}@example.com`)?.status === 'online'), 15_000);
+    const pics = contacts.map((_, i) => png(8000 + i * 1000, 200 + i));
+    await Promise.all(contacts.map((c, i) => c.pictures.setMine(pics[i] as Uint8Array)));
+    await waitUntil(() => pics.every((p, i) => bob.pictures.objectOf(`c${i}@example.com`)?.sha1d === sha1(p)), 15_000);
+    const got = await Promise.all(contacts.map((_, i) => bob.pictures.fetch(`c${i}@example.com`)));
+    expect(got.map((g) => sha1(g.bytes))).toEqual(pics.map(sha1));
+    await waitUntil(() => bob.p2pStats().sessions === 0);
+    expect(bob.p2pStats().partialMessages).toBe(0);
+  }, 60_000);
+});

@@ -23,6 +23,7 @@ import { syncContactList } from './list-sync';
 import { login } from './login';
 import { Notifications } from './notifications';
 import { P2pManager } from './p2p/manager';
+import { Emoticons } from './p2p/emoticons';
 import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
@@ -85,6 +86,8 @@ export class MsnClient {
   readonly conversations: ConversationsApi;
   /** My display picture and contacts' (MSNP9+, over P2P). */
   readonly pictures: Pictures;
+  /** My custom emoticons and contacts' (MSNP9+, over P2P). */
+  readonly emoticons: Emoticons;
   private readonly p2p: P2pManager;
   private stateValue: ConnectionState = { status: 'signed-out' };
   private credentials: Credentials | undefined;
@@ -116,6 +119,7 @@ export class MsnClient {
       announce: () => this.announcePicture(),
       ...(options.pictureCacheDir !== undefined ? { cacheDir: options.pictureCacheDir } : {}),
     });
+    this.emoticons = new Emoticons({ manager: () => this.p2p, me: () => this.session.value?.handle });
     this.self = new Presence(this.session, this.list, emit, {
       myMsnObject: () => this.pictures.myObjectXml,
       contactMsnObject: (handle, obj) => this.pictures.noteContactObject(handle, obj),
@@ -134,11 +138,14 @@ export class MsnClient {
       ...(conv.ackTimeoutMs !== undefined ? { ackTimeoutMs: conv.ackTimeoutMs } : {}),
       ...(conv.joinTimeoutMs !== undefined ? { joinTimeoutMs: conv.joinTimeoutMs } : {}),
       ...(conv.typingIntervalMs !== undefined ? { typingIntervalMs: conv.typingIntervalMs } : {}),
+      // Custom emoticons need P2P (MSNP9+) on both sides.
+      emoticonAnnouncement: (text) => ((this.session.value?.dialect ?? 0) >= 9 ? this.emoticons.announcementFor(text) : undefined),
+      onEmoticons: (conversationId, sender, items) => this.emoticons.onAnnouncement(conversationId, sender, items),
     });
     this.conversations = new ConversationsApi(this.switchboards);
     this.p2p = new P2pManager({
       me: () => this.session.require().handle,
-      findPublished: (sha1d, type) => this.pictures.findPublished(sha1d, type),
+      findPublished: (sha1d, type) => this.pictures.findPublished(sha1d, type) ?? this.emoticons.findPublished(sha1d, type),
       requestSwitchboard: () => this.requestSwitchboard(),
       createSwitchboard: (host, port, auth) => this.createSwitchboard(host, port, auth),
       clock: this.clock,

@@ -49,6 +49,10 @@ export interface ConversationDeps {
   /** How long invitees get to join a (re-)opened switchboard before we send anyway. Default 15 s. */
   readonly joinTimeoutMs?: number;
   readonly typingIntervalMs?: number;
+  /** The `text/x-mms-emoticon` message for my custom emoticons `text` uses (MSNP-P2P.md §6.1). */
+  readonly emoticonAnnouncement?: (text: string) => Uint8Array | undefined;
+  /** A contact announced custom emoticons (§6.1). */
+  readonly onEmoticons?: (conversationId: string, sender: string, items: readonly { shortcut: string; msnObject: string }[]) => void;
 }
 
 interface OutgoingText {
@@ -60,6 +64,8 @@ interface OutgoingText {
 interface OutgoingControl {
   readonly kind: 'control';
   readonly payload: Uint8Array;
+  /** Default `U`; `N` for the emoticon announcement (libpurple). */
+  readonly ack?: 'U' | 'N';
 }
 
 type Outgoing = OutgoingText | OutgoingControl;
@@ -136,6 +142,9 @@ export class Conversation {
     // MSNP.md §6.4: payloads over 1664 bytes are dropped by the switchboard; split instead.
     const payloads = splitTextMessage(text, wire).map((piece) => buildTextMessage(piece, wire));
     this.deps.emit('message.queued', { message });
+    // §6.1: the announcement of my custom emoticons goes right before the text that uses them.
+    const announcement = this.deps.emoticonAnnouncement?.(text);
+    if (announcement !== undefined) this.outbox.push({ kind: 'control', payload: announcement, ack: 'N' });
     this.outbox.push({ kind: 'text', message, payloads });
     this.pump();
     return message;
@@ -332,7 +341,7 @@ export class Conversation {
     while (this.outbox.length > 0 && sb.isOpen) {
       const item = this.outbox.shift() as Outgoing;
       if (item.kind === 'control') {
-        sb.send(item.payload, 'U', 0).catch(() => undefined);
+        sb.send(item.payload, item.ack ?? 'U', this.deps.ackTimeoutMs ?? 10_000).catch(() => undefined);
         continue;
       }
       const ackTimeout = this.deps.ackTimeoutMs ?? 10_000;
@@ -421,6 +430,7 @@ export class Conversation {
       this.deps.emit('nudge.received', { conversationId: this.id, handle: sender, at });
       return;
     }
+    if (m.kind === 'emoticons') this.deps.onEmoticons?.(this.id, sender, m.items);
     // P2P (display pictures, emoticons) is the P2P manager's: it listens on every switchboard.
     if (m.kind === 'unknown' && parseContentType(m.contentType).mediaType === ContentTypes.P2P) return;
     const unsupported = describeUnsupported(m, sender);

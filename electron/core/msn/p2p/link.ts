@@ -19,8 +19,11 @@ import {
 } from '../../../../shared/msnp/p2p';
 import { P2pError } from './errors';
 
-/** Sends one P2P chunk to the peer; resolves once the SB accepted it (`ACK t`, or no answer). */
-export type ChunkSender = (chunk: Uint8Array) => Promise<void>;
+/**
+ * Sends one P2P chunk to the peer; resolves once the SB accepted it (`ACK t`, or no answer).
+ * `mayOpen` false: do not open a switchboard for it (an ACK is not worth one).
+ */
+export type ChunkSender = (chunk: Uint8Array, mayOpen: boolean) => Promise<void>;
 
 export interface LinkHandlers {
   /** A complete message that is not an ACK (already acknowledged). */
@@ -126,7 +129,7 @@ export class P2pLink {
       for (const c of chunks) {
         if (this.closed) throw new P2pError('disconnected', 'the P2P link was closed');
         if (inFlight.length >= this.limits.window) await inFlight.shift();
-        const p = this.sendChunk(c);
+        const p = this.sendChunk(c, true);
         p.catch(() => undefined);
         inFlight.push(p);
       }
@@ -161,7 +164,7 @@ export class P2pLink {
 
   private sendAck(acked: P2pHeader): void {
     const ack = buildP2pAck(acked, this.takeId());
-    this.enqueue(() => this.sendChunk(ack)).catch(() => undefined);
+    this.enqueue(() => this.sendChunk(ack, false)).catch(() => undefined);
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {

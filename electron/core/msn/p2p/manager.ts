@@ -266,7 +266,7 @@ export class P2pManager {
     const byCallId = new Map<string, Session>();
     const bySessionId = new Map<number, Session>();
     const link: P2pLink = new P2pLink(
-      (chunk) => this.transport.send(handle, chunk),
+      (chunk, mayOpen) => this.transport.send(handle, chunk, mayOpen),
       {
         message: (kind, m) => this.onMessage(handle, kind, m),
         abort: (sessionId) => {

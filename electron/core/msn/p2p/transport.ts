@@ -64,9 +64,13 @@ export class P2pTransport {
     return false;
   }
 
-  /** Send one chunk to the peer (`MSG t D`, MIME block with `P2P-Dest`, §2.1). */
-  async send(peer: string, chunk: Uint8Array): Promise<void> {
+  /**
+   * Send one chunk to the peer (`MSG t D`, MIME block with `P2P-Dest`, §2.1). With `mayOpen` false
+   * (ACKs) a chunk for a peer we share no switchboard with is dropped instead of opening one.
+   */
+  async send(peer: string, chunk: Uint8Array, mayOpen = true): Promise<void> {
     const h = normalizeHandle(peer);
+    if (!mayOpen && !this.reaches(h)) return;
     const sb = await this.switchboardFor(h);
     let head = this.heads.get(h);
     if (head === undefined) {
@@ -135,6 +139,7 @@ export class P2pTransport {
       sb = this.deps.createSwitchboard(ticket.host, ticket.port, { kind: 'caller', cookie: ticket.cookie });
       await sb.open();
       const joined = this.waitForJoin(sb, peer);
+      joined.catch(() => undefined); // awaited below; CAL may fail first
       await sb.invite(peer);
       await joined;
     } catch (err) {
