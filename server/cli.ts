@@ -43,6 +43,7 @@ Options (flag / environment variable / config file key):
   --no-md5-login         MONARCH_SERVER_MD5_LOGIN=0    md5Login      refuse MSNP2-7 MD5 logins
   --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
   --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 12)
+  --max-connections-per-address <n>  MONARCH_SERVER_MAX_CONNECTIONS_PER_ADDRESS  maxConnectionsPerAddress  (default 256; 0 = no cap)
   --log-level <level>    MONARCH_SERVER_LOG_LEVEL                    debug | info | warn | error
   --demo                 create demo accounts (if missing) and print them
   --help
@@ -69,6 +70,7 @@ const OPTIONS = {
   'dispatch-port': ['dispatchPort', 'number'],
   'min-dialect': ['minDialect', 'number'],
   'max-dialect': ['maxDialect', 'number'],
+  'max-connections-per-address': ['maxConnectionsPerAddress', 'number'],
 } as const;
 
 export class UsageError extends Error {
@@ -222,6 +224,7 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
     loginTimeoutMs: c.loginTimeoutMs,
     sendChallenges: c.sendChallenges,
     nsIdleTimeoutMs: c.nsIdleTimeoutMs,
+    maxConnectionsPerAddress: c.maxConnectionsPerAddress,
     tls:
       c.tlsCert === undefined || c.tlsKey === undefined
         ? undefined

@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PORT, MAX_LINE_LENGTH, MAX_SB_MESSAGE_PAYLOAD, RNG_VALIDITY_MS } from '../shared/msnp/index';
+import { DEFAULT_HASH_GATE, type HashGateLimits } from './core/hash-gate';
+import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleLimits } from './core/sign-in-throttle';
 import { silentLogger, type Logger } from './logger';
+
+export type { HashGateLimits } from './core/hash-gate';
+export type { SignInThrottleLimits } from './core/sign-in-throttle';
 
 /** Per-connection limits (the "bad input and abuse" section of server/README.md). */
 export interface ConnectionLimits {
@@ -83,6 +88,12 @@ export interface ServerConfig {
   /** `XFR SB` and `RNG` cookie lifetime; default 60 s. */
   readonly cookieLifetimeMs?: number;
   readonly limits?: Partial<ConnectionLimits>;
+  /** Failed sign-ins per address and per account (server/README.md, "Password guessing"). */
+  readonly signInThrottle?: Partial<SignInThrottleLimits>;
+  /** scrypt checks at once and waiting (server/README.md, "Password guessing"). */
+  readonly hashing?: Partial<HashGateLimits>;
+  /** Open connections (NS, SB, dispatch and Nexus together) per address; beyond → closed at once. 0 = no cap. */
+  readonly maxConnectionsPerAddress?: number;
   readonly logger?: Logger;
 }
 
@@ -109,6 +120,9 @@ export interface ResolvedConfig {
   readonly cookieLifetimeMs: number;
   readonly limits: ConnectionLimits;
   readonly sbLimits: ConnectionLimits;
+  readonly signInThrottle: SignInThrottleLimits;
+  readonly hashing: HashGateLimits;
+  readonly maxConnectionsPerAddress: number;
   readonly logger: Logger;
 }
 
@@ -127,6 +141,13 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
 /** Switchboard rate floor for P2P streams (≈ 2.6 MB/s sustained, ≈ 5 MB in one burst of 1344-byte chunks). */
 const SB_P2P_COMMANDS_PER_SECOND = 2000;
 const SB_P2P_COMMAND_BURST = 4000;
+
+/**
+ * One user holds an NS connection and a switchboard per open conversation; a household or office
+ * behind one NAT address holds a few of those. 256 leaves room for that and stops one address
+ * from holding thousands of sockets.
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -156,6 +177,7 @@ export const externalConfigSchema = z
     loginTimeoutMs: z.number().int().positive(),
     sendChallenges: z.boolean(),
     nsIdleTimeoutMs: z.number().int().min(0),
+    maxConnectionsPerAddress: z.number().int().min(0),
   })
   .partial()
   .strict();
@@ -205,6 +227,9 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
       commandsPerSecond: Math.max(limits.commandsPerSecond, SB_P2P_COMMANDS_PER_SECOND),
       commandBurst: Math.max(limits.commandBurst, SB_P2P_COMMAND_BURST),
     },
+    signInThrottle: { ...DEFAULT_SIGN_IN_THROTTLE, ...c.signInThrottle },
+    hashing: { ...DEFAULT_HASH_GATE, ...c.hashing },
+    maxConnectionsPerAddress: c.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     logger: c.logger ?? silentLogger,
   };
 }

@@ -9,10 +9,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { resolveConfig, type ResolvedConfig, type ServerConfig } from './config';
 import { AccountService, type AccountAdmin } from './core/accounts';
+import { ConnectionCap } from './core/connection-cap';
 import { ContactService } from './core/contacts';
 import { ListManager } from './core/lists';
+import { HashGate } from './core/hash-gate';
 import { SecretBox } from './core/passwords';
 import { PresenceHub } from './core/presence';
+import { SignInGuard } from './core/sign-in-guard';
+import { SignInThrottle } from './core/sign-in-throttle';
 import { SwitchboardHub } from './core/switchboard';
 import { TicketStore } from './core/tickets';
 import { Connection } from './msnp/connection';
@@ -56,10 +60,12 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const accounts = new AccountService({ store, secrets: SecretBox.open(cfg.dataDir), md5Login: cfg.md5Login, now });
   const lists = new ListManager(store, now);
   const presence = new PresenceHub(lists);
+  const signIns = new SignInGuard(new SignInThrottle(cfg.signInThrottle, now), new HashGate(cfg.hashing));
   const ctx: ServerContext = {
     config: cfg,
     logger: cfg.logger,
     accounts,
+    signIns,
     lists,
     contacts: new ContactService(lists, presence),
     presence,
@@ -86,7 +92,19 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
+  // Per-address cap on open sockets (server/core/connection-cap.ts): over it, closed unread.
+  const cap = new ConnectionCap(cfg.maxConnectionsPerAddress);
+  const admit = (socket: Socket): boolean => {
+    const address = socket.remoteAddress;
+    if (address === undefined || !cap.admit(address)) {
+      socket.destroy();
+      return false;
+    }
+    socket.once('close', () => cap.release(address));
+    return true;
+  };
   const accept = (kind: 'ns' | 'sb' | 'ds', make: (c: Connection) => unknown) => (socket: Socket) => {
+    if (!admit(socket)) return;
     track(socket);
     const conn = new Connection(socket, kind, kind === 'sb' ? cfg.sbLimits : cfg.limits, cfg.logger);
     connections.add(conn);
@@ -121,11 +139,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     let httpsPort: number | undefined;
     const nexusHost = cfg.nexusHost.includes(':') && !cfg.nexusHost.startsWith('[') ? `[${cfg.nexusHost}]` : cfg.nexusHost;
     const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
-    const nexus = createNexusServers({ loginHost, accounts, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
-    nexus.http.on('connection', track);
+    const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
+    nexus.http.on('connection', (socket: Socket) => {
+      if (admit(socket)) track(socket);
+    });
     httpPort = await listen(nexus.http, cfg.host, cfg.httpPort);
     httpServers.push(nexus.http);
     if (nexus.https !== undefined) {
+      nexus.https.on('connection', admit);
       nexus.https.on('secureConnection', track);
       httpsPort = await listen(nexus.https, cfg.host, cfg.tls?.port ?? 1866);
       httpServers.push(nexus.https);

@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     // A ping-pong pair sends hundreds of messages per second per connection, far above what the
     // per-connection abuse limit allows a person; lifted unless --keep-rate-limit.
     ...(liftRateLimit ? { limits: { commandsPerSecond: 1e9, commandBurst: 1e9 } } : {}),
+    // The load generator is one address standing for thousands of users: the per-address caps on
+    // connections and on queued password checks (server/README.md) would refuse it.
+    maxConnectionsPerAddress: 0,
+    hashing: { maxQueued: 1_000_000 },
   });
   reply({
     type: 'ready',

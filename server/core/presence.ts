@@ -19,10 +19,10 @@ export interface PresenceView {
   /** Client capabilities (MSNP8+): the client id, for the switchboard's `IRO`/`JOI`. */
   readonly caps: number;
   /**
-   * The client's own capabilities token (`caps` or `caps:extcaps`, MSNP13-18.md §8.1), relayed
-   * in `ILN`/`NLN` as sent (§2.8: "relays it verbatim"); undefined when it sent none.
+   * The extended capabilities when the client sent `caps:extcaps` (MSNP13-18.md §8.1): relayed
+   * beside `caps` in `ILN`/`NLN` as `caps:extcaps`; undefined when it sent plain `caps`.
    */
-  readonly capsWire: Verbatim | undefined;
+  readonly extendedCaps: number | undefined;
   /** The MSNObject (MSNP9+) as the client's wire token, still URL-encoded, relayed verbatim (MSNP.md §2.9); or undefined. */
   readonly msnObject: Verbatim | undefined;
   /** The `UUX` document (MSNP11+), or undefined. */

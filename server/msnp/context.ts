@@ -5,6 +5,7 @@ import type { AccountService } from '../core/accounts';
 import type { ContactService } from '../core/contacts';
 import type { ListManager } from '../core/lists';
 import type { PresenceHub } from '../core/presence';
+import type { SignInGuard } from '../core/sign-in-guard';
 import type { SwitchboardHub } from '../core/switchboard';
 import type { TicketStore } from '../core/tickets';
 import type { Logger } from '../logger';
@@ -20,6 +21,8 @@ export interface ServerContext {
   readonly config: ResolvedConfig;
   readonly logger: Logger;
   readonly accounts: AccountService;
+  /** Every password check goes through it (throttling, MSNP.md §3.2 MD5 included). */
+  readonly signIns: SignInGuard;
   readonly lists: ListManager;
   readonly contacts: ContactService;
   readonly presence: PresenceHub;

@@ -19,7 +19,7 @@ export function isoVersion(ms: number): string {
  * here (it is offline to others, §5.1).
  */
 export function presenceOf(v: PresenceView): NlnInit {
-  return { state: v.state as OnlineState, handle: v.handle, friendlyName: v.friendlyName, caps: v.capsWire ?? v.caps, msnObject: v.msnObject };
+  return { state: v.state as OnlineState, handle: v.handle, friendlyName: v.friendlyName, caps: v.caps, extendedCaps: v.extendedCaps, msnObject: v.msnObject };
 }
 
 /** Which ILN/NLN shape a dialect gets (§2.7), for sharing serialised bytes in a fan-out. */

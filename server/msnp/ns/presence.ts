@@ -50,13 +50,13 @@ export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
   // The echo repeats the client's own tokens (§2.7 "reply echoes the request"), so they are kept
   // as received; the MSNObject is also relayed that way to watchers (§2.9).
   // Capabilities may be `caps:extcaps`, which Windows Live clients send even at MSNP12
-  // (MSNP13-18.md §8.1; the codec accepts both forms).
+  // (MSNP13-18.md §8.1; the codec accepts both forms); watchers get both numbers.
   const objectToken = req.msnObject;
   if (objectToken !== undefined && objectToken.wire.length > MAX_MSNOBJECT_LENGTH) fail('invalid-parameter');
   const first = !s.watching;
   // Clients send `0` for "no object" (MSNP.md §2.9): echoed, never relayed.
   const relayed = objectToken?.wire === '0' ? undefined : objectToken;
-  const { wasVisible, changed } = s.setPresence(state, req.caps ?? 0, relayed, req.capsToken);
+  const { wasVisible, changed } = s.setPresence(state, req.caps ?? 0, relayed, req.extendedCaps);
   r.send(buildChg, { state, caps: req.capsToken, msnObject: objectToken });
   if (first) {
     s.watching = true;

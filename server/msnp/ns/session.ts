@@ -39,7 +39,7 @@ interface LivePresence {
   friendlyName: string;
   state: SignedInState;
   caps: number;
-  capsWire: Verbatim | undefined;
+  extendedCaps: number | undefined;
   msnObject: Verbatim | undefined;
   personalMessage: Uint8Array | undefined;
 }
@@ -154,18 +154,18 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
-  setPresence(state: SignedInState, caps: number, msnObject: Verbatim | undefined, capsWire?: Verbatim): { wasVisible: boolean; changed: boolean } {
+  setPresence(state: SignedInState, caps: number, msnObject: Verbatim | undefined, extendedCaps?: number): { wasVisible: boolean; changed: boolean } {
     const wasVisible = isVisibleOnline(this.live);
     const me = this.me;
     if (this.live === undefined) {
-      this.live = { handle: me.handle, friendlyName: me.user.friendlyName, state, caps, capsWire, msnObject, personalMessage: undefined };
+      this.live = { handle: me.handle, friendlyName: me.user.friendlyName, state, caps, extendedCaps, msnObject, personalMessage: undefined };
       return { wasVisible, changed: true };
     }
     const l = this.live;
-    const changed = l.state !== state || l.capsWire?.wire !== capsWire?.wire || l.msnObject?.wire !== msnObject?.wire;
+    const changed = l.state !== state || l.caps !== caps || l.extendedCaps !== extendedCaps || l.msnObject?.wire !== msnObject?.wire;
     l.state = state;
     l.caps = caps;
-    l.capsWire = capsWire;
+    l.extendedCaps = extendedCaps;
     l.msnObject = msnObject;
     return { wasVisible, changed };
   }

@@ -101,6 +101,8 @@ export interface ChgRequest {
   readonly trId: number;
   readonly state: PresenceState;
   readonly caps?: number | undefined;
+  /** The `:extcaps` half of `caps:extcaps` (MSNP13-18.md §8.1), when sent. */
+  readonly extendedCaps?: number | undefined;
   readonly capsToken?: Verbatim | undefined;
   readonly msnObject?: Verbatim | undefined;
 }
@@ -119,6 +121,7 @@ export function decodeChgRequest(cmd: Command, dialect: Dialect): Result<ChgRequ
     trId: cmd.trId as number,
     state,
     caps,
+    extendedCaps: readExtendedCaps(capsWire),
     capsToken: capsWire === undefined ? undefined : verbatim(capsWire),
     msnObject: objectWire === undefined ? undefined : verbatim(objectWire),
   };

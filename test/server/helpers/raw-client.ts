@@ -60,9 +60,10 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
-  static connect(port: number, label = 'client', host = '127.0.0.1'): Promise<RawClient> {
+  /** `localAddress`: another loopback address (127.0.0.2 …) to stand for another client machine. */
+  static connect(port: number, label = 'client', host = '127.0.0.1', localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port }, () => resolve(new RawClient(socket, label)));
+      const socket = connect({ host, port, ...(localAddress === undefined ? {} : { localAddress }) }, () => resolve(new RawClient(socket, label)));
       socket.once('error', reject);
     });
   }
