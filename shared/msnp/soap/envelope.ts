@@ -54,6 +54,8 @@ export interface SoapMessage {
   readonly header: XmlElement | undefined;
   /** The first element inside Body (`ABFindAllResponse` …). */
   readonly body: XmlElement;
+  /** The Body itself, for the services whose body has several elements (Store2's MessageType, Content). */
+  readonly bodyElement: XmlElement;
 }
 
 /** Read an envelope: the message, a fault, or an error value for anything else. Never throws. */
@@ -66,7 +68,7 @@ export function parseEnvelope(xml: string, limits?: XmlLimits): SoapMessage | So
   const first = childElements(body)[0];
   if (first === undefined) return codecError('BAD_PAYLOAD', 'SOAP: empty Body');
   if (first.local === 'Fault') return readFault(first);
-  return { type: 'message', header: child(root, 'Header'), body: first };
+  return { type: 'message', header: child(root, 'Header'), body: first, bodyElement: body };
 }
 
 function readFault(f: XmlElement): SoapFault {
