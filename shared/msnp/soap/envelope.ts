@@ -5,7 +5,7 @@
  */
 import type { CodecError } from '../errors';
 import { codecError, isCodecError } from '../errors';
-import { child, childElements, descendants, el, parseXml, raw, text, textAt, type Xml, type XmlContent, type XmlElement, type XmlLimits } from './xml';
+import { child, childElements, descendants, el, parseXml, text, textAt, type Xml, type XmlContent, type XmlElement, type XmlLimits } from './xml';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 /** RST2.srf answers in SOAP 1.2 (MSNP13-18.md §4.4). */
@@ -106,4 +106,3 @@ export function nsElement(name: string, ns: string, ...content: XmlContent[]): X
   return el(name, { xmlns: ns }, ...content);
 }
 
-export { raw };
