@@ -14,3 +14,18 @@ export * from './messages';
 export * from './msnobject';
 export * from './psm';
 export * from './commands';
+// MSNP13–15 (MSNP13-18.md): codec only, not negotiated yet (see MAX_DIALECT). The XML helpers of
+// soap/xml.ts are imported from that module directly (their short names would crowd this index).
+export * from './ml/payload';
+export * from './sso/mbi';
+export * from './sso/rst';
+export * from './soap/envelope';
+export * from './ab/requests';
+export * from './ab/responses';
+export * from './ab/request-reader';
+export * from './ab/notification';
+export * from './oim/rfc2047';
+export * from './oim/maildata';
+export * from './oim/message';
+export * from './oim/store';
+export * from './oim/rsi';

@@ -213,3 +213,57 @@ describe('address book responses (MSNP13-18.md §6.3, §6.4, §13.1)', () => {
     );
   });
 });
+
+describe('address book change NOT (MSNP13-18.md §6.8)', () => {
+  it('reads the payload of the §3.2 shapes fixture and what the server builds', async () => {
+    const { parseAbChangeNotice, buildAbChangeNotice } = await import('./notification');
+    const payload =
+      '<NOTIFICATION id="0" siteid="45705" siteurl="http://contacts.msn.com"><TO pid="0x1f2e3d4c:0x00014c30" name="alice@hotmail.com"><VIA agent="messenger"/></TO><MSG id="0"><SUBSCR url="s.htm"/><ACTION url="a.htm"/><BODY>&lt;NotificationData xmlns:xsd=&quot;http://www.w3.org/2001/XMLSchema&quot; xmlns:xsi=&quot;http://www.w3.org/2001/XMLSchema-instance&quot;&gt;&lt;Service&gt;ABCHInternal&lt;/Service&gt;&lt;CID&gt;-7029341112356110436&lt;/CID&gt;&lt;LastModifiedDate&gt;2009-06-01T17:20:00.000Z&lt;/LastModifiedDate&gt;&lt;HasNewItem&gt;false&lt;/HasNewItem&gt;&lt;/NotificationData&gt;</BODY></MSG></NOTIFICATION>';
+    const notice = { type: 'abChange', service: 'ABCHInternal', cid: '-7029341112356110436', lastModified: '2009-06-01T17:20:00.000Z', hasNewItem: false, to: 'alice@hotmail.com' };
+    expect(parseAbChangeNotice(payload)).toEqual(notice);
+    const built = buildAbChangeNotice({ to: 'alice@hotmail.com', memberIdLow: 0x1f2e3d4c, memberIdHigh: 0x00014c30, cid: '-7029341112356110436', lastModified: '2009-06-01T17:20:00.000Z' });
+    expect(built).toBe(payload.replace(/&quot;/g, '"'));
+    expect(parseAbChangeNotice(built)).toEqual(notice);
+    for (const bad of ['', '<NOTIFICATION/>', '<NOTIFICATION><MSG><BODY>&lt;!DOCTYPE x&gt;&lt;x/&gt;</BODY></MSG></NOTIFICATION>', '<NOTIFICATION><MSG><BODY>&lt;NotificationData/&gt;</BODY></MSG></NOTIFICATION>']) {
+      expect(isCodecError(parseAbChangeNotice(bad))).toBe(true);
+    }
+  });
+});
+
+describe('the server reads every request the client builds (MSNP13-18.md §6.2–§6.5)', () => {
+  it('one typed value per action, with the header context', async () => {
+    const { parseAbRequest } = await import('./request-reader');
+    const header = { ticket: 't=EwCoAQ9PAAAUY29u&p=', scenario: 'Initial', applicationId: 'F6D2794D-501F-443A-ADBE-8F1490FF30FD' };
+    const cases: Array<[string, unknown]> = [
+      [buildFindMembership(ctx), { header, action: 'FindMembership' }],
+      [buildFindMembership(ctx, '2009-06-01T17:00:00Z'), { header, action: 'FindMembership', lastChange: '2009-06-01T17:00:00Z' }],
+      [buildAbFindAll(ctx), { header, action: 'ABFindAll' }],
+      [buildAbFindContactsPaged({ ...ctx, cacheKey: 'ck' }, '2009'), { header: { ...header, cacheKey: 'ck' }, action: 'ABFindContactsPaged', lastChange: '2009' }],
+      [buildAbContactAdd(ctx, { passportName: 'dave@hotmail.com', displayName: 'Dave', pending: true }), { header, action: 'ABContactAdd', contacts: [{ passportName: 'dave@hotmail.com', displayName: 'Dave', pending: true, isMessengerUser: true }] }],
+      [buildAbContactDelete(ctx, [BOB, CAROL]), { header, action: 'ABContactDelete', contactIds: [BOB, CAROL] }],
+      [buildAbContactUpdate(ctx, { contactId: BOB, annotations: { 'AB.NickName': 'Bobby' } }), { header, action: 'ABContactUpdate', contacts: [{ contactId: BOB, annotations: { 'AB.NickName': 'Bobby' } }] }],
+      [buildAbContactUpdate(ctx, { contactId: '', me: true, displayName: 'Alice' }), { header, action: 'ABContactUpdate', contacts: [{ contactId: '', me: true, displayName: 'Alice' }] }],
+      [buildAbGroupAdd(ctx, 'Work & play'), { header, action: 'ABGroupAdd', name: 'Work & play' }],
+      [buildAbGroupUpdate(ctx, FRIENDS, 'Pals'), { header, action: 'ABGroupUpdate', groups: [{ groupId: FRIENDS, name: 'Pals' }] }],
+      [buildAbGroupDelete(ctx, [FRIENDS]), { header, action: 'ABGroupDelete', groupIds: [FRIENDS] }],
+      [buildAbGroupContact(ctx, 'ABGroupContactDelete', FRIENDS, [BOB]), { header, action: 'ABGroupContactDelete', groupIds: [FRIENDS], contactIds: [BOB] }],
+      [
+        buildMemberChange(ctx, 'AddMember', 'Reverse', [{ passportName: 'bob@hotmail.com' }, { passportName: 'walter@yahoo.com', email: true }]),
+        { header, action: 'AddMember', memberships: [{ role: 'Reverse', members: [{ passportName: 'bob@hotmail.com' }, { passportName: 'walter@yahoo.com', email: true }] }] },
+      ],
+      [buildMemberChange(ctx, 'DeleteMember', 'Pending', [{ membershipId: '12' }]), { header, action: 'DeleteMember', memberships: [{ role: 'Pending', members: [{ membershipId: '12' }] }] }],
+    ];
+    for (const [xml, expected] of cases) expect(parseAbRequest(xml)).toEqual(expected);
+    // Refused: no ticket, unknown action, empty lists, unknown role.
+    for (const bad of [
+      buildFindMembership({ ...ctx, ticket: '' }),
+      buildFindMembership(ctx).replace(/FindMembership/g, 'DropDatabase'),
+      buildAbContactDelete(ctx, []),
+      buildMemberChange(ctx, 'AddMember', 'Allow', []),
+      buildMemberChange(ctx, 'AddMember', 'Allow', [{ passportName: 'a@b.c' }]).replace('<MemberRole>Allow', '<MemberRole>Owner'),
+      buildAbGroupAdd(ctx, ''),
+    ]) {
+      expect(isCodecError(parseAbRequest(bad))).toBe(true);
+    }
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { CodecError } from '../errors';
 import { codecError, isCodecError } from '../errors';
-import { child, childElements, descendants, el, parseXml, raw, text, textAt, type Xml, type XmlContent, type XmlElement, type XmlLimits } from './xml';
+import { child, childElements, descendants, el, parseXml, text, textAt, type Xml, type XmlContent, type XmlElement, type XmlLimits } from './xml';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 /** RST2.srf answers in SOAP 1.2 (MSNP13-18.md §4.4). */
@@ -54,6 +54,8 @@ export interface SoapMessage {
   readonly header: XmlElement | undefined;
   /** The first element inside Body (`ABFindAllResponse` …). */
   readonly body: XmlElement;
+  /** The Body itself, for the services whose body has several elements (Store2's MessageType, Content). */
+  readonly bodyElement: XmlElement;
 }
 
 /** Read an envelope: the message, a fault, or an error value for anything else. Never throws. */
@@ -66,7 +68,7 @@ export function parseEnvelope(xml: string, limits?: XmlLimits): SoapMessage | So
   const first = childElements(body)[0];
   if (first === undefined) return codecError('BAD_PAYLOAD', 'SOAP: empty Body');
   if (first.local === 'Fault') return readFault(first);
-  return { type: 'message', header: child(root, 'Header'), body: first };
+  return { type: 'message', header: child(root, 'Header'), body: first, bodyElement: body };
 }
 
 function readFault(f: XmlElement): SoapFault {
@@ -104,4 +106,3 @@ export function nsElement(name: string, ns: string, ...content: XmlContent[]): X
   return el(name, { xmlns: ns }, ...content);
 }
 
-export { raw };

@@ -65,6 +65,11 @@ describe('RequestSecurityTokenResponseCollection (MSNP13-18.md §4.4)', () => {
     expect(r.tokens).toEqual(issued);
     expect(tokenFor(r, 'MessengerClear.live.com')?.token).toBe(TICKET);
     expect(splitCompactToken(TICKET)).toEqual({ t: 'EwCoAQ7PAAAUX5cN3Kh7Rt2yVbG8o4Qq1wMiEUcWAAB1Zm', p: '' });
+    // The RST2.srf dress reads back the same.
+    const rst2 = buildRstResponse(issued, { rst2: true });
+    expect(rst2).toContain('xmlns:soap="http://www.w3.org/2003/05/soap-envelope"');
+    expect(rst2).toContain('<wst:Lifetime>');
+    expect(parseRstResponse(rst2)).toEqual(r);
   });
 
   it('reads the RST2.srf dress (SOAP 1.2, Lifetime, Compact numbering by position)', () => {

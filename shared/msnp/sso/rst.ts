@@ -190,10 +190,12 @@ export function splitCompactToken(token: string): { t: string; p: string } | und
  * (§4.4, §14 point 1). `Passport.NET/tb` gets a legacy token in `EncryptedData`; every other
  * address a compact token.
  */
-export function buildRstResponse(tokens: readonly IssuedToken[]): string {
+export function buildRstResponse(tokens: readonly IssuedToken[], opts: { readonly rst2?: boolean } = {}): string {
+  // RST2.srf (WLM 2009): SOAP 1.2, WS-Trust 2005 and WS-Addressing 2005 namespaces, `Lifetime` (§4.4).
+  const rst2 = opts.rst2 === true;
   const collection = el(
     'wst:RequestSecurityTokenResponseCollection',
-    { 'xmlns:wst': NS.wst, 'xmlns:wsse': NS.wsse, 'xmlns:wsu': NS.wsu, 'xmlns:wsp': NS.wsp, 'xmlns:wsa': NS.wsa, 'xmlns:saml': NS.saml, 'xmlns:psf': NS.psf },
+    { 'xmlns:wst': rst2 ? RST2_NS.wst : NS.wst, 'xmlns:wsse': NS.wsse, 'xmlns:wsu': NS.wsu, 'xmlns:wsp': NS.wsp, 'xmlns:wsa': rst2 ? RST2_NS.wsa : NS.wsa, 'xmlns:saml': NS.saml, 'xmlns:psf': NS.psf },
     tokens.map((t, i) => {
       const legacy = t.address === PASSPORT_TB;
       return el(
@@ -201,7 +203,7 @@ export function buildRstResponse(tokens: readonly IssuedToken[]): string {
         undefined,
         el('wst:TokenType', undefined, legacy ? 'urn:passport:legacy' : 'urn:passport:compact'),
         el('wsp:AppliesTo', undefined, el('wsa:EndpointReference', undefined, el('wsa:Address', undefined, t.address))),
-        el('wst:LifeTime', undefined, el('wsu:Created', undefined, t.created), el('wsu:Expires', undefined, t.expires)),
+        el(rst2 ? 'wst:Lifetime' : 'wst:LifeTime', undefined, el('wsu:Created', undefined, t.created), el('wsu:Expires', undefined, t.expires)),
         el(
           'wst:RequestedSecurityToken',
           undefined,
@@ -216,8 +218,10 @@ export function buildRstResponse(tokens: readonly IssuedToken[]): string {
       );
     }),
   );
-  return buildEnvelope({ body: collection });
+  return buildEnvelope({ body: collection, soap: rst2 ? '1.2' : '1.1' });
 }
+
+const RST2_NS = { wst: 'http://schemas.xmlsoap.org/ws/2005/02/trust', wsa: 'http://www.w3.org/2005/08/addressing' } as const;
 
 /** Server side: the wrong-password fault of §4.4 (Escargot `RST.authfailed.xml`). */
 export function buildRstAuthFailure(): string {
