@@ -1,6 +1,7 @@
 /**
  * Browser end-to-end: the page loses its web host (the host stopped, the backend went away). It
- * says so at once, keeps what the user typed, and sends it once the connection is back.
+ * says so at once, keeps what the user typed, and sends it once the connection is back. And when
+ * the messenger service itself goes away, the status line does not claim I am Online.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -56,6 +57,17 @@ describe('losing the web host (browser client, real server)', { timeout: 60_000 
     await expect.poll(bobReceived, T).toContain('typed during the outage');
     await expect.poll(() => input.inputValue(), T).toBe('');
     await expect.poll(() => conversation(p).locator('.message.mine').last().innerText(), T).toContain('typed during the outage');
+  });
+
+  it('does not call me Online while the messenger service is reconnecting', async () => {
+    const p = alice.page;
+    // The server goes away (OUT SSD): the client waits and signs in again on its own.
+    await stack.server.stop();
+    await p.getByText('Connection lost. Reconnecting...').waitFor(T);
+    const status = p.getByRole('button', { name: /Change status/ });
+    expect(await status.innerText()).not.toContain('Online');
+    expect(await status.getAttribute('aria-label')).toMatch(/reconnecting/i);
+    await p.screenshot({ path: join(SCREENSHOTS, 'reconnecting.png') });
   });
 
   it('ran without page errors', () => {

@@ -19,7 +19,11 @@ export function SelfHeader() {
   const reconnecting = useAppState((s) => s.session.connection.status === 'reconnecting');
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const close = useCallback(() => setMenu(null), []);
-  const status: MyStatus = self?.status ?? 'online';
+  const chosen: MyStatus = self?.status ?? 'online';
+  // While the service is out of reach nobody sees me as I chose: say so, not "(Online)". The
+  // chosen status comes back with the connection.
+  const status: MyStatus = reconnecting ? 'hidden' : chosen;
+  const statusText = reconnecting ? 'Reconnecting...' : STATUS_LABELS[chosen];
 
   const items: MenuItem[] = [
     ...CHOOSABLE.map((s) => ({
@@ -49,13 +53,13 @@ export function SelfHeader() {
             type="button"
             className="status-button"
             aria-haspopup="menu"
-            aria-label={`Your status: ${STATUS_LABELS[status]}. Change status`}
+            aria-label={`Your status: ${statusText}. Change status`}
             onClick={(e) => {
               const r = e.currentTarget.getBoundingClientRect();
               setMenu({ x: r.left, y: r.bottom + 2 });
             }}
           >
-            ({STATUS_LABELS[status]}) ▾
+            ({statusText}) ▾
           </button>
         </div>
         <InlineEdit
