@@ -3,8 +3,9 @@
  * Focus from the first moment (the e-mail field, the contact list after sign-in, the composer of a
  * conversation just opened, the opener of a menu closed with Escape), the contact list as one Tab
  * stop, the person invited named before anyone joins, long text kept whole, tabs in the order
- * they were opened with unread marks, the "time of every message" setting, and the hint for
- * starting a conversation that works in a browser.
+ * they were opened with unread marks, the "time of every message" setting, the hint for
+ * starting a conversation that works in a browser, and a chat that a third person joined kept as
+ * one conversation in the history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -180,6 +181,29 @@ describe('a new user, keyboard first (browser clients, real server)', { timeout:
     expect(await empty.innerText()).not.toContain('Ctrl+N');
     await empty.getByRole('button', { name: /Start a conversation/ }).click();
     await p.getByRole('dialog', { name: 'Send an Instant Message' }).waitFor(T);
+    await p.keyboard.press('Escape');
+  });
+
+  it('keeps a chat that a third person joined as one conversation in the history', async () => {
+    const p = alice.page;
+    await p.getByRole('tab', { name: /Bob/ }).click();
+    const tools = conversation(p).getByRole('toolbar', { name: 'Conversation tools' });
+    await tools.getByRole('button', { name: 'Invite' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Invite someone to this conversation' });
+    await dialog.getByText('Carol', { exact: true }).click();
+    await dialog.getByRole('button', { name: 'Invite' }).click();
+    await expect.poll(() => conversation(p).locator('.participant').count(), T).toBe(2);
+    await send(p, 'Welcome to the chat, Carol');
+    await expect.poll(() => conversation(carol.page).locator('.transcript').innerText(), T).toContain('Welcome to the chat');
+
+    await p.getByRole('button', { name: 'View history' }).click();
+    const view = p.getByRole('region', { name: 'History' });
+    const list = view.getByRole('list', { name: 'Conversations' });
+    await expect.poll(() => list.locator('li').allInnerTexts(), T).toEqual([expect.stringContaining('Bob, Carol')]);
+    await view.getByLabel('Search history').fill('w0001');
+    const hits = view.getByRole('list', { name: 'Search results' });
+    await expect.poll(() => hits.locator('.history-hit').allInnerTexts(), T).toEqual([expect.stringContaining('in Bob, Carol')]);
+    await p.screenshot({ path: join(SCREENSHOTS, 'first-use-history.png') });
     await p.keyboard.press('Escape');
   });
 
