@@ -5,7 +5,7 @@
 import { CONTRACT_ERRORS, type CommandInput, type HistoryExportInfo, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
 import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
-import { markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
+import { keepDraft, markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
 import { appendConsole, initialViews, type HistoryViewData } from './views-slice';
 
 /** At most one typing notice per conversation every this many ms (MSNP.md §6.7: ~5 s). */
@@ -107,9 +107,16 @@ export function createActions(api: MonarchApi, store: AppStore) {
     },
     nudge: (conversationId: string) => void run(api.sendNudge({ conversationId }), 'Could not send the nudge'),
     invite: (conversationId: string, handle: string) => run(api.inviteToConversation({ conversationId, handle }), 'Could not invite'),
+    /** The composer is going away (another tab in front): keep what was typed for its return. */
+    keepDraft(conversationId: string, text: string) {
+      // A conversation already closed keeps nothing (its composer may unmount after the close).
+      if (store.getState().conversations.conversations[conversationId] === undefined) text = '';
+      ui((u) => keepDraft(u, conversationId, text));
+    },
     async closeConversation(conversationId: string) {
       await api.closeConversation({ conversationId });
-      ui((u) => (u.activeConversationId === conversationId ? { ...u, activeConversationId: null } : u));
+      // Closed on purpose: its unsent text goes with it, as the window's did in the classic client.
+      ui((u) => keepDraft(u.activeConversationId === conversationId ? { ...u, activeConversationId: null } : u, conversationId, ''));
     },
 
     setFormat(format: TextFormat) {

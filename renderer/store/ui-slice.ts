@@ -49,6 +49,11 @@ export interface UiSlice {
   readonly panel: Panel | null;
   /** Whether this window reaches the backend (renderer/bridge keeps it). */
   readonly link: 'up' | 'down';
+  /**
+   * Conversation id → text typed but not sent. A conversation's composer unmounts when another
+   * tab comes in front; what was typed waits here so switching tabs never throws text away.
+   */
+  readonly drafts: Readonly<Record<string, string>>;
 }
 
 export const initialUi: UiSlice = {
@@ -67,7 +72,15 @@ export const initialUi: UiSlice = {
   toast: null,
   panel: null,
   link: 'up',
+  drafts: {},
 };
+
+/** Keep (or, when empty, forget) a conversation's unsent text. */
+export function keepDraft(ui: UiSlice, conversationId: string, text: string): UiSlice {
+  if ((ui.drafts[conversationId] ?? '') === text) return ui;
+  const { [conversationId]: _old, ...rest } = ui.drafts;
+  return { ...ui, drafts: text === '' ? rest : { ...rest, [conversationId]: text } };
+}
 
 export function toggleCollapsed(ui: UiSlice, key: string): UiSlice {
   const { [key]: was, ...rest } = ui.collapsed;

@@ -3,7 +3,7 @@
  * Focus from the first moment (the e-mail field, the contact list after sign-in, the composer of a
  * conversation just opened, the opener of a menu closed with Escape), the contact list as one Tab
  * stop, the person invited named before anyone joins, long text kept whole, tabs in the order
- * they were opened with unread marks, the "time of every message" setting, the hint for
+ * they were opened with unread marks, text typed in a tab kept while another is in front, the "time of every message" setting, the hint for
  * starting a conversation that works in a browser, and a chat that a third person joined kept as
  * one conversation in the history.
  */
@@ -146,6 +146,26 @@ describe('a new user, keyboard first (browser clients, real server)', { timeout:
     await bobTab.click();
     await expect.poll(() => bobTab.getAttribute('aria-label').then((l) => l ?? bobTab.innerText()), T).not.toMatch(/unread/i);
     expect(await tabNames(p)).toEqual([expect.stringContaining('Bob'), expect.stringContaining('Carol')]);
+  });
+
+  it('keeps what was typed in a tab while another tab is in front', async () => {
+    const p = alice.page;
+    const input = () => conversation(p).getByLabel('Type your message');
+    await p.getByRole('tab', { name: /Bob/ }).click();
+    await input().fill('half a thought for Bob');
+    await p.getByRole('tab', { name: /Carol/ }).click();
+    await expect.poll(() => conversation(p).getAttribute('aria-label'), T).toBe('Conversation with Carol');
+    expect(await input().inputValue()).toBe('');
+    await input().fill('and one for Carol');
+    await p.getByRole('tab', { name: /Bob/ }).click();
+    await expect.poll(() => conversation(p).getAttribute('aria-label'), T).toBe('Conversation with Bob');
+    expect(await input().inputValue()).toBe('half a thought for Bob');
+    await input().fill('');
+    await p.getByRole('tab', { name: /Carol/ }).click();
+    await expect.poll(() => input().inputValue(), T).toBe('and one for Carol');
+    await input().fill('');
+    await p.getByRole('tab', { name: /Bob/ }).click();
+    await expect.poll(() => conversation(p).getAttribute('aria-label'), T).toBe('Conversation with Bob');
   });
 
   it('shows the time of every message when the setting says so', async () => {

@@ -35,7 +35,8 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
   const format = useAppState((s) => s.ui.format);
   const linkUp = useAppState((s) => s.ui.link === 'up');
   const store = useStoreApi();
-  const [text, setText] = useState('');
+  // What was typed here before another tab came in front (the composer unmounts on a switch).
+  const [text, setText] = useState(() => store.getState().ui.drafts[conversationId] ?? '');
   /** The user asked to send while the backend could not be reached: it goes out when it can. */
   const [waiting, setWaiting] = useState(false);
   const [panel, setPanel] = useState<'font' | 'emoticons' | null>(null);
@@ -73,6 +74,13 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
       }
     }
   }, [text, disabled, store, actions, conversationId]);
+
+  // Leaving (another tab in front, or the window closing): keep the unsent text for the return.
+  const typed = useRef(text);
+  useEffect(() => {
+    typed.current = text;
+  }, [text]);
+  useEffect(() => () => actions.keepDraft(conversationId, typed.current), [actions, conversationId]);
 
   // The link is back: what the user already asked to send goes now.
   const latest = useRef({ send, waiting });
