@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 import { toFtsQuery } from './fts-query';
-import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
+import { ensurePrivateDir, preparePrivateDatabase } from '../private-files';
 import { assertSupportedVersion, migrate } from './schema';
 import type {
   ConversationKind,

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CachedContactList, ListCache } from '../msn/list-cache';
-import { ensurePrivateDir, preparePrivateDatabase } from '../history/private-files';
+import { ensurePrivateDir, preparePrivateDatabase } from '../private-files';
 
 /** `PRAGMA user_version` of this file's layout; another value means "not ours": start afresh. */
 const SCHEMA_VERSION = 1;

@@ -1,9 +1,11 @@
 /**
- * The history database and its folder are readable by their owner only (0600 / 0700): it holds
- * every conversation (the same rule as the bundled server's store, server/store/private-files.ts,
- * which this layer may not import). SQLite creates the `-wal` and `-shm` side files with the
- * database file's own permissions, so creating that file 0600 before SQLite opens it covers them
- * too; files and folders made world-readable by an earlier version are tightened when opened.
+ * The app's databases (history, the contact-list cache) and their folders are readable by their
+ * owner only (0600 / 0700): they hold every conversation and contact. The same rule as the bundled
+ * server's store, server/store/private-files.ts, which this layer may not import (ARCHITECTURE.md
+ * §2: electron/core reaches server/ only through the local-server launcher). SQLite creates the
+ * `-wal` and `-shm` side files with the database file's own permissions, so creating that file
+ * 0600 before SQLite opens it covers them too; files and folders made world-readable by an earlier
+ * version are tightened when opened.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 
