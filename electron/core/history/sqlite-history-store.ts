@@ -9,14 +9,13 @@
  *   at once (`secure-delete`), and delete-all truncates the WAL.
  * - A database that is not a database (corrupt) is moved aside, never deleted, and a new one started.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 import { toFtsQuery } from './fts-query';
-import { ensurePrivateDir, preparePrivateDatabase } from '../private-files';
+import { openAppDatabase } from '../app-database';
 import { assertSupportedVersion, migrate } from './schema';
 import type {
   ConversationKind,
@@ -188,14 +187,7 @@ function isCorruptionError(err: unknown): boolean {
 }
 
 function openDatabase(path: string, synchronous: 'NORMAL' | 'FULL'): Database.Database {
-  // Inside Electron the addon must match Electron's ABI: `npm start` builds one and names it in
-  // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs); plain Node uses the installed addon.
-  const binding = process.env['MONARCH_SQLITE_BINDING'];
-  if (path !== ':memory:') {
-    ensurePrivateDir(dirname(path), path);
-    preparePrivateDatabase(path);
-  }
-  const db = new Database(path, binding ? { nativeBinding: binding } : {});
+  const db = openAppDatabase(path);
   try {
     assertSupportedVersion(db);
     db.pragma('journal_mode = WAL');

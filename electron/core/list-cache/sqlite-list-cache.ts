@@ -11,11 +11,10 @@
  * - Contact lists are personal data: the file and its folder are owner-only (as the history's).
  * - Loading and saving are synchronous (better-sqlite3) and small: one row, one transaction.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { CachedContactList, ListCache } from '../msn/list-cache';
-import { ensurePrivateDir, preparePrivateDatabase } from '../private-files';
+import { openAppDatabase } from '../app-database';
 
 /** `PRAGMA user_version` of this file's layout; another value means "not ours": start afresh. */
 const SCHEMA_VERSION = 1;
@@ -84,14 +83,7 @@ export class SqliteListCache implements ListCache {
 }
 
 function openDatabase(path: string): Database.Database {
-  // Inside Electron the addon must match Electron's ABI: `npm start` builds one and names it in
-  // MONARCH_SQLITE_BINDING (scripts/electron-native.mjs), as for the history store.
-  const binding = process.env['MONARCH_SQLITE_BINDING'];
-  if (path !== ':memory:') {
-    ensurePrivateDir(dirname(path), path);
-    preparePrivateDatabase(path);
-  }
-  const db = new Database(path, binding ? { nativeBinding: binding } : {});
+  const db = openAppDatabase(path);
   try {
     db.pragma('journal_mode = WAL');
     // A lost last write costs one full download, never a wrong list (the version travels with it).
