@@ -124,6 +124,9 @@ describe('the narrow layout (320 px wide)', { timeout: 60_000 }, () => {
     const tabs = p.getByRole('tablist', { name: 'Open conversations' });
     const box = await tabs.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
+    // The name is shown whole, not cut to "B…" by the tools beside it.
+    const name = conversation(p).locator('.participant-name').first();
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth && el.clientWidth > 0)).toBe(true);
     await p.screenshot({ path: join(SCREENSHOTS, 'narrow-conversation.png') });
     expect(await axeViolations(p)).toEqual([]);
 
