@@ -8,6 +8,7 @@ import type { MyStatus } from '../../shared/model';
 import type { ClientFactory, ServerAddress } from './client-port';
 import type { ProtocolConsole } from './console';
 import type { HistoryStore } from './history';
+import type { MyPictureStore } from './pictures/my-picture-store';
 
 /** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
 export interface SignInSettings {
@@ -62,6 +63,8 @@ export interface AppCoreOptions {
   history?: HistoryStore | null;
   /** The protocol console's buffer (masked traffic), fed by the client's traffic tap. */
   protocolConsole?: ProtocolConsole | null;
+  /** My display picture per account (issue 10); absent = pictures cannot be set. */
+  myPictures?: Pick<MyPictureStore, 'load' | 'save'> | null;
   /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
   demoAccount?: { handle: string; password: string } | null;
   /** The data folder's lock (./data-dir-lock.ts), let go of last when the backend is disposed. */

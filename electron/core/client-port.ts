@@ -23,7 +23,24 @@ export interface SignInOptions {
   readonly signal: AbortSignal;
 }
 
+/** Display pictures over P2P (MSNP9+; electron/core/msn/p2p/pictures.ts). */
+export interface PicturePort {
+  /** Whether this session's dialect has display pictures (MSNP9+); false before sign-in. */
+  supported(): boolean;
+  /** Sets (null: clears) my picture; announced at once when signed in, and at every sign-in. */
+  setMine(bytes: Uint8Array | null): Promise<void>;
+  /** The SHA1D of the picture a contact announces now, if any. */
+  currentSha1d(handle: string): string | undefined;
+  /** Fetches a contact's current picture (verified, sniffed); rejects when it cannot. */
+  fetch(handle: string): Promise<{ readonly sha1d: string; readonly mime: string; readonly bytes: Uint8Array }>;
+  /** A contact announced another picture (`hasPicture`) or none. */
+  onChanged(listener: (handle: string, hasPicture: boolean) => void): () => void;
+}
+
 export interface ClientPort {
+  /** Display pictures; absent on a client that has none. */
+  readonly pictures?: PicturePort;
+
   /** Every domain event, in order. */
   onEvent(listener: (e: DomainEvent) => void): () => void;
   signIn(options: SignInOptions): Promise<void>;

@@ -12,6 +12,7 @@ import { openHistoryStore, type HistoryStore } from './history';
 import { SqliteListCache } from './list-cache';
 import { createLocalServerLauncher } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
+import { MyPictureStore } from './pictures/my-picture-store';
 import { NO_KEYCHAIN, SettingsStore, type Keychain } from './settings';
 
 export interface CreateAppCoreOptions {
@@ -75,7 +76,10 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   let core: AppCore | null = null;
   const protocolConsole = new ProtocolConsole({ secrets: () => core?.secrets() ?? [] });
   core = new AppCore({
-    createClient: (server) => createMsnClientPort(server, { tap: protocolConsole.tap, ...(listCache ? { listCache } : {}) }),
+    // Contacts' pictures are cached content-addressed by SHA1D (the client core verifies them).
+    createClient: (server) =>
+      createMsnClientPort(server, { tap: protocolConsole.tap, pictureCacheDir: join(options.dataDir, 'pictures', 'cache'), ...(listCache ? { listCache } : {}) }),
+    myPictures: new MyPictureStore(join(options.dataDir, 'pictures', 'mine')),
     settings,
     preferences: settings,
     history,

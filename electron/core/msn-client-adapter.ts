@@ -49,6 +49,16 @@ export function createMsnClientPort(server: ServerAddress, options: Omit<MsnClie
     closeConversation: async (conversationId) => {
       client.conversations.close(conversationId);
     },
+    pictures: {
+      // MSNP.md §2.9: the MSNObject (and so pictures) exists from MSNP9 on.
+      supported: () => (client.dialect ?? 0) >= 9,
+      setMine: async (bytes) => {
+        await client.pictures.setMine(bytes);
+      },
+      currentSha1d: (handle) => client.pictures.objectOf(handle)?.sha1d,
+      fetch: (handle) => client.pictures.fetch(handle),
+      onChanged: (listener) => client.pictures.events.on('changed', ({ handle, object }) => listener(handle, object !== undefined)),
+    },
     dispose: () => {
       if (!signedOut) void client.signOut().catch(() => undefined);
     },

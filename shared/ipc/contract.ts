@@ -10,6 +10,7 @@ import type { AppEvent } from './events';
 import type { AppSnapshot, SignInDefaults } from './snapshot';
 import type { ConsoleEntryInfo, HistoryConversationInfo, HistoryExportInfo, HistoryPageInfo, HistorySearchHitInfo } from './history-types';
 import { preferencesPatchSchema, type Preferences } from './preferences';
+import { myPictureInputSchema } from './pictures';
 
 /** Phantom marker carrying a command's result type (no runtime value is ever read). */
 export interface Returns<T> {
@@ -168,6 +169,13 @@ export const contract = {
     reportActivity: { input: none, output: returns<null>() },
     /** The user has seen this conversation (`unread.changed` follows when it had unread entries). */
     markConversationRead: { input: byConversation, output: returns<null>() },
+
+    /**
+     * My display picture (issue 10): a 96x96 PNG the page made, or none. Kept per account and
+     * announced from MSNP9 on (older dialects keep it for later); `picture.mine` follows.
+     * Needs a signed-in account: the picture is that account's, re-applied at its every sign-in.
+     */
+    setDisplayPicture: { input: z.object({ picture: myPictureInputSchema }).strict(), output: returns<null>() },
 
     /** The preferences (also in every snapshot, kept current by `preferences.changed`). */
     getPreferences: { input: none, output: returns<Preferences>() },

@@ -3,6 +3,7 @@
  * the few the app itself adds on top of the client.
  */
 import type { DomainEvent } from '../model';
+import type { MyPictureInfo } from './pictures';
 import type { Preferences } from './preferences';
 
 export interface AppEventMap {
@@ -19,6 +20,13 @@ export interface AppEventMap {
   'attention.requested': AttentionRequest;
   /** Unread counts changed (badge, tray, conversation tabs). */
   'unread.changed': UnreadCounts;
+  /**
+   * A contact's display picture, fetched and verified (a `data:` URL of PNG/JPEG/GIF/BMP), or null
+   * when they have none any more (the default picture shows).
+   */
+  'picture.changed': { readonly handle: string; readonly dataUrl: string | null };
+  /** My display picture (of the signed-in account, or the one a sign-in will use), or none. */
+  'picture.mine': { readonly picture: MyPictureInfo | null };
   /** The preferences changed (also emitted once at start-up, so every snapshot has them). */
   'preferences.changed': { readonly preferences: Preferences };
 }

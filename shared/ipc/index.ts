@@ -10,3 +10,4 @@ export * from './ws-frames';
 export * from './preferences';
 export * from './history-types';
 export * from './dispatch';
+export * from './pictures';

@@ -31,6 +31,8 @@ export class LiveSession {
   secret: string | null = null;
   /** Writes the session's conversations to the history (null: no history store). */
   recorder: HistoryRecorder | null = null;
+  /** Stops fetching contacts' pictures for this session (./pictures.ts). */
+  stopPictures: (() => void) | null = null;
   /** Whom each conversation I opened was opened with (before they join, its participants are empty). */
   readonly openedWith = new Map<string, readonly string[]>();
   private unsubscribe: (() => void) | null = null;
@@ -48,6 +50,8 @@ export class LiveSession {
 
   /** Stops listening to the client and lets go of it (the caller disposes of it). */
   detach(): void {
+    this.stopPictures?.();
+    this.stopPictures = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.client = null;

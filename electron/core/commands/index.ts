@@ -5,6 +5,7 @@ import { contactCommands } from './contacts';
 import type { CommandContext, CommandHandlerSet } from './context';
 import { conversationCommands } from './conversations';
 import { historyCommands } from './history';
+import { pictureCommands } from './pictures';
 import { sessionCommands } from './session';
 import { settingsCommands } from './settings';
 
@@ -19,6 +20,7 @@ export function commandHandlers(ctx: CommandContext): CommandHandlerSet<CommandN
     ...conversationCommands(ctx),
     ...historyCommands(ctx),
     ...settingsCommands(ctx),
+    ...pictureCommands(ctx),
     ...consoleCommands(ctx),
   };
 }

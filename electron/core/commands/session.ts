@@ -8,6 +8,7 @@ import type { DomainEvent, MyStatus, SignInError, SignInErrorCode } from '../../
 import type { ClientPort, ServerAddress } from '../client-port';
 import { HistoryRecorder } from '../history';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
+import { startPictures, type SessionPictures } from './pictures';
 import { AlreadySignedInError, errorOf, InvalidInputError, SignInBusyError, SignInCancelledError, UnsupportedError } from './errors';
 
 type SessionCommands =
@@ -94,11 +95,13 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
           })
         : null;
       live.recorder = recorder;
+      let pictures: SessionPictures | null = null;
       live.attach(
         created,
         created.onEvent((e) => {
           ctx.emit(e);
           afterClientEvent(e, recorder);
+          pictures?.afterEvent(e);
           // The session ended without us (signed in elsewhere, server shut down, gave up
           // reconnecting): let go of the client so that a new sign-in can start.
           if (e.type === 'connection.changed' && e.state.status === 'signed-out' && !live.signingIn && live.client === created) {
@@ -107,6 +110,8 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
           }
         }),
       );
+      pictures = startPictures(ctx, created, handle);
+      live.stopPictures = () => pictures?.stop();
       await created.signIn({ handle, password, status, signal: abort.signal });
       if (abort.signal.aborted) throw new SignInCancelledError();
     } catch (e) {

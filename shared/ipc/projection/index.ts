@@ -8,17 +8,20 @@ import { initialContacts, reduceContacts, type ContactsSlice } from './contacts'
 import { initialConversations, reduceConversations, type ConversationsSlice } from './conversations';
 import { initialSession, reduceSession, type SessionSlice } from './session';
 import { initialDesktop, reduceDesktop, type DesktopSlice } from './desktop';
+import { initialPictures, reducePictures, type PicturesSlice } from './pictures';
 
 export * from './contacts';
 export * from './conversations';
 export * from './session';
 export * from './desktop';
+export * from './pictures';
 
 export interface AppState {
   readonly session: SessionSlice;
   readonly contacts: ContactsSlice;
   readonly conversations: ConversationsSlice;
   readonly desktop: DesktopSlice;
+  readonly pictures: PicturesSlice;
 }
 
 export const initialAppState: AppState = {
@@ -26,6 +29,7 @@ export const initialAppState: AppState = {
   contacts: initialContacts,
   conversations: initialConversations,
   desktop: initialDesktop,
+  pictures: initialPictures,
 };
 
 export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, 'event' | 'at'>): AppState {
@@ -33,6 +37,14 @@ export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, '
   const contacts = reduceContacts(state.contacts, event);
   const conversations = reduceConversations(state.conversations, event, at);
   const desktop = reduceDesktop(state.desktop, event);
-  if (session === state.session && contacts === state.contacts && conversations === state.conversations && desktop === state.desktop) return state;
-  return { session, contacts, conversations, desktop };
+  const pictures = reducePictures(state.pictures, event);
+  if (
+    session === state.session &&
+    contacts === state.contacts &&
+    conversations === state.conversations &&
+    desktop === state.desktop &&
+    pictures === state.pictures
+  )
+    return state;
+  return { session, contacts, conversations, desktop, pictures };
 }
