@@ -513,7 +513,7 @@ function preferences(idle: { enabled: boolean; minutes: number; status: 'idle' |
       sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
       history: { enabled: true },
       idle,
-      appearance: { theme: 'system', showTimestamps: false },
+      appearance: { theme: 'system', showTimestamps: false, contactPictures: 'small' },
     },
   });
 }

@@ -64,6 +64,11 @@ export function createActions(api: MonarchApi, store: AppStore) {
     },
     setFriendlyName: (name: string) => void run(api.setFriendlyName({ name }), 'Could not change your name'),
     setPersonalMessage: (text: string) => void run(api.setPersonalMessage({ text }), 'Could not change your personal message'),
+    /** My display picture; resolves to the error to show, or null when it was set. */
+    async setDisplayPicture(picture: CommandInput<'setDisplayPicture'>['picture']): Promise<string | null> {
+      const r = await api.setDisplayPicture({ picture });
+      return r.ok ? null : `Could not change your display picture: ${r.error.message}`;
+    },
 
     addContact: (handle: string, groupId?: string) => api.addContact(groupId ? { handle, groupId } : { handle }),
     removeContact: (handle: string) => void run(api.removeContact({ handle }), 'Could not remove the contact'),

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
+/** How contacts' display pictures show in the contact list (issue 10). */
+export const CONTACT_PICTURE_SIZES = ['small', 'large', 'none'] as const;
+export type ContactPictureSize = (typeof CONTACT_PICTURE_SIZES)[number];
 export const IDLE_STATUSES = ['idle', 'away'] as const;
 export const MIN_IDLE_MINUTES = 1;
 export const MAX_IDLE_MINUTES = 240;
@@ -34,7 +37,7 @@ export const preferenceSections = {
       status: z.enum(IDLE_STATUSES),
     })
     .strict(),
-  appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean() }).strict(),
+  appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean(), contactPictures: z.enum(CONTACT_PICTURE_SIZES) }).strict(),
 } as const;
 
 /** Some fields of some sections; nothing else. */

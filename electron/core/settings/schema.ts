@@ -52,7 +52,7 @@ export const DEFAULT_PREFERENCES = {
   sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
   history: { enabled: true },
   idle: { enabled: true, minutes: 5, status: 'idle' as 'idle' | 'away' },
-  appearance: { theme: 'system' as 'system' | 'light' | 'dark', showTimestamps: false },
+  appearance: { theme: 'system' as 'system' | 'light' | 'dark', showTimestamps: false, contactPictures: 'small' as 'small' | 'large' | 'none' },
 };
 
 /** The preference sections are the IPC contract's (shared/ipc/preferences.ts): one definition. */

@@ -130,7 +130,7 @@ describe('SettingsStore: preferences', () => {
     );
     const s = open();
     expect(s.get().idle).toEqual({ enabled: false, minutes: 5, status: 'away' });
-    expect(s.get().appearance).toEqual({ theme: 'dark', showTimestamps: false });
+    expect(s.get().appearance).toEqual({ theme: 'dark', showTimestamps: false, contactPictures: 'small' });
     expect(s.get().sounds).toEqual(DEFAULT_PREFERENCES.sounds);
     expect(s.accounts()).toEqual([
       { handle: 'alice@example.com', server: LOCAL, status: 'busy', signInAutomatically: false, passwordSaved: false, lastSignInAt: null },

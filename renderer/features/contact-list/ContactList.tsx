@@ -13,6 +13,8 @@ import { SelfHeader } from './SelfHeader';
 import { Toolbar } from './Toolbar';
 
 export const ROW_HEIGHT = 26;
+/** A contact's row with large display pictures (issue 10). */
+export const LARGE_ROW_HEIGHT = 46;
 
 type OpenMenu = { x: number; y: number; items: MenuItem[]; label: string };
 
@@ -166,16 +168,18 @@ export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; hand
   const stopIndex = Math.max(0, stopKey === null ? 0 : rows.findIndex((r) => r.key === stopKey));
   // A new key function makes the virtualizer recompute every row's position: only when rows change.
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
+  const contactRowHeight = useAppState((s) => (s.desktop.preferences?.appearance.contactPictures === 'large' ? LARGE_ROW_HEIGHT : ROW_HEIGHT));
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions on purpose
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => parent.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (i) => (rows[i]?.kind === 'contact' ? contactRowHeight : ROW_HEIGHT),
     overscan: 12,
     getItemKey,
     // Rows on the very first render, before the scroller has been measured.
     initialRect: { width: 0, height: window.innerHeight },
   });
+  useEffect(() => virtualizer.measure(), [virtualizer, contactRowHeight]);
   const focusRow = (index: number, tries: number) => {
     const el = parent.current?.querySelector<HTMLElement>(`.row-slot[data-index="${index}"] > [tabindex]`);
     if (el) el.focus();
@@ -222,7 +226,7 @@ export function VirtualRows({ rows, handlers }: { rows: readonly ListRow[]; hand
           const row = rows[v.index];
           if (!row) return null;
           return (
-            <div key={v.key} className="row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+            <div key={v.key} className="row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: v.size }}>
               <Row row={row} handlers={handlers} tabStop={v.index === stopIndex} />
             </div>
           );

@@ -3,6 +3,7 @@ import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import { displayName, STATUS_LABELS } from '../../../shared/model';
 import { EmoticonText } from '../../components/FormattedText';
 import { StatusIcon } from '../../components/StatusIcon';
+import { ContactRowPicture } from '../pictures/ContactPictures';
 import type { ListRow } from '../../store/selectors';
 
 export interface RowHandlers {
@@ -79,6 +80,7 @@ export const Row = memo(function Row({ row, handlers, tabStop }: { row: ListRow;
       }}
     >
       <StatusIcon status={c.status} blocked={c.lists.block} />
+      <ContactRowPicture handle={c.handle} status={c.status} />
       <span className="contact-name">
         <EmoticonText text={name} />
       </span>

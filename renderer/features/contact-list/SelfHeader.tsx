@@ -4,11 +4,11 @@
  */
 import { useCallback, useState } from 'react';
 import { MY_STATUSES, STATUS_LABELS, type MyStatus } from '../../../shared/model';
-import { DisplayPicture } from '../../components/DisplayPicture';
 import { InlineEdit } from '../../components/InlineEdit';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { StatusIcon } from '../../components/StatusIcon';
 import { useActions, useAppState } from '../../store/context';
+import { MyPictureTile } from '../pictures/MyPictureTile';
 
 const CHOOSABLE: readonly MyStatus[] = MY_STATUSES.filter((s) => s !== 'idle');
 
@@ -37,7 +37,7 @@ export function SelfHeader() {
 
   return (
     <header className="self-header">
-      <DisplayPicture status={status} />
+      <MyPictureTile status={status} />
       <div className="self-text">
         <div className="self-line">
           <InlineEdit

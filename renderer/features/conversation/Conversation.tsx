@@ -9,6 +9,7 @@ import { StatusIcon } from '../../components/StatusIcon';
 import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
 import { conversationPeople, nameFor, statusFor, typingLine } from '../../store/selectors';
+import { ConversationPictures } from '../pictures/ContactPictures';
 import { Composer } from './Composer';
 import { EarlierHistoryTop } from './EarlierHistoryTop';
 import { Transcript } from './Transcript';
@@ -130,20 +131,25 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
           </button>
         </div>
       </header>
-      <Transcript
-        entries={shown}
-        contacts={contacts}
-        myName={myName}
-        onRetry={(id) => actions.retryMessage(conversationId, id)}
-        showTimes={showTimes}
-        top={earlier.status === 'none' ? undefined : <EarlierHistoryTop status={earlier.status} error={earlier.error} withNames={names} onLoad={earlier.loadOlder} />}
-        // Scrolling to the top loads the next page; after an error only Try again does.
-        onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
-      />
-      <div className="typing-line" role="status" aria-live="polite">
-        {typing ?? (conv.open ? '' : 'This conversation has ended.')}
+      <div className="conversation-body">
+        <div className="conversation-main">
+          <Transcript
+            entries={shown}
+            contacts={contacts}
+            myName={myName}
+            onRetry={(id) => actions.retryMessage(conversationId, id)}
+            showTimes={showTimes}
+            top={earlier.status === 'none' ? undefined : <EarlierHistoryTop status={earlier.status} error={earlier.error} withNames={names} onLoad={earlier.loadOlder} />}
+            // Scrolling to the top loads the next page; after an error only Try again does.
+            onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
+          />
+          <div className="typing-line" role="status" aria-live="polite">
+            {typing ?? (conv.open ? '' : 'This conversation has ended.')}
+          </div>
+          <Composer conversationId={conversationId} disabled={disabled} focusOnOpen={focusOnOpen} />
+        </div>
+        <ConversationPictures contact={one ? { handle: one.handle, status: statusFor(one.handle, contacts), name: nameFor(one.handle, contacts, one.friendlyName) } : null} />
       </div>
-      <Composer conversationId={conversationId} disabled={disabled} focusOnOpen={focusOnOpen} />
     </section>
   );
 }

@@ -124,6 +124,18 @@ export function SettingsView() {
             </select>
           </label>
           <Check label="Show the time of every message" checked={prefs.appearance.showTimestamps} onChange={(v) => update({ appearance: { showTimestamps: v } })} />
+          <label className="field inline">
+            <span>Display pictures in the contact list:</span>
+            <select
+              value={prefs.appearance.contactPictures}
+              aria-label="Display pictures in the contact list"
+              onChange={(e) => update({ appearance: { contactPictures: e.target.value as Preferences['appearance']['contactPictures'] } })}
+            >
+              <option value="small">Small</option>
+              <option value="large">Large</option>
+              <option value="none">None</option>
+            </select>
+          </label>
         </Section>
         <Section title="Troubleshooting">
           <button type="button" className="button" onClick={() => actions.openPanel({ kind: 'console' })}>
