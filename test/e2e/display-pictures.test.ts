@@ -29,47 +29,60 @@ const theirConversationPicture = (p: Page) => conversation(p).locator('.their-pi
 const myConversationPicture = (p: Page) => conversation(p).locator('.my-conversation-picture img');
 const srcOf = async (l: ReturnType<Page['locator']>) => ((await l.count()) > 0 ? await l.first().getAttribute('src') : null);
 
-/** The colour of one pixel of a `data:` image, decoded by the page. */
-function pixel(p: Page, src: string, x: number, y: number): Promise<[number, number, number]> {
-  return p.evaluate(
-    async ({ src, x, y }) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-      ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(x, y, 1, 1).data;
-      return [d[0], d[1], d[2]] as [number, number, number];
-    },
-    { src, x, y },
-  );
-}
+/**
+ * In-page scripts (the tests' TypeScript has no DOM types; these run in Chromium): decode a
+ * `data:` image and read its size and pixels; draw a test picture; build a drop's DataTransfer.
+ */
+const IMAGE_INFO = `async ({ src, points }) => {
+  const img = new Image();
+  img.src = src;
+  await img.decode();
+  const c = document.createElement('canvas');
+  c.width = img.naturalWidth;
+  c.height = img.naturalHeight;
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  return { width: img.naturalWidth, height: img.naturalHeight, pixels: points.map(([x, y]) => [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)]) };
+}`;
 
 /**
- * A 200x120 JPEG made in Alice's page: red bands 40 px wide at the left and right, blue between
- * them with a yellow disc. Its centred square is the blue part: no red may survive the crop.
+ * A 200x120 JPEG: red bands 40 px wide at the left and right, blue between them with a yellow
+ * disc. Its centred square is the blue part: no red may survive the crop.
  */
+const LANDSCAPE_JPEG = `() => {
+  const c = document.createElement('canvas');
+  c.width = 200;
+  c.height = 120;
+  const ctx = c.getContext('2d');
+  ctx.fillStyle = '#e00000';
+  ctx.fillRect(0, 0, 200, 120);
+  ctx.fillStyle = '#1040e0';
+  ctx.fillRect(40, 0, 120, 120);
+  ctx.fillStyle = '#ffd000';
+  ctx.beginPath();
+  ctx.arc(100, 60, 30, 0, Math.PI * 2);
+  ctx.fill();
+  const url = c.toDataURL('image/jpeg', 0.95);
+  return url.slice(url.indexOf(',') + 1);
+}`;
+
+const DROP_DATA = `(b64) => {
+  const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
+  return dt;
+}`;
+
+function inPage<T>(p: Page, script: string, arg?: unknown): Promise<T> {
+  return p.evaluate(`(${script})(${JSON.stringify(arg ?? null)})`) as Promise<T>;
+}
+
+function imageInfo(p: Page, src: string, points: [number, number][]) {
+  return inPage<{ width: number; height: number; pixels: [number, number, number][] }>(p, IMAGE_INFO, { src, points });
+}
+
 async function landscapeJpeg(p: Page): Promise<Buffer> {
-  const base64 = await p.evaluate(() => {
-    const c = document.createElement('canvas');
-    c.width = 200;
-    c.height = 120;
-    const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-    ctx.fillStyle = '#e00000';
-    ctx.fillRect(0, 0, 200, 120);
-    ctx.fillStyle = '#1040e0';
-    ctx.fillRect(40, 0, 120, 120);
-    ctx.fillStyle = '#ffd000';
-    ctx.beginPath();
-    ctx.arc(100, 60, 30, 0, Math.PI * 2);
-    ctx.fill();
-    const url = c.toDataURL('image/jpeg', 0.95);
-    return url.slice(url.indexOf(',') + 1);
-  });
-  return Buffer.from(base64, 'base64');
+  return Buffer.from(await inPage<string>(p, LANDSCAPE_JPEG), 'base64');
 }
 
 async function openChooser(p: Page) {
@@ -97,19 +110,19 @@ describe('display pictures (two browser clients, real server, MSNP12)', { timeou
     await expect.poll(() => myPicture(alice), T).toMatch(/^data:image\/png;base64,/);
     const mine = myPicture(alice) as string;
     // Cropped to the centred square and scaled to 96x96: blue at the edges, yellow in the middle.
-    const size = await alice.page.evaluate(async (src) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      return [img.naturalWidth, img.naturalHeight];
-    }, mine);
-    expect(size).toEqual([96, 96]);
-    const [r, , b] = await pixel(alice.page, mine, 2, 48);
-    expect(b).toBeGreaterThan(150);
-    expect(r).toBeLessThan(80);
-    const centre = await pixel(alice.page, mine, 48, 48);
-    expect(centre[0]).toBeGreaterThan(200);
-    expect(centre[1]).toBeGreaterThan(150);
+    const info = await imageInfo(alice.page, mine, [
+      [2, 48],
+      [93, 48],
+      [48, 48],
+    ]);
+    expect([info.width, info.height]).toEqual([96, 96]);
+    for (const [r, , b] of info.pixels.slice(0, 2)) {
+      expect(b).toBeGreaterThan(150);
+      expect(r).toBeLessThan(80);
+    }
+    const [cr, cg] = info.pixels[2] as [number, number, number];
+    expect(cr).toBeGreaterThan(200);
+    expect(cg).toBeGreaterThan(150);
     expect(await srcOf(alice.page.locator('.my-picture img'))).toBe(mine);
 
     // Bob: fetched over P2P, byte for byte what Alice publishes.
@@ -153,12 +166,7 @@ describe('display pictures (two browser clients, real server, MSNP12)', { timeou
   it('takes a picture file dropped onto my tile', async () => {
     const before = myPicture(alice) as string;
     const jpeg = (await landscapeJpeg(alice.page)).toString('base64');
-    const dataTransfer = await alice.page.evaluateHandle((b64) => {
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
-      return dt;
-    }, jpeg);
+    const dataTransfer = await alice.page.evaluateHandle(`(${DROP_DATA})(${JSON.stringify(jpeg)})`);
     const tile = alice.page.getByRole('button', { name: 'Change your display picture' });
     await tile.dispatchEvent('dragover', { dataTransfer });
     await tile.dispatchEvent('drop', { dataTransfer });
