@@ -5,10 +5,11 @@
  * the conversation (fetched over P2P, verified by SHA1D); Alice picks a built-in picture and Bob's
  * view changes; a file that is not an image shows an error and changes nothing.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, conversation, startAliceAndBob, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, signIn, signedIn, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -183,6 +184,30 @@ describe('display pictures (two browser clients, real server, MSNP12)', { timeou
     await bob.page.screenshot({ path: join(SCREENSHOTS, 'display-pictures-bob-large.png') });
     await bob.core.execute({ name: 'updatePreferences', input: { appearance: { contactPictures: 'none' } } });
     await expect.poll(() => contactRow(bob, alice.handle).locator('.row-picture').count(), T).toBe(0);
+    expect(stack.problems).toEqual([]);
+  });
+
+  it('remembers the picture per account: the next sign-in announces it in its first CHG, and a new window shows it', async () => {
+    const mine = myPicture(alice) as string;
+    const sha1d = createHash('sha1').update(Buffer.from(mine.slice(mine.indexOf(',') + 1), 'base64')).digest('base64');
+    const p = alice.page;
+    await p.getByRole('button', { name: /Change status/ }).click();
+    await p.getByRole('menuitem', { name: 'Sign Out' }).click();
+    await p.getByRole('form', { name: 'Sign in' }).waitFor();
+    await alice.core.execute({ name: 'consoleClear', input: {} });
+    await signIn(alice);
+    await signedIn(alice);
+    const sent = async () => {
+      const r = await alice.core.execute({ name: 'consoleReport', input: {} });
+      const chg = String(r.ok ? r.value : '')
+        .split('\n')
+        .find((l) => / CHG \d+ NLN /.test(l));
+      return chg === undefined ? null : decodeURIComponent(chg);
+    };
+    await expect.poll(sent, T).toContain(`SHA1D="${sha1d}"`);
+    await p.reload();
+    await signedIn(alice);
+    await expect.poll(() => srcOf(p.locator('.my-picture img')), T).toBe(mine);
     expect(stack.problems).toEqual([]);
   });
 });
