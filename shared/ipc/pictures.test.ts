@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MY_PICTURE_BYTES, isPictureDataUrl } from './pictures';
 import { initialAppState, reduceApp } from './projection';
+import { MAX_CLIENT_FRAME_BYTES } from './ws-frames';
 import { validateCommand } from './validate';
 
 // The 8-byte PNG signature and a little more: what the page's canvas.toBlob('image/png') starts with.
@@ -33,6 +34,9 @@ describe('setDisplayPicture input', () => {
   it('caps the size', () => {
     const atCap = PNG + 'A'.repeat(Math.floor((MAX_MY_PICTURE_BYTES * 4) / 3 / 4) * 4 - PNG.length);
     expect(validateCommand('setDisplayPicture', { picture: { kind: 'png', data: atCap } }).ok).toBe(true);
+    // The largest picture still fits one frame of the web host's WebSocket.
+    const frame = JSON.stringify({ id: Number.MAX_SAFE_INTEGER, command: 'setDisplayPicture', input: { picture: { kind: 'png', data: atCap, builtin: 'butterfly' } } });
+    expect(new TextEncoder().encode(frame).length).toBeLessThanOrEqual(MAX_CLIENT_FRAME_BYTES);
     const over = atCap + 'AAAA'.repeat(4);
     const r = validateCommand('setDisplayPicture', { picture: { kind: 'png', data: over } });
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
