@@ -71,6 +71,12 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   } catch (e) {
     warn(`The contact-list cache is not available (every sign-in downloads the whole list): ${(e as Error).message}`);
   }
+  try {
+    // My pictures and contacts' cached ones: readable by their owner only, like the databases.
+    mkdirSync(join(options.dataDir, 'pictures'), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    warn(`Display pictures cannot be kept: ${(e as Error).message}`);
+  }
   const demo = options.demo ?? true;
   // One console per app run; the password of the sign-in in progress is masked wherever it shows.
   let core: AppCore | null = null;
