@@ -278,7 +278,7 @@ export class MsnClient {
       this.pictures.onSignedIn();
       const cacheKey = this.cacheKey(handle);
       const cached = await this.loadCache(cacheKey, result.dialect);
-      await syncContactList({
+      const synced = await syncContactList({
         conn,
         dialect: result.dialect,
         list: this.list,
@@ -287,7 +287,6 @@ export class MsnClient {
         ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
       });
       this.self.setServerName(this.list.selfName);
-      this.saveCache();
       this.everSignedIn = true;
       this.emitter.emit('contact-list.synced', {
         self: { ...this.self.self, status },
@@ -295,6 +294,9 @@ export class MsnClient {
         groups: this.list.allGroups(),
         privacy: this.list.privacy,
       });
+      // Written after the list is shown (the store writes synchronously), and only when the list
+      // came from the server: a list the short SYN answer confirmed is the cached copy already.
+      if (!synced.fromCache) this.saveCache();
       // CHG makes the server send ILN for everyone online (MSNP.md §5.2).
       await this.self.setStatus(status);
       if (isReconnect) await this.restoreProfile(result.dialect);
