@@ -50,6 +50,14 @@ describe('losing the web host (browser client, real server)', { timeout: 60_000 
     // Nothing to send it through: the text stays.
     expect(await input.inputValue()).toBe('typed during the outage');
     await p.screenshot({ path: join(SCREENSHOTS, 'disconnected.png') });
+    // The banner takes its own row: it covers neither my name and status nor the conversation's "To:".
+    const bannerBox = await banner.boundingBox();
+    for (const covered of [p.locator('.self-header'), conversation(p).locator('.to-label').first()]) {
+      const box = await covered.boundingBox();
+      expect(bannerBox).not.toBeNull();
+      expect(box).not.toBeNull();
+      expect(box!.y).toBeGreaterThanOrEqual(bannerBox!.y + bannerBox!.height - 0.5);
+    }
 
     // The host comes back on the same address with the same token (the page's cookie still holds).
     restarted = await startWebHost({ backend: alice.core, staticDir: await rendererBuild(), port: alice.host.port, token: alice.host.token });
