@@ -27,6 +27,7 @@ import { NS_TABLE } from './msnp/ns/table';
 import { SbSession } from './msnp/sb/session';
 import { SB_TABLE } from './msnp/sb/table';
 import { createNexusServers } from './nexus/nexus';
+import { lockDataDir } from './store/data-dir-lock';
 import { openSqliteStore } from './store/sqlite-store';
 
 export type { ServerConfig, ConnectionLimits, TlsConfig } from './config';
@@ -55,9 +56,25 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig = {}): Promise<RunningServer> {
   const cfg = resolveConfig(config);
-  const store = openSqliteStore(cfg.dataDir);
+  // One server per data folder: a second one (another `npm run server`, or one pointed at the
+  // app's local-server folder while the app runs) would share the database and the secrets.
+  const dirLock = cfg.dataDir === undefined ? undefined : lockDataDir(cfg.dataDir, 'the Monarch server');
+  let store: ReturnType<typeof openSqliteStore> | undefined;
+  let secrets: SecretBox;
+  try {
+    store = openSqliteStore(cfg.dataDir);
+    secrets = SecretBox.open(cfg.dataDir);
+  } catch (err) {
+    store?.close();
+    dirLock?.release();
+    throw err;
+  }
+  const closeStore = (): void => {
+    store.close();
+    dirLock?.release();
+  };
   const now = Date.now;
-  const accounts = new AccountService({ store, secrets: SecretBox.open(cfg.dataDir), md5Login: cfg.md5Login, now });
+  const accounts = new AccountService({ store, secrets, md5Login: cfg.md5Login, now });
   const lists = new ListManager(store, now);
   const presence = new PresenceHub(lists);
   const signIns = new SignInGuard(new SignInThrottle(cfg.signInThrottle, now), new HashGate(cfg.hashing));
@@ -167,12 +184,12 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       nexusHttpsUrl: httpsPort === undefined ? undefined : `https://${cfg.publicHost}:${httpsPort}/rdr/pprdr.asp`,
       accounts,
       stats: () => ({ signedIn: presence.size, switchboards: ctx.switchboards.sessionCount, connections: connections.size }),
-      stop: () => (stopping ??= shutdown(cfg, ctx, listeners, httpServers, connections, sockets, () => store.close())),
+      stop: () => (stopping ??= shutdown(cfg, ctx, listeners, httpServers, connections, sockets, closeStore)),
     };
   } catch (err) {
     for (const l of listeners) l.close();
     for (const h of httpServers) h.close();
-    store.close();
+    closeStore();
     throw err;
   }
 }

@@ -67,7 +67,7 @@ export interface AppCoreOptions {
   myPictures?: Pick<MyPictureStore, 'load' | 'save'> | null;
   /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
   demoAccount?: { handle: string; password: string } | null;
-  /** The data folder's lock (./data-dir-lock.ts), let go of last when the backend is disposed. */
+  /** The data folder's lock (server/store/data-dir-lock.ts), let go of last when the backend is disposed. */
   dataDirLock?: { release(): void } | null;
   now?: () => number;
 }

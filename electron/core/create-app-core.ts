@@ -5,12 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppCore, type LocalServerLauncher } from './app-core';
-import { lockDataDir } from './data-dir-lock';
 import { ProtocolConsole } from './console';
 import { DEMO_USER } from './demo';
 import { openHistoryStore, type HistoryStore } from './history';
 import { SqliteListCache } from './list-cache';
-import { createLocalServerLauncher } from './local-server';
+import { createLocalServerLauncher, lockDataDir } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
 import { MyPictureStore } from './pictures/my-picture-store';
 import { NO_KEYCHAIN, SettingsStore, type Keychain } from './settings';
@@ -35,7 +34,7 @@ export interface CreateAppCoreOptions {
 }
 
 /**
- * Throws `DataDirInUseError` (./data-dir-lock.ts) when another live Monarch uses `dataDir`; the
+ * Throws `DataDirInUseError` (server/store/data-dir-lock.ts) when another live Monarch uses `dataDir`; the
  * folder is this backend's until `dispose()`.
  */
 export function createAppCore(options: CreateAppCoreOptions): AppCore {

@@ -3,6 +3,12 @@
  * first time someone signs in to it. The one file of electron/core allowed to import server/.
  */
 import type { RunningServer } from '../../server/index';
+
+/**
+ * One Monarch per data folder: the app, web mode and the server share one lock module (the server
+ * takes it on its own folder), re-exported here because this is electron/core's door to server/.
+ */
+export { DataDirInUseError, LOCK_FILE, lockDataDir, type DataDirLock } from '../../server/store/data-dir-lock';
 import type { LocalServerLauncher } from './app-core-options';
 import type { ServerAddress } from './client-port';
 import { provisionDemo, startDemoBots, type DemoBotsController, type DemoLog } from './demo';

@@ -244,7 +244,7 @@ vi.mock('electron', () => ({
 }));
 
 const { runApp } = await import('./shell');
-const { DataDirInUseError } = await import('../core/data-dir-lock');
+const { DataDirInUseError } = await import('../core/local-server');
 
 function fakeCore() {
   const listeners = new Set<EventListener>();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ok, type AppEvent, type AppState, type Backend, type Result, type SequencedEvent } from '../../shared/ipc';
 import type { MyStatus } from '../../shared/model';
 import type { AppCore } from '../core/app-core';
-import { DataDirInUseError } from '../core/data-dir-lock';
+import { DataDirInUseError } from '../core/local-server';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { DesktopAttention } from './desktop-attention';
 import { createIdleWatcher, myStatus } from './idle';

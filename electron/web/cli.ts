@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAppCore } from '../core/create-app-core';
-import { DataDirInUseError } from '../core/data-dir-lock';
+import { DataDirInUseError } from '../core/local-server';
 import { startWebHost } from './host';
 
 const root = resolve(import.meta.dirname, '..', '..');
