@@ -309,7 +309,7 @@ describe.each(DIALECTS)('MSNP%i', (d) => {
     for (const s of [A, B, C]) s.client.close();
   });
 
-  it('a second sign-in sends OUT OTH to the first', async () => {
+  it('a second sign-in sends OUT OTH to the first, and contacts never see the user offline in between', async () => {
     const [a, w] = (await users('ed', 'wu')) as [string, string];
     const A1 = await online(d, a);
     const W = await online(d, w);
@@ -321,10 +321,21 @@ describe.each(DIALECTS)('MSNP%i', (d) => {
     const outCmd = await A1.client.expect('OUT');
     expect(outCmd.params).toEqual(['OTH']);
     await A1.client.waitClosed();
-    await W.client.expect('FLN', [a]);
-    await setState(A2, 'NLN');
-    await W.client.expect('NLN', ['NLN', a]);
-    A2.client.close();
+    // Before its first CHG the new session holds the old presence: no FLN goes out...
+    await W.client.expectNone('FLN', [a]);
+    // ...and a contact signing in now still sees the user online.
+    const W2 = await online(d, w);
+    expect((await W.client.expect('OUT')).params).toEqual(['OTH']);
     W.client.close();
+    const iln = await setState(W2, 'NLN');
+    expect(iln.map((c) => c.params.slice(0, 2))).toEqual([['NLN', a]]);
+    await setState(A2, 'BSY');
+    expect((await W2.client.expect('NLN')).params.slice(0, 2)).toEqual(['BSY', a]);
+    // Gone before setting a state of its own: then its contacts are told.
+    const A3 = await online(d, a);
+    expect((await A2.client.expect('OUT')).params).toEqual(['OTH']);
+    A3.client.close();
+    await W2.client.expect('FLN', [a]);
+    W2.client.close();
   });
 });

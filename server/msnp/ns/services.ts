@@ -25,7 +25,8 @@ import type { NsSession } from './session';
 export function xfr(s: NsSession, req: XfrRequest, r: Reply): void {
   if (req.target !== 'SB') fail('invalid-parameter');
   const view = s.presence;
-  if (view === undefined || view.state === 'HDN') fail('not-allowed-hidden');
+  // `watching` marks my first CHG; before it a replacing session only holds its predecessor's presence.
+  if (!s.watching || view === undefined || view.state === 'HDN') fail('not-allowed-hidden');
   if (!s.xfrs.hit()) fail('too-fast');
   const cookie = s.ctx.switchboards.issueCallerCookie(s.me.handle, {
     dialect: s.negotiatedDialect,

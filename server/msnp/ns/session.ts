@@ -150,7 +150,14 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     }
     const previous = this.ctx.presence.register(this);
     this.registered = true;
-    previous?.kick('OTH');
+    if (previous !== undefined) {
+      // Signing in again (another computer, a reconnect): I take over the presence the old session
+      // showed, so my contacts never see me offline in between (no FLN then NLN); my first `CHG`
+      // replaces it, and if I go before sending one, my contacts get the FLN then.
+      const held = previous.presence;
+      this.live = held === undefined ? undefined : { ...held };
+      previous.kick('OTH');
+    }
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
@@ -192,11 +199,11 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     this.registered = false;
     const account = this.account;
     const wasVisible = isVisibleOnline(this.live);
-    this.ctx.presence.unregister(this);
+    // A replaced session (OUT OTH) owes its watchers nothing: its successor holds its presence.
+    const replaced = !this.ctx.presence.unregister(this);
     this.live = undefined;
     this.watching = false;
-    // A replaced session (OUT OTH) still owes its watchers an FLN: the new one has not CHG'd yet.
-    if (wasVisible) this.ctx.presence.broadcast(account, undefined, true);
+    if (wasVisible && !replaced) this.ctx.presence.broadcast(account, undefined, true);
     this.ctx.lists.release(account.handle);
     this.conn.log('info', 'signout', { reason });
   }
