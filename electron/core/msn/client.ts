@@ -26,6 +26,7 @@ import { listCacheKey, usableCache, type CachedContactList, type ListCache } fro
 import { syncContactList } from './list-sync';
 import { login } from './login';
 import { Notifications } from './notifications';
+import { P2pFileCarrier } from './p2p/file-carrier';
 import { P2pManager } from './p2p/manager';
 import { Emoticons } from './p2p/emoticons';
 import { Pictures } from './p2p/pictures';
@@ -61,6 +62,7 @@ export interface MsnClientOptions {
     readonly maxSessionsPerPeer?: number;
     readonly maxSessions?: number;
     readonly lingerMs?: number;
+    readonly offerTimeoutMs?: number;
   };
   /** Directory for contacts' display pictures, content-addressed by SHA1D; none = memory only. */
   readonly pictureCacheDir?: string;
@@ -163,8 +165,11 @@ export class MsnClient {
       clock: this.clock,
       ...(conv.ackTimeoutMs !== undefined ? { ackTimeoutMs: conv.ackTimeoutMs } : {}),
       ...(options.p2p ?? {}),
+      onFileOffer: (offer) => p2pFiles.onOffer(offer),
     });
+    const p2pFiles = new P2pFileCarrier(() => this.p2p);
     this.files = new FileTransferRegistry({ clock: this.clock, route: (peer) => this.fileRoute(peer), newId });
+    this.files.registerCarrier(p2pFiles);
   }
 
   // ----- events -----

@@ -109,6 +109,7 @@ describe('FileTransferRegistry', () => {
     const offered: TransferInfo[] = [];
     reg.events.on('offered', (i) => offered.push(i));
     const r1 = p2p.host?.offer({ peer: 'Alice@example.com', name: '../../etc/passwd', size: 5 }) as TransferReporter;
+    await flush();
     expect(offered[0]).toMatchObject({ id: 't1', direction: 'incoming', state: 'offered', peer: 'alice@example.com', name: '../../etc/passwd' });
     const sink = new RecordingSink();
     await reg.accept('t1', sink);

@@ -188,7 +188,10 @@ export class FileTransferRegistry implements FileTransfers {
       bytes: 0,
     };
     const entry = this.add(carrier, info, true);
-    this.events.emit('offered', info);
+    // After the carrier has recorded the offer (a listener may accept it at once).
+    queueMicrotask(() => {
+      if (entry.info.state === 'offered') this.events.emit('offered', entry.info);
+    });
     return this.reporter(entry);
   }
 
