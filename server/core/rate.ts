@@ -25,6 +25,16 @@ export class TokenBucket {
     this.tokens -= n;
     return true;
   }
+
+  /**
+   * Take `n` tokens even when they are not there (the balance goes negative) and say how many ms
+   * until it is back to zero: for shaping, where the caller then waits that long before reading more.
+   */
+  borrow(n = 1, t = this.now()): number {
+    this.take(0, t);
+    this.tokens -= n;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.perSecond);
+  }
 }
 
 /** At most `max` events in any `windowMs`; `hit()` records one and says whether it was allowed. */

@@ -129,6 +129,23 @@ describe('Connection', () => {
     expect(idleAt - lastCommand).toBeGreaterThanOrEqual(80);
   });
 
+  it('shaped (switchboards): an over-rate MSG burst is relayed and reading waits, never refused; without shaping it is a flood', async () => {
+    const limits = { commandsPerSecond: 200, commandBurst: 10, overRateBurst: 5 };
+    const burst = Array.from({ length: 60 }, (_, i) => `MSG ${i + 1} D 1\r\nx`).join('');
+    const handled: number[] = [];
+    const shaped = await pair({ ...limits, shapeMessages: true }, (_c, cmd) => void handled.push(cmd.trId as number));
+    shaped.client.write(burst);
+    await until(() => handled.length === 60);
+    expect(handled).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(shaped.received()).toBe('');
+    expect(shaped.conn()?.isOpen).toBe(true);
+
+    const refused = await pair(limits, () => undefined);
+    refused.client.write(burst);
+    await refused.closed;
+    expect(refused.logger.entries.some((e) => e.event === 'disconnect' && e.fields.reason === 'rate limit: flooding beyond the over-rate allowance')).toBe(true);
+  });
+
   it('a handler that throws gets 500 and a close, not a crash', async () => {
     const p = await pair({}, () => {
       throw new Error('bug');

@@ -87,6 +87,8 @@ export class Connection {
   private inbox: Queued[] | undefined;
   private busy = false;
   private paused = false;
+  /** Set while reading is held back by shaping (`shapeMessages`). */
+  private holdTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private closed = false;
   private closedReason: string | undefined;
@@ -257,11 +259,15 @@ export class Connection {
       }
       let overRate = false;
       if (!this.bucket.take(1, now)) {
-        if (!this.floodBucket.take(1, now)) {
+        if (this.limits.shapeMessages === true && item.verb === 'MSG') {
+          // Shaped: relay it, then read nothing more until the rate has paid for it.
+          this.holdReading(this.bucket.borrow(1, now));
+        } else if (!this.floodBucket.take(1, now)) {
           this.destroy('rate limit: flooding beyond the over-rate allowance');
           return;
+        } else {
+          overRate = true;
         }
-        overRate = true;
       }
       if (this.busy || this.inbox !== undefined) {
         (this.inbox ??= []).push({ cmd: item, overRate });
@@ -331,8 +337,20 @@ export class Connection {
     this.applyBackPressure();
   }
 
+  /** Pause reading for `ms` (shaping); the reads pause once, however many commands borrowed. */
+  private holdReading(ms: number): void {
+    if (ms <= 0) return;
+    // The latest borrow's wait covers the whole debt.
+    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.applyBackPressure();
+    }, ms);
+    this.applyBackPressure();
+  }
+
   private applyBackPressure(): void {
-    const full = this.inbox !== undefined && this.inbox.length >= this.limits.maxPendingCommands;
+    const full = (this.inbox !== undefined && this.inbox.length >= this.limits.maxPendingCommands) || this.holdTimer !== undefined;
     if (full && !this.paused) {
       this.paused = true;
       this.socket.pause();
@@ -355,6 +373,8 @@ export class Connection {
     // Keep the first reason (ours, when we closed it) over what the socket reports afterwards.
     this.closedReason ??= reason;
     this.clearTimers();
+    if (this.holdTimer !== undefined) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     this.inbox = undefined;
     this.out = undefined;
     this.outBytes = 0;

@@ -16,12 +16,17 @@ import { Contacts } from './contacts';
 import { SessionRef, type NsContext } from './context';
 import { ConversationsApi } from './conversations-api';
 import { TypedEmitter } from './emitter';
+import { FileTransferError } from './files/carrier';
+import { chooseFileProtocol } from './files/routing';
+import { FileTransferRegistry } from './files/transfers';
+import type { TransferProtocol } from './files/types';
 import { OperationFailure, SignInFailure, closeMessage, decodedOr, malformedReply, signInCodeForClose, toOperationFailure } from './errors';
 import { KeepAlive, type KeepAliveOptions } from './keepalive';
 import { listCacheKey, usableCache, type CachedContactList, type ListCache } from './list-cache';
 import { syncContactList } from './list-sync';
 import { login } from './login';
 import { Notifications } from './notifications';
+import { P2pFileCarrier } from './p2p/file-carrier';
 import { P2pManager } from './p2p/manager';
 import { Emoticons } from './p2p/emoticons';
 import { Pictures } from './p2p/pictures';
@@ -57,6 +62,7 @@ export interface MsnClientOptions {
     readonly maxSessionsPerPeer?: number;
     readonly maxSessions?: number;
     readonly lingerMs?: number;
+    readonly offerTimeoutMs?: number;
   };
   /** Directory for contacts' display pictures, content-addressed by SHA1D; none = memory only. */
   readonly pictureCacheDir?: string;
@@ -88,7 +94,11 @@ export class MsnClient {
   readonly pictures: Pictures;
   /** My custom emoticons and contacts' (MSNP9+, over P2P). */
   readonly emoticons: Emoticons;
+  /** File transfers (P2P over the switchboard for MSNP9+ peers; MSNFTP registers its carrier here). */
+  readonly files: FileTransferRegistry;
   private readonly p2p: P2pManager;
+  /** Contacts' client capabilities from ILN/NLN, this session (they choose the file protocol). */
+  private readonly peerCaps = new Map<string, number>();
   private stateValue: ConnectionState = { status: 'signed-out' };
   private credentials: Credentials | undefined;
   private everSignedIn = false;
@@ -123,6 +133,10 @@ export class MsnClient {
     this.self = new Presence(this.session, this.list, emit, {
       myMsnObject: () => this.pictures.myObjectXml,
       contactMsnObject: (handle, obj) => this.pictures.noteContactObject(handle, obj),
+      contactCapabilities: (handle, caps) => {
+        if (caps === undefined) this.peerCaps.delete(normalizeHandle(handle));
+        else this.peerCaps.set(normalizeHandle(handle), caps);
+      },
     });
     this.contacts = new Contacts(this.session, this.list, emit, () => this.saveCache());
     const newId = options.newId ?? randomUUID;
@@ -151,7 +165,11 @@ export class MsnClient {
       clock: this.clock,
       ...(conv.ackTimeoutMs !== undefined ? { ackTimeoutMs: conv.ackTimeoutMs } : {}),
       ...(options.p2p ?? {}),
+      onFileOffer: (offer) => p2pFiles.onOffer(offer),
     });
+    const p2pFiles = new P2pFileCarrier(() => this.p2p);
+    this.files = new FileTransferRegistry({ clock: this.clock, route: (peer) => this.fileRoute(peer), newId });
+    this.files.registerCarrier(p2pFiles);
   }
 
   // ----- events -----
@@ -259,6 +277,7 @@ export class MsnClient {
     const ctx: NsContext = { conn, dialect: result.dialect, handle };
     const protocol = `MSNP${result.dialect}`;
     this.p2p.reopen();
+    this.peerCaps.clear();
     this.lastServer = { host: result.host, port: result.port };
     try {
       this.session.set(ctx);
@@ -399,6 +418,13 @@ export class MsnClient {
     // P2P may arrive on any switchboard (MSNP-P2P.md §2.3): the manager sees them all.
     if (ctx.dialect >= 9) this.p2p.track(sb);
     return sb;
+  }
+
+  /** MSNP-P2P.md §1.2: P2P for MSNP9+ peers with an MSNC nibble, MSNFTP for the rest. */
+  private fileRoute(peer: string): TransferProtocol {
+    const ctx = this.session.value;
+    if (ctx === undefined || !ctx.conn.isOpen) throw new FileTransferError('not-signed-in', 'not signed in');
+    return chooseFileProtocol(ctx.dialect, this.peerCaps.get(normalizeHandle(peer)));
   }
 
   /** My picture changed: `CHG` again with the new MSNObject when signed in at MSNP9+ (MSNP.md §2.9). */

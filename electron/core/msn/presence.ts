@@ -81,6 +81,8 @@ export interface PresenceHooks {
   readonly myMsnObject: () => string | undefined;
   /** A contact's MSNObject from `ILN`/`NLN` (URL-decoded), or undefined. */
   readonly contactMsnObject: (handle: string, msnObject: string | undefined) => void;
+  /** A contact's client capabilities from `ILN`/`NLN` (MSNP8+), or undefined when not sent. */
+  readonly contactCapabilities?: (handle: string, caps: number | undefined) => void;
 }
 
 /** `CurrentMedia` raw text → model, or null when nothing is playing. */
@@ -151,6 +153,7 @@ export class Presence {
       const p = decodeIln(cmd, dialect);
       if (isCodecError(p)) return;
       this.onOnline(p.state, p.handle, p.friendlyName);
+      this.hooks?.contactCapabilities?.(p.handle, p.caps);
       if (dialect >= 9) this.hooks?.contactMsnObject(p.handle, p.msnObject);
     });
     /** NLN STATE handle friendly {caps {msnobj}} */
@@ -158,6 +161,7 @@ export class Presence {
       const p = decodeNln(cmd, dialect);
       if (isCodecError(p)) return;
       this.onOnline(p.state, p.handle, p.friendlyName);
+      this.hooks?.contactCapabilities?.(p.handle, p.caps);
       if (dialect >= 9) this.hooks?.contactMsnObject(p.handle, p.msnObject);
     });
     /** FLN handle */

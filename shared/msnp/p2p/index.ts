@@ -3,3 +3,4 @@ export * from './header';
 export * from './chunking';
 export * from './slp';
 export * from './envelope';
+export * from './file-context';

@@ -11,6 +11,9 @@
  * several INVITEs for one object, answers on another switchboard than the request, P2P from any
  * switchboard as long as `P2P-Dest` is us. Bounded (§12): sessions per peer and in total, unfinished
  * messages per peer, message sizes, and an idle timeout on every session.
+ *
+ * File sessions (§7) share this bookkeeping (slots, Call-IDs, SessionIDs, timeouts, BYE); their
+ * protocol is in file-sessions.ts.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import {
@@ -42,8 +45,10 @@ import {
   type SlpRequest,
 } from '../../../../shared/msnp/p2p';
 import type { Clock, TimerHandle } from '../clock';
+import type { FileSink, FileSource } from '../files/types';
 import type { Switchboard } from '../switchboard';
 import { P2pError, type P2pErrorCode } from './errors';
+import { FileSessions, type FileOffer, type FileSession, type FileSessionEvents } from './file-sessions';
 import { P2pLink } from './link';
 import { P2pTransport, type TransportDeps } from './transport';
 
@@ -74,6 +79,10 @@ export interface P2pManagerOptions extends Omit<TransportDeps, 'joinTimeoutMs' |
   readonly lingerMs?: number;
   /** Reports a peer's malformed or refused P2P input (for logs); nothing else happens. */
   readonly onRejected?: (peer: string, reason: string) => void;
+  /** A file offer (§7): the events of the new transfer, or undefined to decline it. None = decline every offer. */
+  readonly onFileOffer?: (offer: FileOffer) => FileSessionEvents | undefined;
+  /** How long a file offer waits for the other user (§4.6: ~5 min). Default 300 s. */
+  readonly offerTimeoutMs?: number;
 }
 
 const MAX_SLP_MESSAGE = 64 * 1024; // §12
@@ -104,7 +113,7 @@ interface ServeSession extends SessionBase {
   dataIdentifier: number | undefined;
 }
 
-type Session = FetchSession | ServeSession;
+type Session = FetchSession | ServeSession | FileSession;
 
 interface Peer {
   readonly handle: string;
@@ -116,7 +125,8 @@ interface Peer {
 export class P2pManager {
   readonly transport: P2pTransport;
   private readonly peers = new Map<string, Peer>();
-  private readonly options: Required<Omit<P2pManagerOptions, 'onRejected'>> & Pick<P2pManagerOptions, 'onRejected'>;
+  private readonly options: Required<Omit<P2pManagerOptions, 'onRejected' | 'onFileOffer'>> & Pick<P2pManagerOptions, 'onRejected' | 'onFileOffer'>;
+  private readonly files: FileSessions;
   private sessionCount = 0;
   private waiting: (() => void)[] = [];
   private closed = false;
@@ -131,8 +141,26 @@ export class P2pManager {
       maxSessions: 64,
       window: 16,
       lingerMs: 2_000,
+      offerTimeoutMs: 300_000,
       ...options,
     };
+    this.files = new FileSessions(
+      {
+        me: () => this.options.me(),
+        isClosed: () => this.closed,
+        link: (peer) => this.peer(peer).link,
+        hasSlot: (peer) => this.hasSlot(peer),
+        newSessionId: (peer) => this.newSessionId(this.peer(peer)),
+        add: (s) => this.add(this.peer(s.peer), s),
+        isLive: (s) => this.isLive(s),
+        end: (s, sayBye) => this.end(s, sayBye),
+        arm: (s, ms, what) => this.arm(s, ms, what),
+        respond: (peer, invite, status, sessionId) => this.respond(this.peer(peer), invite, status, sessionId),
+        guid,
+        onRejected: options.onRejected,
+      },
+      { offerTimeoutMs: this.options.offerTimeoutMs, idleTimeoutMs: this.options.idleTimeoutMs, onOffer: (o) => this.options.onFileOffer?.(o) },
+    );
     this.transport = new P2pTransport({
       requestSwitchboard: options.requestSwitchboard,
       createSwitchboard: options.createSwitchboard,
@@ -222,6 +250,36 @@ export class P2pManager {
     return done;
   }
 
+  // ----- files (§7; the protocol is in file-sessions.ts) -----
+
+  /** Offer a file; resolves with the session's Call-ID once the INVITE is out. Rejects with a P2pError. */
+  sendFile(peer: string, source: FileSource, events: FileSessionEvents): Promise<string> {
+    return this.files.send(normalizeHandle(peer), source, events);
+  }
+
+  /** Accept an offer made by `peer` (its Call-ID from `onFileOffer`). */
+  acceptFile(peer: string, callId: string, sink: FileSink): void {
+    const s = this.fileSession(peer, callId);
+    if (s?.role !== 'file-in') throw new P2pError('not-available', 'the offer is no longer open');
+    this.files.accept(s, sink);
+  }
+
+  declineFile(peer: string, callId: string): void {
+    const s = this.fileSession(peer, callId);
+    if (s?.role === 'file-in') this.files.decline(s);
+  }
+
+  /** Cancel a file session in either direction, telling the peer (§7.4). */
+  cancelFile(peer: string, callId: string): void {
+    const s = this.fileSession(peer, callId);
+    if (s !== undefined) this.files.cancel(s);
+  }
+
+  private fileSession(peer: string, callId: string): FileSession | undefined {
+    const s = this.peers.get(normalizeHandle(peer))?.byCallId.get(callId.toLowerCase());
+    return s !== undefined && isFile(s) ? s : undefined;
+  }
+
   /** Sign-out: every session fails, every link and our switchboards close. */
   close(): void {
     this.closed = true;
@@ -271,7 +329,12 @@ export class P2pManager {
         message: (kind, m) => this.onMessage(handle, kind, m),
         abort: (sessionId) => {
           const s = bySessionId.get(sessionId);
-          if (s !== undefined) this.fail(s, 'disconnected', `${handle} cancelled the transfer`);
+          if (s !== undefined && isFile(s)) this.files.onAbort(s);
+          else if (s !== undefined) this.fail(s, 'disconnected', `${handle} cancelled the transfer`);
+        },
+        stream: (chunk) => {
+          const s = bySessionId.get(chunk.header.sessionId);
+          return s !== undefined && isFile(s) && this.files.onChunk(s, chunk);
         },
         progress: (sessionId) => {
           const s = bySessionId.get(sessionId);
@@ -298,6 +361,7 @@ export class P2pManager {
   private maxMessageSize(peer: string, h: P2pHeader): number {
     if (h.sessionId === 0) return MAX_SLP_MESSAGE;
     const s = this.peers.get(peer)?.bySessionId.get(h.sessionId);
+    if (s?.role === 'file-in') return 4; // only a stray data-preparation message is reassembled; file data is streamed
     if (s === undefined || s.role !== 'fetch' || s.state !== 'accepted') return 0;
     return Math.min(s.maxSize, Math.max(4, s.object.size));
   }
@@ -340,6 +404,10 @@ export class P2pManager {
     const p = this.peer(peer);
     const s = p.byCallId.get(slp.callId.toLowerCase());
     if (slp.kind === 'response') {
+      if (s?.role === 'file-out') {
+        this.files.onResponse(s, slp.status, slp.reason);
+        return;
+      }
       if (s === undefined || s.role !== 'fetch' || s.state !== 'inviting') return;
       if (slp.status === 200) {
         s.state = 'accepted';
@@ -352,7 +420,8 @@ export class P2pManager {
     if (slp.method === 'BYE') {
       // §4.6: a BYE (even for an unknown Call-ID) was already ACKed; end the session.
       if (s === undefined) return;
-      if (s.role === 'serve') this.end(s, false);
+      if (isFile(s)) this.files.onBye(s);
+      else if (s.role === 'serve') this.end(s, false);
       else this.fail(s, 'disconnected', `${peer} ended the session before the data arrived`);
       return;
     }
@@ -367,24 +436,14 @@ export class P2pManager {
   private onInvite(p: Peer, invite: SlpRequest): void {
     const me = this.options.me();
     const sessionId = slpSessionId(invite);
-    const answer = (status: { code: number; reason: string }): void => {
-      const body = buildSlpResponse({
-        status,
-        to: p.handle,
-        from: me,
-        branch: invite.branch || guid(),
-        cseq: invite.cseq + 1,
-        callId: invite.callId,
-        contentType: invite.contentType === SlpContentType.TRANSPORT_REQUEST ? SlpContentType.TRANSPORT_RESPONSE : SlpContentType.SESSION_REQUEST,
-        fields: [{ name: 'SessionID', value: String(sessionId ?? 0) }],
-      });
-      p.link.send({ sessionId: 0, flags: P2pFlags.NONE, payload: body, footer: P2pFooter.SIGNALLING });
-    };
+    const answer = (status: { code: number; reason: string }): void => this.respond(p, invite, status, sessionId ?? 0);
     if (invite.contentType !== SlpContentType.SESSION_REQUEST) return answer(SlpStatus.DECLINE); // e.g. a direct-connection offer
     if (sessionId === undefined || sessionId === 0) return answer(SlpStatus.INTERNAL_ERROR);
     // §4.4: a SessionID that is live → 500.
     if (p.bySessionId.has(sessionId) || p.byCallId.has(invite.callId.toLowerCase())) return answer(SlpStatus.INTERNAL_ERROR);
-    if (slpField(invite, 'EUF-GUID')?.toUpperCase() !== EufGuid.MSNOBJECT) return answer(SlpStatus.DECLINE);
+    const euf = slpField(invite, 'EUF-GUID')?.toUpperCase();
+    if (euf === EufGuid.FILE_TRANSFER) return this.files.onInvite(p.handle, invite, sessionId);
+    if (euf !== EufGuid.MSNOBJECT) return answer(SlpStatus.DECLINE);
     const context = slpField(invite, 'Context');
     const xml = context === undefined ? undefined : decodeMsnObjectContext(context);
     const obj = xml === undefined ? undefined : parseMsnObject(xml);
@@ -412,6 +471,21 @@ export class P2pManager {
     this.arm(s, this.options.idleTimeoutMs, 'the peer stopped answering');
     answer(SlpStatus.OK);
     this.serve(p, s).catch(() => this.end(s, false));
+  }
+
+  /** Answer an INVITE: its branch and Call-ID, CSeq + 1 (§4.2), `SessionID` in the body. */
+  private respond(p: Peer, invite: SlpRequest, status: { code: number; reason: string }, sessionId: number): void {
+    const body = buildSlpResponse({
+      status,
+      to: p.handle,
+      from: this.options.me(),
+      branch: invite.branch || guid(),
+      cseq: invite.cseq + 1,
+      callId: invite.callId,
+      contentType: invite.contentType === SlpContentType.TRANSPORT_REQUEST ? SlpContentType.TRANSPORT_RESPONSE : SlpContentType.SESSION_REQUEST,
+      fields: [{ name: 'SessionID', value: String(sessionId) }],
+    });
+    p.link.send({ sessionId: 0, flags: P2pFlags.NONE, payload: body, footer: P2pFooter.SIGNALLING });
   }
 
   /** §5.1 steps 3–8: after our 200 OK, data preparation, then the data; wait for the ACKs between. */
@@ -454,6 +528,7 @@ export class P2pManager {
     p.bySessionId.delete(s.sessionId);
     p.link.dropSession(s.sessionId);
     if (s.role === 'serve' && s.dataIdentifier !== undefined) p.link.forgetAck(s.dataIdentifier);
+    if (s.role === 'file-out' && s.stream !== undefined) p.link.forgetAck(s.stream.identifier);
     this.clock.clearTimeout(s.timer);
     this.sessionCount--;
     if (sayBye && !this.closed) {
@@ -478,6 +553,10 @@ export class P2pManager {
 
   private fail(s: Session, code: P2pErrorCode, message: string): void {
     if (!this.isLive(s)) return;
+    if (isFile(s)) {
+      this.files.fail(s, code, message);
+      return;
+    }
     // Tell the peer we stopped (§3.8: BYE is what every implementation reacts to).
     this.end(s, code !== 'declined' && code !== 'not-available' && code !== 'disconnected');
     if (s.role === 'fetch') s.reject(new P2pError(code, message));
@@ -493,7 +572,8 @@ export class P2pManager {
     const p = this.peers.get(normalizeHandle(peer));
     if (p === undefined) return;
     for (const s of [...p.byCallId.values()]) {
-      if (s.role === 'fetch' && s.state === 'accepted') this.fail(s, 'disconnected', `${peer} left before the transfer finished`);
+      if (isFile(s)) this.files.onPeerGone(s);
+      else if (s.role === 'fetch' && s.state === 'accepted') this.fail(s, 'disconnected', `${peer} left before the transfer finished`);
       else if (s.role === 'serve' && s.state !== 'answering') this.end(s, false);
     }
     if (p.byCallId.size === 0) {
@@ -521,6 +601,10 @@ export class P2pManager {
       if (!p.bySessionId.has(id)) return id;
     }
   }
+}
+
+function isFile(s: Session): s is FileSession {
+  return s.role === 'file-in' || s.role === 'file-out';
 }
 
 /** `{XXXXXXXX-…}`, upper-case, from a CSPRNG (§4.1). */
