@@ -93,6 +93,8 @@ export interface ServerConfig {
   readonly ticketLifetimeMs?: number;
   /** `XFR SB` and `RNG` cookie lifetime; default 60 s. */
   readonly cookieLifetimeMs?: number;
+  /** Lifetime of the token service's tokens (`/RST.srf`, MSNP13-18.md §4.4); default 24 h, as Escargot. */
+  readonly ssoTokenLifetimeMs?: number;
   readonly limits?: Partial<ConnectionLimits>;
   /** Failed sign-ins per address and per account (server/README.md, "Password guessing"). */
   readonly signInThrottle?: Partial<SignInThrottleLimits>;
@@ -124,6 +126,7 @@ export interface ResolvedConfig {
   readonly nsIdleTimeoutMs: number;
   readonly ticketLifetimeMs: number;
   readonly cookieLifetimeMs: number;
+  readonly ssoTokenLifetimeMs: number;
   readonly limits: ConnectionLimits;
   readonly sbLimits: ConnectionLimits;
   readonly signInThrottle: SignInThrottleLimits;
@@ -228,6 +231,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     nsIdleTimeoutMs: c.nsIdleTimeoutMs ?? 0,
     ticketLifetimeMs: c.ticketLifetimeMs ?? 2 * 60_000,
     cookieLifetimeMs: c.cookieLifetimeMs ?? RNG_VALIDITY_MS,
+    ssoTokenLifetimeMs: c.ssoTokenLifetimeMs ?? 24 * 60 * 60_000,
     limits,
     // MSNP.md §6.4: an SB payload over 1664 bytes → the SB drops the connection. MSNP-P2P.md §9: a
     // P2P stream is many back-to-back `MSG … D` (a 1 MiB picture ≈ 873, aMSN serves one picture three

@@ -27,6 +27,9 @@ import { NS_TABLE } from './msnp/ns/table';
 import { SbSession } from './msnp/sb/session';
 import { SB_TABLE } from './msnp/sb/table';
 import { createNexusServers } from './nexus/nexus';
+import { SoapRouter } from './soap/router';
+import { registerSoapServices } from './soap/services';
+import { SsoTokens } from './soap/tokens';
 import { lockDataDir } from './store/data-dir-lock';
 import { openSqliteStore } from './store/sqlite-store';
 
@@ -61,9 +64,11 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const dirLock = cfg.dataDir === undefined ? undefined : lockDataDir(cfg.dataDir, 'the Monarch server');
   let store: ReturnType<typeof openSqliteStore> | undefined;
   let secrets: SecretBox;
+  let ssoTokens: SsoTokens;
   try {
     store = openSqliteStore(cfg.dataDir);
     secrets = SecretBox.open(cfg.dataDir);
+    ssoTokens = SsoTokens.open(cfg.dataDir, cfg.ssoTokenLifetimeMs, Date.now);
   } catch (err) {
     store?.close();
     dirLock?.release();
@@ -93,6 +98,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       now,
     }),
     tickets: new TicketStore(cfg.ticketLifetimeMs, now),
+    ssoTokens,
     nsAddress: '',
     sbAddress: '',
     nexusBase: '',
@@ -156,7 +162,10 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     let httpsPort: number | undefined;
     const nexusHost = cfg.nexusHost.includes(':') && !cfg.nexusHost.startsWith('[') ? `[${cfg.nexusHost}]` : cfg.nexusHost;
     const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
-    const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger }, cfg.tls);
+    // The SOAP services (MSNP13-18.md §12.1) share the Nexus's HTTP and HTTPS listeners.
+    const soap = new SoapRouter(cfg.logger);
+    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, logger: cfg.logger, now });
+    const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger, soap }, cfg.tls);
     nexus.http.on('connection', (socket: Socket) => {
       if (admit(socket)) track(socket);
     });

@@ -9,6 +9,7 @@ import type { SignInGuard } from '../core/sign-in-guard';
 import type { SwitchboardHub } from '../core/switchboard';
 import type { TicketStore } from '../core/tickets';
 import type { Logger } from '../logger';
+import type { SsoTokens } from '../soap/tokens';
 
 /** Stored with an SB cookie: how the holder's switchboard connection should behave. */
 export interface SbGrant {
@@ -28,6 +29,8 @@ export interface ServerContext {
   readonly presence: PresenceHub;
   readonly switchboards: SwitchboardHub<SbGrant>;
   readonly tickets: TicketStore;
+  /** The token service's tokens (MSNP13-18.md §4): `USR SSO`, `USR TWN S` with an RST ticket. */
+  readonly ssoTokens: SsoTokens;
   /** `host:port` of the NS and SB as clients should reach them (set once listening). */
   nsAddress: string;
   sbAddress: string;

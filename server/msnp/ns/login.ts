@@ -18,6 +18,7 @@ import {
   type UsrSbLogin,
 } from '../../../shared/msnp/index';
 import { md5Challenge, ticketPart } from '../../core/random';
+import { MESSENGER } from '../../soap/tokens';
 import type { Reply } from '../dispatch';
 import { profilePayload } from '../shapes';
 import type { NsSession } from './session';
@@ -64,7 +65,7 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin, r: Reply): void {
         s.mspAuth = ticketPart();
       } else {
         const token = ticketToken(value);
-        if (token === undefined || !s.ctx.tickets.redeem(token, s.handle)) return fail(s, r, 'bad ticket');
+        if (token === undefined || !(s.ctx.tickets.redeem(token, s.handle) || redeemServiceTicket(s, token))) return fail(s, r, 'bad ticket');
         s.mspAuth = token;
       }
       return complete(s, r);
@@ -72,6 +73,16 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin, r: Reply): void {
   }
   // USR S before USR I, a second USR I, a package switch: out of order (MSNP.md §1.6).
   r.fatal(ErrorCode.NOT_EXPECTED, 'USR out of order');
+}
+
+/**
+ * The `messenger.msn.com` token of the token service (`/RST.srf`), which MSN 7.5 and WLM 8.0
+ * (MSNP11–14) send in `USR TWN S` (MSNP.md §3.3.2, MSNP13-18.md §4.1): for this handle, unexpired,
+ * and once only, like a Passport ticket.
+ */
+function redeemServiceTicket(s: NsSession, token: string): boolean {
+  const v = s.ctx.ssoTokens.verify(token, [MESSENGER]);
+  return typeof v !== 'string' && v.handle === s.handle && s.ctx.ssoTokens.consume(token, v.expires);
 }
 
 function fail(s: NsSession, r: Reply, reason: string): void {

@@ -1,0 +1,29 @@
+/**
+ * Every SOAP service of the server on one router (MSNP13-18.md §12.1), registered by the
+ * composition root. Each service registers its own paths and actions here; handlers reach the
+ * core only through `SoapServices`, and learn who is asking only from `authenticateSoap`.
+ */
+import type { AccountService } from '../core/accounts';
+import type { ContactService } from '../core/contacts';
+import type { ListManager } from '../core/lists';
+import type { PresenceHub } from '../core/presence';
+import type { SignInGuard } from '../core/sign-in-guard';
+import type { Logger } from '../logger';
+import { registerTokenService } from './rst';
+import type { SoapRouter } from './router';
+import type { SsoTokens } from './tokens';
+
+export interface SoapServices {
+  readonly tokens: SsoTokens;
+  readonly accounts: AccountService;
+  readonly signIns: SignInGuard;
+  readonly lists: ListManager;
+  readonly contacts: ContactService;
+  readonly presence: PresenceHub;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+export function registerSoapServices(router: SoapRouter, s: SoapServices): void {
+  registerTokenService(router, s);
+}
