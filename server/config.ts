@@ -163,6 +163,14 @@ const SB_P2P_COMMAND_BURST = 4000;
  */
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
+/**
+ * The highest dialect this server implements (MSNP13-18.md §12.3's 13–15 columns). The server's
+ * own constant, apart from the codec's `MAX_DIALECT`, which is what our client offers.
+ */
+export const SERVER_MAX_DIALECT = 15;
+/** What `VER` offers unless configured otherwise. */
+export const DEFAULT_MAX_DIALECT = 12;
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -184,8 +192,8 @@ export const externalConfigSchema = z
     dataDir: z.string().min(1),
     md5Login: z.boolean(),
     dispatchPort: port,
-    minDialect: z.number().int().min(2).max(12),
-    maxDialect: z.number().int().min(2).max(12),
+    minDialect: z.number().int().min(2).max(SERVER_MAX_DIALECT),
+    maxDialect: z.number().int().min(2).max(SERVER_MAX_DIALECT),
     sbIdleTimeoutMs: z.number().int().positive(),
     maxSbParticipants: z.number().int().min(2).max(1000),
     loginTimeoutMs: z.number().int().positive(),
@@ -203,9 +211,9 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
   const publicHost = c.publicHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
   const limits: ConnectionLimits = { ...DEFAULT_LIMITS, ...c.limits };
   const minDialect = c.minDialect ?? 2;
-  const maxDialect = c.maxDialect ?? 12;
-  if (!(minDialect >= 2 && maxDialect <= 12 && minDialect <= maxDialect)) {
-    throw new ConfigError(`dialect range ${minDialect}..${maxDialect} is not within 2..12`);
+  const maxDialect = c.maxDialect ?? DEFAULT_MAX_DIALECT;
+  if (!(minDialect >= 2 && maxDialect <= SERVER_MAX_DIALECT && minDialect <= maxDialect)) {
+    throw new ConfigError(`dialect range ${minDialect}..${maxDialect} is not within 2..${SERVER_MAX_DIALECT}`);
   }
   for (const [k, v] of Object.entries({ nsPort: c.nsPort, sbPort: c.sbPort, httpPort: c.httpPort })) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 65535)) throw new ConfigError(`${k} must be 0-65535`);

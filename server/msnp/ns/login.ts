@@ -1,10 +1,16 @@
 /**
- * NS sign-in: `USR` with MD5 (MSNP2–7, MSNP.md §3.2) or TWN (MSNP8–12, §3.3), then the
- * post-login pushes (§3.3.4). Every failure is `911` then close (§3, §7), never a hang; unknown
+ * NS sign-in: `USR` with MD5 (MSNP2–7, MSNP.md §3.2), TWN (MSNP8–14, §3.3; MSNP13-18.md §4.1) or
+ * SSO (MSNP15, MSNP13-18.md §4.2), then the post-login pushes (§3.3.4, MSNP13-18.md §5.1). Every failure is `911` then close (§3, §7), never a hang; unknown
  * handles fail exactly like wrong passwords so the answer does not reveal which handles exist.
  */
+import { randomBytes } from 'node:crypto';
 import {
+  buildGcfReply,
   buildMsgDelivery,
+  buildUsrSsoChallenge,
+  usesSso,
+  verifyMbiKeyOld,
+  type UsrSso,
   buildSbs,
   ErrorCode,
   buildUsrChallenge,
@@ -18,7 +24,7 @@ import {
   type UsrSbLogin,
 } from '../../../shared/msnp/index';
 import { md5Challenge, ticketPart } from '../../core/random';
-import { MESSENGER } from '../../soap/tokens';
+import { MESSENGER, MESSENGER_CLEAR } from '../../soap/tokens';
 import type { Reply } from '../dispatch';
 import { profilePayload } from '../shapes';
 import type { NsSession } from './session';
@@ -32,11 +38,13 @@ function twnPolicy(nowMs: number): string {
  * `USR t MD5|TWN I handle` then `USR t MD5|TWN S response`. (`USR t x y`, which the codec reads as
  * a switchboard login, is out of order here like any other stray `USR`.)
  */
-export function usr(s: NsSession, req: UsrAuth | UsrSbLogin, r: Reply): void {
+export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply): void {
+  if (req.type === 'USR_SSO') return usrSso(s, req, r);
   if (req.type === 'USR') {
     const d = s.negotiatedDialect;
     const { method, stage, value } = req;
-    const expected = usesPassport(d) ? 'TWN' : 'MD5';
+    // MSNP15 refuses TWN (Escargot closes it, MSNP13-18.md §2): SSO is its only package.
+    const expected = usesSso(d) ? 'SSO' : usesPassport(d) ? 'TWN' : 'MD5';
     if (stage === 'I' && s.phase === 'versioned') {
       if (method !== expected) return fail(s, r, `${method} login in MSNP${d}`);
       if (checkHandle(value) !== undefined) return fail(s, r, 'malformed handle');
@@ -48,6 +56,7 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin, r: Reply): void {
         s.loginChallenge = md5Challenge(s.ctx.now());
         r.send(buildUsrChallenge, { method: 'MD5', value: s.loginChallenge });
       } else {
+        sendPolicies(s);
         r.send(buildUsrChallenge, { method: 'TWN', value: twnPolicy(s.ctx.now()) });
       }
       return;
@@ -84,6 +93,62 @@ function redeemServiceTicket(s: NsSession, token: string): boolean {
   const v = s.ctx.ssoTokens.verify(token, [MESSENGER]);
   return typeof v !== 'string' && v.handle === s.handle && s.ctx.ssoTokens.consume(token, v.expires);
 }
+
+/**
+ * `USR t SSO I handle` → (`GCF 0` policies) `USR t SSO S MBI_KEY_OLD nonce`; then
+ * `USR t SSO S ticket proof` → `USR t OK handle 1 0` (MSNP13-18.md §4.2). The ticket must be an
+ * unexpired `messengerclear.live.com` token of the token service for this handle, and the proof
+ * the MBI_KEY_OLD blob over this connection's nonce with that token's BinarySecret (§4.5). A
+ * missing proof fails (§14 point 6: we require it). Every check goes through the sign-in guard,
+ * so wrong proofs are throttled like wrong passwords.
+ */
+function usrSso(s: NsSession, req: UsrSso, r: Reply): void {
+  const d = s.negotiatedDialect;
+  if (req.stage === 'I' && s.phase === 'versioned') {
+    if (!usesSso(d)) return fail(s, r, `SSO login in MSNP${d}`);
+    if (checkHandle(req.handle) !== undefined) return fail(s, r, 'malformed handle');
+    s.handle = normalizeHandle(req.handle);
+    s.conn.userHandle = s.handle;
+    s.authPackage = 'SSO';
+    s.phase = 'auth';
+    // §4.2: printable, no spaces, 64 characters (§14 point 5): base64 of 48 random bytes.
+    s.loginChallenge = randomBytes(48).toString('base64');
+    sendPolicies(s);
+    r.send(buildUsrSsoChallenge, { policy: MBI_POLICY, nonce: s.loginChallenge });
+    return;
+  }
+  if (req.stage === 'S' && s.phase === 'auth' && s.authPackage === 'SSO') {
+    const nonce = s.loginChallenge ?? '';
+    s.loginChallenge = undefined;
+    const { ticket, proof } = req;
+    const outcome = s.ctx.signIns.attempt(s.conn.remoteAddress, s.handle, () => {
+      const v = s.ctx.ssoTokens.verify(ticket, [MESSENGER_CLEAR]);
+      if (typeof v === 'string' || v.handle !== s.handle || proof === undefined) return false;
+      return verifyMbiKeyOld(s.ctx.ssoTokens.binarySecret(ticket), nonce, proof);
+    });
+    if (outcome !== 'ok') return fail(s, r, outcome === 'throttled' ? 'throttled' : 'bad ticket or proof');
+    s.mspAuth = ticketToken(ticket) ?? ticketPart();
+    return complete(s, r);
+  }
+  r.fatal(ErrorCode.NOT_EXPECTED, 'USR out of order');
+}
+
+/** The policy named in `USR t SSO S`; clients put it in the messengerclear token request (§4.2). */
+const MBI_POLICY = 'MBI_KEY_OLD';
+
+/**
+ * MSNP13+: `GCF 0 len` with the policies before `USR … S` (MSNP13-18.md §5.2, Escargot; §14 point
+ * 13): just the SHIELDS policy, which denies nothing.
+ */
+function sendPolicies(s: NsSession): void {
+  const d = s.negotiatedDialect;
+  if (d < 13) return;
+  s.conn.send(buildGcfReply({ trId: 0, file: '', xml: POLICIES_XML }, d));
+}
+
+/** §13.1's policy document (159 bytes). */
+const POLICIES_XML =
+  '<Policies><Policy type="SHIELDS"><config><shield><cli maj="7" min="0" minbld="0" maxbld="9999" deny=" " /></shield><block></block></config></Policy></Policies>';
 
 function fail(s: NsSession, r: Reply, reason: string): void {
   s.conn.log('info', 'signin-failed', { reason, dialect: s.dialect });

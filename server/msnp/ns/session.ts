@@ -59,7 +59,7 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   dialect: Dialect | undefined;
   /** The handle named in `USR … I`, then the signed-in handle. */
   handle = '';
-  authPackage: 'MD5' | 'TWN' | undefined;
+  authPackage: 'MD5' | 'TWN' | 'SSO' | undefined;
   loginChallenge: string | undefined;
   /** What `MSPAuth` repeats in the profile (the ticket for TWN). */
   mspAuth = '';

@@ -31,6 +31,7 @@ import {
   decodeSynRequest,
   decodeUrlRequest,
   decodeUsrRequest,
+  decodeUsrSso,
   decodeUuxRequest,
   decodeVer,
   decodeXfrRequest,
@@ -59,6 +60,8 @@ function ns<T>(spec: CommandSpec<NsSession, NsPhase, T>): CommandSpec<NsSession,
 }
 
 const toServerOut = (c: Command, d: Dialect) => decodeOut(c, d, 'toServer');
+/** `USR t SSO …` (MSNP15, MSNP13-18.md §4.2) has its own shape; every other package the old one. */
+const decodeNsUsr = (c: Command, d: Dialect) => (d >= 15 && c.params[0] === 'SSO' ? decodeUsrSso(c, d) : decodeUsrRequest(c, d));
 
 export const NS_TABLE: CommandTable<NsSession, NsPhase> = {
   VER: ns({
@@ -70,7 +73,7 @@ export const NS_TABLE: CommandTable<NsSession, NsPhase> = {
   INF: ns({ minParams: 0, phases: ['versioned'], decode: decodeInfRequest, run: handleInf }),
   CVR: ns({ minParams: 6, phases: ['versioned'], decode: decodeCvrRequest, run: handleCvr }),
   // A security package that is no package (`USR t md5 I …`) fails the login like a wrong one (§3).
-  USR: ns({ minParams: 3, phases: ['versioned', 'auth'], decode: decodeUsrRequest, invalid: { code: ErrorCode.AUTHENTICATION_FAILED, close: true }, run: usr }),
+  USR: ns({ minParams: 3, phases: ['versioned', 'auth'], decode: decodeNsUsr, invalid: { code: ErrorCode.AUTHENTICATION_FAILED, close: true }, run: usr }),
   OUT: ns({ minParams: 0, phases: ANY, decode: toServerOut, run: out }),
   PNG: ns({ minParams: 0, phases: ANY, decode: decodePng, run: png }),
 
