@@ -54,6 +54,8 @@ export interface Endpoint {
   contactPersonalMessage(view: PresenceView, cache: FanoutCache): void;
   contactProperty(handle: string, key: string, value: string | undefined, cache: FanoutCache): void;
   reverseListChanged(change: ReverseListChange): void;
+  /** My friendly name changed from elsewhere (the address book's `Me` contact): tell my watchers. */
+  friendlyNameChanged(): void;
   /** Signed out by the server: another sign-in (`OTH`) or shutdown (`SSD`). */
   kick(reason: 'OTH' | 'SSD'): void;
 }

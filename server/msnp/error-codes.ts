@@ -46,7 +46,7 @@ export function errorCodeFor(kind: DomainErrorKind, verb: string): number {
  * `800` "too many changes too quickly" for list, name, property and presence changes, `713`
  * "too active" for everything else (`CAL`, `XFR`, `MSG`, `SYN`, …) (MSNP.md §7, §8).
  */
-const CHANGE_VERBS: ReadonlySet<string> = new Set(['ADD', 'ADC', 'REM', 'ADG', 'RMG', 'REG', 'REA', 'PRP', 'SBP', 'BLP', 'GTC', 'CHG', 'UUX']);
+const CHANGE_VERBS: ReadonlySet<string> = new Set(['ADD', 'ADC', 'REM', 'ADG', 'RMG', 'REG', 'REA', 'PRP', 'SBP', 'BLP', 'GTC', 'CHG', 'UUX', 'ADL', 'RML']);
 
 export function overRateCode(verb: string): number {
   return CHANGE_VERBS.has(verb) ? ErrorCode.CHANGING_TOO_FAST : ErrorCode.USER_TOO_ACTIVE;

@@ -22,9 +22,17 @@ export function presenceOf(v: PresenceView): NlnInit {
   return { state: v.state as OnlineState, handle: v.handle, friendlyName: v.friendlyName, caps: v.caps, extendedCaps: v.extendedCaps, msnObject: v.msnObject };
 }
 
-/** Which ILN/NLN shape a dialect gets (§2.7), for sharing serialised bytes in a fan-out. */
-export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' {
-  return d < 8 ? 'p2' : d === 8 ? 'p8' : 'p9';
+/**
+ * Which ILN/NLN shape a dialect gets (§2.7; MSNP13-18.md §3.2: 13 as 9–12, 14–15 with the network
+ * id after the handle), for sharing serialised bytes in a fan-out.
+ */
+export function presenceShape(d: Dialect): 'p2' | 'p8' | 'p9' | 'p14' {
+  return d < 8 ? 'p2' : d === 8 ? 'p8' : d < 14 ? 'p9' : 'p14';
+}
+
+/** 14+ write `FLN`/`UBX` with the network id (MSNP13-18.md §3.2): a second shape to cache. */
+export function hasNetworkId(d: Dialect): boolean {
+  return d >= 14;
 }
 
 /** Bits as a dialect sees them: the pending list only exists from MSNP10 (MSNP.md §4.1). */

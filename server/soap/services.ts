@@ -9,6 +9,7 @@ import type { ListManager } from '../core/lists';
 import type { PresenceHub } from '../core/presence';
 import type { SignInGuard } from '../core/sign-in-guard';
 import type { Logger } from '../logger';
+import { registerAddressBook } from './abservice';
 import { registerTokenService } from './rst';
 import type { SoapRouter } from './router';
 import type { SsoTokens } from './tokens';
@@ -26,4 +27,5 @@ export interface SoapServices {
 
 export function registerSoapServices(router: SoapRouter, s: SoapServices): void {
   registerTokenService(router, s);
+  registerAddressBook(router, s);
 }

@@ -211,6 +211,12 @@ export function reg(s: NsSession, req: RegRequest, r: Reply): void {
 
 /** `BLP t AL|BL` → `BLP t ver AL|BL` (2–9) / `BLP t AL|BL` (10–12); same value → `218`. */
 export function blp(s: NsSession, req: BlpRequest, r: Reply): void {
+  // 13+ clients send their privacy default at every sign-in (MSNP13-18.md §5.3 step 4, §13.1:
+  // `BLP 5 AL` → `BLP 5 AL`): the current value is echoed, not an error.
+  if (s.negotiatedDialect >= 13 && s.me.user.blp === req.value) {
+    r.send(buildBlpReply, { version: s.me.user.listVersion, value: req.value });
+    return;
+  }
   s.ctx.contacts.setPrivacy(s.me, req.value);
   r.send(buildBlpReply, { version: s.me.user.listVersion, value: req.value });
 }

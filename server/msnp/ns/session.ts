@@ -4,6 +4,12 @@
  * writes that in its own dialect (MSNP.md §2.7).
  */
 import {
+  buildAbChangeNotice,
+  buildMlPush,
+  buildXmlNotice,
+  LIST_BITS,
+  NETWORK,
+  usesAddressBook,
   buildAdc,
   buildError,
   ErrorCode,
@@ -29,7 +35,7 @@ import { SlidingWindow } from '../../core/rate';
 import type { Connection } from '../connection';
 import type { ServerContext } from '../context';
 import { dispatch, Reply, type CommandTable, type Dispatching, type Problem } from '../dispatch';
-import { presenceOf, presenceShape } from '../shapes';
+import { hasNetworkId, presenceOf, presenceShape } from '../shapes';
 
 export type NsPhase = 'start' | 'versioned' | 'auth' | 'online';
 
@@ -52,7 +58,7 @@ const XFRS_PER_WINDOW = 30;
 const XFR_WINDOW_MS = 10_000;
 
 /** Fan-out cache keys per NLN shape (constants: no string built per watcher). */
-const NLN_KEYS = { p2: 'NLN:p2', p8: 'NLN:p8', p9: 'NLN:p9' } as const;
+const NLN_KEYS = { p2: 'NLN:p2', p8: 'NLN:p8', p9: 'NLN:p9', p14: 'NLN:p14' } as const;
 
 export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   phase: NsPhase = 'start';
@@ -223,11 +229,12 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   }
 
   contactOffline(handle: string, cache: FanoutCache): void {
-    let bytes = cache.get('FLN');
+    // FLN has one shape in MSNP2–13 (MSNP.md §5.3) and another in 14–15 (`FLN handle 1 0`).
+    const key = hasNetworkId(this.negotiatedDialect) ? 'FLN:14' : 'FLN';
+    let bytes = cache.get(key);
     if (bytes === undefined) {
-      // FLN has one shape in every dialect that has it (MSNP.md §5.3).
       bytes = serialize(buildFln({ handle }, this.negotiatedDialect), 'toClient');
-      cache.set('FLN', bytes);
+      cache.set(key, bytes);
     }
     this.conn.write(bytes);
   }
@@ -235,11 +242,12 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   /** `UBX handle len` + the `UUX` document (MSNP11+, MSNP.md §2.10). */
   contactPersonalMessage(view: PresenceView, cache: FanoutCache): void {
     if (this.negotiatedDialect < 11 || view.personalMessage === undefined) return;
-    let bytes = cache.get('UBX');
+    const key = hasNetworkId(this.negotiatedDialect) ? 'UBX:14' : 'UBX';
+    let bytes = cache.get(key);
     if (bytes === undefined) {
       // The owner's `UUX` document, relayed byte for byte (MSNP.md §2.10).
       bytes = serialize(buildUbx({ handle: view.handle, status: view.personalMessage }, this.negotiatedDialect), 'toClient');
-      cache.set('UBX', bytes);
+      cache.set(key, bytes);
     }
     this.conn.write(bytes);
   }
@@ -251,10 +259,20 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     this.conn.send(buildBpr({ version: this.me.user.listVersion, handle, key, value }, d));
   }
 
-  /** `ADD 0 RL …` / `ADC 0 RL …` / `REM 0 RL …` (MSNP.md §4.6). */
+  /**
+   * `ADD 0 RL …` / `ADC 0 RL …` / `REM 0 RL …` (MSNP.md §4.6). 13+: `ADL 0` / `RML 0` with the
+   * contact on RL (`l="8"`, network 1, its name URL-encoded in `f`), then the address book's `NOT`
+   * so the client re-reads its memberships (MSNP13-18.md §6.7, §6.8).
+   */
   reverseListChanged(c: ReverseListChange): void {
     const d = this.negotiatedDialect;
     let cmd: CommandInit;
+    if (usesAddressBook(d)) {
+      const contact = { handle: c.handle, lists: LIST_BITS.RL, network: NETWORK.PASSPORT, ...(c.kind === 'added' ? { friendlyName: c.friendlyName } : {}) };
+      this.conn.send(buildMlPush({ type: c.kind === 'added' ? 'ADL' : 'RML', trId: 0, list: { initial: false, contacts: [contact] } }, d));
+      this.addressBookChanged();
+      return;
+    }
     if (c.kind === 'added') {
       cmd =
         d >= 10
@@ -264,6 +282,21 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
       cmd = buildRemReply({ trId: 0, list: 'RL', version: c.listVersion, contact: c.handle }, d);
     }
     this.conn.send(cmd);
+  }
+
+  /** 13+: `NOT` with the `ABCHInternal` notice: the address book changed, re-read it (MSNP13-18.md §6.8). */
+  addressBookChanged(): void {
+    const d = this.negotiatedDialect;
+    if (!usesAddressBook(d) || this.account === undefined) return;
+    const u = this.account.user;
+    const xml = buildAbChangeNotice({
+      to: u.handle,
+      memberIdLow: u.id,
+      memberIdHigh: 0,
+      cid: String(u.id),
+      lastModified: new Date(Math.max(u.listStamp, u.settingsStamp)).toISOString(),
+    });
+    this.conn.send(buildXmlNotice({ type: 'NOT', xml }, d));
   }
 
   /** `RNG session-id host:port CKI cookie caller-handle caller-name` (MSNP.md §6.2). */

@@ -46,6 +46,7 @@ import { usr } from './login';
 import { chg, chl, out, png, prp, qry, rea, sbp, uux } from './presence';
 import { disabled, gcf, ims, url, xfr } from './services';
 import type { NsPhase, NsSession } from './session';
+import { adl, decodeMl, fqy, rml } from './ml';
 import { lsg, lst, syn } from './sync';
 
 const ON: readonly NsPhase[] = ['online'];
@@ -88,6 +89,10 @@ export const NS_TABLE: CommandTable<NsSession, NsPhase> = {
   REG: ns({ minParams: 2, phases: ON, decode: decodeRegRequest, invalid: INVALID_GROUP, run: reg }),
   BLP: ns({ minParams: 1, phases: ON, decode: decodeBlpRequest, invalid: INVALID_PARAMETER, run: blp }),
   GTC: ns({ minParams: 1, phases: ON, decode: decodeGtcRequest, invalid: INVALID_PARAMETER, run: gtc }),
+  // MSNP13+ (MSNP13-18.md §7): a bad `<ml>` is answered by the handler with its own code.
+  ADL: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: adl }),
+  RML: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: rml }),
+  FQY: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: fqy }),
 
   CHG: ns({ minParams: 1, phases: ON, decode: decodeChgRequest, invalid: INVALID_PARAMETER, run: chg }),
   REA: ns({ minParams: 2, phases: ON, decode: decodeReaRequest, run: rea }),

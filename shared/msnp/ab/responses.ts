@@ -210,8 +210,28 @@ function readContact(c: XmlElement): AbContact | undefined {
   });
 }
 
-/** Server side: the `ABFindAll` answer (`ABFindContactsPaged` differs only in casing and extras clients do not need). */
+/** Server side: the `ABFindAll` answer (§6.4). */
 export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+  return buildAddressBook(ab, { response: 'ABFindAllResponse', result: 'ABFindAllResult', groups: 'groups', contacts: 'contacts', ab: 'ab' });
+}
+
+/**
+ * Server side: the `ABFindContactsPaged` answer (§6.4): the same content under `Groups`,
+ * `Contacts` and `Ab` (circles, which would add `CircleResult`, are not offered, §11).
+ */
+export function buildAbFindContactsPagedResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+  return buildAddressBook(ab, { response: 'ABFindContactsPagedResponse', result: 'ABFindContactsPagedResult', groups: 'Groups', contacts: 'Contacts', ab: 'Ab' });
+}
+
+interface AddressBookNames {
+  readonly response: string;
+  readonly result: string;
+  readonly groups: string;
+  readonly contacts: string;
+  readonly ab: string;
+}
+
+function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }, names: AddressBookNames): string {
   const group = (g: AbGroup): Xml =>
     el(
       'Group',
@@ -271,12 +291,12 @@ export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonl
     );
   const all = ab.me === undefined ? ab.contacts : [...ab.contacts, ab.me];
   const result = el(
-    'ABFindAllResult',
+    names.result,
     undefined,
-    el('groups', undefined, ab.groups.map(group)),
-    el('contacts', undefined, all.map(contact)),
+    el(names.groups, undefined, ab.groups.map(group)),
+    el(names.contacts, undefined, all.map(contact)),
     el(
-      'ab',
+      names.ab,
       undefined,
       el('abId', undefined, DEFAULT_AB_ID),
       el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
@@ -286,7 +306,7 @@ export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonl
       el('propertiesChanged', undefined),
     ),
   );
-  return buildEnvelope({ body: el('ABFindAllResponse', { xmlns: AB_NS }, result) });
+  return buildEnvelope({ body: el(names.response, { xmlns: AB_NS }, result) });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,318 @@
+/**
+ * The address book (`/abservice/abservice.asmx`) and sharing (`/abservice/SharingService.asmx`)
+ * services (MSNP13-18.md §6) over the lists, groups and privacy the server already stores, so an
+ * MSNP7 user and an MSNP15 user see the same relationship (§6.7):
+ *
+ * - the address book's contacts are the FL (`isMessengerUser` true, group membership by group
+ *   GUID, the entry's GUID as `contactId`), its groups the user's groups (group 0 has no GUID for
+ *   MSNP10+ and is not shown, MSNP.md §10.14), and the `Me` contact carries the own name and the
+ *   privacy settings as annotations (`MSN.IM.BLP` 1 = AL / 2 = BL, `MSN.IM.GTC` 1 = A / 2 = N);
+ * - the sharing service's roles are the other lists: Allow = AL, Block = BL, Reverse = RL,
+ *   Pending = PL (§6.3).
+ *
+ * Every edit goes through the same core calls as the NS commands (`ContactService`,
+ * `ListManager`), so the other side's reverse list, its notices and presence follow as they do
+ * for `ADC`/`REM`. A request only ever reads or changes the lists of the account its ticket
+ * names (`authenticateSoap`): nothing in a request body can name another owner.
+ */
+import {
+  AB_NS,
+  AB_SERVICE_PATH,
+  buildAbFindAllResponse,
+  buildAbFindContactsPagedResponse,
+  buildFindMembershipResponse,
+  buildMutationResponse,
+  checkFriendlyName,
+  checkGroupName,
+  checkHandle,
+  DEFAULT_AB_ID,
+  isCodecError,
+  LIST_BITS,
+  normalizeHandle,
+  parseAbRequest,
+  SHARING_SERVICE_PATH,
+  type AbContact,
+  type AbRequest,
+  type Member,
+  type MemberRef,
+  type MemberRole,
+} from '../../shared/msnp/index';
+import { el } from '../../shared/msnp/soap/xml';
+import { DomainError, fail, type DomainErrorKind } from '../core/errors';
+import type { Account, ContactRecord } from '../core/lists';
+import { authenticateSoap, isIdentity } from './auth';
+import { faultReply, okReply, type SoapReply, type SoapRequest, type SoapRouter } from './router';
+import type { SoapServices } from './services';
+import { CONTACTS } from './tokens';
+
+const AB_ACTIONS = [
+  'ABFindAll',
+  'ABFindContactsPaged',
+  'ABAdd',
+  'ABContactAdd',
+  'ABContactDelete',
+  'ABContactUpdate',
+  'ABGroupAdd',
+  'ABGroupUpdate',
+  'ABGroupDelete',
+  'ABGroupContactAdd',
+  'ABGroupContactDelete',
+] as const;
+const SHARING_ACTIONS = ['FindMembership', 'AddMember', 'DeleteMember'] as const;
+
+export function registerAddressBook(router: SoapRouter, s: SoapServices): void {
+  for (const action of AB_ACTIONS) router.add({ path: AB_SERVICE_PATH, action, handler: (req) => handle(s, req) });
+  for (const action of SHARING_ACTIONS) router.add({ path: SHARING_SERVICE_PATH, action, handler: (req) => handle(s, req) });
+}
+
+/** §6.6: `soap:Client` fault with `detail/errorcode` in the address book's namespace. */
+export function abFault(errorCode: string, message: string): SoapReply {
+  return faultReply({ code: 'soap:Client', message, detail: el('errorcode', { xmlns: AB_NS }, errorCode) });
+}
+
+/** §6.6: an unknown or expired contacts ticket → `BadContextToken` (clients renew the token). */
+function badContextToken(): SoapReply {
+  return faultReply({
+    code: 'q0:BadContextToken',
+    message: 'Invalid or expired ticket',
+    namespaces: { q0: AB_NS },
+    detail: el('errorcode', { xmlns: AB_NS }, 'BadContextToken'),
+  });
+}
+
+function handle(s: SoapServices, req: SoapRequest): SoapReply {
+  const who = authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: [CONTACTS], fault: badContextToken });
+  if (!isIdentity(who)) return who;
+  const parsed = parseAbRequest(req.xml);
+  if (isCodecError(parsed)) return abFault('InvalidArgument', parsed.message);
+  // The action in the body must be the one the SOAPAction header named (when it named one).
+  if (parsed.action !== req.action) return abFault('InvalidArgument', `SOAPAction ${req.action} does not match the body ${parsed.action}`);
+  const owner = s.lists.load(who.handle);
+  if (owner === undefined) return badContextToken();
+  try {
+    return okReply(run(s, owner, parsed));
+  } catch (e) {
+    if (e instanceof DomainError) return domainFault(parsed.action, e.kind);
+    throw e;
+  }
+}
+
+function run(s: SoapServices, owner: Account, r: AbRequest): string {
+  switch (r.action) {
+    case 'FindMembership':
+      return buildFindMembershipResponse({ roles: memberships(owner), lastChange: stamp(owner.user.listStamp) });
+    case 'ABFindAll':
+      // Delta requests get the whole book: always correct, and the book is small (MSNP.md §8: 600).
+      return buildAbFindAllResponse(addressBook(owner));
+    case 'ABFindContactsPaged':
+      return buildAbFindContactsPagedResponse(addressBook(owner));
+    case 'ABAdd':
+      // Every account has its address book from the start; ABAdd (after ABDoesNotExist, which we never send) is a no-op.
+      return buildMutationResponse('ABAdd', DEFAULT_AB_ID);
+    case 'ABContactAdd': {
+      let guid = '';
+      for (const c of r.contacts) {
+        const handle = contactHandle(c.passportName ?? c.email ?? '');
+        const existing = owner.contacts.get(handle);
+        if (existing !== undefined && existing.lists & LIST_BITS.FL) fail('already-there');
+        const name = c.displayName !== undefined && checkFriendlyName(c.displayName) === undefined ? c.displayName : handle;
+        guid = s.contacts.add(owner, 'FL', handle, name, undefined, false).entry.guid;
+      }
+      return buildMutationResponse('ABContactAdd', guid);
+    }
+    case 'ABContactDelete':
+      for (const id of r.contactIds) s.contacts.remove(owner, 'FL', onForwardList(owner, id).handle, undefined);
+      return buildMutationResponse('ABContactDelete');
+    case 'ABContactUpdate':
+      for (const c of r.contacts) {
+        if (c.me === true || c.contactId === meGuid(owner)) updateMe(s, owner, c.displayName, c.annotations);
+        else {
+          const entry = onForwardList(owner, c.contactId);
+          const name = c.annotations?.['AB.NickName'] ?? c.displayName;
+          if (name !== undefined) s.lists.renameContact(owner, entry.handle, friendlyName(name));
+        }
+      }
+      return buildMutationResponse('ABContactUpdate');
+    case 'ABGroupAdd':
+      return buildMutationResponse('ABGroupAdd', s.lists.addGroup(owner, groupName(r.name)).guid);
+    case 'ABGroupUpdate':
+      for (const g of r.groups) s.lists.renameGroup(owner, groupId(owner, g.groupId), groupName(g.name));
+      return buildMutationResponse('ABGroupUpdate');
+    case 'ABGroupDelete':
+      for (const id of r.groupIds) s.lists.removeGroup(owner, groupId(owner, id));
+      return buildMutationResponse('ABGroupDelete');
+    case 'ABGroupContactAdd':
+    case 'ABGroupContactDelete':
+      for (const gid of r.groupIds) {
+        const group = groupId(owner, gid);
+        for (const cid of r.contactIds) {
+          const entry = onForwardList(owner, cid);
+          if (r.action === 'ABGroupContactDelete') s.contacts.remove(owner, 'FL', entry.handle, group);
+          else if (!entry.groups.includes(group)) s.contacts.add(owner, 'FL', entry.handle, entry.name, group, false);
+        }
+      }
+      return buildMutationResponse(r.action);
+    case 'AddMember':
+    case 'DeleteMember':
+      for (const m of r.memberships) for (const x of m.members) changeMember(s, owner, r.action, m.role, x);
+      return buildMutationResponse(r.action);
+  }
+}
+
+/**
+ * AddMember / DeleteMember for one member (§6.5): Allow and Block are AL and BL (a member added
+ * to one list leaves the other, as the official client's Delete-then-Add does in two steps);
+ * Pending is PL, which only the server adds to; Reverse is the server's own record of who has
+ * the owner on their list, so clients' Reverse edits change nothing.
+ */
+function changeMember(s: SoapServices, owner: Account, action: 'AddMember' | 'DeleteMember', role: MemberRole, m: MemberRef): void {
+  const handle = memberHandle(owner, m);
+  if (role === 'Reverse') return;
+  if (action === 'AddMember') {
+    if (role === 'Pending') return;
+    const list = role === 'Allow' ? 'AL' : 'BL';
+    const opposite = role === 'Allow' ? LIST_BITS.BL : LIST_BITS.AL;
+    const entry = owner.contacts.get(handle);
+    if (entry !== undefined && entry.lists & (list === 'AL' ? LIST_BITS.AL : LIST_BITS.BL)) return;
+    if (entry !== undefined && entry.lists & opposite) s.contacts.remove(owner, list === 'AL' ? 'BL' : 'AL', handle, undefined);
+    s.contacts.add(owner, list, handle, entry?.name ?? handle, undefined, true);
+    return;
+  }
+  // Accepting someone drops Pending; an Allow added first has already done so (`clearsPending`).
+  if (role === 'Pending' && !((owner.contacts.get(handle)?.lists ?? 0) & LIST_BITS.PL)) return;
+  s.contacts.remove(owner, role === 'Allow' ? 'AL' : role === 'Block' ? 'BL' : 'PL', handle, undefined);
+}
+
+/** A member by `PassportName`/`Email`, or by the `MembershipId` we gave out (`Allow/<guid>`). */
+function memberHandle(owner: Account, m: MemberRef): string {
+  if (m.passportName !== undefined) return contactHandle(m.passportName);
+  const guid = m.membershipId?.slice(m.membershipId.indexOf('/') + 1) ?? '';
+  const entry = owner.contactByGuid(guid);
+  if (entry === undefined) fail('not-on-list');
+  return entry.handle;
+}
+
+function updateMe(s: SoapServices, owner: Account, displayName: string | undefined, annotations: Readonly<Record<string, string>> | undefined): void {
+  if (displayName !== undefined && displayName !== owner.user.friendlyName) {
+    s.lists.setFriendlyName(owner, friendlyName(displayName));
+    s.presence.get(owner.handle)?.friendlyNameChanged();
+  }
+  const blp = annotations?.['MSN.IM.BLP'];
+  if (blp === '1' || blp === '2') {
+    const mode = blp === '1' ? 'AL' : 'BL';
+    if (owner.user.blp !== mode) s.contacts.setPrivacy(owner, mode);
+  }
+  const gtc = annotations?.['MSN.IM.GTC'];
+  if (gtc === '1' || gtc === '2') {
+    const mode = gtc === '1' ? 'A' : 'N';
+    if (owner.user.gtc !== mode) s.lists.setAddPrompt(owner, mode);
+  }
+}
+
+// ---- reading the lists as the services show them -----------------------------------------
+
+const ROLE_BITS: ReadonlyArray<readonly [MemberRole, number]> = [
+  ['Allow', LIST_BITS.AL],
+  ['Block', LIST_BITS.BL],
+  ['Reverse', LIST_BITS.RL],
+  ['Pending', LIST_BITS.PL],
+];
+
+function memberships(owner: Account): Record<MemberRole, Member[]> {
+  const roles: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+  for (const c of owner.contacts.values()) {
+    for (const [role, bit] of ROLE_BITS) {
+      if (c.lists & bit) roles[role].push({ address: c.handle, type: 'Passport', membershipId: `${role}/${c.guid}`, displayName: c.name });
+    }
+  }
+  return roles;
+}
+
+function addressBook(owner: Account) {
+  const u = owner.user;
+  const groups = [...owner.groups.values()].filter((g) => g.id !== 0).map((g) => ({ id: g.guid, name: g.name, isFavorite: false }));
+  const contacts: AbContact[] = [];
+  for (const c of owner.contacts.values()) {
+    if (!(c.lists & LIST_BITS.FL)) continue;
+    const groupIds: string[] = [];
+    for (const id of c.groups) {
+      const g = owner.groups.get(id);
+      if (g !== undefined && id !== 0) groupIds.push(g.guid);
+    }
+    contacts.push({ id: c.guid, type: 'Regular', address: c.handle, displayName: c.name, isMessengerUser: true, groupIds, annotations: {}, deleted: false });
+  }
+  const me: AbContact = {
+    id: meGuid(owner),
+    type: 'Me',
+    address: u.handle,
+    displayName: u.friendlyName,
+    isMessengerUser: true,
+    groupIds: [],
+    cid: String(u.id),
+    annotations: { 'MSN.IM.BLP': u.blp === 'AL' ? '1' : '2', 'MSN.IM.GTC': u.gtc === 'A' ? '1' : '2' },
+    deleted: false,
+  };
+  return { groups, contacts, me, lastChange: stamp(Math.max(u.listStamp, u.settingsStamp)), ownerEmail: u.handle };
+}
+
+/** The `Me` contact's id: stable per account, never a contact's (`…-<user id in hex>`). */
+function meGuid(owner: Account): string {
+  return `00000000-0000-0000-0000-${owner.user.id.toString(16).padStart(12, '0')}`;
+}
+
+/** `lastChange` (§6.4): ISO 8601 from the lists' version stamp. */
+function stamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+// ---- checks --------------------------------------------------------------------------------
+
+function contactHandle(raw: string): string {
+  if (checkHandle(raw) !== undefined) fail('invalid-handle');
+  return normalizeHandle(raw);
+}
+
+function onForwardList(owner: Account, contactId: string): ContactRecord {
+  const entry = owner.contactByGuid(contactId);
+  if (entry === undefined || !(entry.lists & LIST_BITS.FL)) fail('not-on-list');
+  return entry;
+}
+
+function groupId(owner: Account, guid: string): number {
+  const g = owner.groupByGuid(guid);
+  if (g === undefined || g.id === 0) fail('no-such-group');
+  return g.id;
+}
+
+function groupName(name: string): string {
+  if (checkGroupName(name) !== undefined) fail('group-name-too-long');
+  return name;
+}
+
+function friendlyName(name: string): string {
+  if (checkFriendlyName(name) !== undefined || /[\r\n]/.test(name)) fail('bad-name');
+  return name;
+}
+
+/** Domain errors → the service's error names (§6.6), per action where they differ. */
+function domainFault(action: string, kind: DomainErrorKind): SoapReply {
+  const member = action === 'AddMember' || action === 'DeleteMember';
+  const group = action.startsWith('ABGroup') && action !== 'ABGroupContactAdd' && action !== 'ABGroupContactDelete';
+  const names: Partial<Record<DomainErrorKind, string>> = {
+    'no-such-user': 'InvalidPassportUser',
+    'invalid-handle': 'InvalidPassportUser',
+    'missing-domain': 'EmailMissingDot',
+    'already-there': member ? 'MemberAlreadyExists' : group ? 'GroupAlreadyExists' : 'ContactAlreadyExists',
+    'not-on-list': member ? 'MemberDoesNotExist' : 'ContactDoesNotExist',
+    'no-such-group': 'GroupDoesNotExist',
+    'not-in-group': 'ContactDoesNotExist',
+    'group-exists': 'GroupAlreadyExists',
+    'group-name-too-long': 'GroupNameTooLong',
+    'too-many-groups': 'MaximumGroupsReached',
+    'list-full': 'MaximumContactsReached',
+    'bad-name': 'InvalidArgument',
+    'opposite-list': 'MemberAlreadyExists',
+    'cannot-remove-group-zero': 'GroupDoesNotExist',
+  };
+  return abFault(names[kind] ?? 'InvalidArgument', kind);
+}
