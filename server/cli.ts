@@ -42,7 +42,7 @@ Options (flag / environment variable / config file key):
   --dispatch-port <n>    MONARCH_SERVER_DISPATCH_PORT  dispatchPort  separate dispatch server (XFR NS)
   --no-md5-login         MONARCH_SERVER_MD5_LOGIN=0    md5Login      refuse MSNP2-7 MD5 logins
   --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
-  --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 12)
+  --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 15)
   --max-connections-per-address <n>  MONARCH_SERVER_MAX_CONNECTIONS_PER_ADDRESS  maxConnectionsPerAddress  (default 256; 0 = no cap)
   --log-level <level>    MONARCH_SERVER_LOG_LEVEL                    debug | info | warn | error
   --demo                 create demo accounts (if missing) and print them

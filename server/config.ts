@@ -74,7 +74,7 @@ export interface ServerConfig {
   readonly md5Login?: boolean;
   /** A separate dispatch server that answers `USR` with `XFR NS` (MSNP.md §1.1); port 0 = OS-chosen. */
   readonly dispatch?: { readonly port?: number };
-  /** Lowest and highest dialect offered; default 2 and 12. */
+  /** Lowest and highest dialect offered; default 2 and 15. */
   readonly minDialect?: number;
   readonly maxDialect?: number;
   /** Switchboard participant idle timeout (→ `BYE handle 1`); default 5 minutes. */
@@ -168,8 +168,8 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
  * own constant, apart from the codec's `MAX_DIALECT`, which is what our client offers.
  */
 export const SERVER_MAX_DIALECT = 15;
-/** What `VER` offers unless configured otherwise. */
-export const DEFAULT_MAX_DIALECT = 12;
+/** What `VER` offers unless configured otherwise: everything the server implements. */
+export const DEFAULT_MAX_DIALECT = SERVER_MAX_DIALECT;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -11,6 +11,7 @@ import type { SignInGuard } from '../core/sign-in-guard';
 import type { Logger } from '../logger';
 import { registerAddressBook } from './abservice';
 import { registerTokenService } from './rst';
+import { registerStorage } from './storage';
 import type { SoapRouter } from './router';
 import type { SsoTokens } from './tokens';
 
@@ -28,4 +29,5 @@ export interface SoapServices {
 export function registerSoapServices(router: SoapRouter, s: SoapServices): void {
   registerTokenService(router, s);
   registerAddressBook(router, s);
+  registerStorage(router, s);
 }

@@ -99,7 +99,7 @@ describe('malformed and unknown input is dropped', () => {
 
   it('no common dialect → VER t 0 and close (MSNP.md §2.1)', async () => {
     const c = await RawClient.connect(server.nsPort);
-    const t = c.send('VER', ['MSNP13', 'MSNP1', 'CVR0']);
+    const t = c.send('VER', ['MSNP16', 'MSNP1', 'CVR0']);
     expect((await c.reply(t)).params).toEqual(['0']);
     await c.waitClosed();
   });

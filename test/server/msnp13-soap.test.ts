@@ -4,7 +4,7 @@
  * malformed XML, entity declarations, a body over the cap, the wrong method, unknown actions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRstRequest, messengerTokenRequests, parseRstResponse, tokenFor, type RstResponse } from '../../shared/msnp/index';
+import { buildAbFindAll, buildRstRequest, messengerTokenRequests, parseRstResponse, tokenFor, type RstResponse } from '../../shared/msnp/index';
 import type { RunningServer } from '../../server/index';
 import { startTestServer } from './helpers/msnp';
 
@@ -69,7 +69,7 @@ describe('token service', () => {
 });
 
 describe('hostile SOAP', () => {
-  const paths = ['/RST.srf', '/RST2.srf'];
+  const paths = ['/RST.srf', '/RST2.srf', '/abservice/abservice.asmx', '/abservice/SharingService.asmx', '/storageservice/SchematizedStore.asmx'];
 
   it('malformed XML, a DOCTYPE with entities (billion laughs, external), text outside the root → a fault, never a crash', async () => {
     const bodies = [
@@ -103,13 +103,44 @@ describe('hostile SOAP', () => {
   });
 
   it('a body over the cap gets 413 and a fault without being read; GET gets 405', async () => {
-    const huge = await fetch(`${base}/RST.srf`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: `<Envelope><Body>${'x'.repeat(200_000)}</Body></Envelope>` }).then(
+    const huge = await fetch(`${base}/abservice/abservice.asmx`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: `<Envelope><Body>${'x'.repeat(200_000)}</Body></Envelope>` }).then(
       async (r) => ({ status: r.status, body: await r.text(), type: r.headers.get('content-type') ?? '' }),
       () => undefined,
     );
     if (huge !== undefined) expectFault(huge, 413);
-    const get = await fetch(`${base}/RST2.srf`);
+    const get = await fetch(`${base}/abservice/SharingService.asmx`);
     expect(get.status).toBe(405);
     expect(await get.text()).toContain('<soap:Fault>');
+  });
+
+  it('an unknown action, or a SOAPAction that names another action than the body, is a fault', async () => {
+    const r = await post('/abservice/abservice.asmx', '<Envelope><Header/><Body><ABDestroyEverything/></Body></Envelope>', {
+      SOAPAction: 'http://www.msn.com/webservices/AddressBook/ABDestroyEverything',
+    });
+    expectFault(r);
+    const tokens = await post('/RST.srf', buildRstRequest({ username: 'soap@example.com', password: 'pw-soap', tokens: messengerTokenRequests('MBI_KEY_OLD') }));
+    const ticket = tokenFor(parseRstResponse(tokens.body) as RstResponse, 'contacts.msn.com')?.token as string;
+    const mismatch = await post('/abservice/abservice.asmx', buildAbFindAll({ ticket, scenario: 'Initial' }), { SOAPAction: 'http://www.msn.com/webservices/AddressBook/ABGroupDelete' });
+    expectFault(mismatch);
+    expect(mismatch.body).toContain('InvalidArgument');
+    // The same request with its own action is answered.
+    expect((await post('/abservice/abservice.asmx', buildAbFindAll({ ticket, scenario: 'Initial' }), { SOAPAction: 'http://www.msn.com/webservices/AddressBook/ABFindAll' })).status).toBe(200);
+    // Without a SOAPAction header the body names the action (libpurple sends it empty to RST.srf).
+    expect((await post('/abservice/abservice.asmx', buildAbFindAll({ ticket, scenario: 'Initial' }))).status).toBe(200);
+  });
+
+  it('the storage service is not offered: a fault after the ticket check', async () => {
+    const none = await post('/storageservice/SchematizedStore.asmx', '<Envelope><Header/><Body><GetProfile/></Body></Envelope>', { SOAPAction: 'http://www.msn.com/webservices/storage/w10/GetProfile' });
+    expectFault(none);
+    expect(none.body).toContain('FailedAuthentication');
+    const tokens = await post('/RST.srf', buildRstRequest({ username: 'soap@example.com', password: 'pw-soap', tokens: [{ address: 'storage.msn.com', policy: 'MBI' }] }));
+    const ticket = tokenFor(parseRstResponse(tokens.body) as RstResponse, 'storage.msn.com')?.token as string;
+    const r = await post(
+      '/storageservice/SchematizedStore.asmx',
+      `<Envelope><Header><StorageUserHeader xmlns="http://www.msn.com/webservices/storage/w10"><Puid>0</Puid><TicketToken>${ticket.replace(/&/g, '&amp;')}</TicketToken></StorageUserHeader></Header><Body><GetProfile/></Body></Envelope>`,
+      { SOAPAction: 'http://www.msn.com/webservices/storage/w10/GetProfile' },
+    );
+    expectFault(r);
+    expect(r.body).toContain('ItemDoesNotExist');
   });
 });
