@@ -54,6 +54,10 @@ export interface Endpoint {
   contactPersonalMessage(view: PresenceView, cache: FanoutCache): void;
   contactProperty(handle: string, key: string, value: string | undefined, cache: FanoutCache): void;
   reverseListChanged(change: ReverseListChange): void;
+  /** Whether this session takes `UBN` (MSNP13+). */
+  readonly receivesUnified: boolean;
+  /** Another user's `UUN` for me (MSNP13-18.md §8.4): relay it as `UBN`. */
+  unifiedNotification(from: string, type: number, payload: Uint8Array): void;
   /** My friendly name changed from elsewhere (the address book's `Me` contact): tell my watchers. */
   friendlyNameChanged(): void;
   /** Signed out by the server: another sign-in (`OTH`) or shutdown (`SSD`). */

@@ -231,6 +231,30 @@ describe.each([13, 14, 15] as Dialect[])('MSNP%i', (d) => {
     }
   });
 
+  it('UUN is relayed as UBN to a contact who allows me; FQY names the network; a bad ADL is 241 and a disconnect', async () => {
+    const [alice, bob] = (await users('alice', 'bob')) as [string, string];
+    const a = await online13(d, alice);
+    const b = await online13(d, bob);
+    const uun = await a.client.reply(a.client.send('UUN', [bob, '1'], '<hello/>'));
+    expect(uun.params).toEqual(['OK']);
+    const ubn = await b.client.expect('UBN');
+    expect(ubn.params).toEqual([alice, '1']);
+    expect(text(ubn.payload)).toBe('<hello/>');
+    // Bob blocks Alice: her UUN finds nobody (217), like an invitation to someone offline.
+    expect((await ml(b, 'ADL', ml1(alice, 4))).params).toEqual(['OK']);
+    expect((await a.client.reply(a.client.send('UUN', [bob, '1'], '<hello/>'))).verb).toBe('217');
+    expect((await a.client.reply(a.client.send('UUN', ['nobody@example.com', '1'], '<x/>'))).verb).toBe('217');
+    if (d >= 14) {
+      const [local, domain] = bob.split('@');
+      const fqy = await ml(a, 'FQY', `<ml><d n="${domain}"><c n="${local}" /></d></ml>`);
+      expect(parseMl(text(fqy.payload), 'server')).toEqual({ initial: false, contacts: [{ handle: bob, network: 1 }] });
+      expect((await ml(a, 'FQY', '<ml><d n="example.com"><c n="nobody" /></d></ml>')).verb).toBe('208');
+    }
+    // A client may not put anyone on its RL (l="8", MSNP13-18.md §7.1): 241 and closed.
+    expect((await ml(a, 'ADL', ml1(bob, 8))).verb).toBe('241');
+    await a.client.waitClosed();
+  });
+
   it('1:1 and 3-party switchboards (XFR SB and RNG in the 13+ shapes)', async () => {
     const [alice, bob, carol] = (await users('alice', 'bob', 'carol')) as [string, string, string];
     const a = await online13(d, alice);

@@ -6,6 +6,7 @@
 import {
   buildAbChangeNotice,
   buildMlPush,
+  buildUbn,
   buildXmlNotice,
   LIST_BITS,
   NETWORK,
@@ -282,6 +283,15 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
       cmd = buildRemReply({ trId: 0, list: 'RL', version: c.listVersion, contact: c.handle }, d);
     }
     this.conn.send(cmd);
+  }
+
+  get receivesUnified(): boolean {
+    return this.dialect !== undefined && usesAddressBook(this.dialect);
+  }
+
+  /** `UBN sender type len` + payload (MSNP13+, MSNP13-18.md §8.4). */
+  unifiedNotification(from: string, type: number, payload: Uint8Array): void {
+    this.conn.send(buildUbn({ from, notification: type, payload }, this.negotiatedDialect));
   }
 
   /** 13+: `NOT` with the `ABCHInternal` notice: the address book changed, re-read it (MSNP13-18.md §6.8). */

@@ -32,6 +32,7 @@ import {
   decodeUrlRequest,
   decodeUsrRequest,
   decodeUsrSso,
+  decodeUunRequest,
   decodeUuxRequest,
   decodeVer,
   decodeXfrRequest,
@@ -47,6 +48,7 @@ import { chg, chl, out, png, prp, qry, rea, sbp, uux } from './presence';
 import { disabled, gcf, ims, url, xfr } from './services';
 import type { NsPhase, NsSession } from './session';
 import { adl, decodeMl, fqy, rml } from './ml';
+import { uun } from './uun';
 import { lsg, lst, syn } from './sync';
 
 const ON: readonly NsPhase[] = ['online'];
@@ -93,6 +95,7 @@ export const NS_TABLE: CommandTable<NsSession, NsPhase> = {
   ADL: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: adl }),
   RML: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: rml }),
   FQY: ns({ minParams: 0, phases: ON, payload: true, decode: decodeMl, run: fqy }),
+  UUN: ns({ minParams: 2, phases: ON, payload: true, decode: decodeUunRequest, invalid: INVALID_PARAMETER, run: uun }),
 
   CHG: ns({ minParams: 1, phases: ON, decode: decodeChgRequest, invalid: INVALID_PARAMETER, run: chg }),
   REA: ns({ minParams: 2, phases: ON, decode: decodeReaRequest, run: rea }),
@@ -114,6 +117,8 @@ export const NS_TABLE: CommandTable<NsSession, NsPhase> = {
   SDC: ns({ minParams: 0, phases: ON, payload: true, decode: noRequest, run: disabled }),
   PAG: ns({ minParams: 0, phases: ON, payload: true, decode: noRequest, run: disabled }),
   PGD: ns({ minParams: 0, phases: ON, payload: true, decode: noRequest, run: disabled }),
+  // Messages to Yahoo! users (14+, MSNP13-18.md §8.5): we have no Yahoo! network.
+  UUM: ns({ minParams: 0, phases: ON, payload: true, decode: noRequest, run: disabled }),
   GSB: ns({ minParams: 0, phases: ON, decode: noRequest, run: disabled }),
   LKP: ns({ minParams: 0, phases: ON, decode: noRequest, run: disabled }),
   CVQ: ns({ minParams: 0, phases: ['versioned'], decode: noRequest, run: disabled }),
