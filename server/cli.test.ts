@@ -25,6 +25,9 @@ describe('parseCli', () => {
     expect(parseCli(['--no-md5-login'], {}).config.md5Login).toBe(false);
     expect(parseCli([], { MONARCH_SERVER_MD5_LOGIN: '0' }).config.md5Login).toBe(false);
     expect(parseCli([], {}).config.md5Login).toBeUndefined();
+    expect(parseCli(['--tls-legacy'], {}).config.tlsLegacy).toBe(true);
+    expect(parseCli([], { MONARCH_SERVER_TLS_LEGACY: '1' }).config.tlsLegacy).toBe(true);
+    expect(parseCli([], {}).config.tlsLegacy).toBeUndefined();
   });
 
   it('rejects bad input with a usage error', () => {

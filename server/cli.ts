@@ -39,6 +39,7 @@ Options (flag / environment variable / config file key):
   --https-port <n>       MONARCH_SERVER_HTTPS_PORT     httpsPort     (default 1866, with a certificate)
   --tls-cert <pem file>  MONARCH_SERVER_TLS_CERT       tlsCert       serve the Nexus over HTTPS too
   --tls-key <pem file>   MONARCH_SERVER_TLS_KEY        tlsKey
+  --tls-legacy           MONARCH_SERVER_TLS_LEGACY=1   tlsLegacy     also TLS 1.0/1.1 and CBC suites (Windows XP/7 Messenger clients)
   --dispatch-port <n>    MONARCH_SERVER_DISPATCH_PORT  dispatchPort  separate dispatch server (XFR NS)
   --no-md5-login         MONARCH_SERVER_MD5_LOGIN=0    md5Login      refuse MSNP2-7 MD5 logins
   --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
@@ -147,6 +148,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
     name: { type: 'string' },
     'log-level': { type: 'string' },
     'no-md5-login': { type: 'boolean' },
+    'tls-legacy': { type: 'boolean' },
     demo: { type: 'boolean' },
     help: { type: 'boolean' },
   };
@@ -177,6 +179,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): Cli {
   }
   if (env.MONARCH_SERVER_MD5_LOGIN !== undefined) merged.md5Login = !['0', 'false', 'no'].includes(env.MONARCH_SERVER_MD5_LOGIN);
   if (v['no-md5-login'] === true) merged.md5Login = false;
+  if (env.MONARCH_SERVER_TLS_LEGACY !== undefined) merged.tlsLegacy = ['1', 'true', 'yes'].includes(env.MONARCH_SERVER_TLS_LEGACY);
+  if (v['tls-legacy'] === true) merged.tlsLegacy = true;
   const result = externalConfigSchema.safeParse(merged);
   if (!result.success) throw new UsageError(`invalid configuration: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const logLevel = ((v['log-level'] as string | undefined) ?? env.MONARCH_SERVER_LOG_LEVEL ?? 'info') as LogLevel;
@@ -228,7 +232,7 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
     tls:
       c.tlsCert === undefined || c.tlsKey === undefined
         ? undefined
-        : { cert: readFileSync(c.tlsCert, 'utf8'), key: readFileSync(c.tlsKey, 'utf8'), port: c.httpsPort },
+        : { cert: readFileSync(c.tlsCert, 'utf8'), key: readFileSync(c.tlsKey, 'utf8'), port: c.httpsPort, legacyProtocols: c.tlsLegacy },
     logger: createJsonLogger(log, cli.logLevel),
   };
 }

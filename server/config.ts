@@ -48,6 +48,12 @@ export interface TlsConfig {
   readonly key: string | Uint8Array;
   /** HTTPS port for the Nexus; default 1866; 0 = OS-chosen. */
   readonly port?: number;
+  /**
+   * Also accept TLS 1.0/1.1 and the CBC suites Windows XP's and 7's Schannel offer (MSNP13-18.md
+   * §12.2: Messenger 7.5–8.5 on those systems speak nothing newer). Off by default: only for a
+   * listener that real clients of the era use.
+   */
+  readonly legacyProtocols?: boolean;
 }
 
 export interface ServerConfig {
@@ -189,6 +195,7 @@ export const externalConfigSchema = z
     httpsPort: port,
     tlsCert: z.string().min(1),
     tlsKey: z.string().min(1),
+    tlsLegacy: z.boolean(),
     dataDir: z.string().min(1),
     md5Login: z.boolean(),
     dispatchPort: port,

@@ -116,7 +116,17 @@ export function createNexusServers(o: NexusOptions, tls: TlsConfig | undefined):
   const https =
     tls === undefined
       ? undefined
-      : createHttpsServer({ cert: pem(tls.cert), key: pem(tls.key), maxHeaderSize: 16 * 1024 }, (req, res) => handler(req, res, true));
+      : createHttpsServer(
+          {
+            cert: pem(tls.cert),
+            key: pem(tls.key),
+            maxHeaderSize: 16 * 1024,
+            // MSNP13-18.md §12.2: XP-era Schannel offers TLS 1.0 with RSA/3DES/AES-CBC suites only;
+            // OpenSSL 3 needs security level 0 to negotiate them.
+            ...(tls.legacyProtocols === true ? { minVersion: 'TLSv1' as const, ciphers: 'DEFAULT:@SECLEVEL=0' } : {}),
+          },
+          (req, res) => handler(req, res, true),
+        );
   for (const s of [http, https]) {
     if (s === undefined) continue;
     s.headersTimeout = 10_000;

@@ -3,6 +3,9 @@
  * and `/RST2.srf`, and what every SOAP path does with requests a client would never send:
  * malformed XML, entity declarations, a body over the cap, the wrong method, unknown actions.
  */
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAbFindAll, buildRstRequest, messengerTokenRequests, parseRstResponse, tokenFor, type RstResponse } from '../../shared/msnp/index';
 import type { RunningServer } from '../../server/index';
@@ -144,3 +147,50 @@ describe('hostile SOAP', () => {
     expect(r.body).toContain('ItemDoesNotExist');
   });
 });
+
+describe('HTTPS for clients of the era', () => {
+  const fixtures = join(import.meta.dirname, 'fixtures');
+  const cert = readFileSync(join(fixtures, 'nexus-test.cert.pem'), 'utf8');
+  const key = readFileSync(join(fixtures, 'nexus-test.key.pem'), 'utf8');
+
+  /** A TLS 1.0 client with a CBC suite, as Windows XP's Schannel is (MSNP13-18.md §12.2). */
+  function tls10Token(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/RST.srf',
+          method: 'POST',
+          rejectUnauthorized: false,
+          minVersion: 'TLSv1',
+          maxVersion: 'TLSv1',
+          ciphers: 'AES128-SHA:DES-CBC3-SHA:@SECLEVEL=0',
+          headers: { 'Content-Type': 'text/xml' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve(body));
+        },
+      );
+      req.on('error', reject);
+      req.end(buildRstRequest({ username: 'tls@example.com', password: 'pw-tls', tokens: messengerTokenRequests('MBI_KEY_OLD') }));
+    });
+  }
+
+  it('with tls.legacyProtocols the token service answers a TLS 1.0 client; without, the handshake fails', async () => {
+    const legacy = await startTestServer({ tls: { cert, key, port: 0, legacyProtocols: true } });
+    const modern = await startTestServer({ tls: { cert, key, port: 0 } });
+    try {
+      await legacy.accounts.add('tls@example.com', 'pw-tls', 'Tls');
+      const body = await tls10Token(legacy.httpsPort as number);
+      expect((parseRstResponse(body) as RstResponse).type).toBe('tokens');
+      await expect(tls10Token(modern.httpsPort as number)).rejects.toThrow();
+    } finally {
+      await legacy.stop();
+      await modern.stop();
+    }
+  });
+});
+
