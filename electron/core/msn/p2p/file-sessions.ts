@@ -384,8 +384,10 @@ export class FileSessions {
 
   /** The peer's BYE for the session (already ACKed at the binary level). */
   onBye(s: FileSession): void {
-    if (s.role === 'file-out' && s.state === 'sent') {
-      this.completeOut(s); // §7.5: BYE after all chunks were sent = complete
+    // §7.5: BYE after all chunks were sent = complete; so is a BYE right behind the ACK (the
+    // ACK's promise callbacks have not run yet when both came in one read).
+    if (s.role === 'file-out' && (s.state === 'sent' || s.stream?.isAcked() === true)) {
+      this.completeOut(s);
       return;
     }
     if (s.role === 'file-in' && s.state === 'finishing') return; // we are completing it

@@ -96,6 +96,8 @@ export interface SentMessage {
   readonly written: Promise<void>;
   /** Resolves when the peer's P2P ACK arrives; never rejects (the session times out instead). */
   readonly acked: Promise<void>;
+  /** True from the moment the ACK is processed (before `acked`'s callbacks run). */
+  isAcked(): boolean;
 }
 
 /** One message's or stream's chunks on their way out. */
@@ -366,28 +368,39 @@ export class P2pLink {
     const identifier = this.takeId();
     // §3.4: one random AckID per message, repeated on every chunk.
     const ackId = randomInt(1, 0xffffffff);
-    const acked = new Promise<void>((resolve) => this.ackWaiters.set(identifier, resolve));
+    const { acked, isAcked } = this.waitForAck(identifier);
     const chunks = splitP2pMessage({ sessionId: m.sessionId, identifier, flags: m.flags, ackId, payload: m.payload, footer: m.footer });
     const job = this.enqueue(chunks, true);
-    return { identifier, written: job.written, acked };
+    return { identifier, written: job.written, acked, isAcked };
   }
 
   /** Send a message read from a source as the window allows (file data). */
   sendStream(s: OutgoingStream): SentStream {
     const identifier = this.takeId();
     const ackId = randomInt(1, 0xffffffff);
-    const acked = new Promise<void>((resolve) => this.ackWaiters.set(identifier, resolve));
+    const { acked, isAcked } = this.waitForAck(identifier);
     if (this.closed) {
       const written = Promise.reject(new P2pError('disconnected', 'the P2P link was closed'));
       written.catch(() => undefined);
-      return { identifier, written, acked, cancel: () => undefined };
+      return { identifier, written, acked, isAcked, cancel: () => undefined };
     }
     const job = new StreamJob(s, identifier, ackId, () => this.pump(), (j) => {
       const i = this.streams.indexOf(j);
       if (i >= 0) this.streams.splice(i, 1);
     });
     this.streams.push(job);
-    return { identifier, written: job.written, acked, cancel: () => job.stop(new P2pError('disconnected', 'cancelled')) };
+    return { identifier, written: job.written, acked, isAcked, cancel: () => job.stop(new P2pError('disconnected', 'cancelled')) };
+  }
+
+  private waitForAck(identifier: number): { acked: Promise<void>; isAcked: () => boolean } {
+    let done = false;
+    const acked = new Promise<void>((resolve) =>
+      this.ackWaiters.set(identifier, () => {
+        done = true;
+        resolve();
+      }),
+    );
+    return { acked, isAcked: () => done };
   }
 
   /** Send one prepared chunk that needs no ACK (a §3.8 control message). */
