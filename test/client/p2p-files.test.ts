@@ -202,6 +202,26 @@ describe.each([9, 12] as const)('P2P file transfer over MSNP%i', (dialect) => {
     await settled(alice, bob);
   });
 
+  it('an offer whose sender signs out before it is answered is withdrawn (peer-gone)', async () => {
+    const { alice, bob } = await pair(dialect);
+    const offered = nextOffer(bob);
+    await alice.files.send('bob@example.com', new PatternSource('left.txt', 1000));
+    const offer = await offered;
+    await alice.signOut();
+    expect(await final(bob, offer.id, 10_000)).toMatchObject({ state: 'failed', reason: 'peer-gone' });
+    await settled(bob);
+  });
+
+  it('an offer whose receiver signs out before answering fails peer-gone for the sender', async () => {
+    const { alice, bob } = await pair(dialect);
+    const offered = nextOffer(bob);
+    const sent = await alice.files.send('bob@example.com', new PatternSource('nobody.txt', 1000));
+    await offered;
+    await bob.signOut();
+    expect(await final(alice, sent.id, 10_000)).toMatchObject({ state: 'failed', reason: 'peer-gone' });
+    await settled(alice);
+  });
+
   it('cancel by the sender half-way: both end cancelled, the sink is aborted', async () => {
     const { alice, bob } = await pair(dialect);
     let sentId = '';

@@ -170,6 +170,10 @@ export class MsnClient {
     const p2pFiles = new P2pFileCarrier(() => this.p2p);
     this.files = new FileTransferRegistry({ clock: this.clock, route: (peer) => this.fileRoute(peer), newId });
     this.files.registerCarrier(p2pFiles);
+    // A contact who went offline can no longer answer or finish a file offer.
+    this.emitter.on('presence.changed', ({ handle, status }) => {
+      if (status === 'offline') this.p2p.peerOffline(handle);
+    });
   }
 
   // ----- events -----

@@ -407,6 +407,12 @@ export class FileSessions {
     this.finish(s, 'peer-gone', `${s.peer} left before the transfer finished`, false);
   }
 
+  /** The peer went offline (`FLN`): nothing of the session can still happen, offers included. */
+  onPeerOffline(s: FileSession): void {
+    if (s.role === 'file-in' && s.state === 'finishing') return;
+    this.finish(s, 'peer-gone', `${s.peer} went offline`, false);
+  }
+
   /** The manager's failure codes (timeouts, sign-out) as transfer endings. */
   fail(s: FileSession, code: P2pErrorCode, message: string): void {
     if (code === 'timeout' && s.role === 'file-out' && s.state === 'sent') {

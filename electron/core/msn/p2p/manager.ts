@@ -275,6 +275,13 @@ export class P2pManager {
     if (s !== undefined) this.files.cancel(s);
   }
 
+  /** The peer signed out or went hidden (`FLN`): its file offers and transfers end (§7.4: "leaving"). */
+  peerOffline(peer: string): void {
+    const p = this.peers.get(normalizeHandle(peer));
+    if (p === undefined) return;
+    for (const s of [...p.byCallId.values()]) if (isFile(s)) this.files.onPeerOffline(s);
+  }
+
   private fileSession(peer: string, callId: string): FileSession | undefined {
     const s = this.peers.get(normalizeHandle(peer))?.byCallId.get(callId.toLowerCase());
     return s !== undefined && isFile(s) ? s : undefined;
