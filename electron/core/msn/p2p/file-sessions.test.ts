@@ -275,8 +275,28 @@ describe('receiving a file', () => {
     const sink = new Sink();
     m.acceptFile(PEER, callId, sink);
     await until(() => view.slp((s) => s.kind === 'response') !== undefined);
-    const ok = view.slp((s) => s.kind === 'response');
+    const ok = view.slp((s) => s.kind === 'response' && s.contentType === SlpContentType.SESSION_REQUEST);
     expect(ok).toMatchObject({ kind: 'response', status: 200, callId, cseq: 1, contentType: SlpContentType.SESSION_REQUEST });
+    // §13.4: then aMSN offers a direct connection in the same Call-ID; we are not listening.
+    const transreq = buildSlpRequest({
+      method: 'INVITE',
+      to: ME,
+      from: PEER,
+      branch: '{B1C2D3E4-F5A6-4B7C-8D9E-0F1A2B3C4D5E}',
+      callId,
+      contentType: SlpContentType.TRANSPORT_REQUEST,
+      fields: [
+        { name: 'NetID', value: '-1388627126' },
+        { name: 'Bridges', value: 'TCPv1 SBBridge' },
+        { name: 'Conn-Type', value: 'Firewall' },
+        { name: 'Nonce', value: '{7C2C9B8A-0F4E-4E0B-9F5B-3B5E2D1C0A99}' },
+      ],
+    });
+    sb.deliver(...splitP2pMessage({ sessionId: 0, identifier: 0x0ae68a41, flags: 0, ackId: 4, footer: 0, payload: transreq }, 1152));
+    await until(() => view.slp((s) => s.kind === 'response' && s.contentType === SlpContentType.TRANSPORT_RESPONSE) !== undefined);
+    const transresp = view.slp((s) => s.kind === 'response' && s.contentType === SlpContentType.TRANSPORT_RESPONSE);
+    expect(transresp).toMatchObject({ status: 200, callId });
+    expect(slpField(transresp as SlpMessage, 'Listening')).toBe('false');
     const bytes = Uint8Array.from({ length: 5017 }, (_, i) => (i * 31) & 0xff);
     sb.deliver(...amsnData(sessionId, bytes));
     expect(await events.outcome).toBe('completed');

@@ -10,7 +10,9 @@
  * checks TotalSize against the announced size before the first byte is written, and refuses any
  * byte beyond it (`size-mismatch`). Liberal in what it accepts (§13.4, §15): data flagged `0x30`
  * or `0x01000030`, any footer, a stray data-preparation message, ACKs with TotalSize 0, no BYE
- * after the data, a BYE instead of the ACK (§7.5), `603` from a sender that cancels its own offer.
+ * after the data, a BYE instead of the ACK (§7.5), `603` from a sender that cancels its own offer,
+ * a direct-connection offer (transreqbody) in the session, answered "not listening" by the
+ * manager so the data stays on the switchboard (§8.1; direct connections are not built).
  */
 import { isCodecError } from '../../../../shared/msnp';
 import {

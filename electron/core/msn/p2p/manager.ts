@@ -444,7 +444,19 @@ export class P2pManager {
     const me = this.options.me();
     const sessionId = slpSessionId(invite);
     const answer = (status: { code: number; reason: string }): void => this.respond(p, invite, status, sessionId ?? 0);
-    if (invite.contentType !== SlpContentType.SESSION_REQUEST) return answer(SlpStatus.DECLINE); // e.g. a direct-connection offer
+    if (invite.contentType === SlpContentType.TRANSPORT_REQUEST) {
+      // §8.1: a direct-connection offer inside a file session. We never build direct connections:
+      // "not listening" with a zero nonce (retro-prpl without DC, msnp11-sdk) keeps the data on the
+      // switchboard without ending the session, which a 603 on its Call-ID might do.
+      const live = p.byCallId.get(invite.callId.toLowerCase());
+      if (live === undefined || !isFile(live)) return answer(SlpStatus.DECLINE);
+      return this.respond(p, invite, SlpStatus.OK, live.sessionId, [
+        { name: 'Bridge', value: 'TCPv1' },
+        { name: 'Listening', value: 'false' },
+        { name: 'Nonce', value: '{00000000-0000-0000-0000-000000000000}' },
+      ]);
+    }
+    if (invite.contentType !== SlpContentType.SESSION_REQUEST) return answer(SlpStatus.DECLINE);
     if (sessionId === undefined || sessionId === 0) return answer(SlpStatus.INTERNAL_ERROR);
     // §4.4: a SessionID that is live → 500.
     if (p.bySessionId.has(sessionId) || p.byCallId.has(invite.callId.toLowerCase())) return answer(SlpStatus.INTERNAL_ERROR);
@@ -481,7 +493,7 @@ export class P2pManager {
   }
 
   /** Answer an INVITE: its branch and Call-ID, CSeq + 1 (§4.2), `SessionID` in the body. */
-  private respond(p: Peer, invite: SlpRequest, status: { code: number; reason: string }, sessionId: number): void {
+  private respond(p: Peer, invite: SlpRequest, status: { code: number; reason: string }, sessionId: number, before: readonly { name: string; value: string }[] = []): void {
     const body = buildSlpResponse({
       status,
       to: p.handle,
@@ -490,7 +502,7 @@ export class P2pManager {
       cseq: invite.cseq + 1,
       callId: invite.callId,
       contentType: invite.contentType === SlpContentType.TRANSPORT_REQUEST ? SlpContentType.TRANSPORT_RESPONSE : SlpContentType.SESSION_REQUEST,
-      fields: [{ name: 'SessionID', value: String(sessionId) }],
+      fields: [...before, { name: 'SessionID', value: String(sessionId) }],
     });
     p.link.send({ sessionId: 0, flags: P2pFlags.NONE, payload: body, footer: P2pFooter.SIGNALLING });
   }
