@@ -10,6 +10,7 @@ import {
   buildXmlNotice,
   LIST_BITS,
   NETWORK,
+  splitHandle,
   usesAddressBook,
   buildAdc,
   buildError,
@@ -270,7 +271,11 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     let cmd: CommandInit;
     if (usesAddressBook(d)) {
       const contact = { handle: c.handle, lists: LIST_BITS.RL, network: NETWORK.PASSPORT, ...(c.kind === 'added' ? { friendlyName: c.friendlyName } : {}) };
-      this.conn.send(buildMlPush({ type: c.kind === 'added' ? 'ADL' : 'RML', trId: 0, list: { initial: false, contacts: [contact] } }, d));
+      // A handle `<ml>` cannot spell (MSNP13-18.md §7.1) gets only the NOT: the client finds it
+      // in its memberships. (The adder's command must not fail for the receiver's dialect.)
+      if (splitHandle(c.handle) !== undefined) {
+        this.conn.send(buildMlPush({ type: c.kind === 'added' ? 'ADL' : 'RML', trId: 0, list: { initial: false, contacts: [contact] } }, d));
+      }
       this.addressBookChanged();
       return;
     }
