@@ -82,6 +82,8 @@ describe('SqliteStore offline messages (MSNP13-18.md §9.3)', () => {
     expect(store.listOims(b.id).map((m) => m.messageId)).toEqual([forB.messageId]);
     expect(store.deleteOims(a.id, ['no-such-id'])).toBeUndefined();
 
+    expect(store.findOim(a.id, forA.sender, forA.runId, forA.runSequence)).toBe(forA.messageId);
+    expect(store.findOim(a.id, forB.sender, forB.runId, forB.runSequence)).toBeUndefined();
     expect(store.markOimRead(a.id, forA.messageId)).toBe(true);
     expect(store.getOim(a.id, forA.messageId)?.read).toBe(true);
     expect(store.deleteOims(a.id, [forA.messageId, forA.messageId])).toBe(1);

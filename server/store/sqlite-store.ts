@@ -136,6 +136,7 @@ export class SqliteStore implements Store {
       ),
       listOims: db.prepare(`SELECT ${OIM_COLUMNS} FROM oims WHERE recipient_id = ? ORDER BY seq`),
       getOim: db.prepare(`SELECT ${OIM_COLUMNS} FROM oims WHERE recipient_id = ? AND message_id = ?`),
+      findOim: db.prepare('SELECT message_id FROM oims WHERE recipient_id = ? AND sender = ? AND run_id = ? AND run_sequence = ?'),
       oimExists: db.prepare('SELECT 1 FROM oims WHERE recipient_id = ? AND message_id = ?'),
       markOimRead: db.prepare('UPDATE oims SET read = 1 WHERE recipient_id = ? AND message_id = ?'),
       deleteOim: db.prepare('DELETE FROM oims WHERE recipient_id = ? AND message_id = ?'),
@@ -256,6 +257,11 @@ export class SqliteStore implements Store {
       );
       return 'stored';
     });
+  }
+
+  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined {
+    const row = this.stmt.findOim.get(recipientId, sender, runId, runSequence) as { message_id: string } | undefined;
+    return row?.message_id;
   }
 
   listOims(recipientId: number): OimRecord[] {

@@ -126,6 +126,8 @@ export interface Store {
    * the recipient's box past `limits` (checked and written in one transaction).
    */
   addOim(recipientId: number, oim: NewOim, limits: OimLimits): OimStoreResult;
+  /** The id of the recipient's stored message with this sender, run and sequence (a resend), if any. */
+  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined;
   /** The recipient's messages in arrival order. */
   listOims(recipientId: number): OimRecord[];
   /** One of the recipient's messages; another recipient's id is not found. */
