@@ -169,7 +169,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
     // The SOAP services (MSNP13-18.md §12.1) share the Nexus's HTTP and HTTPS listeners.
     const soap = new SoapRouter(cfg.logger);
-    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, logger: cfg.logger, now });
+    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, offline, logger: cfg.logger, now });
     const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger, soap }, cfg.tls);
     nexus.http.on('connection', (socket: Socket) => {
       if (admit(socket)) track(socket);
