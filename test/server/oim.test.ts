@@ -20,6 +20,7 @@ import {
   rsiSoapAction,
   buildGetMetadata,
   STORE2_ACTION,
+  STORE_ACTION,
   type OimMessage,
 } from '../../shared/msnp/index';
 import type { RunningServer } from '../../server/index';
@@ -187,6 +188,21 @@ describe('OIM: who may leave one', () => {
     expect((await fromCarol.send(dave!, 'x'.repeat(2048))).type).toBe('stored');
     expect(faultOf(await fromCarol.send(dave!, 'y'.repeat(2048))).codeName).toBe('SystemUnavailable');
     expect((await fromCarol.send(dave!, 'small')).type).toBe('stored');
+  });
+
+  it('MSNP13–14 Store: the messenger.msn.com ticket and the PROD0112 lock key; Store2 refuses that ticket', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const tokens = await oimTokens(server, bob!, pw(bob!));
+    const messenger = `t=${tokens.cookie.t}&p=${tokens.cookie.p}`;
+    const fromBob = new OimSender(server, bob!, messenger);
+    const prod0112 = { productId: 'PROD0112J1LW7%NB', productKey: 'RH96F{PHI8PPX_TJ', maxDialect: 14 };
+    const first = await fromBob.store2(alice!, 'from WLM 8.0', { action: STORE_ACTION, appId: prod0112.productId });
+    if (first.result.type !== 'lockKeyChallenge') throw new Error(first.answer.body);
+    const lockKey = oimLockKey(first.result.challenge, prod0112);
+    expect((await fromBob.store2(alice!, 'from WLM 8.0', { action: STORE_ACTION, appId: prod0112.productId, lockKey })).result).toEqual({ type: 'stored', sequence: 1 });
+    // Store2 (15+) takes only the messengersecure.live.com ticket.
+    expect((await fromBob.store2(alice!, 'again', { sequence: 2, appId: prod0112.productId, lockKey })).result).toEqual({ type: 'ticketExpired' });
+    expect((await getMetadataOf(server, alice!, pw(alice!))).map((m) => m.from)).toEqual([bob]);
   });
 
   it('content: a sequence that is not the MessageNumber, bad base64, too much text → InvalidContent', async () => {

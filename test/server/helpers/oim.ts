@@ -93,19 +93,19 @@ export class OimSender {
   ) {}
 
   /** One `Store2` as written, no retry. */
-  async store2(to: string, text: string, opts: { lockKey?: string; sequence?: number; content?: string; from?: string; ticket?: string } = {}): Promise<{ answer: HttpAnswer; result: Store2Result }> {
+  async store2(to: string, text: string, opts: { lockKey?: string; sequence?: number; content?: string; from?: string; ticket?: string; action?: string; appId?: string } = {}): Promise<{ answer: HttpAnswer; result: Store2Result }> {
     const sequence = opts.sequence ?? this.sequence;
     const body = buildStore2Request({
       from: opts.from ?? this.handle,
       friendlyName: 'Claimed Name',
       to,
       ticket: opts.ticket ?? this.ticket,
-      appId: MSNP15_PRODUCT.productId,
+      appId: opts.appId ?? MSNP15_PRODUCT.productId,
       lockKey: opts.lockKey ?? this.lockKey,
       sequence,
       content: opts.content ?? buildOimContent({ runId: this.runId, sequence, text }),
     });
-    const answer = await post(this.server, OIM_STORE_PATH, body, STORE2_ACTION);
+    const answer = await post(this.server, OIM_STORE_PATH, body, opts.action ?? STORE2_ACTION);
     const result = parseStore2Response(answer.body);
     if (isCodecError(result)) throw new Error(`unreadable Store2 answer: ${answer.body.slice(0, 300)}`);
     return { answer, result };
