@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildMemberChange,
   decodeMessage,
   isCodecError,
   parseMailData,
@@ -22,8 +23,8 @@ import {
 } from '../../shared/msnp/index';
 import type { RunningServer } from '../../server/index';
 import { setState, signIn, startTestServer } from './helpers/msnp';
-import { signIn13, type SignedIn13 } from './helpers/msnp13';
-import { deleteMessages, getMessage, getMetadata, oimTokens, OimSender } from './helpers/oim';
+import { abCall, abContext, signIn13, type SignedIn13 } from './helpers/msnp13';
+import { deleteMessages, faultOf, getMessage, getMetadata, oimTokens, OimSender } from './helpers/oim';
 
 /** The body fields of an NS mail notice (`MSG Hotmail Hotmail`). */
 function notice(cmd: Command): { type: string; fields: Map<string, string> } {
@@ -128,6 +129,23 @@ describe('OIM notices on the NS', () => {
     return handles;
   }
   const pw = (h: string) => `pw-${h.replace(/\d+@.*$/, '')}`;
+
+  it("an MSNP15 user's block through the Sharing service (AddMember Block) refuses the sender's Store2; unblocking lets it through", async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const member = async (s: SignedIn13, action: 'AddMember' | 'DeleteMember') => {
+      const r = await abCall(server, action, buildMemberChange(abContext(s, 'BlockUnblock'), action, 'Block', [{ passportName: bob! }]));
+      expect(r.status, r.body).toBe(200);
+    };
+    const a = await signIn13(server, 15, alice!, pw(alice!));
+    await member(a, 'AddMember');
+    a.client.close();
+    const bobSender = new OimSender(server, bob!, (await oimTokens(server, bob!, pw(bob!))).secure);
+    expect(faultOf(await bobSender.send(alice!, 'blocked?')).codeName).toBe('SystemUnavailable');
+    const again = await signIn13(server, 15, alice!, pw(alice!));
+    await member(again, 'DeleteMember');
+    again.client.close();
+    expect(await bobSender.send(alice!, 'and now?')).toEqual({ type: 'stored', sequence: 1 });
+  });
 
   it('more than 25 waiting messages: Mail-Data is too-large, and GetMetadata lists them all', async () => {
     const [alice, bob] = await users('alice', 'bob');
