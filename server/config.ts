@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_PORT, MAX_LINE_LENGTH, MAX_SB_MESSAGE_PAYLOAD, RNG_VALIDITY_MS } from '../shared/msnp/index';
 import { DEFAULT_HASH_GATE, type HashGateLimits } from './core/hash-gate';
+import { DEFAULT_OFFLINE_MESSAGE_LIMITS, type OfflineMessageLimits } from './core/offline-messages';
 import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleLimits } from './core/sign-in-throttle';
 import { silentLogger, type Logger } from './logger';
 
@@ -108,6 +109,8 @@ export interface ServerConfig {
   readonly hashing?: Partial<HashGateLimits>;
   /** Open connections (NS, SB, dispatch and Nexus together) per address; beyond → closed at once. 0 = no cap. */
   readonly maxConnectionsPerAddress?: number;
+  /** Offline messages per recipient (count, bytes) and per sender (a minute); server/README.md "Offline messages". */
+  readonly offlineMessages?: Partial<OfflineMessageLimits>;
   readonly logger?: Logger;
 }
 
@@ -138,6 +141,7 @@ export interface ResolvedConfig {
   readonly signInThrottle: SignInThrottleLimits;
   readonly hashing: HashGateLimits;
   readonly maxConnectionsPerAddress: number;
+  readonly offlineMessages: OfflineMessageLimits;
   readonly logger: Logger;
 }
 
@@ -225,6 +229,10 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
   for (const [k, v] of Object.entries({ nsPort: c.nsPort, sbPort: c.sbPort, httpPort: c.httpPort })) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 65535)) throw new ConfigError(`${k} must be 0-65535`);
   }
+  const offlineMessages: OfflineMessageLimits = { ...DEFAULT_OFFLINE_MESSAGE_LIMITS, ...c.offlineMessages };
+  for (const [k, v] of Object.entries(offlineMessages)) {
+    if (!(Number.isSafeInteger(v) && v >= 1)) throw new ConfigError(`offlineMessages.${k} must be a positive integer`);
+  }
   return {
     host,
     publicHost,
@@ -261,6 +269,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     signInThrottle: { ...DEFAULT_SIGN_IN_THROTTLE, ...c.signInThrottle },
     hashing: { ...DEFAULT_HASH_GATE, ...c.hashing },
     maxConnectionsPerAddress: c.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    offlineMessages,
     logger: c.logger ?? silentLogger,
   };
 }

@@ -12,6 +12,7 @@ import { AccountService, type AccountAdmin } from './core/accounts';
 import { ConnectionCap } from './core/connection-cap';
 import { ContactService } from './core/contacts';
 import { ListManager } from './core/lists';
+import { OfflineMessages } from './core/offline-messages';
 import { HashGate } from './core/hash-gate';
 import { SecretBox } from './core/passwords';
 import { PresenceHub } from './core/presence';
@@ -22,6 +23,7 @@ import { TicketStore } from './core/tickets';
 import { Connection } from './msnp/connection';
 import type { SbGrant, ServerContext } from './msnp/context';
 import { DsSession } from './msnp/ds-session';
+import { wireOfflineNotices } from './msnp/ns/offline-notices';
 import { NsSession } from './msnp/ns/session';
 import { NS_TABLE } from './msnp/ns/table';
 import { SbSession } from './msnp/sb/session';
@@ -82,6 +84,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const accounts = new AccountService({ store, secrets, md5Login: cfg.md5Login, now });
   const lists = new ListManager(store, now);
   const presence = new PresenceHub(lists);
+  const offline = new OfflineMessages(store, lists, presence, cfg.offlineMessages, now);
+  wireOfflineNotices(offline, presence);
   const signIns = new SignInGuard(new SignInThrottle(cfg.signInThrottle, now), new HashGate(cfg.hashing));
   const ctx: ServerContext = {
     config: cfg,
@@ -99,6 +103,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     }),
     tickets: new TicketStore(cfg.ticketLifetimeMs, now),
     ssoTokens,
+    offline,
     nsAddress: '',
     sbAddress: '',
     nexusBase: '',
@@ -164,7 +169,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
     // The SOAP services (MSNP13-18.md §12.1) share the Nexus's HTTP and HTTPS listeners.
     const soap = new SoapRouter(cfg.logger);
-    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, logger: cfg.logger, now });
+    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, offline, logger: cfg.logger, now });
     const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger, soap }, cfg.tls);
     nexus.http.on('connection', (socket: Socket) => {
       if (admit(socket)) track(socket);

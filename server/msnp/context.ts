@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config';
 import type { AccountService } from '../core/accounts';
 import type { ContactService } from '../core/contacts';
 import type { ListManager } from '../core/lists';
+import type { OfflineMessages } from '../core/offline-messages';
 import type { PresenceHub } from '../core/presence';
 import type { SignInGuard } from '../core/sign-in-guard';
 import type { SwitchboardHub } from '../core/switchboard';
@@ -31,6 +32,8 @@ export interface ServerContext {
   readonly tickets: TicketStore;
   /** The token service's tokens (MSNP13-18.md §4): `USR SSO`, `USR TWN S` with an RST ticket. */
   readonly ssoTokens: SsoTokens;
+  /** Offline messages (MSNP13-18.md §9): the initial mail-data notice after the first `CHG`. */
+  readonly offline: OfflineMessages;
   /** `host:port` of the NS and SB as clients should reach them (set once listening). */
   nsAddress: string;
   sbAddress: string;

@@ -6,11 +6,15 @@
 import type { AccountService } from '../core/accounts';
 import type { ContactService } from '../core/contacts';
 import type { ListManager } from '../core/lists';
+import type { OfflineMessages } from '../core/offline-messages';
 import type { PresenceHub } from '../core/presence';
 import type { SignInGuard } from '../core/sign-in-guard';
 import type { Logger } from '../logger';
 import { registerAddressBook } from './abservice';
+import { LockKeys } from './oim/lock-keys';
+import { registerOimStoreService } from './oim/store2';
 import { registerTokenService } from './rst';
+import { registerRsiService } from './rsi/rsi';
 import { registerStorage } from './storage';
 import type { SoapRouter } from './router';
 import type { SsoTokens } from './tokens';
@@ -22,6 +26,8 @@ export interface SoapServices {
   readonly lists: ListManager;
   readonly contacts: ContactService;
   readonly presence: PresenceHub;
+  /** Offline messages: the OIM store (`/OimWS/oim.asmx`) and RSI (`/rsi/rsi.asmx`) services. */
+  readonly offline: OfflineMessages;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -30,4 +36,8 @@ export function registerSoapServices(router: SoapRouter, s: SoapServices): void 
   registerTokenService(router, s);
   registerAddressBook(router, s);
   registerStorage(router, s);
+  // Offline messages (MSNP13-18.md §9).
+  const auth = { tokens: s.tokens, accountExists: (handle: string) => s.lists.exists(handle) };
+  registerOimStoreService(router, { ...auth, offline: s.offline, lockKeys: new LockKeys(undefined, s.now), logger: s.logger });
+  registerRsiService(router, { ...auth, offline: s.offline, logger: s.logger });
 }

@@ -50,6 +50,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Offline messages (MSNP13-18.md §9.3). `seq` is the arrival order; `content` is the MIME
+    // message exactly as the sender put it into Store2; rows go only when the recipient's
+    // DeleteMessages names them (at-least-once), or with the recipient's account.
+    version: 2,
+    sql: `
+      CREATE TABLE oims (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        recipient_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        message_id      TEXT NOT NULL UNIQUE,
+        sender          TEXT NOT NULL,
+        sender_name     TEXT NOT NULL,
+        run_id          TEXT NOT NULL,
+        run_sequence    INTEGER NOT NULL,
+        content         TEXT NOT NULL,
+        content_bytes   INTEGER NOT NULL,
+        origin          TEXT NOT NULL,
+        received_at     INTEGER NOT NULL,
+        read            INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX oims_by_recipient ON oims(recipient_id, seq);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -13,7 +13,11 @@ import {
   type ContactRecord,
   type Credentials,
   type GroupRecord,
+  type NewOim,
   type NewUser,
+  type OimLimits,
+  type OimRecord,
+  type OimStoreResult,
   type Store,
   type UserRecord,
 } from './store';
@@ -38,6 +42,21 @@ interface ContactRow {
   guid: string;
   groups: string;
 }
+
+interface OimRow {
+  message_id: string;
+  sender: string;
+  sender_name: string;
+  run_id: string;
+  run_sequence: number;
+  content: string;
+  content_bytes: number;
+  origin: string;
+  received_at: number;
+  read: number;
+}
+
+const OIM_COLUMNS = 'message_id, sender, sender_name, run_id, run_sequence, content, content_bytes, origin, received_at, read';
 
 const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
 
@@ -110,6 +129,17 @@ export class SqliteStore implements Store {
         'INSERT INTO properties (user_id, key, value) VALUES (?, ?, ?) ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value',
       ),
       deleteProperty: db.prepare('DELETE FROM properties WHERE user_id = ? AND key = ?'),
+      oimUsage: db.prepare('SELECT COUNT(*) AS count, COALESCE(SUM(content_bytes), 0) AS bytes FROM oims WHERE recipient_id = ?'),
+      insertOim: db.prepare(
+        `INSERT INTO oims (recipient_id, message_id, sender, sender_name, run_id, run_sequence, content, content_bytes, origin, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listOims: db.prepare(`SELECT ${OIM_COLUMNS} FROM oims WHERE recipient_id = ? ORDER BY seq`),
+      getOim: db.prepare(`SELECT ${OIM_COLUMNS} FROM oims WHERE recipient_id = ? AND message_id = ?`),
+      findOim: db.prepare('SELECT message_id FROM oims WHERE recipient_id = ? AND sender = ? AND run_id = ? AND run_sequence = ?'),
+      oimExists: db.prepare('SELECT 1 FROM oims WHERE recipient_id = ? AND message_id = ?'),
+      markOimRead: db.prepare('UPDATE oims SET read = 1 WHERE recipient_id = ? AND message_id = ?'),
+      deleteOim: db.prepare('DELETE FROM oims WHERE recipient_id = ? AND message_id = ?'),
     };
   }
 
@@ -207,6 +237,56 @@ export class SqliteStore implements Store {
     else this.stmt.saveProperty.run(userId, key, value);
   }
 
+  addOim(recipientId: number, oim: NewOim, limits: OimLimits): OimStoreResult {
+    const bytes = Buffer.byteLength(oim.content, 'utf8');
+    return this.transaction(() => {
+      const usage = this.stmt.oimUsage.get(recipientId) as { count: number; bytes: number };
+      if (usage.count + 1 > limits.maxCount) return 'count-limit';
+      if (usage.bytes + bytes > limits.maxBytes) return 'size-limit';
+      this.stmt.insertOim.run(
+        recipientId,
+        oim.messageId,
+        oim.sender,
+        oim.senderName,
+        oim.runId,
+        oim.runSequence,
+        oim.content,
+        bytes,
+        oim.origin,
+        oim.receivedAt,
+      );
+      return 'stored';
+    });
+  }
+
+  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined {
+    const row = this.stmt.findOim.get(recipientId, sender, runId, runSequence) as { message_id: string } | undefined;
+    return row?.message_id;
+  }
+
+  listOims(recipientId: number): OimRecord[] {
+    return (this.stmt.listOims.all(recipientId) as OimRow[]).map(toOim);
+  }
+
+  getOim(recipientId: number, messageId: string): OimRecord | undefined {
+    const row = this.stmt.getOim.get(recipientId, messageId) as OimRow | undefined;
+    return row === undefined ? undefined : toOim(row);
+  }
+
+  markOimRead(recipientId: number, messageId: string): boolean {
+    return this.stmt.markOimRead.run(recipientId, messageId).changes > 0;
+  }
+
+  deleteOims(recipientId: number, messageIds: readonly string[]): number | undefined {
+    const ids = [...new Set(messageIds)];
+    return this.transaction(() => {
+      // All first, then delete: one id that is not the caller's deletes nothing (MSNP13-18.md §9.3).
+      for (const id of ids) if (this.stmt.oimExists.get(recipientId, id) === undefined) return undefined;
+      for (const id of ids) this.stmt.deleteOim.run(recipientId, id);
+      return ids.length;
+    });
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
@@ -226,6 +306,21 @@ function toUser(r: UserRow): UserRecord {
     listVersion: r.list_version,
     listStamp: r.list_stamp,
     settingsStamp: r.settings_stamp,
+  };
+}
+
+function toOim(r: OimRow): OimRecord {
+  return {
+    messageId: r.message_id,
+    sender: r.sender,
+    senderName: r.sender_name,
+    runId: r.run_id,
+    runSequence: r.run_sequence,
+    content: r.content,
+    contentBytes: r.content_bytes,
+    origin: r.origin,
+    receivedAt: r.received_at,
+    read: r.read !== 0,
   };
 }
 

@@ -67,6 +67,40 @@ export interface NewUser {
   readonly now: number;
 }
 
+/** An offline message as the service accepted it (MSNP13-18.md §9.3). */
+export interface NewOim {
+  /** GUID without braces, upper-case: what `GetMessage`/`DeleteMessages` name it by (§9.1). */
+  readonly messageId: string;
+  /** Lower-cased handle of the sender. */
+  readonly sender: string;
+  /** The sender's decoded friendly name when they sent it. */
+  readonly senderName: string;
+  /** `X-OIM-Run-Id` (braced GUID) and `X-OIM-Sequence-Num` of the sender's session (§9.2). */
+  readonly runId: string;
+  readonly runSequence: number;
+  /** The MIME message exactly as the sender put it into `Store2`'s `Content`. */
+  readonly content: string;
+  /** Where the sender connected from (`X-OIM-originatingSource`). */
+  readonly origin: string;
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
+}
+
+export interface OimRecord extends NewOim {
+  /** `GetMessage` with `alsoMarkAsRead` (§9.1). */
+  readonly read: boolean;
+  /** UTF-8 bytes of `content`: what the per-recipient size limit counts. */
+  readonly contentBytes: number;
+}
+
+/** Per recipient: a new message that would take the box past either bound is refused. */
+export interface OimLimits {
+  readonly maxCount: number;
+  readonly maxBytes: number;
+}
+
+export type OimStoreResult = 'stored' | 'count-limit' | 'size-limit';
+
 export interface Store {
   /** Creates the user with group 0; throws `DuplicateUserError` when the handle exists. */
   createUser(user: NewUser): UserRecord;
@@ -86,6 +120,25 @@ export interface Store {
   saveGroup(userId: number, group: GroupRecord): void;
   deleteGroup(userId: number, id: number): void;
   saveProperty(userId: number, key: string, value: string | undefined): void;
+
+  /**
+   * Stores an offline message for `recipientId` durably before returning, unless it would take
+   * the recipient's box past `limits` (checked and written in one transaction).
+   */
+  addOim(recipientId: number, oim: NewOim, limits: OimLimits): OimStoreResult;
+  /** The id of the recipient's stored message with this sender, run and sequence (a resend), if any. */
+  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined;
+  /** The recipient's messages in arrival order. */
+  listOims(recipientId: number): OimRecord[];
+  /** One of the recipient's messages; another recipient's id is not found. */
+  getOim(recipientId: number, messageId: string): OimRecord | undefined;
+  markOimRead(recipientId: number, messageId: string): boolean;
+  /**
+   * Deletes the listed messages of this recipient, all or none: when any id is not one of theirs
+   * (unknown, another recipient's, already deleted) nothing is deleted and the result is undefined;
+   * otherwise the number deleted (duplicates in the list count once).
+   */
+  deleteOims(recipientId: number, messageIds: readonly string[]): number | undefined;
 
   /** Runs `fn` atomically. */
   transaction<T>(fn: () => T): T;

@@ -32,6 +32,7 @@ import { fail } from '../../core/errors';
 import { challengeDigits } from '../../core/random';
 import type { Reply } from '../dispatch';
 import { presenceOf } from '../shapes';
+import { sendInitialMailData } from './offline-notices';
 import type { NsSession } from './session';
 
 /** An MSNObject is one URL-encoded XML element; real ones are a few hundred bytes. */
@@ -61,6 +62,8 @@ export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
   if (first) {
     s.watching = true;
     sendInitialPresence(s, r);
+    // MSNP13+: the waiting offline messages, behind the initial presence (MSNP13-18.md §9.1, §13.1).
+    sendInitialMailData(s, s.ctx.offline);
   }
   if (changed || first) s.ctx.presence.broadcast(s.me, s.presence, wasVisible);
   if (first && d >= 6 && s.ctx.config.sendChallenges) sendChallenge(s);

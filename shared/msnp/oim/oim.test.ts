@@ -159,6 +159,7 @@ describe('Store2 (MSNP13-18.md §9.2, §13.1)', () => {
     expect(parseStore2Response(buildStore2Response(1))).toEqual({ type: 'stored', sequence: 1 });
     const tweener = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault><faultcode xmlns:q0="http://messenger.msn.com/ws/2004/09/oim/">q0:AuthenticationFailed</faultcode><faultstring>x</faultstring><detail><TweenerChallenge xmlns="http://messenger.msn.com/ws/2004/09/oim/">ct=1,rver=1</TweenerChallenge></detail></soap:Fault></soap:Body></soap:Envelope>`;
     expect(parseStore2Response(tweener)).toEqual({ type: 'ticketExpired' });
+    expect(parseStore2Response(buildStore2Fault('AuthenticationFailed', 'Ticket not accepted', undefined, { requiredAuthPolicy: 'MBI_SSL' }))).toEqual({ type: 'ticketExpired' });
     expect(parseStore2Response(buildStore2Fault('SystemUnavailable', 'no'))).toMatchObject({ type: 'fault', codeName: 'SystemUnavailable' });
   });
 });

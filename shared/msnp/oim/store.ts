@@ -138,14 +138,22 @@ export function buildStore2Response(sequence: number): string {
   return buildEnvelope({ header, body: el('StoreResponse', { xmlns: OIM_NS }, el('PointsConsumed', undefined, '0')) });
 }
 
-/** Server side: an OIM fault (`q0:` codes of §9.2); with `lockKeyChallenge` the challenge fault. */
-export function buildStore2Fault(code: 'AuthenticationFailed' | 'SystemUnavailable' | 'SenderThrottleLimitExceeded' | 'InvalidContent' | 'BadContextToken', message: string, lockKeyChallenge?: string): string {
-  return buildFault({
-    code: `q0:${code}`,
-    message,
-    namespaces: { q0: OIM_NS },
-    ...(lockKeyChallenge === undefined
-      ? {}
-      : { detail: [el('TweenerChallenge', { xmlns: OIM_NS }), el('LockKeyChallenge', { xmlns: OIM_NS }, lockKeyChallenge)] }),
-  });
+/**
+ * Server side: an OIM fault (`q0:` codes of §9.2); with `lockKeyChallenge` the challenge fault;
+ * with `requiredAuthPolicy` the "ticket expired, renew it" fault (`RequiredAuthPolicy` in the
+ * detail and no `LockKeyChallenge`, which `parseStore2Response` reads as `ticketExpired`).
+ */
+export function buildStore2Fault(
+  code: 'AuthenticationFailed' | 'SystemUnavailable' | 'SenderThrottleLimitExceeded' | 'InvalidContent' | 'BadContextToken',
+  message: string,
+  lockKeyChallenge?: string,
+  opts: { readonly requiredAuthPolicy?: string } = {},
+): string {
+  const detail =
+    lockKeyChallenge !== undefined
+      ? [el('TweenerChallenge', { xmlns: OIM_NS }), el('LockKeyChallenge', { xmlns: OIM_NS }, lockKeyChallenge)]
+      : opts.requiredAuthPolicy !== undefined
+        ? [el('RequiredAuthPolicy', { xmlns: OIM_NS }, opts.requiredAuthPolicy)]
+        : undefined;
+  return buildFault({ code: `q0:${code}`, message, namespaces: { q0: OIM_NS }, ...(detail === undefined ? {} : { detail }) });
 }

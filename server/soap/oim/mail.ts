@@ -1,0 +1,36 @@
+/**
+ * A stored offline message as its recipient sees it: the `<M>` entry of `Mail-Data` and
+ * `GetMetadata` (MSNP13-18.md §9.1) and the mail `GetMessage` returns (§9.1, Escargot's
+ * `format_oim` layout). Built from the stored record each time, so `<SZ>` is exactly the size
+ * of what `GetMessage` answers.
+ */
+import { buildOimMessage, isCodecError, parseOimContent, type OimEntry } from '../../../shared/msnp/index';
+import type { OimRecord } from '../../core/offline-messages';
+
+/** The `GetMessageResult` text for `recipient` (the content was validated when it was stored). */
+export function oimMail(record: OimRecord, recipient: string): string {
+  const content = parseOimContent(record.content);
+  // Stored only after parseOimContent accepted it; a record that no longer reads is shown as empty
+  // rather than failing the recipient's whole listing.
+  const c = isCodecError(content) ? { runId: record.runId, sequence: record.runSequence, text: '' } : content;
+  return buildOimMessage({
+    ...c,
+    from: record.sender,
+    fromName: record.senderName,
+    to: recipient,
+    sentAt: record.receivedAt,
+    originatingSource: record.origin,
+    messageId: record.messageId,
+  });
+}
+
+export function oimEntry(record: OimRecord, recipient: string): OimEntry {
+  return {
+    id: record.messageId,
+    from: record.sender,
+    fromName: record.senderName,
+    receivedTime: new Date(record.receivedAt).toISOString(),
+    size: Buffer.byteLength(oimMail(record, recipient), 'utf8'),
+    read: record.read,
+  };
+}
