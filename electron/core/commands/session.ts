@@ -9,6 +9,7 @@ import type { ClientPort, ServerAddress } from '../client-port';
 import { HistoryRecorder } from '../history';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
 import { startPictures, type SessionPictures } from './pictures';
+import { startTransfers } from './files';
 import { AlreadySignedInError, errorOf, InvalidInputError, SignInBusyError, SignInCancelledError, UnsupportedError } from './errors';
 
 type SessionCommands =
@@ -112,6 +113,7 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
       );
       pictures = startPictures(ctx, created, handle);
       live.stopPictures = () => pictures?.stop();
+      live.transfers = startTransfers(ctx, created);
       await created.signIn({ handle, password, status, signal: abort.signal });
       if (abort.signal.aborted) throw new SignInCancelledError();
     } catch (e) {
