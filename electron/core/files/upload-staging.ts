@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeDiskError } from './download-sink';
 import { fileSourceFromPath } from './file-source';
-import { safeFileName } from './safe-name';
 
 export class UploadError extends Error {
   constructor(
@@ -112,7 +111,9 @@ export class UploadStaging {
     await handle.close();
     this.uploads.delete(id);
     this.staged.add(upload.path);
-    return fileSourceFromPath(upload.path, safeFileName(upload.name));
+    // Offered under the file's own name, as any client does (only the last path segment: a page
+    // gives none anyway); the receiver reduces it to a safe name on its side.
+    return fileSourceFromPath(upload.path, upload.name.split(/[/\\]/).pop() || 'file');
   }
 
   /** The transfer that sent from `path` ended: its temporary file goes. */
