@@ -18,6 +18,7 @@ import type { ClientPort } from '../client-port';
 import { FakeFileTransfers } from '../files/fake-file-transfers';
 import type { FileShellPort } from '../files/session-transfers';
 import { DEFAULT_PREFERENCES } from '../settings';
+import { openHistoryStore, type HistoryStore } from '../history';
 
 let root: string;
 let downloads: string;
@@ -25,6 +26,7 @@ let files: FakeFileTransfers;
 let core: AppCore;
 let prefs: Preferences;
 let shellCalls: string[];
+let history: HistoryStore;
 
 function client(): ClientPort {
   const listeners = new Set<(e: DomainEvent) => void>();
@@ -85,6 +87,7 @@ function makeCore(shell: FileShellPort | null = null): AppCore {
       serverPresets: () => [],
     },
     localServer: null,
+    history,
     preferences: preferenceSettings(),
     files: { downloadsDir: downloads, shell, stagingParent: root },
   });
@@ -111,6 +114,7 @@ beforeEach(async () => {
   files = new FakeFileTransfers();
   prefs = structuredClone(DEFAULT_PREFERENCES);
   shellCalls = [];
+  history = openHistoryStore(join(root, 'history.sqlite'));
   core = makeCore();
   await signIn();
 });
@@ -237,10 +241,37 @@ describe('file transfer commands', () => {
   });
 });
 
+describe('file transfers in the history', () => {
+  it('logs each finished transfer as a line in the conversation’s log', async () => {
+    const got = files.offer('bob@x.com', 'photo.png', 1536, { conversationId: 'c1' });
+    await run('acceptFile', { transferId: got.id });
+    await files.deliver(got.id, [new Uint8Array(1536)]);
+    const p = join(root, 'report.pdf');
+    writeFileSync(p, Buffer.alloc(1.2 * 1024 * 1024));
+    const sent = await run('sendFile', { conversationId: 'c1', handle: 'bob@x.com', file: { kind: 'path', path: p } });
+    const sentId = (sent as { value: { transferId: string } }).value.transferId;
+    files.end(sentId, 'completed');
+    const declined = await run('sendFile', { conversationId: 'c1', handle: 'bob@x.com', file: { kind: 'path', path: p } });
+    files.end((declined as { value: { transferId: string } }).value.transferId, 'declined', 'declined');
+    const cancelled = files.offer('bob@x.com', 'big.iso', 10, { conversationId: 'c1' });
+    files.end(cancelled.id, 'cancelled', 'cancelled-by-peer');
+
+    const r = await run('historyRecent', { liveConversationId: 'c1' });
+    const entries = (r as { value: { entries: { kind: string; text?: string; direction?: string }[] } }).value.entries;
+    expect(entries.filter((e) => e.kind === 'file').map((e) => [e.direction, e.text])).toEqual([
+      ['incoming', 'You received photo.png (1.5 KB) from bob@x.com.'],
+      ['outgoing', 'You sent report.pdf (1.2 MB) to bob@x.com.'],
+      ['outgoing', 'bob@x.com declined report.pdf (1.2 MB).'],
+      ['incoming', 'bob@x.com cancelled the transfer of big.iso.'],
+    ]);
+  });
+});
+
 describe('file transfer commands in the desktop app (the shell’s port)', () => {
   let chosen: string | null;
   beforeEach(async () => {
     await core.dispose();
+    history = openHistoryStore(join(root, 'history-desktop.sqlite'));
     chosen = null;
     core = makeCore({
       chooseSavePath: async (name, dir) => {
