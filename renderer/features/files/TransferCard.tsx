@@ -51,7 +51,7 @@ function OfferButtons({ id, name }: { id: string; name: string }) {
       <button type="button" className="button primary" onClick={() => files.accept(id)} aria-label={`Accept ${name}`}>
         Accept
       </button>
-      <button type="button" className="button" onClick={() => files.acceptAs(id)} aria-label={`Save ${name} as...`}>
+      <button type="button" className="button" onClick={() => files.acceptAs(id)} aria-label={`Save as... ${name}`}>
         Save as...
       </button>
       <button type="button" className="button" onClick={() => files.decline(id)} aria-label={`Decline ${name}`}>
