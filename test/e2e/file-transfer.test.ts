@@ -89,12 +89,19 @@ describe('file transfer (two browser clients, real server, MSNP12)', { timeout: 
     const offer = card(bob.page, 'holiday-report.pdf');
     await offer.getByRole('button', { name: 'Accept holiday-report.pdf' }).waitFor(T);
     expect(await offer.innerText()).toContain('Alice would like to send you a file:');
+    expect(await card(alice.page, 'holiday-report.pdf').innerText()).toContain('You would like to send a file to Bob:');
     expect(await offer.innerText()).toContain('(3 MB)');
     await expect.poll(() => stateOf(alice.page, 'holiday-report.pdf'), T).toBe('waiting');
     await bob.page.screenshot({ path: join(SCREENSHOTS, 'file-transfer-bob-offer.png') });
     await alice.page.screenshot({ path: join(SCREENSHOTS, 'file-transfer-alice-waiting.png') });
 
     await offer.getByRole('button', { name: 'Accept holiday-report.pdf' }).click();
+    // The bar while bytes move (the relay is fast on loopback: a picture only when it is caught).
+    const moving = await card(bob.page, 'holiday-report.pdf').locator('progress').waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (moving) await bob.page.screenshot({ path: join(SCREENSHOTS, 'file-transfer-bob-progress.png') });
     await expect.poll(() => stateOf(bob.page, 'holiday-report.pdf'), T).toBe('completed');
     await expect.poll(() => stateOf(alice.page, 'holiday-report.pdf'), T).toBe('completed');
 
@@ -107,6 +114,7 @@ describe('file transfer (two browser clients, real server, MSNP12)', { timeout: 
       expect(done).toMatchObject({ state: 'completed', bytes: data.length, size: data.length });
     }
     expect(await card(alice.page, 'holiday-report.pdf').innerText()).toContain('Bob has received holiday-report.pdf.');
+    expect(await card(bob.page, 'holiday-report.pdf').innerText()).toContain('Alice sent you a file:');
 
     const copy = await bobsCopy('holiday-report.pdf');
     expect(sha256(copy.bytes)).toBe(sha256(data));

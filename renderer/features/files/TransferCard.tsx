@@ -24,10 +24,13 @@ export function TransferCard({ transferId }: { transferId: string }) {
         {t.preview ? <img className="transfer-preview" src={t.preview} alt="" width={48} height={48} /> : <FileIcon />}
         <div className="transfer-title">
           <div className="transfer-line">
-            {incoming ? `${who} would like to send you a file:` : `You are sending a file to ${who}:`}
+            {headline(incoming, t.state, who)}
           </div>
           <div className="transfer-name">
-            <span className="transfer-file-name">{t.name}</span> <span className="transfer-size">({formatSize(t.size)})</span>
+            <span className="transfer-file-name clamped" title={t.name}>
+              {t.name}
+            </span>{' '}
+            <span className="transfer-size">({formatSize(t.size)})</span>
           </div>
         </div>
       </div>
@@ -42,6 +45,13 @@ export function TransferCard({ transferId }: { transferId: string }) {
       )}
     </div>
   );
+}
+
+function headline(incoming: boolean, state: TransferView['state'], who: string): string {
+  if (state === 'completed') return incoming ? `${who} sent you a file:` : `You sent a file to ${who}:`;
+  if (state === 'offered' || state === 'waiting') return incoming ? `${who} would like to send you a file:` : `You would like to send a file to ${who}:`;
+  if (state === 'connecting' || state === 'transferring') return incoming ? `${who} is sending you a file:` : `You are sending a file to ${who}:`;
+  return incoming ? `${who} offered you a file:` : `You offered a file to ${who}:`;
 }
 
 function OfferButtons({ id, name }: { id: string; name: string }) {
