@@ -27,7 +27,7 @@ export function TransferCard({ transferId }: { transferId: string }) {
             {headline(incoming, t.state, who)}
           </div>
           <div className="transfer-name">
-            <span className="transfer-file-name clamped" title={t.name}>
+            <span className="transfer-file-name" title={t.name}>
               {t.name}
             </span>{' '}
             <span className="transfer-size">({formatSize(t.size)})</span>
