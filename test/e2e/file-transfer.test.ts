@@ -4,7 +4,8 @@
  * Alice drops a file on the conversation (the page streams it to her web host), Bob accepts it
  * inline in the transcript, both see it move and complete, and the bytes in Bob's download folder
  * (and behind his download link) are Alice's. Then: Bob declines; Alice cancels an offer; names a
- * Windows or a shell would trip on land as safe names; the transfer cards pass axe in both themes.
+ * Windows or a shell would trip on land as safe names; a pasted image goes as a PNG; the transfer
+ * cards pass axe in both themes.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -166,6 +167,35 @@ describe('file transfer (two browser clients, real server, MSNP12)', { timeout: 
     expect(names.some((n) => n.endsWith('.part'))).toBe(false);
     expect(readFileSync(join(folder, '_aux.txt'), 'utf8')).toBe('device name');
     await bob.page.screenshot({ path: join(SCREENSHOTS, 'file-transfer-bob-hostile-names.png') });
+  });
+
+  it('an image pasted into the message box goes as a PNG file', async () => {
+    await conversation(alice.page).getByLabel('Type your message').focus();
+    // A 40x30 JPEG on the clipboard, pasted where the user types.
+    await alice.page.evaluate(`new Promise((resolve) => {
+      const c = document.createElement('canvas');
+      c.width = 40;
+      c.height = 30;
+      const ctx = c.getContext('2d');
+      ctx.fillStyle = '#e00000';
+      ctx.fillRect(0, 0, 40, 30);
+      c.toBlob((blob) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], 'image.jpg', { type: 'image/jpeg' }));
+        document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+        resolve(true);
+      }, 'image/jpeg');
+    })`);
+    const offer = card(bob.page, 'Pasted image');
+    await offer.getByRole('button', { name: /^Accept Pasted image .*\.png$/ }).click(T);
+    await expect.poll(() => stateOf(bob.page, 'Pasted image'), T).toBe('completed');
+    const link = (await offer.getByRole('link', { name: 'Download' }).getAttribute('href')) as string;
+    const png = (bob.core.resolveDownload(link.slice('/files/'.length)) as { path: string }).path;
+    const bytes = readFileSync(png);
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    // IHDR: width and height as the pasted image had them.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([40, 30]);
+    expect(await conversation(alice.page).getByLabel('Type your message').inputValue()).toBe('');
   });
 
   it('the transfer cards pass axe in the light and the dark theme', async () => {
