@@ -9,6 +9,7 @@ import type { ClientFactory, ServerAddress } from './client-port';
 import type { ProtocolConsole } from './console';
 import type { HistoryStore } from './history';
 import type { MyPictureStore } from './pictures/my-picture-store';
+import type { FileShellPort } from './files/session-transfers';
 
 /** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
 export interface SignInSettings {
@@ -65,6 +66,15 @@ export interface AppCoreOptions {
   protocolConsole?: ProtocolConsole | null;
   /** My display picture per account (issue 10); absent = pictures cannot be set. */
   myPictures?: Pick<MyPictureStore, 'load' | 'save'> | null;
+  /** File transfer (issue 11): where received files go, and what only the desktop shell can do. */
+  files?: {
+    /** The user's Downloads folder (the default download folder is `<downloads>/Monarch`). */
+    readonly downloadsDir?: string;
+    /** Desktop only: Save As, Open, Show in folder. Absent (web mode): download links instead. */
+    readonly shell?: FileShellPort | null;
+    /** Where the web mode's upload staging folder is made (default: the OS temporary folder). */
+    readonly stagingParent?: string;
+  } | null;
   /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
   demoAccount?: { handle: string; password: string } | null;
   /** The data folder's lock (server/store/data-dir-lock.ts), let go of last when the backend is disposed. */

@@ -102,11 +102,20 @@ export class AppCore implements Backend {
     });
   }
 
+  /**
+   * What a web host download link's token stands for (a file received in this session), or null.
+   * The web host serves it (same origin, the page's own cookie checked first).
+   */
+  resolveDownload(token: string): { path: string; name: string } | null {
+    return this.live.transfers?.resolveDownload(token) ?? null;
+  }
+
   /** Signs out and stops the local server (app quit, web host shutdown). */
   async dispose(): Promise<void> {
     this.live.signingIn?.abort();
     const client = this.live.client;
     this.live.detach();
+    this.live.disposeStaging?.();
     if (client) {
       await client.signOut().catch(() => undefined);
       client.dispose();
@@ -118,7 +127,7 @@ export class AppCore implements Backend {
 
   private preferences(): Preferences {
     const p = this.options.preferences.get();
-    return { notifications: p.notifications, sounds: p.sounds, history: p.history, idle: p.idle, appearance: p.appearance };
+    return { notifications: p.notifications, sounds: p.sounds, history: p.history, idle: p.idle, appearance: p.appearance, files: p.files };
   }
 
   private emit(event: AppEvent): void {

@@ -7,6 +7,7 @@
  * `OperationErrorCode`); app-core turns them into `{ ok: false }` results.
  */
 import type { DomainEvent, Group, MyStatus, TextFormat } from '../../shared/model';
+import type { FileTransfers } from './msn/files/types';
 
 export interface ServerAddress {
   readonly host: string;
@@ -40,6 +41,8 @@ export interface PicturePort {
 export interface ClientPort {
   /** Display pictures; absent on a client that has none. */
   readonly pictures?: PicturePort;
+  /** File transfer (issue 11: P2P and MSNFTP behind one surface); absent on a client that has none. */
+  readonly files?: FileTransfers;
 
   /** Every domain event, in order. */
   onEvent(listener: (e: DomainEvent) => void): () => void;

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppCore, type LocalServerLauncher } from './app-core';
+import { AppCore, type AppCoreOptions, type LocalServerLauncher } from './app-core';
 import { ProtocolConsole } from './console';
 import { DEMO_USER } from './demo';
 import { openHistoryStore, type HistoryStore } from './history';
@@ -31,6 +31,11 @@ export interface CreateAppCoreOptions {
   localServerPorts?: 'standard' | 'any';
   /** Who is using the data folder, named to another process that finds it taken ("the web host"). */
   holder?: string;
+  /**
+   * File transfer (issue 11): the user's Downloads folder (default: `XDG_DOWNLOAD_DIR` or
+   * `~/Downloads`) and, in the desktop app, the native dialogs; the web host has none.
+   */
+  files?: AppCoreOptions['files'];
 }
 
 /**
@@ -89,6 +94,7 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
     preferences: settings,
     history,
     protocolConsole,
+    files: options.files ?? null,
     demoAccount: demo ? { handle: DEMO_USER.handle, password: DEMO_USER.password } : null,
     canSavePasswords: keychain.available(),
     dataDirLock,

@@ -7,4 +7,4 @@ import { runApp } from './shell';
 // MONARCH_LOCAL_SERVER_PORTS=any asks the OS for ports from the start (tests, several copies).
 const localServerPorts = process.env.MONARCH_LOCAL_SERVER_PORTS === 'any' ? 'any' : 'standard';
 
-void runApp({ createAppCore: ({ dataDir }) => createAppCore({ dataDir, keychain: safeStorageKeychain, localServerPorts, holder: 'the desktop app' }) });
+void runApp({ createAppCore: ({ dataDir, files }) => createAppCore({ dataDir, files, keychain: safeStorageKeychain, localServerPorts, holder: 'the desktop app' }) });

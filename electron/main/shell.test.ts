@@ -512,6 +512,7 @@ function preferences(idle: { enabled: boolean; minutes: number; status: 'idle' |
       notifications: { contactSignIn: true, messages: true, nudges: true, showMessageText: true, doNotDisturbWhenBusy: true },
       sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
       history: { enabled: true },
+      files: { downloadFolder: '', askWhereToSave: false, maxAcceptMB: 0 },
       idle,
       appearance: { theme: 'system', showTimestamps: false, contactPictures: 'small' },
     },

@@ -41,4 +41,25 @@ describe('preload: window.monarch', () => {
     ipc.emit(EVENT_CHANNEL, {}, payload);
     expect(seen).toHaveLength(1);
   });
+
+  it('sends only files the user dropped or picked: the page holds a reference, the preload the path', async () => {
+    const ipc = fakeIpc();
+    const dropped = { name: 'report.pdf' };
+    const api = buildElectronApi(ipc as never, { getPathForFile: (f: never) => (f === (dropped as never) ? '/home/me/report.pdf' : '') });
+    expect(Object.keys(api).sort()).toEqual([...COMMAND_NAMES, 'host', 'onEvent', 'pickedFile'].sort());
+    const ref = api.pickedFile?.(dropped) as string;
+    expect(ref).toMatch(/^picked:/);
+    expect(ref).not.toContain('/home');
+    expect(api.pickedFile?.({ name: 'pasted.png' })).toBeNull();
+
+    const sent = await api.sendFile({ conversationId: 'c', handle: 'bob@x.com', file: { kind: 'path', path: ref } });
+    expect(sent).toEqual({ ok: true, value: { channel: commandChannel('sendFile'), input: { conversationId: 'c', handle: 'bob@x.com', file: { kind: 'path', path: '/home/me/report.pdf' } } } });
+    // Any other path never reaches the main process.
+    ipc.invoke.mockClear();
+    expect(await api.sendFile({ conversationId: 'c', handle: 'bob@x.com', file: { kind: 'path', path: '/etc/passwd' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await api.sendFile({ conversationId: 'c', handle: 'bob@x.com', file: { kind: 'path', path: 'picked:made-up' } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(ipc.invoke).not.toHaveBeenCalled();
+    // Uploads pass unchanged.
+    expect(await api.sendFile({ conversationId: 'c', handle: 'bob@x.com', file: { kind: 'upload', uploadId: 'u' } })).toMatchObject({ ok: true });
+  });
 });

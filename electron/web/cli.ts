@@ -40,7 +40,14 @@ try {
   process.exit(1);
 }
 // Automatic Away from the pages' activity: a browser page cannot read the system idle time.
-const host = await startWebHost({ backend: core, staticDir: join(root, 'out', 'renderer'), port, automaticAway: { state: () => core.snapshot().state } });
+const host = await startWebHost({
+  backend: core,
+  staticDir: join(root, 'out', 'renderer'),
+  port,
+  automaticAway: { state: () => core.snapshot().state },
+  // Download links of received files (issue 11).
+  downloads: (token) => core.resolveDownload(token),
+});
 console.log(`Monarch is running. Open this link in your browser (it carries this run's secret):\n\n  ${host.url}\n`);
 
 let stopping = false;

@@ -22,6 +22,7 @@ const backend = {
 };
 
 let host: WebHost;
+const DOWNLOAD_TOKEN = 'A'.repeat(43);
 let root: string;
 
 beforeAll(async () => {
@@ -30,7 +31,13 @@ beforeAll(async () => {
   mkdirSync(site);
   writeFileSync(join(site, 'index.html'), '<!doctype html><title>Monarch</title>');
   writeFileSync(join(root, 'secret.txt'), 'outside');
-  host = await startWebHost({ backend, staticDir: site, port: 0 });
+  writeFileSync(join(root, 'received.bin'), 'the received bytes');
+  host = await startWebHost({
+    backend,
+    staticDir: site,
+    port: 0,
+    downloads: (token) => (token === DOWNLOAD_TOKEN ? { path: join(root, 'received.bin'), name: 'résumé "final".pdf' } : null),
+  });
 });
 
 afterAll(async () => {
@@ -154,6 +161,30 @@ describe('web host', () => {
     } finally {
       await awayHost.close();
     }
+  });
+
+  it('serves a received file by its download link, as an attachment, to the page-cookie holder only', async () => {
+    const r = await get(`/files/${DOWNLOAD_TOKEN}`, { cookie: cookie() });
+    expect(r.status).toBe(200);
+    expect(r.body).toBe('the received bytes');
+    expect(r.headers['content-type']).toBe('application/octet-stream');
+    expect(r.headers['content-disposition']).toBe(`attachment; filename="r_sum_ _final_.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf`);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['content-security-policy']).toContain('sandbox');
+    expect((await get(`/files/${DOWNLOAD_TOKEN}`)).status).toBe(401);
+    expect((await get(`/files/${'B'.repeat(43)}`, { cookie: cookie() })).status).toBe(404);
+    expect((await get('/files/../received.bin', { cookie: cookie() })).status).toBe(404);
+  });
+
+  it('never takes a path to send from the browser (the page uploads the file instead)', async () => {
+    backend.execute.mockClear();
+    const ws = await connect({ origin: host.origin });
+    ws.send(JSON.stringify({ id: 1, command: 'sendFile', input: { conversationId: 'c', handle: 'bob@x.com', file: { kind: 'path', path: '/etc/passwd' } } }));
+    expect(await nextFrame(ws)).toMatchObject({ id: 1, result: { ok: false, error: { code: 'forbidden' } } });
+    ws.send(JSON.stringify({ id: 2, command: 'sendFile', input: { conversationId: 'c', handle: 'bob@x.com', file: { kind: 'upload', uploadId: 'u1' } } }));
+    expect(await nextFrame(ws)).toMatchObject({ id: 2, result: { ok: true } });
+    expect(backend.execute.mock.calls.map(([c]) => c.name)).toEqual(['sendFile']);
+    ws.close();
   });
 
   it('closes a socket that sends malformed frames', async () => {

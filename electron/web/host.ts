@@ -16,11 +16,12 @@
  * WebSocket upgrade also checks the Origin (other sites' pages). Every frame is validated.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_CLIENT_FRAME_BYTES, WS_PATH, clientFrameSchema, createCommandDispatcher, type Backend, type HostFrame } from '../../shared/ipc';
+import { CONTRACT_ERRORS, MAX_CLIENT_FRAME_BYTES, WS_PATH, clientFrameSchema, createCommandDispatcher, fail, type Backend, type HostFrame, type Result } from '../../shared/ipc';
 import { readStatic, rendererContentSecurityPolicy } from '../core/static-files';
 import { startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
 
@@ -40,6 +41,21 @@ export interface WebHostOptions {
    * ignores them.
    */
   automaticAway?: Omit<WebAutomaticAwayOptions, 'backend'>;
+  /**
+   * Received files (issue 11): what a download link's token (`/files/<token>`, from the
+   * `fileDownloadLink` command) stands for. Absent: no downloads.
+   */
+  downloads?: (token: string) => { path: string; name: string } | null;
+}
+
+/** Download links: `/files/<token>`, the token 32 random bytes in base64url. */
+const DOWNLOAD_PATH = /^\/files\/([A-Za-z0-9_-]{43})$/;
+
+/** `Content-Disposition` for a download: an ASCII fallback and the exact name (RFC 6266, 5987). */
+export function attachmentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export interface WebHost {
@@ -142,6 +158,32 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         .end('Open the link printed by `npm run web` (it carries this run’s secret token).');
       return;
     }
+    const download = DOWNLOAD_PATH.exec(url.pathname);
+    if (download) {
+      const found = options.downloads?.(download[1] as string) ?? null;
+      const stat = found ? await fs.stat(found.path).catch(() => null) : null;
+      if (!found || !stat?.isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain', ...security }).end('Not found');
+        return;
+      }
+      res.writeHead(200, {
+        // Never shown inline: a received file is the peer's content, not our page.
+        'content-type': 'application/octet-stream',
+        'content-disposition': attachmentDisposition(found.name),
+        'content-length': stat.size,
+        'content-security-policy': "default-src 'none'; sandbox",
+        'cache-control': 'no-store',
+        ...security,
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const stream = createReadStream(found.path);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+      return;
+    }
     const file = await readStatic(options.staticDir, url.pathname);
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain', ...security }).end('Not found');
@@ -174,8 +216,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const away = options.automaticAway ? startWebAutomaticAway({ ...options.automaticAway, backend: options.backend }) : null;
   const dispatch = createCommandDispatcher({
     backend: options.backend,
-    // Automatic Away answers the page's activity and notes the user's own status choice first.
-    ...(away ? { overrides: away.commands } : {}),
+    overrides: {
+      // Automatic Away answers the page's activity and notes the user's own status choice first.
+      ...(away?.commands ?? {}),
+      // A page sends files by streaming them here (beginFileUpload …); a path would let the page
+      // send any file of this computer, so the web host never takes one.
+      sendFile: async (input) =>
+        input.file.kind === 'path'
+          ? fail(CONTRACT_ERRORS.forbidden, 'The browser client sends files by uploading them.')
+          : ((await options.backend.execute({ name: 'sendFile', input })) as Result<{ transferId: string }>),
+    },
     onUnexpected: (command, e) => console.error(`Command ${command} failed:`, (e as Error).message),
     internalMessage: 'Something went wrong; see the host’s log.',
   });

@@ -7,6 +7,7 @@ import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
 import { keepDraft, markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
 import { appendConsole, initialViews, type HistoryViewData } from './views-slice';
+import { createFileActions } from '../features/files/file-actions';
 
 /** At most one typing notice per conversation every this many ms (MSNP.md §6.7: ~5 s). */
 export const TYPING_NOTICE_INTERVAL_MS = 4000;
@@ -46,6 +47,8 @@ export function createActions(api: MonarchApi, store: AppStore) {
   };
 
   return {
+    /** File transfer (issue 11): renderer/features/files. */
+    files: createFileActions(api, toast),
     async signIn(input: CommandInput<'signIn'>): Promise<IpcError | null> {
       ui((u) => ({ ...u, signIn: { pending: true, error: null } }));
       const r = await api.signIn(input);

@@ -17,6 +17,14 @@ export interface MonarchApi extends CommandMethods {
   readonly host: 'electron' | 'web';
   /** Subscribe to every event; returns the unsubscribe function. */
   onEvent(listener: EventListener): () => void;
+  /**
+   * Desktop app only (issue 11): a reference to a `File` the user dropped, pasted or picked, to
+   * pass as `sendFile`'s `{ kind: 'path', path }`. The preload resolves the real path itself
+   * (`webUtils.getPathForFile`) and keeps it; the page never sees or chooses a path, and a
+   * reference the preload did not hand out is refused. Null when the file has no path (pasted
+   * data): send it as an upload then.
+   */
+  readonly pickedFile?: (file: unknown) => string | null;
 }
 
 export interface Transport {

@@ -11,6 +11,7 @@ import type { AppSnapshot, SignInDefaults } from './snapshot';
 import type { ConsoleEntryInfo, HistoryConversationInfo, HistoryExportInfo, HistoryPageInfo, HistorySearchHitInfo } from './history-types';
 import { preferencesPatchSchema, type Preferences } from './preferences';
 import { myPictureInputSchema } from './pictures';
+import { fileCommandInputs } from './files';
 
 /** Phantom marker carrying a command's result type (no runtime value is ever read). */
 export interface Returns<T> {
@@ -176,6 +177,31 @@ export const contract = {
      * Needs a signed-in account: the picture is that account's, re-applied at its every sign-in.
      */
     setDisplayPicture: { input: z.object({ picture: myPictureInputSchema }).strict(), output: returns<null>() },
+
+    /**
+     * File transfer (issue 11). Offer a file to one person of the conversation (in a group, the one
+     * the user picked): a path resolved by the desktop preload, or a finished upload (web mode).
+     * Returns the transfer's id; `transfer.changed` / `transfer.progress` follow.
+     */
+    sendFile: { input: fileCommandInputs.sendFile, output: returns<{ transferId: string }>() },
+    /** Web mode: start streaming a file to the host (the page cannot give a path). */
+    beginFileUpload: { input: fileCommandInputs.beginFileUpload, output: returns<{ uploadId: string }>() },
+    /** The next chunk (base64, at most 32 KB, at the offset of what arrived so far). */
+    uploadFileChunk: { input: fileCommandInputs.uploadFileChunk, output: returns<{ received: number }>() },
+    cancelFileUpload: { input: fileCommandInputs.cancelFileUpload, output: returns<null>() },
+    /** Accept an offer into the download folder (or where the user says, with "ask where to save"). */
+    acceptFile: { input: fileCommandInputs.acceptFile, output: returns<null>() },
+    /** "Save as...": the desktop app asks where; the browser client accepts into the download folder. */
+    acceptFileAs: { input: fileCommandInputs.acceptFileAs, output: returns<null>() },
+    declineFile: { input: fileCommandInputs.declineFile, output: returns<null>() },
+    /** Cancel a transfer at any point before its end (either direction). */
+    cancelFile: { input: fileCommandInputs.cancelFile, output: returns<null>() },
+    /** Desktop: open a received file (an executable is shown in its folder instead). */
+    openReceivedFile: { input: fileCommandInputs.openReceivedFile, output: returns<null>() },
+    /** Desktop: show a received file in its folder. */
+    showReceivedFile: { input: fileCommandInputs.showReceivedFile, output: returns<null>() },
+    /** Web mode: a same-origin link (with an unguessable token) that downloads a received file. */
+    fileDownloadLink: { input: fileCommandInputs.fileDownloadLink, output: returns<{ url: string }>() },
 
     /** The preferences (also in every snapshot, kept current by `preferences.changed`). */
     getPreferences: { input: none, output: returns<Preferences>() },

@@ -5,8 +5,9 @@
 import type { DomainEvent } from '../model';
 import type { MyPictureInfo } from './pictures';
 import type { Preferences } from './preferences';
+import type { TransferEventMap } from './files';
 
-export interface AppEventMap {
+export interface AppEventMap extends TransferEventMap {
   /** I nudged a conversation (the transcript notes "You have just sent a nudge."). */
   'nudge.sent': { readonly conversationId: string; readonly at: number };
   /** A sign-in attempt started; `handle` is who is signing in. */

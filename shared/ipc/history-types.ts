@@ -59,7 +59,12 @@ export type HistoryEntryInfo =
   | (EntryBase & { readonly kind: 'join' })
   /** `idle`: the server removed them for inactivity rather than a deliberate goodbye. */
   | (EntryBase & { readonly kind: 'leave'; readonly idle: boolean })
-  | (EntryBase & { readonly kind: 'nudge'; readonly direction: 'incoming' | 'outgoing' });
+  | (EntryBase & { readonly kind: 'nudge'; readonly direction: 'incoming' | 'outgoing' })
+  /**
+   * A file transfer's outcome (issue 11), as its line: "You sent report.pdf (1.2 MB) to Bob.",
+   * "Bob cancelled the transfer of x.zip." `sender` is who sent the file.
+   */
+  | (EntryBase & { readonly kind: 'file'; readonly direction: 'incoming' | 'outgoing'; readonly text: string });
 
 export interface HistoryPageInfo {
   /** Oldest first. */

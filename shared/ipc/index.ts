@@ -11,3 +11,4 @@ export * from './preferences';
 export * from './history-types';
 export * from './dispatch';
 export * from './pictures';
+export * from './files';

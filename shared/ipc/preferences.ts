@@ -13,6 +13,13 @@ export type ContactPictureSize = (typeof CONTACT_PICTURE_SIZES)[number];
 export const IDLE_STATUSES = ['idle', 'away'] as const;
 export const MIN_IDLE_MINUTES = 1;
 export const MAX_IDLE_MINUTES = 240;
+/** The largest "maximum size to accept" (1 TB, in MB); 0 means no limit. */
+export const MAX_ACCEPT_MB_LIMIT = 1024 * 1024;
+
+/** An absolute path on any desktop OS (POSIX, `C:\\…`, or a `\\\\server\\share` path), without NUL. */
+function isAbsolutePath(p: string): boolean {
+  return !p.includes('\u0000') && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'));
+}
 
 /** Strict shapes of the preference sections. */
 export const preferenceSections = {
@@ -37,6 +44,20 @@ export const preferenceSections = {
       status: z.enum(IDLE_STATUSES),
     })
     .strict(),
+  /** Received files (issue 11). */
+  files: z
+    .object({
+      /** Where received files go; '' = the Monarch folder in the user's Downloads. */
+      downloadFolder: z
+        .string()
+        .max(4096)
+        .refine((p) => p === '' || isAbsolutePath(p), 'a full path to a folder'),
+      /** Accept asks where to save each file (desktop app). */
+      askWhereToSave: z.boolean(),
+      /** Offers larger than this many MB are declined (shown as "too large"); 0 = no limit. */
+      maxAcceptMB: z.number().int().min(0).max(MAX_ACCEPT_MB_LIMIT),
+    })
+    .strict(),
   appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean(), contactPictures: z.enum(CONTACT_PICTURE_SIZES) }).strict(),
 } as const;
 
@@ -48,6 +69,7 @@ export const preferencesPatchSchema = z
     history: preferenceSections.history.partial().strict().optional(),
     idle: preferenceSections.idle.partial().strict().optional(),
     appearance: preferenceSections.appearance.partial().strict().optional(),
+    files: preferenceSections.files.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.output<typeof preferencesPatchSchema>;

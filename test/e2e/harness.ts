@@ -75,9 +75,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async user(handle, password, name, viewport = { width: 1100, height: 720 }) {
       await server.accounts.add(handle, password, name);
       const dataDir = join(dataRoot, handle);
-      const core = createAppCore({ dataDir, localServer: useRunningServer(server), demo: false, onWarning: () => undefined });
+      // Received files go to the user's own temporary Downloads, never the real one.
+      const core = createAppCore({ dataDir, localServer: useRunningServer(server), demo: false, onWarning: () => undefined, files: { downloadsDir: join(dataDir, 'Downloads') } });
       const automaticAway = options.automaticAway ? { ...options.automaticAway, state: () => core.snapshot().state } : undefined;
-      const host = await startWebHost({ backend: core, staticDir, automaticAway });
+      const host = await startWebHost({ backend: core, staticDir, automaticAway, downloads: (token) => core.resolveDownload(token) });
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       page.on('pageerror', (e) => {

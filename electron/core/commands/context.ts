@@ -8,6 +8,7 @@ import type { AttentionPolicy } from '../attention';
 import type { AppCoreOptions } from '../app-core-options';
 import type { ClientPort } from '../client-port';
 import type { HistoryRecorder, RecordableEvent } from '../history';
+import type { SessionTransfers } from '../files/session-transfers';
 import { NotSignedInError } from './errors';
 
 /** One command's handler: its validated input in, its value out (or a thrown error). */
@@ -33,6 +34,12 @@ export class LiveSession {
   recorder: HistoryRecorder | null = null;
   /** Stops fetching contacts' pictures for this session (./pictures.ts). */
   stopPictures: (() => void) | null = null;
+  /** The session's file transfers (issue 11); null without a session or a client that has them. */
+  transfers: SessionTransfers | null = null;
+  /** A web upload's temporary file is no longer needed (set by ./files.ts). */
+  releaseStaged: ((path: string) => void) | null = null;
+  /** Removes every web upload's temporary file (app shutdown; set by ./files.ts). */
+  disposeStaging: (() => void) | null = null;
   /** Whom each conversation I opened was opened with (before they join, its participants are empty). */
   readonly openedWith = new Map<string, readonly string[]>();
   private unsubscribe: (() => void) | null = null;
@@ -52,6 +59,8 @@ export class LiveSession {
   detach(): void {
     this.stopPictures?.();
     this.stopPictures = null;
+    this.transfers?.dispose();
+    this.transfers = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.client = null;

@@ -4,6 +4,7 @@ import { consoleCommands } from './console';
 import { contactCommands } from './contacts';
 import type { CommandContext, CommandHandlerSet } from './context';
 import { conversationCommands } from './conversations';
+import { fileCommands } from './files';
 import { historyCommands } from './history';
 import { pictureCommands } from './pictures';
 import { sessionCommands } from './session';
@@ -21,6 +22,7 @@ export function commandHandlers(ctx: CommandContext): CommandHandlerSet<CommandN
     ...historyCommands(ctx),
     ...settingsCommands(ctx),
     ...pictureCommands(ctx),
+    ...fileCommands(ctx),
     ...consoleCommands(ctx),
   };
 }

@@ -9,6 +9,7 @@ import type { ClientPort, ServerAddress } from '../client-port';
 import { HistoryRecorder } from '../history';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
 import { startPictures, type SessionPictures } from './pictures';
+import { startTransfers } from './files';
 import { AlreadySignedInError, errorOf, InvalidInputError, SignInBusyError, SignInCancelledError, UnsupportedError } from './errors';
 
 type SessionCommands =
@@ -112,6 +113,17 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
       );
       pictures = startPictures(ctx, created, handle);
       live.stopPictures = () => pictures?.stop();
+      // Each finished transfer is a line in the history ("You sent report.pdf (1.2 MB) to Bob.").
+      live.transfers = startTransfers(ctx, created, ({ transfer, conversationId, text }) =>
+        recorder?.recordTransfer({
+          ...(conversationId !== undefined ? { conversationId } : {}),
+          peer: transfer.peer,
+          peerName: ctx.state().contacts.contacts[transfer.peer]?.friendlyName ?? transfer.peer,
+          direction: transfer.direction,
+          text,
+          at: ctx.now(),
+        }),
+      );
       await created.signIn({ handle, password, status, signal: abort.signal });
       if (abort.signal.aborted) throw new SignInCancelledError();
     } catch (e) {

@@ -68,6 +68,8 @@ export function describeSystemEntry(entry: Exclude<HistoryEntry, { kind: 'messag
       return entry.idle ? `${who} has left the conversation (inactive).` : `${who} has left the conversation.`;
     case 'nudge':
       return entry.direction === 'outgoing' ? 'You sent a nudge.' : `${who} sent you a nudge.`;
+    case 'file':
+      return entry.text;
   }
 }
 

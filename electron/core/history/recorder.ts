@@ -213,6 +213,31 @@ export class HistoryRecorder {
     }
   }
 
+  /**
+   * A file transfer ended (issue 11): its line goes to the log of the conversation it was offered
+   * in, or else the one-to-one log with the peer (each transfer is between two people). Never throws.
+   */
+  recordTransfer(line: { conversationId?: string; peer: string; peerName: string; direction: Direction; text: string; at: number }): void {
+    try {
+      if (!this.options.isEnabled()) return;
+      const peer = line.peer.toLowerCase();
+      const entry = {
+        kind: 'file' as const,
+        direction: line.direction,
+        sender: line.direction === 'outgoing' ? this.account : peer,
+        senderName: line.direction === 'outgoing' ? this.selfName : line.peerName,
+        text: line.text,
+        timestamp: line.at,
+      };
+      const t = line.conversationId !== undefined ? this.conversations.get(line.conversationId) : undefined;
+      if (t && line.conversationId !== undefined && this.write(line.conversationId, t, (id) => this.options.store.appendSystem(id, entry))) return;
+      const log = this.options.store.openConversation({ account: this.account, kind: 'one-to-one', peer: { handle: peer, displayName: line.peerName }, at: line.at });
+      this.options.store.appendSystem(log.id, entry);
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
   private now(): number {
     return (this.options.now ?? Date.now)();
   }

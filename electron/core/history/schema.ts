@@ -87,6 +87,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'file transfer lines (entries of kind "file", issue 11)',
+    up(db) {
+      // SQLite cannot change a CHECK constraint in place: the entries move to a table that allows
+      // the new kind, keeping their ids (the full-text index refers to them), and the indexes and
+      // the index's triggers are made again on it.
+      db.exec(`
+        CREATE TABLE entries_v3 (
+          id              INTEGER PRIMARY KEY,
+          conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+          kind            TEXT    NOT NULL CHECK (kind IN ('message', 'join', 'leave', 'nudge', 'file')),
+          direction       TEXT    CHECK (direction IN ('incoming', 'outgoing')),
+          sender          TEXT    NOT NULL,
+          sender_name     TEXT    NOT NULL,
+          text            TEXT    NOT NULL DEFAULT '',
+          format          TEXT,
+          timestamp       INTEGER NOT NULL,
+          message_id      TEXT,
+          delivery        TEXT,
+          idle            INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO entries_v3 (id, conversation_id, kind, direction, sender, sender_name, text, format, timestamp, message_id, delivery, idle)
+          SELECT id, conversation_id, kind, direction, sender, sender_name, text, format, timestamp, message_id, delivery, idle FROM entries;
+        DROP TABLE entries;
+        ALTER TABLE entries_v3 RENAME TO entries;
+        CREATE INDEX entries_by_conversation ON entries (conversation_id, id);
+        CREATE INDEX entries_by_message_id ON entries (conversation_id, message_id) WHERE message_id IS NOT NULL;
+        CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries WHEN new.kind = 'message' BEGIN
+          INSERT INTO entries_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries WHEN old.kind = 'message' BEGIN
+          INSERT INTO entries_fts (entries_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER entries_fts_update AFTER UPDATE OF text ON entries WHEN old.kind = 'message' BEGIN
+          INSERT INTO entries_fts (entries_fts, rowid, text) VALUES ('delete', old.id, old.text);
+          INSERT INTO entries_fts (rowid, text) VALUES (new.id, new.text);
+        END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

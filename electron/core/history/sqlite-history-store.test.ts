@@ -328,6 +328,28 @@ describe('SqliteHistoryStore: schema and files', () => {
     check.close();
   });
 
+  it('upgrades a version-2 database to take file transfer lines, keeping every entry, its id and the search index', () => {
+    const db = new Database(path);
+    migrate(db, 2);
+    db.prepare(`INSERT INTO conversations (id, account, kind, key, started_at, last_activity_at, entry_count) VALUES (1, ?, 'one-to-one', 'bob@example.com', ?, ?, 2)`).run(ALICE, T0, T0);
+    db.prepare(`INSERT INTO entries (id, conversation_id, kind, direction, sender, sender_name, text, timestamp, delivery) VALUES (7, 1, 'message', 'incoming', 'bob@example.com', 'Bob', 'kept through the upgrade', ?, 'delivered')`).run(T0);
+    db.prepare(`INSERT INTO entries (id, conversation_id, kind, direction, sender, sender_name, timestamp) VALUES (8, 1, 'nudge', 'outgoing', ?, 'Alice', ?)`).run(ALICE, T0 + 1);
+    expect(() => db.prepare(`INSERT INTO entries (conversation_id, kind, sender, sender_name, timestamp) VALUES (1, 'file', 'x', 'x', 0)`).run()).toThrow(/CHECK/);
+    db.close();
+
+    const s = store();
+    expect(s.search(ALICE, 'upgrade').map((h) => h.entryId)).toEqual([7]);
+    const line = s.appendSystem(1, { kind: 'file', direction: 'outgoing', sender: ALICE, senderName: 'Alice', text: 'You sent report.pdf (1.2 MB) to Bob.', timestamp: T0 + 2 });
+    expect(line).toMatchObject({ kind: 'file', direction: 'outgoing', text: 'You sent report.pdf (1.2 MB) to Bob.' });
+    expect(s.recent(1, { limit: 10 }).entries.map((e) => [e.id, e.kind])).toEqual([
+      [7, 'message'],
+      [8, 'nudge'],
+      [line.id, 'file'],
+    ]);
+    // Transfer lines are not message text: search does not find them.
+    expect(s.search(ALICE, 'report')).toEqual([]);
+  });
+
   it('refuses a database from a newer Monarch and leaves it untouched', () => {
     const db = new Database(path);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);

@@ -135,6 +135,8 @@ function toEntry(r: EntryRow): HistoryEntry {
       return { ...base, kind: 'leave', idle: r.idle !== 0 };
     case 'nudge':
       return { ...base, kind: 'nudge', direction: toDirection(r.direction) };
+    case 'file':
+      return { ...base, kind: 'file', direction: toDirection(r.direction), text: r.text };
     default: {
       const delivery = (DELIVERY_STATES as readonly string[]).includes(r.delivery ?? '') ? (r.delivery as DeliveryState) : 'delivered';
       return {
@@ -406,10 +408,10 @@ class SqliteHistoryStore implements HistoryStore {
   appendSystem(conversationId: number, e: NewSystemEntry): HistoryEntry {
     return this.insert(conversationId, {
       kind: e.kind,
-      direction: e.kind === 'nudge' ? e.direction : null,
+      direction: e.kind === 'nudge' || e.kind === 'file' ? e.direction : null,
       sender: e.sender,
       senderName: e.senderName,
-      text: '',
+      text: e.kind === 'file' ? e.text : '',
       format: null,
       timestamp: e.timestamp,
       messageId: null,

@@ -67,6 +67,15 @@ export type NewSystemEntry =
       readonly sender: string;
       readonly senderName: string;
       readonly timestamp: number;
+    }
+  | {
+      /** A file transfer's outcome as a line (issue 11). */
+      readonly kind: 'file';
+      readonly direction: Direction;
+      readonly sender: string;
+      readonly senderName: string;
+      readonly text: string;
+      readonly timestamp: number;
     };
 
 export interface SearchOptions {

@@ -52,6 +52,7 @@ export const DEFAULT_PREFERENCES = {
   sounds: { muted: false, contactSignIn: true, message: true, nudge: true },
   history: { enabled: true },
   idle: { enabled: true, minutes: 5, status: 'idle' as 'idle' | 'away' },
+  files: { downloadFolder: '', askWhereToSave: false, maxAcceptMB: 0 },
   appearance: { theme: 'system' as 'system' | 'light' | 'dark', showTimestamps: false, contactPictures: 'small' as 'small' | 'large' | 'none' },
 };
 
@@ -127,6 +128,7 @@ export function parseSettings(raw: Record<string, unknown>): { settings: Setting
     history: lenientSection('history', raw.history),
     idle: lenientSection('idle', raw.idle),
     appearance: lenientSection('appearance', raw.appearance),
+    files: lenientSection('files', raw.files),
   };
   return { settings, warnings };
 }

@@ -10,12 +10,15 @@ import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState, useHost } from '../../store/context';
 import { conversationPeople, nameFor, statusFor, typingLine } from '../../store/selectors';
 import { ConversationPictures } from '../pictures/ContactPictures';
+import { FileDropZone, PreparingFiles, SendFilesButton } from '../files/FileSending';
+import { TransferCard } from '../files/TransferCard';
 import { Composer } from './Composer';
 import { EarlierHistoryTop } from './EarlierHistoryTop';
 import { Transcript } from './Transcript';
 import { useEarlierHistory } from './useEarlierHistory';
 
 const SHAKE_MS = 700;
+const renderTransfer = (transferId: string) => <TransferCard transferId={transferId} />;
 
 export function Conversation({ conversationId, focusOnOpen = false }: { conversationId: string; focusOnOpen?: boolean }) {
   const actions = useActions();
@@ -81,6 +84,7 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
   const oneContact = one ? contacts[one.handle] : undefined;
   const disabled = !conv.open || !signedIn;
   const names = participants.map((p) => nameFor(p.handle, contacts, p.friendlyName)).join(', ');
+  const people = participants.map((p) => p.handle);
 
   return (
     <section ref={root} className="conversation" aria-label={`Conversation with ${names || 'nobody yet'}`}>
@@ -123,6 +127,7 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
             <NudgeIcon />
             <span>Nudge</span>
           </button>
+          <SendFilesButton conversationId={conversationId} people={people} disabled={disabled} />
           <button type="button" className="tool close-conversation" onClick={() => void actions.closeConversation(conversationId)} aria-label={`Close conversation with ${names || 'nobody'}`} title="Close this conversation">
             <svg viewBox="0 0 20 20" aria-hidden="true">
               <path d="M5 5l10 10M15 5L5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" fill="none" />
@@ -131,7 +136,7 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
           </button>
         </div>
       </header>
-      <div className="conversation-body">
+      <FileDropZone className="conversation-body" conversationId={conversationId} people={people} disabled={disabled}>
         <div className="conversation-main">
           <Transcript
             entries={shown}
@@ -142,14 +147,16 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
             top={earlier.status === 'none' ? undefined : <EarlierHistoryTop status={earlier.status} error={earlier.error} withNames={names} onLoad={earlier.loadOlder} />}
             // Scrolling to the top loads the next page; after an error only Try again does.
             onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
+            renderTransfer={renderTransfer}
           />
+          <PreparingFiles conversationId={conversationId} />
           <div className="typing-line" role="status" aria-live="polite">
             {typing ?? (conv.open ? '' : 'This conversation has ended.')}
           </div>
           <Composer conversationId={conversationId} disabled={disabled} focusOnOpen={focusOnOpen} />
         </div>
         <ConversationPictures contact={one ? { handle: one.handle, status: statusFor(one.handle, contacts), name: nameFor(one.handle, contacts, one.friendlyName) } : null} />
-      </div>
+      </FileDropZone>
     </section>
   );
 }

@@ -17,6 +17,8 @@ import { nameFor } from '../../store/selectors';
 const LINE_HEIGHT = 18;
 const HEAD_HEIGHT = 28;
 const NOTICE_HEIGHT = 29;
+/** A file transfer's card (issue 11, renderer/features/files). */
+const TRANSFER_HEIGHT = 96;
 /** The top row's fixed height (px): one line whatever it says, so changing it moves nothing. */
 const TOP_ROW_HEIGHT = 32;
 /** Within this distance (px) of the newest line, the reader is following it. */
@@ -55,6 +57,8 @@ function noticeText(n: Notice): string {
       return 'You have just sent a nudge.';
     case 'unsupported':
       return n.detail ?? `${n.name} sent something Monarch cannot show.`;
+    case 'file-transfer':
+      return n.name ? `${n.name} offers a file: ${n.detail ?? ''}` : `You offered a file: ${n.detail ?? ''}`;
   }
 }
 
@@ -74,7 +78,7 @@ export function estimateRowHeights(entries: readonly TranscriptEntry[]): { heigh
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    let h = NOTICE_HEIGHT;
+    let h = e.kind === 'notice' && e.notice.kind === 'file-transfer' ? TRANSFER_HEIGHT : NOTICE_HEIGHT;
     if (e.kind === 'message') {
       const text = e.message.text;
       const lines = Math.max(1, Math.ceil(text.length / 90)) + countNewlines(text);
@@ -100,6 +104,8 @@ export interface TranscriptProps {
    * carries its time; otherwise only each "says:" line does (and every line on hover).
    */
   showTimes?: boolean;
+  /** Draws a file transfer's line (renderer/features/files); without it, a grey line says what it was. */
+  renderTransfer?: (transferId: string) => ReactNode;
 }
 
 function keyOf(e: TranscriptEntry): string {
@@ -113,7 +119,7 @@ function edgesOf(entries: readonly TranscriptEntry[], paddingStart: number) {
   return { paddingStart, count: entries.length, first: first && keyOf(first), last: last && keyOf(last) };
 }
 
-export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop, showTimes = false }: TranscriptProps) {
+export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop, showTimes = false, renderTransfer }: TranscriptProps) {
   const parent = useRef<HTMLDivElement>(null);
   const topSlot = useRef<HTMLDivElement>(null);
   const hasTop = top !== undefined && top !== null && top !== false;
@@ -214,7 +220,9 @@ export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop
           const prev = entries[v.index - 1];
           return (
             <div key={v.key} data-index={v.index} ref={virtualizer.measureElement} className="entry-slot" style={{ transform: `translateY(${v.start}px)` }}>
-              {entry.kind === 'notice' ? (
+              {entry.kind === 'notice' && entry.notice.transferId !== undefined && renderTransfer ? (
+                renderTransfer(entry.notice.transferId)
+              ) : entry.kind === 'notice' ? (
                 <NoticeLine notice={entry.notice} showTime={showTimes} />
               ) : (
                 <MessageBlock

@@ -38,6 +38,9 @@ export function historyToTranscript(entries: readonly HistoryEntryInfo[]): Trans
           delivery: e.direction === 'outgoing' && e.delivery === 'failed' ? 'failed' : 'delivered',
         },
       });
+    } else if (e.kind === 'file') {
+      // A past transfer: its line as the history logged it (the transfer itself is gone).
+      out.push({ kind: 'notice', notice: { id: `history-notice-${e.id}`, kind: 'unsupported', at: e.timestamp, handle: e.sender, name: e.senderName || e.sender, detail: e.text } });
     } else {
       const kind = e.kind === 'join' ? 'joined' : e.kind === 'leave' ? 'left' : e.direction === 'outgoing' ? 'nudge-sent' : 'nudge-received';
       out.push({ kind: 'notice', notice: { id: `history-notice-${e.id}`, kind, at: e.timestamp, handle: e.sender, name: e.senderName || e.sender } });

@@ -34,6 +34,8 @@ function entryLine(e: HistoryEntryInfo): string {
       return `${e.senderName || e.sender} has left the conversation.`;
     case 'nudge':
       return e.direction === 'outgoing' ? 'You have just sent a nudge.' : `${e.senderName || e.sender} just sent you a nudge!`;
+    case 'file':
+      return e.text;
   }
 }
 

@@ -1,11 +1,13 @@
 /**
- * The settings view: account, notifications, sounds, history logging, idle time, appearance.
+ * The settings view: account, notifications, sounds, history logging, idle time, file transfers,
+ * appearance.
  * Every change is saved at once (`updatePreferences`); the backend validates and answers with the
  * preferences as stored, which every window receives (`preferences.changed`).
  */
 import { useId, useState, type ReactNode } from 'react';
 import type { CommandInput, Preferences } from '../../../shared/ipc';
 import { useActions, useAppState } from '../../store/context';
+import { FileSettings } from '../files/FileSettings';
 
 type Patch = CommandInput<'updatePreferences'>;
 
@@ -113,6 +115,9 @@ export function SettingsView() {
               <option value="away">Away</option>
             </select>
           </label>
+        </Section>
+        <Section title="File transfers">
+          <FileSettings prefs={prefs.files} update={update} Check={Check} />
         </Section>
         <Section title="Appearance">
           <label className="field inline">

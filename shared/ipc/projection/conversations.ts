@@ -14,8 +14,10 @@ export type NoticeKind =
   | 'nudge-received'
   /** "You have just sent a nudge." */
   | 'nudge-sent'
-  /** Something we cannot show (file transfer invitation, wink, …): `detail` says what. */
-  | 'unsupported';
+  /** Something we cannot show (a wink, …): `detail` says what. */
+  | 'unsupported'
+  /** A file offered or sent in this conversation (issue 11): the window draws it from `state.transfers`. */
+  | 'file-transfer';
 
 export interface Notice {
   readonly id: string;
@@ -26,6 +28,8 @@ export interface Notice {
   /** Their name at the time, to write the line. */
   readonly name: string;
   readonly detail?: string;
+  /** `file-transfer` only: the transfer's id. */
+  readonly transferId?: string;
 }
 
 export type TranscriptEntry =
@@ -76,6 +80,12 @@ function withoutTyping(typing: Readonly<Record<string, number>>, handle: string)
   if (!(handle in typing)) return typing;
   const { [handle]: _gone, ...rest } = typing;
   return rest;
+}
+
+/** A conversation with just this person (joined, or invited and not joined yet). */
+function conversationWithOnly(c: ConversationState, handle: string): boolean {
+  const people = c.conversation.participants.length > 0 ? c.conversation.participants.map((p) => p.handle) : (c.conversation.invited ?? []);
+  return people.length === 1 && people[0] === handle;
 }
 
 function setParticipants(c: ConversationState, participants: readonly Participant[]): ConversationState {
@@ -160,6 +170,17 @@ export function reduceConversations(s: ConversationsSlice, e: AppEvent, at: numb
       return update(s, e.conversationId, (c) =>
         addNotice(c, { kind: 'unsupported', at: e.at, handle: e.sender, name: nameOf(c, e.sender), detail: e.summary }),
       );
+    case 'transfer.changed': {
+      // The transfer's line goes in once, when it first shows up, in its conversation, or else
+      // in the open one-to-one conversation with its peer (a P2P offer may not say which).
+      const t = e.transfer;
+      const target =
+        (t.conversationId !== null ? s.conversations[t.conversationId] : undefined) ??
+        Object.values(s.conversations).find((c) => c.open && conversationWithOnly(c, t.peer));
+      if (!target || target.entries.some((x) => x.kind === 'notice' && x.notice.transferId === t.id)) return s;
+      const name = t.direction === 'incoming' ? nameOf(target, t.peer) : '';
+      return update(s, target.conversation.id, (c) => addNotice(c, { kind: 'file-transfer', at, handle: t.peer, name, detail: t.name, transferId: t.id }));
+    }
     case 'presence.changed':
       // Keep names in open conversations current, as the participants bar shows them.
       for (const c of Object.values(s.conversations)) {

@@ -9,12 +9,14 @@ import { initialConversations, reduceConversations, type ConversationsSlice } fr
 import { initialSession, reduceSession, type SessionSlice } from './session';
 import { initialDesktop, reduceDesktop, type DesktopSlice } from './desktop';
 import { initialPictures, reducePictures, type PicturesSlice } from './pictures';
+import { initialTransfers, reduceTransfers, type TransfersSlice } from './transfers';
 
 export * from './contacts';
 export * from './conversations';
 export * from './session';
 export * from './desktop';
 export * from './pictures';
+export * from './transfers';
 
 export interface AppState {
   readonly session: SessionSlice;
@@ -22,6 +24,7 @@ export interface AppState {
   readonly conversations: ConversationsSlice;
   readonly desktop: DesktopSlice;
   readonly pictures: PicturesSlice;
+  readonly transfers: TransfersSlice;
 }
 
 export const initialAppState: AppState = {
@@ -30,6 +33,7 @@ export const initialAppState: AppState = {
   conversations: initialConversations,
   desktop: initialDesktop,
   pictures: initialPictures,
+  transfers: initialTransfers,
 };
 
 export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, 'event' | 'at'>): AppState {
@@ -38,13 +42,15 @@ export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, '
   const conversations = reduceConversations(state.conversations, event, at);
   const desktop = reduceDesktop(state.desktop, event);
   const pictures = reducePictures(state.pictures, event);
+  const transfers = reduceTransfers(state.transfers, event, at);
   if (
     session === state.session &&
     contacts === state.contacts &&
     conversations === state.conversations &&
     desktop === state.desktop &&
-    pictures === state.pictures
+    pictures === state.pictures &&
+    transfers === state.transfers
   )
     return state;
-  return { session, contacts, conversations, desktop, pictures };
+  return { session, contacts, conversations, desktop, pictures, transfers };
 }
