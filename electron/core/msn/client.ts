@@ -8,6 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import { AddressBookService } from './ab/service';
+import { syncAddressBook } from './ab/sync';
 import { installChallengeResponder } from './challenge';
 import { systemClock, type Clock } from './clock';
 import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
@@ -33,9 +35,10 @@ import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
 import { ReconnectPolicy, Reconnector, type ReconnectPolicyOptions } from './reconnect';
-import type { ServerProfile } from './server-profile';
+import { webServiceUrls, type ServerProfile } from './server-profile';
 import { Switchboard } from './switchboard';
 import { SwitchboardManager } from './switchboard-manager';
+import type { TokenService } from './sso/token-service';
 import type { TrafficTap } from './traffic';
 
 export interface MsnClientOptions {
@@ -274,7 +277,9 @@ export class MsnClient {
     });
     const conn = result.connection;
     const handle = normalizeHandle(result.handle);
-    const ctx: NsContext = { conn, dialect: result.dialect, handle };
+    // MSNP13+: the lists live in the SOAP address book, reached with the token service's tickets.
+    const ab = result.tokens !== undefined ? this.addressBookFor(result.tokens, handle) : undefined;
+    const ctx: NsContext = { conn, dialect: result.dialect, handle, ...(result.tokens !== undefined ? { tokens: result.tokens } : {}), ...(ab !== undefined ? { ab } : {}) };
     const protocol = `MSNP${result.dialect}`;
     this.p2p.reopen();
     this.peerCaps.clear();
@@ -295,16 +300,17 @@ export class MsnClient {
 
       this.self.begin(handle, result.friendlyName, status);
       this.pictures.onSignedIn();
-      const cacheKey = this.cacheKey(handle);
-      const cached = await this.loadCache(cacheKey, result.dialect);
-      const synced = await syncContactList({
-        conn,
-        dialect: result.dialect,
-        list: this.list,
-        cached,
-        barrier: () => keepAlive.barrier(),
-        ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
-      });
+      const timeout = this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {};
+      let synced: { fromCache: boolean };
+      if (ab !== undefined) {
+        // MSNP13-18.md §5.3: FindMembership + ABFindAll, BLP, the initial ADL, PRP MFN (no SYN, no cache).
+        const snap = await syncAddressBook({ conn, dialect: result.dialect, list: this.list, ab, myHandle: handle, ...timeout });
+        this.contacts.addressBook.meId = snap.meId;
+        synced = { fromCache: false };
+      } else {
+        const cached = await this.loadCache(this.cacheKey(handle), result.dialect);
+        synced = await syncContactList({ conn, dialect: result.dialect, list: this.list, cached, barrier: () => keepAlive.barrier(), ...timeout });
+      }
       this.self.setServerName(this.list.selfName);
       this.everSignedIn = true;
       this.emitter.emit('contact-list.synced', {
@@ -376,6 +382,7 @@ export class MsnClient {
   }
 
   private teardownSession(): void {
+    this.session.value?.tokens?.stop();
     this.p2p.close();
     this.keepAlive?.stop();
     this.keepAlive = undefined;
@@ -441,8 +448,26 @@ export class MsnClient {
    * downloads the whole list instead of trusting the short `SYN` answer.
    */
   private onAddressBookChanged(): void {
+    // MSNP13+: the address book is the only source of list changes besides RL pushes: read it again.
+    if (this.session.value?.ab !== undefined) {
+      this.contacts.resync().catch(() => undefined);
+      return;
+    }
     this.list.markStale();
     this.saveCache();
+  }
+
+  private addressBookFor(tokens: TokenService, handle: string): AddressBookService {
+    const server = this.options.server;
+    return new AddressBookService({
+      urls: webServiceUrls(server),
+      tokens,
+      ownerEmail: handle,
+      clock: this.clock,
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
   }
 
   /** The cached list if it can be trusted in this session (`usableCache`); a failing cache is no cache. */

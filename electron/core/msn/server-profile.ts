@@ -15,7 +15,54 @@ export interface ServerProfile {
   readonly nexusUrl?: string;
   /** A DALogin URL to use instead of asking the Nexus (with or without a scheme). */
   readonly loginUrl?: string;
+  /**
+   * MSNP13+: where the web services live (token service `/RST.srf`, address book
+   * `/abservice/…`, RSI `/rsi/rsi.asmx`, OIM `/OimWS/oim.asmx`, MSNP13-18.md §12.1), as an origin
+   * such as `https://msn.example.net` (plain `http:` only for a server you run yourself: the
+   * token request carries the password). Default: the origin of `nexusUrl` (the bundled server
+   * and revival servers serve everything on one HTTP(S) port), else Microsoft's hosts.
+   */
+  readonly webServicesUrl?: string;
   readonly tls?: TlsOptions;
+}
+
+/** The MSNP13+ SOAP endpoints of a profile (MSNP13-18.md §12.1 paths). */
+export interface WebServiceUrls {
+  readonly rst: string;
+  readonly addressBook: string;
+  readonly sharing: string;
+  readonly rsi: string;
+  readonly oim: string;
+}
+
+export function webServiceUrls(profile: ServerProfile): WebServiceUrls {
+  const base = profile.webServicesUrl ?? (profile.nexusUrl !== undefined ? originOf(profile.nexusUrl) : undefined);
+  if (base === undefined) {
+    // The hosts real clients have compiled in (§12.1; retro-prpl's choices for the address book).
+    return {
+      rst: 'https://login.live.com/RST.srf',
+      addressBook: 'https://local-bay.contacts.msn.com/abservice/abservice.asmx',
+      sharing: 'https://local-bay.contacts.msn.com/abservice/SharingService.asmx',
+      rsi: 'https://rsi.hotmail.com/rsi/rsi.asmx',
+      oim: 'https://ows.messenger.msn.com/OimWS/oim.asmx',
+    };
+  }
+  const at = (path: string): string => new URL(path, base).toString();
+  return {
+    rst: at('/RST.srf'),
+    addressBook: at('/abservice/abservice.asmx'),
+    sharing: at('/abservice/SharingService.asmx'),
+    rsi: at('/rsi/rsi.asmx'),
+    oim: at('/OimWS/oim.asmx'),
+  };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -30,6 +77,20 @@ export const CLIENT_VERSION = {
   library: 'MSNMSGR',
   clientVersion: '7.5.0324',
   clientName: 'MSMSGS',
+} as const satisfies Omit<CvrRequest, 'type' | 'trId' | 'handle'>;
+
+/**
+ * `CVR` at MSNP13+ (MSNP13-18.md §13.1): Windows Live Messenger 8.5, as libpurple and the
+ * third-party clients of that era present themselves (`MSNMSGR 8.5.1302 BC01`).
+ */
+export const SOAP_CLIENT_VERSION = {
+  locale: '0x0409',
+  osType: 'winnt',
+  osVersion: '5.1',
+  arch: 'i386',
+  library: 'MSNMSGR',
+  clientVersion: '8.5.1302',
+  clientName: 'BC01',
 } as const satisfies Omit<CvrRequest, 'type' | 'trId' | 'handle'>;
 
 /** `MSNP12 MSNP11 … MSNP2 CVR0` (MSNP.md §2.1): newest first, ending with CVR0. */
