@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsnClient } from '../../electron/core/msn/client';
 import { SignInFailure } from '../../electron/core/msn/errors';
-import { decodeMlRequest, verifyMbiKeyOld, type Command, type Dialect, type parseMl } from '../../shared/msnp';
+import { buildMailData, buildOimMessage, decodeMlRequest, verifyMbiKeyOld, type Command, type Dialect, type OimEntry, type parseMl } from '../../shared/msnp';
 import { Recorder } from './helpers/bundled';
 import { FakeServer, type FakeConn } from './helpers/fake-server';
 import { FakeServices } from './helpers/msnp13-services';
@@ -290,5 +290,54 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     expect(services.actions('ABFindAll').length).toBe(before + 1);
     // Never shown as an alert.
     expect(rec.of('content.unsupported')).toEqual([]);
+  });
+
+  it('offline messages: fetched after the mail-data notice, shown with their sent time in order, deleted only when acknowledged', async () => {
+    const { services, script, client, rec } = await setup();
+    const oim = (id: string, from: string, name: string, text: string, sentAt: number, sequence: number): { entry: OimEntry; mail: string } => ({
+      entry: { id, from, fromName: name, read: false, receivedTime: new Date(sentAt).toISOString(), size: 100 },
+      mail: buildOimMessage({ from, fromName: name, to: ME, sentAt, originatingSource: '127.0.0.1', messageId: id, runId: '{3A0B4C5D-6E7F-4081-92A3-B4C5D6E7F809}', sequence, text }),
+    });
+    const t0 = Date.parse('2026-12-01T10:00:00Z');
+    // Listed newest first: the client shows them in sending order.
+    services.oims.push(oim('6B2E1C0D-9F8A-4B7C-8D6E-5F4A3B2C1D02', 'carol@hotmail.com', 'Carol', 'are you there?', t0 + 60_000, 2));
+    services.oims.push(oim('6B2E1C0D-9F8A-4B7C-8D6E-5F4A3B2C1D01', 'carol@hotmail.com', 'Carol', 'Hi Alice, call me when you are back. ☺', t0, 1));
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    const conn = script.conn;
+    if (conn === undefined) throw new Error('no NS connection');
+    const notice = (type: string, entries: readonly OimEntry[]): string =>
+      `MIME-Version: 1.0\r\nContent-Type: ${type}; charset=UTF-8\r\n\r\nMail-Data: ${buildMailData(entries)}\r\n`;
+    conn.sendPayload('MSG Hotmail Hotmail', notice('text/x-msmsgsinitialmdatanotification', services.oims.map((o) => o.entry)));
+    const second = await rec.waitFor('message.received', (e) => e.message.text === 'are you there?');
+    const received = rec.of('message.received').map((e) => e.message);
+    expect(received.map((m) => [m.id, m.sender, m.senderName, m.text, m.timestamp])).toEqual([
+      ['6B2E1C0D-9F8A-4B7C-8D6E-5F4A3B2C1D01', 'carol@hotmail.com', 'Carol', 'Hi Alice, call me when you are back. ☺', t0],
+      ['6B2E1C0D-9F8A-4B7C-8D6E-5F4A3B2C1D02', 'carol@hotmail.com', 'Carol', 'are you there?', t0 + 60_000],
+    ]);
+    // In a conversation with the sender, like any message; never a server notice.
+    expect(client.conversations.get(second.message.conversationId)?.invited).toEqual(['carol@hotmail.com']);
+    expect(rec.of('server.notice')).toEqual([]);
+    const rsi = services.requests.filter((r) => r.rsi !== undefined).map((r) => r.rsi);
+    expect(rsi.map((r) => r?.action)).toEqual(['GetMessage', 'GetMessage']);
+    expect(rsi[0]?.cookie).toEqual({ t: 'messengermsncom1', p: 'P1' });
+    expect(rsi.some((r) => r?.action === 'GetMessage' && r.alsoMarkAsRead)).toBe(false);
+
+    // Announced again before the app stored them: not shown twice, and nothing deleted yet.
+    conn.sendPayload('MSG Hotmail Hotmail', notice('text/x-msmsgsoimnotification', services.oims.map((o) => o.entry)));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rec.of('message.received')).toHaveLength(2);
+    expect(services.oims).toHaveLength(2);
+
+    await client.acknowledgeOfflineMessages(received.map((m) => m.id));
+    const del = services.requests.filter((r) => r.rsi?.action === 'DeleteMessages').map((r) => r.rsi);
+    expect(del).toHaveLength(1);
+    expect(del[0]?.action === 'DeleteMessages' ? [...del[0].messageIds].sort() : []).toEqual(received.map((m) => m.id).sort());
+    expect(services.oims).toHaveLength(0);
+
+    // More than the notice can list: "too-large" → GetMetadata.
+    services.oims.push(oim('6B2E1C0D-9F8A-4B7C-8D6E-5F4A3B2C1D03', 'bob@hotmail.com', 'Bob', 'later', t0 + 120_000, 1));
+    conn.sendPayload('MSG Hotmail Hotmail', 'MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsinitialmdatanotification; charset=UTF-8\r\n\r\nMail-Data: too-large\r\n');
+    await rec.waitFor('message.received', (e) => e.message.text === 'later' && e.message.sender === 'bob@hotmail.com');
+    expect(services.requests.some((r) => r.rsi?.action === 'GetMetadata')).toBe(true);
   });
 });

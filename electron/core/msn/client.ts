@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { AddressBookService } from './ab/service';
+import { OfflineInbox } from './oim/inbox';
 import { syncAddressBook } from './ab/sync';
 import { installChallengeResponder } from './challenge';
 import { systemClock, type Clock } from './clock';
@@ -110,6 +111,8 @@ export class MsnClient {
   private moveTo: { host: string; port: number } | undefined;
   private lastServer: { host: string; port: number } | undefined;
   private sbCount = 0;
+  /** MSNP13+: offline messages waiting on the server (oim/inbox.ts). */
+  private inbox: OfflineInbox | undefined;
 
   constructor(private readonly options: MsnClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -125,7 +128,9 @@ export class MsnClient {
       },
     });
     const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
-    this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged());
+    this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged(), (value) => {
+      this.inbox?.onMailData(value).catch(() => undefined);
+    });
     this.pictures = new Pictures({
       manager: () => this.p2p,
       me: () => this.session.value?.handle,
@@ -283,6 +288,7 @@ export class MsnClient {
     const protocol = `MSNP${result.dialect}`;
     this.p2p.reopen();
     this.peerCaps.clear();
+    this.inbox = result.tokens !== undefined ? this.offlineInboxFor(result.tokens) : undefined;
     this.lastServer = { host: result.host, port: result.port };
     try {
       this.session.set(ctx);
@@ -457,6 +463,34 @@ export class MsnClient {
     this.saveCache();
   }
 
+  /**
+   * MSNP13+: the app has stored these offline messages (the `message.received` ids): delete them on
+   * the server. Until then the server keeps them and offers them again at the next sign-in.
+   */
+  async acknowledgeOfflineMessages(messageIds: readonly string[]): Promise<void> {
+    const inbox = this.inbox;
+    if (inbox === undefined) return;
+    try {
+      await inbox.acknowledge(messageIds);
+    } catch (err) {
+      throw toOperationFailure(err, 'deleting stored offline messages');
+    }
+  }
+
+  private offlineInboxFor(tokens: TokenService): OfflineInbox {
+    const server = this.options.server;
+    return new OfflineInbox({
+      rsiUrl: webServiceUrls(server).rsi,
+      tokens,
+      clock: this.clock,
+      deliver: (m) => this.switchboards.start([m.from]).receiveOffline({ id: m.id, sender: m.from, senderName: m.fromName, text: m.text, sentAt: m.sentAt }),
+      problem: (message) => this.emitter.emit('content.unsupported', { conversationId: null, sender: 'server', kind: 'server-notification', contentType: 'text/x-msmsgsoimnotification', summary: `An offline message could not be fetched: ${message}`, at: this.clock.now() }),
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
+  }
+
   private addressBookFor(tokens: TokenService, handle: string): AddressBookService {
     const server = this.options.server;
     return new AddressBookService({
@@ -484,7 +518,8 @@ export class MsnClient {
   private saveCache(): void {
     const cache = this.options.listCache;
     const ctx = this.session.value;
-    if (cache === undefined || ctx === undefined) return;
+    // MSNP13+ lists always come from the address book (no SYN version to check a copy against).
+    if (cache === undefined || ctx === undefined || ctx.ab !== undefined) return;
     Promise.resolve(cache.save(this.cacheKey(ctx.handle), this.list.toCache(ctx.dialect))).catch(() => undefined);
   }
 

@@ -399,6 +399,25 @@ export class Conversation {
     sb?.close();
   }
 
+  /**
+   * An offline message fetched from the server (MSNP13-18.md §9.1), shown with the time it was sent;
+   * its id is the server's message id, which the app acknowledges once it has stored it.
+   */
+  receiveOffline(m: { readonly id: string; readonly sender: string; readonly senderName: string; readonly text: string; readonly sentAt: number }): void {
+    const message: ChatMessage = {
+      id: m.id,
+      conversationId: this.id,
+      direction: 'incoming',
+      sender: m.sender,
+      senderName: m.senderName,
+      text: m.text,
+      format: null,
+      timestamp: m.sentAt,
+      delivery: 'delivered',
+    };
+    this.deps.emit('message.received', { message });
+  }
+
   private receive(sender: string, senderName: string, payload: Uint8Array): void {
     const at = this.deps.clock.now();
     const m = decodeMessage(payload);

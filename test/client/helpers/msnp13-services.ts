@@ -8,6 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   PASSPORT_TB,
   buildAbFindAllResponse,
+  buildDeleteMessagesResponse,
+  buildGetMessageResponse,
+  buildGetMetadataResponse,
+  parseRsiRequest,
+  type OimEntry,
+  type RsiRequest,
   buildFault,
   buildFindMembershipResponse,
   buildMutationResponse,
@@ -38,6 +44,7 @@ export interface LoggedRequest {
   readonly body: string;
   readonly ab?: AbRequest;
   readonly rst?: RstRequest;
+  readonly rsi?: RsiRequest;
 }
 
 export class FakeServices {
@@ -49,6 +56,8 @@ export class FakeServices {
     me: undefined as AbContact | undefined,
     roles: { Allow: [], Block: [], Reverse: [], Pending: [] } as Record<MemberRole, Member[]>,
   };
+  /** Offline messages waiting at RSI: the `Mail-Data` entry and the `GetMessage` mail. */
+  readonly oims: { entry: OimEntry; mail: string }[] = [];
   /** Fault to answer the next AB/sharing request of this action with (once). */
   readonly faultOnce = new Map<string, string>();
   private issued = 0;
@@ -148,6 +157,21 @@ export class FakeServices {
         return send(500, abFault(fault));
       }
       return send(200, this.answer(ab));
+    }
+    if (path === '/rsi/rsi.asmx') {
+      const rsi = parseRsiRequest(body);
+      this.requests.push({ path, soapAction, body, ...(isCodecError(rsi) ? {} : { rsi }) });
+      if (isCodecError(rsi)) return send(500, buildFault({ code: 'soap:Client', message: rsi.message }));
+      if (rsi.action === 'GetMetadata') return send(200, buildGetMetadataResponse(this.oims.map((o) => o.entry)));
+      if (rsi.action === 'GetMessage') {
+        const oim = this.oims.find((o) => o.entry.id === rsi.messageId);
+        return oim === undefined ? send(500, buildFault({ code: 'q0:SystemUnavailable', message: 'no such message' })) : send(200, buildGetMessageResponse(oim.mail));
+      }
+      for (const id of rsi.messageIds) {
+        const i = this.oims.findIndex((o) => o.entry.id === id);
+        if (i >= 0) this.oims.splice(i, 1);
+      }
+      return send(200, buildDeleteMessagesResponse());
     }
     res.writeHead(404);
     res.end();
