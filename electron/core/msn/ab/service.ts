@@ -116,6 +116,8 @@ export class AddressBookService {
           }
           throw new OperationFailure('server-error', `${action}: the address book refused the ticket (HTTP ${res.status})`);
         }
+        // A fault is XML with HTTP 500; anything else that failed is not the service we expected.
+        if (res.status >= 400 && !res.body.trimStart().startsWith('<')) throw new OperationFailure('server-error', `${action}: the address book at ${url} answered HTTP ${res.status}`);
         body = res.body;
       } catch (err) {
         if (err instanceof OperationFailure) throw err;
