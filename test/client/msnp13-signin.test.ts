@@ -340,4 +340,32 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     await rec.waitFor('message.received', (e) => e.message.text === 'later' && e.message.sender === 'bob@hotmail.com');
     expect(services.requests.some((r) => r.rsi?.action === 'GetMetadata')).toBe(true);
   });
+
+  it('sending an offline message: Store2 with the messengersecure ticket, the lock-key challenge answered, sequence numbers per run', async () => {
+    const { services, client } = await setup();
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    await client.sendOfflineMessage('Carol@hotmail.com', 'See you tomorrow! ☺');
+    await client.sendOfflineMessage('carol@hotmail.com', 'and bring the cake');
+    const stores = services.requests.filter((r) => r.store !== undefined).map((r) => r.store);
+    // First try without a lock key, the challenge, the same message again with it; the next one has it at once.
+    expect(stores.map((s) => [s?.lockKey, s?.sequence])).toEqual([
+      ['', 1],
+      ['d7ab624e79b048bd0ff594bfb8be089a', 1],
+      ['d7ab624e79b048bd0ff594bfb8be089a', 2],
+    ]);
+    expect(stores[0]).toMatchObject({ from: ME, friendlyName: 'Alice', to: 'carol@hotmail.com', ticket: services.ticket('messengersecure.live.com', 1), appId: 'PROD0119GSJUC$18', msnpVer: 'MSNP15' });
+    expect(services.requests.find((r) => r.store !== undefined)?.soapAction).toBe('http://messenger.live.com/ws/2006/09/oim/Store2');
+    expect(services.stored.map((s) => [s.to, s.text, s.sequence])).toEqual([
+      ['carol@hotmail.com', 'See you tomorrow! ☺', 1],
+      ['carol@hotmail.com', 'and bring the cake', 2],
+    ]);
+    expect(services.stored[0]?.runId).toBe(services.stored[1]?.runId);
+    expect(services.stored[0]?.runId).toMatch(/^\{[0-9A-F-]{36}\}$/);
+
+    services.refuseOimTo.add('mallory@hotmail.com');
+    await expect(client.sendOfflineMessage('mallory@hotmail.com', 'hi')).rejects.toMatchObject({ code: 'not-allowed' });
+    // A refused message does not use up a sequence number.
+    await client.sendOfflineMessage('bob@hotmail.com', 'third');
+    expect(services.stored.at(-1)).toMatchObject({ to: 'bob@hotmail.com', sequence: 3 });
+  });
 });

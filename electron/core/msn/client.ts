@@ -10,6 +10,7 @@ import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyS
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { AddressBookService } from './ab/service';
 import { OfflineInbox } from './oim/inbox';
+import { OfflineOutbox } from './oim/outbox';
 import { syncAddressBook } from './ab/sync';
 import { installChallengeResponder } from './challenge';
 import { systemClock, type Clock } from './clock';
@@ -113,6 +114,7 @@ export class MsnClient {
   private sbCount = 0;
   /** MSNP13+: offline messages waiting on the server (oim/inbox.ts). */
   private inbox: OfflineInbox | undefined;
+  private outbox: OfflineOutbox | undefined;
 
   constructor(private readonly options: MsnClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -289,6 +291,7 @@ export class MsnClient {
     this.p2p.reopen();
     this.peerCaps.clear();
     this.inbox = result.tokens !== undefined ? this.offlineInboxFor(result.tokens) : undefined;
+    this.outbox = result.tokens !== undefined ? this.offlineOutboxFor(result.tokens, result.dialect) : undefined;
     this.lastServer = { host: result.host, port: result.port };
     try {
       this.session.set(ctx);
@@ -475,6 +478,32 @@ export class MsnClient {
     } catch (err) {
       throw toOperationFailure(err, 'deleting stored offline messages');
     }
+  }
+
+  /**
+   * MSNP13+: leave `text` for `handle`, who is offline, as an offline message (`Store2`,
+   * MSNP13-18.md §9.2). Resolves once the service stored it; rejects with OperationFailure
+   * (`not-supported` before MSNP13, `not-allowed` when the recipient does not take messages from me).
+   */
+  async sendOfflineMessage(handle: string, text: string): Promise<void> {
+    const outbox = this.outbox;
+    const ctx = this.session.require();
+    if (outbox === undefined) throw new OperationFailure('not-supported', `offline messages need MSNP13 or later (this server speaks MSNP${ctx.dialect})`);
+    await outbox.send(normalizeHandle(handle), text);
+  }
+
+  private offlineOutboxFor(tokens: TokenService, dialect: Dialect): OfflineOutbox {
+    const server = this.options.server;
+    return new OfflineOutbox({
+      oimUrl: webServiceUrls(server).oim,
+      tokens,
+      clock: this.clock,
+      dialect,
+      me: () => ({ handle: this.self.self.handle, friendlyName: this.self.self.friendlyName }),
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
   }
 
   private offlineInboxFor(tokens: TokenService): OfflineInbox {

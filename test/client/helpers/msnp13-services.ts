@@ -8,6 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   PASSPORT_TB,
   buildAbFindAllResponse,
+  buildStore2Fault,
+  buildStore2Response,
+  oimLockKey,
+  parseOimContent,
+  parseStore2Request,
+  type Store2Request,
   buildDeleteMessagesResponse,
   buildGetMessageResponse,
   buildGetMetadataResponse,
@@ -45,6 +51,7 @@ export interface LoggedRequest {
   readonly ab?: AbRequest;
   readonly rst?: RstRequest;
   readonly rsi?: RsiRequest;
+  readonly store?: Store2Request;
 }
 
 export class FakeServices {
@@ -58,6 +65,12 @@ export class FakeServices {
   };
   /** Offline messages waiting at RSI: the `Mail-Data` entry and the `GetMessage` mail. */
   readonly oims: { entry: OimEntry; mail: string }[] = [];
+  /** What Store2 stored: sender, recipient, text, run id and sequence. */
+  readonly stored: { from: string; to: string; text: string; runId: string; sequence: number }[] = [];
+  /** The lock-key challenge Store2 issues to a sender without the right key. */
+  lockKeyChallenge = '13038318816579321232';
+  /** Recipients Store2 refuses (`SystemUnavailable`: not allowed to receive from the sender). */
+  readonly refuseOimTo = new Set<string>();
   /** Fault to answer the next AB/sharing request of this action with (once). */
   readonly faultOnce = new Map<string, string>();
   private issued = 0;
@@ -157,6 +170,17 @@ export class FakeServices {
         return send(500, abFault(fault));
       }
       return send(200, this.answer(ab));
+    }
+    if (path === '/OimWS/oim.asmx') {
+      const store = parseStore2Request(body);
+      this.requests.push({ path, soapAction, body, ...(isCodecError(store) ? {} : { store }) });
+      if (isCodecError(store)) return send(500, buildStore2Fault('InvalidContent', store.message));
+      if (store.lockKey !== oimLockKey(this.lockKeyChallenge)) return send(500, buildStore2Fault('AuthenticationFailed', 'lock key', this.lockKeyChallenge));
+      if (this.refuseOimTo.has(store.to)) return send(500, buildStore2Fault('SystemUnavailable', 'not allowed'));
+      const content = parseOimContent(store.content);
+      if (isCodecError(content) || content.sequence !== store.sequence) return send(500, buildStore2Fault('InvalidContent', 'bad content'));
+      this.stored.push({ from: store.from, to: store.to, text: content.text, runId: content.runId, sequence: content.sequence });
+      return send(200, buildStore2Response(store.sequence));
     }
     if (path === '/rsi/rsi.asmx') {
       const rsi = parseRsiRequest(body);
