@@ -94,6 +94,10 @@ function msnp15Ns(services: FakeServices, script: NsScript, dialect: Dialect = 1
         case 'PNG':
           c.send('QNG 50');
           break;
+        case 'XFR':
+          // MSNP13+ shape (§3.2); the fake switchboard is the next connection to this same server.
+          c.send(`XFR ${t} SB 127.0.0.1:${c.socket.localPort} CKI sbcookie U messenger.msn.com 1`);
+          break;
         case 'OUT':
           c.close();
           return;
@@ -102,6 +106,20 @@ function msnp15Ns(services: FakeServices, script: NsScript, dialect: Dialect = 1
       }
     }
   };
+}
+
+/** A switchboard on which every invitee is offline: `CAL` → `217` (MSNP.md §6.1). */
+async function offlineSb(c: FakeConn): Promise<void> {
+  for (;;) {
+    const cmd = await c.next(20_000).catch(() => undefined);
+    if (cmd === undefined) return;
+    if (cmd.verb === 'USR') c.send(`USR ${cmd.trId} OK ${ME} Alice`);
+    else if (cmd.verb === 'CAL') c.send(`217 ${cmd.trId}`);
+    else if (cmd.verb === 'OUT') {
+      c.close();
+      return;
+    }
+  }
 }
 
 async function setup(options: { dialect?: Dialect; password?: string } = {}): Promise<{ services: FakeServices; script: NsScript; client: MsnClient; rec: Recorder; ns: FakeServer }> {
@@ -118,7 +136,7 @@ async function setup(options: { dialect?: Dialect; password?: string } = {}): Pr
   b.roles.Pending.push({ address: 'dave@hotmail.com', type: 'Passport', displayName: 'Dave' });
   const script: NsScript = { commands: [], adl: [], rml: [] };
   const dialect = options.dialect ?? 15;
-  const ns = await FakeServer.start([msnp15Ns(services, script, dialect)]);
+  const ns = await FakeServer.start([msnp15Ns(services, script, dialect), offlineSb]);
   cleanups.push(() => ns.stop());
   const client = new MsnClient({
     server: { host: ns.host, port: ns.port, dialects: { min: 2, max: dialect }, webServicesUrl: services.origin },
@@ -367,5 +385,20 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     // A refused message does not use up a sequence number.
     await client.sendOfflineMessage('bob@hotmail.com', 'third');
     expect(services.stored.at(-1)).toMatchObject({ to: 'bob@hotmail.com', sequence: 3 });
+  });
+
+  it('a message to an offline contact in a conversation is saved as an offline message (delivery "saved-offline")', async () => {
+    const { services, client, rec } = await setup();
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    const conv = client.conversations.start(['carol@hotmail.com']);
+    const first = client.conversations.send(conv.id, 'call me when you are back');
+    const second = client.conversations.send(conv.id, 'bye');
+    await rec.waitFor('message.delivery', (e) => e.messageId === second.id && e.delivery === 'saved-offline');
+    expect(rec.of('message.delivery').filter((e) => e.delivery === 'saved-offline').map((e) => e.messageId)).toEqual([first.id, second.id]);
+    expect(rec.of('message.delivery').some((e) => e.delivery === 'failed')).toBe(false);
+    expect(services.stored.map((s) => [s.to, s.text, s.sequence])).toEqual([
+      ['carol@hotmail.com', 'call me when you are back', 1],
+      ['carol@hotmail.com', 'bye', 2],
+    ]);
   });
 });

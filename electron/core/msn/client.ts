@@ -165,6 +165,8 @@ export class MsnClient {
       // Custom emoticons need P2P (MSNP9+) on both sides.
       emoticonAnnouncement: (text) => ((this.session.value?.dialect ?? 0) >= 9 ? this.emoticons.announcementFor(text) : undefined),
       onEmoticons: (conversationId, sender, items) => this.emoticons.onAnnouncement(conversationId, sender, items),
+      // MSNP13+: a contact who cannot be invited (offline) gets the text as an offline message.
+      saveOffline: (to, text) => this.outbox?.send(to, text),
     });
     this.conversations = new ConversationsApi(this.switchboards);
     this.p2p = new P2pManager({
