@@ -1,7 +1,7 @@
 /**
  * Where and how to sign in: one profile per server (the bundled server, Escargot, …).
  */
-import { MAX_DIALECT, MIN_DIALECT, dialectName, type CvrRequest, type Dialect } from '../../../shared/msnp';
+import { MIN_DIALECT, dialectName, type CvrRequest, type Dialect } from '../../../shared/msnp';
 import type { TlsOptions } from './passport-http';
 
 export interface ServerProfile {
@@ -9,7 +9,7 @@ export interface ServerProfile {
   readonly host: string;
   /** Default 1863 (MSNP.md §1.1). */
   readonly port?: number;
-  /** Dialects to offer, newest first between these bounds. Default MSNP12 down to MSNP2. */
+  /** Dialects to offer, newest first between these bounds. Default MSNP15 down to MSNP2. */
   readonly dialects?: { readonly min: Dialect; readonly max: Dialect };
   /** Nexus (`…/rdr/pprdr.asp`) for MSNP8+ sign-in; http: or https:. */
   readonly nexusUrl?: string;
@@ -93,10 +93,17 @@ export const SOAP_CLIENT_VERSION = {
   clientName: 'BC01',
 } as const satisfies Omit<CvrRequest, 'type' | 'trId' | 'handle'>;
 
-/** `MSNP12 MSNP11 … MSNP2 CVR0` (MSNP.md §2.1): newest first, ending with CVR0. */
+/**
+ * The newest dialect this client offers by default: MSNP15 (single sign-on, the SOAP address book,
+ * offline messages; MSNP13-18.md). The client's own constant: the codec's `MAX_DIALECT` and the
+ * server's `SERVER_MAX_DIALECT` move on their own.
+ */
+export const CLIENT_MAX_DIALECT: Dialect = 15;
+
+/** `MSNP15 MSNP14 … MSNP2 CVR0` (MSNP.md §2.1): newest first, ending with CVR0. */
 export function offeredDialects(profile: ServerProfile): Dialect[] {
   const min = profile.dialects?.min ?? MIN_DIALECT;
-  const max = profile.dialects?.max ?? MAX_DIALECT;
+  const max = profile.dialects?.max ?? CLIENT_MAX_DIALECT;
   if (min > max) throw new Error(`dialect range ${min}..${max} is empty`);
   const out: Dialect[] = [];
   for (let d = max; d >= min; d--) out.push(d as Dialect);
