@@ -171,9 +171,11 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     expect(rst?.password).toBe('secret pass');
     expect(rst?.tokens.map((t) => t.address)).toEqual(['http://Passport.NET/tb', 'messengerclear.live.com', 'messenger.msn.com', 'contacts.msn.com', 'messengersecure.live.com', 'storage.live.com', 'sup.live.com']);
     expect(rst?.tokens[1]?.policy).toBe('MBI_KEY_OLD');
-    // The address book: membership first, with the contacts ticket and the Initial scenario.
-    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action)).toEqual(['FindMembership', 'ABFindAll']);
-    expect(services.requests[1]?.soapAction).toBe('http://www.msn.com/webservices/AddressBook/FindMembership');
+    // The address book: both services (asked at once), with the contacts ticket and the Initial scenario.
+    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action).sort()).toEqual(['ABFindAll', 'FindMembership']);
+    expect(services.requests.find((r) => r.ab?.action === 'FindMembership')?.soapAction).toBe('http://www.msn.com/webservices/AddressBook/FindMembership');
+    expect(services.requests.find((r) => r.ab?.action === 'FindMembership')?.path).toBe('/abservice/SharingService.asmx');
+    expect(services.requests.find((r) => r.ab?.action === 'ABFindAll')?.path).toBe('/abservice/abservice.asmx');
     expect(services.actions('ABFindAll')[0]?.header).toMatchObject({ ticket: services.ticket('contacts.msn.com', 1), scenario: 'Initial' });
 
     // The initial ADL: FL/AL/BL bits only (never RL/PL), l="1" on <ml>.

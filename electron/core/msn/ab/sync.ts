@@ -103,10 +103,13 @@ export function snapshotOf(memberships: Memberships, book: AddressBook): AbSnaps
   return { entries: out, groups, privacy: privacyFromMe(book.me), selfName: selfName !== undefined && selfName !== '' ? selfName : undefined, meId: book.me?.id };
 }
 
-/** Fetch both services (membership first, as WLM and libpurple do). */
+/**
+ * Fetch both services. WLM and libpurple ask for the memberships first; nothing in the second
+ * request depends on the first answer, so both go at once (one round trip and the two services'
+ * work overlap, which is most of the list-ready time at MSNP13+).
+ */
 export async function readAddressBook(ab: AddressBookService): Promise<AbSnapshot> {
-  const memberships = await ab.findMembership();
-  const book = await ab.findAll();
+  const [memberships, book] = await Promise.all([ab.findMembership(), ab.findAll()]);
   return snapshotOf(memberships, book);
 }
 
@@ -137,11 +140,16 @@ export function clientBits(lists: ListMembership): number {
   return (lists.forward ? LIST_BITS.FL : 0) | (lists.allow ? LIST_BITS.AL : 0) | (lists.block ? LIST_BITS.BL : 0);
 }
 
-/** `ADL`/`RML` payloads for some contacts and bits, split at the payload limit (§7.1). */
+/**
+ * `ADL`/`RML` payloads for some contacts and bits, split at the payload limit (§7.1). The batches
+ * are sent one after another without waiting (each has its own TrID and `OK`); the call ends when
+ * every one was answered, and fails with the first refusal.
+ */
 export async function sendMl(conn: Connection, dialect: Dialect, verb: 'ADL' | 'RML', initial: boolean, contacts: readonly MlContact[], timeoutMs?: number): Promise<void> {
-  for (const batch of splitMlPayload({ initial, contacts }, 'client')) {
-    await conn.call((trId) => buildMlRequest({ type: verb, trId, list: batch }, dialect), timeoutMs !== undefined ? { timeoutMs } : {});
-  }
+  const replies = splitMlPayload({ initial, contacts }, 'client').map((batch) =>
+    conn.call((trId) => buildMlRequest({ type: verb, trId, list: batch }, dialect), timeoutMs !== undefined ? { timeoutMs } : {}),
+  );
+  await Promise.all(replies);
 }
 
 /**
