@@ -4,7 +4,7 @@
  *
  * 1. Contact list ready: time from `signIn()` to `contact-list.synced` with 1,002 list entries
  *    (600 on the forward list, its cap, and 402 more allowed)
- *    (median of 20 runs), for MSNP12, MSNP8 and MSNP2 (the three `SYN` version schemes: timestamps,
+ *    (median of 20 runs), for MSNP15 (single sign-on and the SOAP address book, no cache), and for MSNP12, MSNP8 and MSNP2 (the three `SYN` version schemes: timestamps,
  *    list version with counts, list version without), each without a cache (full `SYN`) and with
  *    the app's SQLite cache (electron/core/list-cache, a file in a temporary folder) holding the
  *    current list (short `SYN` answer). Also the client's CPU time per sign-in (user + system of
@@ -134,6 +134,8 @@ async function main(gc: Gc): Promise<void> {
     const cacheDir = mkdtempSync(join(tmpdir(), 'monarch-client-bench-cache-'));
     const loadBefore = loadavg();
     for (const [label, dialect, cached] of [
+      // MSNP15: the token service, FindMembership + ABFindAll over SOAP, the initial ADL (issue 12).
+      ['msnp15_full', 15, false],
       ['msnp12_full', 12, false],
       ['msnp12_cached', 12, true],
       ['msnp8_full', 8, false],

@@ -55,7 +55,11 @@ export const DEFAULT_TEXT_FORMAT: TextFormat = {
  * - `failed`: see `DeliveryFailure`; the UI can offer a retry.
  * Incoming messages are always `delivered`.
  */
-export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'failed';
+/**
+ * `saved-offline`: the recipient was offline and the server stored it as an offline message, to be
+ * delivered when they sign in (MSNP13+, MSNP13-18.md §9.2).
+ */
+export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'failed' | 'saved-offline';
 
 export type DeliveryFailureReason =
   /** The server reported that someone did not get it (`NAK`). */

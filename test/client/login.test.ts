@@ -95,7 +95,7 @@ describe('login', () => {
     cleanups.push(() => nexus.stop());
     const ns = await fake(
       transcript(`
-        >>> VER 1 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2 CVR0
+        >>> VER 1 MSNP15 MSNP14 MSNP13 MSNP12 MSNP11 MSNP10 MSNP9 MSNP8 MSNP7 MSNP6 MSNP5 MSNP4 MSNP3 MSNP2 CVR0
         <<< VER $t MSNP12
         >>> CVR 2 ...
         <<< 502 $t

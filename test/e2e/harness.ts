@@ -57,11 +57,13 @@ export interface Stack {
 export interface StackOptions {
   /** Automatic Away in every user's web host (as `npm run web` runs it), with test timings. */
   readonly automaticAway?: Omit<WebAutomaticAwayOptions, 'backend' | 'state'>;
+  /** The newest dialect the server offers (default: the server's); the app offers up to MSNP15. */
+  readonly maxDialect?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const staticDir = await rendererBuild();
-  const server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, logger: silentLogger });
+  const server = await startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, logger: silentLogger, ...(options.maxDialect !== undefined ? { maxDialect: options.maxDialect } : {}) });
   const browser = await launchBrowser();
   const users: User[] = [];
   const problems: string[] = [];
@@ -140,8 +142,8 @@ export async function makeContacts(a: User, b: User, name: string, options: { ti
 }
 
 /** A stack with Alice and Bob signed in in their own browser contexts, each on the other's list. */
-export async function startAliceAndBob(options: { timeout: number } = { timeout: 15_000 }): Promise<{ stack: Stack; alice: User; bob: User }> {
-  const stack = await startStack();
+export async function startAliceAndBob(options: { timeout: number; maxDialect?: number } = { timeout: 15_000 }): Promise<{ stack: Stack; alice: User; bob: User }> {
+  const stack = await startStack(options.maxDialect !== undefined ? { maxDialect: options.maxDialect } : {});
   const alice = await stack.user('alice@example.com', 'alice-pw', 'Alice');
   const bob = await stack.user('bob@example.com', 'bob-pw', 'Bob');
   for (const u of [alice, bob]) {

@@ -66,7 +66,7 @@ const textFormatSchema = z.object({
   rightToLeft: z.boolean().optional(),
 });
 
-const DELIVERY_STATES: readonly DeliveryState[] = ['sending', 'sent', 'delivered', 'failed'];
+const DELIVERY_STATES: readonly DeliveryState[] = ['sending', 'sent', 'delivered', 'failed', 'saved-offline'];
 
 interface EntryRow {
   id: number;

@@ -8,6 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
+import { AddressBookService } from './ab/service';
+import { OfflineInbox } from './oim/inbox';
+import { OfflineOutbox } from './oim/outbox';
+import { syncAddressBook } from './ab/sync';
 import { installChallengeResponder } from './challenge';
 import { systemClock, type Clock } from './clock';
 import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
@@ -33,9 +37,10 @@ import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
 import { Presence } from './presence';
 import { ReconnectPolicy, Reconnector, type ReconnectPolicyOptions } from './reconnect';
-import type { ServerProfile } from './server-profile';
+import { webServiceUrls, type ServerProfile } from './server-profile';
 import { Switchboard } from './switchboard';
 import { SwitchboardManager } from './switchboard-manager';
+import type { TokenService } from './sso/token-service';
 import type { TrafficTap } from './traffic';
 
 export interface MsnClientOptions {
@@ -107,6 +112,9 @@ export class MsnClient {
   private moveTo: { host: string; port: number } | undefined;
   private lastServer: { host: string; port: number } | undefined;
   private sbCount = 0;
+  /** MSNP13+: offline messages waiting on the server (oim/inbox.ts). */
+  private inbox: OfflineInbox | undefined;
+  private outbox: OfflineOutbox | undefined;
 
   constructor(private readonly options: MsnClientOptions) {
     this.clock = options.clock ?? systemClock;
@@ -122,7 +130,9 @@ export class MsnClient {
       },
     });
     const emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]): void => this.emitter.emit(type, payload);
-    this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged());
+    this.notifications = new Notifications(emit, this.clock, () => this.onAddressBookChanged(), (value) => {
+      this.inbox?.onMailData(value).catch(() => undefined);
+    });
     this.pictures = new Pictures({
       manager: () => this.p2p,
       me: () => this.session.value?.handle,
@@ -155,6 +165,8 @@ export class MsnClient {
       // Custom emoticons need P2P (MSNP9+) on both sides.
       emoticonAnnouncement: (text) => ((this.session.value?.dialect ?? 0) >= 9 ? this.emoticons.announcementFor(text) : undefined),
       onEmoticons: (conversationId, sender, items) => this.emoticons.onAnnouncement(conversationId, sender, items),
+      // MSNP13+: a contact who cannot be invited (offline) gets the text as an offline message.
+      saveOffline: (to, text) => this.outbox?.send(to, text),
     });
     this.conversations = new ConversationsApi(this.switchboards);
     this.p2p = new P2pManager({
@@ -278,10 +290,14 @@ export class MsnClient {
     });
     const conn = result.connection;
     const handle = normalizeHandle(result.handle);
-    const ctx: NsContext = { conn, dialect: result.dialect, handle };
+    // MSNP13+: the lists live in the SOAP address book, reached with the token service's tickets.
+    const ab = result.tokens !== undefined ? this.addressBookFor(result.tokens, handle) : undefined;
+    const ctx: NsContext = { conn, dialect: result.dialect, handle, ...(result.tokens !== undefined ? { tokens: result.tokens } : {}), ...(ab !== undefined ? { ab } : {}) };
     const protocol = `MSNP${result.dialect}`;
     this.p2p.reopen();
     this.peerCaps.clear();
+    this.inbox = result.tokens !== undefined ? this.offlineInboxFor(result.tokens) : undefined;
+    this.outbox = result.tokens !== undefined ? this.offlineOutboxFor(result.tokens, result.dialect) : undefined;
     this.lastServer = { host: result.host, port: result.port };
     try {
       this.session.set(ctx);
@@ -299,16 +315,17 @@ export class MsnClient {
 
       this.self.begin(handle, result.friendlyName, status);
       this.pictures.onSignedIn();
-      const cacheKey = this.cacheKey(handle);
-      const cached = await this.loadCache(cacheKey, result.dialect);
-      const synced = await syncContactList({
-        conn,
-        dialect: result.dialect,
-        list: this.list,
-        cached,
-        barrier: () => keepAlive.barrier(),
-        ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
-      });
+      const timeout = this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {};
+      let synced: { fromCache: boolean };
+      if (ab !== undefined) {
+        // MSNP13-18.md §5.3: FindMembership + ABFindAll, BLP, the initial ADL, PRP MFN (no SYN, no cache).
+        const snap = await syncAddressBook({ conn, dialect: result.dialect, list: this.list, ab, myHandle: handle, ...timeout });
+        this.contacts.addressBook.meId = snap.meId;
+        synced = { fromCache: false };
+      } else {
+        const cached = await this.loadCache(this.cacheKey(handle), result.dialect);
+        synced = await syncContactList({ conn, dialect: result.dialect, list: this.list, cached, barrier: () => keepAlive.barrier(), ...timeout });
+      }
       this.self.setServerName(this.list.selfName);
       this.everSignedIn = true;
       this.emitter.emit('contact-list.synced', {
@@ -380,6 +397,7 @@ export class MsnClient {
   }
 
   private teardownSession(): void {
+    this.session.value?.tokens?.stop();
     this.p2p.close();
     this.keepAlive?.stop();
     this.keepAlive = undefined;
@@ -445,8 +463,80 @@ export class MsnClient {
    * downloads the whole list instead of trusting the short `SYN` answer.
    */
   private onAddressBookChanged(): void {
+    // MSNP13+: the address book is the only source of list changes besides RL pushes: read it again.
+    if (this.session.value?.ab !== undefined) {
+      this.contacts.resync().catch(() => undefined);
+      return;
+    }
     this.list.markStale();
     this.saveCache();
+  }
+
+  /**
+   * MSNP13+: the app has stored these offline messages (the `message.received` ids): delete them on
+   * the server. Until then the server keeps them and offers them again at the next sign-in.
+   */
+  async acknowledgeOfflineMessages(messageIds: readonly string[]): Promise<void> {
+    const inbox = this.inbox;
+    if (inbox === undefined) return;
+    try {
+      await inbox.acknowledge(messageIds);
+    } catch (err) {
+      throw toOperationFailure(err, 'deleting stored offline messages');
+    }
+  }
+
+  /**
+   * MSNP13+: leave `text` for `handle`, who is offline, as an offline message (`Store2`,
+   * MSNP13-18.md §9.2). Resolves once the service stored it; rejects with OperationFailure
+   * (`not-supported` before MSNP13, `not-allowed` when the recipient does not take messages from me).
+   */
+  async sendOfflineMessage(handle: string, text: string): Promise<void> {
+    const outbox = this.outbox;
+    const ctx = this.session.require();
+    if (outbox === undefined) throw new OperationFailure('not-supported', `offline messages need MSNP13 or later (this server speaks MSNP${ctx.dialect})`);
+    await outbox.send(normalizeHandle(handle), text);
+  }
+
+  private offlineOutboxFor(tokens: TokenService, dialect: Dialect): OfflineOutbox {
+    const server = this.options.server;
+    return new OfflineOutbox({
+      oimUrl: webServiceUrls(server).oim,
+      tokens,
+      clock: this.clock,
+      dialect,
+      me: () => ({ handle: this.self.self.handle, friendlyName: this.self.self.friendlyName }),
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
+  }
+
+  private offlineInboxFor(tokens: TokenService): OfflineInbox {
+    const server = this.options.server;
+    return new OfflineInbox({
+      rsiUrl: webServiceUrls(server).rsi,
+      tokens,
+      clock: this.clock,
+      deliver: (m) => this.switchboards.start([m.from]).receiveOffline({ id: m.id, sender: m.from, senderName: m.fromName, text: m.text, sentAt: m.sentAt }),
+      problem: (message) => this.emitter.emit('content.unsupported', { conversationId: null, sender: 'server', kind: 'server-notification', contentType: 'text/x-msmsgsoimnotification', summary: `An offline message could not be fetched: ${message}`, at: this.clock.now() }),
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
+  }
+
+  private addressBookFor(tokens: TokenService, handle: string): AddressBookService {
+    const server = this.options.server;
+    return new AddressBookService({
+      urls: webServiceUrls(server),
+      tokens,
+      ownerEmail: handle,
+      clock: this.clock,
+      ...(server.tls !== undefined ? { tls: server.tls } : {}),
+      ...(this.options.tap !== undefined ? { tap: this.options.tap } : {}),
+      ...(this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {}),
+    });
   }
 
   /** The cached list if it can be trusted in this session (`usableCache`); a failing cache is no cache. */
@@ -463,7 +553,8 @@ export class MsnClient {
   private saveCache(): void {
     const cache = this.options.listCache;
     const ctx = this.session.value;
-    if (cache === undefined || ctx === undefined) return;
+    // MSNP13+ lists always come from the address book (no SYN version to check a copy against).
+    if (cache === undefined || ctx === undefined || ctx.ab !== undefined) return;
     Promise.resolve(cache.save(this.cacheKey(ctx.handle), this.list.toCache(ctx.dialect))).catch(() => undefined);
   }
 

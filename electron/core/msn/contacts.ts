@@ -38,6 +38,7 @@ import {
   type ListName,
   type RemReply,
 } from '../../../shared/msnp';
+import { AbContacts, type AbContext } from './ab/contacts-ab';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, NsContext, SessionRef } from './context';
 import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
@@ -50,13 +51,20 @@ const LIST_FIELD = { FL: 'forward', AL: 'allow', BL: 'block', RL: 'reverse' } as
 type PrivacySetting = { readonly verb: 'BLP'; readonly value: BlpValue } | { readonly verb: 'GTC'; readonly value: GtcValue };
 
 export class Contacts {
+  /** MSNP13+: the same operations over the SOAP address book and ADL/RML (ab/contacts-ab.ts). */
+  readonly addressBook: AbContacts;
+
   constructor(
     private readonly session: SessionRef,
     private readonly list: ContactList,
     private readonly emit: Emit,
     /** Persist the list after a change (the cache), fire-and-forget. */
     private readonly onListChanged: () => void,
-  ) {}
+  ) {
+    this.addressBook = new AbContacts(list, emit, onListChanged, (handle) => {
+      this.allow(handle).catch(() => undefined);
+    });
+  }
 
   all(): Contact[] {
     return this.list.allContacts();
@@ -77,7 +85,14 @@ export class Contacts {
 
   /** Server-initiated list changes (TrID 0) and RL notifications (MSNP.md §4.6). */
   install(): void {
-    const { conn } = this.session.require();
+    const ctx = this.session.require();
+    const { conn } = ctx;
+    if (ctx.ab !== undefined) {
+      // MSNP13+: `ADL 0`/`RML 0` pushes (RL, PL; MSNP13-18.md §6.7); ADD/ADC/REM do not exist.
+      conn.handle('ADL', (cmd) => this.addressBook.onPush(ctx, cmd));
+      conn.handle('RML', (cmd) => this.addressBook.onPush(ctx, cmd));
+      return;
+    }
     conn.handle('ADD', (cmd) => this.onAsyncAdd(cmd));
     conn.handle('ADC', (cmd) => this.onAsyncAdd(cmd));
     conn.handle('REM', (cmd) => this.onAsyncRemove(cmd));
@@ -92,6 +107,8 @@ export class Contacts {
     const ctx = this.session.require();
     const existing = this.list.get(handle);
     if (existing?.lists.forward) throw new OperationFailure('already-exists', `${handle} is already on your list`);
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.list.toContact(await this.addressBook.add(abx, handle, options));
     const wasPending = existing?.lists.pending === true;
     await this.addToList(ctx, 'FL', handle, options.friendlyName ?? handle);
     if (options.groupId !== undefined) await this.addToGroup(ctx, handle, options.groupId);
@@ -107,6 +124,8 @@ export class Contacts {
     const ctx = this.session.require();
     const r = this.must(handle);
     if (!r.lists.forward) throw new OperationFailure('not-found', `${handle} is not on your list`);
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.remove(abx, r);
     await this.removeFromList(ctx, 'FL', handle);
   }
 
@@ -116,6 +135,8 @@ export class Contacts {
     const ctx = this.session.require();
     const r = this.list.get(handle);
     if (r?.lists.block) return;
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.block(abx, handle);
     const wasPending = r?.lists.pending === true;
     if (r?.lists.allow) await this.removeFromList(ctx, 'AL', handle);
     await this.addToList(ctx, 'BL', handle, r?.storedName ?? handle);
@@ -125,13 +146,18 @@ export class Contacts {
   /** Unblock: off BL, onto AL. */
   async unblock(rawHandle: string): Promise<void> {
     const handle = this.checkedHandle(rawHandle);
-    await this.moveToAllowList(this.session.require(), handle);
+    const ctx = this.session.require();
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.allow(abx, handle);
+    await this.moveToAllowList(ctx, handle);
   }
 
   /** Answer "X added you": allow them (and optionally add them back). */
   async allow(rawHandle: string): Promise<void> {
     const handle = this.checkedHandle(rawHandle);
     const ctx = this.session.require();
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.allow(abx, handle);
     const wasPending = this.list.get(handle)?.lists.pending === true;
     await this.moveToAllowList(ctx, handle);
     if (wasPending) await this.leavePendingList(ctx, handle);
@@ -158,6 +184,11 @@ export class Contacts {
     if (handle === ctx.handle) throw new OperationFailure('invalid-handle', 'that is you: change your own name with setFriendlyName');
     const r = this.must(handle);
     const what = `renaming ${handle}`;
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) {
+      await this.addressBook.rename(abx, r, name);
+      return this.list.toContact(r);
+    }
     let stored: string;
     try {
       if (ctx.dialect <= 9) {
@@ -186,6 +217,8 @@ export class Contacts {
   async createGroup(name: string): Promise<Group> {
     const ctx = this.requireGroups();
     this.checkGroupName(name);
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.createGroup(abx, name);
     try {
       // ADG t name 0 → ADG t ver name id 0 (7–9) · ADG t name → ADG t name guid (10–12)
       const reply = await ctx.conn.call((trId) => buildAdgRequest({ trId, name }, ctx.dialect));
@@ -205,6 +238,8 @@ export class Contacts {
     const ctx = this.requireGroups();
     this.checkGroupName(name);
     if (!this.list.groups.has(id)) throw new OperationFailure('not-found', 'no such group');
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.renameGroup(abx, id, name);
     try {
       // REG t id name 0 → REG t ver id name 0 (7–9) · REG t guid name → REG t guid name (10–12)
       const reply = await ctx.conn.call((trId) => buildRegRequest({ trId, groupId: id, name }, ctx.dialect));
@@ -223,6 +258,8 @@ export class Contacts {
   async deleteGroup(id: string): Promise<void> {
     const ctx = this.requireGroups();
     if (!this.list.groups.has(id)) throw new OperationFailure('not-found', 'no such group');
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.deleteGroup(abx, id);
     // msnp-wiki: RMG may drop contacts that were only in that group; take them out first.
     for (const r of [...this.list.contacts.values()]) {
       if (r.groupIds.includes(id)) await this.removeFromGroup(r.handle, id);
@@ -246,6 +283,8 @@ export class Contacts {
     const r = this.must(handle);
     if (!r.lists.forward) throw new OperationFailure('not-found', `${handle} is not on your list`);
     if (r.groupIds.includes(groupId)) return;
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.addToGroup(abx, r, groupId);
     await this.addToGroup(ctx, handle, groupId);
   }
 
@@ -261,6 +300,8 @@ export class Contacts {
     const handle = normalizeHandle(rawHandle);
     const r = this.must(handle);
     if (!r.groupIds.includes(groupId)) return;
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.removeFromGroup(abx, r, groupId);
     const key = ctx.dialect >= 10 ? (r.guid ?? handle) : handle;
     try {
       const reply = await ctx.conn.call((trId) => buildRemRequest({ trId, list: 'FL', contact: key, groupId }, ctx.dialect));
@@ -274,6 +315,8 @@ export class Contacts {
 
   async setPrivacy(privacy: Partial<Privacy>): Promise<Privacy> {
     const ctx = this.session.require();
+    const abx = this.abContext(ctx);
+    if (abx !== undefined) return this.addressBook.setPrivacy(abx, privacy);
     const cur = this.list.privacy;
     if (privacy.visibility !== undefined && privacy.visibility !== cur.visibility) {
       await this.setting(ctx, { verb: 'BLP', value: privacy.visibility === 'only-allowed' ? 'BL' : 'AL' });
@@ -445,6 +488,18 @@ export class Contacts {
       this.emit('contact.updated', { contact: this.list.toContact(r) });
     }
     this.onListChanged();
+  }
+
+  /** MSNP13+ sessions carry the address book: the operations go there (ab/contacts-ab.ts). */
+  private abContext(ctx: NsContext): AbContext | undefined {
+    return ctx.ab !== undefined ? { ...ctx, ab: ctx.ab } : undefined;
+  }
+
+  /** `NOT` ABCHInternal at MSNP13+: read the address book again (MSNP13-18.md §6.8). */
+  resync(): Promise<void> {
+    const ctx = this.session.value;
+    const abx = ctx !== undefined ? this.abContext(ctx) : undefined;
+    return abx !== undefined ? this.addressBook.resync(abx) : Promise.resolve();
   }
 
   private must(handle: string): ContactRecord {

@@ -5,7 +5,9 @@
  */
 import type { DomainEventMap } from '../../../shared/model';
 import type { Dialect } from '../../../shared/msnp';
+import type { AddressBookService } from './ab/service';
 import type { Connection } from './connection';
+import type { TokenService } from './sso/token-service';
 import { OperationFailure } from './errors';
 
 export interface NsContext {
@@ -13,6 +15,9 @@ export interface NsContext {
   readonly dialect: Dialect;
   /** My handle, lower-cased. */
   readonly handle: string;
+  /** MSNP13+: the session's tickets (renewed as they age) and the SOAP address book. */
+  readonly tokens?: TokenService;
+  readonly ab?: AddressBookService;
 }
 
 export type Emit = <K extends keyof DomainEventMap>(type: K, payload: DomainEventMap[K]) => void;

@@ -53,6 +53,11 @@ export interface ConversationDeps {
   readonly emoticonAnnouncement?: (text: string) => Uint8Array | undefined;
   /** A contact announced custom emoticons (§6.1). */
   readonly onEmoticons?: (conversationId: string, sender: string, items: readonly { shortcut: string; msnObject: string }[]) => void;
+  /**
+   * MSNP13+: store a text for an offline contact as an offline message (MSNP13-18.md §9.2);
+   * undefined when the session cannot (below MSNP13: the message stays failed, as before).
+   */
+  readonly saveOffline?: (to: string, text: string) => Promise<void> | undefined;
 }
 
 interface OutgoingText {
@@ -399,6 +404,25 @@ export class Conversation {
     sb?.close();
   }
 
+  /**
+   * An offline message fetched from the server (MSNP13-18.md §9.1), shown with the time it was sent;
+   * its id is the server's message id, which the app acknowledges once it has stored it.
+   */
+  receiveOffline(m: { readonly id: string; readonly sender: string; readonly senderName: string; readonly text: string; readonly sentAt: number }): void {
+    const message: ChatMessage = {
+      id: m.id,
+      conversationId: this.id,
+      direction: 'incoming',
+      sender: m.sender,
+      senderName: m.senderName,
+      text: m.text,
+      format: null,
+      timestamp: m.sentAt,
+      delivery: 'delivered',
+    };
+    this.deps.emit('message.received', { message });
+  }
+
   private receive(sender: string, senderName: string, payload: Uint8Array): void {
     const at = this.deps.clock.now();
     const m = decodeMessage(payload);
@@ -455,7 +479,34 @@ export class Conversation {
 
   private failQueue(reason: DeliveryFailureReason, message: string): void {
     const items = this.outbox.splice(0);
+    // A one-to-one conversation whose contact could not be invited (offline): at MSNP13+ the
+    // texts are left as offline messages instead (MSNP13-18.md §9.2), in order.
+    const only = this.reinvite.size === 1 ? [...this.reinvite][0] : undefined;
+    if (reason === 'recipient-unavailable' && only !== undefined && this.deps.saveOffline !== undefined) {
+      this.saveOffline(only, items.filter((i): i is OutgoingText => i.kind === 'text'), message);
+      return;
+    }
     for (const item of items) if (item.kind === 'text') this.fail(item, reason, message);
+  }
+
+  private saveOffline(to: string, items: readonly OutgoingText[], why: string): void {
+    const save = this.deps.saveOffline;
+    let chain = Promise.resolve();
+    for (const item of items) {
+      chain = chain.then(async () => {
+        const saving = save?.(to, item.message.text);
+        if (saving === undefined) {
+          this.fail(item, 'recipient-unavailable', why);
+          return;
+        }
+        try {
+          await saving;
+          this.deps.emit('message.delivery', { conversationId: this.id, messageId: item.message.id, delivery: 'saved-offline' });
+        } catch (err) {
+          this.fail(item, 'recipient-unavailable', `${why}; saving it as an offline message failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+    }
   }
 }
 

@@ -1,11 +1,21 @@
 /**
  * Sign-in on the notification server (MSNP.md §3.4): dialect negotiation (`VER`), `INF` + MD5
  * (MSNP2–7) or `CVR` + Passport "TWN" (MSNP8–12), following `XFR NS` referrals from a dispatch
- * server (or none: Escargot-style servers answer `USR` directly, MSNP.md §1.1).
+ * server (or none: Escargot-style servers answer `USR` directly, MSNP.md §1.1). MSNP13–14 take
+ * the TWN ticket from the SOAP token service, MSNP15 signs in with `USR SSO` and the MBI_KEY_OLD
+ * proof (MSNP13-18.md §4); both keep the token service's tickets for the session's web services.
  * Every failure becomes a SignInFailure with a model code.
  */
+import { randomBytes } from 'node:crypto';
 import {
+  PASSPORT_TB,
   buildCvrRequest,
+  buildUsrSso,
+  decodeUsrSsoChallenge,
+  isCodecError,
+  mbiKeyOld,
+  usesAddressBook,
+  usesSso,
   buildInfRequest,
   buildUsrAuth,
   buildVer,
@@ -22,11 +32,12 @@ import {
   type UsrChallenge,
   type UsrOk,
 } from '../../../shared/msnp';
-import type { Clock } from './clock';
+import { systemClock, type Clock } from './clock';
 import { Connection, RequestError, connectionTuning, type SocketFactory } from './connection';
 import { SignInFailure, decodedOr, toSignInFailure } from './errors';
 import type { PassportClient } from './passport-http';
-import { CLIENT_VERSION, offeredDialects, verParams, type ServerProfile } from './server-profile';
+import { CLIENT_VERSION, SOAP_CLIENT_VERSION, offeredDialects, verParams, webServiceUrls, type ServerProfile } from './server-profile';
+import { DOMAIN, TokenService } from './sso/token-service';
 import type { TrafficTap } from './traffic';
 
 export interface LoginOptions {
@@ -58,6 +69,8 @@ export interface LoginResult {
   /** Where the session ended up, for reconnecting there. */
   readonly host: string;
   readonly port: number;
+  /** MSNP13+: the token service holding this session's tickets (address book, OIM …), renewing them. */
+  readonly tokens?: TokenService;
 }
 
 /** How many `XFR NS` hops we follow before calling it a loop. */
@@ -92,6 +105,7 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
   if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
   signal?.addEventListener('abort', onAbort, { once: true });
   let stage = `connecting to ${host}:${port}`;
+  let tokens: TokenService | undefined;
   try {
     await conn.open();
 
@@ -139,30 +153,59 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
       stage = 'USR MD5 S';
       usr = await usrStep(conn, dialect, 'MD5', 'S', md5LoginResponse(challenge, options.password));
     } else {
-      // MSNP8–12: CVR, then TWN through Passport (MSNP.md §2.2, §3.3).
+      // MSNP8+: CVR, then TWN through Passport (8–12, MSNP.md §2.2, §3.3), TWN with a ticket from
+      // the token service (13–14, MSNP13-18.md §4.1) or SSO (15, §4.2).
       stage = 'CVR';
       try {
-        await conn.call((trId) => buildCvrRequest({ trId, ...CLIENT_VERSION, handle: options.handle }, dialect));
+        const cvr = usesAddressBook(dialect) ? SOAP_CLIENT_VERSION : CLIENT_VERSION;
+        await conn.call((trId) => buildCvrRequest({ trId, ...cvr, handle: options.handle }, dialect));
       } catch (err) {
         // Servers must not insist on CVR; one that rejects it still lets us sign in.
         if (!(err instanceof RequestError && err.kind === 'protocol')) throw err;
       }
       conn.transition('authenticating');
-      stage = 'USR TWN I';
-      const first = await usrStep(conn, dialect, 'TWN', 'I', options.handle, ['USR', 'XFR']);
+      const method = usesSso(dialect) ? 'SSO' : 'TWN';
+      stage = `USR ${method} I`;
+      const first = await usrStep(conn, dialect, method, 'I', options.handle, ['USR', 'XFR']);
       const referral = asReferral(first, dialect, host, port);
       if (referral) return close(conn, referral);
-      const policy = expectChallenge(first, dialect, 'TWN');
-      stage = 'Passport';
-      const ticket = await options.passport.login(options.handle, options.password, policy, {
-        ...(options.profile.nexusUrl !== undefined ? { nexusUrl: options.profile.nexusUrl } : {}),
-        ...(options.profile.loginUrl !== undefined ? { loginUrl: options.profile.loginUrl } : {}),
-        ...(options.profile.tls !== undefined ? { tls: options.profile.tls } : {}),
-        ...(options.tap !== undefined ? { tap: options.tap } : {}),
-      });
-      if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
-      stage = 'USR TWN S';
-      usr = await usrStep(conn, dialect, 'TWN', 'S', ticket);
+      if (usesSso(dialect)) {
+        // USR t SSO S MBI_KEY_OLD nonce → tokens → USR t SSO S ticket proof (§4.2, §4.5)
+        const challenge = decodedOr(decodeUsrSsoChallenge(first, dialect), protocolFailure('USR SSO I'));
+        stage = 'token service';
+        tokens = newTokenService(options);
+        await tokens.signIn(challenge.policy);
+        if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
+        const clear = tokens.token(DOMAIN.messengerClear);
+        if (clear?.binarySecret === undefined) throw new SignInFailure('passport-unreachable', `the token service issued no ${DOMAIN.messengerClear} ticket with a key`);
+        const proof = mbiKeyOld(clear.binarySecret, challenge.nonce, randomBytes(8));
+        if (isCodecError(proof)) throw new SignInFailure('protocol-error', `cannot answer the server's challenge: ${proof.message}`);
+        stage = 'USR SSO S';
+        usr = await usrStep(conn, dialect, 'SSO', 'S', clear.token, undefined, proof);
+      } else {
+        const policy = expectChallenge(first, dialect, 'TWN');
+        let ticket: string;
+        if (usesAddressBook(dialect)) {
+          // MSNP13–14: the ticket is the messenger.msn.com token asked for with the TWN policy (§4.1).
+          stage = 'token service';
+          tokens = newTokenService(options);
+          await tokens.signIn(twnTokenRequests(policy));
+          const t = tokens.token(DOMAIN.messenger);
+          if (t === undefined) throw new SignInFailure('passport-unreachable', `the token service issued no ${DOMAIN.messenger} ticket`);
+          ticket = t.token;
+        } else {
+          stage = 'Passport';
+          ticket = await options.passport.login(options.handle, options.password, policy, {
+            ...(options.profile.nexusUrl !== undefined ? { nexusUrl: options.profile.nexusUrl } : {}),
+            ...(options.profile.loginUrl !== undefined ? { loginUrl: options.profile.loginUrl } : {}),
+            ...(options.profile.tls !== undefined ? { tls: options.profile.tls } : {}),
+            ...(options.tap !== undefined ? { tap: options.tap } : {}),
+          });
+        }
+        if (signal?.aborted) throw new SignInFailure('cancelled', 'sign-in cancelled');
+        stage = 'USR TWN S';
+        usr = await usrStep(conn, dialect, 'TWN', 'S', ticket);
+      }
     }
     const ok = expectOk(usr, dialect);
     conn.transition('online');
@@ -177,9 +220,11 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
         friendlyName: ok.friendlyName,
         host,
         port,
+        ...(tokens !== undefined ? { tokens } : {}),
       },
     };
   } catch (err) {
+    tokens?.stop();
     signal?.removeEventListener('abort', onAbort);
     const failure = signal?.aborted ? new SignInFailure('cancelled', 'sign-in cancelled') : toSignInFailure(err, stage);
     conn.destroy({ kind: 'local', message: failure.message });
@@ -188,11 +233,44 @@ async function loginOnce(options: LoginOptions, offered: readonly Dialect[], hos
 }
 
 /**
- * `USR t MD5|TWN I handle` / `USR t MD5|TWN S response-or-ticket` (MSNP.md §3.2, §3.3.1). Stage I
- * may also be answered with an `XFR NS` referral (§1.1), hence `replyVerbs`.
+ * `USR t MD5|TWN|SSO I handle` / `USR t MD5|TWN S response-or-ticket` / `USR t SSO S ticket proof`
+ * (MSNP.md §3.2, §3.3.1; MSNP13-18.md §4.2). Stage I may also be answered with an `XFR NS`
+ * referral (§1.1), hence `replyVerbs`.
  */
-function usrStep(conn: Connection, dialect: Dialect, method: 'MD5' | 'TWN', stage: 'I' | 'S', value: string, replyVerbs?: readonly string[]): Promise<Command> {
-  return conn.call((trId) => buildUsrAuth({ trId, method, stage, value }, dialect), replyVerbs === undefined ? {} : { replyVerbs });
+function usrStep(conn: Connection, dialect: Dialect, method: 'MD5' | 'TWN' | 'SSO', stage: 'I' | 'S', value: string, replyVerbs?: readonly string[], proof?: string): Promise<Command> {
+  const options = replyVerbs === undefined ? {} : { replyVerbs };
+  if (method === 'SSO') {
+    return conn.call(
+      (trId) => buildUsrSso(stage === 'I' ? { type: 'USR_SSO', trId, stage, handle: value } : { type: 'USR_SSO', trId, stage, ticket: value, proof }, dialect),
+      options,
+    );
+  }
+  return conn.call((trId) => buildUsrAuth({ trId, method, stage, value }, dialect), options);
+}
+
+function newTokenService(options: LoginOptions): TokenService {
+  return new TokenService({
+    url: webServiceUrls(options.profile).rst,
+    handle: options.handle,
+    password: options.password,
+    clock: options.clock ?? systemClock,
+    ...(options.profile.tls !== undefined ? { tls: options.profile.tls } : {}),
+    ...(options.tap !== undefined ? { tap: options.tap } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+  });
+}
+
+/**
+ * MSNP13–14 (WLM 8.0, MSNP13-18.md §4.1): the NS ticket is the `messenger.msn.com` token requested
+ * with `PolicyReference URI="?<the USR TWN S string>"`; the other domains as at MSNP15.
+ */
+function twnTokenRequests(policy: string): { address: string; policy?: string }[] {
+  return [
+    { address: PASSPORT_TB },
+    { address: DOMAIN.messenger, policy: `?${policy}` },
+    { address: DOMAIN.contacts, policy: 'MBI' },
+    { address: DOMAIN.messengerSecure, policy: 'MBI_SSL' },
+  ];
 }
 
 /** Highest `MSNPn` in the reply that we offered (MSNP.md §2.1, §10.1); the offer is a contiguous range. */

@@ -18,6 +18,8 @@ export class Notifications {
     private readonly clock: Clock,
     /** The server says my address book changed (a re-sync hint, see `isAddressBookPing`). */
     private readonly onAddressBookChanged: () => void,
+    /** MSNP13+: a `Mail-Data` value listing offline messages (MSNP13-18.md §9.1). */
+    private readonly onMailData?: (value: string) => void,
   ) {}
 
   install(conn: Connection): void {
@@ -71,6 +73,12 @@ export class Notifications {
         return;
       }
       case 'email': {
+        if (m.notice === 'initialMailData' || m.notice === 'offlineMessages') {
+          // Offline messages waiting (MSNP13-18.md §9.1): fetched and shown as messages, not a notice.
+          const mailData = fieldValue(m.fields, 'Mail-Data');
+          if (mailData !== undefined) this.onMailData?.(mailData);
+          return;
+        }
         const unread = fieldValue(m.fields, 'Inbox-Unread');
         const from = fieldValue(m.fields, 'From');
         const text =

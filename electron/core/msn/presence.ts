@@ -4,6 +4,7 @@
  */
 import type { ContactStatus, CurrentMedia, MyStatus, SelfProfile } from '../../../shared/model';
 import {
+  buildAbContactUpdate,
   buildChg,
   buildPrpRequest,
   buildReaRequest,
@@ -223,6 +224,9 @@ export class Presence {
         const echoed = prp.key === 'MFN' && prp.value !== undefined ? prp.value : name;
         this.list.selfName = echoed;
         this.confirm({ friendlyName: echoed });
+        // MSNP13+: the name also lives on the address book's Me contact, which is where the next
+        // sign-in reads it (MSNP13-18.md §6.5 "Change own name"). Best effort: the NS has it already.
+        await this.session.value?.ab?.mutate('ABContactUpdate', 'Timer', (c) => buildAbContactUpdate(c, { contactId: '', me: true, displayName: echoed })).catch(() => undefined);
       }
     } catch (err) {
       throw toOperationFailure(err, 'changing the display name');

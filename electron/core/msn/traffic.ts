@@ -33,7 +33,12 @@ export function maskParams(verb: string, params: readonly string[]): string[] {
   switch (verb) {
     case 'USR':
       // NS: `USR MD5|TWN S <secret>`; SB: `USR handle cookie` (2 params).
-      if (p.length >= 3 && p[1] === 'S' && (p[0] === 'MD5' || p[0] === 'TWN') && p[2] !== undefined) {
+      if (p.length >= 3 && p[0] === 'SSO' && p[1] === 'S') {
+        // Ours: `USR SSO S ticket proof` (MSNP13-18.md §4.2); the server's `SSO S policy nonce` is
+        // not masked (maskedLine only masks incoming USR lines that are not challenges).
+        p[2] = MASK;
+        if (p[3] !== undefined) p[3] = MASK;
+      } else if (p.length >= 3 && p[1] === 'S' && (p[0] === 'MD5' || p[0] === 'TWN') && p[2] !== undefined) {
         // The server's `USR TWN S policy` / `USR MD5 S challenge` is not secret; ours is. Callers
         // pass direction-aware data via maskCommand; here mask conservatively only our answers.
         p[2] = MASK;

@@ -165,7 +165,12 @@ function contactXml(local: string, c: MlContact, style: MlStyle): string {
  * one payload (`<ml l="1"></ml>` lets the server set the client online, §7.2).
  */
 export function splitMl(payload: MlPayload, style: MlStyle, maxContacts = ML_MAX_CONTACTS, maxBytes = ML_MAX_BYTES): string[] {
-  const out: string[] = [];
+  return splitMlPayload(payload, style, maxContacts, maxBytes).map((batch) => buildMl(batch, style));
+}
+
+/** `splitMl` as payloads, for `buildMlRequest` (one `ADL`/`RML` per batch). */
+export function splitMlPayload(payload: MlPayload, style: MlStyle, maxContacts = ML_MAX_CONTACTS, maxBytes = ML_MAX_BYTES): MlPayload[] {
+  const out: MlPayload[] = [];
   const empty = utf8Length(buildMl({ initial: payload.initial, contacts: [] }, style));
   let batch: MlContact[] = [];
   let domains = new Set<string>();
@@ -178,7 +183,7 @@ export function splitMl(payload: MlPayload, style: MlStyle, maxContacts = ML_MAX
     const contactBytes = utf8Length(contactXml(parts.local, c, style));
     const domainBytes = utf8Length(`<d n="${xmlAttr(parts.domain)}"></d>`);
     if (batch.length > 0 && (batch.length >= maxContacts || size + contactBytes + (domains.has(key) ? 0 : domainBytes) > maxBytes)) {
-      out.push(buildMl({ initial: payload.initial, contacts: batch }, style));
+      out.push({ initial: payload.initial, contacts: batch });
       batch = [];
       domains = new Set();
       size = empty;
@@ -190,6 +195,6 @@ export function splitMl(payload: MlPayload, style: MlStyle, maxContacts = ML_MAX
     size += contactBytes;
     batch.push(c);
   }
-  if (batch.length > 0 || out.length === 0) out.push(buildMl({ initial: payload.initial, contacts: batch }, style));
+  if (batch.length > 0 || out.length === 0) out.push({ initial: payload.initial, contacts: batch });
   return out;
 }

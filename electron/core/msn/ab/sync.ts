@@ -1,0 +1,184 @@
+/**
+ * MSNP13+ list sync (MSNP13-18.md §5.3): `FindMembership` (Allow/Block/Reverse/Pending) and
+ * `ABFindAll` (contacts, groups, the Me contact) over SOAP become the same in-memory list the
+ * MSNP2–12 `SYN` fills; then the NS learns the result: `BLP` (the Me contact's `MSN.IM.BLP`), the
+ * initial `ADL` (every FL/AL/BL contact, in batches of ≤ 150, §7.2) and `PRP MFN` (my name, the Me
+ * contact's `displayName`). Presence follows the first `CHG`, which the caller sends.
+ *
+ * `readAddressBook` is also the re-sync after an address-book ping (`NOT` ABCHInternal, §6.8):
+ * the caller diffs the new copy against the shown one.
+ */
+import {
+  LIST_BITS,
+  NETWORK,
+  buildBlpRequest,
+  buildMlRequest,
+  buildPrpRequest,
+  splitHandle,
+  splitMlPayload,
+  normalizeHandle,
+  type AddressBook,
+  type Dialect,
+  type Memberships,
+  type MlContact,
+} from '../../../../shared/msnp';
+import type { ListMembership, Privacy } from '../../../../shared/model';
+import type { Connection } from '../connection';
+import { withPendingRule, type ContactList } from '../contact-list';
+import type { AddressBookService } from './service';
+
+/** One contact as the services describe it, before it becomes a ContactRecord. */
+export interface AbEntry {
+  readonly handle: string;
+  /** The address-book contact's GUID (FL contacts only). */
+  readonly guid: string | undefined;
+  readonly storedName: string;
+  readonly groupIds: readonly string[];
+  readonly lists: ListMembership;
+}
+
+export interface AbSnapshot {
+  readonly entries: ReadonlyMap<string, AbEntry>;
+  readonly groups: ReadonlyMap<string, string>;
+  readonly privacy: Privacy;
+  readonly selfName: string | undefined;
+  /** The Me contact's GUID, for `ABContactUpdate` of my own settings. */
+  readonly meId: string | undefined;
+}
+
+/** §6.4: the Me contact's `MSN.IM.BLP` is 1 for AL ("everyone but blocked"), 2 for BL; `MSN.IM.GTC` 1 = A (ask), 2 = N. */
+export function privacyFromMe(me: AddressBook['me']): Privacy {
+  const blp = me?.annotations['MSN.IM.BLP'];
+  const gtc = me?.annotations['MSN.IM.GTC'];
+  return { visibility: blp === '2' ? 'only-allowed' : 'all-but-blocked', promptOnAdd: gtc !== '2' };
+}
+
+/** Both services' answers as one list (§6.3: roles are the old AL/BL/RL/PL; FL is the address book). */
+export function snapshotOf(memberships: Memberships, book: AddressBook): AbSnapshot {
+  const entries = new Map<string, { handle: string; guid: string | undefined; storedName: string; groupIds: string[]; forward: boolean; allow: boolean; block: boolean; reverse: boolean }>();
+  const entry = (address: string): NonNullable<ReturnType<typeof entries.get>> | undefined => {
+    const handle = normalizeHandle(address.trim());
+    // Only addresses the NS can carry in ADL (local@domain); phone and circle members have none.
+    if (splitHandle(handle) === undefined) return undefined;
+    let e = entries.get(handle);
+    if (e === undefined) {
+      e = { handle, guid: undefined, storedName: handle, groupIds: [], forward: false, allow: false, block: false, reverse: false };
+      entries.set(handle, e);
+    }
+    return e;
+  };
+  const groups = new Map<string, string>();
+  for (const g of book.groups) groups.set(g.id, g.name);
+  for (const c of book.contacts) {
+    if (c.deleted || c.address === undefined || !c.isMessengerUser) continue;
+    const e = entry(c.address);
+    if (e === undefined) continue;
+    e.forward = true;
+    e.guid = c.id;
+    e.storedName = c.displayName !== undefined && c.displayName !== '' ? c.displayName : (c.annotations['AB.NickName'] ?? e.handle);
+    e.groupIds = c.groupIds.filter((g) => groups.has(g));
+  }
+  for (const m of memberships.roles.Allow) {
+    const e = entry(m.address);
+    if (e !== undefined) e.allow = true;
+  }
+  for (const m of memberships.roles.Block) {
+    const e = entry(m.address);
+    if (e !== undefined) e.block = true;
+  }
+  // Pending implies Reverse: being on it means they added me (withPendingRule, contact-list.ts).
+  for (const m of [...memberships.roles.Reverse, ...memberships.roles.Pending]) {
+    const e = entry(m.address);
+    if (e === undefined) continue;
+    e.reverse = true;
+    if (!e.forward && m.displayName !== undefined && m.displayName !== '') e.storedName = m.displayName;
+  }
+  const out = new Map<string, AbEntry>();
+  for (const e of entries.values()) {
+    // §6.3: "a contact should not be in both Allow and Block" — Block wins (libpurple).
+    const allow = e.allow && !e.block;
+    out.set(e.handle, { handle: e.handle, guid: e.guid, storedName: e.storedName, groupIds: e.groupIds, lists: withPendingRule({ forward: e.forward, allow, block: e.block, reverse: e.reverse }) });
+  }
+  const selfName = book.me?.displayName;
+  return { entries: out, groups, privacy: privacyFromMe(book.me), selfName: selfName !== undefined && selfName !== '' ? selfName : undefined, meId: book.me?.id };
+}
+
+/**
+ * Fetch both services. WLM and libpurple ask for the memberships first; nothing in the second
+ * request depends on the first answer, so both go at once (one round trip and the two services'
+ * work overlap, which is most of the list-ready time at MSNP13+).
+ */
+export async function readAddressBook(ab: AddressBookService): Promise<AbSnapshot> {
+  const [memberships, book] = await Promise.all([ab.findMembership(), ab.findAll()]);
+  return snapshotOf(memberships, book);
+}
+
+/** Replace the in-memory list with a snapshot, keeping what presence said in this session. */
+export function applySnapshot(list: ContactList, snap: AbSnapshot): void {
+  const previous = new Map(list.contacts);
+  list.clear();
+  list.privacy = snap.privacy;
+  list.selfName = snap.selfName;
+  for (const [id, name] of snap.groups) list.groups.set(id, name);
+  for (const e of snap.entries.values()) {
+    const r = list.upsert(e.handle, e.storedName);
+    const before = previous.get(e.handle);
+    if (before !== undefined) {
+      r.status = before.status;
+      r.liveName = before.liveName;
+      r.personalMessage = before.personalMessage;
+      r.currentMedia = before.currentMedia;
+    }
+    list.setGuid(r, e.guid);
+    r.groupIds = [...e.groupIds];
+    r.lists = { ...e.lists };
+  }
+}
+
+/** The `l` bits a client may upload for a contact (FL 1, AL 2, BL 4; never RL/PL, §7.1). */
+export function clientBits(lists: ListMembership): number {
+  return (lists.forward ? LIST_BITS.FL : 0) | (lists.allow ? LIST_BITS.AL : 0) | (lists.block ? LIST_BITS.BL : 0);
+}
+
+/**
+ * `ADL`/`RML` payloads for some contacts and bits, split at the payload limit (§7.1). The batches
+ * are sent one after another without waiting (each has its own TrID and `OK`); the call ends when
+ * every one was answered, and fails with the first refusal.
+ */
+export async function sendMl(conn: Connection, dialect: Dialect, verb: 'ADL' | 'RML', initial: boolean, contacts: readonly MlContact[], timeoutMs?: number): Promise<void> {
+  const replies = splitMlPayload({ initial, contacts }, 'client').map((batch) =>
+    conn.call((trId) => buildMlRequest({ type: verb, trId, list: batch }, dialect), timeoutMs !== undefined ? { timeoutMs } : {}),
+  );
+  await Promise.all(replies);
+}
+
+/**
+ * The sign-in part after `USR OK` (§5.3 steps 2–6): read both services, fill `list`, then `BLP`,
+ * the initial `ADL` (an empty `<ml l="1"></ml>` when there is no one, §7.2) and `PRP MFN`.
+ */
+export async function syncAddressBook(options: {
+  readonly conn: Connection;
+  readonly dialect: Dialect;
+  readonly list: ContactList;
+  readonly ab: AddressBookService;
+  readonly myHandle: string;
+  readonly timeoutMs?: number;
+}): Promise<AbSnapshot> {
+  const { conn, dialect, list } = options;
+  const snap = await readAddressBook(options.ab);
+  applySnapshot(list, snap);
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+  // BLP t AL|BL: the privacy default the NS applies (§5.3 step 4).
+  await conn.call((trId) => buildBlpRequest({ trId, value: snap.privacy.visibility === 'only-allowed' ? 'BL' : 'AL' }, dialect), timeout);
+  const initial: MlContact[] = [];
+  for (const e of snap.entries.values()) {
+    const l = clientBits(e.lists);
+    if (l !== 0) initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
+  }
+  await sendMl(conn, dialect, 'ADL', true, initial, options.timeoutMs);
+  // PRP t MFN name (§5.3 step 6): WLM takes it from the Me contact; without one, my address.
+  const name = snap.selfName ?? options.myHandle;
+  await conn.call((trId) => buildPrpRequest({ trId, key: 'MFN', value: name }, dialect), timeout);
+  list.selfName = name;
+  return snap;
+}

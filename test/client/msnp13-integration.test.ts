@@ -1,0 +1,60 @@
+/**
+ * MSNP13–15 against the bundled server over real TCP and HTTP: sign-in through its token service
+ * (TWN with the RST ticket at 13–14, SSO at 15), the SOAP address book, and a mixed-dialect pair
+ * (MSNP7 and MSNP15) adding each other and chatting (MSNP13-18.md §4–§7).
+ */
+import { describe, expect, it } from 'vitest';
+import { Recorder, bundledPerTest, clientFor, startBundled } from './helpers/bundled';
+import { waitUntil } from './helpers/fake-server';
+
+const scope = bundledPerTest();
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+
+describe.each([13, 14, 15] as const)('MSNP%i sign-in with the bundled server', (dialect) => {
+  it('signs in through the token service and syncs the address book', async () => {
+    const server = await startBundled();
+    scope.server = server;
+    await server.accounts.add(ALICE, 'alice-pw', 'Alice');
+    const a = clientFor(server, dialect);
+    scope.clients.push(a);
+    const ra = new Recorder(a);
+    await a.signIn({ handle: ALICE, password: 'alice-pw' });
+    expect(a.dialect).toBe(dialect);
+    expect(a.state).toMatchObject({ status: 'online', protocol: `MSNP${dialect}` });
+    expect(ra.of('contact-list.synced')).toHaveLength(1);
+  });
+});
+
+describe('mixed dialects', () => {
+  it('an MSNP7 user and an MSNP15 user add each other and chat', async () => {
+    const server = await startBundled();
+    scope.server = server;
+    await server.accounts.add(ALICE, 'alice-pw', 'Alice');
+    await server.accounts.add(BOB, 'bob-pw', 'Bob');
+    const a = clientFor(server, 15);
+    const b = clientFor(server, 7);
+    scope.clients.push(a, b);
+    const ra = new Recorder(a);
+    const rb = new Recorder(b);
+    await a.signIn({ handle: ALICE, password: 'alice-pw' });
+    await b.signIn({ handle: BOB, password: 'bob-pw' });
+    await a.contacts.add(BOB);
+    const prompt = await rb.waitFor('contact.added-me', (e) => e.handle === ALICE);
+    expect(prompt.needsDecision).toBe(true);
+    await b.contacts.allow(ALICE);
+    await b.contacts.add(ALICE);
+    await ra.waitFor('contact.added-me', (e) => e.handle === BOB);
+    // Presence may come with contact.added itself (README "Presence right after add").
+    await waitUntil(() => a.contacts.get(BOB)?.status === 'online');
+    await waitUntil(() => b.contacts.get(ALICE)?.status === 'online');
+    expect(a.contacts.get(BOB)?.lists).toMatchObject({ forward: true, allow: true, reverse: true });
+    expect(b.contacts.get(ALICE)?.lists).toMatchObject({ forward: true, allow: true, reverse: true });
+
+    const conv = a.conversations.start([BOB]);
+    a.conversations.send(conv.id, 'Hello from MSNP15');
+    const got = await rb.waitFor('message.received', (e) => e.message.text === 'Hello from MSNP15');
+    b.conversations.send(got.message.conversationId, 'Hello from MSNP7');
+    await ra.waitFor('message.received', (e) => e.message.text === 'Hello from MSNP7' && e.message.sender === BOB);
+  });
+});
