@@ -92,6 +92,8 @@ export interface SocketLike {
   end(): void;
   destroy(): void;
   setNoDelay?(noDelay?: boolean): void;
+  /** The local end's address once connected (Node's `Socket`); MSNFTP listens there (MSNP.md §6.10). */
+  readonly localAddress?: string | undefined;
   on(event: 'data', fn: (chunk: Buffer) => void): this;
   on(event: 'connect', fn: () => void): this;
   on(event: 'error', fn: (err: NodeJS.ErrnoException) => void): this;
@@ -206,6 +208,11 @@ export class Connection {
 
   get closeReason(): CloseReason | undefined {
     return this.closeReasonValue;
+  }
+
+  /** The address of our end of the socket (undefined before connecting, or for a socket without one). */
+  get localAddress(): string | undefined {
+    return this.socket?.localAddress;
   }
 
   get isOpen(): boolean {

@@ -21,6 +21,7 @@ import {
   splitTextMessage,
   TYPING_SEND_INTERVAL_MS,
   type Dialect,
+  type InviteMessage,
 } from '../../../shared/msnp';
 import type { Clock } from './clock';
 import type { Emit } from './context';
@@ -58,6 +59,11 @@ export interface ConversationDeps {
    * undefined when the session cannot (below MSNP13: the message stays failed, as before).
    */
   readonly saveOffline?: (to: string, text: string) => Promise<void> | undefined;
+  /**
+   * A `text/x-msmsgsinvite` message arrived (MSNP.md §6.10). Returns true when it was taken (a file
+   * invitation, or an answer to one of ours: the MSNFTP carrier); other invitations stay unsupported.
+   */
+  readonly onInvitation?: (conversationId: string, sender: string, message: InviteMessage) => boolean;
 }
 
 interface OutgoingText {
@@ -69,8 +75,10 @@ interface OutgoingText {
 interface OutgoingControl {
   readonly kind: 'control';
   readonly payload: Uint8Array;
-  /** Default `U`; `N` for the emoticon announcement (libpurple). */
+  /** Default `U`; `N` for the emoticon announcement (libpurple) and invitations (MSNP.md §6.10). */
   readonly ack?: 'U' | 'N';
+  /** Told when the message was written, or could not be (the switchboard did not open). */
+  readonly settled?: (error?: Error) => void;
 }
 
 type Outgoing = OutgoingText | OutgoingControl;
@@ -172,6 +180,19 @@ export class Conversation {
     this.assertOpen();
     this.outbox.push({ kind: 'control', payload: buildNudge() });
     this.pump();
+  }
+
+  /**
+   * An invitation (`text/x-msmsgsinvite`, MSNP.md §6.10, sent with ack `N` as in the reference),
+   * queued like a message (it opens the switchboard if needed). Resolves once written; rejects when
+   * the switchboard could not be opened or nobody could be invited.
+   */
+  sendInvitation(payload: Uint8Array): Promise<void> {
+    this.assertOpen();
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ kind: 'control', payload, ack: 'N', settled: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.pump();
+    });
   }
 
   /**
@@ -347,6 +368,7 @@ export class Conversation {
       const item = this.outbox.shift() as Outgoing;
       if (item.kind === 'control') {
         sb.send(item.payload, item.ack ?? 'U', this.deps.ackTimeoutMs ?? 10_000).catch(() => undefined);
+        item.settled?.();
         continue;
       }
       const ackTimeout = this.deps.ackTimeoutMs ?? 10_000;
@@ -455,6 +477,8 @@ export class Conversation {
       return;
     }
     if (m.kind === 'emoticons') this.deps.onEmoticons?.(this.id, sender, m.items);
+    // File invitations and the answers to ours are the MSNFTP carrier's (MSNP.md §6.10).
+    if (m.kind === 'invite' && this.deps.onInvitation?.(this.id, sender, m) === true) return;
     // P2P (display pictures, emoticons) is the P2P manager's: it listens on every switchboard.
     if (m.kind === 'unknown' && parseContentType(m.contentType).mediaType === ContentTypes.P2P) return;
     const unsupported = describeUnsupported(m, sender);
@@ -479,6 +503,10 @@ export class Conversation {
 
   private failQueue(reason: DeliveryFailureReason, message: string): void {
     const items = this.outbox.splice(0);
+    // Invitations waiting for this switchboard are told it failed (their senders decide what next).
+    for (const item of items) {
+      if (item.kind === 'control') item.settled?.(new OperationFailure(reason === 'signed-out' ? 'not-signed-in' : reason === 'timeout' ? 'timeout' : 'server-error', message));
+    }
     // A one-to-one conversation whose contact could not be invited (offline): at MSNP13+ the
     // texts are left as offline messages instead (MSNP13-18.md §9.2), in order.
     const only = this.reinvite.size === 1 ? [...this.reinvite][0] : undefined;
