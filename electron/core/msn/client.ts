@@ -29,6 +29,8 @@ import { KeepAlive, type KeepAliveOptions } from './keepalive';
 import { listCacheKey, usableCache, type CachedContactList, type ListCache } from './list-cache';
 import { syncContactList } from './list-sync';
 import { login } from './login';
+import { MsnftpCarrier, type MsnftpTimeouts } from './msnftp/carrier';
+import { conversationInvitations } from './msnftp/channel';
 import { Notifications } from './notifications';
 import { P2pFileCarrier } from './p2p/file-carrier';
 import { P2pManager } from './p2p/manager';
@@ -69,6 +71,8 @@ export interface MsnClientOptions {
     readonly lingerMs?: number;
     readonly offerTimeoutMs?: number;
   };
+  /** MSNFTP timeouts (MSNP.md §6.10): answer, connect, handshake, idle. */
+  readonly msnftp?: MsnftpTimeouts;
   /** Directory for contacts' display pictures, content-addressed by SHA1D; none = memory only. */
   readonly pictureCacheDir?: string;
 }
@@ -102,6 +106,7 @@ export class MsnClient {
   /** File transfers (P2P over the switchboard for MSNP9+ peers; MSNFTP registers its carrier here). */
   readonly files: FileTransferRegistry;
   private readonly p2p: P2pManager;
+  private readonly msnftp: MsnftpCarrier;
   /** Contacts' client capabilities from ILN/NLN, this session (they choose the file protocol). */
   private readonly peerCaps = new Map<string, number>();
   private stateValue: ConnectionState = { status: 'signed-out' };
@@ -167,6 +172,8 @@ export class MsnClient {
       onEmoticons: (conversationId, sender, items) => this.emoticons.onAnnouncement(conversationId, sender, items),
       // MSNP13+: a contact who cannot be invited (offline) gets the text as an offline message.
       saveOffline: (to, text) => this.outbox?.send(to, text),
+      // File invitations and the answers to ours (MSNP.md §6.10).
+      onInvitation: (conversationId, sender, message) => this.msnftp.onInvitation(conversationId, sender, message),
     });
     this.conversations = new ConversationsApi(this.switchboards);
     this.p2p = new P2pManager({
@@ -186,6 +193,14 @@ export class MsnClient {
     this.emitter.on('presence.changed', ({ handle, status }) => {
       if (status === 'offline') this.p2p.peerOffline(handle);
     });
+    this.msnftp = new MsnftpCarrier({
+      me: () => this.session.require().handle,
+      localAddress: () => this.session.value?.conn.localAddress,
+      invitations: conversationInvitations(() => this.switchboards),
+      clock: this.clock,
+      ...(options.msnftp !== undefined ? { timeouts: options.msnftp } : {}),
+    });
+    this.files.registerCarrier(this.msnftp);
   }
 
   // ----- events -----
@@ -250,6 +265,7 @@ export class MsnClient {
   async signOut(): Promise<void> {
     this.reconnector.cancel();
     this.abort?.abort();
+    this.msnftp.closeAll('you signed out');
     this.switchboards.closeAll();
     const ctx = this.session.value;
     this.teardownSession();
