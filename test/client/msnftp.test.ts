@@ -91,12 +91,15 @@ class HashSink implements FileSink {
 
 // ----- world -----
 
-async function world(names: readonly string[], dialect = 7, timeouts = { answerMs: 10_000, connectMs: 5000, handshakeMs: 3000, idleMs: 3000 }) {
+const TIMEOUTS = { answerMs: 10_000, connectMs: 5000, handshakeMs: 3000, idleMs: 3000 };
+
+async function world(names: readonly string[], dialects: number | Readonly<Record<string, number>> = 7, timeouts = TIMEOUTS) {
   const server = await startBundled();
   scope.server = server;
   const clients = new Map<string, MsnClient>();
   for (const n of names) {
     await server.accounts.add(`${n}@example.com`, `${n}-pw`, n);
+    const dialect = typeof dialects === 'number' ? dialects : (dialects[n] ?? 7);
     const c = clientFor(server, dialect as 7, { msnftp: timeouts });
     scope.clients.push(c);
     clients.set(n, c);
@@ -163,6 +166,28 @@ describe('MSNFTP between two MSNP7 clients', () => {
     expect(sink.bytes).toBe(size);
     expect(sink.aborted).toBeUndefined();
   }, 120_000);
+
+  it.each([
+    [12, 7],
+    [7, 12],
+  ])('an MSNP%i client and an MSNP%i client (no P2P capability): MSNFTP, 1 MB checked', async (da, db) => {
+    const get = await world(['alice', 'bob'], { alice: da, bob: db });
+    expect(get('alice').dialect).toBe(da);
+    expect(get('bob').dialect).toBe(db);
+    const { s, r, sink, sha256 } = await transfer(get('alice'), get('bob'), 'bob@example.com', MB, 11);
+    expect(s).toMatchObject({ protocol: 'msnftp', state: 'completed' });
+    expect(r).toMatchObject({ protocol: 'msnftp', state: 'completed' });
+    expect(sink.digest).toBe(sha256);
+  }, 60_000);
+
+  it('an offer nobody answers times out: CANCEL TIMEOUT ends it on both sides', async () => {
+    const get = await world(['alice', 'bob'], 7, { ...TIMEOUTS, answerMs: 800 });
+    const offer = nextOffer(get('bob'));
+    const sent = await get('alice').files.send('bob@example.com', pattern(10, 12).source);
+    const incoming = await offer;
+    expect(await finalOf(get('alice'), sent.id)).toMatchObject({ state: 'failed', reason: 'timeout' });
+    expect(await finalOf(get('bob'), incoming.id)).toMatchObject({ state: 'cancelled', reason: 'cancelled-by-peer' });
+  });
 
   it('the receiver declines: the sender sees declined, nothing is written', async () => {
     const get = await world(['alice', 'bob']);
@@ -315,7 +340,7 @@ type SenderScript = (socket: Socket, reader: MsnftpReader) => void;
  * Mallory offers `size` bytes to Bob (raw INVITE), Bob accepts into a HashSink, Mallory answers
  * with the address of a raw TCP server that runs `script` on Bob's connection.
  */
-async function hostileSender(size: number, script: SenderScript) {
+async function hostileSender(size: number, script: SenderScript, ipAddress = '127.0.0.1') {
   const get = await world(['mallory', 'bob']);
   const mallory = get('mallory');
   const bob = get('bob');
@@ -331,7 +356,7 @@ async function hostileSender(size: number, script: SenderScript) {
   await bob.files.accept(incoming.id, sink);
   await raw.next((i) => i.command === 'ACCEPT' && i.cookie === cookie);
   const port = (server.address() as AddressInfo).port;
-  await mallory.conversations.internal(raw.convId)?.sendInvitation(buildInvitationPayload(buildSenderAccept({ cookie, ipAddress: '127.0.0.1', port, authCookie })));
+  await mallory.conversations.internal(raw.convId)?.sendInvitation(buildInvitationPayload(buildSenderAccept({ cookie, ipAddress, port, authCookie })));
   const end = await finalOf(bob, incoming.id, 20_000);
   server.close();
   await waitUntil(() => sink.aborted !== undefined || sink.digest !== undefined);
@@ -431,6 +456,14 @@ describe('MSNFTP against hostile peers (the client never crashes; clear failed s
     );
     expect(end).toMatchObject({ state: 'cancelled', reason: 'cancelled-by-peer' });
     expect(sink.aborted).toBe('cancelled-by-peer');
+  });
+
+  it('an address that is a host name is refused (no name lookups on a peer’s word)', async () => {
+    let connected = false;
+    const { end, sink } = await hostileSender(10, () => (connected = true), 'localhost');
+    expect(end).toMatchObject({ state: 'failed', reason: 'protocol-error' });
+    expect(sink.aborted).toBe('protocol-error');
+    expect(connected).toBe(false);
   });
 
   /** Bob sends to Mallory, who answers raw and connects with `script`. */

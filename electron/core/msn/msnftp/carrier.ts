@@ -17,7 +17,7 @@
  * that does not finish the handshake in time is dropped (the transfer fails); every wait has a timeout.
  */
 import { randomInt } from 'node:crypto';
-import { createServer, Socket, type Server } from 'node:net';
+import { createServer, isIP, Socket, type Server } from 'node:net';
 import type { InviteMessage } from '../../../../shared/msnp';
 import { isCodecError, normalizeHandle } from '../../../../shared/msnp';
 import {
@@ -283,6 +283,12 @@ export class MsnftpCarrier implements FileCarrier {
       this.tell(entry, 'FAIL');
       const detail = accept.senderConnect === true ? 'the sender cannot accept connections (Sender-Connect is not supported)' : 'the sender gave no address to connect to';
       this.finish(entry, { kind: 'failed', reason: accept.senderConnect === true ? 'not-supported' : 'protocol-error', detail, tellPeer: false });
+      return;
+    }
+    if (isIP(accept.ipAddress) === 0) {
+      // An address, never a name: a peer's invitation must not make us look names up.
+      this.tell(entry, 'FAIL');
+      this.finish(entry, { kind: 'failed', reason: 'protocol-error', detail: 'the sender gave a host name instead of an IP address', tellPeer: false });
       return;
     }
     entry.phase = 'session';
