@@ -409,6 +409,11 @@ export class Conversation {
       if (this.sb === sb && sb.participants.size === 0 && this.sbState === 'open') this.leaveSwitchboard();
     });
     sb.events.on('message', (m) => this.receive(m.sender, m.senderName, m.payload));
+    // A message can arrive in the same read as `ANS t OK`, before the connection is marked online
+    // (MSNP.md §6.2): what its handler queued (an invitation's answer) goes out once it is.
+    sb.connection.events.on('status', ({ status }) => {
+      if (status === 'online' && this.sb === sb && this.sbState === 'open') this.pump();
+    });
     sb.events.on('closed', () => {
       if (this.sb !== sb) return;
       const wasOpen = this.sbState === 'open';
