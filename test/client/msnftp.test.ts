@@ -189,6 +189,30 @@ describe('MSNFTP between two MSNP7 clients', () => {
     expect(await finalOf(get('bob'), incoming.id)).toMatchObject({ state: 'cancelled', reason: 'cancelled-by-peer' });
   });
 
+  it('an offer accepted at once, on the switchboard it opened (the answer queued before ANS completes is still sent)', async () => {
+    for (let round = 0; round < 2; round++) {
+      const get = await world(['alice', 'bob']);
+      const bob = get('bob');
+      const sink = new HashSink();
+      const accepted = new Promise<string>((resolve) => {
+        const off = bob.files.events.on('offered', (info) => {
+          off();
+          void bob.files.accept(info.id, sink);
+          resolve(info.id);
+        });
+      });
+      const { source, sha256 } = pattern(5000, 20 + round);
+      const sent = await get('alice').files.send('bob@example.com', source);
+      const id = await accepted;
+      expect(await finalOf(get('alice'), sent.id, 10_000)).toMatchObject({ state: 'completed' });
+      expect(await finalOf(bob, id)).toMatchObject({ state: 'completed' });
+      expect(sink.digest).toBe(sha256);
+      for (const c of scope.clients.splice(0)) await c.signOut();
+      await scope.server?.stop();
+      scope.server = undefined;
+    }
+  }, 120_000);
+
   it('the receiver declines: the sender sees declined, nothing is written', async () => {
     const get = await world(['alice', 'bob']);
     const { source } = pattern(1000, 3);

@@ -7,8 +7,9 @@
  *   R: TFR  ← S: blocks (00 lenLo lenHi <bytes>), or 01 00 00 when the sender aborts
  *   R: BYE 16777989 once every byte is in the sink and the sink finished; the sender closes.
  *
- * Each socket read goes to the sink as one write, and the socket is paused until the sink takes it
- * (backpressure: a slow disk slows the sender, memory stays bounded). More bytes than announced,
+ * Each socket read goes to the sink as one write; when the sink falls behind by more than 1 MiB the
+ * socket is paused until it catches up (backpressure: a slow disk slows the sender, memory stays
+ * bounded). More bytes than announced,
  * a different `FIL`, garbage, silence or a closed socket end the session with an outcome; the sink
  * itself is aborted by the registry, never here. `cancel()` sends `CCL`.
  */
@@ -17,6 +18,9 @@ import { MsnftpByeCode, MsnftpReader, buildMsnftpLine, type MsnftpLine } from '.
 import { Timers, type Clock } from '../clock';
 import type { FileSink, TransferEndReason } from '../files/types';
 import type { SessionOutcome, SessionProgress, SessionTimeouts } from './outcome';
+
+/** Bytes read from the socket and waiting for the sink, at most (then reading pauses). */
+const MAX_QUEUED = 1024 * 1024;
 
 export interface ReceiveSessionOptions {
   /** A socket connecting (or connected) to the sender. */
@@ -44,6 +48,9 @@ export class ReceiveSession {
   private received = 0;
   /** Sink writes in flight, in order. */
   private writing: Promise<void> = Promise.resolve();
+  /** Bytes handed to `writing` and not yet taken by the sink. */
+  private queued = 0;
+  private paused = false;
 
   constructor(private readonly o: ReceiveSessionOptions) {
     this.timers = new Timers(o.clock);
@@ -134,11 +141,19 @@ export class ReceiveSession {
     }
   }
 
-  /** One sink write per socket read; the socket waits for the sink. */
+  /**
+   * One sink write per socket read, in order. Reading goes on while less than `MAX_QUEUED` bytes
+   * wait for the sink; above that the socket is paused until the sink catches up (backpressure
+   * without a pause/resume round trip per read when the sink keeps up).
+   */
   private deliver(pieces: Uint8Array[]): void {
     const bytes = pieces.length === 1 ? (pieces[0] as Uint8Array) : concat(pieces);
     const total = this.received;
-    this.o.socket.pause();
+    this.queued += bytes.length;
+    if (this.queued > MAX_QUEUED && !this.paused) {
+      this.paused = true;
+      this.o.socket.pause();
+    }
     this.writing = this.writing.then(async () => {
       if (this.isDone()) return;
       try {
@@ -147,11 +162,15 @@ export class ReceiveSession {
         this.fail('write-failed', err instanceof Error ? err.message : String(err), MsnftpByeCode.DISK_FULL);
         return;
       }
+      this.queued -= bytes.length;
       if (this.isDone()) return;
       this.o.events.progress(total);
       this.arm(this.o.timeouts.idleMs, 'the sender stopped sending');
       if (total === this.o.size) this.complete();
-      else this.o.socket.resume();
+      else if (this.paused && this.queued <= MAX_QUEUED / 2) {
+        this.paused = false;
+        this.o.socket.resume();
+      }
     });
   }
 
