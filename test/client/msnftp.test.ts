@@ -213,6 +213,28 @@ describe('MSNFTP between two MSNP7 clients', () => {
     }
   }, 120_000);
 
+  it('from a group conversation the file goes to the one person picked, in a one-to-one conversation', async () => {
+    const get = await world(['alice', 'bob', 'carol']);
+    const alice = get('alice');
+    const group = alice.conversations.start(['bob@example.com', 'carol@example.com']);
+    alice.conversations.send(group.id, 'hi both');
+    await waitUntil(() => (alice.conversations.internal(group.id)?.participants.length ?? 0) === 2, 10_000);
+    let carolOffers = 0;
+    get('carol').files.events.on('offered', () => carolOffers++);
+    const offer = nextOffer(get('bob'));
+    const { source, sha256 } = pattern(4000, 30);
+    const sent = await alice.files.send('bob@example.com', source, { conversationId: group.id });
+    const incoming = await offer;
+    const sink = new HashSink();
+    await get('bob').files.accept(incoming.id, sink);
+    expect(await finalOf(alice, sent.id)).toMatchObject({ state: 'completed' });
+    expect(sink.digest).toBe(sha256);
+    expect(carolOffers).toBe(0);
+    // Bob's offer came in a conversation with Alice alone.
+    const conv = get('bob').conversations.get(incoming.conversationId ?? '');
+    expect(conv?.participants.map((p) => p.handle)).toEqual(['alice@example.com']);
+  }, 60_000);
+
   it('the receiver declines: the sender sees declined, nothing is written', async () => {
     const get = await world(['alice', 'bob']);
     const { source } = pattern(1000, 3);

@@ -7,8 +7,8 @@
  *   R: TFR                 → S: blocks of 2045 bytes, each with its 3-byte header
  *   R: BYE 16777989        → done; we close
  *
- * The source is read as the socket drains (backpressure: the next chunk is read only when the
- * kernel took the last one), so a file is never held whole. `CCL` from the receiver, a `BYE` with
+ * The source is read as the socket drains (backpressure: at most 1 MiB waits in the socket's
+ * buffer before the next chunk is read), so a file is never held whole. `CCL` from the receiver, a `BYE` with
  * an error code, a wrong cookie, garbage, silence or a closed socket end the session with an
  * outcome; `cancel()` sends the abort block `01 00 00` when data is flowing.
  */
@@ -29,6 +29,9 @@ export interface SendSessionOptions {
   readonly timeouts: SessionTimeouts;
   readonly events: SessionProgress;
 }
+
+/** Bytes the session lets wait in the socket's buffer before it reads more of the file. */
+const SEND_BUFFER = 1024 * 1024;
 
 type Phase = 'ver' | 'usr' | 'tfr' | 'sending' | 'bye' | 'done';
 
@@ -144,11 +147,14 @@ export class SendSession {
           this.fail('read-failed', `the file is larger than the ${size} bytes announced`, true);
           return;
         }
-        const flushed = this.o.socket.write(encodeBlocks(chunk));
+        this.o.socket.write(encodeBlocks(chunk));
         this.sent += chunk.length;
         this.o.events.progress(this.sent);
         this.arm(this.o.timeouts.idleMs, 'the receiver stopped reading');
-        if (!flushed) await this.drained();
+        // Up to SEND_BUFFER may wait in Node's buffer (a drain per 64 KiB read costs an event-loop
+        // round trip each); above it, wait for the socket ('drain' follows: the last write
+        // returned false, being far over the 16 KiB high-water mark).
+        if (this.o.socket.writableLength > SEND_BUFFER) await this.drained();
         if (this.sent === size) break;
       }
     }
