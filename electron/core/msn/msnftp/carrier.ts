@@ -75,12 +75,12 @@ type Phase =
   | 'ended';
 
 interface Entry {
-  id: TransferId;
+  readonly id: TransferId;
   readonly direction: 'outgoing' | 'incoming';
   readonly peer: string;
   readonly cookie: number;
   conversationId: string | undefined;
-  reporter: TransferReporter;
+  readonly reporter: TransferReporter;
   readonly name: string;
   readonly size: number;
   phase: Phase;
@@ -101,11 +101,6 @@ export class MsnftpCarrier implements FileCarrier {
   /** `peer cookie` → entry. */
   private readonly byCookie = new Map<string, Entry>();
   private readonly ended: string[] = [];
-  /**
-   * The incoming offer being handed to the registry: the app may accept or decline it from inside
-   * the `offered` event, before `host.offer` has returned its id to us (see `lookup`).
-   */
-  private offering: Entry | undefined;
   private readonly timers: Timers;
   private readonly t: Required<MsnftpTimeouts>;
 
@@ -222,41 +217,19 @@ export class MsnftpCarrier implements FileCarrier {
     if (this.byCookie.has(key)) return; // a repeated INVITE
     const me = this.tryMe();
     if (me === undefined) return;
-    const entry: Entry = { id: '', direction: 'incoming', peer: sender, cookie, conversationId, reporter: NO_REPORTER, name: file.name, size: file.size, phase: 'offered' };
-    this.offering = entry;
-    let reporter: TransferReporter | undefined;
-    try {
-      reporter = this.host?.offer({ peer: sender, name: file.name, size: file.size, conversationId });
-    } finally {
-      this.offering = undefined;
-    }
+    // The registry emits `offered` after this returns, so the entry is recorded before the app can answer.
+    const reporter = this.host?.offer({ peer: sender, name: file.name, size: file.size, conversationId });
     if (reporter === undefined) {
       // Too many offers waiting for the user (or no registry): say no.
       this.post(sender, conversationId, buildCancel(cookie, 'REJECT'));
       this.remember(key);
       return;
     }
-    entry.reporter = reporter;
-    if (entry.id === '') {
-      entry.id = reporter.id;
-      this.add(entry);
-    }
-  }
-
-  /** The entry of a transfer id; the offer in flight when the app answers from inside `offered`. */
-  private lookup(id: TransferId): Entry | undefined {
-    const known = this.byId.get(id);
-    if (known !== undefined) return known;
-    const inFlight = this.offering;
-    if (inFlight === undefined || inFlight.id !== '') return undefined;
-    // The registry only calls us for its own transfers, and this is the one it has not told us of.
-    inFlight.id = id;
-    this.add(inFlight);
-    return inFlight;
+    this.add({ id: reporter.id, direction: 'incoming', peer: sender, cookie, conversationId, reporter, name: file.name, size: file.size, phase: 'offered' });
   }
 
   async accept(id: TransferId, sink: FileSink): Promise<void> {
-    const entry = this.lookup(id);
+    const entry = this.byId.get(id);
     if (entry === undefined || entry.direction !== 'incoming') throw new FileTransferError('unknown-transfer', `no MSNFTP offer ${id}`);
     if (entry.phase !== 'offered') throw new FileTransferError('bad-state', `transfer ${id} is not waiting for an answer`);
     entry.sink = sink;
@@ -309,14 +282,14 @@ export class MsnftpCarrier implements FileCarrier {
   }
 
   decline(id: TransferId): void {
-    const entry = this.lookup(id);
+    const entry = this.byId.get(id);
     if (entry === undefined || entry.phase !== 'offered') return;
     this.tell(entry, 'REJECT');
     this.end(entry);
   }
 
   cancel(id: TransferId): void {
-    const entry = this.lookup(id);
+    const entry = this.byId.get(id);
     if (entry === undefined || entry.phase === 'ended') return;
     if (entry.phase === 'offered') {
       this.decline(id);
@@ -471,19 +444,6 @@ export class MsnftpCarrier implements FileCarrier {
     }
   }
 }
-
-/** Placeholder until the registry returns the offer's reporter (never called). */
-const NO_REPORTER: TransferReporter = {
-  id: '',
-  connecting: () => undefined,
-  transferring: () => undefined,
-  progress: () => undefined,
-  completed: () => undefined,
-  declined: () => undefined,
-  cancelledByPeer: () => undefined,
-  failed: () => undefined,
-  isFinal: false,
-};
 
 function keyOf(peer: string, cookie: number): string {
   return `${peer} ${cookie}`;
