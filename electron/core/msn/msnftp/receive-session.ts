@@ -147,7 +147,7 @@ export class ReceiveSession {
    * without a pause/resume round trip per read when the sink keeps up).
    */
   private deliver(pieces: Uint8Array[]): void {
-    const bytes = pieces.length === 1 ? (pieces[0] as Uint8Array) : concat(pieces);
+    const bytes = pieces.length === 1 ? (pieces[0] as Uint8Array) : joinInPlace(pieces);
     const total = this.received;
     this.queued += bytes.length;
     if (this.queued > MAX_QUEUED && !this.paused) {
@@ -232,6 +232,26 @@ export class ReceiveSession {
     t.unref();
     s.once('close', () => clearTimeout(t));
   }
+}
+
+/**
+ * The data of one read, made contiguous without allocating: the pieces are views of one chunk in
+ * order, separated by 3-byte block headers, so each is moved left over the headers before it
+ * (`copyWithin` inside the span the pieces and headers occupy, bytes we own). Saves a 64 KiB copy
+ * and its garbage per read. Pieces of different buffers (never, from one push) are copied.
+ */
+function joinInPlace(pieces: readonly Uint8Array[]): Uint8Array {
+  const first = pieces[0] as Uint8Array;
+  const span = new Uint8Array(first.buffer, first.byteOffset, (pieces[pieces.length - 1] as Uint8Array).byteOffset + (pieces[pieces.length - 1] as Uint8Array).length - first.byteOffset);
+  let at = first.length;
+  for (let k = 1; k < pieces.length; k++) {
+    const p = pieces[k] as Uint8Array;
+    const from = p.byteOffset - first.byteOffset;
+    if (p.buffer !== first.buffer || from < at) return concat(pieces);
+    span.copyWithin(at, from, from + p.length);
+    at += p.length;
+  }
+  return span.subarray(0, at);
 }
 
 function concat(pieces: readonly Uint8Array[]): Uint8Array {
