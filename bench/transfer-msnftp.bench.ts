@@ -132,7 +132,11 @@ export async function measureMsnftp(): Promise<MsnftpFigures> {
       sha256Checked: true,
       throughputMBps: { median: round(med), min: round(Math.min(...mbps)), max: round(Math.max(...mbps)), unit: 'MiB/s of the data phase (TFR … BYE)' },
       wholeTransferMs: { median: round(median(runs.map((x) => x.s.totalMs))), note: 'send() to completed on the sender: INVITE/ACCEPT over the switchboard, listen, connect, handshake, data, BYE' },
-      cpuMsPerMB: { sender: round(senderCpuPerMb), receiver: round(receiverCpuPerMb), note: 'process user+system CPU over the data phase / MiB' },
+      cpuMsPerMB: { sender: round(senderCpuPerMb), receiver: round(receiverCpuPerMb), note: 'process user+system CPU over the data phase / MiB (the sender\u2019s includes the kernel\u2019s loopback copy)' },
+      cpuCeilingMBps: {
+        estimate: round(1000 / Math.max(senderCpuPerMb, receiverCpuPerMb)),
+        note: 'derived, not measured: 1000 / the larger CPU ms per MiB, the rate if each side had a core to itself',
+      },
       loadAverage: load,
       machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
     };
