@@ -122,7 +122,9 @@ export class SendSession {
   }
 
   private onBye(code: number): void {
-    if (this.phase === 'bye' && code === MsnftpByeCode.OK) {
+    // Every byte was written (the pump may still be waiting for the socket to drain): done.
+    const allWritten = this.phase === 'bye' || (this.phase === 'sending' && this.sent === this.o.source.size);
+    if (allWritten && code === MsnftpByeCode.OK) {
       this.end({ kind: 'completed' });
       this.o.socket.end();
       this.destroyLater();
