@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MsnClient } from '../../electron/core/msn/client';
-import { SCREENSHOTS, contactRow, conversation, send, startAliceAndBob, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, send, signIn, signedIn, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -183,6 +183,28 @@ describe('custom emoticons (two browser clients, real server, MSNP12)', { timeou
     expect(await last.innerText()).toContain('no more (sun) (dot)');
     // The earlier line keeps the picture it came with.
     expect(await conversation(bob.page).locator('.transcript img.custom-emoticon[alt="(sun)"]').count()).toBeGreaterThan(0);
+    expect(stack.problems).toEqual([]);
+  });
+
+  it('remembers them per account: after signing out and in again they are back, and still travel', async () => {
+    const before = mine(alice);
+    const p = alice.page;
+    await p.getByRole('button', { name: /Change status/ }).click();
+    await p.getByRole('menuitem', { name: 'Sign Out' }).click();
+    await p.getByRole('form', { name: 'Sign in' }).waitFor(T);
+    await signIn(alice);
+    await signedIn(alice);
+    await expect.poll(() => mine(alice), T).toEqual(before);
+    await p.reload();
+    await signedIn(alice);
+    const view = await openSettings(p);
+    await view.locator('.my-emoticon[data-shortcut="(pt)"] img').waitFor(T);
+    await view.getByRole('button', { name: 'Close' }).click();
+    await contactRow(alice, bob.handle).dblclick();
+    await conversation(p).waitFor(T);
+    await send(p, 'back again (pt)');
+    await expect.poll(() => conversation(bob.page).locator('.message-body').last().innerText(), T).toContain('back again');
+    await expect.poll(() => srcOf(conversation(bob.page).locator('.message-body').last().locator('img.custom-emoticon[alt="(pt)"]')), T).toBe(before[0]!.dataUrl);
     expect(stack.problems).toEqual([]);
   });
 
