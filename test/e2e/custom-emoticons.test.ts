@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Page } from 'playwright-core';
 import { MsnClient } from '../../electron/core/msn/client';
-import { SCREENSHOTS, contactRow, conversation, send, signIn, signedIn, startAliceAndBob, type Stack, type User } from './harness';
+import { SCREENSHOTS, axeViolations, contactRow, conversation, send, signIn, signedIn, startAliceAndBob, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -97,6 +97,7 @@ describe('custom emoticons (two browser clients, real server, MSNP12)', { timeou
     expect(sun.sha1d).toBe(sha1(bytesOf(sun.dataUrl)));
     await view.locator('.my-emoticon[data-shortcut="(sun)"] img').waitFor(T);
     await view.locator('.settings-section', { hasText: 'My emoticons' }).screenshot({ path: join(SCREENSHOTS, 'custom-emoticons-alice-settings.png') });
+    expect(await axeViolations(alice.page)).toEqual([]);
   });
 
   it('refuses a standard shortcut, one too long, and a file that is not a picture, keeping what there was', async () => {
@@ -135,6 +136,8 @@ describe('custom emoticons (two browser clients, real server, MSNP12)', { timeou
     await c.getByRole('button', { name: 'Emoticons' }).click();
     const picker = alice.page.getByRole('dialog', { name: 'Emoticons' });
     await picker.getByText('My emoticons').waitFor(T);
+    await picker.screenshot({ path: join(SCREENSHOTS, 'custom-emoticons-alice-picker.png') });
+    expect(await axeViolations(alice.page)).toEqual([]);
     await picker.getByRole('button', { name: 'Insert (sun)' }).click();
     await input.press('End');
     await input.pressSequentially(' <b>yes</b>');
