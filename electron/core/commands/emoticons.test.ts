@@ -55,8 +55,8 @@ function scriptedClient() {
     dispose: () => undefined,
   };
   const client = new Proxy(base, {
-    // No display pictures here; every other call is a no-op.
-    get: (t, k) => (k in t ? t[k as keyof typeof t] : k === 'pictures' ? undefined : async () => undefined),
+    // No display pictures or file transfer here; every other call is a no-op.
+    get: (t, k) => (k in t ? t[k as keyof typeof t] : k === 'pictures' || k === 'files' ? undefined : async () => undefined),
   }) as unknown as ClientPort;
   return { client, defined, fetches, announce: (e: Announce) => announced(e) };
 }
