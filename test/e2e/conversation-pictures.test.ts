@@ -43,7 +43,7 @@ describe('pictures in conversations (MSNP12)', { timeout: 120_000 }, () => {
   let carol: User;
 
   it('with pictures off in the list, a contact’s picture is fetched only when a conversation with them opens', async () => {
-    const s = await startStack();
+    const s = await startStack({ maxDialect: 12 });
     stacks.push(s);
     alice = await s.user('alice@example.com', 'alice-pw', 'Alice');
     bob = await s.user('bob@example.com', 'bob-pw', 'Bob');

@@ -20,7 +20,7 @@ let carol: MsnClient | undefined;
 const T = { timeout: 20_000 };
 
 beforeAll(async () => {
-  ({ stack, alice, bob } = await startAliceAndBob());
+  ({ stack, alice, bob } = await startAliceAndBob({ timeout: 15_000, maxDialect: 12 }));
 }, 120_000);
 
 afterAll(async () => {
