@@ -10,6 +10,7 @@ import type { ProtocolConsole } from './console';
 import type { HistoryStore } from './history';
 import type { MyPictureStore } from './pictures/my-picture-store';
 import type { FileShellPort } from './files/session-transfers';
+import type { MyEmoticonStore } from './emoticons/my-emoticon-store';
 
 /** What app-core needs from the settings (electron/core/settings' SettingsStore provides it). */
 export interface SignInSettings {
@@ -75,6 +76,10 @@ export interface AppCoreOptions {
     /** Where the web mode's upload staging folder is made (default: the OS temporary folder). */
     readonly stagingParent?: string;
   } | null;
+  /** My custom emoticons per account (issue 10); absent = emoticons cannot be defined. */
+  myEmoticons?: Pick<MyEmoticonStore, 'load' | 'save'> | null;
+  /** Where contacts' emoticons are cached by SHA1D; absent = fetched again every session. */
+  emoticonCacheDir?: string | null;
   /** The local server's demo account, prefilled on the sign-in screen when nothing is remembered. */
   demoAccount?: { handle: string; password: string } | null;
   /** The data folder's lock (server/store/data-dir-lock.ts), let go of last when the backend is disposed. */

@@ -38,11 +38,26 @@ export interface PicturePort {
   onChanged(listener: (handle: string, hasPicture: boolean) => void): () => void;
 }
 
+/** Custom emoticons over P2P (MSNP9+; electron/core/msn/p2p/emoticons.ts). */
+export interface EmoticonPort {
+  /** Whether this session's dialect has custom emoticons (MSNP9+); false before sign-in. */
+  supported(): boolean;
+  /** Defines (or replaces) one of mine; throws when the shortcut or the image is not acceptable. */
+  define(shortcut: string, bytes: Uint8Array): void;
+  remove(shortcut: string): void;
+  /** Fetches a contact's announced emoticon (verified by SHA1D, sniffed); rejects when it cannot. */
+  fetch(sender: string, shortcut: string): Promise<{ readonly sha1d: string; readonly mime: string; readonly bytes: Uint8Array }>;
+  /** A contact announced emoticons for the text they send next (called before that text's event). */
+  onAnnounced(listener: (e: { conversationId: string; sender: string; emoticons: readonly { shortcut: string; sha1d: string }[] }) => void): () => void;
+}
+
 export interface ClientPort {
   /** Display pictures; absent on a client that has none. */
   readonly pictures?: PicturePort;
   /** File transfer (issue 11: P2P and MSNFTP behind one surface); absent on a client that has none. */
   readonly files?: FileTransfers;
+  /** Custom emoticons; absent on a client that has none. */
+  readonly emoticons?: EmoticonPort;
 
   /** Every domain event, in order. */
   onEvent(listener: (e: DomainEvent) => void): () => void;

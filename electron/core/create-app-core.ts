@@ -12,6 +12,7 @@ import { SqliteListCache } from './list-cache';
 import { createLocalServerLauncher, lockDataDir } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
 import { MyPictureStore } from './pictures/my-picture-store';
+import { MyEmoticonStore } from './emoticons/my-emoticon-store';
 import { NO_KEYCHAIN, SettingsStore, type Keychain } from './settings';
 
 export interface CreateAppCoreOptions {
@@ -81,6 +82,12 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   } catch (e) {
     warn(`Display pictures cannot be kept: ${(e as Error).message}`);
   }
+  try {
+    // My emoticons and contacts' cached ones, likewise.
+    mkdirSync(join(options.dataDir, 'emoticons'), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    warn(`Custom emoticons cannot be kept: ${(e as Error).message}`);
+  }
   const demo = options.demo ?? true;
   // One console per app run; the password of the sign-in in progress is masked wherever it shows.
   let core: AppCore | null = null;
@@ -90,6 +97,8 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
     createClient: (server) =>
       createMsnClientPort(server, { tap: protocolConsole.tap, pictureCacheDir: join(options.dataDir, 'pictures', 'cache'), ...(listCache ? { listCache } : {}) }),
     myPictures: new MyPictureStore(join(options.dataDir, 'pictures', 'mine')),
+    myEmoticons: new MyEmoticonStore(join(options.dataDir, 'emoticons', 'mine')),
+    emoticonCacheDir: join(options.dataDir, 'emoticons', 'cache'),
     settings,
     preferences: settings,
     history,

@@ -63,6 +63,19 @@ export function createMsnClientPort(server: ServerAddress, options: Omit<MsnClie
       fetch: (handle) => client.pictures.fetch(handle),
       onChanged: (listener) => client.pictures.events.on('changed', ({ handle, object }) => listener(handle, object !== undefined)),
     },
+    emoticons: {
+      // MSNP-P2P.md §6: custom emoticons are MSNObjects fetched over P2P, so MSNP9+ as well.
+      supported: () => (client.dialect ?? 0) >= 9,
+      define: (shortcut, bytes) => client.emoticons.define(shortcut, bytes),
+      remove: (shortcut) => {
+        client.emoticons.remove(shortcut);
+      },
+      fetch: (sender, shortcut) => client.emoticons.fetch(sender, shortcut),
+      onAnnounced: (listener) =>
+        client.emoticons.events.on('announced', ({ conversationId, sender, emoticons }) =>
+          listener({ conversationId, sender, emoticons: emoticons.map((e) => ({ shortcut: e.shortcut, sha1d: e.object.sha1d })) }),
+        ),
+    },
     dispose: () => {
       if (!signedOut) void client.signOut().catch(() => undefined);
     },

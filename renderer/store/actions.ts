@@ -72,6 +72,19 @@ export function createActions(api: MonarchApi, store: AppStore) {
       const r = await api.setDisplayPicture({ picture });
       return r.ok ? null : `Could not change your display picture: ${r.error.message}`;
     },
+    /** My custom emoticons (define, rename, delete); each resolves to the error to show, or null. */
+    async defineEmoticon(emoticon: CommandInput<'defineEmoticon'>['emoticon']): Promise<string | null> {
+      const r = await api.defineEmoticon({ emoticon });
+      return r.ok ? null : `Could not add the emoticon: ${r.error.message}`;
+    },
+    async renameEmoticon(shortcut: string, to: string): Promise<string | null> {
+      const r = await api.renameEmoticon({ shortcut, to });
+      return r.ok ? null : `Could not rename the emoticon: ${r.error.message}`;
+    },
+    async removeEmoticon(shortcut: string): Promise<string | null> {
+      const r = await api.removeEmoticon({ shortcut });
+      return r.ok ? null : `Could not delete the emoticon: ${r.error.message}`;
+    },
 
     addContact: (handle: string, groupId?: string) => api.addContact(groupId ? { handle, groupId } : { handle }),
     removeContact: (handle: string) => void run(api.removeContact({ handle }), 'Could not remove the contact'),

@@ -45,7 +45,7 @@ export function createAppStore(initial: Partial<Pick<StoreState, 'seq' | 'ready'
           if (e.event.type === 'nudge.received') ui = noteNudge(ui, e.event.conversationId);
         }
         if (seq === s.seq) return s;
-        return { session: app.session, contacts: app.contacts, conversations: app.conversations, desktop: app.desktop, pictures: app.pictures, transfers: app.transfers, ui, seq };
+        return { session: app.session, contacts: app.contacts, conversations: app.conversations, desktop: app.desktop, pictures: app.pictures, transfers: app.transfers, emoticons: app.emoticons, ui, seq };
       }),
     updateUi: (f) => set((s) => ({ ui: f(s.ui) })),
     updateViews: (f) => set((s) => ({ views: f(s.views) })),

@@ -12,6 +12,7 @@ import type { ConsoleEntryInfo, HistoryConversationInfo, HistoryExportInfo, Hist
 import { preferencesPatchSchema, type Preferences } from './preferences';
 import { myPictureInputSchema } from './pictures';
 import { fileCommandInputs } from './files';
+import { emoticonShortcutSchema, myEmoticonInputSchema } from './emoticons';
 
 /** Phantom marker carrying a command's result type (no runtime value is ever read). */
 export interface Returns<T> {
@@ -202,6 +203,17 @@ export const contract = {
     showReceivedFile: { input: fileCommandInputs.showReceivedFile, output: returns<null>() },
     /** Web mode: a same-origin link (with an unguessable token) that downloads a received file. */
     fileDownloadLink: { input: fileCommandInputs.fileDownloadLink, output: returns<{ url: string }>() },
+
+    /**
+     * One of my custom emoticons (issue 10): a shortcut of up to 7 characters and a small image the
+     * page made (PNG, JPEG, GIF or BMP, at most 16 KB); an existing shortcut gets the new image.
+     * Kept per account, announced before every message that uses it (MSNP9+); `emoticon.mine` follows.
+     */
+    defineEmoticon: { input: z.object({ emoticon: myEmoticonInputSchema }).strict(), output: returns<null>() },
+    /** Gives one of my emoticons another shortcut (not one I already use); `emoticon.mine` follows. */
+    renameEmoticon: { input: z.object({ shortcut: emoticonShortcutSchema, to: emoticonShortcutSchema }).strict(), output: returns<null>() },
+    /** Deletes one of my emoticons; `emoticon.mine` follows. */
+    removeEmoticon: { input: z.object({ shortcut: emoticonShortcutSchema }).strict(), output: returns<null>() },
 
     /** The preferences (also in every snapshot, kept current by `preferences.changed`). */
     getPreferences: { input: none, output: returns<Preferences>() },

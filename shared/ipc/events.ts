@@ -3,6 +3,7 @@
  * the few the app itself adds on top of the client.
  */
 import type { DomainEvent } from '../model';
+import type { AnnouncedEmoticonInfo, MyEmoticonInfo } from './emoticons';
 import type { MyPictureInfo } from './pictures';
 import type { Preferences } from './preferences';
 import type { TransferEventMap } from './files';
@@ -28,6 +29,15 @@ export interface AppEventMap extends TransferEventMap {
   'picture.changed': { readonly handle: string; readonly dataUrl: string | null };
   /** My display picture (of the signed-in account, or the one a sign-in will use), or none. */
   'picture.mine': { readonly picture: MyPictureInfo | null };
+  /** My custom emoticons (of the signed-in account), all of them, after any change and at sign-in. */
+  'emoticon.mine': { readonly emoticons: readonly MyEmoticonInfo[] };
+  /**
+   * A contact announced custom emoticons for the text they send next in this conversation
+   * (MSNP-P2P.md §6.1): until `emoticon.ready` brings an image, its shortcut shows as text.
+   */
+  'emoticon.announced': { readonly conversationId: string; readonly sender: string; readonly emoticons: readonly AnnouncedEmoticonInfo[] };
+  /** A contact's emoticon image, fetched and verified by SHA1D (a `data:` URL of PNG/JPEG/GIF/BMP). */
+  'emoticon.ready': { readonly sha1d: string; readonly dataUrl: string };
   /** The preferences changed (also emitted once at start-up, so every snapshot has them). */
   'preferences.changed': { readonly preferences: Preferences };
 }

@@ -12,3 +12,4 @@ export * from './history-types';
 export * from './dispatch';
 export * from './pictures';
 export * from './files';
+export * from './emoticons';

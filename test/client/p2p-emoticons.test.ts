@@ -61,6 +61,9 @@ describe.each([9, 12] as const)('custom emoticons over MSNP%i', (dialect) => {
     expect(b.mime).toBe('image/gif');
     // Unknown shortcut: a clear error, no transfer.
     await expect(get('bob').emoticons.fetch('alice@example.com', '(nope)')).rejects.toMatchObject({ code: 'no-object' });
+    // The announcement is handled, not shown as content Monarch cannot show.
+    expect(rb.of('content.unsupported')).toEqual([]);
+    expect(rc.of('content.unsupported')).toEqual([]);
     // The bystander of each transfer dropped the other's chunks.
     expect(get('bob').p2pStats().notForMe + get('carol').p2pStats().notForMe).toBeGreaterThan(0);
   });

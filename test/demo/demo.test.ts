@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsnClient } from '../../electron/core/msn/client';
-import { DEMO_CAST, DEMO_USER, provisionDemo, seededRandom, startDemoBots, type DemoBotsController, type DemoProvision } from '../../electron/core/demo';
+import { createHash } from 'node:crypto';
+import { PNG } from 'pngjs';
+import { DEMO_CAST, DEMO_USER, demoPicture, provisionDemo, seededRandom, startDemoBots, type DemoBotsController, type DemoProvision } from '../../electron/core/demo';
 import type { RunningServer } from '../../server/index';
 import { Recorder, startBundled } from '../client/helpers/bundled';
 
@@ -218,6 +220,32 @@ describe('startDemoBots', () => {
 });
 
 describe('the demo on an old dialect', () => {
+  it('each contact has a display picture of our own artwork, which the user fetches over P2P (MSNP12)', async () => {
+    const { s, demo } = await provisioned();
+    const user = userClient(s);
+    await user.signIn({ handle: DEMO_USER.handle, password: DEMO_USER.password });
+    controller = startDemoBots({ ...address(s), userHandle: demo.user.handle, bots: demo.bots, random: seededRandom(4), timings: FAST });
+    const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('base64');
+    const seen = new Set<string>();
+    for (const c of DEMO_CAST) {
+      const art = demoPicture(c.handle);
+      expect(art, c.handle).toBeDefined();
+      const decoded = PNG.sync.read(Buffer.from(art as Uint8Array));
+      expect([decoded.width, decoded.height]).toEqual([96, 96]);
+      seen.add(sha1(art as Uint8Array));
+      // Announced in the contact's presence, then fetched peer to peer and checked by SHA1D.
+      await waitUntil(() => user.pictures.objectOf(c.handle) !== undefined);
+      expect(user.pictures.objectOf(c.handle)?.sha1d).toBe(sha1(art as Uint8Array));
+      const got = await user.pictures.fetch(c.handle);
+      expect(got.mime).toBe('image/png');
+      expect(Buffer.from(got.bytes).equals(Buffer.from(art as Uint8Array))).toBe(true);
+    }
+    // Four different pictures.
+    expect(seen.size).toBe(DEMO_CAST.length);
+    // Every transfer finished and nothing is left half-received.
+    expect(user.p2pStats()).toMatchObject({ sessions: 0, partialMessages: 0 });
+  });
+
   it('runs on MSNP7 (MD5 sign-in, groups, no personal messages)', async () => {
     const s = await startBundled();
     server = s;
@@ -236,5 +264,7 @@ describe('the demo on an old dialect', () => {
     const answer = await ru.waitFor('message.received', (e) => e.message.sender === ADA);
     expect(lines(ADA).thanks).toContain(answer.message.text);
     expect(ru.of('personal-message.changed')).toEqual([]);
+    // No MSNObject below MSNP9: the demo contacts show the default picture there.
+    expect(user.pictures.objectOf(ADA)).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppCore } from '../../electron/core/app-core';
 import { createAppCore } from '../../electron/core/create-app-core';
+import { demoPicture } from '../../electron/core/demo';
 import { startWebHost, type WebHost } from '../../electron/web/host';
 import { SCREENSHOTS, launchBrowser } from './harness';
 import { rendererBuild } from './renderer-build';
@@ -72,6 +73,14 @@ describe('first run with the demo (browser client, the app starts its own server
     }
     expect(await page.locator('.group-row', { hasText: 'Friends' }).count()).toBe(1);
     expect(await page.locator('.group-row', { hasText: 'Co-workers' }).count()).toBe(1);
+  });
+
+  it('the demo contacts have display pictures of our own artwork, fetched over P2P', async () => {
+    for (const handle of ['ada@monarch.local', 'grace@monarch.local', 'linus@monarch.local', 'rosa@monarch.local']) {
+      const art = demoPicture(handle) as Uint8Array;
+      await expect.poll(() => row(handle).locator('.row-picture img').getAttribute('src').catch(() => null), T).toBe(`data:image/png;base64,${Buffer.from(art).toString('base64')}`);
+    }
+    await page.locator('.contact-list, [aria-label="Contact list"]').first().screenshot({ path: join(SCREENSHOTS, 'demo-contact-pictures.png') });
   });
 
   it('Grace says hello and nudges me; the nudge asks for attention with its sound', async () => {

@@ -40,6 +40,8 @@ export class LiveSession {
   releaseStaged: ((path: string) => void) | null = null;
   /** Removes every web upload's temporary file (app shutdown; set by ./files.ts). */
   disposeStaging: (() => void) | null = null;
+  /** Stops forwarding and fetching contacts' emoticons for this session (./emoticons.ts). */
+  stopEmoticons: (() => void) | null = null;
   /** Whom each conversation I opened was opened with (before they join, its participants are empty). */
   readonly openedWith = new Map<string, readonly string[]>();
   private unsubscribe: (() => void) | null = null;
@@ -61,6 +63,8 @@ export class LiveSession {
     this.stopPictures = null;
     this.transfers?.dispose();
     this.transfers = null;
+    this.stopEmoticons?.();
+    this.stopEmoticons = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.client = null;

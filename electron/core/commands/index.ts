@@ -7,6 +7,7 @@ import { conversationCommands } from './conversations';
 import { fileCommands } from './files';
 import { historyCommands } from './history';
 import { pictureCommands } from './pictures';
+import { emoticonCommands } from './emoticons';
 import { sessionCommands } from './session';
 import { settingsCommands } from './settings';
 
@@ -23,6 +24,7 @@ export function commandHandlers(ctx: CommandContext): CommandHandlerSet<CommandN
     ...settingsCommands(ctx),
     ...pictureCommands(ctx),
     ...fileCommands(ctx),
+    ...emoticonCommands(ctx),
     ...consoleCommands(ctx),
   };
 }

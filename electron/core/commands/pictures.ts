@@ -3,7 +3,7 @@
  * and what a sign-in needs: my stored picture applied before the first presence, and contacts'
  * pictures fetched and forwarded while the session lasts.
  */
-import type { AppEvent, MyPictureInfo } from '../../../shared/ipc';
+import type { AppEvent, AppState, MyPictureInfo } from '../../../shared/ipc';
 import type { ClientPort } from '../client-port';
 import { ContactPictures } from '../pictures/contact-pictures';
 import type { StoredPicture } from '../pictures/my-picture-store';
@@ -46,6 +46,33 @@ export interface SessionPictures {
   stop(): void;
 }
 
+/** Events after which a contact whose picture waits may have become worth fetching. */
+const RECHECK_AFTER = new Set<AppEvent['type']>([
+  'presence.changed',
+  'contact.added',
+  'contact.updated',
+  'contact-list.synced',
+  'conversation.started',
+  'conversation.participant-joined',
+  'preferences.changed',
+]);
+
+/**
+ * Whether a contact's announced picture is worth a switchboard now (issue 10: "contact visible in
+ * the list, or a conversation opens"): they are in an open conversation with me (whatever the
+ * list's picture setting), or they are online on my list and the list shows pictures.
+ */
+export function worthFetching(state: AppState, handle: string): boolean {
+  for (const c of Object.values(state.conversations.conversations)) {
+    if (!c.open) continue;
+    // Before anyone has joined (the switchboard opens with the first message), the people invited.
+    if (c.conversation.participants.some((p) => p.handle.toLowerCase() === handle) || c.conversation.invited?.some((h) => h.toLowerCase() === handle)) return true;
+  }
+  const listShowsPictures = (state.desktop.preferences?.appearance.contactPictures ?? 'small') !== 'none';
+  const c = state.contacts.contacts[handle];
+  return listShowsPictures && c !== undefined && c.lists.forward && c.status !== 'offline';
+}
+
 export function startPictures(ctx: CommandContext, client: ClientPort, account: string): SessionPictures {
   const stored = ctx.options.myPictures?.load(account) ?? null;
   const mine = infoOf(stored);
@@ -58,18 +85,14 @@ export function startPictures(ctx: CommandContext, client: ClientPort, account: 
   if (stored !== null) port.setMine(bytesOf(stored)).catch((e: unknown) => console.warn(`Display picture: ${(e as Error).message}`));
   const contacts = new ContactPictures({
     port,
-    isFetchable: (handle) => {
-      if (!port.supported()) return false;
-      const c = ctx.state().contacts.contacts[handle];
-      return c !== undefined && c.lists.forward && c.status !== 'offline';
-    },
+    isFetchable: (handle) => port.supported() && worthFetching(ctx.state(), handle),
     emit: (e: AppEvent) => ctx.emit(e),
     warn: (m) => console.warn(m),
   });
   return {
     // A waiting contact may have come online or onto my list.
     afterEvent: (e) => {
-      if (e.type === 'presence.changed' || e.type === 'contact.added' || e.type === 'contact.updated' || e.type === 'contact-list.synced') contacts.recheck();
+      if (RECHECK_AFTER.has(e.type)) contacts.recheck();
     },
     stop: () => contacts.dispose(),
   };

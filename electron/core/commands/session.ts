@@ -10,6 +10,7 @@ import { HistoryRecorder } from '../history';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
 import { startPictures, type SessionPictures } from './pictures';
 import { startTransfers } from './files';
+import { startEmoticons } from './emoticons';
 import { AlreadySignedInError, errorOf, InvalidInputError, SignInBusyError, SignInCancelledError, UnsupportedError } from './errors';
 
 type SessionCommands =
@@ -124,6 +125,8 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
           at: ctx.now(),
         }),
       );
+      const emoticons = startEmoticons(ctx, created, handle);
+      live.stopEmoticons = () => emoticons.stop();
       await created.signIn({ handle, password, status, signal: abort.signal });
       if (abort.signal.aborted) throw new SignInCancelledError();
     } catch (e) {

@@ -16,6 +16,7 @@ import { errorText, type DemoClient, type DemoLog } from './demo-client';
 import type { DemoBotAccount } from './provision';
 import { composeNudgeReply, composeReply, fillIn, pick, typingTime, type RandomSource } from './replies';
 import type { DemoTimings } from './timings';
+import { demoPicture } from './pictures';
 
 /** Conversations one contact keeps state for; more are answered by nobody (and logged). */
 export const MAX_CHATS = 16;
@@ -126,6 +127,9 @@ export class DemoBot {
     if (this.phaseValue === 'stopped' || this.phaseValue === 'online') return;
     this.phaseValue = 'signing-in';
     try {
+      // Set before signing in, so the first CHG already carries the picture's MSNObject (MSNP9+).
+      const picture = demoPicture(this.account.handle);
+      if (picture !== undefined) await this.client.pictures?.setMine(picture);
       await this.client.signIn({ handle: this.account.handle, password: this.account.password, status: this.character.firstStatus });
     } catch (err) {
       if (this.stopped()) return;

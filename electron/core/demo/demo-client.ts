@@ -35,6 +35,10 @@ export interface DemoClient {
     add(handle: string, options?: { friendlyName?: string; groupId?: string }): Promise<Contact>;
     createGroup(name: string): Promise<Group>;
   };
+  /** Display pictures (MSNP9+); a fake may have none. */
+  readonly pictures?: {
+    setMine(bytes: Uint8Array | null): Promise<unknown>;
+  };
   readonly conversations: {
     start(handles: readonly string[]): Conversation;
     get(id: string): Conversation | undefined;

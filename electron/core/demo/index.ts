@@ -6,3 +6,4 @@ export { DEFAULT_DEMO_TIMINGS, type DemoTimings } from './timings';
 export { seededRandom, type RandomSource } from './replies';
 export { msnClientFactory, type DemoClient, type DemoClientFactory, type DemoLog, type DemoServer } from './demo-client';
 export type { DemoBotPhase } from './bot';
+export { demoPicture } from './pictures';

@@ -169,7 +169,12 @@ export class MsnClient {
       ...(conv.typingIntervalMs !== undefined ? { typingIntervalMs: conv.typingIntervalMs } : {}),
       // Custom emoticons need P2P (MSNP9+) on both sides.
       emoticonAnnouncement: (text) => ((this.session.value?.dialect ?? 0) >= 9 ? this.emoticons.announcementFor(text) : undefined),
-      onEmoticons: (conversationId, sender, items) => this.emoticons.onAnnouncement(conversationId, sender, items),
+      onEmoticons: (conversationId, sender, items) => {
+        // Below MSNP9 nothing can be fetched: the shortcuts stay text, and the notice says so.
+        if ((this.session.value?.dialect ?? 0) < 9) return false;
+        this.emoticons.onAnnouncement(conversationId, sender, items);
+        return true;
+      },
       // MSNP13+: a contact who cannot be invited (offline) gets the text as an offline message.
       saveOffline: (to, text) => this.outbox?.send(to, text),
       // File invitations and the answers to ours (MSNP.md §6.10).

@@ -52,8 +52,11 @@ export interface ConversationDeps {
   readonly typingIntervalMs?: number;
   /** The `text/x-mms-emoticon` message for my custom emoticons `text` uses (MSNP-P2P.md §6.1). */
   readonly emoticonAnnouncement?: (text: string) => Uint8Array | undefined;
-  /** A contact announced custom emoticons (§6.1). */
-  readonly onEmoticons?: (conversationId: string, sender: string, items: readonly { shortcut: string; msnObject: string }[]) => void;
+  /**
+   * A contact announced custom emoticons (§6.1). True when they will be fetched (MSNP9+): then the
+   * announcement is not reported as content we cannot show.
+   */
+  readonly onEmoticons?: (conversationId: string, sender: string, items: readonly { shortcut: string; msnObject: string }[]) => boolean;
   /**
    * MSNP13+: store a text for an offline contact as an offline message (MSNP13-18.md §9.2);
    * undefined when the session cannot (below MSNP13: the message stays failed, as before).
@@ -481,7 +484,7 @@ export class Conversation {
       this.deps.emit('nudge.received', { conversationId: this.id, handle: sender, at });
       return;
     }
-    if (m.kind === 'emoticons') this.deps.onEmoticons?.(this.id, sender, m.items);
+    if (m.kind === 'emoticons' && this.deps.onEmoticons?.(this.id, sender, m.items) === true) return;
     // File invitations and the answers to ours are the MSNFTP carrier's (MSNP.md §6.10).
     if (m.kind === 'invite' && this.deps.onInvitation?.(this.id, sender, m) === true) return;
     // P2P (display pictures, emoticons) is the P2P manager's: it listens on every switchboard.

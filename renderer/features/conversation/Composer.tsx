@@ -10,6 +10,7 @@ import { EMOTICON_PICKER } from '../../components/emoticon-parse';
 import { formatStyle } from '../../components/FormattedText';
 import { NudgeIcon } from '../../components/NudgeIcon';
 import { useActions, useAppState, useStoreApi } from '../../store/context';
+import { MyEmoticonPicks } from '../emoticons/MyEmoticons';
 
 const FONTS = [
   'Segoe UI',
@@ -201,6 +202,7 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
               <Emoticon id={e.id} text={e.shortcut} />
             </button>
           ))}
+          <MyEmoticonPicks onPick={insert} />
         </div>
       )}
       <div className="input-row">

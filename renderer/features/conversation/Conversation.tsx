@@ -155,7 +155,7 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
           </div>
           <Composer conversationId={conversationId} disabled={disabled} focusOnOpen={focusOnOpen} />
         </div>
-        <ConversationPictures contact={one ? { handle: one.handle, status: statusFor(one.handle, contacts), name: nameFor(one.handle, contacts, one.friendlyName) } : null} />
+        <ConversationPictures conversationId={conversationId} people={participants.map((p) => ({ handle: p.handle, status: statusFor(p.handle, contacts), name: nameFor(p.handle, contacts, p.friendlyName) }))} />
       </FileDropZone>
     </section>
   );

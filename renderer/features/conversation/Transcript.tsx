@@ -9,9 +9,9 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type Re
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
 import type { Notice, TranscriptEntry } from '../../../shared/ipc';
-import { FormattedText } from '../../components/FormattedText';
 import { NudgeIcon } from '../../components/NudgeIcon';
 import { nameFor } from '../../store/selectors';
+import { MessageText } from '../emoticons/CustomEmoticonText';
 
 /** Row heights (px) for the first estimate, from the stylesheet (13 px text, 1.4 line height). */
 const LINE_HEIGHT = 18;
@@ -285,7 +285,7 @@ const MessageBlock = memo(function MessageBlock({
       )}
       <div className="message-body" onPointerEnter={continued ? (e) => showFullTime(e, message.timestamp) : undefined}>
         {continued && showTime && <Time at={message.timestamp} className="line-time" />}
-        <FormattedText text={message.text} format={message.format} />
+        <MessageText message={message} />
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
       </div>
       {mine && message.delivery === 'failed' && (

@@ -8,6 +8,7 @@ import { useId, useState, type ReactNode } from 'react';
 import type { CommandInput, Preferences } from '../../../shared/ipc';
 import { useActions, useAppState } from '../../store/context';
 import { FileSettings } from '../files/FileSettings';
+import { MyEmoticonsSettings } from '../emoticons/MyEmoticons';
 
 type Patch = CommandInput<'updatePreferences'>;
 
@@ -141,6 +142,9 @@ export function SettingsView() {
               <option value="none">None</option>
             </select>
           </label>
+        </Section>
+        <Section title="My emoticons">
+          <MyEmoticonsSettings />
         </Section>
         <Section title="Troubleshooting">
           <button type="button" className="button" onClick={() => actions.openPanel({ kind: 'console' })}>

@@ -10,6 +10,7 @@ import { initialSession, reduceSession, type SessionSlice } from './session';
 import { initialDesktop, reduceDesktop, type DesktopSlice } from './desktop';
 import { initialPictures, reducePictures, type PicturesSlice } from './pictures';
 import { initialTransfers, reduceTransfers, type TransfersSlice } from './transfers';
+import { initialEmoticons, reduceEmoticons, type EmoticonsSlice } from './emoticons';
 
 export * from './contacts';
 export * from './conversations';
@@ -17,6 +18,7 @@ export * from './session';
 export * from './desktop';
 export * from './pictures';
 export * from './transfers';
+export * from './emoticons';
 
 export interface AppState {
   readonly session: SessionSlice;
@@ -25,6 +27,7 @@ export interface AppState {
   readonly desktop: DesktopSlice;
   readonly pictures: PicturesSlice;
   readonly transfers: TransfersSlice;
+  readonly emoticons: EmoticonsSlice;
 }
 
 export const initialAppState: AppState = {
@@ -34,6 +37,7 @@ export const initialAppState: AppState = {
   desktop: initialDesktop,
   pictures: initialPictures,
   transfers: initialTransfers,
+  emoticons: initialEmoticons,
 };
 
 export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, 'event' | 'at'>): AppState {
@@ -43,14 +47,16 @@ export function reduceApp(state: AppState, { event, at }: Pick<SequencedEvent, '
   const desktop = reduceDesktop(state.desktop, event);
   const pictures = reducePictures(state.pictures, event);
   const transfers = reduceTransfers(state.transfers, event, at);
+  const emoticons = reduceEmoticons(state.emoticons, event);
   if (
     session === state.session &&
     contacts === state.contacts &&
     conversations === state.conversations &&
     desktop === state.desktop &&
     pictures === state.pictures &&
-    transfers === state.transfers
+    transfers === state.transfers &&
+    emoticons === state.emoticons
   )
     return state;
-  return { session, contacts, conversations, desktop, pictures, transfers };
+  return { session, contacts, conversations, desktop, pictures, transfers, emoticons };
 }

@@ -1,0 +1,45 @@
+/**
+ * Message text with custom emoticons (issue 10): each shortcut the message's sender announced is
+ * shown as their picture, inline at text height, once it has arrived (an `<img>` of a checked
+ * `data:` URL, alt = the shortcut, so copying and screen readers get the text), and as the
+ * shortcut's text until then or if it never comes. The rest is the usual formatted text with
+ * standard emoticons; wire text is only ever rendered as React text nodes.
+ */
+import { memo, useMemo } from 'react';
+import { isPictureDataUrl, type EmoticonBinding } from '../../../shared/ipc';
+import type { ChatMessage, TextFormat } from '../../../shared/model';
+import { EmoticonText, FormattedText, formatStyle } from '../../components/FormattedText';
+import { useAppState } from '../../store/context';
+import { splitCustomEmoticons } from './custom-parse';
+
+/** A message in the transcript: with the custom emoticons it uses, if any. */
+export const MessageText = memo(function MessageText({ message }: { message: ChatMessage }) {
+  const binding = useAppState((s) => s.emoticons.byMessage[message.id]);
+  if (binding === undefined) return <FormattedText text={message.text} format={message.format} />;
+  return <CustomFormattedText text={message.text} format={message.format} binding={binding} />;
+});
+
+function CustomFormattedText({ text, format, binding }: { text: string; format: TextFormat | null; binding: EmoticonBinding }) {
+  // Lines travel as CRLF (MSNP.md §6.6); the page breaks lines on LF alone.
+  const segments = useMemo(() => splitCustomEmoticons(text.replace(/\r\n?/g, '\n'), Object.keys(binding)), [text, binding]);
+  return (
+    <span className={`formatted${format && format.color !== '#000000' ? ' colored' : ''}`} style={formatStyle(format)}>
+      {segments.map((s, i) =>
+        s.kind === 'text' ? <EmoticonText key={i} text={s.text} /> : <CustomEmoticon key={i} shortcut={s.shortcut} sha1d={binding[s.shortcut] as string} />,
+      )}
+    </span>
+  );
+}
+
+/** One custom emoticon: its picture (a contact's once fetched, or one of mine), else its shortcut. */
+export function CustomEmoticon({ shortcut, sha1d }: { shortcut: string; sha1d: string }) {
+  const src = useAppState((s) => s.emoticons.images[sha1d] ?? s.emoticons.mine.find((m) => m.sha1d === sha1d)?.dataUrl ?? null);
+  if (src === null || !isPictureDataUrl(src)) {
+    return (
+      <span className="custom-emoticon-pending" data-sha1d={sha1d}>
+        {shortcut}
+      </span>
+    );
+  }
+  return <img className="custom-emoticon" src={src} alt={shortcut} title={shortcut} data-sha1d={sha1d} draggable={false} />;
+}
