@@ -1,15 +1,13 @@
 /** The real MSN client (electron/core/msn) behind app-core's ClientPort. */
 import { MsnClient, type MsnClientOptions } from './msn/client';
 import type { ClientPort, ServerAddress } from './client-port';
-import type { FileTransfers } from './msn/files/types';
 
 export function createMsnClientPort(server: ServerAddress, options: Omit<MsnClientOptions, 'server'> = {}): ClientPort {
   const client = new MsnClient({ ...options, server: { host: server.host, port: server.port, ...(server.nexusUrl ? { nexusUrl: server.nexusUrl } : {}) } });
   let signedOut = false;
-  // File transfer (issue 11): \`client.files\` once the P2P/MSNFTP carriers provide it.
-  const files = (client as unknown as { files?: FileTransfers }).files;
   return {
-    ...(files ? { files } : {}),
+    // File transfer (issue 11): P2P and MSNFTP behind one surface.
+    files: client.files,
     onEvent: (listener) => client.onEvent(listener),
     async signIn({ handle, password, status, signal }) {
       // Cancel = stop signing in: the client aborts its login and reports `signed-out`.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createFileShell } from './file-shell';
+import { createFileShell, downloadsFolder } from './file-shell';
 
 describe('the desktop file shell', () => {
   it('asks where to save at the download folder, and says when the user cancelled', async () => {
@@ -10,6 +10,17 @@ describe('the desktop file shell', () => {
     expect(showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: join('/home/me/Downloads/Monarch', 'x.txt') }));
     showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
     expect(await port.chooseSavePath('x.txt', '/d')).toBeNull();
+  });
+
+  it('takes Electron’s Downloads folder, or leaves it to the backend when Electron cannot tell', () => {
+    expect(downloadsFolder({ getPath: () => '/home/me/Downloads' } as never)).toBe('/home/me/Downloads');
+    expect(
+      downloadsFolder({
+        getPath: () => {
+          throw new Error("Failed to get 'downloads' path");
+        },
+      } as never),
+    ).toBeUndefined();
   });
 
   it('opens and shows files; an open that fails rejects with its reason', async () => {

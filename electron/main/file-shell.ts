@@ -4,9 +4,22 @@
  * opening a received file with its application, and showing it in its folder. The backend decides
  * what may be opened (an executable is shown in its folder instead, electron/core/files).
  */
-import type { Dialog, Shell } from 'electron';
+import type { App, Dialog, Shell } from 'electron';
 import { join } from 'node:path';
 import type { FileShellPort } from '../core/files/session-transfers';
+
+/**
+ * The user's Downloads folder as Electron knows it (the XDG user-dirs file, the Windows known
+ * folder), or undefined where Electron cannot tell (it throws): the backend then uses
+ * `XDG_DOWNLOAD_DIR` or `~/Downloads` (electron/core/files/download-folder.ts).
+ */
+export function downloadsFolder(app: Pick<App, 'getPath'>): string | undefined {
+  try {
+    return app.getPath('downloads') || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function createFileShell(dialog: Pick<Dialog, 'showSaveDialog'>, shell: Pick<Shell, 'openPath' | 'showItemInFolder'>): FileShellPort {
   return {

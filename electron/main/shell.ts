@@ -16,7 +16,7 @@ import { DesktopAttention } from './desktop-attention';
 import { createIdleWatcher, myStatus } from './idle';
 import { bindContract } from './ipc';
 import { guardDownloads } from './downloads';
-import { createFileShell } from './file-shell';
+import { createFileShell, downloadsFolder } from './file-shell';
 import type { FileShellPort } from '../core/files/session-transfers';
 import { CONTENT_SECURITY_POLICY, denyAllPermissions, hardenWebContents, isSafeExternalUrl, isTrustedSender } from './security';
 import { TrayController, type TrayView } from './tray';
@@ -55,7 +55,7 @@ export interface ShellOptions {
    * Builds the backend; its data (settings, local server database) goes under `dataDir`; `files`:
    * the user's Downloads folder and the native file dialogs (issue 11).
    */
-  createAppCore(options: { dataDir: string; files: { downloadsDir: string; shell: FileShellPort } }): AppCore;
+  createAppCore(options: { dataDir: string; files: { downloadsDir?: string; shell: FileShellPort } }): AppCore;
   /** Where the built app lives: out/ with main/, preload/ and renderer/ inside. */
   outDir?: string;
   /** Tray pictures and the window icon (default: packaged resources, or build/ in development). */
@@ -102,7 +102,8 @@ function start(options: ShellOptions): RunningShell | null {
 
   let core: AppCore;
   try {
-    core = options.createAppCore({ dataDir: userData, files: { downloadsDir: app.getPath('downloads'), shell: createFileShell(dialog, shell) } });
+    const downloadsDir = downloadsFolder(app);
+    core = options.createAppCore({ dataDir: userData, files: { ...(downloadsDir ? { downloadsDir } : {}), shell: createFileShell(dialog, shell) } });
   } catch (e) {
     if (!(e instanceof DataDirInUseError)) throw e;
     // Another Monarch (the web host, most likely) has this profile's data: two would run two
