@@ -362,4 +362,35 @@ describe('app-core', () => {
     expect(history.getConversation(other.id)?.entryCount).toBe(1);
     history.close();
   });
+  it('deletes offline messages on the server only once the history kept them, in one batch, and not when the write failed', async () => {
+    const history = openHistoryStore(':memory:');
+    const client = new ScriptedClient();
+    const acked: string[][] = [];
+    Object.assign(client, { acknowledgeOfflineMessages: async (ids: readonly string[]) => void acked.push([...ids]) });
+    const core = new AppCore({ createClient: () => client, settings: settings(), preferences: preferences(), localServer: null, history });
+    await core.execute(signInCmd());
+    const say = (id: string, text: string): DomainEvent => ({
+      type: 'message.received',
+      message: { id, conversationId: 'c1', direction: 'incoming', sender: 'bob@x.com', senderName: 'Bob', text, format: null, timestamp: 5 },
+    } as DomainEvent);
+    client.emit({ type: 'conversation.started', conversation: { id: 'c1', participants: [{ handle: 'bob@x.com', friendlyName: 'Bob' }], startedBy: 'bob@x.com', startedAt: 5 } } as DomainEvent);
+    client.emit(say('oim-1', 'left while you were away'));
+    client.emit(say('oim-2', 'and another'));
+    await vi.waitFor(() => expect(acked).toEqual([['oim-1', 'oim-2']]));
+    expect((await core.execute({ name: 'historySearch', input: { query: 'away', limit: 10 } })).ok).toBe(true);
+
+    // The history cannot write: the message is not acknowledged (the server offers it again next time).
+    const append = history.appendMessage.bind(history);
+    history.appendMessage = () => {
+      throw new Error('disk full');
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    client.emit(say('oim-3', 'not kept'));
+    history.appendMessage = append;
+    client.emit(say('oim-4', 'kept again'));
+    await vi.waitFor(() => expect(acked).toEqual([['oim-1', 'oim-2'], ['oim-4']]));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('disk full'));
+    warn.mockRestore();
+    history.close();
+  });
 });

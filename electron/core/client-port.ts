@@ -98,6 +98,12 @@ export interface ClientPort {
   invite(conversationId: string, handle: string): Promise<void>;
   closeConversation(conversationId: string): Promise<void>;
 
+  /**
+   * MSNP13+: the app has stored these received messages; the offline ones among them may now be
+   * deleted on the server (others are ignored). Absent on a client without offline messages.
+   */
+  acknowledgeOfflineMessages?(messageIds: readonly string[]): Promise<void>;
+
   /** Releases sockets and timers. */
   dispose(): void;
 }

@@ -51,6 +51,7 @@ export function createMsnClientPort(server: ServerAddress, options: Omit<MsnClie
     closeConversation: async (conversationId) => {
       client.conversations.close(conversationId);
     },
+    acknowledgeOfflineMessages: (messageIds) => client.acknowledgeOfflineMessages(messageIds),
     pictures: {
       // MSNP.md §2.9: the MSNObject (and so pictures) exists from MSNP9 on.
       supported: () => (client.dialect ?? 0) >= 9,

@@ -9,6 +9,7 @@ import type { AppCoreOptions } from '../app-core-options';
 import type { ClientPort } from '../client-port';
 import type { HistoryRecorder, RecordableEvent } from '../history';
 import type { SessionTransfers } from '../files/session-transfers';
+import type { OfflineAcks } from '../offline-acks';
 import { NotSignedInError } from './errors';
 
 /** One command's handler: its validated input in, its value out (or a thrown error). */
@@ -34,6 +35,8 @@ export class LiveSession {
   recorder: HistoryRecorder | null = null;
   /** Stops fetching contacts' pictures for this session (./pictures.ts). */
   stopPictures: (() => void) | null = null;
+  /** Deletes the session's offline messages on the server once they are kept (../offline-acks.ts). */
+  offlineAcks: OfflineAcks | null = null;
   /** The session's file transfers (issue 11); null without a session or a client that has them. */
   transfers: SessionTransfers | null = null;
   /** A web upload's temporary file is no longer needed (set by ./files.ts). */
@@ -61,6 +64,8 @@ export class LiveSession {
   detach(): void {
     this.stopPictures?.();
     this.stopPictures = null;
+    this.offlineAcks?.dispose();
+    this.offlineAcks = null;
     this.transfers?.dispose();
     this.transfers = null;
     this.stopEmoticons?.();
@@ -85,11 +90,15 @@ export interface CommandContext {
   preferences(): Preferences;
 }
 
-/** Logs a session event to the history; a failing log never stops the session. */
-export function recordInHistory(recorder: HistoryRecorder | null, event: RecordableEvent): void {
+/**
+ * Logs a session event to the history; a failing log never stops the session. False when the
+ * write failed (with no history at all, nothing failed).
+ */
+export function recordInHistory(recorder: HistoryRecorder | null, event: RecordableEvent): boolean {
   try {
-    recorder?.handle(event);
+    return recorder?.handle(event) ?? true;
   } catch (err) {
     console.warn(`History: ${(err as Error).message}`);
+    return false;
   }
 }

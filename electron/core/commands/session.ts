@@ -7,6 +7,7 @@ import type { ServerProfile } from '../../../shared/ipc';
 import type { DomainEvent, MyStatus, SignInError, SignInErrorCode } from '../../../shared/model';
 import type { ClientPort, ServerAddress } from '../client-port';
 import { HistoryRecorder } from '../history';
+import { OfflineAcks } from '../offline-acks';
 import { recordInHistory, type CommandContext, type CommandHandlerSet } from './context';
 import { startPictures, type SessionPictures } from './pictures';
 import { startTransfers } from './files';
@@ -67,8 +68,9 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
   };
 
   /** What follows every client event besides the state: the history log and the attention policy. */
-  const afterClientEvent = (e: DomainEvent, recorder: HistoryRecorder | null) => {
-    recordInHistory(recorder, e);
+  const afterClientEvent = (e: DomainEvent, recorder: HistoryRecorder | null, offlineAcks: OfflineAcks | null) => {
+    const kept = recordInHistory(recorder, e);
+    if (kept && e.type === 'message.received') offlineAcks?.note(e.message.id);
     try {
       ctx.attention.handle(e);
     } catch (err) {
@@ -97,12 +99,17 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
           })
         : null;
       live.recorder = recorder;
+      const acknowledge = created.acknowledgeOfflineMessages?.bind(created);
+      const offlineAcks = acknowledge
+        ? new OfflineAcks({ acknowledge, onError: (err) => console.warn(`Offline messages: ${(err as Error).message}`) })
+        : null;
+      live.offlineAcks = offlineAcks;
       let pictures: SessionPictures | null = null;
       live.attach(
         created,
         created.onEvent((e) => {
           ctx.emit(e);
-          afterClientEvent(e, recorder);
+          afterClientEvent(e, recorder, offlineAcks);
           pictures?.afterEvent(e);
           // The session ended without us (signed in elsewhere, server shut down, gave up
           // reconnecting): let go of the client so that a new sign-in can start.

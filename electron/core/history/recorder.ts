@@ -83,12 +83,17 @@ export class HistoryRecorder {
     this.selfName = options.selfName ?? options.account;
   }
 
-  /** Feed every domain event here (unknown ones are ignored). Never throws. */
-  handle(event: RecordableEvent): void {
+  /**
+   * Feed every domain event here (unknown ones are ignored). Never throws; false when a write
+   * failed (reported to `onError`), so that what depends on the line being kept can wait.
+   */
+  handle(event: RecordableEvent): boolean {
     try {
       this.apply(event);
+      return true;
     } catch (err) {
       this.options.onError?.(err);
+      return false;
     }
   }
 

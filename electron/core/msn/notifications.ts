@@ -81,12 +81,11 @@ export class Notifications {
         }
         const unread = fieldValue(m.fields, 'Inbox-Unread');
         const from = fieldValue(m.fields, 'From');
-        const text =
-          m.notice === 'new'
-            ? `New e-mail${from !== undefined ? ` from ${from}` : ''}`
-            : unread !== undefined
-              ? `${unread} unread e-mail message${unread === '1' ? '' : 's'}`
-              : 'Your mailbox changed';
+        // A mailbox change without a count (the activemail notice's Src-/Dest-Folder and
+        // Message-Delta, sent for instance after my client deleted offline messages it had read)
+        // tells the user nothing new: a count to keep, not a notice to show.
+        if (m.notice !== 'new' && unread === undefined) return;
+        const text = m.notice === 'new' ? `New e-mail${from !== undefined ? ` from ${from}` : ''}` : `${unread} unread e-mail message${unread === '1' ? '' : 's'}`;
         this.emit('server.notice', { kind: 'mail', text, at });
         return;
       }

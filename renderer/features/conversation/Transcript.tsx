@@ -287,6 +287,9 @@ const MessageBlock = memo(function MessageBlock({
         {continued && showTime && <Time at={message.timestamp} className="line-time" />}
         <MessageText message={message} />
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
+        {mine && message.delivery === 'saved-offline' && (
+          <span className="delivery-note">Saved as an offline message: it will be delivered when they sign in.</span>
+        )}
       </div>
       {mine && message.delivery === 'failed' && (
         <div className="failure-note" role="alert" title={message.failure?.message}>
