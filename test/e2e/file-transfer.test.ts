@@ -210,4 +210,15 @@ describe('file transfer (two browser clients, real server, MSNP12)', { timeout: 
       expect(await axeViolations(alice.page), `Alice, ${theme}`).toEqual([]);
     }
   });
+
+  it('an offer reaches Bob when he has no conversation with Alice open: one opens with the offer in it', async () => {
+    await conversation(bob.page).getByRole('button', { name: /^Close conversation/ }).click();
+    await expect.poll(() => conversation(bob.page).count(), T).toBe(0);
+    await dropFiles(alice.page, [{ name: 'out-of-the-blue.txt', bytes: Buffer.from('surprise') }]);
+    const offer = card(bob.page, 'out-of-the-blue.txt');
+    await offer.getByRole('button', { name: 'Accept out-of-the-blue.txt' }).waitFor(T);
+    await offer.getByRole('button', { name: 'Accept out-of-the-blue.txt' }).click();
+    await expect.poll(() => stateOf(alice.page, 'out-of-the-blue.txt'), T).toBe('completed');
+    expect((await bobsCopy('out-of-the-blue.txt')).bytes.toString()).toBe('surprise');
+  });
 });

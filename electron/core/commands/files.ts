@@ -133,5 +133,12 @@ export function startTransfers(ctx: CommandContext, client: ClientPort, log?: (l
     nameOf: (handle) => ctx.state().contacts.contacts[handle]?.friendlyName ?? handle,
     ...(log ? { log } : {}),
     now: ctx.now,
+    // An offer from someone with no conversation on show opens one (the client reuses an open
+    // one-to-one with them), so the offer is never invisible.
+    placeOffer: async (t) => {
+      const named = t.conversationId !== undefined ? ctx.state().conversations.conversations[t.conversationId] : undefined;
+      if (named?.open) return null;
+      return client.openConversation([t.peer]);
+    },
   });
 }

@@ -66,6 +66,12 @@ export interface SessionTransfersOptions {
   nameOf(handle: string): string;
   /** A finished transfer, as a line for the history. */
   log?(line: TransferLogLine): void;
+  /**
+   * An incoming offer must be seen: when it names no conversation on show (a P2P offer may come on
+   * a switchboard the user never saw), this gives the conversation with its sender to show it in,
+   * opening one if needed, as MSN opens a conversation window for an offer; null = where it is.
+   */
+  placeOffer?(t: TransferInfo): Promise<string | null>;
   now(): number;
 }
 
@@ -100,6 +106,8 @@ export class SessionTransfers {
   private readonly downloadTokens = new Map<string, TransferId>();
   private readonly tokenOf = new Map<TransferId, string>();
   private readonly logged = new Set<TransferId>();
+  /** Offers shown in a conversation other than the one the core named (see `placeOffer`). */
+  private readonly shownIn = new Map<TransferId, string>();
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
 
@@ -121,7 +129,7 @@ export class SessionTransfers {
       direction: t.direction,
       protocol: t.protocol,
       peer: t.peer,
-      conversationId: t.conversationId ?? null,
+      conversationId: this.shownIn.get(t.id) ?? t.conversationId ?? null,
       name: t.name,
       size: t.size,
       state: t.state,
@@ -147,6 +155,14 @@ export class SessionTransfers {
       this.tooLarge.add(t.id);
       this.options.files.decline(t.id);
     }
+    this.options
+      .placeOffer?.(t)
+      .then((conversationId) => {
+        if (conversationId === null || this.disposed) return;
+        this.shownIn.set(t.id, conversationId);
+        this.emitChanged(this.options.files.get(t.id) ?? t);
+      })
+      .catch((err: unknown) => console.warn(`File transfer: could not open a conversation for an offer: ${(err as Error).message}`));
   }
 
   private updated(t: TransferInfo): void {
