@@ -5,7 +5,7 @@
  * fit 19x19 (proportions kept) and sent as a PNG. The backend checks the bytes again.
  */
 import { EMOTICON_SIDE, MAX_MY_EMOTICON_BYTES } from '../../../shared/ipc';
-import { MAX_PICTURE_FILE_BYTES, PICTURE_FILE_TYPES, PictureError } from '../pictures/make-picture';
+import { canvasPng, decodePictureFile } from '../pictures/make-picture';
 
 export { PICTURE_FILE_ACCEPT as EMOTICON_FILE_ACCEPT, PictureError as EmoticonError } from '../pictures/make-picture';
 
@@ -31,31 +31,13 @@ export function fitWithin(width: number, height: number, side: number = EMOTICON
 
 /** A picture file → the emoticon image (base64); throws a PictureError with a message for the user. */
 export async function emoticonFromFile(file: File): Promise<string> {
-  const unreadable = `"${file.name}" is not a picture Monarch can use. Choose a PNG, JPEG, GIF or BMP image.`;
-  if (file.type !== '' && !(PICTURE_FILE_TYPES as readonly string[]).includes(file.type)) throw new PictureError(unreadable);
-  if (file.size === 0) throw new PictureError(unreadable);
-  if (file.size > MAX_PICTURE_FILE_BYTES) throw new PictureError(`"${file.name}" is too large (at most ${MAX_PICTURE_FILE_BYTES / 1024 / 1024} MB).`);
-  let bitmap: ImageBitmap;
+  const bitmap = await decodePictureFile(file);
   try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new PictureError(unreadable);
-  }
-  try {
-    if (bitmap.width === 0 || bitmap.height === 0) throw new PictureError(unreadable);
     if (bitmap.width <= EMOTICON_SIDE && bitmap.height <= EMOTICON_SIDE && file.size <= MAX_MY_EMOTICON_BYTES) {
       return base64(new Uint8Array(await file.arrayBuffer()));
     }
     const size = fitWithin(bitmap.width, bitmap.height);
-    const canvas = document.createElement('canvas');
-    canvas.width = size.width;
-    canvas.height = size.height;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new PictureError('This window cannot draw pictures.');
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(bitmap, 0, 0, size.width, size.height);
-    const url = canvas.toDataURL('image/png');
-    return url.slice(url.indexOf(',') + 1);
+    return canvasPng((ctx) => ctx.drawImage(bitmap, 0, 0, size.width, size.height), size.width, size.height);
   } finally {
     bitmap.close();
   }

@@ -13,10 +13,11 @@ export const MAX_PICTURE_FILE_BYTES = 20 * 1024 * 1024;
 
 export class PictureError extends Error {}
 
-function canvasPng(draw: (ctx: CanvasRenderingContext2D) => void): string {
+/** A PNG (base64) of `width` x `height` drawn by `draw`. */
+export function canvasPng(draw: (ctx: CanvasRenderingContext2D) => void, width: number = MY_PICTURE_SIDE, height: number = width): string {
   const canvas = document.createElement('canvas');
-  canvas.width = MY_PICTURE_SIDE;
-  canvas.height = MY_PICTURE_SIDE;
+  canvas.width = width;
+  canvas.height = height;
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new PictureError('This window cannot draw pictures.');
   ctx.imageSmoothingQuality = 'high';
@@ -26,8 +27,11 @@ function canvasPng(draw: (ctx: CanvasRenderingContext2D) => void): string {
   return url.slice(url.indexOf(',') + 1);
 }
 
-/** A picture file → 96x96 PNG (base64); throws a PictureError with a message for the user. */
-export async function pictureFromFile(file: File): Promise<string> {
+/**
+ * A picture file the user chose, checked (type, size) and decoded by the browser; throws a
+ * PictureError with a message for the user. The caller closes the bitmap.
+ */
+export async function decodePictureFile(file: File): Promise<ImageBitmap> {
   const unreadable = `"${file.name}" is not a picture Monarch can use. Choose a PNG, JPEG, GIF or BMP image.`;
   if (file.type !== '' && !(PICTURE_FILE_TYPES as readonly string[]).includes(file.type)) throw new PictureError(unreadable);
   if (file.size === 0) throw new PictureError(unreadable);
@@ -39,9 +43,18 @@ export async function pictureFromFile(file: File): Promise<string> {
   } catch {
     throw new PictureError(unreadable);
   }
+  if (bitmap.width === 0 || bitmap.height === 0) {
+    bitmap.close();
+    throw new PictureError(unreadable);
+  }
+  return bitmap;
+}
+
+/** A picture file → 96x96 PNG (base64); throws a PictureError with a message for the user. */
+export async function pictureFromFile(file: File): Promise<string> {
+  const bitmap = await decodePictureFile(file);
   try {
     const side = Math.min(bitmap.width, bitmap.height);
-    if (side === 0) throw new PictureError(unreadable);
     const sx = (bitmap.width - side) / 2;
     const sy = (bitmap.height - side) / 2;
     return canvasPng((ctx) => ctx.drawImage(bitmap, sx, sy, side, side, 0, 0, MY_PICTURE_SIDE, MY_PICTURE_SIDE));
