@@ -172,7 +172,7 @@ export function createActions(api: MonarchApi, store: AppStore) {
     closePanel: () => ui((u) => ({ ...u, panel: null })),
 
     /** Settings view: change some preference fields (the backend's `preferences.changed` follows). */
-    updatePreferences: (patch: CommandInput<'updatePreferences'>) => void run(api.updatePreferences(patch), 'Could not save the setting'),
+    updatePreferences: (patch: CommandInput<'updatePreferences'>) => run(api.updatePreferences(patch), 'Could not save the setting'),
 
     /** History view, on opening: starts afresh (nothing of an earlier visit, or account) and reads the account's logs. */
     async loadHistory(): Promise<void> {

@@ -71,4 +71,28 @@ describe('settings and the protocol console (browser client, real server)', () =
     expect(report.ok && (report.value as string)).not.toContain('a-very-secret-pw');
     await p.screenshot({ path: join(SCREENSHOTS, 'console.png') });
   });
+
+  it('shows a setting as clicked at once while the save is on its way, and as stored after', async () => {
+    // A second window of Alice's whose host answers 800 ms late: the state of a loaded machine,
+    // where the box used to spring back until the stored preferences arrived.
+    const page = await alice.context.newPage();
+    await page.routeWebSocket(/.*/, (ws) => {
+      const host = ws.connectToServer();
+      host.onMessage((m) => setTimeout(() => ws.send(m), 800));
+    });
+    await page.goto(alice.host.url);
+    await page.getByRole('button', { name: 'Sort and view options' }).click();
+    await page.getByRole('menuitem', { name: 'Settings...' }).click();
+    const box = page.getByRole('region', { name: 'Settings' }).getByLabel('Show the time of every message');
+    const before = await box.isChecked();
+    await box.click();
+    expect(await box.isChecked()).toBe(!before);
+    await expect.poll(() => alice.core.snapshot().state.desktop.preferences?.appearance.showTimestamps, T).toBe(!before);
+    // Once the answer is in, the box shows what is stored (still the clicked value).
+    await page.waitForTimeout(2000);
+    expect(await box.isChecked()).toBe(!before);
+    await box.click();
+    await expect.poll(() => alice.core.snapshot().state.desktop.preferences?.appearance.showTimestamps, T).toBe(before);
+    await page.close();
+  });
 });

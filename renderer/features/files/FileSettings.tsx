@@ -10,7 +10,7 @@ import { useHost } from '../../store/context';
 
 type Patch = CommandInput<'updatePreferences'>;
 
-export function FileSettings({ prefs, update, Check }: { prefs: Preferences['files']; update: (p: Patch) => void; Check: (p: { label: string; checked: boolean; onChange: (v: boolean) => void }) => ReactNode }) {
+export function FileSettings({ prefs, update, Check }: { prefs: Preferences['files']; update: (p: Patch) => Promise<{ ok: boolean }>; Check: (p: { label: string; checked: boolean; onChange: (v: boolean) => Promise<{ ok: boolean }> | void }) => ReactNode }) {
   const host = useHost();
   const [folder, setFolder] = useState<string | null>(null);
   const [maxMB, setMaxMB] = useState<string | null>(null);

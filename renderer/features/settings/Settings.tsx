@@ -12,11 +12,27 @@ import { MyEmoticonsSettings } from '../emoticons/MyEmoticons';
 
 type Patch = CommandInput<'updatePreferences'>;
 
-function Check({ label, checked, onChange, disabled }: { label: string; checked: boolean; onChange: (v: boolean) => void; disabled?: boolean }) {
+/** What a setting's change answers: the save's outcome, so a refused change can be shown undone. */
+type Saved = Promise<{ ok: boolean }> | void;
+
+/**
+ * A checkbox for one preference. It shows the user's click at once, while the save goes to the
+ * backend and the stored preferences come back (a round trip that takes longer on a loaded
+ * machine); without this React puts the old state back until they arrive, so the box seems to
+ * ignore the click. If the save is refused the box goes back to what is stored.
+ */
+function Check({ label, checked, onChange, disabled }: { label: string; checked: boolean; onChange: (v: boolean) => Saved; disabled?: boolean }) {
   const id = useId();
+  const [clicked, setClicked] = useState<boolean | null>(null);
+  const change = (v: boolean) => {
+    setClicked(v);
+    // The backend sends the stored preferences (`preferences.changed`) before it answers, on the
+    // same channel, so once the save has answered the stored value is the one to show.
+    void Promise.resolve(onChange(v)).finally(() => setClicked(null));
+  };
   return (
     <label className="check" htmlFor={id}>
-      <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <input id={id} type="checkbox" checked={clicked ?? checked} disabled={disabled} onChange={(e) => change(e.target.checked)} />
       {label}
     </label>
   );
