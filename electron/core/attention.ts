@@ -81,7 +81,18 @@ export class AttentionPolicy {
     } else if (event.type === 'nudge.received') {
       n = { kind: 'nudge', conversationId: event.conversationId, handle: event.handle, name: this.ctx.contactName(event.handle) };
     }
-    if (!n) return;
+    if (n) this.attend(n, initialSync);
+  }
+
+  /**
+   * Someone offers me a file, shown in `conversationId` (the transfers module calls this once per
+   * offer, after placing it): the same attention as a message.
+   */
+  fileOffered(offer: { readonly conversationId: string; readonly handle: string; readonly name?: string; readonly fileName: string; readonly sizeText: string }): void {
+    this.attend({ kind: 'file-offer', ...offer, name: offer.name ?? this.ctx.contactName(offer.handle) }, false);
+  }
+
+  private attend(n: NotificationEvent, initialSync: boolean): void {
     const decision = decideNotification(n, {
       myStatus: this.ctx.myStatus(),
       focus: { appFocused: this.focus !== null, focusedConversationId: this.focus === 'contact-list' ? null : this.focus },

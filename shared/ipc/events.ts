@@ -42,12 +42,12 @@ export interface AppEventMap extends TransferEventMap {
   'preferences.changed': { readonly preferences: Preferences };
 }
 
-export type AttentionKind = 'contact-online' | 'message' | 'nudge';
+export type AttentionKind = 'contact-online' | 'message' | 'nudge' | 'file-offer';
 export type AttentionSound = 'sign-in' | 'message' | 'nudge';
 
 export interface AttentionRequest {
   readonly kind: AttentionKind;
-  /** The conversation it is about (messages, nudges). */
+  /** The conversation it is about (messages, nudges, file offers). */
   readonly conversationId?: string;
   /** The contact it is about. */
   readonly handle: string;

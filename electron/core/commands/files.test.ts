@@ -184,6 +184,47 @@ describe('file transfer commands', () => {
     expect(await run('sendFile', { conversationId: 'c1', handle: 'bob@x.com', file: { kind: 'upload', uploadId } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
+  it('an incoming offer asks for the attention a message gets: sound, notification, flash, unread; not in the focused conversation', async () => {
+    const seen: SequencedEvent[] = [];
+    core.subscribe((e) => seen.push(e));
+    const attention = () => seen.filter((e) => e.event.type === 'attention.requested').map((e) => e.event);
+    expect((await run('windowFocused', { target: 'contact-list' })).ok).toBe(true);
+
+    files.offer('bob@x.com', 'report.pdf', 1_258_291, { conversationId: 'c1' });
+    await expect.poll(() => attention().length).toBe(1);
+    expect(attention()[0]).toEqual({
+      type: 'attention.requested',
+      kind: 'file-offer',
+      conversationId: 'c1',
+      handle: 'bob@x.com',
+      title: 'Bob wants to send you a file:',
+      body: 'report.pdf (1.2 MB)',
+      sound: 'message',
+      toast: true,
+      flash: true,
+      tag: 'conversation:c1',
+    });
+    expect(core.snapshot().state.desktop.unread).toEqual({ total: 1, byConversation: { c1: 1 } });
+
+    // An offer that names no conversation asks for attention in the one it is shown in.
+    files.offer('bob@x.com', 'notes.txt', 17);
+    await expect.poll(() => attention().length).toBe(2);
+    expect(attention()[1]).toMatchObject({ kind: 'file-offer', conversationId: 'c1', body: 'notes.txt (17 bytes)' });
+
+    // Looking at the conversation: the offer is there to see, nothing more.
+    expect((await run('windowFocused', { target: 'c1' })).ok).toBe(true);
+    files.offer('bob@x.com', 'more.txt', 5, { conversationId: 'c1' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(attention()).toHaveLength(2);
+
+    // Declined at once as too large: nothing waits for the user.
+    expect((await run('windowFocused', { target: null })).ok).toBe(true);
+    prefs = { ...prefs, files: { ...prefs.files, maxAcceptMB: 1 } };
+    files.offer('bob@x.com', 'big.iso', 2 * 1024 * 1024, { conversationId: 'c1' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(attention()).toHaveLength(2);
+  });
+
   it('declines offers above the maximum size at once, shown as too large', async () => {
     prefs = { ...prefs, files: { ...prefs.files, maxAcceptMB: 1 } };
     const small = files.offer('bob@x.com', 'small.bin', 1024 * 1024);

@@ -140,5 +140,11 @@ export function startTransfers(ctx: CommandContext, client: ClientPort, log?: (l
       if (named?.open) return null;
       return client.openConversation([t.peer]);
     },
+    // Named as the conversation shows them when they are not on my list (as a message's sender is).
+    attend: (offer) => {
+      const participant = ctx.state().conversations.conversations[offer.conversationId]?.conversation.participants.find((p) => p.handle === offer.handle);
+      const name = ctx.state().contacts.contacts[offer.handle]?.friendlyName ?? participant?.friendlyName;
+      ctx.attention.fileOffered({ ...offer, ...(name ? { name } : {}) });
+    },
   });
 }

@@ -72,6 +72,11 @@ export interface SessionTransfersOptions {
    * opening one if needed, as MSN opens a conversation window for an offer; null = where it is.
    */
   placeOffer?(t: TransferInfo): Promise<string | null>;
+  /**
+   * An offer waiting for the user's answer, in the conversation it shows in: it asks for the same
+   * attention as a message (sound, notification, taskbar flash, unread; electron/core/attention).
+   */
+  attend?(offer: { readonly conversationId: string; readonly handle: string; readonly fileName: string; readonly sizeText: string }): void;
   now(): number;
 }
 
@@ -155,14 +160,29 @@ export class SessionTransfers {
       this.tooLarge.add(t.id);
       this.options.files.decline(t.id);
     }
-    this.options
-      .placeOffer?.(t)
+    const placed = this.options.placeOffer?.(t) ?? Promise.resolve(null);
+    placed
       .then((conversationId) => {
-        if (conversationId === null || this.disposed) return;
-        this.shownIn.set(t.id, conversationId);
-        this.emitChanged(this.options.files.get(t.id) ?? t);
+        if (this.disposed) return;
+        if (conversationId !== null) {
+          this.shownIn.set(t.id, conversationId);
+          this.emitChanged(this.options.files.get(t.id) ?? t);
+        }
+        this.attendTo(t.id);
       })
-      .catch((err: unknown) => console.warn(`File transfer: could not open a conversation for an offer: ${(err as Error).message}`));
+      .catch((err: unknown) => {
+        console.warn(`File transfer: could not open a conversation for an offer: ${(err as Error).message}`);
+        this.attendTo(t.id);
+      });
+  }
+
+  /** Once the offer shows where it will be answered, and only if it still waits for an answer. */
+  private attendTo(id: TransferId): void {
+    const t = this.options.files.get(id);
+    if (!this.options.attend || this.disposed || t === undefined || t.state !== 'offered') return;
+    const conversationId = this.shownIn.get(id) ?? t.conversationId;
+    if (conversationId === undefined) return;
+    this.options.attend({ conversationId, handle: t.peer, fileName: t.name, sizeText: formatSize(t.size) });
   }
 
   private updated(t: TransferInfo): void {

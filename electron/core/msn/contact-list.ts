@@ -44,6 +44,16 @@ export interface ContactRecord {
 
 const MAX_HINTS = 200;
 
+/**
+ * MSNP7–9 list group 0 ("Other Contacts", never removable) as a real group, and an FL contact in
+ * no other group belongs to it: SYN writes its group list as `0` (MSNP.md §4.3 generation 4, §4.7).
+ * An `ADD FL` without a group answers without one, so a contact added this session has no group
+ * on record until the next sign-in; shown as it is, the list had group 0 empty beside a second
+ * "Other Contacts" (the list's own section for contacts in no group) holding the contact.
+ * MSNP10+ never list group 0 (its ids are GUIDs there), so this applies to 7–9 only.
+ */
+const LEGACY_DEFAULT_GROUP = '0';
+
 export class ContactList {
   readonly contacts = new Map<string, ContactRecord>();
   private readonly byGuid = new Map<string, string>();
@@ -158,6 +168,12 @@ export class ContactList {
     return true;
   }
 
+  /** The groups the contact shows in: on record, or group 0 when in none (see LEGACY_DEFAULT_GROUP). */
+  private shownGroupIds(r: ContactRecord): string[] {
+    if (r.groupIds.length === 0 && r.lists.forward && this.groups.has(LEGACY_DEFAULT_GROUP)) return [LEGACY_DEFAULT_GROUP];
+    return [...r.groupIds];
+  }
+
   toContact(r: ContactRecord): Contact {
     return {
       handle: r.handle,
@@ -166,7 +182,7 @@ export class ContactList {
       personalMessage: r.personalMessage,
       currentMedia: r.currentMedia,
       status: r.status,
-      groupIds: [...r.groupIds],
+      groupIds: this.shownGroupIds(r),
       lists: { ...r.lists },
     };
   }

@@ -120,6 +120,39 @@ describe('decideNotification: nudges', () => {
   });
 });
 
+describe('decideNotification: file offers', () => {
+  const offer: NotificationEvent = { kind: 'file-offer', conversationId: 'c1', handle: 'bob@example.com', name: 'Bob', fileName: 'report\n.pdf', sizeText: '1.2 MB' };
+
+  it('gets a message\'s attention when the conversation is not focused: toast, sound, unread, flash', () => {
+    for (const focus of [
+      { appFocused: false, focusedConversationId: null },
+      { appFocused: true, focusedConversationId: null },
+      { appFocused: true, focusedConversationId: 'c2' },
+      { appFocused: false, focusedConversationId: 'c1' },
+    ]) {
+      expect(decideNotification(offer, ctx({ focus }))).toMatchObject({
+        toast: { title: 'Bob wants to send you a file:', body: 'report .pdf (1.2 MB)', action: { type: 'open-conversation', conversationId: 'c1' }, tag: 'conversation:c1' },
+        sound: 'message',
+        unreadConversationId: 'c1',
+        attention: true,
+      });
+    }
+  });
+
+  it('does nothing in the conversation I am looking at (the offer shows there)', () => {
+    expect(decideNotification(offer, ctx({ focus: { appFocused: true, focusedConversationId: 'c1' } }))).toMatchObject({ toast: null, sound: null, unreadConversationId: null, attention: false });
+  });
+
+  it('follows mute, Busy, blocked and the messages settings', () => {
+    expect(decideNotification(offer, ctx({}, { sounds: { muted: true } }))).toMatchObject({ sound: null, attention: true });
+    expect(decideNotification(offer, ctx({ myStatus: 'busy' }))).toMatchObject({ toast: null, sound: null, unreadConversationId: 'c1' });
+    expect(decideNotification(offer, ctx({}, { notifications: { messages: false } }))).toMatchObject({ toast: null, sound: 'message' });
+    expect(decideNotification(offer, ctx({}, { sounds: { message: false } }))).toMatchObject({ sound: null });
+    expect(decideNotification(offer, ctx({ contactBlocked: true }))).toMatchObject({ toast: null, sound: null, unreadConversationId: null });
+    expect(decideNotification(offer, ctx({ myStatus: null }))).toMatchObject({ toast: null, sound: null });
+  });
+});
+
 describe('SignInWatcher', () => {
   const contact = (handle: string, status: Contact['status']): Contact => ({
     handle,

@@ -11,6 +11,9 @@
  * - A message or nudge in the conversation window that has the focus: no toast, no unread, and
  *   for a message no sound (the user is reading it). A nudge still plays its sound (the window
  *   shakes). Anywhere else: unread +1, taskbar flash, toast and sound per settings.
+ * - An incoming file offer gets the attention of a message (it waits for an answer just the same):
+ *   the message settings for its toast and sound, nothing when its conversation has the focus
+ *   (the offer shows there), else unread +1, taskbar flash, toast and sound.
  * - Busy with "do not disturb when Busy" on: no toasts and no sounds; unread counts still count.
  * - Mute silences every sound; each sound and each kind of toast can be turned off on its own.
  * - Toast text is plain text; message text is cut to one short line, or hidden by setting.
@@ -27,7 +30,17 @@ export type NotificationEvent =
       readonly name: string;
       readonly text: string;
     }
-  | { readonly kind: 'nudge'; readonly conversationId: string; readonly handle: string; readonly name: string };
+  | { readonly kind: 'nudge'; readonly conversationId: string; readonly handle: string; readonly name: string }
+  | {
+      readonly kind: 'file-offer';
+      readonly conversationId: string;
+      readonly handle: string;
+      readonly name: string;
+      /** As the sender announced it (untrusted: plain text only). */
+      readonly fileName: string;
+      /** Already written for people ("1.2 MB"). */
+      readonly sizeText: string;
+    };
 
 export interface NotificationSettings {
   readonly notifications: {
@@ -143,6 +156,25 @@ export function decideNotification(event: NotificationEvent, ctx: NotificationCo
         unreadConversationId: event.conversationId,
         attention: true,
         reason: dnd ? 'busy: do not disturb' : 'message in a conversation without focus',
+      };
+    }
+    case 'file-offer': {
+      if (isFocused(ctx.focus, event.conversationId)) return NOTHING('conversation has the focus');
+      const toast: Toast | null =
+        ctx.settings.notifications.messages && !dnd
+          ? {
+              title: `${who} wants to send you a file:`,
+              body: `${toastText(event.fileName, 80)} (${event.sizeText})`,
+              action: { type: 'open-conversation', conversationId: event.conversationId },
+              tag: `conversation:${event.conversationId}`,
+            }
+          : null;
+      return {
+        toast,
+        sound: soundIf(sounds.message, 'message'),
+        unreadConversationId: event.conversationId,
+        attention: true,
+        reason: dnd ? 'busy: do not disturb' : 'file offer in a conversation without focus',
       };
     }
     case 'nudge': {
