@@ -15,8 +15,10 @@
  * for `ADC`/`REM`. A request only ever reads or changes the lists of the account its ticket
  * names (`authenticateSoap`): nothing in a request body can name another owner.
  */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   AB_NS,
+  AB_SERVICE_VERSION,
   AB_SERVICE_PATH,
   buildAbFindAllResponse,
   buildAbFindContactsPagedResponse,
@@ -33,6 +35,7 @@ import {
   SHARING_SERVICE_PATH,
   type AbContact,
   type AbRequest,
+  type AbServiceHeader,
   type Member,
   type MemberRef,
   type MemberRole,
@@ -61,8 +64,29 @@ const AB_ACTIONS = [
 const SHARING_ACTIONS = ['FindMembership', 'AddMember', 'DeleteMember'] as const;
 
 export function registerAddressBook(router: SoapRouter, s: SoapServices): void {
-  for (const action of AB_ACTIONS) router.add({ path: AB_SERVICE_PATH, action, handler: (req) => handle(s, req) });
-  for (const action of SHARING_ACTIONS) router.add({ path: SHARING_SERVICE_PATH, action, handler: (req) => handle(s, req) });
+  const cacheKeys = new CacheKeys();
+  for (const action of AB_ACTIONS) router.add({ path: AB_SERVICE_PATH, action, handler: (req) => handle(s, cacheKeys, req) });
+  for (const action of SHARING_ACTIONS) router.add({ path: SHARING_SERVICE_PATH, action, handler: (req) => handle(s, cacheKeys, req) });
+}
+
+/**
+ * `ServiceHeader/CacheKey` (MSNP13-18.md §6.1): Microsoft's key named the cache partition holding
+ * the account's book; clients store it when `CacheKeyChanged` is true and echo it. Ours is stable
+ * per account for the life of the process (a keyed hash of the handle, so it reveals nothing and
+ * needs no table), and `CacheKeyChanged` says whether the request echoed something else (Escargot
+ * hands out a fresh random key with `true` every time, which makes every echo useless).
+ */
+class CacheKeys {
+  private readonly salt = randomBytes(16);
+
+  of(handle: string): string {
+    return `12r1:${createHash('sha256').update(this.salt).update(handle).digest('base64url')}`;
+  }
+}
+
+function serviceHeader(cacheKeys: CacheKeys, req: SoapRequest, owner: Account, echoed: string | undefined): AbServiceHeader {
+  const cacheKey = cacheKeys.of(owner.handle);
+  return { version: AB_SERVICE_VERSION, cacheKey, cacheKeyChanged: echoed !== cacheKey, preferredHostName: req.host, sessionId: randomUUID() };
 }
 
 /** §6.6: `soap:Client` fault with `detail/errorcode` in the address book's namespace. */
@@ -80,7 +104,7 @@ function badContextToken(): SoapReply {
   });
 }
 
-function handle(s: SoapServices, req: SoapRequest): SoapReply {
+function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): SoapReply {
   const who = authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: [CONTACTS], fault: badContextToken });
   if (!isIdentity(who)) return who;
   const parsed = parseAbRequest(req.xml);
@@ -90,25 +114,26 @@ function handle(s: SoapServices, req: SoapRequest): SoapReply {
   const owner = s.lists.load(who.handle);
   if (owner === undefined) return badContextToken();
   try {
-    return okReply(run(s, owner, parsed));
+    return okReply(run(s, owner, parsed, serviceHeader(cacheKeys, req, owner, parsed.header.cacheKey)));
   } catch (e) {
     if (e instanceof DomainError) return domainFault(parsed.action, e.kind);
     throw e;
   }
 }
 
-function run(s: SoapServices, owner: Account, r: AbRequest): string {
+function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHeader): string {
+  const mutationResponse = (action: string, guid?: string): string => buildMutationResponse(action, guid, header);
   switch (r.action) {
     case 'FindMembership':
-      return buildFindMembershipResponse({ roles: memberships(owner), lastChange: stamp(owner.user.listStamp) });
+      return buildFindMembershipResponse({ roles: memberships(owner), lastChange: stamp(owner.user.listStamp), serviceHeader: header });
     case 'ABFindAll':
       // Delta requests get the whole book: always correct, and the book is small (MSNP.md §8: 600).
-      return buildAbFindAllResponse(addressBook(owner));
+      return buildAbFindAllResponse({ ...addressBook(owner), serviceHeader: header });
     case 'ABFindContactsPaged':
-      return buildAbFindContactsPagedResponse(addressBook(owner));
+      return buildAbFindContactsPagedResponse({ ...addressBook(owner), serviceHeader: header });
     case 'ABAdd':
       // Every account has its address book from the start; ABAdd (after ABDoesNotExist, which we never send) is a no-op.
-      return buildMutationResponse('ABAdd', DEFAULT_AB_ID);
+      return mutationResponse('ABAdd', DEFAULT_AB_ID);
     case 'ABContactAdd': {
       let guid = '';
       for (const c of r.contacts) {
@@ -118,11 +143,11 @@ function run(s: SoapServices, owner: Account, r: AbRequest): string {
         const name = c.displayName !== undefined && checkFriendlyName(c.displayName) === undefined ? c.displayName : handle;
         guid = s.contacts.add(owner, 'FL', handle, name, undefined, false).entry.guid;
       }
-      return buildMutationResponse('ABContactAdd', guid);
+      return mutationResponse('ABContactAdd', guid);
     }
     case 'ABContactDelete':
       for (const id of r.contactIds) s.contacts.remove(owner, 'FL', onForwardList(owner, id).handle, undefined);
-      return buildMutationResponse('ABContactDelete');
+      return mutationResponse('ABContactDelete');
     case 'ABContactUpdate':
       for (const c of r.contacts) {
         if (c.me === true || c.contactId === meGuid(owner)) updateMe(s, owner, c.displayName, c.annotations);
@@ -132,15 +157,15 @@ function run(s: SoapServices, owner: Account, r: AbRequest): string {
           if (name !== undefined) s.lists.renameContact(owner, entry.handle, friendlyName(name));
         }
       }
-      return buildMutationResponse('ABContactUpdate');
+      return mutationResponse('ABContactUpdate');
     case 'ABGroupAdd':
-      return buildMutationResponse('ABGroupAdd', s.lists.addGroup(owner, groupName(r.name)).guid);
+      return mutationResponse('ABGroupAdd', s.lists.addGroup(owner, groupName(r.name)).guid);
     case 'ABGroupUpdate':
       for (const g of r.groups) s.lists.renameGroup(owner, groupId(owner, g.groupId), groupName(g.name));
-      return buildMutationResponse('ABGroupUpdate');
+      return mutationResponse('ABGroupUpdate');
     case 'ABGroupDelete':
       for (const id of r.groupIds) s.lists.removeGroup(owner, groupId(owner, id));
-      return buildMutationResponse('ABGroupDelete');
+      return mutationResponse('ABGroupDelete');
     case 'ABGroupContactAdd':
     case 'ABGroupContactDelete':
       for (const gid of r.groupIds) {
@@ -151,11 +176,11 @@ function run(s: SoapServices, owner: Account, r: AbRequest): string {
           else if (!entry.groups.includes(group)) s.contacts.add(owner, 'FL', entry.handle, entry.name, group, false);
         }
       }
-      return buildMutationResponse(r.action);
+      return mutationResponse(r.action);
     case 'AddMember':
     case 'DeleteMember':
       for (const m of r.memberships) for (const x of m.members) changeMember(s, owner, r.action, m.role, x);
-      return buildMutationResponse(r.action);
+      return mutationResponse(r.action);
   }
 }
 

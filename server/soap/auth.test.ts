@@ -8,7 +8,7 @@ function request(header: string): SoapRequest {
   const root = parseXml(`<Envelope><Header>${header}</Header><Body><X/></Body></Envelope>`);
   if ('kind' in root) throw new Error(root.message);
   const h = root.children.find((c) => typeof c !== 'string' && c.local === 'Header');
-  return { path: '/x', action: 'X', soapAction: '', xml: '', header: h as never, body: undefined, remoteAddress: '127.0.0.1', secure: false };
+  return { path: '/x', action: 'X', soapAction: '', xml: '', header: h as never, body: undefined, remoteAddress: '127.0.0.1', secure: false, host: '127.0.0.1' };
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;');

@@ -32,6 +32,12 @@ export interface SoapRequest {
   readonly body: XmlElement | undefined;
   readonly remoteAddress: string;
   readonly secure: boolean;
+  /**
+   * The host name the client addressed (the `Host` header without its port, when it is a plain
+   * host name), else the address it connected to: what a service names as its own host
+   * (`PreferredHostName`, MSNP13-18.md §6.1), so a client that switches to it stays here.
+   */
+  readonly host: string;
 }
 
 export interface SoapReply {
@@ -143,8 +149,19 @@ export class SoapRouter {
     const action = fromHeader !== '' ? fromHeader : (first?.local ?? '');
     const handler = actions.get(action) ?? actions.get('*');
     if (handler === undefined) return bad(`Unsupported action ${action || '(none)'}`);
-    return handler({ path, action, soapAction, xml: body, header: child(root, 'Header'), body: first, remoteAddress, secure });
+    return handler({ path, action, soapAction, xml: body, header: child(root, 'Header'), body: first, remoteAddress, secure, host: requestHost(req) });
   }
+}
+
+/** A DNS name or IPv4 address, nothing else: the `Host` header is the client's to write. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$/;
+
+function requestHost(req: IncomingMessage): string {
+  const header = String(req.headers.host ?? '');
+  const name = header.replace(/:\d{1,5}$/, '');
+  if (HOST_NAME.test(name)) return name.toLowerCase();
+  const local = req.socket.localAddress ?? '127.0.0.1';
+  return local.startsWith('::ffff:') ? local.slice(7) : local;
 }
 
 /** The body as UTF-8, or undefined when it is larger than `max` bytes (declared or actual). */

@@ -16,13 +16,17 @@ describe.each([13, 14, 15] as const)('MSNP%i sign-in with the bundled server', (
     const server = await startBundled();
     scope.server = server;
     await server.accounts.add(ALICE, 'alice-pw', 'Alice');
-    const a = clientFor(server, dialect);
+    const posts: string[] = [];
+    const a = clientFor(server, dialect, { tap: (e) => void (e.connection === 'ab' && e.direction === 'out' && posts.push(e.line)) });
     scope.clients.push(a);
     const ra = new Recorder(a);
     await a.signIn({ handle: ALICE, password: 'alice-pw' });
     expect(a.dialect).toBe(dialect);
     expect(a.state).toMatchObject({ status: 'online', protocol: `MSNP${dialect}` });
     expect(ra.of('contact-list.synced')).toHaveLength(1);
+    // The bundled server answers the paged call, so the client never needs ABFindAll (MSNP13-18.md §6.4).
+    expect(posts.some((l) => l.endsWith('/ABFindContactsPaged'))).toBe(true);
+    expect(posts.some((l) => l.endsWith('/ABFindAll'))).toBe(false);
   });
 });
 

@@ -151,7 +151,7 @@ async function setup(options: { dialect?: Dialect; password?: string } = {}): Pr
 const line = (c: Command): string => [c.verb, ...(c.trId !== undefined ? [String(c.trId)] : []), ...c.params].join(' ');
 
 describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () => {
-  it('signs in with USR SSO and the MBI proof, syncs FindMembership + ABFindAll, uploads the ADL, then presence arrives', async () => {
+  it('signs in with USR SSO and the MBI proof, syncs FindMembership + ABFindContactsPaged, uploads the ADL, then presence arrives', async () => {
     const { services, script, client, rec } = await setup();
     await client.signIn({ handle: ME, password: 'secret pass' });
     expect(client.dialect).toBe(15);
@@ -172,11 +172,11 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     expect(rst?.tokens.map((t) => t.address)).toEqual(['http://Passport.NET/tb', 'messengerclear.live.com', 'messenger.msn.com', 'contacts.msn.com', 'messengersecure.live.com', 'storage.live.com', 'sup.live.com']);
     expect(rst?.tokens[1]?.policy).toBe('MBI_KEY_OLD');
     // The address book: both services (asked at once), with the contacts ticket and the Initial scenario.
-    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action).sort()).toEqual(['ABFindAll', 'FindMembership']);
+    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action).sort()).toEqual(['ABFindContactsPaged', 'FindMembership']);
     expect(services.requests.find((r) => r.ab?.action === 'FindMembership')?.soapAction).toBe('http://www.msn.com/webservices/AddressBook/FindMembership');
     expect(services.requests.find((r) => r.ab?.action === 'FindMembership')?.path).toBe('/abservice/SharingService.asmx');
-    expect(services.requests.find((r) => r.ab?.action === 'ABFindAll')?.path).toBe('/abservice/abservice.asmx');
-    expect(services.actions('ABFindAll')[0]?.header).toMatchObject({ ticket: services.ticket('contacts.msn.com', 1), scenario: 'Initial' });
+    expect(services.requests.find((r) => r.ab?.action === 'ABFindContactsPaged')?.path).toBe('/abservice/abservice.asmx');
+    expect(services.actions('ABFindContactsPaged')[0]?.header).toMatchObject({ ticket: services.ticket('contacts.msn.com', 1), scenario: 'Initial' });
 
     // The initial ADL: FL/AL/BL bits only (never RL/PL), l="1" on <ml>.
     expect(script.adl).toHaveLength(1);
@@ -303,11 +303,11 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     services.book.roles.Allow.push({ address: 'frank@hotmail.com', type: 'Passport' });
     const friends = services.book.groups[0];
     if (friends !== undefined) services.book.groups[0] = { ...friends, name: 'Best friends' };
-    const before = services.actions('ABFindAll').length;
+    const before = services.actions('ABFindContactsPaged').length;
     conn.sendPayload('NOT', ABCH_PING);
     await rec.waitFor('contact.added', (e) => e.contact.handle === 'frank@hotmail.com');
     await rec.waitFor('group.renamed', (e) => e.group.name === 'Best friends');
-    expect(services.actions('ABFindAll').length).toBe(before + 1);
+    expect(services.actions('ABFindContactsPaged').length).toBe(before + 1);
     // Never shown as an alert.
     expect(rec.of('content.unsupported')).toEqual([]);
   });

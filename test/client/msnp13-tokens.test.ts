@@ -83,14 +83,43 @@ describe('token renewal (fake clock)', () => {
     expect(tokens.requestCount).toBe(2);
   });
 
-  it('no address book yet (ABDoesNotExist): ABAdd, then ABFindAll again', async () => {
+  it('no address book yet (ABDoesNotExist): ABAdd, then ABFindContactsPaged again (not taken for "unsupported")', async () => {
     const { services, clock, tokens } = await start(24 * HOUR);
     await tokens.signIn('MBI_KEY_OLD');
     const ab = new AddressBookService({ urls: webServiceUrls({ host: 'x', webServicesUrl: services.origin }), tokens, ownerEmail: ME, clock });
-    services.faultOnce.set('ABFindAll', 'ABDoesNotExist');
+    services.faultOnce.set('ABFindContactsPaged', 'ABDoesNotExist');
     const book = await ab.findAll();
     expect(book.contacts).toEqual([]);
-    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action)).toEqual(['ABFindAll', 'ABAdd', 'ABFindAll']);
+    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action)).toEqual(['ABFindContactsPaged', 'ABAdd', 'ABFindContactsPaged']);
     expect(services.actions('ABAdd')[0]).toMatchObject({ ownerEmail: ME });
+    expect(ab.readAction).toBe('ABFindContactsPaged');
+  });
+
+  it.each(['escargot', 'http'] as const)('an address book without ABFindContactsPaged (%s refusal): ABFindAll, and only ABFindAll for the rest of the session', async (how) => {
+    const { services, clock, tokens } = await start(24 * HOUR);
+    await tokens.signIn('MBI_KEY_OLD');
+    const ab = new AddressBookService({ urls: webServiceUrls({ host: 'x', webServicesUrl: services.origin }), tokens, ownerEmail: ME, clock });
+    services.unsupported.set('ABFindContactsPaged', how);
+    services.book.contacts.push({ id: 'cccccccc-0000-0000-0000-000000000001', type: 'Regular', address: 'bob@hotmail.com', displayName: 'Bob', isMessengerUser: true, groupIds: [], annotations: {}, deleted: false });
+    expect((await ab.findAll()).contacts.map((c) => c.address)).toEqual(['bob@hotmail.com']);
+    expect((await ab.findAll()).contacts.map((c) => c.address)).toEqual(['bob@hotmail.com']);
+    expect(services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.action)).toEqual(['ABFindContactsPaged', 'ABFindAll', 'ABFindAll']);
+    expect(ab.readAction).toBe('ABFindAll');
+    // No ticket renewal for a refusal: it was the call, not the ticket.
+    expect(tokens.requestCount).toBe(1);
+  });
+
+  it('the ServiceHeader CacheKey is kept when the service says it changed and echoed in every later request (MSNP13-18.md §6.1)', async () => {
+    const { services, clock, tokens } = await start(24 * HOUR);
+    await tokens.signIn('MBI_KEY_OLD');
+    const ab = new AddressBookService({ urls: webServiceUrls({ host: 'x', webServicesUrl: services.origin }), tokens, ownerEmail: ME, clock });
+    services.cacheKey = '12r1:first';
+    await ab.findMembership();
+    await ab.findAll();
+    services.cacheKey = '12r1:second';
+    await ab.findAll();
+    await ab.findMembership();
+    const keys = services.requests.filter((r) => r.ab !== undefined).map((r) => r.ab?.header.cacheKey);
+    expect(keys).toEqual([undefined, '12r1:first', '12r1:first', '12r1:second']);
   });
 });

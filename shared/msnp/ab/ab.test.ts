@@ -145,7 +145,13 @@ const EXPECTED_ROLES = {
 
 describe('address book responses (MSNP13-18.md §6.3, §6.4, §13.1)', () => {
   it('FindMembership: the four roles of the Messenger service; deleted members and other services left out', () => {
-    expect(parseFindMembershipResponse(FIND_MEMBERSHIP)).toEqual({ type: 'memberships', roles: EXPECTED_ROLES, lastChange: '2009-06-01T17:00:00.000-07:00' });
+    expect(parseFindMembershipResponse(FIND_MEMBERSHIP)).toEqual({
+      type: 'memberships',
+      roles: EXPECTED_ROLES,
+      lastChange: '2009-06-01T17:00:00.000-07:00',
+      // The fixture's ServiceHeader (§6.1) has no SessionId: read as empty.
+      serviceHeader: { version: '15.01.1408.0000', cacheKey: '12r1:abc', cacheKeyChanged: true, preferredHostName: 'contacts.example', sessionId: '' },
+    });
   });
 
   it('ABFindAll: groups, contacts with their groups and annotations, e-mail contacts, the Me contact apart', () => {
@@ -265,5 +271,35 @@ describe('the server reads every request the client builds (MSNP13-18.md §6.2�
     ]) {
       expect(isCodecError(parseAbRequest(bad))).toBe(true);
     }
+  });
+});
+
+describe('ServiceHeader (MSNP13-18.md §6.1)', () => {
+  const header = { version: '15.01.1408.0000', cacheKey: '12r1:abc', cacheKeyChanged: true, preferredHostName: 'contacts.example', sessionId: 'a-session' };
+
+  it('every answer the server builds carries it under soap:Header with the reference element names', () => {
+    const answers = [
+      buildFindMembershipResponse({ roles: { Allow: [], Block: [], Reverse: [], Pending: [] }, lastChange: '2026-01-01T00:00:00.000Z', serviceHeader: header }),
+      buildAbFindAllResponse({ groups: [], contacts: [], lastChange: '2026-01-01T00:00:00.000Z', ownerEmail: 'a@b.c', serviceHeader: header }),
+      buildMutationResponse('ABContactAdd', BOB, header),
+    ];
+    for (const xml of answers) {
+      const root = body(xml);
+      expect(textAt(root, 'Header', 'ServiceHeader', 'Version')).toBe('15.01.1408.0000');
+      expect(textAt(root, 'Header', 'ServiceHeader', 'CacheKey')).toBe('12r1:abc');
+      expect(textAt(root, 'Header', 'ServiceHeader', 'CacheKeyChanged')).toBe('true');
+      expect(textAt(root, 'Header', 'ServiceHeader', 'PreferredHostName')).toBe('contacts.example');
+      expect(textAt(root, 'Header', 'ServiceHeader', 'SessionId')).toBe('a-session');
+      expect(xml).toContain('<ServiceHeader xmlns="http://www.msn.com/webservices/AddressBook">');
+    }
+  });
+
+  it('the readers hand it back with the data; an answer without one has none', () => {
+    const m = parseFindMembershipResponse(buildFindMembershipResponse({ roles: { Allow: [], Block: [], Reverse: [], Pending: [] }, serviceHeader: { ...header, cacheKeyChanged: false } }));
+    expect(m).toMatchObject({ type: 'memberships', serviceHeader: { ...header, cacheKeyChanged: false } });
+    const ab = parseAbFindAllResponse(buildAbFindAllResponse({ groups: [], contacts: [], ownerEmail: 'a@b.c', serviceHeader: header }));
+    expect(ab).toMatchObject({ type: 'addressBook', serviceHeader: header });
+    expect(parseMutationResponse(buildMutationResponse('ABGroupAdd', FRIENDS, header), 'ABGroupAdd')).toEqual({ type: 'ok', guid: FRIENDS, serviceHeader: header });
+    expect(parseMutationResponse(buildMutationResponse('ABContactDelete'), 'ABContactDelete')).toEqual({ type: 'ok' });
   });
 });

@@ -20,7 +20,7 @@ export interface Member {
   readonly cid?: string;
 }
 
-export interface Memberships {
+export interface Memberships extends WithServiceHeader {
   readonly type: 'memberships';
   readonly roles: Readonly<Record<MemberRole, readonly Member[]>>;
   /** The service's `LastChange` (ISO time), for later delta requests. */
@@ -51,7 +51,7 @@ export interface AbContact {
   readonly deleted: boolean;
 }
 
-export interface AddressBook {
+export interface AddressBook extends WithServiceHeader {
   readonly type: 'addressBook';
   readonly groups: readonly AbGroup[];
   /** Every contact but the owner's own. */
@@ -64,12 +64,63 @@ export interface AddressBook {
 /** What a response parser returns: the data, the service's fault (with `errorCode`), or an error value. */
 export type AbResult<T> = T | SoapFault | CodecError;
 
+/**
+ * The `ServiceHeader` of every address-book and sharing answer (MSNP13-18.md §6.1): the service
+ * version, the `CacheKey` a client stores when `CacheKeyChanged` is true and echoes in its later
+ * requests' `ABApplicationHeader` (libpurple), the host WLM should use from then on, a session id.
+ */
+export interface AbServiceHeader {
+  readonly version: string;
+  readonly cacheKey: string;
+  readonly cacheKeyChanged: boolean;
+  readonly preferredHostName: string;
+  readonly sessionId: string;
+}
+
+/** What Escargot's templates announce (`15.01.1408.0000`, the AB service of WLM 2009's time). */
+export const AB_SERVICE_VERSION = '15.01.1408.0000';
+
+/** Server side: `soap:Header/ServiceHeader` in the address book's namespace. */
+export function buildAbServiceHeader(h: AbServiceHeader): Xml {
+  return el(
+    'ServiceHeader',
+    { xmlns: AB_NS },
+    el('Version', undefined, h.version),
+    el('CacheKey', undefined, h.cacheKey),
+    el('CacheKeyChanged', undefined, h.cacheKeyChanged ? 'true' : 'false'),
+    el('PreferredHostName', undefined, h.preferredHostName),
+    el('SessionId', undefined, h.sessionId),
+  );
+}
+
+/** Client side: the `ServiceHeader` of an answer, when it has one (older servers send none). */
+export function readAbServiceHeader(header: XmlElement | undefined): AbServiceHeader | undefined {
+  const h = child(header, 'ServiceHeader');
+  if (h === undefined) return undefined;
+  return {
+    version: textAt(h, 'Version') ?? '',
+    cacheKey: textAt(h, 'CacheKey') ?? '',
+    cacheKeyChanged: textAt(h, 'CacheKeyChanged') === 'true',
+    preferredHostName: textAt(h, 'PreferredHostName') ?? '',
+    sessionId: textAt(h, 'SessionId') ?? '',
+  };
+}
+
+/** The answer's `ServiceHeader`, where the parsers hand it on (`serviceHeader` of each result). */
+export interface WithServiceHeader {
+  readonly serviceHeader?: AbServiceHeader;
+}
+
 /** Limit for the address book answers: ours, generous for 600 contacts (`soap/xml.ts`). */
-function open(xml: string, expected: string): XmlElement | SoapFault | CodecError {
+function open(xml: string, expected: string): { body: XmlElement; serviceHeader: AbServiceHeader | undefined } | SoapFault | CodecError {
   const env = parseEnvelope(xml);
   if (isCodecError(env) || env.type === 'fault') return env;
   if (env.body.local !== expected) return codecError('BAD_PAYLOAD', `expected ${expected}, got ${env.body.name}`);
-  return env.body;
+  return { body: env.body, serviceHeader: readAbServiceHeader(env.header) };
+}
+
+function headerOf(h: AbServiceHeader | undefined): Xml | undefined {
+  return h === undefined ? undefined : buildAbServiceHeader(h);
 }
 
 /** A child by local name, case-insensitively (ABFindAll writes `groups`, ABFindContactsPaged `Groups`). */
@@ -83,8 +134,9 @@ function childCi(el: XmlElement | undefined, local: string): XmlElement | undefi
 // FindMembership (§6.3)
 
 export function parseFindMembershipResponse(xml: string): AbResult<Memberships> {
-  const body = open(xml, 'FindMembershipResponse');
-  if (isCodecError(body) || 'type' in body) return body;
+  const opened = open(xml, 'FindMembershipResponse');
+  if (isCodecError(opened) || 'type' in opened) return opened;
+  const { body, serviceHeader } = opened;
   const result = child(body, 'FindMembershipResult');
   if (result === undefined) return codecError('BAD_PAYLOAD', 'FindMembershipResponse without FindMembershipResult');
   const roles: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
@@ -105,7 +157,7 @@ export function parseFindMembershipResponse(xml: string): AbResult<Memberships> 
       }
     }
   }
-  return clean({ type: 'memberships' as const, roles, lastChange });
+  return clean({ type: 'memberships' as const, roles, lastChange, serviceHeader });
 }
 
 /** Server side: the FindMembership answer for the Messenger service. */
@@ -142,7 +194,7 @@ export function buildFindMembershipResponse(m: Omit<Memberships, 'type'>): strin
     el('Info', undefined, el('Handle', undefined, el('Id', undefined, '1'), el('Type', undefined, 'Messenger'), el('ForeignId', undefined)), el('InverseRequired', undefined, 'false')),
     el('LastChange', undefined, m.lastChange),
   );
-  return buildEnvelope({ body: el('FindMembershipResponse', { xmlns: AB_NS }, el('FindMembershipResult', undefined, el('Services', undefined, service))) });
+  return buildEnvelope({ header: headerOf(m.serviceHeader), body: el('FindMembershipResponse', { xmlns: AB_NS }, el('FindMembershipResult', undefined, el('Services', undefined, service))) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,8 +209,9 @@ export function parseAbFindContactsPagedResponse(xml: string): AbResult<AddressB
 }
 
 function parseAddressBook(xml: string, response: string, resultName: string): AbResult<AddressBook> {
-  const body = open(xml, response);
-  if (isCodecError(body) || 'type' in body) return body;
+  const opened = open(xml, response);
+  if (isCodecError(opened) || 'type' in opened) return opened;
+  const { body, serviceHeader } = opened;
   const result = child(body, resultName);
   if (result === undefined) return codecError('BAD_PAYLOAD', `${response} without ${resultName}`);
   const groups: AbGroup[] = [];
@@ -177,7 +230,7 @@ function parseAddressBook(xml: string, response: string, resultName: string): Ab
     else contacts.push(contact);
   }
   const ab = childCi(result, 'ab');
-  return clean({ type: 'addressBook' as const, groups, contacts, me, lastChange: textAt(ab, 'lastChange') });
+  return clean({ type: 'addressBook' as const, groups, contacts, me, lastChange: textAt(ab, 'lastChange'), serviceHeader });
 }
 
 function readContact(c: XmlElement): AbContact | undefined {
@@ -306,13 +359,13 @@ function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail:
       el('propertiesChanged', undefined),
     ),
   );
-  return buildEnvelope({ body: el(names.response, { xmlns: AB_NS }, result) });
+  return buildEnvelope({ header: headerOf(ab.serviceHeader), body: el(names.response, { xmlns: AB_NS }, result) });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Mutations (§6.5): empty `…Response`, or `…Result/guid` for ABContactAdd and ABGroupAdd.
 
-export interface MutationResult {
+export interface MutationResult extends WithServiceHeader {
   readonly type: 'ok';
   /** The new contact's or group's GUID (ABContactAdd, ABGroupAdd). */
   readonly guid?: string;
@@ -320,16 +373,17 @@ export interface MutationResult {
 
 /** Read the answer to any mutation `action` (`ABContactAdd`, `DeleteMember` …). */
 export function parseMutationResponse(xml: string, action: string): AbResult<MutationResult> {
-  const body = open(xml, `${action}Response`);
-  if (isCodecError(body) || 'type' in body) return body;
+  const opened = open(xml, `${action}Response`);
+  if (isCodecError(opened) || 'type' in opened) return opened;
+  const { body, serviceHeader } = opened;
   const guid = textAt(body, `${action}Result`, 'guid');
-  return guid === undefined || guid === '' ? { type: 'ok' } : { type: 'ok', guid };
+  return clean({ type: 'ok' as const, guid: guid === '' ? undefined : guid, serviceHeader });
 }
 
 /** Server side: the answer to a mutation, with the new GUID for adds. */
-export function buildMutationResponse(action: string, guid?: string): string {
+export function buildMutationResponse(action: string, guid?: string, serviceHeader?: AbServiceHeader): string {
   const result = guid === undefined ? undefined : el(`${action}Result`, undefined, el('guid', undefined, guid));
-  return buildEnvelope({ body: el(`${action}Response`, { xmlns: AB_NS }, result) });
+  return buildEnvelope({ header: headerOf(serviceHeader), body: el(`${action}Response`, { xmlns: AB_NS }, result) });
 }
 
 /** An element only when it has a value (an empty one would read back as ''). */

@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   PASSPORT_TB,
   buildAbFindAllResponse,
+  buildAbFindContactsPagedResponse,
+  type AbServiceHeader,
   buildStore2Fault,
   buildStore2Response,
   oimLockKey,
@@ -73,6 +75,13 @@ export class FakeServices {
   readonly refuseOimTo = new Set<string>();
   /** Fault to answer the next AB/sharing request of this action with (once). */
   readonly faultOnce = new Map<string, string>();
+  /**
+   * Actions this address book does not offer, and how it says so: `escargot` = Escargot's
+   * `Fault.unsupported` (errorcode `Forbidden`), `http` = an HTTP 500 without an envelope.
+   */
+  readonly unsupported = new Map<string, 'escargot' | 'http'>();
+  /** `ServiceHeader/CacheKey` the address book hands out (§6.1); none when undefined. */
+  cacheKey: string | undefined;
   private issued = 0;
   private nextGuid = 1;
 
@@ -164,12 +173,19 @@ export class FakeServices {
       const ab = parseAbRequest(body);
       this.requests.push({ path, soapAction, body, ...(isCodecError(ab) ? {} : { ab }) });
       if (isCodecError(ab)) return send(500, buildFault({ code: 'soap:Client', message: ab.message }));
+      const refusal = this.unsupported.get(ab.action);
+      if (refusal === 'http') {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('500 Internal Server Error');
+        return;
+      }
+      if (refusal === 'escargot') return send(500, unsupportedFault(ab.action));
       const fault = this.faultOnce.get(ab.action);
       if (fault !== undefined) {
         this.faultOnce.delete(ab.action);
         return send(500, abFault(fault));
       }
-      return send(200, this.answer(ab));
+      return send(200, this.answer(ab, this.serviceHeader(ab.header.cacheKey)));
     }
     if (path === '/OimWS/oim.asmx') {
       const store = parseStore2Request(body);
@@ -201,24 +217,32 @@ export class FakeServices {
     res.end();
   }
 
-  private answer(r: AbRequest): string {
+  private serviceHeader(echoed: string | undefined): AbServiceHeader | undefined {
+    if (this.cacheKey === undefined) return undefined;
+    return { version: '15.01.1408.0000', cacheKey: this.cacheKey, cacheKeyChanged: echoed !== this.cacheKey, preferredHostName: '127.0.0.1', sessionId: 'fake' };
+  }
+
+  private answer(r: AbRequest, header: AbServiceHeader | undefined): string {
     const b = this.book;
+    const withHeader = header === undefined ? {} : { serviceHeader: header };
+    const book = { groups: b.groups, contacts: b.contacts, ...(b.me !== undefined ? { me: b.me } : {}), lastChange: '2026-01-01T00:00:00Z', ownerEmail: b.me?.address ?? 'me@example.com', ...withHeader };
     switch (r.action) {
       case 'FindMembership':
-        return buildFindMembershipResponse({ roles: b.roles, lastChange: '2026-01-01T00:00:00Z' });
+        return buildFindMembershipResponse({ roles: b.roles, lastChange: '2026-01-01T00:00:00Z', ...withHeader });
       case 'ABFindAll':
+        return buildAbFindAllResponse(book);
       case 'ABFindContactsPaged':
-        return buildAbFindAllResponse({ groups: b.groups, contacts: b.contacts, ...(b.me !== undefined ? { me: b.me } : {}), lastChange: '2026-01-01T00:00:00Z', ownerEmail: b.me?.address ?? 'me@example.com' });
+        return buildAbFindContactsPagedResponse(book);
       case 'ABContactAdd': {
         const guid = this.newGuid();
         const c = r.contacts[0];
         b.contacts.push({ id: guid, type: 'Regular', address: c?.passportName ?? '', ...(c?.displayName !== undefined ? { displayName: c.displayName } : {}), isMessengerUser: true, groupIds: [], annotations: {}, deleted: false });
-        return buildMutationResponse('ABContactAdd', guid);
+        return buildMutationResponse('ABContactAdd', guid, header);
       }
       case 'ABGroupAdd': {
         const guid = this.newGuid();
         b.groups.push({ id: guid, name: r.name, isFavorite: false });
-        return buildMutationResponse('ABGroupAdd', guid);
+        return buildMutationResponse('ABGroupAdd', guid, header);
       }
       case 'AddMember':
       case 'DeleteMember':
@@ -230,11 +254,20 @@ export class FakeServices {
             if (r.action === 'DeleteMember' && i >= 0) list.splice(i, 1);
           }
         }
-        return buildMutationResponse(r.action);
+        return buildMutationResponse(r.action, undefined, header);
       default:
-        return buildMutationResponse(r.action);
+        return buildMutationResponse(r.action, undefined, header);
     }
   }
+}
+
+/** Escargot's answer to an action it does not implement (`tmpl/Fault.unsupported.xml`). */
+function unsupportedFault(action: string): string {
+  return buildFault({
+    code: 'soap:Client',
+    message: `API ${action} no longer supported`,
+    detail: [{ xml: `<errorcode xmlns="http://www.msn.com/webservices/AddressBook">Forbidden</errorcode><errorstring xmlns="http://www.msn.com/webservices/AddressBook">API ${action} no longer supported</errorstring>` }],
+  });
 }
 
 /** An address-book fault with `detail/errorcode` (MSNP13-18.md §6.6). */

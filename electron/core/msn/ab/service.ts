@@ -4,14 +4,29 @@
  * OperationFailure with the model's code. The recoveries real clients make are made here:
  * `ABDoesNotExist` → `ABAdd` and ask again (§5.3 step 3, libpurple), an expired ticket
  * (`BadContextToken`, §6.6) → renew the tickets once and repeat the call.
+ *
+ * The book is read with `ABFindContactsPaged` (§6.4), falling back to `ABFindAll` for the rest of
+ * the session when the service does not know it. Why the paged call first: it is what WLM 2009
+ * and libpurple's MSNP18 code send, it is the one the address book kept longest, and the servers
+ * people use answer it (Escargot implements both, `abservice.py` `ab_ABFindContactsPaged`, and so
+ * does ours); WLM 8.5 only ever sent `ABFindAll`, so a server made for it alone may not know the
+ * paged call, and the fallback (on a fault, or an HTTP error without an envelope, to the paged
+ * call) covers it at the cost of one round trip per session. A fault that means "no book"
+ * (`ABDoesNotExist`) or "renew your ticket" is handled as for `ABFindAll`, not as "unsupported".
+ *
+ * `ServiceHeader/CacheKey` (§6.1): kept when the service says it changed and echoed in every later
+ * request's `ABApplicationHeader`, as libpurple does. (`PreferredHostName` is not followed: the
+ * service URLs are the server profile's, and switching hosts mid-session is WLM's, not ours.)
  */
 import {
   abSoapAction,
   buildAbAdd,
   buildAbFindAll,
+  buildAbFindContactsPaged,
   buildFindMembership,
   isCodecError,
   parseAbFindAllResponse,
+  parseAbFindContactsPagedResponse,
   parseFindMembershipResponse,
   parseMutationResponse,
   type AbAction,
@@ -23,6 +38,7 @@ import {
   type PartnerScenario,
   type SharingAction,
   type SoapFault,
+  type WithServiceHeader,
 } from '../../../../shared/msnp';
 import type { OperationErrorCode } from '../../../../shared/model';
 import type { Clock } from '../clock';
@@ -67,7 +83,17 @@ function isExpiredTicket(f: SoapFault): boolean {
 }
 
 export class AddressBookService {
+  /** Set once the service has refused `ABFindContactsPaged`: `ABFindAll` from then on. */
+  private pagedUnsupported = false;
+  /** The last `ServiceHeader/CacheKey` the services announced as changed (§6.1). */
+  private cacheKey: string | undefined;
+
   constructor(private readonly o: AddressBookServiceOptions) {}
+
+  /** Which call reads the book now (`ABFindContactsPaged` until the service refuses it). */
+  get readAction(): 'ABFindContactsPaged' | 'ABFindAll' {
+    return this.pagedUnsupported ? 'ABFindAll' : 'ABFindContactsPaged';
+  }
 
   /** Roles Allow/Block/Reverse/Pending (§6.3). */
   async findMembership(): Promise<Memberships> {
@@ -77,11 +103,24 @@ export class AddressBookService {
   /** Contacts, groups and the Me contact (§6.4); creates the address book when there is none. */
   async findAll(): Promise<AddressBook> {
     try {
-      return await this.call('ABFindAll', 'Initial', this.o.urls.addressBook, (c) => buildAbFindAll(c), parseAbFindAllResponse);
+      return await this.readBook();
     } catch (err) {
-      if (!(err instanceof AbFault) || (err.fault.errorCode !== 'ABDoesNotExist' && err.fault.codeName !== 'ABDoesNotExist')) throw err;
+      if (!isNoBook(err)) throw err;
     }
     await this.call('ABAdd', 'Initial', this.o.urls.addressBook, (c) => buildAbAdd(c, this.o.ownerEmail), (xml) => parseMutationResponse(xml, 'ABAdd'));
+    return this.readBook();
+  }
+
+  /** `ABFindContactsPaged`, or `ABFindAll` when the service does not offer the paged call (above). */
+  private async readBook(): Promise<AddressBook> {
+    if (!this.pagedUnsupported) {
+      try {
+        return await this.call('ABFindContactsPaged', 'Initial', this.o.urls.addressBook, (c) => buildAbFindContactsPaged(c), parseAbFindContactsPagedResponse);
+      } catch (err) {
+        if (!refusesAction(err)) throw err;
+        this.pagedUnsupported = true;
+      }
+    }
     return this.call('ABFindAll', 'Initial', this.o.urls.addressBook, (c) => buildAbFindAll(c), parseAbFindAllResponse);
   }
 
@@ -101,7 +140,8 @@ export class AddressBookService {
       }
       let body: string;
       try {
-        const res = await postSoap(url, abSoapAction(action), build({ ticket, scenario }), {
+        const context: AbRequestContext = this.cacheKey === undefined ? { ticket, scenario } : { ticket, scenario, cacheKey: this.cacheKey };
+        const res = await postSoap(url, abSoapAction(action), build(context), {
           connection: 'ab',
           now: () => this.o.clock.now(),
           ...(this.o.tls !== undefined ? { tls: this.o.tls } : {}),
@@ -117,7 +157,7 @@ export class AddressBookService {
           throw new OperationFailure('server-error', `${action}: the address book refused the ticket (HTTP ${res.status})`);
         }
         // A fault is XML with HTTP 500; anything else that failed is not the service we expected.
-        if (res.status >= 400 && !res.body.trimStart().startsWith('<')) throw new OperationFailure('server-error', `${action}: the address book at ${url} answered HTTP ${res.status}`);
+        if (res.status >= 400 && !res.body.trimStart().startsWith('<')) throw new AbHttpError(action, url, res.status);
         body = res.body;
       } catch (err) {
         if (err instanceof OperationFailure) throw err;
@@ -133,6 +173,8 @@ export class AddressBookService {
         }
         throw new AbFault(action, result);
       }
+      const header = (result as WithServiceHeader).serviceHeader;
+      if (header?.cacheKeyChanged === true && header.cacheKey !== '') this.cacheKey = header.cacheKey;
       return result;
     }
   }
@@ -160,6 +202,33 @@ export class AbFault extends OperationFailure {
   get errorName(): string {
     return this.fault.errorCode ?? this.fault.codeName;
   }
+}
+
+/** An HTTP error status without a SOAP envelope (Escargot answers a request it cannot serve so). */
+export class AbHttpError extends OperationFailure {
+  constructor(
+    action: string,
+    url: string,
+    readonly status: number,
+  ) {
+    super('server-error', `${action}: the address book at ${url} answered HTTP ${status}`);
+  }
+}
+
+/** `ABDoesNotExist` (§6.6): the account has no address book yet. */
+function isNoBook(err: unknown): boolean {
+  return err instanceof AbFault && (err.fault.errorCode === 'ABDoesNotExist' || err.fault.codeName === 'ABDoesNotExist');
+}
+
+/**
+ * The service refused the call itself rather than anything in it: any fault but "no book" (an
+ * expired ticket never gets here: `call` renews and repeats first), or an HTTP error status that
+ * is no SOAP answer at all. (Escargot: `Fault.unsupported`, errorcode `Forbidden`; ours:
+ * `soap:Client` "Unsupported action"; Microsoft's: `soap:Client` with no errorcode.)
+ */
+function refusesAction(err: unknown): boolean {
+  if (err instanceof AbFault) return !isNoBook(err);
+  return err instanceof AbHttpError && err.status !== 401 && err.status !== 403;
 }
 
 function isFault(x: object): x is SoapFault {
