@@ -78,6 +78,8 @@ describe('XML writing', () => {
     );
     expect(elOpen('e', undefined).xml).toBe('<e></e>');
     expect(xmlText('\u0001ok')).toBe('\ufffdok');
+    // Each character that needs work, alone (the fast path for plain text must not skip any).
+    expect(['&', '<', '>', '\r', '\u0008', '\ufffe', '\ud800', '\udc00', '\ud83d\ude00', 'plain'].map(xmlText)).toEqual(['&amp;', '&lt;', '&gt;', '&#xD;', '\ufffd', '\ufffd', '\ufffd', '\ufffd', '\ud83d\ude00', 'plain']);
     expect(xmlAttr('a\tb')).toBe('a&#x9;b');
   });
 
