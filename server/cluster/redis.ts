@@ -1,0 +1,370 @@
+/**
+ * The cluster on Redis (`ioredis`); the design and its reasons are in `cluster.ts`. One standalone
+ * Redis (or a Sentinel-managed primary): the scripts touch several keys, which Redis Cluster
+ * would need in one hash slot.
+ *
+ * Keys, under the configured prefix (default `monarch:`):
+ *
+ * | key | type | what |
+ * |---|---|---|
+ * | `nodes` | set | registered node ids |
+ * | `alive:<node>` | string, expires | the heartbeat: `{"ns","sb","load"}` as JSON |
+ * | `users:<node>` | set | handles the node has claimed (for its cleanup) |
+ * | `dir:<handle>` | string | `<node> <session>` |
+ * | `once:<key>` | string, expires | a spent single-use key |
+ *
+ * Channels: `inbox:<node>` (each node's inbox) and `all` (`nodeDown` announcements).
+ *
+ * Two connections: one for commands and publishing (its order is the order messages arrive in),
+ * one subscribed. Commands fail at once while Redis is out of reach (no offline queue): a claim
+ * then fails the sign-in instead of waiting, and the heartbeat's failure starts the fencing clock.
+ */
+import { Redis } from 'ioredis';
+import {
+  checkNodeId,
+  heartbeatTimes,
+  type Cluster,
+  type ClusterEvents,
+  type ClusterMessage,
+  type NodeAddress,
+  type NodeInfo,
+  type SessionRef,
+} from './cluster';
+
+export interface RedisClusterOptions {
+  readonly url: string;
+  readonly nodeId: string;
+  /** A dead node is detected within this long (default 3,000 ms). */
+  readonly ttlMs?: number;
+  /** Prefix of every key and channel (default `monarch:`); tests use one of their own. */
+  readonly keyPrefix?: string;
+  readonly now?: () => number;
+  /** Told about Redis errors (connection lost, script failures); never about message contents. */
+  readonly onError?: (event: string, err: unknown) => void;
+}
+
+// KEYS: nodes, alive:<me>. ARGV: me, info, aliveMs. Returns 1 if I was registered before.
+const HEARTBEAT = `
+local was = redis.call('SISMEMBER', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SADD', KEYS[1], ARGV[1])
+return was`;
+
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns the previous value or false.
+const CLAIM = `
+local old = redis.call('GET', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return old`;
+
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns the other holder's value or false.
+const RECLAIM = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return cur end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return false`;
+
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns 1 when removed.
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[2])
+  return 1
+end
+redis.call('SREM', KEYS[2], ARGV[2])
+return 0`;
+
+// Removes node ARGV[2] and the directory entries still naming it, and announces them on the `all`
+// channel (as done by node ARGV[4]), in one step; ARGV[3] = '1' skips a node whose heartbeat is
+// still there or that another sweep already removed.
+// KEYS: none (the prefix is ARGV[1]). Returns the number of handles announced, or -1 if skipped.
+const REMOVE_NODE = `
+local p, node = ARGV[1], ARGV[2]
+if ARGV[3] == '1' then
+  if redis.call('EXISTS', p .. 'alive:' .. node) == 1 then return -1 end
+  if redis.call('SREM', p .. 'nodes', node) == 0 then return -1 end
+else
+  redis.call('SREM', p .. 'nodes', node)
+  redis.call('DEL', p .. 'alive:' .. node)
+end
+local handles = {}
+local prefix = node .. ' '
+for _, h in ipairs(redis.call('SMEMBERS', p .. 'users:' .. node)) do
+  local k = p .. 'dir:' .. h
+  local v = redis.call('GET', k)
+  if v and string.sub(v, 1, #prefix) == prefix then
+    redis.call('DEL', k)
+    table.insert(handles, h)
+  end
+end
+redis.call('DEL', p .. 'users:' .. node)
+if #handles == 0 then return 0 end
+redis.call('PUBLISH', p .. 'all', cjson.encode({ type = 'node-down', node = node, by = ARGV[4], handles = handles }))
+return #handles`;
+
+type Script = 'heartbeat' | 'claim' | 'reclaim' | 'release' | 'removeNode';
+const SCRIPTS: Record<Script, { numberOfKeys: number; lua: string }> = {
+  heartbeat: { numberOfKeys: 2, lua: HEARTBEAT },
+  claim: { numberOfKeys: 2, lua: CLAIM },
+  reclaim: { numberOfKeys: 2, lua: RECLAIM },
+  release: { numberOfKeys: 2, lua: RELEASE },
+  removeNode: { numberOfKeys: 0, lua: REMOVE_NODE },
+};
+type ScriptedRedis = Redis & Record<Script, (...args: Array<string | number>) => Promise<unknown>>;
+
+export class RedisCluster implements Cluster {
+  readonly nodeId: string;
+  readonly distributed = true;
+  private readonly prefix: string;
+  private readonly periodMs: number;
+  private readonly aliveMs: number;
+  private readonly now: () => number;
+  private readonly commands: ScriptedRedis;
+  private readonly subscriber: Redis;
+  private events: ClusterEvents | undefined;
+  private address: NodeAddress | undefined;
+  private load = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+  /** When the last successful heartbeat was sent. */
+  private lastBeatSentAt = 0;
+  private fenced = true;
+  private registered = false;
+
+  constructor(private readonly o: RedisClusterOptions) {
+    this.nodeId = checkNodeId(o.nodeId);
+    this.prefix = o.keyPrefix ?? 'monarch:';
+    ({ periodMs: this.periodMs, aliveMs: this.aliveMs } = heartbeatTimes(o.ttlMs ?? 3000));
+    this.now = o.now ?? Date.now;
+    const options = {
+      lazyConnect: true,
+      // Fail at once while disconnected (see the header), and never wait longer than a heartbeat
+      // may live for an answer.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: this.aliveMs,
+      connectTimeout: Math.max(this.aliveMs, 1000),
+      retryStrategy: () => Math.min(this.periodMs, 250),
+    };
+    this.commands = new Redis(o.url, options) as ScriptedRedis;
+    for (const [name, s] of Object.entries(SCRIPTS)) this.commands.defineCommand(name, s);
+    // The subscriber queues its SUBSCRIBE until connected and re-subscribes after a reconnect.
+    this.subscriber = new Redis(o.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+    const report = (which: string) => (err: unknown) => this.o.onError?.(`redis-${which}-error`, err);
+    this.commands.on('error', report('commands'));
+    this.subscriber.on('error', report('subscriber'));
+  }
+
+  get serving(): boolean {
+    return !this.fenced && !this.stopped;
+  }
+
+  private key(...parts: string[]): string {
+    return this.prefix + parts.join(':');
+  }
+
+  async start(address: NodeAddress, events: ClusterEvents): Promise<void> {
+    this.address = address;
+    this.events = events;
+    await Promise.all([this.commands.connect(), this.subscriber.connect()]);
+    this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+    await this.subscriber.subscribe(this.key('inbox', this.nodeId), this.key('all'));
+    // A node that restarts under the same id after a crash first clears what its last life left.
+    if ((await this.commands.sismember(this.key('nodes'), this.nodeId)) === 1) {
+      await this.commands.removeNode(this.prefix, this.nodeId, '0', this.nodeId);
+    }
+    await this.beat();
+    if (this.fenced) throw new Error(`node ${this.nodeId} could not register in Redis`);
+    this.timer = setInterval(() => void this.tick(), this.periodMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    try {
+      if (this.registered) await this.commands.removeNode(this.prefix, this.nodeId, '0', this.nodeId);
+    } catch (err) {
+      this.o.onError?.('redis-leave-failed', err);
+    }
+    this.subscriber.disconnect();
+    this.commands.disconnect();
+  }
+
+  /**
+   * Stops heartbeating and drops both connections without leaving the registry: what a crashed
+   * process leaves behind (for tests of dead-node detection).
+   */
+  abandon(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.subscriber.disconnect();
+    this.commands.disconnect();
+  }
+
+  setLoad(load: number): void {
+    this.load = load;
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    const ids = await this.commands.smembers(this.key('nodes'));
+    if (ids.length === 0) return [];
+    const infos = await this.commands.mget(ids.map((id) => this.key('alive', id)));
+    const out: NodeInfo[] = [];
+    ids.forEach((id, i) => {
+      const text = infos[i];
+      if (text === null || text === undefined) return;
+      const info = JSON.parse(text) as { ns: string; sb: string; load: number };
+      out.push({ id, ns: info.ns, sb: info.sb, load: info.load });
+    });
+    return out;
+  }
+
+  async claim(handle: string, session: string): Promise<SessionRef | undefined> {
+    this.assertServing();
+    const old = await this.commands.claim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    return parseRef(old);
+  }
+
+  async reclaim(handle: string, session: string): Promise<SessionRef | undefined> {
+    this.assertServing();
+    const other = await this.commands.reclaim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    return parseRef(other);
+  }
+
+  async release(handle: string, session: string): Promise<boolean> {
+    const done = await this.commands.release(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    return done === 1;
+  }
+
+  async locate(handles: readonly string[]): Promise<Map<string, SessionRef>> {
+    const found = new Map<string, SessionRef>();
+    if (handles.length === 0) return found;
+    const values = await this.commands.mget(handles.map((h) => this.key('dir', h)));
+    handles.forEach((h, i) => {
+      const ref = parseRef(values[i]);
+      if (ref !== undefined) found.set(h, ref);
+    });
+    return found;
+  }
+
+  send(node: string, message: ClusterMessage): void {
+    const text = JSON.stringify({ from: this.nodeId, message });
+    this.commands.publish(this.key('inbox', node), text).catch((err: unknown) => this.o.onError?.('redis-publish-failed', err));
+  }
+
+  async takeOnce(key: string, ttlMs: number): Promise<boolean> {
+    const r = await this.commands.set(this.key('once', key), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+    return r === 'OK';
+  }
+
+  private assertServing(): void {
+    if (!this.serving) throw new Error('cluster: this node is fenced (Redis out of reach)');
+  }
+
+  private onMessage(channel: string, text: string): void {
+    const events = this.events;
+    if (events === undefined || this.stopped) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      this.o.onError?.('redis-bad-message', err);
+      return;
+    }
+    if (channel === this.key('all')) {
+      const down = parsed as { type?: unknown; node?: unknown; by?: unknown; handles?: unknown };
+      if (down.type !== 'node-down' || typeof down.node !== 'string') return;
+      // cjson encodes an empty table as an object.
+      const handles = Array.isArray(down.handles) ? down.handles.filter((h): h is string => typeof h === 'string') : [];
+      if (down.node === this.nodeId) {
+        // My own leaving or clean-up after a fence: nothing to do.
+        if (down.by === this.nodeId) return;
+        // Declared dead (a stall longer than the heartbeat lives): whatever I still serve is stale.
+        if (!this.fenced) this.fence();
+        return;
+      }
+      events.nodeDown(down.node, handles);
+      return;
+    }
+    const envelope = parsed as { from?: unknown; message?: unknown };
+    const message = envelope.message as ClusterMessage | undefined;
+    if (typeof envelope.from !== 'string' || message === undefined || typeof message.type !== 'string') return;
+    events.message(envelope.from, message);
+  }
+
+  private fence(): void {
+    this.fenced = true;
+    this.events?.fenced();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      if (!this.fenced && this.now() - this.lastBeatSentAt >= this.aliveMs) this.fence();
+      await this.beat();
+      if (!this.fenced) await this.sweep();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** One heartbeat; on success after a fence or a lost registration, recovery. */
+  private async beat(): Promise<void> {
+    const address = this.address;
+    if (address === undefined) return;
+    const sentAt = this.now();
+    const wasFenced = this.fenced;
+    let was: unknown;
+    try {
+      if (wasFenced && this.registered) {
+        // What the directory still says about me is stale: my sessions were signed out while
+        // Redis was out of reach. Remove it (announced once) before registering again.
+        await this.commands.removeNode(this.prefix, this.nodeId, '0', this.nodeId);
+      }
+      const info = JSON.stringify({ ns: address.ns, sb: address.sb, load: this.load });
+      was = await this.commands.heartbeat(this.key('nodes'), this.key('alive', this.nodeId), this.nodeId, info, this.aliveMs);
+    } catch (err) {
+      this.o.onError?.('redis-heartbeat-failed', err);
+      return;
+    }
+    if (this.stopped) return;
+    this.lastBeatSentAt = sentAt;
+    const firstTime = !this.registered;
+    this.registered = true;
+    if (wasFenced) {
+      this.fenced = false;
+      if (!firstTime) this.events?.recovered();
+    } else if (was !== 1) {
+      // Redis lost my registration without my noticing an outage (restarted empty within the
+      // TTL): my directory entries are gone too, so the server claims its sessions again.
+      this.events?.recovered();
+    }
+  }
+
+  /** Removes nodes whose heartbeat has expired (exactly one sweeping node does each). */
+  private async sweep(): Promise<void> {
+    try {
+      const ids = await this.commands.smembers(this.key('nodes'));
+      const others = ids.filter((id) => id !== this.nodeId);
+      if (others.length === 0) return;
+      const alive = await this.commands.mget(others.map((id) => this.key('alive', id)));
+      for (let i = 0; i < others.length; i++) {
+        if (alive[i] !== null) continue;
+        await this.commands.removeNode(this.prefix, others[i] as string, '1', this.nodeId);
+      }
+    } catch (err) {
+      this.o.onError?.('redis-sweep-failed', err);
+    }
+  }
+}
+
+function parseRef(value: unknown): SessionRef | undefined {
+  if (typeof value !== 'string') return undefined;
+  const at = value.indexOf(' ');
+  if (at <= 0) return undefined;
+  return { node: value.slice(0, at), session: value.slice(at + 1) };
+}

@@ -1,0 +1,108 @@
+/**
+ * The in-memory clusters (server/cluster/memory.ts): the same directory rules as Redis's, inboxes
+ * in order through JSON, a crash heard once by every survivor; and the signed tokens
+ * (server/cluster/tokens.ts) that switchboard cookies and tickets are made of.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster';
+import { localCluster, MemoryNetwork } from '../../server/cluster/memory';
+import { SignedTokens } from '../../server/cluster/tokens';
+
+function events(): ClusterEvents & { messages: Array<[string, ClusterMessage]>; downs: Array<[string, readonly string[]]> } {
+  const e = {
+    messages: [] as Array<[string, ClusterMessage]>,
+    downs: [] as Array<[string, readonly string[]]>,
+    message: (from: string, m: ClusterMessage) => void e.messages.push([from, m]),
+    nodeDown: (node: string, handles: readonly string[]) => void e.downs.push([node, handles]),
+    fenced: () => undefined,
+    recovered: () => undefined,
+  };
+  return e;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('memory cluster', () => {
+  it('has the directory rules of the Redis one', async () => {
+    const net = new MemoryNetwork();
+    const a = net.node('a');
+    const b = net.node('b');
+    await a.start({ ns: 'h:1', sb: 'h:2' }, events());
+    await b.start({ ns: 'h:3', sb: 'h:4' }, events());
+    expect(await a.claim('alice', '1')).toBeUndefined();
+    expect(await b.claim('alice', '2')).toEqual({ node: 'a', session: '1' });
+    expect(await a.release('alice', '1')).toBe(false);
+    expect(await a.reclaim('alice', '1')).toEqual({ node: 'b', session: '2' });
+    expect(Object.fromEntries(await a.locate(['alice', 'bob']))).toEqual({ alice: { node: 'b', session: '2' } });
+    expect(await b.release('alice', '2')).toBe(true);
+    expect(await a.takeOnce('k', 1000)).toBe(true);
+    expect(await b.takeOnce('k', 1000)).toBe(false);
+    expect((await a.nodes()).map((n) => n.id)).toEqual(['a', 'b']);
+  });
+
+  it('delivers in order, through JSON, asynchronously; a crash is heard once by each survivor', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => net.node(id)) as [ReturnType<MemoryNetwork['node']>, ReturnType<MemoryNetwork['node']>, ReturnType<MemoryNetwork['node']>];
+    const eb = events();
+    const ec = events();
+    await a.start({ ns: '', sb: '' }, events());
+    await b.start({ ns: '', sb: '' }, eb);
+    await c.start({ ns: '', sb: '' }, ec);
+    const sent = { type: 'x', when: new Date(0) };
+    a.send('b', sent);
+    a.send('b', { type: 'y' });
+    expect(eb.messages).toEqual([]);
+    await tick();
+    expect(eb.messages).toEqual([
+      ['a', { type: 'x', when: '1970-01-01T00:00:00.000Z' }],
+      ['a', { type: 'y' }],
+    ]);
+    await a.claim('alice', '1');
+    await b.claim('bob', '2');
+    net.crash('a');
+    await tick();
+    expect(eb.downs).toEqual([['a', ['alice']]]);
+    expect(ec.downs).toEqual([['a', ['alice']]]);
+    expect((await b.locate(['alice', 'bob'])).size).toBe(1);
+  });
+
+  it('the one-process cluster is not distributed', () => {
+    expect(localCluster().distributed).toBe(false);
+  });
+});
+
+describe('signed tokens', () => {
+  const secret = Buffer.alloc(32, 7);
+  it('any holder of the secret verifies them; the purpose, the secret and the expiry all count', () => {
+    let now = 1000;
+    const issuer = new SignedTokens(secret, () => now);
+    const other = new SignedTokens(Buffer.from(secret), () => now);
+    const t = issuer.issue('sb', ['alice@x.com', '12', 'Alice ✓'], 5000);
+    expect(t).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(other.verify('sb', t, 3)?.fields).toEqual(['alice@x.com', '12', 'Alice ✓']);
+    expect(other.verify('ticket', t, 3)).toBeUndefined();
+    expect(other.verify('sb', t, 2)).toBeUndefined();
+    expect(new SignedTokens(Buffer.alloc(32, 8), () => now).verify('sb', t, 3)).toBeUndefined();
+    const [payload, mac] = t.split('.') as [string, string];
+    const forged = Buffer.from(payload, 'base64url').toString().replace('alice', 'mallory');
+    expect(other.verify('sb', `${Buffer.from(forged).toString('base64url')}.${mac}`, 3)).toBeUndefined();
+    expect(other.verify('sb', 'garbage', 3)).toBeUndefined();
+    expect(other.verify('sb', '.', 3)).toBeUndefined();
+    now = 6000;
+    expect(other.verify('sb', t, 3)).toBeUndefined();
+  });
+
+  it('redeemOnce spends a token across the cluster', async () => {
+    const net = new MemoryNetwork();
+    const a = net.node('a');
+    const b = net.node('b');
+    const tokens = new SignedTokens(secret);
+    const t = tokens.issue('sb', ['alice'], 60_000);
+    expect((await tokens.redeemOnce(b, 'sb', t, 1))?.fields).toEqual(['alice']);
+    expect(await tokens.redeemOnce(a, 'sb', t, 1)).toBeUndefined();
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => new SignedTokens(Buffer.alloc(16))).toThrow(/32 bytes/);
+  });
+});
