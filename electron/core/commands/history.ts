@@ -54,7 +54,10 @@ export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryC
     const group = store.findConversation(account, 'group', conversationId);
     if (!conversation) return group?.id ?? null;
     const joined = conversation.conversation.participants.map((p) => p.handle.toLowerCase());
-    const others = joined.length > 0 ? joined : (live.openedWith.get(conversationId) ?? []);
+    // Before anyone joined: whom it is with. The client says (`invited`), also for conversations
+    // the app opened itself (a file offer, offline messages at sign-in), which no command named.
+    const invited = conversation.conversation.invited?.map((h) => h.toLowerCase()) ?? [];
+    const others = joined.length > 0 ? joined : invited.length > 0 ? invited : (live.openedWith.get(conversationId) ?? []);
     if (others.length === 1 && others[0]) {
       return store.findConversation(account, 'one-to-one', others[0])?.id ?? group?.id ?? null;
     }
