@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { SequencedEvent } from '../../shared/ipc';
-import { SCREENSHOTS, contactRow, conversation, makeContacts, send, signIn, signedIn, startStack, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, send, signIn, signedIn, startStack, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -58,7 +58,20 @@ describe('a new user’s first session (two browser clients, real server, MSNP15
   });
 
   it('adds each other', async () => {
-    await makeContacts(alice, bob, 'Bob', T);
+    await alice.page.getByRole('button', { name: 'Add a contact' }).first().click();
+    const dialog = alice.page.getByRole('dialog', { name: 'Add a Contact' });
+    await dialog.getByLabel('E-mail address:').fill(bob.handle);
+    await shot(alice.page, '03a-add-contact');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await bob.page.locator('.added-you-banner').waitFor(T);
+    await shot(bob.page, '03b-bob-added-you');
+    await bob.page.locator('.added-you-banner').click();
+    const requests = bob.page.getByRole('dialog', { name: 'People who added you' });
+    await requests.locator('.request', { hasText: alice.handle }).waitFor(T);
+    await shot(bob.page, '03c-bob-requests');
+    await requests.locator('.request', { hasText: alice.handle }).getByRole('button', { name: 'Allow and add' }).click();
+    await requests.getByRole('button', { name: 'Close', exact: true }).click();
+    await contactRow(alice, bob.handle).and(alice.page.locator('[aria-label^="Bob, Online"]')).waitFor(T);
     await contactRow(bob, alice.handle).waitFor(T);
     await shot(alice.page, '03-alice-list');
     await shot(bob.page, '03-bob-list');
