@@ -355,6 +355,11 @@ describe('app-core', () => {
     expect(await core.execute({ name: 'historyExport', input: { historyId: other.id, format: 'text' } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const recent = await core.execute({ name: 'historyRecent', input: { liveConversationId: 'c1', limit: 10 } });
     expect(recent).toMatchObject({ ok: true, value: { conversation: { key: 'bob@x.com' }, entries: [{ text: 'a public pineapple' }] } });
+    // A conversation the app opened itself (a file offer, offline messages), nobody joined yet:
+    // the client says whom it is with, and that is the log.
+    client.emit({ type: 'conversation.started', conversation: { id: 'c9', participants: [], invited: ['Bob@x.com'], startedBy: 'me', startedAt: 9 } } as DomainEvent);
+    const opened = await core.execute({ name: 'historyRecent', input: { liveConversationId: 'c9', limit: 10 } });
+    expect(opened).toMatchObject({ ok: true, value: { conversation: { key: 'bob@x.com' }, entries: [{ text: 'a public pineapple' }] } });
 
     await core.execute({ name: 'updatePreferences', input: { history: { enabled: false } } });
     client.emit(say('m2', 'off the record mango'));

@@ -15,6 +15,13 @@ import { z } from 'zod';
  * web host's 64 KB frame with room to spare (checked in files.test.ts).
  */
 export const MAX_UPLOAD_CHUNK_BYTES = 32 * 1024;
+/**
+ * A page may have this many chunks of one upload on their way at once (the host's window: a chunk
+ * must start at or after the bytes that arrived in order and end within this many chunks of them).
+ * One at a time, each chunk waited for the round trip of the one before (~150–300 KB/s); a window
+ * keeps the WebSocket busy while bounding what either side holds to this many chunks per upload.
+ */
+export const MAX_UPLOAD_CHUNKS_IN_FLIGHT = 8;
 /** A name as the page gives it (the host reduces it to a safe base name anyway). */
 export const MAX_SENT_FILE_NAME = 1024;
 /** Paths as the OS gives them (Windows' long paths reach 32,767 UTF-16 units). */

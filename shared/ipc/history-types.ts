@@ -34,6 +34,11 @@ export interface HistoryConversationInfo {
   readonly snippet: string | null;
 }
 
+/** shortcut → SHA1D; at most `MAX_HISTORY_EMOTICONS` of them. */
+export type HistoryEmoticons = Readonly<Record<string, string>>;
+/** Custom emoticons kept with one message (the client core keeps 64 announced per contact). */
+export const MAX_HISTORY_EMOTICONS = 64;
+
 interface EntryBase {
   readonly id: number;
   readonly conversationId: number;
@@ -55,6 +60,11 @@ export type HistoryEntryInfo =
       readonly messageId: string | null;
       /** Outgoing messages: the last delivery state we heard of. Incoming: `delivered`. */
       readonly delivery: DeliveryState;
+      /**
+       * The custom emoticons its text used (shortcut → the image's SHA1D, as announced with it,
+       * issue 10), or absent: the history shows the images it still has, else the shortcuts as text.
+       */
+      readonly emoticons?: HistoryEmoticons;
     })
   | (EntryBase & { readonly kind: 'join' })
   /** `idle`: the server removed them for inactivity rather than a deliberate goodbye. */

@@ -245,4 +245,40 @@ describe('custom emoticons (two browser clients, real server, MSNP12)', { timeou
       warn.mockRestore();
     }
   });
+
+  it('the history view shows the pictures it has, inline at text height, and the rest as text', async () => {
+    const p = bob.page;
+    await p.getByRole('button', { name: 'View history' }).click();
+    const view = p.getByRole('region', { name: 'History' });
+    await view.waitFor(T);
+    await view.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Alice/ }).click();
+    const log = view.getByRole('list', { name: 'Saved conversation' });
+    const line = (text: string) => log.locator('.history-entry', { hasText: text }).last();
+    const sunny = line('Sunny today');
+    await expect.poll(() => srcOf(sunny.locator('img.custom-emoticon[alt="(sun)"]')), T).toMatch(/^data:image\/png;base64,/);
+    // The picture the message came with (Alice deleted (sun) since): the bytes of its SHA1D.
+    const src = (await srcOf(sunny.locator('img.custom-emoticon[alt="(sun)"]'))) as string;
+    expect(await sunny.locator('img.custom-emoticon').getAttribute('data-sha1d')).toBe(sha1(bytesOf(src)));
+    // The message's markup is text; copying or reading it aloud gets the shortcut.
+    expect(await sunny.locator('.entry-text').innerText()).toContain('<b>yes</b>');
+    expect(await sunny.locator('b').count()).toBe(0);
+    const box = await sunny.locator('img.custom-emoticon').boundingBox();
+    expect(box?.height).toBeGreaterThan(12);
+    expect(box?.height).toBeLessThanOrEqual(20);
+    // Shortcuts that were no emoticon of that message stay text.
+    const point = line('point');
+    await expect.poll(() => point.locator('img.custom-emoticon[alt="(pt)"]').count(), T).toBe(1);
+    expect(await point.locator('img.custom-emoticon').count()).toBe(1);
+    expect(await point.innerText()).toContain('no more (sun) (dot)');
+    await view.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Carol|carol@example\.com/ }).click();
+    // Carol's "(bad)" was never an image: text; her "(ok)" is.
+    const carolLine = line('first');
+    await expect.poll(() => carolLine.locator('img.custom-emoticon[alt="(ok)"]').count(), T).toBe(1);
+    expect(await carolLine.locator('img[alt="(bad)"]').count()).toBe(0);
+    expect(await carolLine.innerText()).toContain('first (bad) then');
+    await view.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Alice/ }).click();
+    await expect.poll(() => sunny.locator('img.custom-emoticon').count(), T).toBe(1);
+    await p.screenshot({ path: join(SCREENSHOTS, 'custom-emoticons-bob-history.png') });
+    expect(stack.problems).toEqual([]);
+  });
 });

@@ -3,6 +3,9 @@
  * the live conversation writing to it), the page around an entry, search, export, delete. Every
  * read checks that the log belongs to the account.
  */
+import type { HistoryEntryInfo } from '../../../shared/ipc';
+import { EmoticonCache } from '../emoticons/emoticon-cache';
+import { HistoryEmoticons } from '../emoticons/history-emoticons';
 import { exportHtml, exportText, suggestedExportName, type HistoryStore } from '../history';
 import type { CommandContext, CommandHandlerSet } from './context';
 import { NotFoundError, NotSignedInError, UnsupportedError } from './errors';
@@ -11,6 +14,23 @@ type HistoryCommands = 'historyList' | 'historyRecent' | 'historyAround' | 'hist
 
 export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryCommands> {
   const { options, live } = ctx;
+  const cacheDir = options.emoticonCacheDir;
+  const emoticons = cacheDir
+    ? new HistoryEmoticons({
+        cache: new EmoticonCache(cacheDir),
+        isShown: (sha1d) => {
+          const s = ctx.state().emoticons;
+          return sha1d in s.images || s.mine.some((m) => m.sha1d === sha1d);
+        },
+        emit: (e) => ctx.emit(e),
+        warn: (m) => console.warn(m),
+      })
+    : null;
+  /** A page on its way to a window: the cached custom emoticons it uses follow it (`emoticon.ready`). */
+  const withEmoticons = <P extends { readonly entries: readonly HistoryEntryInfo[] }>(page: P): P => {
+    void emoticons?.show(page.entries);
+    return page;
+  };
 
   /** The history store and the account whose logs the commands read, or why there are none. */
   const opened = (): { store: HistoryStore; account: string } => {
@@ -34,7 +54,10 @@ export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryC
     const group = store.findConversation(account, 'group', conversationId);
     if (!conversation) return group?.id ?? null;
     const joined = conversation.conversation.participants.map((p) => p.handle.toLowerCase());
-    const others = joined.length > 0 ? joined : (live.openedWith.get(conversationId) ?? []);
+    // Before anyone joined: whom it is with. The client says (`invited`), also for conversations
+    // the app opened itself (a file offer, offline messages at sign-in), which no command named.
+    const invited = conversation.conversation.invited?.map((h) => h.toLowerCase()) ?? [];
+    const others = joined.length > 0 ? joined : invited.length > 0 ? invited : (live.openedWith.get(conversationId) ?? []);
     if (others.length === 1 && others[0]) {
       return store.findConversation(account, 'one-to-one', others[0])?.id ?? group?.id ?? null;
     }
@@ -52,12 +75,12 @@ export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryC
       if (id === null || id === undefined) return null;
       const conversation = store.getConversation(id);
       if (!conversation || conversation.account !== account) return null;
-      return { conversation, ...store.recent(id, { limit, ...(beforeEntryId ? { beforeEntryId } : {}) }) };
+      return withEmoticons({ conversation, ...store.recent(id, { limit, ...(beforeEntryId ? { beforeEntryId } : {}) }) });
     },
     historyAround: ({ entryId, before, after }) => {
       const { store, account } = opened();
       const page = store.around(entryId, { before, after });
-      return page && page.conversation.account === account ? page : null;
+      return page && page.conversation.account === account ? withEmoticons(page) : null;
     },
     historySearch: ({ query, historyId, limit }) => {
       const { store, account } = opened();

@@ -96,6 +96,8 @@ export function sessionCommands(ctx: CommandContext): CommandHandlerSet<SessionC
             isEnabled: () => options.preferences.get().history.enabled,
             onError: (err) => console.warn(`History: ${(err as Error).message}`),
             now: ctx.now,
+            // The state has the message's emoticons by now: events reach it before the recorder.
+            emoticonsOf: (messageId) => ctx.state().emoticons.byMessage[messageId],
           })
         : null;
       live.recorder = recorder;

@@ -63,12 +63,47 @@ describe('UploadStaging (web mode: the page streams the file)', () => {
     staging.dispose();
   });
 
-  it('refuses chunks out of order, past the size, for an unknown upload, and an incomplete upload', async () => {
+  it('takes several chunks at once, in any order, within the window, and tells the bytes that arrived in order', async () => {
+    const staging = new UploadStaging({ parent: root, windowBytes: 4 * 1000 });
+    const data = randomBytes(10_000);
+    const id = await staging.begin('pipelined.bin', data.length);
+    const chunk = (o: number) => staging.chunk(id, o, data.subarray(o, o + 1000));
+    // Four at once, the last first: the bytes in order count only what follows on from the start.
+    const answers = await Promise.all([chunk(3000), chunk(2000), chunk(1000), chunk(0)]);
+    expect(Math.max(...answers.map((a) => a.received))).toBe(4000);
+    expect(answers.every((a) => a.received % 1000 === 0)).toBe(true);
+    // The window moved on: a chunk past it, one before the bytes in order, and an overlap are refused.
+    await expect(chunk(8000)).rejects.toThrow('Expected a chunk from 4000 to 8000, got 8000 to 9000.');
+    await expect(chunk(3000)).rejects.toMatchObject({ code: 'invalid-input' });
+    const pending = chunk(5000);
+    await expect(staging.chunk(id, 5500, data.subarray(5500, 6500))).rejects.toThrow('The chunk at 5500 overlaps the one at 5000.');
+    await pending;
+    await expect(staging.complete(id)).rejects.toThrow('Only 4000 of 10000 bytes arrived.');
+    for (const o of [4000, 6000, 7000, 8000, 9000]) await chunk(o);
+    const source = await staging.complete(id);
+    expect((await readAll(source.open())).equals(data)).toBe(true);
+    staging.dispose();
+  });
+
+  it('a cancel while chunks are being written answers them as cancelled, and leaves no file', async () => {
     const staging = new UploadStaging({ parent: root });
+    const data = randomBytes(8 * 32_768);
+    const id = await staging.begin('gone.bin', data.length);
+    const writes = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => staging.chunk(id, i * 32_768, data.subarray(i * 32_768, (i + 1) * 32_768)).catch((e: { code: string }) => e.code));
+    await staging.cancel(id);
+    for (const r of await Promise.all(writes)) expect(typeof r === 'string' ? r : 'ok').toMatch(/^(ok|not-found)$/);
+    const [dir] = readdirSync(root);
+    expect(readdirSync(join(root, dir as string))).toEqual([]);
+    staging.dispose();
+  });
+
+  it('refuses chunks outside the window, past the size, for an unknown upload, and an incomplete upload', async () => {
+    const staging = new UploadStaging({ parent: root, windowBytes: 2 });
     const id = await staging.begin('a.txt', 4);
-    await expect(staging.chunk(id, 2, new Uint8Array(2))).rejects.toThrow('Expected the chunk at 0, got 2.');
+    await expect(staging.chunk(id, 2, new Uint8Array(2))).rejects.toThrow('Expected a chunk from 0 to 2, got 2 to 4.');
     await expect(staging.chunk(id, 0, new Uint8Array(5))).rejects.toThrow(/More bytes/);
-    await staging.chunk(id, 0, new Uint8Array(3));
+    await staging.chunk(id, 0, new Uint8Array(2));
+    await staging.chunk(id, 2, new Uint8Array(1));
     await expect(staging.complete(id)).rejects.toThrow('Only 3 of 4 bytes arrived.');
     await expect(staging.chunk('nope', 0, new Uint8Array(1))).rejects.toMatchObject({ code: 'not-found' });
     await staging.cancel(id);

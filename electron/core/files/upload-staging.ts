@@ -10,6 +10,7 @@ import { constants as fsConstants, mkdtempSync, promises as fs, rmSync } from 'n
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_UPLOAD_CHUNK_BYTES, MAX_UPLOAD_CHUNKS_IN_FLIGHT } from '../../../shared/ipc/files';
 import { describeDiskError } from './download-sink';
 import { fileSourceFromPath } from './file-source';
 
@@ -29,9 +30,10 @@ interface Upload {
   readonly size: number;
   readonly path: string;
   handle: FileHandle | null;
+  /** Bytes that arrived in order from the start (what the page is told). */
   received: number;
-  /** A chunk is being written: chunks come one at a time, in order. */
-  writing: boolean;
+  /** Chunks past `received`, being written or written: start → end. At most a window of them. */
+  readonly ahead: Map<number, { readonly end: number; written: boolean }>;
   timer: NodeJS.Timeout | null;
 }
 
@@ -42,6 +44,8 @@ export interface UploadStagingOptions {
   readonly maxUploads?: number;
   /** An upload without a chunk for this long is dropped. */
   readonly idleMs?: number;
+  /** How far past the bytes that arrived in order a chunk may reach (default: the contract's window). */
+  readonly windowBytes?: number;
 }
 
 export class UploadStaging {
@@ -51,12 +55,14 @@ export class UploadStaging {
   private readonly staged = new Set<string>();
   private readonly maxUploads: number;
   private readonly idleMs: number;
+  private readonly windowBytes: number;
 
   constructor(options: UploadStagingOptions = {}) {
     this.dir = mkdtempSync(join(options.parent ?? tmpdir(), 'monarch-uploads-'));
     void fs.chmod(this.dir, 0o700).catch(() => undefined);
     this.maxUploads = options.maxUploads ?? 16;
     this.idleMs = options.idleMs ?? 5 * 60_000;
+    this.windowBytes = options.windowBytes ?? MAX_UPLOAD_CHUNKS_IN_FLIGHT * MAX_UPLOAD_CHUNK_BYTES;
   }
 
   /** Starts an upload of `size` bytes announced as `name`; returns its id. */
@@ -70,28 +76,46 @@ export class UploadStaging {
     } catch (e) {
       throw new UploadError('write-failed', describeDiskError(e, 'the temporary folder').message);
     }
-    const upload: Upload = { id, name, size, path, handle, received: 0, writing: false, timer: null };
+    const upload: Upload = { id, name, size, path, handle, received: 0, ahead: new Map(), timer: null };
     this.uploads.set(id, upload);
     this.touch(upload);
     return id;
   }
 
-  /** Appends one chunk at `offset` (which must be what arrived so far). */
+  /**
+   * Writes one chunk at `offset`. Chunks may come several at once and out of order, within the
+   * window: starting at or after the bytes that arrived in order, ending at most `windowBytes`
+   * past them, overlapping no other. Answers how many bytes have arrived in order.
+   */
   async chunk(id: string, offset: number, bytes: Uint8Array): Promise<{ received: number }> {
     const upload = this.uploads.get(id);
     if (!upload || !upload.handle) throw new UploadError('not-found', 'No such upload (it may have expired).');
-    if (upload.writing) throw new UploadError('busy', 'Send the chunks one at a time.');
-    if (offset !== upload.received) throw new UploadError('invalid-input', `Expected the chunk at ${upload.received}, got ${offset}.`);
-    if (upload.received + bytes.byteLength > upload.size) throw new UploadError('invalid-input', 'More bytes than the file’s announced size.');
-    upload.writing = true;
+    const end = offset + bytes.byteLength;
+    if (end > upload.size) throw new UploadError('invalid-input', 'More bytes than the file’s announced size.');
+    if (offset < upload.received || end > upload.received + this.windowBytes) {
+      throw new UploadError('invalid-input', `Expected a chunk from ${upload.received} to ${upload.received + this.windowBytes}, got ${offset} to ${end}.`);
+    }
+    for (const [start, chunk] of upload.ahead) {
+      if (offset < chunk.end && start < end) throw new UploadError('invalid-input', `The chunk at ${offset} overlaps the one at ${start}.`);
+    }
+    if (bytes.byteLength === 0) return { received: upload.received };
+    const entry = { end, written: false };
+    upload.ahead.set(offset, entry);
+    const handle = upload.handle;
     try {
-      await upload.handle.write(bytes, 0, bytes.byteLength, offset);
-      upload.received += bytes.byteLength;
+      await handle.write(bytes, 0, bytes.byteLength, offset);
     } catch (e) {
+      // Cancelled meanwhile (its file closed under this write): nothing went wrong with the disk.
+      if (this.uploads.get(id) !== upload) throw new UploadError('not-found', 'The upload was cancelled.');
       await this.cancel(id);
       throw new UploadError('write-failed', describeDiskError(e, 'the temporary folder').message);
-    } finally {
-      upload.writing = false;
+    }
+    if (this.uploads.get(id) !== upload) throw new UploadError('not-found', 'The upload was cancelled.');
+    entry.written = true;
+    // Move past every chunk that now follows on from the bytes in order.
+    for (let next = upload.ahead.get(upload.received); next?.written; next = upload.ahead.get(upload.received)) {
+      upload.ahead.delete(upload.received);
+      upload.received = next.end;
     }
     this.touch(upload);
     return { received: upload.received };
@@ -104,7 +128,7 @@ export class UploadStaging {
   async complete(id: string): Promise<Awaited<ReturnType<typeof fileSourceFromPath>>> {
     const upload = this.uploads.get(id);
     if (!upload || !upload.handle) throw new UploadError('not-found', 'No such upload (it may have expired).');
-    if (upload.writing || upload.received !== upload.size) throw new UploadError('invalid-input', `Only ${upload.received} of ${upload.size} bytes arrived.`);
+    if (upload.ahead.size > 0 || upload.received !== upload.size) throw new UploadError('invalid-input', `Only ${upload.received} of ${upload.size} bytes arrived.`);
     const handle = upload.handle;
     upload.handle = null;
     if (upload.timer) clearTimeout(upload.timer);

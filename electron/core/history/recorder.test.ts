@@ -171,3 +171,25 @@ describe('HistoryRecorder', () => {
     expect(String(errors[0])).toMatch(/closed/);
   });
 });
+
+describe('HistoryRecorder: custom emoticons', () => {
+  it('keeps with each message the emoticons its text used (mine and a contact’s), held or written at once', () => {
+    const store = openHistoryStore(':memory:');
+    const SUN = 'q1f8xHnbnRxZsVbTBoDmjmM5yX8=';
+    const byMessage: Record<string, Record<string, string>> = { m1: { '(sun)': SUN }, m2: { '(sun)': SUN } };
+    const rec = new HistoryRecorder({ store, account: ME, selfName: 'Alice', isEnabled: () => true, emoticonsOf: (id) => byMessage[id] });
+    // Mine, queued before Bob joined (held, then written), and Bob's.
+    rec.handle(started('c1'));
+    rec.handle({ type: 'message.queued', message: mine('c1', 'm1', 'here (sun)') });
+    rec.handle({ type: 'conversation.participant-joined', conversationId: 'c1', participant: bob });
+    rec.handle({ type: 'message.received', message: message('c1', 'm2', { text: 'back (sun)' }) });
+    rec.handle({ type: 'message.received', message: message('c1', 'm3', { text: 'no (sun) here' }) });
+    const log = store.findConversation(ME, 'one-to-one', bob.handle);
+    const entries = store.recent(log!.id).entries as MessageEntry[];
+    expect(entries.map((e) => [e.text, e.emoticons])).toEqual([
+      ['here (sun)', { '(sun)': SUN }],
+      ['back (sun)', { '(sun)': SUN }],
+      ['no (sun) here', undefined],
+    ]);
+  });
+});

@@ -17,6 +17,7 @@
  * it back on mid-conversation records from that point on.
  */
 import type { DomainEvent, DeliveryState, TextFormat } from '../../../shared/model';
+import type { HistoryEmoticons } from '../../../shared/ipc/history-types';
 import type { ConversationRef, Direction, HistoryParticipant, HistoryStore } from './types';
 
 /** The app's own event for a nudge I sent (shared/ipc `nudge.sent`). */
@@ -40,6 +41,8 @@ export interface HistoryRecorderOptions {
   readonly onError?: (error: unknown) => void;
   /** Time of joins and leaves (their events carry none). Default `Date.now`. */
   readonly now?: () => number;
+  /** The custom emoticons a message's text uses (shortcut → SHA1D), kept with it. */
+  readonly emoticonsOf?: (messageId: string) => HistoryEmoticons | undefined;
 }
 
 type Pending =
@@ -53,6 +56,7 @@ type Pending =
       readonly timestamp: number;
       readonly messageId: string;
       delivery: DeliveryState;
+      readonly emoticons: HistoryEmoticons | undefined;
     }
   | { readonly kind: 'nudge'; readonly direction: Direction; readonly sender: string; readonly senderName: string; readonly timestamp: number };
 
@@ -174,6 +178,7 @@ export class HistoryRecorder {
           timestamp: m.timestamp,
           messageId: m.id,
           delivery: m.delivery,
+          emoticons: this.options.emoticonsOf?.(m.id),
         };
         this.writeOrHold(m.conversationId, t, entry);
         return;
@@ -318,6 +323,7 @@ export class HistoryRecorder {
           timestamp: entry.timestamp,
           messageId: entry.messageId,
           delivery: entry.delivery,
+          ...(entry.emoticons ? { emoticons: entry.emoticons } : {}),
         });
         t.written.set(entry.messageId, logId);
         return written;

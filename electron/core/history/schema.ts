@@ -128,6 +128,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'the custom emoticons a message used (issue 10: shown in the history view)',
+    up(db) {
+      // JSON object shortcut → SHA1D, or NULL; checked again whenever it is read.
+      db.exec(`ALTER TABLE entries ADD COLUMN emoticons TEXT`);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -416,3 +416,49 @@ describe.skipIf(process.platform === 'win32')('SqliteHistoryStore: the files are
     s.close();
   });
 });
+
+describe('SqliteHistoryStore: custom emoticons of a message', () => {
+  const SUN = 'q1f8xHnbnRxZsVbTBoDmjmM5yX8=';
+  const DOT = 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+  it('keeps the shortcuts its text uses with their SHA1D, across a reopen', () => {
+    const a = store();
+    const conv = withBob(a);
+    const written = a.appendMessage(conv.id, msg('Sunny (sun)!', 0, { emoticons: { '(sun)': SUN, '(dot)': DOT } }));
+    // "(dot)" is not in the text: nothing to keep for it.
+    expect(written.emoticons).toEqual({ '(sun)': SUN });
+    a.appendMessage(conv.id, msg('plain', 1));
+    a.close();
+    const entries = store().recent(conv.id).entries as MessageEntry[];
+    expect(entries.map((e) => e.emoticons)).toEqual([{ '(sun)': SUN }, undefined]);
+  });
+
+  it('keeps none that are malformed, written or read back (a file anyone could edit)', () => {
+    const a = store();
+    const conv = withBob(a);
+    expect(a.appendMessage(conv.id, msg('bad (sun)', 0, { emoticons: { '(sun)': 'not a sha1d' } })).emoticons).toBeUndefined();
+    expect(a.appendMessage(conv.id, msg('long (toolong)', 1, { emoticons: { '(toolong)': SUN } })).emoticons).toBeUndefined();
+    a.appendMessage(conv.id, msg('edited (sun)', 2, { emoticons: { '(sun)': SUN } }));
+    a.close();
+    const db = new Database(path);
+    const ids = db.prepare(`SELECT id FROM entries ORDER BY id`).all() as { id: number }[];
+    db.prepare(`UPDATE entries SET emoticons = ? WHERE id = ?`).run('{"(sun)": "<img src=x>"}', ids[2]!.id);
+    db.prepare(`UPDATE entries SET emoticons = ? WHERE id = ?`).run('{not json', ids[1]!.id);
+    db.close();
+    expect((store().recent(conv.id).entries as MessageEntry[]).map((e) => e.emoticons)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('upgrades a version-3 database: its messages have no emoticons, new ones can', () => {
+    const db = new Database(path);
+    migrate(db, 3);
+    db.prepare(`INSERT INTO conversations (id, account, kind, key, started_at, last_activity_at, entry_count) VALUES (1, ?, 'one-to-one', 'bob@example.com', ?, ?, 1)`).run(ALICE, T0, T0);
+    db.prepare(`INSERT INTO entries (id, conversation_id, kind, direction, sender, sender_name, text, timestamp, delivery) VALUES (5, 1, 'message', 'incoming', 'bob@example.com', 'Bob', 'old (sun)', ?, 'delivered')`).run(T0);
+    db.close();
+    const s = store();
+    s.appendMessage(1, msg('new (sun)', 1, { emoticons: { '(sun)': SUN } }));
+    expect((s.recent(1).entries as MessageEntry[]).map((e) => [e.text, e.emoticons])).toEqual([
+      ['old (sun)', undefined],
+      ['new (sun)', { '(sun)': SUN }],
+    ]);
+  });
+});

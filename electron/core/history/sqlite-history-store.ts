@@ -13,6 +13,8 @@ import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { z } from 'zod';
+import { emoticonShortcutSchema } from '../../../shared/ipc/emoticons';
+import { MAX_HISTORY_EMOTICONS, type HistoryEmoticons } from '../../../shared/ipc/history-types';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 import { toFtsQuery } from './fts-query';
 import { openAppDatabase } from '../app-database';
@@ -66,6 +68,12 @@ const textFormatSchema = z.object({
   rightToLeft: z.boolean().optional(),
 });
 
+/** A SHA1D is the base64 of 20 bytes: 27 characters and one `=`. */
+const SHA1D = /^[A-Za-z0-9+/]{27}=$/;
+const emoticonsSchema = z
+  .record(emoticonShortcutSchema, z.string().regex(SHA1D))
+  .refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= MAX_HISTORY_EMOTICONS);
+
 const DELIVERY_STATES: readonly DeliveryState[] = ['sending', 'sent', 'delivered', 'failed', 'saved-offline'];
 
 interface EntryRow {
@@ -81,6 +89,7 @@ interface EntryRow {
   message_id: string | null;
   delivery: string | null;
   idle: number;
+  emoticons: string | null;
 }
 
 interface ConversationRow {
@@ -116,6 +125,24 @@ function parseFormat(json: string | null): TextFormat | null {
   }
 }
 
+/**
+ * A message's custom emoticons, checked both ways (what is written, and what is read back from a
+ * file anyone could have edited); anything else is "none", so the text shows as text.
+ */
+function checkedEmoticons(value: unknown): HistoryEmoticons | undefined {
+  const r = emoticonsSchema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+function parseEmoticons(json: string | null): HistoryEmoticons | undefined {
+  if (json === null) return undefined;
+  try {
+    return checkedEmoticons(JSON.parse(json));
+  } catch {
+    return undefined;
+  }
+}
+
 function toDirection(s: string | null): Direction {
   return s === 'outgoing' ? 'outgoing' : 'incoming';
 }
@@ -139,6 +166,7 @@ function toEntry(r: EntryRow): HistoryEntry {
       return { ...base, kind: 'file', direction: toDirection(r.direction), text: r.text };
     default: {
       const delivery = (DELIVERY_STATES as readonly string[]).includes(r.delivery ?? '') ? (r.delivery as DeliveryState) : 'delivered';
+      const emoticons = parseEmoticons(r.emoticons);
       return {
         ...base,
         kind: 'message',
@@ -147,6 +175,7 @@ function toEntry(r: EntryRow): HistoryEntry {
         format: parseFormat(r.format),
         messageId: r.message_id,
         delivery,
+        ...(emoticons ? { emoticons } : {}),
       };
     }
   }
@@ -261,11 +290,11 @@ class SqliteHistoryStore implements HistoryStore {
          WHERE display_name <> excluded.display_name`,
       ),
       insertEntry: db.prepare<
-        [number, string, string | null, string, string, string, string | null, number, string | null, string | null, number],
+        [number, string, string | null, string, string, string, string | null, number, string | null, string | null, number, string | null],
         unknown
       >(
-        `INSERT INTO entries (conversation_id, kind, direction, sender, sender_name, text, format, timestamp, message_id, delivery, idle)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO entries (conversation_id, kind, direction, sender, sender_name, text, format, timestamp, message_id, delivery, idle, emoticons)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       touchConversation: db.prepare<[number, number]>(
         `UPDATE conversations SET last_activity_at = max(last_activity_at, ?), entry_count = entry_count + 1 WHERE id = ?`,
@@ -358,6 +387,7 @@ class SqliteHistoryStore implements HistoryStore {
       messageId: string | null;
       delivery: DeliveryState | null;
       idle: boolean;
+      emoticons?: HistoryEmoticons | undefined;
     },
   ): HistoryEntry {
     this.check();
@@ -378,6 +408,7 @@ class SqliteHistoryStore implements HistoryStore {
         values.messageId,
         values.delivery,
         values.idle ? 1 : 0,
+        values.emoticons ? JSON.stringify(values.emoticons) : null,
       );
       const entryId = Number(info.lastInsertRowid);
       if (values.kind === 'message') this.s.setLastMessage.run(entryId, conversationId);
@@ -401,6 +432,8 @@ class SqliteHistoryStore implements HistoryStore {
       messageId: m.messageId ?? null,
       delivery: m.delivery ?? (m.direction === 'incoming' ? 'delivered' : 'sent'),
       idle: false,
+      // Only the shortcuts its text uses, each with a well-formed SHA1D; else none.
+      emoticons: checkedEmoticons(m.emoticons ? Object.fromEntries(Object.entries(m.emoticons).filter(([shortcut]) => m.text.includes(shortcut))) : undefined),
     });
     return entry as MessageEntry;
   }

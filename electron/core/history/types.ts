@@ -2,7 +2,7 @@
  * The history store's public types and interface. Plain data only (epoch-ms times, no classes), so
  * results can cross IPC unchanged.
  */
-import type { HistoryConversationInfo, HistoryEntryInfo, HistoryPageInfo, HistoryParticipantInfo, HistorySearchHitInfo } from '../../../shared/ipc/history-types';
+import type { HistoryConversationInfo, HistoryEmoticons, HistoryEntryInfo, HistoryPageInfo, HistoryParticipantInfo, HistorySearchHitInfo } from '../../../shared/ipc/history-types';
 import type { DeliveryState, TextFormat } from '../../../shared/model';
 
 /** The stored shapes are the IPC's (shared/ipc/history-types.ts): results cross IPC unchanged. */
@@ -50,6 +50,8 @@ export interface NewMessage {
   readonly timestamp: number;
   readonly messageId?: string | null;
   readonly delivery?: DeliveryState;
+  /** The custom emoticons its text used (shortcut → SHA1D). */
+  readonly emoticons?: HistoryEmoticons;
 }
 
 export type NewSystemEntry =

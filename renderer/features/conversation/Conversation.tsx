@@ -57,8 +57,9 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
     return () => clearInterval(t);
   }, [typingCount, conv?.typing]);
 
-  const earlier = useEarlierHistory(conversationId, conv?.conversation.participants.map((p) => p.handle).join(',') ?? '', conv?.conversation.startedAt ?? 0);
   const liveEntries = conv?.entries;
+  const liveMessageIds = useMemo(() => new Set((liveEntries ?? []).flatMap((e) => (e.kind === 'message' ? [e.message.id] : []))), [liveEntries]);
+  const earlier = useEarlierHistory(conversationId, conv?.conversation.participants.map((p) => p.handle).join(',') ?? '', conv?.conversation.startedAt ?? 0, liveMessageIds);
   const earlierEntries = earlier.entries;
   const shown = useMemo(() => (earlierEntries.length > 0 ? [...earlierEntries, ...(liveEntries ?? [])] : (liveEntries ?? [])), [earlierEntries, liveEntries]);
 

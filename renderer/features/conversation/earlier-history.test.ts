@@ -44,6 +44,12 @@ describe('addOlderPage', () => {
     expect(first.hasMore).toBe(false);
   });
 
+  it('leaves out a message the live transcript shows even when dated before it started (an offline message)', () => {
+    const offline = { ...msg(11, STARTED - 60_000, 'see you tomorrow'), messageId: 'oim-1' };
+    const first = addOlderPage(NO_EARLIER_LINES, page([...range(1, 10).map((id) => msg(id)), offline], false), STARTED, 20, new Set(['oim-1']));
+    expect(texts(first.lines)).toEqual(range(1, 10).map((id) => `line ${id}`));
+  });
+
   it('prepends an older page in order, without repeating lines a page returns twice', () => {
     const first = addOlderPage(NO_EARLIER_LINES, page(range(51, 60).map((id) => msg(id)), true), STARTED, 20);
     // The backend answers with an overlapping page (say, the request was sent twice).

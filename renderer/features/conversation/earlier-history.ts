@@ -57,12 +57,14 @@ export function historyToTranscript(entries: readonly HistoryEntryInfo[]): Trans
  *   so they are dropped: nothing appears twice.
  * - `keepNewest` shows only that many of the page's newest earlier lines (the first page); the
  *   rest stay behind the cursor for the next page.
+ * - A message the live transcript shows (`liveMessageIds`) is not an earlier line even when it is
+ *   dated before the conversation started: an offline message carries the time it was sent.
  * A page with only live entries still moves the cursor past them.
  */
-export function addOlderPage(state: EarlierLines, page: HistoryPageInfo, startedAt: number, keepNewest = Infinity): EarlierLines {
+export function addOlderPage(state: EarlierLines, page: HistoryPageInfo, startedAt: number, keepNewest = Infinity, liveMessageIds: ReadonlySet<string> = new Set()): EarlierLines {
   const before = state.cursor;
   const fresh = before === null ? page.entries : page.entries.filter((e) => e.id < before);
-  const earlier = fresh.filter((e) => e.timestamp < startedAt);
+  const earlier = fresh.filter((e) => e.timestamp < startedAt && !(e.kind === 'message' && e.messageId !== null && liveMessageIds.has(e.messageId)));
   const kept = earlier.length > keepNewest ? earlier.slice(earlier.length - keepNewest) : earlier;
   let cursor = state.cursor;
   // With lines kept, the cursor is the oldest of them (anything older is for the next page);

@@ -44,9 +44,13 @@ interface View {
 }
 
 const NOTHING_YET: View = { lines: NO_EARLIER_LINES, loading: false, error: null };
+const NO_IDS: ReadonlySet<string> = new Set();
 
-export function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number): EarlierHistory {
+export function useEarlierHistory(conversationId: string, participantsKey: string, startedAt: number, liveMessageIds: ReadonlySet<string> = NO_IDS): EarlierHistory {
   const { historyPage } = useActions();
+  // Read when a page arrives (the live lines at that moment), not a reason to ask again.
+  const live = useRef(liveMessageIds);
+  live.current = liveMessageIds;
   // The lines and where to read next live in a ref (requests read and write them); the view
   // state is what renders.
   const loaded = useRef<Loaded>({ lines: NO_EARLIER_LINES, logId: null });
@@ -107,7 +111,7 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
         }
         logId = r.value.conversation.id;
         const before = next;
-        next = addOlderPage(before, r.value, startedAt, first ? FIRST_LINES : Infinity);
+        next = addOlderPage(before, r.value, startedAt, first ? FIRST_LINES : Infinity, live.current);
         if (next.lines.length > before.lines.length || !next.hasMore || next.cursor === before.cursor) break;
       }
     } catch (e) {

@@ -5,7 +5,7 @@
  * shortcut's text until then or if it never comes. The rest is the usual formatted text with
  * standard emoticons; wire text is only ever rendered as React text nodes.
  */
-import { memo, useMemo } from 'react';
+import { Fragment, memo, useMemo } from 'react';
 import { isPictureDataUrl, type EmoticonBinding } from '../../../shared/ipc';
 import type { ChatMessage, TextFormat } from '../../../shared/model';
 import { EmoticonText, FormattedText, formatStyle } from '../../components/FormattedText';
@@ -28,6 +28,21 @@ function CustomFormattedText({ text, format, binding }: { text: string; format: 
         s.kind === 'text' ? <EmoticonText key={i} text={s.text} /> : <CustomEmoticon key={i} shortcut={s.shortcut} sha1d={binding[s.shortcut] as string} />,
       )}
     </span>
+  );
+}
+
+/**
+ * A logged message in the history view: its text as plain text (as the history shows every line),
+ * each custom emoticon it used as its picture when the app still has it (the backend hands on the
+ * verified images of its cache with the page), else its shortcut.
+ */
+export function HistoryMessageText({ text, emoticons }: { text: string; emoticons: EmoticonBinding | undefined }) {
+  const segments = useMemo(() => (emoticons === undefined ? null : splitCustomEmoticons(text, Object.keys(emoticons))), [text, emoticons]);
+  if (segments === null || emoticons === undefined) return <>{text}</>;
+  return (
+    <>
+      {segments.map((s, i) => (s.kind === 'text' ? <Fragment key={i}>{s.text}</Fragment> : <CustomEmoticon key={i} shortcut={s.shortcut} sha1d={emoticons[s.shortcut] as string} />))}
+    </>
   );
 }
 

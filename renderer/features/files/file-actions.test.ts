@@ -1,10 +1,10 @@
 /**
  * Sending files from a window: the browser client streams a file to its host in chunks of at most
- * 32 KB, one at a time at the right offsets, then sends the upload; the desktop app sends the
+ * 32 KB at the right offsets, a bounded window of them at once, then sends the upload; the desktop app sends the
  * preload's reference instead; a group conversation waits for the user to pick the recipient.
  */
 import { describe, expect, it } from 'vitest';
-import { buildApi, fail, MAX_UPLOAD_CHUNK_BYTES, ok, type CommandName, type MonarchApi } from '../../../shared/ipc';
+import { buildApi, fail, MAX_UPLOAD_CHUNK_BYTES, MAX_UPLOAD_CHUNKS_IN_FLIGHT, ok, type CommandName, type MonarchApi } from '../../../shared/ipc';
 import { createFileActions } from './file-actions';
 
 function setUp(host: 'web' | 'electron', failChunkAt: number | null = null) {
@@ -48,6 +48,44 @@ describe('file actions', () => {
     expect(calls[0]).toEqual({ name: 'beginFileUpload', input: { name: 'photo.jpg', size: 100_000 } });
     expect(calls.at(-1)).toEqual({ name: 'sendFile', input: { conversationId: 'c1', handle: 'bob@x.com', file: { kind: 'upload', uploadId: 'u1' } } });
     expect(files.store.getState().uploads).toEqual([]);
+  });
+
+  it('browser client: keeps a window of chunks on their way (never more), answered in any order', async () => {
+    const waiting: (() => void)[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const got = new Map<number, string>();
+    const calls: CommandName[] = [];
+    const api = buildApi('web', {
+      invoke: async (name, input) => {
+        const i = input as Record<string, unknown>;
+        calls.push(name);
+        if (name === 'beginFileUpload') return ok({ uploadId: 'u1' });
+        if (name === 'uploadFileChunk') {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise<void>((r) => waiting.push(r));
+          inFlight--;
+          got.set(i.offset as number, atob(i.data as string));
+          return ok({ received: 0 });
+        }
+        return ok(name === 'sendFile' ? { transferId: 't1' } : null);
+      },
+      subscribe: () => () => undefined,
+    });
+    const files = createFileActions(api, () => undefined);
+    const size = 20 * MAX_UPLOAD_CHUNK_BYTES + 5;
+    const bytes = new Uint8Array(size).map((_, i) => (i * 7) % 256);
+    files.offer('c1', ['bob@x.com'], [new File([bytes], 'big.bin')]);
+    // The host answers the newest chunk first, each time as many as are waiting.
+    while (!calls.includes('sendFile')) {
+      await new Promise((r) => setTimeout(r, 2));
+      waiting.splice(0).reverse().forEach((r) => r());
+    }
+    expect(most).toBe(MAX_UPLOAD_CHUNKS_IN_FLIGHT);
+    expect([...got.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 21 }, (_, k) => k * MAX_UPLOAD_CHUNK_BYTES));
+    const joined = Uint8Array.from([...got.entries()].sort(([a], [b]) => a - b).map(([, d]) => d).join(''), (ch) => ch.charCodeAt(0));
+    expect(joined).toEqual(bytes);
   });
 
   it('browser client: a failed chunk is reported, the upload cancelled, nothing sent', async () => {

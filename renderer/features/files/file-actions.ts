@@ -2,11 +2,12 @@
  * File transfer from a window (issue 11): sending dropped, picked or pasted files, and answering
  * offers. The desktop app sends a file by the reference its preload gives for the `File`
  * (`api.pickedFile`: the preload knows the path, the page never does); the browser client streams
- * the file's bytes to the web host in 32 KB chunks and then sends the upload. Files being
- * streamed show in the conversation as "Preparing..." with their progress.
+ * the file's bytes to the web host in 32 KB chunks, several on their way at once (the contract's
+ * window), and then sends the upload. Files being streamed show in the conversation as
+ * "Preparing..." with their progress.
  */
 import { createStore } from 'zustand/vanilla';
-import { MAX_UPLOAD_CHUNK_BYTES, type MonarchApi, type Result } from '../../../shared/ipc';
+import { MAX_UPLOAD_CHUNK_BYTES, MAX_UPLOAD_CHUNKS_IN_FLIGHT, type MonarchApi, type Result } from '../../../shared/ipc';
 
 /** A file being streamed to the web host before it is offered. */
 export interface Upload {
@@ -23,8 +24,14 @@ export interface UploadsState {
   readonly choosing: { readonly conversationId: string; readonly files: readonly File[] } | null;
 }
 
-/** Base64 of bytes, in slices (String.fromCharCode takes a bounded number of arguments). */
+/** The progress of a file being prepared is redrawn at most this often (a chunk lands every few ms). */
+const UPLOAD_PROGRESS_MS = 100;
+
+/** Base64 of bytes: the engine's own where it has one (Uint8Array.prototype.toBase64), else in slices. */
 export function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (typeof native === 'function') return native.call(bytes);
+  // String.fromCharCode takes a bounded number of arguments.
   let binary = '';
   for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return btoa(binary);
@@ -47,22 +54,50 @@ export function createFileActions(api: MonarchApi, report: (text: string) => voi
     return r.value;
   }
 
-  /** Streams `file` to the web host; resolves to the upload's id, or null (reported). */
+  /**
+   * Streams `file` to the web host; resolves to the upload's id, or null (reported). Up to
+   * `MAX_UPLOAD_CHUNKS_IN_FLIGHT` chunks are on their way at once: the next is read only when one
+   * is answered (back-pressure, and what the page holds stays bounded to the window).
+   */
   async function upload(conversationId: string, file: File): Promise<string | null> {
     const key = `upload-${++next}`;
     store.setState((s) => ({ uploads: [...s.uploads, { key, conversationId, name: file.name, size: file.size, sent: 0 }] }));
     try {
       const begun = await check(api.beginFileUpload({ name: file.name || 'file', size: file.size }), `Could not send ${file.name}`);
       if (!begun) return null;
-      for (let offset = 0; offset < file.size; offset += MAX_UPLOAD_CHUNK_BYTES) {
-        const bytes = new Uint8Array(await file.slice(offset, offset + MAX_UPLOAD_CHUNK_BYTES).arrayBuffer());
-        const r = await api.uploadFileChunk({ uploadId: begun.uploadId, offset, data: toBase64(bytes) });
-        if (!r.ok) {
-          report(`Could not send ${file.name}: ${r.error.message}`);
-          void api.cancelFileUpload({ uploadId: begun.uploadId });
-          return null;
+      let failure: string | null = null;
+      let received = 0;
+      let shownAt = 0;
+      const inFlight = new Set<Promise<void>>();
+      const sendChunk = async (offset: number, data: string) => {
+        try {
+          const r = await api.uploadFileChunk({ uploadId: begun.uploadId, offset, data });
+          if (!r.ok) {
+            failure ??= r.error.message;
+            return;
+          }
+          received = Math.max(received, r.value.received);
+          const now = Date.now();
+          if (now - shownAt >= UPLOAD_PROGRESS_MS || received === file.size) {
+            shownAt = now;
+            const sent = received;
+            setUpload(key, (u) => ({ ...u, sent }));
+          }
+        } catch (e) {
+          failure ??= (e as Error).message;
         }
-        setUpload(key, (u) => ({ ...u, sent: r.value.received }));
+      };
+      for (let offset = 0; offset < file.size && failure === null; offset += MAX_UPLOAD_CHUNK_BYTES) {
+        const bytes = new Uint8Array(await file.slice(offset, offset + MAX_UPLOAD_CHUNK_BYTES).arrayBuffer());
+        const sending = sendChunk(offset, toBase64(bytes)).finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        if (inFlight.size >= MAX_UPLOAD_CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (failure !== null) {
+        report(`Could not send ${file.name}: ${failure}`);
+        void api.cancelFileUpload({ uploadId: begun.uploadId });
+        return null;
       }
       return begun.uploadId;
     } catch (e) {

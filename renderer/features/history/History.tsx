@@ -9,6 +9,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { HistoryConversationInfo, HistoryEntryInfo, HistoryExportInfo, HistorySearchHitInfo } from '../../../shared/ipc';
 import { useActions, useAppState } from '../../store/context';
+import { HistoryMessageText } from '../emoticons/CustomEmoticonText';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -202,7 +203,7 @@ export function HistoryView() {
                   >
                     <time className="entry-time">{when.format(e.timestamp)}</time>
                     {e.kind === 'message' && <span className="entry-sender">{e.direction === 'outgoing' ? 'You' : e.senderName || e.sender} says:</span>}
-                    <span className="entry-text">{entryLine(e)}</span>
+                    <span className="entry-text">{e.kind === 'message' ? <HistoryMessageText text={e.text} emoticons={e.emoticons} /> : entryLine(e)}</span>
                   </li>
                 ))}
               </ol>
