@@ -312,10 +312,10 @@ function unchangedSince<T>(changedAt: number, since: number, nothing: () => T): 
 
 const NO_MEMBERS: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
 
-function addressBookDelta(owner: Account, since: number): ReturnType<typeof addressBook> {
+function addressBookDelta(owner: Account, since: number): ReturnType<typeof addressBook> & { readonly ownerCid: string } {
   const full = unchangedSince(owner.user.listStamp, since, () => addressBook(owner));
   const settingsChanged = owner.user.settingsStamp > since;
-  return { ...full, groups: [], contacts: [], ...(settingsChanged ? {} : { me: undefined }) };
+  return { ...full, groups: [], contacts: [], ownerCid: String(owner.user.id), ...(settingsChanged ? {} : { me: undefined }) };
 }
 
 /** The `Me` contact's id: stable per account, never a contact's (`…-<user id in hex>`). */

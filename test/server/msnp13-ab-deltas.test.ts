@@ -80,6 +80,9 @@ describe('deltasOnly / lastChange (MSNP13-18.md §6.3, §6.4)', () => {
       expect(none).toMatchObject({ contacts: [], groups: [], lastChange: abStamp });
       expect(none.me).toBeUndefined();
     }
+    // The empty delta still names the book's owner (abInfo/OwnerCID), though it has no Me contact.
+    const raw = await abCall(server, 'ABFindAll', buildAbFindAll({ ticket: mine, scenario: 'Initial' }, abStamp));
+    expect(raw.body).toMatch(/<OwnerCID>[1-9]\d*<\/OwnerCID>/);
     const noMembers = asMembers(await members(memberStamp));
     expect(noMembers.roles).toEqual({ Allow: [], Block: [], Reverse: [], Pending: [] });
     expect(noMembers.lastChange).toBe(memberStamp);

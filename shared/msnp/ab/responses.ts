@@ -263,8 +263,11 @@ function readContact(c: XmlElement): AbContact | undefined {
   });
 }
 
+/** What the server's address-book answers are built from: the book, the owner's e-mail and CID (`abInfo/OwnerCID`; the Me contact's when absent). */
+export type AddressBookAnswer = Omit<AddressBook, 'type'> & { readonly ownerEmail: string; readonly ownerCid?: string };
+
 /** Server side: the `ABFindAll` answer (§6.4). */
-export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+export function buildAbFindAllResponse(ab: AddressBookAnswer): string {
   return buildAddressBook(ab, { response: 'ABFindAllResponse', result: 'ABFindAllResult', groups: 'groups', contacts: 'contacts', ab: 'ab' });
 }
 
@@ -272,7 +275,7 @@ export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonl
  * Server side: the `ABFindContactsPaged` answer (§6.4): the same content under `Groups`,
  * `Contacts` and `Ab` (circles, which would add `CircleResult`, are not offered, §11).
  */
-export function buildAbFindContactsPagedResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+export function buildAbFindContactsPagedResponse(ab: AddressBookAnswer): string {
   return buildAddressBook(ab, { response: 'ABFindContactsPagedResponse', result: 'ABFindContactsPagedResult', groups: 'Groups', contacts: 'Contacts', ab: 'Ab' });
 }
 
@@ -284,7 +287,7 @@ interface AddressBookNames {
   readonly ab: string;
 }
 
-function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }, names: AddressBookNames): string {
+function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): string {
   const group = (g: AbGroup): Xml =>
     el(
       'Group',
@@ -352,7 +355,7 @@ function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail:
       names.ab,
       undefined,
       el('abId', undefined, DEFAULT_AB_ID),
-      el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
+      el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.ownerCid ?? ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
       el('lastChange', undefined, ab.lastChange),
       el('DynamicItemLastChanged', undefined, '0001-01-01T00:00:00'),
       el('createDate', undefined, ab.lastChange),
