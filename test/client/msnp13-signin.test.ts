@@ -172,6 +172,29 @@ async function setup(options: { dialect?: Dialect; password?: string; installati
 const line = (c: Command): string => [c.verb, ...(c.trId !== undefined ? [String(c.trId)] : []), ...c.params].join(' ');
 
 describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () => {
+  it('e-mail contacts of unknown network are asked with FQY before the initial ADL; only Messenger accounts go into it (MSNP13-18.md §5.3 step 5, §7.3)', async () => {
+    const { services, script, client } = await setup();
+    const email = (id: string, address: string) => ({ id, type: 'Regular', address, viaEmail: true, isMessengerUser: true, groupIds: [], annotations: {}, deleted: false });
+    services.book.contacts.push(email('dddddddd-0000-0000-0000-000000000001', 'eddie@hotmail.com'), email('dddddddd-0000-0000-0000-000000000002', 'walter@yahoo.com'), email('dddddddd-0000-0000-0000-000000000003', 'gone@hotmail.com'));
+    services.book.roles.Allow.push({ address: 'walter@yahoo.com', type: 'Email' });
+    script.networks.set('walter@yahoo.com', 32);
+    script.networks.set('gone@hotmail.com', 208);
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    const verbs = script.commands.map((c) => c.verb);
+    const asked = script.commands.filter((c) => c.verb === 'FQY').map((c) => new TextDecoder().decode(c.payload)).sort();
+    expect(asked).toEqual(['<ml><d n="hotmail.com"><c n="eddie" /></d></ml>', '<ml><d n="hotmail.com"><c n="gone" /></d></ml>', '<ml><d n="yahoo.com"><c n="walter" /></d></ml>']);
+    expect(verbs.lastIndexOf('FQY')).toBeLessThan(verbs.indexOf('ADL'));
+    const adl = script.adl[0];
+    if (adl === undefined || 'kind' in adl) throw new Error('no ADL');
+    const handles = adl.contacts.map((c) => c.handle);
+    expect(handles).toContain('eddie@hotmail.com');
+    expect(handles).not.toContain('walter@yahoo.com');
+    expect(handles).not.toContain('gone@hotmail.com');
+    // Contacts known as Passport ones are never asked; everyone stays on the list.
+    expect(asked.some((a) => a.includes('"bob"'))).toBe(false);
+    expect(client.contacts.get('walter@yahoo.com')?.lists).toMatchObject({ forward: true, allow: true });
+  });
+
   it('the UUX after the first CHG names this installation: <MachineGuid>, stable per installation and account (MSNP13-18.md §5.3 step 9, §8.2)', async () => {
     const { script, client } = await setup({ installationId: 'an installation' });
     await client.signIn({ handle: ME, password: 'secret pass' });

@@ -49,6 +49,8 @@ export interface AbContact {
   /** `Annotation` name → value (`AB.NickName`, Me's `MSN.IM.BLP` …). */
   readonly annotations: Readonly<Record<string, string>>;
   readonly deleted: boolean;
+  /** The address is a `ContactEmail`, not a `passportName`: an e-mail contact whose network (Yahoo! …) the book does not say (§6.4, §7.2). */
+  readonly viaEmail?: boolean;
 }
 
 export interface AddressBook extends WithServiceHeader {
@@ -250,10 +252,12 @@ function readContact(c: XmlElement): AbContact | undefined {
   const email = childElements(child(info, 'emails') ?? info)
     .filter((e) => e.local === 'ContactEmail' && textAt(e, 'isMessengerEnabled') === 'true')
     .map((e) => textAt(e, 'email'))[0];
+  const passportName = textAt(info, 'passportName');
   return clean({
     id,
     type: textAt(info, 'contactType') ?? 'Regular',
-    address: textAt(info, 'passportName') || email,
+    address: passportName || email,
+    viaEmail: !passportName && email !== undefined && email !== '' ? true : undefined,
     displayName: textAt(info, 'displayName'),
     isMessengerUser: textAt(info, 'isMessengerUser') === 'true',
     groupIds,
@@ -321,7 +325,7 @@ function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): strin
         c.groupIds.length === 0 ? undefined : el('groupIds', undefined, c.groupIds.map((g) => el('guid', undefined, g))),
         el('contactType', undefined, c.type),
         opt('quickName', c.displayName),
-        opt('passportName', c.address),
+        c.viaEmail === true ? undefined : opt('passportName', c.address),
         el('IsPassportNameHidden', undefined, 'false'),
         opt('displayName', c.displayName),
         el('puid', undefined, '0'),
@@ -329,6 +333,10 @@ function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): strin
         el('IsNotMobileVisible', undefined, 'false'),
         el('isMobileIMEnabled', undefined, 'false'),
         el('isMessengerUser', undefined, c.isMessengerUser ? 'true' : 'false'),
+        // An e-mail contact's address (§6.4 `emails/ContactEmail`; `Messenger2` is how Yahoo! contacts are written).
+        c.viaEmail === true && c.address !== undefined
+          ? el('emails', undefined, el('ContactEmail', undefined, el('contactEmailType', undefined, 'Messenger2'), el('email', undefined, c.address), el('isMessengerEnabled', undefined, 'true')))
+          : undefined,
         el('isFavorite', undefined, 'false'),
         el('isSmtp', undefined, 'false'),
         el('hasSpace', undefined, 'false'),
