@@ -8,6 +8,7 @@ import { AppCore, type AppCoreOptions, type LocalServerLauncher } from './app-co
 import { ProtocolConsole } from './console';
 import { DEMO_USER } from './demo';
 import { openHistoryStore, type HistoryStore } from './history';
+import { loadInstallationId } from './installation-id';
 import { SqliteListCache } from './list-cache';
 import { createLocalServerLauncher, lockDataDir } from './local-server';
 import { createMsnClientPort } from './msn-client-adapter';
@@ -88,6 +89,8 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   } catch (e) {
     warn(`Custom emoticons cannot be kept: ${(e as Error).message}`);
   }
+  // Each account's MSNP13+ machine GUID is derived from it (msn/machine-guid.ts).
+  const installationId = loadInstallationId(options.dataDir);
   const demo = options.demo ?? true;
   // One console per app run; the password of the sign-in in progress is masked wherever it shows.
   let core: AppCore | null = null;
@@ -95,7 +98,12 @@ function assemble(options: CreateAppCoreOptions, dataDirLock: { release(): void 
   core = new AppCore({
     // Contacts' pictures are cached content-addressed by SHA1D (the client core verifies them).
     createClient: (server) =>
-      createMsnClientPort(server, { tap: protocolConsole.tap, pictureCacheDir: join(options.dataDir, 'pictures', 'cache'), ...(listCache ? { listCache } : {}) }),
+      createMsnClientPort(server, {
+        tap: protocolConsole.tap,
+        pictureCacheDir: join(options.dataDir, 'pictures', 'cache'),
+        ...(listCache ? { listCache } : {}),
+        ...(installationId !== undefined ? { installationId } : {}),
+      }),
     myPictures: new MyPictureStore(join(options.dataDir, 'pictures', 'mine')),
     myEmoticons: new MyEmoticonStore(join(options.dataDir, 'emoticons', 'mine')),
     emoticonCacheDir: join(options.dataDir, 'emoticons', 'cache'),

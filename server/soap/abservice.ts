@@ -116,6 +116,7 @@ function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): SoapRe
   try {
     return okReply(run(s, owner, parsed, serviceHeader(cacheKeys, req, owner, parsed.header.cacheKey)));
   } catch (e) {
+    if (e instanceof FullSyncRequired) return abFault('FullSyncRequired', 'Full sync required: changes since lastChange cannot be listed one by one');
     if (e instanceof DomainError) return domainFault(parsed.action, e.kind);
     throw e;
   }
@@ -124,13 +125,18 @@ function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): SoapRe
 function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHeader): string {
   const mutationResponse = (action: string, guid?: string): string => buildMutationResponse(action, guid, header);
   switch (r.action) {
-    case 'FindMembership':
-      return buildFindMembershipResponse({ roles: memberships(owner), lastChange: stamp(owner.user.listStamp), serviceHeader: header });
+    case 'FindMembership': {
+      const since = deltaSince(r.lastChange);
+      // §6.3: the roles are the lists; a delta with no list change since is an answer without members.
+      const roles = since === undefined ? memberships(owner) : unchangedSince(owner.user.listStamp, since, () => NO_MEMBERS);
+      return buildFindMembershipResponse({ roles, lastChange: stamp(owner.user.listStamp), serviceHeader: header });
+    }
     case 'ABFindAll':
-      // Delta requests get the whole book: always correct, and the book is small (MSNP.md §8: 600).
-      return buildAbFindAllResponse({ ...addressBook(owner), serviceHeader: header });
-    case 'ABFindContactsPaged':
-      return buildAbFindContactsPagedResponse({ ...addressBook(owner), serviceHeader: header });
+    case 'ABFindContactsPaged': {
+      const since = deltaSince(r.lastChange);
+      const book = since === undefined ? addressBook(owner) : addressBookDelta(owner, since);
+      return r.action === 'ABFindAll' ? buildAbFindAllResponse({ ...book, serviceHeader: header }) : buildAbFindContactsPagedResponse({ ...book, serviceHeader: header });
+    }
     case 'ABAdd':
       // Every account has its address book from the start; ABAdd (after ABDoesNotExist, which we never send) is a no-op.
       return mutationResponse('ABAdd', DEFAULT_AB_ID);
@@ -278,6 +284,38 @@ function addressBook(owner: Account) {
     deleted: false,
   };
   return { groups, contacts, me, lastChange: stamp(Math.max(u.listStamp, u.settingsStamp)), ownerEmail: u.handle };
+}
+
+// ---- delta requests (`deltasOnly` + `lastChange`, §6.3, §6.4) ------------------------------
+//
+// The server keeps one change stamp for the lists (contacts, groups, AL/BL/RL/PL) and one for the
+// account's settings (name, BLP, GTC), not one per entry and no record of deletions. So a delta is
+// answered exactly where those two stamps allow: nothing changed since `lastChange` → an answer
+// with nothing in it (the Me contact alone when only the settings changed); a list change since
+// then → `FullSyncRequired` (§6.6), on which clients ask again without deltas (libpurple, WLM).
+// Escargot answers every delta request with that fault.
+
+class FullSyncRequired extends Error {}
+
+/** The `lastChange` of a delta request in epoch ms; undefined for a full request. */
+function deltaSince(lastChange: string | undefined): number | undefined {
+  if (lastChange === undefined) return undefined;
+  const since = Date.parse(lastChange);
+  if (!Number.isFinite(since)) throw new FullSyncRequired();
+  return since;
+}
+
+function unchangedSince<T>(changedAt: number, since: number, nothing: () => T): T {
+  if (changedAt > since) throw new FullSyncRequired();
+  return nothing();
+}
+
+const NO_MEMBERS: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+
+function addressBookDelta(owner: Account, since: number): ReturnType<typeof addressBook> & { readonly ownerCid: string } {
+  const full = unchangedSince(owner.user.listStamp, since, () => addressBook(owner));
+  const settingsChanged = owner.user.settingsStamp > since;
+  return { ...full, groups: [], contacts: [], ownerCid: String(owner.user.id), ...(settingsChanged ? {} : { me: undefined }) };
 }
 
 /** The `Me` contact's id: stable per account, never a contact's (`…-<user id in hex>`). */

@@ -15,7 +15,7 @@ import { LockKeys } from './oim/lock-keys';
 import { registerOimStoreService } from './oim/store2';
 import { registerTokenService } from './rst';
 import { registerRsiService } from './rsi/rsi';
-import { registerStorage } from './storage';
+import { registerStorage } from './storage/storage';
 import type { SoapRouter } from './router';
 import type { SsoTokens } from './tokens';
 

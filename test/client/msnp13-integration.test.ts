@@ -30,6 +30,32 @@ describe.each([13, 14, 15] as const)('MSNP%i sign-in with the bundled server', (
   });
 });
 
+describe('FQY before adding (MSNP13-18.md §7.3)', () => {
+  it('MSNP15: the network of a new address is asked first; no such account is refused before the address book is touched', async () => {
+    const server = await startBundled();
+    scope.server = server;
+    await server.accounts.add(ALICE, 'alice-pw', 'Alice');
+    await server.accounts.add(BOB, 'bob-pw', 'Bob');
+    const out: { connection: string; line: string }[] = [];
+    const a = clientFor(server, 15, { tap: (e) => void (e.direction === 'out' && out.push({ connection: e.connection, line: e.line })) });
+    scope.clients.push(a);
+    await a.signIn({ handle: ALICE, password: 'alice-pw' });
+    const from = out.length;
+    await expect(a.contacts.add('nobody@example.com')).rejects.toMatchObject({ code: 'unknown-account' });
+    const tried = out.slice(from);
+    expect(tried.some((l) => /^FQY \d+/.test(l.line))).toBe(true);
+    expect(tried.some((l) => l.line.endsWith('/ABContactAdd'))).toBe(false);
+    const next = out.length;
+    await a.contacts.add(BOB);
+    const added = out.slice(next);
+    const fqy = added.findIndex((l) => /^FQY \d+/.test(l.line));
+    const soap = added.findIndex((l) => l.line.endsWith('/ABContactAdd'));
+    expect(fqy).toBeGreaterThanOrEqual(0);
+    expect(soap).toBeGreaterThan(fqy);
+    expect(a.contacts.get(BOB)?.lists).toMatchObject({ forward: true, allow: true });
+  });
+});
+
 describe('mixed dialects', () => {
   it('an MSNP7 user and an MSNP15 user add each other and chat', async () => {
     const server = await startBundled();

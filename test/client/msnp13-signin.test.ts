@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MsnClient } from '../../electron/core/msn/client';
 import { SignInFailure } from '../../electron/core/msn/errors';
+import { machineGuid } from '../../electron/core/msn/machine-guid';
 import { buildMailData, buildOimMessage, decodeMlRequest, verifyMbiKeyOld, type Command, type Dialect, type OimEntry, type parseMl } from '../../shared/msnp';
 import { Recorder } from './helpers/bundled';
 import { FakeServer, type FakeConn } from './helpers/fake-server';
@@ -29,6 +30,8 @@ interface NsScript {
   /** The ADL payloads the client sent, parsed. */
   readonly adl: ReturnType<typeof parseMl>[];
   readonly rml: ReturnType<typeof parseMl>[];
+  /** FQY answers (§7.3): the network per address, `208` for no such account; unlisted = 1. */
+  readonly networks: Map<string, number | 208>;
 }
 
 /**
@@ -80,6 +83,23 @@ function msnp15Ns(services: FakeServices, script: NsScript, dialect: Dialect = 1
           c.send(`${cmd.verb} ${t} OK`);
           break;
         }
+        case 'FQY': {
+          // §7.3: one contact per question; the answer repeats it with its network.
+          const q = decodeMlRequest(cmd, dialect);
+          const asked = 'kind' in q ? undefined : q.list.contacts[0]?.handle;
+          if (asked === undefined) {
+            c.send(`241 ${t}`);
+            break;
+          }
+          const network = script.networks.get(asked) ?? 1;
+          if (network === 208) {
+            c.send(`208 ${t}`);
+            break;
+          }
+          const [local, domain] = asked.split('@');
+          c.sendPayload(`FQY ${t}`, `<ml><d n="${domain}"><c n="${local}" t="${network}" /></d></ml>`);
+          break;
+        }
         case 'PRP':
           c.send(`PRP ${t} ${cmd.params.join(' ')}`);
           break;
@@ -122,7 +142,7 @@ async function offlineSb(c: FakeConn): Promise<void> {
   }
 }
 
-async function setup(options: { dialect?: Dialect; password?: string } = {}): Promise<{ services: FakeServices; script: NsScript; client: MsnClient; rec: Recorder; ns: FakeServer }> {
+async function setup(options: { dialect?: Dialect; password?: string; installationId?: string } = {}): Promise<{ services: FakeServices; script: NsScript; client: MsnClient; rec: Recorder; ns: FakeServer }> {
   const services = await FakeServices.start({ accounts: { [ME]: 'secret pass' } });
   cleanups.push(() => services.stop());
   const b = services.book;
@@ -134,7 +154,7 @@ async function setup(options: { dialect?: Dialect; password?: string } = {}): Pr
   b.roles.Reverse.push({ address: 'bob@hotmail.com', type: 'Passport' });
   b.roles.Block.push({ address: 'mallory@hotmail.com', type: 'Passport' });
   b.roles.Pending.push({ address: 'dave@hotmail.com', type: 'Passport', displayName: 'Dave' });
-  const script: NsScript = { commands: [], adl: [], rml: [] };
+  const script: NsScript = { commands: [], adl: [], rml: [], networks: new Map() };
   const dialect = options.dialect ?? 15;
   const ns = await FakeServer.start([msnp15Ns(services, script, dialect), offlineSb]);
   cleanups.push(() => ns.stop());
@@ -142,6 +162,7 @@ async function setup(options: { dialect?: Dialect; password?: string } = {}): Pr
     server: { host: ns.host, port: ns.port, dialects: { min: 2, max: dialect }, webServicesUrl: services.origin },
     reconnect: false,
     requestTimeoutMs: 5000,
+    ...(options.installationId !== undefined ? { installationId: options.installationId } : {}),
   });
   cleanups.push(() => client.signOut());
   const rec = new Recorder(client);
@@ -151,6 +172,46 @@ async function setup(options: { dialect?: Dialect; password?: string } = {}): Pr
 const line = (c: Command): string => [c.verb, ...(c.trId !== undefined ? [String(c.trId)] : []), ...c.params].join(' ');
 
 describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () => {
+  it('e-mail contacts of unknown network are asked with FQY before the initial ADL; only Messenger accounts go into it (MSNP13-18.md §5.3 step 5, §7.3)', async () => {
+    const { services, script, client } = await setup();
+    const email = (id: string, address: string) => ({ id, type: 'Regular', address, viaEmail: true, isMessengerUser: true, groupIds: [], annotations: {}, deleted: false });
+    services.book.contacts.push(email('dddddddd-0000-0000-0000-000000000001', 'eddie@hotmail.com'), email('dddddddd-0000-0000-0000-000000000002', 'walter@yahoo.com'), email('dddddddd-0000-0000-0000-000000000003', 'gone@hotmail.com'));
+    services.book.roles.Allow.push({ address: 'walter@yahoo.com', type: 'Email' });
+    script.networks.set('walter@yahoo.com', 32);
+    script.networks.set('gone@hotmail.com', 208);
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    const verbs = script.commands.map((c) => c.verb);
+    const asked = script.commands.filter((c) => c.verb === 'FQY').map((c) => new TextDecoder().decode(c.payload)).sort();
+    expect(asked).toEqual(['<ml><d n="hotmail.com"><c n="eddie" /></d></ml>', '<ml><d n="hotmail.com"><c n="gone" /></d></ml>', '<ml><d n="yahoo.com"><c n="walter" /></d></ml>']);
+    expect(verbs.lastIndexOf('FQY')).toBeLessThan(verbs.indexOf('ADL'));
+    const adl = script.adl[0];
+    if (adl === undefined || 'kind' in adl) throw new Error('no ADL');
+    const handles = adl.contacts.map((c) => c.handle);
+    expect(handles).toContain('eddie@hotmail.com');
+    expect(handles).not.toContain('walter@yahoo.com');
+    expect(handles).not.toContain('gone@hotmail.com');
+    // Contacts known as Passport ones are never asked; everyone stays on the list.
+    expect(asked.some((a) => a.includes('"bob"'))).toBe(false);
+    expect(client.contacts.get('walter@yahoo.com')?.lists).toMatchObject({ forward: true, allow: true });
+  });
+
+  it('the UUX after the first CHG names this installation: <MachineGuid>, stable per installation and account (MSNP13-18.md §5.3 step 9, §8.2)', async () => {
+    const { script, client } = await setup({ installationId: 'an installation' });
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    const verbs = script.commands.map((c) => c.verb);
+    const chg = verbs.indexOf('CHG');
+    const uux = script.commands.findIndex((c, i) => i > chg && c.verb === 'UUX');
+    expect(chg).toBeGreaterThan(0);
+    expect(uux).toBeGreaterThan(chg);
+    const doc = new TextDecoder().decode(script.commands[uux]?.payload);
+    const guid = machineGuid('an installation', ME);
+    expect(doc).toBe(`<Data><PSM></PSM><CurrentMedia></CurrentMedia><MachineGuid>${guid}</MachineGuid></Data>`);
+    // A personal message set later carries the same GUID.
+    await client.self.setPersonalMessage('Working on Monarch');
+    const later = script.commands.filter((c) => c.verb === 'UUX').at(-1);
+    expect(new TextDecoder().decode(later?.payload)).toBe(`<Data><PSM>Working on Monarch</PSM><CurrentMedia></CurrentMedia><MachineGuid>${guid}</MachineGuid></Data>`);
+  });
+
   it('signs in with USR SSO and the MBI proof, syncs FindMembership + ABFindContactsPaged, uploads the ADL, then presence arrives', async () => {
     const { services, script, client, rec } = await setup();
     await client.signIn({ handle: ME, password: 'secret pass' });
@@ -282,6 +343,26 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     // A fault from the service is an OperationFailure with the model's code.
     services.faultOnce.set('ABContactAdd', 'InvalidPassportUser');
     await expect(client.contacts.add('ghost@hotmail.com')).rejects.toMatchObject({ code: 'unknown-account' });
+
+    // FQY (14+, §7.3) asked the network of each new address before the address book was touched.
+    const fqys = script.commands.filter((c) => c.verb === 'FQY').map((c) => new TextDecoder().decode(c.payload));
+    expect(fqys).toEqual(['<ml><d n="hotmail.com"><c n="eve" /></d></ml>', '<ml><d n="hotmail.com"><c n="ghost" /></d></ml>']);
+    const eveFqy = script.commands.findIndex((c) => c.verb === 'FQY');
+    const eveAdl = script.commands.findIndex((c, i) => i > eveFqy && c.verb === 'ADL');
+    expect(eveAdl).toBeGreaterThan(eveFqy);
+    // No such account (208): refused before any SOAP call; another network: refused likewise.
+    const abCalls = services.requests.length;
+    script.networks.set('nobody@hotmail.com', 208);
+    await expect(client.contacts.add('nobody@hotmail.com')).rejects.toMatchObject({ code: 'unknown-account' });
+    script.networks.set('walter@yahoo.com', 32);
+    await expect(client.contacts.add('walter@yahoo.com')).rejects.toMatchObject({ code: 'not-supported' });
+    expect(services.requests.length).toBe(abCalls);
+    expect(client.contacts.get('nobody@hotmail.com')).toBeUndefined();
+    // Already on my lists (bob): no question, the network is known.
+    const fqyCount = script.commands.filter((c) => c.verb === 'FQY').length;
+    await client.contacts.remove('bob@hotmail.com');
+    await client.contacts.add('bob@hotmail.com');
+    expect(script.commands.filter((c) => c.verb === 'FQY').length).toBe(fqyCount);
 
     await client.contacts.setPrivacy({ visibility: 'only-allowed' });
     expect(services.actions('ABContactUpdate').at(-1)).toMatchObject({ contacts: [{ annotations: { 'MSN.IM.BLP': '2' } }] });

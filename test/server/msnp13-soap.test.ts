@@ -132,7 +132,7 @@ describe('hostile SOAP', () => {
     expect((await post('/abservice/abservice.asmx', buildAbFindAll({ ticket, scenario: 'Initial' }))).status).toBe(200);
   });
 
-  it('the storage service is not offered: a fault after the ticket check', async () => {
+  it('the storage service checks the ticket before anything; a GetProfile naming no profile is a fault', async () => {
     const none = await post('/storageservice/SchematizedStore.asmx', '<Envelope><Header/><Body><GetProfile/></Body></Envelope>', { SOAPAction: 'http://www.msn.com/webservices/storage/w10/GetProfile' });
     expectFault(none);
     expect(none.body).toContain('FailedAuthentication');
@@ -144,7 +144,7 @@ describe('hostile SOAP', () => {
       { SOAPAction: 'http://www.msn.com/webservices/storage/w10/GetProfile' },
     );
     expectFault(r);
-    expect(r.body).toContain('ItemDoesNotExist');
+    expect(r.body).toContain('InvalidArgument');
   });
 });
 

@@ -5,7 +5,7 @@
  * the domain events of shared/model. Its own surface is small: sign in, sign out, state,
  * snapshot, events; features live on `self`, `contacts` and `conversations`.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ConnectionState, DomainEvent, DomainEventMap, DomainEventType, MyStatus, SessionSnapshot } from '../../../shared/model';
 import { DEFAULT_PORT, buildXfrRequest, decodeXfrReply, isCodecError, normalizeHandle, type Command, type Dialect } from '../../../shared/msnp';
 import { AddressBookService } from './ab/service';
@@ -37,6 +37,7 @@ import { P2pManager } from './p2p/manager';
 import { Emoticons } from './p2p/emoticons';
 import { Pictures } from './p2p/pictures';
 import { PassportClient } from './passport-http';
+import { machineGuid } from './machine-guid';
 import { Presence } from './presence';
 import { ReconnectPolicy, Reconnector, type ReconnectPolicyOptions } from './reconnect';
 import { webServiceUrls, type ServerProfile } from './server-profile';
@@ -75,6 +76,12 @@ export interface MsnClientOptions {
   readonly msnftp?: MsnftpTimeouts;
   /** Directory for contacts' display pictures, content-addressed by SHA1D; none = memory only. */
   readonly pictureCacheDir?: string;
+  /**
+   * A secret kept once per installation, from which each account's machine GUID is derived
+   * (`machine-guid.ts`, MSNP13-18.md §8.2). None = one made for this client object, so the GUID is
+   * stable for its life (reconnects included) but not across app runs.
+   */
+  readonly installationId?: string;
 }
 
 export interface Credentials {
@@ -90,6 +97,8 @@ export class MsnClient {
   private readonly list = new ContactList();
   private readonly session = new SessionRef();
   private readonly passport: PassportClient;
+  /** See `MsnClientOptions.installationId`. */
+  private readonly installationId: string;
   private readonly notifications: Notifications;
   private readonly reconnector: Reconnector;
   private readonly switchboards: SwitchboardManager;
@@ -123,6 +132,7 @@ export class MsnClient {
 
   constructor(private readonly options: MsnClientOptions) {
     this.clock = options.clock ?? systemClock;
+    this.installationId = options.installationId ?? randomBytes(16).toString('hex');
     this.passport = new PassportClient(options.tap !== undefined ? { tap: options.tap } : {});
     this.reconnector = new Reconnector({
       policy: options.reconnect === false ? undefined : new ReconnectPolicy(options.reconnect ?? {}),
@@ -151,6 +161,10 @@ export class MsnClient {
       contactCapabilities: (handle, caps) => {
         if (caps === undefined) this.peerCaps.delete(normalizeHandle(handle));
         else this.peerCaps.set(normalizeHandle(handle), caps);
+      },
+      machineGuid: () => {
+        const handle = this.session.value?.handle;
+        return handle === undefined ? undefined : machineGuid(this.installationId, handle);
       },
     });
     this.contacts = new Contacts(this.session, this.list, emit, () => this.saveCache());
@@ -361,7 +375,8 @@ export class MsnClient {
       // CHG makes the server send ILN for everyone online (MSNP.md §5.2).
       await this.self.setStatus(status);
       if (isReconnect) await this.restoreProfile(result.dialect);
-      else if (result.dialect >= 11 && this.self.desiredPersonalMessage !== '') await this.self.setPersonalMessage(this.self.desiredPersonalMessage);
+      // From 13 the UUX after the first CHG is always sent (MSNP13-18.md §5.3 step 9, §13.1): it carries the machine GUID.
+      else if (result.dialect >= 13 || (result.dialect >= 11 && this.self.desiredPersonalMessage !== '')) await this.self.setPersonalMessage(this.self.desiredPersonalMessage);
       keepAlive.start();
       this.reconnector.reset();
       this.setState({ status: 'online', protocol });
@@ -381,7 +396,7 @@ export class MsnClient {
   private async restoreProfile(dialect: Dialect): Promise<void> {
     const name = this.self.desiredName;
     if (name !== undefined && name !== this.self.self.friendlyName) await this.self.setFriendlyName(name).catch(() => undefined);
-    if (dialect >= 11 && this.self.desiredPersonalMessage !== '') await this.self.setPersonalMessage(this.self.desiredPersonalMessage).catch(() => undefined);
+    if (dialect >= 13 || (dialect >= 11 && this.self.desiredPersonalMessage !== '')) await this.self.setPersonalMessage(this.self.desiredPersonalMessage).catch(() => undefined);
   }
 
   /** `XFR 0 NS host:port …` while signed in: reconnect there now (MSNP.md §1.6). */

@@ -84,6 +84,8 @@ export interface PresenceHooks {
   readonly contactMsnObject: (handle: string, msnObject: string | undefined) => void;
   /** A contact's client capabilities from `ILN`/`NLN` (MSNP8+), or undefined when not sent. */
   readonly contactCapabilities?: (handle: string, caps: number | undefined) => void;
+  /** This installation's GUID for the signed-in account (`UUX` `<MachineGuid>`, MSNP13+). */
+  readonly machineGuid?: () => string | undefined;
 }
 
 /** `CurrentMedia` raw text → model, or null when nothing is playing. */
@@ -239,7 +241,9 @@ export class Presence {
     if (dialect < 11) throw new OperationFailure('not-supported', `personal messages need MSNP11 or later (this server speaks MSNP${dialect})`);
     this.desired.personalMessage = text;
     try {
-      await conn.call((trId) => buildUuxRequest({ trId, status: { psm: text, currentMedia: '' } }, dialect));
+      // MSNP13-18.md §8.2: from 13 the document also names this installation (the codec leaves it out below 13).
+      const guid = this.hooks?.machineGuid?.();
+      await conn.call((trId) => buildUuxRequest({ trId, status: { psm: text, currentMedia: '', ...(guid !== undefined ? { machineGuid: guid } : {}) } }, dialect));
     } catch (err) {
       throw toOperationFailure(err, 'changing the personal message');
     }

@@ -161,7 +161,7 @@ describe('address book responses (MSNP13-18.md §6.3, §6.4, §13.1)', () => {
     expect(ab.contacts).toEqual([
       { id: BOB, type: 'Regular', address: 'bob@hotmail.com', displayName: 'Bob', isMessengerUser: true, groupIds: [FRIENDS], cid: '-7029341112356110436', annotations: {}, deleted: false },
       { id: CAROL, type: 'Regular', address: 'carol@hotmail.com', displayName: 'Carol', isMessengerUser: true, groupIds: [], annotations: { 'AB.NickName': 'Caz & co' }, deleted: false },
-      { id: '11111111-2222-3333-4444-555555555555', type: 'Regular', address: 'walter@yahoo.com', isMessengerUser: true, groupIds: [], annotations: {}, deleted: false },
+      { id: '11111111-2222-3333-4444-555555555555', type: 'Regular', address: 'walter@yahoo.com', isMessengerUser: true, groupIds: [], annotations: {}, deleted: false, viaEmail: true },
     ]);
     expect(ab.me).toMatchObject({ type: 'Me', address: 'alice@hotmail.com', displayName: 'Alice', annotations: { 'MSN.IM.BLP': '1', 'MSN.IM.GTC': '1' } });
     expect(ab.lastChange).toBe('2009-06-01T17:00:00Z');

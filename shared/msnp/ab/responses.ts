@@ -49,6 +49,8 @@ export interface AbContact {
   /** `Annotation` name → value (`AB.NickName`, Me's `MSN.IM.BLP` …). */
   readonly annotations: Readonly<Record<string, string>>;
   readonly deleted: boolean;
+  /** The address is a `ContactEmail`, not a `passportName`: an e-mail contact whose network (Yahoo! …) the book does not say (§6.4, §7.2). */
+  readonly viaEmail?: boolean;
 }
 
 export interface AddressBook extends WithServiceHeader {
@@ -250,10 +252,12 @@ function readContact(c: XmlElement): AbContact | undefined {
   const email = childElements(child(info, 'emails') ?? info)
     .filter((e) => e.local === 'ContactEmail' && textAt(e, 'isMessengerEnabled') === 'true')
     .map((e) => textAt(e, 'email'))[0];
+  const passportName = textAt(info, 'passportName');
   return clean({
     id,
     type: textAt(info, 'contactType') ?? 'Regular',
-    address: textAt(info, 'passportName') || email,
+    address: passportName || email,
+    viaEmail: !passportName && email !== undefined && email !== '' ? true : undefined,
     displayName: textAt(info, 'displayName'),
     isMessengerUser: textAt(info, 'isMessengerUser') === 'true',
     groupIds,
@@ -263,8 +267,11 @@ function readContact(c: XmlElement): AbContact | undefined {
   });
 }
 
+/** What the server's address-book answers are built from: the book, the owner's e-mail and CID (`abInfo/OwnerCID`; the Me contact's when absent). */
+export type AddressBookAnswer = Omit<AddressBook, 'type'> & { readonly ownerEmail: string; readonly ownerCid?: string };
+
 /** Server side: the `ABFindAll` answer (§6.4). */
-export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+export function buildAbFindAllResponse(ab: AddressBookAnswer): string {
   return buildAddressBook(ab, { response: 'ABFindAllResponse', result: 'ABFindAllResult', groups: 'groups', contacts: 'contacts', ab: 'ab' });
 }
 
@@ -272,7 +279,7 @@ export function buildAbFindAllResponse(ab: Omit<AddressBook, 'type'> & { readonl
  * Server side: the `ABFindContactsPaged` answer (§6.4): the same content under `Groups`,
  * `Contacts` and `Ab` (circles, which would add `CircleResult`, are not offered, §11).
  */
-export function buildAbFindContactsPagedResponse(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }): string {
+export function buildAbFindContactsPagedResponse(ab: AddressBookAnswer): string {
   return buildAddressBook(ab, { response: 'ABFindContactsPagedResponse', result: 'ABFindContactsPagedResult', groups: 'Groups', contacts: 'Contacts', ab: 'Ab' });
 }
 
@@ -284,7 +291,7 @@ interface AddressBookNames {
   readonly ab: string;
 }
 
-function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail: string }, names: AddressBookNames): string {
+function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): string {
   const group = (g: AbGroup): Xml =>
     el(
       'Group',
@@ -318,7 +325,7 @@ function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail:
         c.groupIds.length === 0 ? undefined : el('groupIds', undefined, c.groupIds.map((g) => el('guid', undefined, g))),
         el('contactType', undefined, c.type),
         opt('quickName', c.displayName),
-        opt('passportName', c.address),
+        c.viaEmail === true ? undefined : opt('passportName', c.address),
         el('IsPassportNameHidden', undefined, 'false'),
         opt('displayName', c.displayName),
         el('puid', undefined, '0'),
@@ -326,6 +333,10 @@ function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail:
         el('IsNotMobileVisible', undefined, 'false'),
         el('isMobileIMEnabled', undefined, 'false'),
         el('isMessengerUser', undefined, c.isMessengerUser ? 'true' : 'false'),
+        // An e-mail contact's address (§6.4 `emails/ContactEmail`; `Messenger2` is how Yahoo! contacts are written).
+        c.viaEmail === true && c.address !== undefined
+          ? el('emails', undefined, el('ContactEmail', undefined, el('contactEmailType', undefined, 'Messenger2'), el('email', undefined, c.address), el('isMessengerEnabled', undefined, 'true')))
+          : undefined,
         el('isFavorite', undefined, 'false'),
         el('isSmtp', undefined, 'false'),
         el('hasSpace', undefined, 'false'),
@@ -352,7 +363,7 @@ function buildAddressBook(ab: Omit<AddressBook, 'type'> & { readonly ownerEmail:
       names.ab,
       undefined,
       el('abId', undefined, DEFAULT_AB_ID),
-      el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
+      el('abInfo', undefined, el('ownerPuid', undefined, '0'), el('OwnerCID', undefined, ab.ownerCid ?? ab.me?.cid ?? '0'), el('ownerEmail', undefined, ab.ownerEmail), el('fDefault', undefined, 'true'), el('joinedNamespace', undefined, 'false'), el('IsBot', undefined, 'false'), el('IsParentManaged', undefined, 'false'), el('SubscribeExternalPartner', undefined, 'false'), el('NotifyExternalPartner', undefined, 'false'), el('AddressBookType', undefined, 'Individual')),
       el('lastChange', undefined, ab.lastChange),
       el('DynamicItemLastChanged', undefined, '0001-01-01T00:00:00'),
       el('createDate', undefined, ab.lastChange),

@@ -17,12 +17,14 @@ import {
   buildAbGroupUpdate,
   buildBlpRequest,
   buildMemberChange,
+  buildMlRequest,
   decodeMlReply,
   isCodecError,
   normalizeHandle,
   type Command,
   type MemberRole,
 } from '../../../../shared/msnp';
+import { RequestError } from '../connection';
 import { withPendingRule, type ContactList, type ContactRecord } from '../contact-list';
 import type { Emit, NsContext } from '../context';
 import { OperationFailure, toOperationFailure } from '../errors';
@@ -53,12 +55,14 @@ export class AbContacts {
 
   // ----- contacts (§6.5) -----
 
-  /** ABContactAdd (+ group), AddMember Allow unless blocked, then `ADL` FL|AL (or FL|BL). */
+  /** `FQY` (14+) for a new address, ABContactAdd (+ group), AddMember Allow unless blocked, then `ADL` FL|AL (or FL|BL). */
   async add(ctx: AbContext, handle: string, options: { friendlyName?: string; groupId?: string }): Promise<ContactRecord> {
     if (options.groupId !== undefined && !this.list.groups.has(options.groupId)) throw new OperationFailure('not-found', 'no such group');
     const before = this.list.get(handle);
     const wasPending = before?.lists.pending === true;
     const what = `adding ${handle}`;
+    // Someone already on my lists came from the address book or the NS, so their network is known.
+    if (before === undefined) await this.checkNetwork(ctx, handle, what);
     let guid: string | undefined;
     try {
       const added = await ctx.ab.mutate('ABContactAdd', 'ContactSave', (c) =>
@@ -306,6 +310,30 @@ export class AbContacts {
   }
 
   // ----- wire -----
+
+  /**
+   * `FQY t len` + `<ml><d n="domain"><c n="local"/></d></ml>` (14+, MSNP13-18.md §7.3): which
+   * network a new address is on, asked before adding it, as libpurple does (`msn_add_buddy`,
+   * `fqy_cmd_post`). The answer decides: network 1 → add it (the `ADL` carries `t="1"`); `208` →
+   * there is no such account, and nothing is changed; another network (Yahoo! 32, …) → refused,
+   * since this client adds only Messenger accounts. An answer that cannot be read, or another
+   * error, counts as network 1, as libpurple assumes ("adding anyway"); a closed connection fails.
+   */
+  private async checkNetwork(ctx: AbContext, handle: string, what: string): Promise<void> {
+    if (ctx.dialect < 14) return; // FQY does not exist before 14 (Escargot disconnects).
+    let network: number = NETWORK.PASSPORT;
+    try {
+      const reply = await ctx.conn.call((trId) => buildMlRequest({ type: 'FQY', trId, list: { initial: false, contacts: [{ handle }] } }, ctx.dialect));
+      const answer = decodeMlReply(reply, ctx.dialect);
+      if (!isCodecError(answer) && answer.type === 'FQY') {
+        network = answer.list.contacts.find((c) => normalizeHandle(c.handle) === handle)?.network ?? NETWORK.PASSPORT;
+      }
+    } catch (err) {
+      if (err instanceof RequestError && err.kind === 'protocol' && err.code === 208) throw new OperationFailure('unknown-account', `${what}: there is no such account`, 208);
+      if (err instanceof RequestError && err.kind === 'closed') throw toOperationFailure(err, what);
+    }
+    if (network !== NETWORK.PASSPORT) throw new OperationFailure('not-supported', `${what}: the address is on another network (${network}); only Messenger accounts can be added`);
+  }
 
   /** AddMember/DeleteMember for one address; `tolerant` takes "already so" faults as success. */
   private async member(ctx: AbContext, action: 'AddMember' | 'DeleteMember', role: MemberRole, handle: string, scenario: 'BlockUnblock' | 'ContactMsgrAPI', tolerant: boolean): Promise<void> {

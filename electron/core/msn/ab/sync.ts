@@ -14,6 +14,8 @@ import {
   buildBlpRequest,
   buildMlRequest,
   buildPrpRequest,
+  decodeMlReply,
+  isCodecError,
   splitHandle,
   splitMlPayload,
   normalizeHandle,
@@ -23,7 +25,7 @@ import {
   type MlContact,
 } from '../../../../shared/msnp';
 import type { ListMembership, Privacy } from '../../../../shared/model';
-import type { Connection } from '../connection';
+import { RequestError, type Connection } from '../connection';
 import { withPendingRule, type ContactList } from '../contact-list';
 import type { AddressBookService } from './service';
 
@@ -35,6 +37,12 @@ export interface AbEntry {
   readonly storedName: string;
   readonly groupIds: readonly string[];
   readonly lists: ListMembership;
+  /**
+   * False for an e-mail contact or member (`ContactEmail`, `EmailMember`) not also known as a
+   * Passport one: the services do not say its network, so `FQY` asks before it goes into an `ADL`
+   * (MSNP13-18.md §5.3 step 5, §7.2).
+   */
+  readonly networkKnown: boolean;
 }
 
 export interface AbSnapshot {
@@ -55,14 +63,14 @@ export function privacyFromMe(me: AddressBook['me']): Privacy {
 
 /** Both services' answers as one list (§6.3: roles are the old AL/BL/RL/PL; FL is the address book). */
 export function snapshotOf(memberships: Memberships, book: AddressBook): AbSnapshot {
-  const entries = new Map<string, { handle: string; guid: string | undefined; storedName: string; groupIds: string[]; forward: boolean; allow: boolean; block: boolean; reverse: boolean }>();
+  const entries = new Map<string, { handle: string; guid: string | undefined; storedName: string; groupIds: string[]; forward: boolean; allow: boolean; block: boolean; reverse: boolean; passport: boolean }>();
   const entry = (address: string): NonNullable<ReturnType<typeof entries.get>> | undefined => {
     const handle = normalizeHandle(address.trim());
     // Only addresses the NS can carry in ADL (local@domain); phone and circle members have none.
     if (splitHandle(handle) === undefined) return undefined;
     let e = entries.get(handle);
     if (e === undefined) {
-      e = { handle, guid: undefined, storedName: handle, groupIds: [], forward: false, allow: false, block: false, reverse: false };
+      e = { handle, guid: undefined, storedName: handle, groupIds: [], forward: false, allow: false, block: false, reverse: false, passport: false };
       entries.set(handle, e);
     }
     return e;
@@ -74,21 +82,27 @@ export function snapshotOf(memberships: Memberships, book: AddressBook): AbSnaps
     const e = entry(c.address);
     if (e === undefined) continue;
     e.forward = true;
+    if (c.viaEmail !== true) e.passport = true;
     e.guid = c.id;
     e.storedName = c.displayName !== undefined && c.displayName !== '' ? c.displayName : (c.annotations['AB.NickName'] ?? e.handle);
     e.groupIds = c.groupIds.filter((g) => groups.has(g));
   }
-  for (const m of memberships.roles.Allow) {
+  const member = (m: Memberships['roles']['Allow'][number]) => {
     const e = entry(m.address);
+    if (e !== undefined && m.type !== 'Email') e.passport = true;
+    return e;
+  };
+  for (const m of memberships.roles.Allow) {
+    const e = member(m);
     if (e !== undefined) e.allow = true;
   }
   for (const m of memberships.roles.Block) {
-    const e = entry(m.address);
+    const e = member(m);
     if (e !== undefined) e.block = true;
   }
   // Pending implies Reverse: being on it means they added me (withPendingRule, contact-list.ts).
   for (const m of [...memberships.roles.Reverse, ...memberships.roles.Pending]) {
-    const e = entry(m.address);
+    const e = member(m);
     if (e === undefined) continue;
     e.reverse = true;
     if (!e.forward && m.displayName !== undefined && m.displayName !== '') e.storedName = m.displayName;
@@ -97,7 +111,7 @@ export function snapshotOf(memberships: Memberships, book: AddressBook): AbSnaps
   for (const e of entries.values()) {
     // §6.3: "a contact should not be in both Allow and Block" — Block wins (libpurple).
     const allow = e.allow && !e.block;
-    out.set(e.handle, { handle: e.handle, guid: e.guid, storedName: e.storedName, groupIds: e.groupIds, lists: withPendingRule({ forward: e.forward, allow, block: e.block, reverse: e.reverse }) });
+    out.set(e.handle, { handle: e.handle, guid: e.guid, storedName: e.storedName, groupIds: e.groupIds, lists: withPendingRule({ forward: e.forward, allow, block: e.block, reverse: e.reverse }), networkKnown: e.passport });
   }
   const selfName = book.me?.displayName;
   return { entries: out, groups, privacy: privacyFromMe(book.me), selfName: selfName !== undefined && selfName !== '' ? selfName : undefined, meId: book.me?.id };
@@ -171,9 +185,13 @@ export async function syncAddressBook(options: {
   // BLP t AL|BL: the privacy default the NS applies (§5.3 step 4).
   await conn.call((trId) => buildBlpRequest({ trId, value: snap.privacy.visibility === 'only-allowed' ? 'BL' : 'AL' }, dialect), timeout);
   const initial: MlContact[] = [];
+  const networks = await networksOfEmailEntries(conn, dialect, snap, options.timeoutMs);
   for (const e of snap.entries.values()) {
     const l = clientBits(e.lists);
-    if (l !== 0) initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
+    if (l === 0) continue;
+    // An e-mail entry goes in only when FQY says it is a Messenger account (below).
+    if (!e.networkKnown && dialect >= 14 && networks.get(e.handle) !== NETWORK.PASSPORT) continue;
+    initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
   }
   await sendMl(conn, dialect, 'ADL', true, initial, options.timeoutMs);
   // PRP t MFN name (§5.3 step 6): WLM takes it from the Me contact; without one, my address.
@@ -181,4 +199,35 @@ export async function syncAddressBook(options: {
   await conn.call((trId) => buildPrpRequest({ trId, key: 'MFN', value: name }, dialect), timeout);
   list.selfName = name;
   return snap;
+}
+
+/**
+ * `FQY` (14+) for every entry whose network the services did not say (MSNP13-18.md §5.3 step 5,
+ * §7.2, §7.3; libpurple `msn_notification_dump_contact`): one address per request, as Escargot
+ * takes them, all sent at once. An address the NS does not know (`208`), any other refusal or an
+ * unreadable answer has no network here; one on another network (Yahoo! 32 …) has that number.
+ * The caller uploads only the network-1 ones: this client speaks only to Messenger accounts, so an
+ * entry on another network stays on the list without being watched. Before 14 there is no `FQY`
+ * (and no other network): nothing is asked.
+ */
+export async function networksOfEmailEntries(conn: Connection, dialect: Dialect, snap: AbSnapshot, timeoutMs?: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (dialect < 14) return out;
+  const unknown = [...snap.entries.values()].filter((e) => !e.networkKnown && clientBits(e.lists) !== 0).map((e) => e.handle);
+  await Promise.all(
+    unknown.map(async (handle) => {
+      try {
+        const reply = await conn.call((trId) => buildMlRequest({ type: 'FQY', trId, list: { initial: false, contacts: [{ handle }] } }, dialect), timeoutMs !== undefined ? { timeoutMs } : {});
+        const answer = decodeMlReply(reply, dialect);
+        if (isCodecError(answer) || answer.type !== 'FQY') return;
+        const network = answer.list.contacts.find((c) => normalizeHandle(c.handle) === handle)?.network;
+        if (network !== undefined) out.set(handle, network);
+      } catch (err) {
+        // A refusal leaves it out; a dead connection ends the sign-in as any other command would.
+        if (err instanceof RequestError && err.kind === 'protocol') return;
+        throw err;
+      }
+    }),
+  );
+  return out;
 }
