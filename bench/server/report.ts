@@ -257,7 +257,8 @@ export function summary(r: BenchReport): string {
   const add = (s: string): void => {
     lines.push(s);
   };
-  add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, MSNP${r.config.dialect}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
+  const dialects = r.config.compareDialects?.map((d) => `MSNP${d}`).join(' vs ') ?? `MSNP${r.config.dialect}`;
+  add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, ${dialects}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
   if (r.accounts) {
     const a = r.accounts;
     add(`  accounts      ${a.created} created${a.reused ? `, ${a.reused} reused` : ''} in ${a.seconds.toFixed(2)} s (${a.perSecond}/s, ${a.method})`);
