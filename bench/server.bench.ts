@@ -5,7 +5,7 @@
  * bench/results/server.json. See bench/README.md, "Server benchmark", and `--help`.
  */
 import { OptionsError, parseOptions, USAGE } from './server/options';
-import { summary, writeReport } from './server/report';
+import { mergeDialectComparison, summary, writeReport } from './server/report';
 import { runBench } from './server/run';
 
 async function main(): Promise<number> {
@@ -28,7 +28,8 @@ async function main(): Promise<number> {
     console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
   };
   const report = await runBench(opts, log);
-  writeReport(opts.output, report);
+  // A dialect comparison adds its section to the figures already in the file (a full run's).
+  writeReport(opts.output, opts.compareDialects !== undefined ? mergeDialectComparison(opts.output, report) : report);
   console.log(`\n${summary(report)}\n\nwrote ${opts.output}`);
   return 0;
 }

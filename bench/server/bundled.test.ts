@@ -3,12 +3,13 @@
  * (real TCP on 127.0.0.1, OS-chosen ports): tiny numbers, every phase, consistent counts, one
  * CPU profile per measured window, and no server process left behind. Speed is not asserted.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseOptions } from './options';
 import { canReadProc } from './proc';
+import { mergeDialectComparison } from './report';
 import { runBench } from './run';
 
 const profileDir = mkdtempSync(path.join(os.tmpdir(), 'monarch-bench-prof-'));
@@ -51,5 +52,43 @@ describe('server benchmark against the bundled server', () => {
 
     // The child process is gone.
     expect(canReadProc(report.target.pid as number)).toBe(false);
+  });
+});
+
+describe('sign-in comparison across dialects (issue 12)', () => {
+  it('signs in through Passport (MSNP12) and through the token service + SOAP address book (MSNP15), alternating, and keeps the earlier figures in the file', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'monarch-bench-compare-'));
+    try {
+      const output = path.join(dir, 'server.json');
+      // An earlier full run's figures, which the comparison must keep.
+      writeFileSync(output, JSON.stringify({ benchmark: 'server', signIn: { perSecond: 1234 }, switchboard: [{ pairs: 50 }], goals: [] }));
+      const opts = parseOptions(['--compare-dialects', 'MSNP12,MSNP15', '--users', '3', '--login-concurrency', '2', '--rounds', '2', '--timeout', '20000', '--output', output]);
+      if (opts === 'help') throw new Error('unexpected help');
+      expect(opts.phases).toEqual(['signin']);
+      const report = await runBench(opts, () => {});
+      const c = report.signInByDialect;
+      expect(c?.runs.map((r) => `${r.round} ${r.dialect}`)).toEqual(['1 MSNP12', '1 MSNP15', '2 MSNP12', '2 MSNP15']);
+      for (const run of c?.runs ?? []) expect(run.result).toMatchObject({ succeeded: 3, failed: 0 });
+      // MSNP15 sign-ins went through the token service and read the address book.
+      expect(c?.byDialect['MSNP15']?.tokenServiceP50Ms).toBeGreaterThan(0);
+      expect(c?.byDialect['MSNP15']?.addressBookP50Ms).toBeGreaterThan(0);
+      expect(c?.byDialect['MSNP12']?.tokenServiceP50Ms).toBeUndefined();
+      expect(report.goals.find((g) => g.goal.includes('MSNP15'))?.status).not.toBe('not evaluated');
+
+      const merged = mergeDialectComparison(output, report);
+      expect(merged.signIn).toEqual({ perSecond: 1234 });
+      expect(merged.switchboard).toEqual([{ pairs: 50 }]);
+      expect(merged.signInByDialect).toEqual(c);
+      expect(merged.goals.map((g) => g.goal)).toEqual([expect.stringMatching(/^MSNP15 /)]);
+      expect(canReadProc(report.target.pid as number)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses the MSNP2–12 phases for MSNP13+', () => {
+    expect(() => parseOptions(['--dialect', 'MSNP15', '--phases', 'signin,presence'])).toThrow(/only the sign-in phase/);
+    const opts = parseOptions(['--dialect', 'MSNP15']);
+    expect(opts !== 'help' && opts.phases).toEqual(['signin']);
   });
 });

@@ -3,7 +3,7 @@
  * the first second with a clear message rather than minutes into a run.
  */
 import { parseArgs } from 'node:util';
-import { checkHandle, isDialect, parseDialectName, type Dialect } from '../../shared/msnp';
+import { checkHandle, isCodecDialect, parseDialectName, usesAddressBook, type Dialect } from '../../shared/msnp';
 import { parseAddress } from './signin';
 
 export type Phase = 'signin' | 'presence' | 'switchboard';
@@ -18,6 +18,14 @@ export interface BenchOptions {
   readonly serverPid: number | undefined;
   readonly dialect: Dialect;
   readonly nexus: string | undefined;
+  /** MSNP13+: the token service (`…/RST.srf` or `…/RST2.srf`); the address book is on its origin. */
+  readonly tokenService: string | undefined;
+  /**
+   * Sign-in comparison (issue 12): these dialects' sign-in phases, alternated over `rounds`
+   * rounds on the same server and accounts; written beside the other figures in --output.
+   */
+  readonly compareDialects: readonly Dialect[] | undefined;
+  readonly rounds: number;
   readonly insecureTls: boolean;
   readonly users: number;
   readonly loginConcurrency: number;
@@ -53,8 +61,17 @@ Target
                            default: start the bundled server in a child process (in-memory
                            storage, OS-chosen ports) and create the accounts through its API
   --server-pid PID         with --target: sample that process's CPU and RSS from /proc
-  --dialect MSNPn          MSNP2…MSNP7 sign in with MD5, MSNP8…MSNP12 with Passport (TWN) [MSNP7]
-  --nexus URL              Passport Nexus for MSNP8+ with --target (…/rdr/pprdr.asp)
+  --dialect MSNPn          MSNP2…MSNP7 sign in with MD5, MSNP8…MSNP12 with Passport (TWN),
+                           MSNP13…MSNP15 through the token service (15: USR SSO) and read the
+                           SOAP address book (sign-in phase only) [MSNP7]
+  --nexus URL              Passport Nexus for MSNP8–12 with --target (…/rdr/pprdr.asp)
+  --token-service URL      token service for MSNP13+ (…/RST.srf or …/RST2.srf; the address book
+                           is asked on the same origin); default with the bundled server: its
+                           HTTP port's /RST.srf
+  --compare-dialects LIST  sign-in comparison, e.g. MSNP12,MSNP15: only the sign-in phase, once per
+                           dialect per round (alternating), all users signed out between runs;
+                           adds "signInByDialect" to --output and keeps the rest of that file
+  --rounds N               rounds of --compare-dialects [3]
   --insecure-tls           accept a self-signed certificate from the Nexus / login server
 
 Load
@@ -105,6 +122,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         'server-pid': { type: 'string' },
         dialect: { type: 'string', default: 'MSNP7' },
         nexus: { type: 'string' },
+        'token-service': { type: 'string' },
+        'compare-dialects': { type: 'string' },
+        rounds: { type: 'string', default: '3' },
         'insecure-tls': { type: 'boolean', default: false },
         users: { type: 'string', default: '1000' },
         'login-concurrency': { type: 'string', default: '200' },
@@ -135,10 +155,19 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   if (values.help) return 'help';
 
-  const dialect = parseDialectName(values.dialect) ?? Number(values.dialect);
-  if (!isDialect(dialect)) throw new OptionsError(`--dialect must be MSNP2 … MSNP12, got ${values.dialect}`);
+  const dialectOf = (name: string, flag: string): Dialect => {
+    const d = parseDialectName(name) ?? Number(name);
+    if (!isCodecDialect(d)) throw new OptionsError(`${flag} must be MSNP2 … MSNP15, got ${name}`);
+    return d;
+  };
+  const dialect = dialectOf(values.dialect, '--dialect');
+  const compareDialects = values['compare-dialects']?.split(',').map((d) => dialectOf(d.trim(), '--compare-dialects'));
+  if (compareDialects !== undefined && compareDialects.length === 0) throw new OptionsError('--compare-dialects needs at least one dialect');
 
+  // The later phases speak MSNP2–12 (ADD/ADC lists, no ADL): MSNP13+ runs the sign-in phase alone.
+  const soapDialect = usesAddressBook(dialect) || (compareDialects ?? []).some(usesAddressBook);
   const phases = values.phases.split(',').map((p) => p.trim());
+  if (compareDialects !== undefined || (soapDialect && values.phases === ALL_PHASES.join(','))) phases.splice(0, phases.length, 'signin');
   for (const p of phases) {
     if (!(ALL_PHASES as readonly string[]).includes(p)) throw new OptionsError(`--phases: unknown phase ${p} (${ALL_PHASES.join(', ')})`);
   }
@@ -157,6 +186,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     serverPid: values['server-pid'] === undefined ? undefined : int(values['server-pid'], '--server-pid', 1),
     dialect,
     nexus: values.nexus,
+    tokenService: values['token-service'],
+    compareDialects,
+    rounds: int(values.rounds, '--rounds', 1),
     insecureTls: values['insecure-tls'],
     users,
     loginConcurrency: int(values['login-concurrency'], '--login-concurrency', 1),
@@ -190,8 +222,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   if (opts.serverCpuProf !== undefined && target !== undefined) {
     throw new OptionsError('--server-cpu-prof only applies to the bundled server; profile an external one yourself');
   }
-  if (dialect >= 8 && target !== undefined && opts.nexus === undefined) {
-    throw new OptionsError(`${values.dialect} signs in through Passport (TWN): give --nexus URL with --target`);
+  if (soapDialect && phases.some((p) => p !== 'signin')) {
+    throw new OptionsError('MSNP13+ runs only the sign-in phase (the presence and switchboard phases build lists with ADD/ADC): --phases signin');
+  }
+  const dialectsUsed = compareDialects ?? [dialect];
+  if (dialectsUsed.some(usesAddressBook) && target !== undefined && opts.tokenService === undefined) {
+    throw new OptionsError('MSNP13+ signs in through the token service: give --token-service URL with --target');
+  }
+  if (dialectsUsed.some((d) => d >= 8 && !usesAddressBook(d)) && target !== undefined && opts.nexus === undefined) {
+    throw new OptionsError('MSNP8–12 sign in through Passport (TWN): give --nexus URL with --target');
   }
   if (opts.phases.includes('presence') && stormUsers > users) {
     throw new OptionsError(`--storm-users ${stormUsers} exceeds --users ${users}`);

@@ -79,7 +79,8 @@ export class PassportClient {
       }
       const daLogin = parsePassportUrls(urls).get('DALogin');
       if (daLogin === undefined) throw new PassportError(`Nexus ${nexus}: PassportURLs has no DALogin (${urls})`);
-      return daLoginUrl(daLogin);
+      // A scheme-less DALogin takes the Nexus's scheme (MSNP.md §3.3.3): our server's HTTP Nexus → HTTP.
+      return daLoginUrl(daLogin, nexus.toString());
     })();
     // A failed Nexus lookup is retried by the next sign-in rather than cached.
     this.daLogin.catch(() => {

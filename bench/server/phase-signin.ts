@@ -15,6 +15,11 @@ export interface SignInResult {
   readonly seconds: number;
   readonly perSecond: number;
   readonly latencyMs: LatencySummary | undefined;
+  /**
+   * MSNP13+: the parts of each sign-in spent in the token request (RST, the password check
+   * included) and in the address-book read (FindMembership + ABFindAll, answers parsed).
+   */
+  readonly stagesMs?: { readonly tokenService: LatencySummary | undefined; readonly addressBook: LatencySummary | undefined };
   /** Distinct failure messages (handles blanked) with counts, most frequent first. */
   readonly errors: ReadonlyArray<{ readonly message: string; readonly count: number }>;
   readonly usage: WindowUsage;
@@ -67,6 +72,12 @@ export async function runSignIns(
   const usage = meter.stop();
 
   users.sort((a, b) => a.index - b.index);
+  const tokenMs = new Samples();
+  const addressBookMs = new Samples();
+  for (const u of users) {
+    if (u.tokenMs !== undefined) tokenMs.add(u.tokenMs);
+    if (u.addressBookMs !== undefined) addressBookMs.add(u.addressBookMs);
+  }
   const result: SignInResult = {
     attempted: accounts.length,
     succeeded: users.length,
@@ -75,6 +86,7 @@ export async function runSignIns(
     seconds: round(seconds),
     perSecond: round(users.length / seconds, 1),
     latencyMs: latency.summary(),
+    ...(tokenMs.count > 0 ? { stagesMs: { tokenService: tokenMs.summary(), addressBook: addressBookMs.summary() } } : {}),
     errors: [...errors].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([message, count]) => ({ message, count })),
     usage,
     cost: costPer(usage, users.length),

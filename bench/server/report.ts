@@ -3,7 +3,7 @@
  * machine) and a human-readable summary with each goal of issue 3 marked met / missed / not
  * evaluated (when the run's configuration is not the one the goal is stated for).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OperationCost, WindowUsage } from './load-meter';
@@ -12,7 +12,7 @@ import type { ContactsResult, StormResult } from './phase-presence';
 import type { SignInResult } from './phase-signin';
 import type { SwitchboardResult } from './phase-switchboard';
 import { loadAverage } from './proc';
-import type { LatencySummary } from './stats';
+import { round, type LatencySummary } from './stats';
 
 export interface MemoryResult {
   readonly users: number;
@@ -64,6 +64,8 @@ export interface BenchReport {
   readonly contacts: ContactsResult | undefined;
   readonly presence: StormResult | undefined;
   readonly switchboard: readonly SwitchboardResult[];
+  /** `--compare-dialects`: the sign-in phase per dialect, alternated over rounds (issue 12). */
+  readonly signInByDialect?: DialectSignIns | undefined;
   /** Users whose NS connection was closed by the end of the run, and why (first few). */
   readonly disconnected: { readonly count: number; readonly reasons: readonly string[] };
   readonly goals: readonly GoalResult[];
@@ -80,6 +82,54 @@ export const ESCARGOT = {
   relayedMessagesPerSecond: { pairs50: 26_000, pairs500: 18_000, pairs500P99Ms: 39 },
   presenceStorm: { users: 100, changesPerSecond: 1000, p99Ms: 336 },
 } as const;
+
+/** Issue 12: "sign-ins/s through SSO … within 2x of the MSNP12 figures". */
+export const MSNP15_SIGN_IN_FACTOR = 2;
+
+export interface DialectSignIns {
+  readonly date: string;
+  readonly users: number;
+  readonly concurrency: number;
+  readonly rounds: number;
+  /** Every measured run, in the order run (dialects alternate within a round). */
+  readonly runs: ReadonlyArray<{ readonly round: number; readonly dialect: string; readonly loadAverage1m: number | undefined; readonly result: SignInResult }>;
+  /** Medians over the rounds, per dialect. */
+  readonly byDialect: Readonly<Record<string, DialectMedians>>;
+}
+
+export interface DialectMedians {
+  readonly perSecond: number;
+  readonly latencyP50Ms: number | undefined;
+  readonly serverCpuUsPerSignIn: number | undefined;
+  readonly loadGeneratorCpuUsPerSignIn: number;
+  readonly failed: number;
+  /** MSNP13+: median of the runs' p50 time in the token request and in the address-book read. */
+  readonly tokenServiceP50Ms?: number | undefined;
+  readonly addressBookP50Ms?: number | undefined;
+  readonly loadAverages1m: ReadonlyArray<number | undefined>;
+}
+
+export function compareSignIns(opts: BenchOptions, runs: DialectSignIns['runs']): DialectSignIns {
+  const byDialect: Record<string, DialectMedians> = {};
+  for (const name of [...new Set(runs.map((r) => r.dialect))]) {
+    const mine = runs.filter((r) => r.dialect === name);
+    const med = (f: (r: SignInResult) => number | undefined): number | undefined => {
+      const v = mine.map((r) => f(r.result)).filter((x): x is number => x !== undefined && Number.isFinite(x)).sort((a, b) => a - b);
+      return v.length === 0 ? undefined : round(v[Math.floor((v.length - 1) / 2)] as number, 1);
+    };
+    const token = med((r) => r.stagesMs?.tokenService?.p50);
+    byDialect[name] = {
+      perSecond: med((r) => r.perSecond) ?? 0,
+      latencyP50Ms: med((r) => r.latencyMs?.p50),
+      serverCpuUsPerSignIn: med((r) => r.cost.serverCpuUs),
+      loadGeneratorCpuUsPerSignIn: med((r) => r.cost.loadGeneratorCpuUs) ?? 0,
+      failed: mine.reduce((n, r) => n + r.result.failed, 0),
+      ...(token !== undefined ? { tokenServiceP50Ms: token, addressBookP50Ms: med((r) => r.stagesMs?.addressBook?.p50) } : {}),
+      loadAverages1m: mine.map((r) => r.loadAverage1m),
+    };
+  }
+  return { date: new Date().toISOString(), users: opts.users, concurrency: opts.loginConcurrency, rounds: opts.rounds, runs, byDialect };
+}
 
 export interface GoalResult {
   readonly goal: string;
@@ -138,6 +188,22 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): GoalResult[] {
         ? skip(pGoal, `storm was ${p.users} users at ${p.targetChangesPerSecond}/s`, `p99 ${ms(p.latencyMs)}`)
         : judge(pGoal, (p.latencyMs?.p99 ?? Infinity) < 10 && p.notificationsMissing === 0, `p99 ${ms(p.latencyMs)}, ${p.notificationsMissing} missing`),
   );
+
+  const d = r.signInByDialect?.byDialect;
+  const ssoGoal = `MSNP15 (SSO + SOAP address book) sign-ins/s within ${MSNP15_SIGN_IN_FACTOR}x of MSNP12 (issue 12)`;
+  const d12 = d?.['MSNP12'];
+  const d15 = d?.['MSNP15'];
+  goals.push(
+    d12 === undefined || d15 === undefined
+      ? skip(ssoGoal, 'no --compare-dialects run with MSNP12 and MSNP15')
+      : d12.failed > 0 || d12.perSecond === 0
+        ? skip(ssoGoal, `the MSNP12 runs had ${d12.failed} failed sign-ins`, `MSNP15 ${d15.perSecond}/s`)
+        : judge(
+          ssoGoal,
+          d15.perSecond * MSNP15_SIGN_IN_FACTOR >= d12.perSecond && d15.failed === 0,
+          `MSNP15 ${d15.perSecond}/s vs MSNP12 ${d12.perSecond}/s (${round(d12.perSecond / Math.max(d15.perSecond, 1e-9), 2)}x); server CPU per sign-in ${d15.serverCpuUsPerSignIn ?? '?'} vs ${d12.serverCpuUsPerSignIn ?? '?'} µs`,
+        ),
+  );
   return goals;
 }
 
@@ -166,12 +232,33 @@ export function writeReport(file: string, report: BenchReport): void {
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 
+/**
+ * The report to write for a `--compare-dialects` run: the file's existing report (from an earlier
+ * full run) with this run's `signInByDialect` and issue 12's goal put in, or this run's report
+ * when the file holds none.
+ */
+export function mergeDialectComparison(file: string, r: BenchReport): BenchReport {
+  if (!existsSync(file)) return r;
+  let old: BenchReport;
+  try {
+    old = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  } catch {
+    return r;
+  }
+  if (old.benchmark !== 'server') return r;
+  // The earlier run's goals stay as judged; issue 12's comes from this run.
+  const mine = (g: GoalResult): boolean => g.goal.startsWith('MSNP15 ');
+  const goals = [...(Array.isArray(old.goals) ? old.goals.filter((g) => !mine(g)) : []), ...r.goals.filter(mine)];
+  return { ...old, signInByDialect: r.signInByDialect, goals };
+}
+
 export function summary(r: BenchReport): string {
   const lines: string[] = [];
   const add = (s: string): void => {
     lines.push(s);
   };
-  add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, MSNP${r.config.dialect}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
+  const dialects = r.config.compareDialects?.map((d) => `MSNP${d}`).join(' vs ') ?? `MSNP${r.config.dialect}`;
+  add(`Server benchmark — ${r.target.kind} server at ${r.target.host}:${r.target.port}, ${dialects}, ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}`);
   if (r.accounts) {
     const a = r.accounts;
     add(`  accounts      ${a.created} created${a.reused ? `, ${a.reused} reused` : ''} in ${a.seconds.toFixed(2)} s (${a.perSecond}/s, ${a.method})`);
@@ -207,8 +294,22 @@ export function summary(r: BenchReport): string {
     );
     add(`                ${cost(s.cost, 'message')}`);
   }
+  if (r.signInByDialect) {
+    const c = r.signInByDialect;
+    add(`  sign-in by dialect (${c.users} users, concurrency ${c.concurrency}, median of ${c.rounds} alternating rounds)`);
+    for (const [name, m] of Object.entries(c.byDialect)) {
+      add(
+        `    ${name.padEnd(7)} ${m.perSecond}/s; latency p50 ${m.latencyP50Ms ?? '?'} ms; server ${m.serverCpuUsPerSignIn ?? '?'} µs CPU per sign-in; load generator ${m.loadGeneratorCpuUsPerSignIn} µs` +
+          (m.tokenServiceP50Ms !== undefined ? `; token service p50 ${m.tokenServiceP50Ms} ms, address book p50 ${m.addressBookP50Ms ?? '?'} ms` : '') +
+          `${m.failed ? `; ${m.failed} failed` : ''}; load ${m.loadAverages1m.join(', ')}`,
+      );
+    }
+    const errors = new Map<string, number>();
+    for (const run of c.runs) for (const e of run.result.errors) errors.set(`${run.dialect}: ${e.message}`, (errors.get(`${run.dialect}: ${e.message}`) ?? 0) + e.count);
+    for (const [message, count] of errors) add(`    ${count} × ${message}`);
+  }
   if (r.disconnected.count > 0) add(`  disconnected  ${r.disconnected.count} users lost their NS connection: ${r.disconnected.reasons.join('; ')}`);
-  add('Goals (issue 3):');
+  add('Goals (issues 3 and 12):');
   for (const g of r.goals) add(`  [${g.status === 'met' ? 'met' : g.status === 'missed' ? 'MISSED' : 'n/a'}] ${g.goal}: ${g.measured}${g.why ? ` (${g.why})` : ''}`);
   for (const n of r.notes) add(`  note: ${n}`);
   return lines.join('\n');

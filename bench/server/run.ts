@@ -8,6 +8,7 @@
  * Whatever happens, every connection is closed and the bundled server stopped at the end.
  */
 import path from 'node:path';
+import { dialectName, usesAddressBook, type Dialect } from '../../shared/msnp';
 import { BundledServer } from './bundled-server';
 import { waitForQuiet, type WindowProbe } from './load-meter';
 import type { ServerMemory } from './ipc-messages';
@@ -16,8 +17,9 @@ import { PassportClient } from './passport-client';
 import { buildContactLists, runPresenceStorm, type ContactsResult, type StormResult } from './phase-presence';
 import { runSignIns, type SignInResult } from './phase-signin';
 import { runSwitchboards, type SwitchboardResult } from './phase-switchboard';
-import { canReadProc, readProc } from './proc';
-import { evaluateGoals, ESCARGOT, machine, type AccountsResult, type BenchReport, type MemoryResult } from './report';
+import { canReadProc, loadAverage, readProc } from './proc';
+import { compareSignIns, evaluateGoals, ESCARGOT, machine, type AccountsResult, type BenchReport, type DialectSignIns, type MemoryResult } from './report';
+import { SoapClient } from './soap-client';
 import type { Account, BenchUser, SignInContext } from './signin';
 import { round } from './stats';
 
@@ -29,6 +31,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   const profiles: string[] = [];
   let server: BundledServer | undefined;
   let passport: PassportClient | undefined;
+  let soap: SoapClient | undefined;
   let users: BenchUser[] = [];
   let pinger: NodeJS.Timeout | undefined;
   const interrupted = (): void => {
@@ -115,17 +118,66 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       notes.push(`external server: accounts ${accountHandle(opts, 0)} … ${accountHandle(opts, opts.users - 1)} must exist with the given password`);
     }
 
-    if (opts.dialect >= 8) {
+    const dialects: readonly Dialect[] = opts.compareDialects ?? [opts.dialect];
+    if (dialects.some((d) => d >= 8 && !usesAddressBook(d))) {
       if (nexus === undefined) throw new Error('TWN sign-in needs a Nexus URL (--nexus)');
       // Our own bundled server may use a self-signed certificate; anything else needs --insecure-tls.
       passport = new PassportClient(nexus, opts.insecureTls || server !== undefined, opts.timeoutMs);
+    }
+    if (dialects.some(usesAddressBook)) {
+      // The bundled server's token service and address book share the Nexus's HTTP port (server/soap/router.ts).
+      const tokenService = opts.tokenService ?? (server !== undefined ? new URL('/RST.srf', server.info.nexusUrl).toString() : undefined);
+      if (tokenService === undefined) throw new Error('MSNP13+ sign-in needs the token service URL (--token-service)');
+      soap = new SoapClient(tokenService, opts.insecureTls || server !== undefined, opts.timeoutMs);
+      log(`  token service ${tokenService}`);
+    }
+
+    if (opts.compareDialects !== undefined) {
+      const runs: DialectSignIns['runs'][number][] = [];
+      const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
+      for (let round = 1; round <= opts.rounds; round++) {
+        // Alternating dialects within each round: load from other work on the machine falls on both.
+        for (const dialect of opts.compareDialects) {
+          await quiet(`sign-in ${dialectName(dialect)}`);
+          const load = loadAverage();
+          log(`round ${round}/${opts.rounds}: signing in ${opts.users} users over ${dialectName(dialect)}, ${opts.loginConcurrency} at a time (load ${load ?? '?'}) …`);
+          const ctx: SignInContext = { host, port, dialect, passport, soap, timeoutMs: opts.timeoutMs };
+          const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log, probe(`signin-${dialectName(dialect)}-${round}`));
+          log(`  ${signed.result.succeeded} signed in, ${signed.result.failed} failed, ${signed.result.perSecond}/s, server ${signed.result.cost.serverCpuUs ?? '?'} µs CPU per sign-in`);
+          runs.push({ round, dialect: dialectName(dialect), loadAverage1m: load, result: signed.result });
+          users = signed.users;
+          await signOutAll(users, opts.timeoutMs);
+          users = [];
+        }
+      }
+      await Promise.all(profiling);
+      const base: Omit<BenchReport, 'goals'> = {
+        benchmark: 'server',
+        date: new Date().toISOString(),
+        machine: machine(),
+        config: opts,
+        target: { kind: server ? 'bundled' : 'external', host, port, pid },
+        accounts,
+        signIn: undefined,
+        memory: undefined,
+        contacts: undefined,
+        presence: undefined,
+        switchboard: [],
+        signInByDialect: compareSignIns(opts, runs),
+        disconnected: { count: 0, reasons: [] },
+        reference: ESCARGOT,
+        serverCpuProfiles: profiles,
+        notes,
+      };
+      return { ...base, goals: evaluateGoals(base) };
     }
 
     // --- 2. sign-in and memory ---
     const memBefore = await serverMemory(server, pid, opts.timeoutMs);
     await quiet('sign-in');
-    log(`signing in ${opts.users} users over MSNP${opts.dialect} (${opts.dialect >= 8 ? 'TWN' : 'MD5'}), ${opts.loginConcurrency} at a time …`);
-    const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, timeoutMs: opts.timeoutMs };
+    const method = opts.dialect >= 15 ? 'SSO' : opts.dialect >= 8 ? 'TWN' : 'MD5';
+    log(`signing in ${opts.users} users over MSNP${opts.dialect} (${method}), ${opts.loginConcurrency} at a time …`);
+    const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, soap, timeoutMs: opts.timeoutMs };
     const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
     const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log, probe('signin'));
     users = signed.users;
@@ -224,6 +276,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     if (pinger) clearInterval(pinger);
     for (const u of users) u.ns.quit();
     passport?.close();
+    soap?.close();
     if (server) {
       await sleep(200);
       await server.stop(opts.timeoutMs);
@@ -260,6 +313,15 @@ function memoryResult(
 
 function perUser(before: number | undefined, after: number | undefined, n: number): number | undefined {
   return before === undefined || after === undefined ? undefined : Math.round((after - before) / n);
+}
+
+/** `OUT` on every connection, then wait (bounded) until the server has closed them all. */
+async function signOutAll(users: readonly BenchUser[], timeoutMs: number): Promise<void> {
+  for (const u of users) u.ns.quit();
+  const deadline = performance.now() + timeoutMs;
+  while (users.some((u) => !u.ns.closed) && performance.now() < deadline) await sleep(50);
+  for (const u of users) if (!u.ns.closed) u.ns.destroy('not closed after OUT');
+  await sleep(500); // let the server finish the sign-outs before the next run is measured
 }
 
 function sleep(ms: number): Promise<void> {

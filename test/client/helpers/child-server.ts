@@ -8,6 +8,8 @@ export interface ChildServer {
   readonly httpPort: number;
   readonly nexusUrl: string;
   readonly host: string;
+  /** The server process, for CPU figures read from /proc (bench:client). */
+  readonly pid: number | undefined;
   kill(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startChildServer(cfg: { nsPort: number; sbPort: number; ht
   return {
     ...ports,
     host: '127.0.0.1',
+    pid: child.pid,
     kill: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) {
