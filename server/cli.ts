@@ -45,6 +45,10 @@ Options (flag / environment variable / config file key):
   --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
   --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 15)
   --max-connections-per-address <n>  MONARCH_SERVER_MAX_CONNECTIONS_PER_ADDRESS  maxConnectionsPerAddress  (default 256; 0 = no cap)
+  --redis <url>          MONARCH_SERVER_REDIS          redis         run as one node of a cluster (server/README.md "Cluster")
+  --node-id <id>         MONARCH_SERVER_NODE_ID        nodeId        this node's id in the cluster (unique; A-Z a-z 0-9 _ . -)
+  --cluster-secret-file <file>  MONARCH_SERVER_CLUSTER_SECRET_FILE  clusterSecretFile  the secret every node shares (32+ bytes)
+  --cluster-ttl-ms <n>   MONARCH_SERVER_CLUSTER_TTL_MS clusterTtlMs  a dead node's users shown offline within (default 3000)
   --log-level <level>    MONARCH_SERVER_LOG_LEVEL                    debug | info | warn | error
   --demo                 create demo accounts (if missing) and print them
   --help
@@ -72,6 +76,10 @@ const OPTIONS = {
   'min-dialect': ['minDialect', 'number'],
   'max-dialect': ['maxDialect', 'number'],
   'max-connections-per-address': ['maxConnectionsPerAddress', 'number'],
+  redis: ['redis', 'string'],
+  'node-id': ['nodeId', 'string'],
+  'cluster-secret-file': ['clusterSecretFile', 'string'],
+  'cluster-ttl-ms': ['clusterTtlMs', 'number'],
 } as const;
 
 export class UsageError extends Error {
@@ -211,6 +219,10 @@ export const DEFAULT_DATA_DIR = '.monarch-data/server';
 export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfig {
   const c = cli.config;
   if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const clustered = c.redis !== undefined || c.nodeId !== undefined || c.clusterSecretFile !== undefined;
+  if (clustered && (c.redis === undefined || c.nodeId === undefined || c.clusterSecretFile === undefined)) {
+    throw new UsageError('a cluster node needs --redis, --node-id and --cluster-secret-file together');
+  }
   return {
     host: c.host,
     publicHost: c.publicHost,
@@ -234,7 +246,23 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
         ? undefined
         : { cert: readFileSync(c.tlsCert, 'utf8'), key: readFileSync(c.tlsKey, 'utf8'), port: c.httpsPort, legacyProtocols: c.tlsLegacy },
     logger: createJsonLogger(log, cli.logLevel),
+    cluster:
+      c.redis === undefined || c.nodeId === undefined || c.clusterSecretFile === undefined
+        ? undefined
+        : { redisUrl: c.redis, nodeId: c.nodeId, secret: readClusterSecret(c.clusterSecretFile), ttlMs: c.clusterTtlMs },
   };
+}
+
+/** The shared secret file: its bytes, at least 32 of them (e.g. `head -c 32 /dev/urandom > cluster.key`). */
+function readClusterSecret(file: string): Buffer {
+  let secret: Buffer;
+  try {
+    secret = readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read --cluster-secret-file ${file}: ${(e as Error).message}`);
+  }
+  if (secret.length < 32) throw new UsageError(`--cluster-secret-file ${file} holds ${secret.length} bytes; it needs at least 32 (head -c 32 /dev/urandom > ${file})`);
+  return secret;
 }
 
 /** `user add|list|passwd|remove` against the data directory, without starting listeners. */

@@ -7,7 +7,9 @@ import { DEFAULT_PORT, MAX_LINE_LENGTH, MAX_SB_MESSAGE_PAYLOAD, RNG_VALIDITY_MS 
 import { DEFAULT_HASH_GATE, type HashGateLimits } from './core/hash-gate';
 import { DEFAULT_OFFLINE_MESSAGE_LIMITS, type OfflineMessageLimits } from './core/offline-messages';
 import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleLimits } from './core/sign-in-throttle';
+import type { Cluster } from './cluster/cluster';
 import { silentLogger, type Logger } from './logger';
+import type { Store } from './store/store';
 
 export type { HashGateLimits } from './core/hash-gate';
 export type { SignInThrottleLimits } from './core/sign-in-throttle';
@@ -112,6 +114,33 @@ export interface ServerConfig {
   /** Offline messages per recipient (count, bytes) and per sender (a minute); server/README.md "Offline messages". */
   readonly offlineMessages?: Partial<OfflineMessageLimits>;
   readonly logger?: Logger;
+  /** Run as one node of a cluster (server/README.md, "Cluster"); omitted = the whole server in one process. */
+  readonly cluster?: ClusterConfig;
+  /**
+   * An open store to use instead of opening one from `dataDir` (nodes of one cluster in one
+   * process, in tests); `stop()` leaves it open.
+   */
+  readonly store?: Store;
+}
+
+/** One node of a cluster (server/cluster/cluster.ts). */
+export interface ClusterConfig {
+  /** This node's id, unique in the cluster: `[A-Za-z0-9_.-]`, at most 64 characters. */
+  readonly nodeId: string;
+  /** Redis (`redis://host:port/db`): the session directory and the nodes' inboxes. */
+  readonly redisUrl?: string;
+  /** A cluster made by the caller instead (tests: a `MemoryNetwork` node); `redisUrl` is then ignored. */
+  readonly instance?: Cluster;
+  /**
+   * The secret every node shares (at least 32 bytes): switchboard cookies, Passport tickets, the
+   * token service's tokens and the sealed MD5 secrets are keyed from it, so any node accepts what
+   * another issued.
+   */
+  readonly secret: Uint8Array;
+  /** A dead node's users are shown offline within this long; default 3,000 ms. */
+  readonly ttlMs?: number;
+  /** Prefix of the Redis keys and channels; default `monarch:` (one Redis can hold several clusters). */
+  readonly keyPrefix?: string;
 }
 
 export interface ResolvedConfig {
@@ -143,6 +172,7 @@ export interface ResolvedConfig {
   readonly maxConnectionsPerAddress: number;
   readonly offlineMessages: OfflineMessageLimits;
   readonly logger: Logger;
+  readonly cluster: ClusterConfig | undefined;
 }
 
 export const DEFAULT_LIMITS: ConnectionLimits = {
@@ -211,6 +241,10 @@ export const externalConfigSchema = z
     sendChallenges: z.boolean(),
     nsIdleTimeoutMs: z.number().int().min(0),
     maxConnectionsPerAddress: z.number().int().min(0),
+    redis: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
+    nodeId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ . -'),
+    clusterSecretFile: z.string().min(1),
+    clusterTtlMs: z.number().int().min(300).max(600_000),
   })
   .partial()
   .strict();
@@ -271,5 +305,14 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     maxConnectionsPerAddress: c.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
     offlineMessages,
     logger: c.logger ?? silentLogger,
+    cluster: c.cluster === undefined ? undefined : checkCluster(c.cluster),
   };
+}
+
+function checkCluster(c: ClusterConfig): ClusterConfig {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.nodeId)) throw new ConfigError(`cluster.nodeId ${JSON.stringify(c.nodeId)}: use 1 to 64 of A-Z a-z 0-9 _ . -`);
+  if (c.secret.length < 32) throw new ConfigError('cluster.secret must be at least 32 bytes');
+  if (c.instance === undefined && c.redisUrl === undefined) throw new ConfigError('cluster: give redisUrl');
+  if (c.ttlMs !== undefined && !(Number.isInteger(c.ttlMs) && c.ttlMs >= 300)) throw new ConfigError('cluster.ttlMs must be at least 300');
+  return c;
 }

@@ -4,10 +4,14 @@
  * (ARCHITECTURE.md §7): it builds the store, the core managers and the listeners, and returns the
  * bound ports and `stop()`. See server/README.md for the API.
  */
+import { hkdfSync } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
-import { resolveConfig, type ResolvedConfig, type ServerConfig } from './config';
+import type { Cluster } from './cluster/cluster';
+import { ClusterNode } from './cluster/node';
+import { RedisCluster } from './cluster/redis';
+import { resolveConfig, type ClusterConfig, type ResolvedConfig, type ServerConfig } from './config';
 import { AccountService, type AccountAdmin } from './core/accounts';
 import { ConnectionCap } from './core/connection-cap';
 import { ContactService } from './core/contacts';
@@ -34,8 +38,9 @@ import { registerSoapServices } from './soap/services';
 import { SsoTokens } from './soap/tokens';
 import { lockDataDir } from './store/data-dir-lock';
 import { openSqliteStore } from './store/sqlite-store';
+import type { Store } from './store/store';
 
-export type { ServerConfig, ConnectionLimits, TlsConfig } from './config';
+export type { ServerConfig, ClusterConfig, ConnectionLimits, TlsConfig } from './config';
 export type { AccountAdmin, AccountInfo } from './core/accounts';
 export { AccountError } from './core/accounts';
 export type { Logger, LogLevel, LogFields } from './logger';
@@ -64,26 +69,34 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   // One server per data folder: a second one (another `npm run server`, or one pointed at the
   // app's local-server folder while the app runs) would share the database and the secrets.
   const dirLock = cfg.dataDir === undefined ? undefined : lockDataDir(cfg.dataDir, 'the Monarch server');
-  let store: ReturnType<typeof openSqliteStore> | undefined;
+  let store: Store | undefined;
   let secrets: SecretBox;
   let ssoTokens: SsoTokens;
+  const sharedStore = config.store;
   try {
-    store = openSqliteStore(cfg.dataDir);
-    secrets = SecretBox.open(cfg.dataDir);
-    ssoTokens = SsoTokens.open(cfg.dataDir, cfg.ssoTokenLifetimeMs, Date.now);
+    store = sharedStore ?? openSqliteStore(cfg.dataDir);
+    // A cluster's nodes must accept each other's sealed MD5 secrets and service tokens: both keys
+    // come from the secret they share.
+    secrets = cfg.cluster === undefined ? SecretBox.open(cfg.dataDir) : new SecretBox(derivedKey(cfg.cluster, 'md5-secret'));
+    ssoTokens =
+      cfg.cluster === undefined
+        ? SsoTokens.open(cfg.dataDir, cfg.ssoTokenLifetimeMs, Date.now)
+        : new SsoTokens(derivedKey(cfg.cluster, 'sso-tokens'), cfg.ssoTokenLifetimeMs, Date.now);
   } catch (err) {
-    store?.close();
+    if (sharedStore === undefined) store?.close();
     dirLock?.release();
     throw err;
   }
   const closeStore = (): void => {
-    store.close();
+    if (sharedStore === undefined) store.close();
     dirLock?.release();
   };
   const now = Date.now;
   const accounts = new AccountService({ store, secrets, md5Login: cfg.md5Login, now });
   const lists = new ListManager(store, now);
   const presence = new PresenceHub(lists);
+  const clusterNode = cfg.cluster === undefined ? undefined : new ClusterNode(makeCluster(cfg.cluster, cfg), presence, cfg.logger);
+  presence.remote = clusterNode;
   const offline = new OfflineMessages(store, lists, presence, cfg.offlineMessages, now);
   wireOfflineNotices(offline, presence);
   const signIns = new SignInGuard(new SignInThrottle(cfg.signInThrottle, now), new HashGate(cfg.hashing));
@@ -108,6 +121,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     sbAddress: '',
     nexusBase: '',
     now,
+    cluster: clusterNode,
   };
 
   // A deleted account is signed out and disappears from every cached list.
@@ -184,6 +198,18 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     }
     ctx.nexusBase = `http://${cfg.publicHost}:${httpPort}`;
 
+    let loadTimer: NodeJS.Timeout | undefined;
+    if (clusterNode !== undefined) {
+      await clusterNode.cluster.start({ ns: ctx.nsAddress, sb: ctx.sbAddress }, clusterNode);
+      // The load other nodes compare when they pick a switchboard: conversations open here.
+      loadTimer = setInterval(() => clusterNode.cluster.setLoad(ctx.switchboards.sessionCount), 1000);
+      loadTimer.unref();
+    }
+    const stopCluster = async (): Promise<void> => {
+      if (loadTimer !== undefined) clearInterval(loadTimer);
+      await clusterNode?.cluster.stop();
+    };
+
     cfg.logger.log('info', 'server-started', { host: cfg.host, nsPort, sbPort, httpPort, httpsPort, dispatchPort, md5Login: cfg.md5Login });
 
     let stopping: Promise<void> | undefined;
@@ -198,14 +224,32 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       nexusHttpsUrl: httpsPort === undefined ? undefined : `https://${cfg.publicHost}:${httpsPort}/rdr/pprdr.asp`,
       accounts,
       stats: () => ({ signedIn: presence.size, switchboards: ctx.switchboards.sessionCount, connections: connections.size }),
-      stop: () => (stopping ??= shutdown(cfg, ctx, listeners, httpServers, connections, sockets, closeStore)),
+      stop: () => (stopping ??= shutdown(cfg, ctx, listeners, httpServers, connections, sockets, closeStore, stopCluster)),
     };
   } catch (err) {
     for (const l of listeners) l.close();
     for (const h of httpServers) h.close();
+    await clusterNode?.cluster.stop().catch(() => undefined);
     closeStore();
     throw err;
   }
+}
+
+function makeCluster(c: ClusterConfig, cfg: ResolvedConfig): Cluster {
+  if (c.instance !== undefined) return c.instance;
+  if (c.redisUrl === undefined) throw new Error('cluster: no redisUrl');
+  return new RedisCluster({
+    url: c.redisUrl,
+    nodeId: c.nodeId,
+    ttlMs: c.ttlMs,
+    keyPrefix: c.keyPrefix,
+    onError: (event, err) => cfg.logger.log('warn', event, { error: String(err) }),
+  });
+}
+
+/** A key for one purpose from the cluster's shared secret (HKDF-SHA256). */
+function derivedKey(c: ClusterConfig, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', c.secret, 'monarch-cluster', purpose, 32));
 }
 
 function listen(server: Server | HttpServer, host: string, port: number): Promise<number> {
@@ -230,6 +274,7 @@ async function shutdown(
   connections: Set<Connection>,
   sockets: Set<Socket>,
   closeStore: () => void,
+  stopCluster: () => Promise<void>,
 ): Promise<void> {
   cfg.logger.log('info', 'server-stopping', { connections: connections.size });
   const closedListeners = [...listeners, ...httpServers].map((s) => new Promise<void>((r) => s.close(() => r())));
@@ -241,6 +286,7 @@ async function shutdown(
   for (const s of sockets) s.destroy();
   for (const h of httpServers) (h as HttpServer & { closeAllConnections?: () => void }).closeAllConnections?.();
   await Promise.all(closedListeners);
+  await stopCluster().catch((err: unknown) => cfg.logger.log('warn', 'cluster-stop-failed', { error: String(err) }));
   closeStore();
   cfg.logger.log('info', 'server-stopped', {});
 }

@@ -45,6 +45,10 @@ export interface ReverseListChange {
 
 export interface Endpoint {
   readonly handle: string;
+  /** This sign-in, unique in the cluster together with the node id (the session directory's value). */
+  readonly sessionId: string;
+  /** The signed-in account (its lists), once signed in. */
+  readonly account: Account | undefined;
   /** True once the first `CHG` was answered: from then on it receives NLN/FLN/UBX. */
   readonly watching: boolean;
   /** My presence, or undefined before my first `CHG`. */
@@ -60,8 +64,26 @@ export interface Endpoint {
   unifiedNotification(from: string, type: number, payload: Uint8Array): void;
   /** My friendly name changed from elsewhere (the address book's `Me` contact): tell my watchers. */
   friendlyNameChanged(): void;
-  /** Signed out by the server: another sign-in (`OTH`) or shutdown (`SSD`). */
-  kick(reason: 'OTH' | 'SSD'): void;
+  /**
+   * Signed out by the server: another sign-in (`OTH`) or shutdown (`SSD`). `replaced`: another
+   * session, on another node, holds my presence now, so my watchers are owed no `FLN`.
+   */
+  kick(reason: 'OTH' | 'SSD', replaced?: boolean): void;
+  /** Another node handed me my predecessor's presence (a sign-in there replaced by mine here). */
+  holdPresence(view: PresenceView): void;
+  /** A contact's presence from another node, for my initial `ILN`s (the first `CHG`'s TrID). */
+  initialContact(view: PresenceView, trId: number): void;
+}
+
+/**
+ * Presence beyond this process (server/cluster/node.ts): the hub tells it what it told local
+ * watchers, and it tells the watchers signed in on other nodes. Absent in one process.
+ */
+export interface RemoteWatchers {
+  /** `owner`'s presence changed (`view` undefined: offline or hidden; `fresh`: it was not visible before). */
+  presence(owner: Account, view: PresenceView | undefined, fresh: boolean, only?: string): void;
+  personalMessage(owner: Account, view: PresenceView): void;
+  property(owner: Account, key: string, value: string | undefined): void;
 }
 
 /** Online for others: past the first CHG and not hidden. */
@@ -71,6 +93,8 @@ export function isVisibleOnline(view: PresenceView | undefined): view is Presenc
 
 export class PresenceHub {
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Set by the composition root when the server is one node of several. */
+  remote: RemoteWatchers | undefined;
 
   constructor(private readonly lists: ListManager) {}
 
@@ -145,12 +169,14 @@ export class PresenceHub {
       if (online) w.contactOnline(view, cache, !wasVisible);
       else w.contactOffline(owner.handle, cache);
     }
+    this.remote?.presence(owner, online ? view : undefined, !wasVisible);
   }
 
   broadcastPersonalMessage(owner: Account, view: PresenceView | undefined): void {
     if (!isVisibleOnline(view)) return;
     const cache: FanoutCache = new Map();
     for (const w of this.watchers(owner)) w.contactPersonalMessage(view, cache);
+    this.remote?.personalMessage(owner, view);
   }
 
   /**
@@ -162,6 +188,7 @@ export class PresenceHub {
     if (!isVisibleOnline(this.endpoints.get(owner.handle)?.presence)) return;
     const cache: FanoutCache = new Map();
     for (const w of this.watchers(owner)) w.contactProperty(owner.handle, key, value, cache);
+    this.remote?.property(owner, key, value);
   }
 
   /**
@@ -175,7 +202,13 @@ export class PresenceHub {
     if (!isVisibleOnline(view)) return;
     const w = this.endpoints.get(watcher);
     const entry = owner.contacts.get(watcher);
-    if (w === undefined || !w.watching || entry === undefined || !(entry.lists & LIST_BITS.RL)) return;
+    if (entry === undefined || !(entry.lists & LIST_BITS.RL)) return;
+    if (w === undefined) {
+      // Perhaps signed in on another node: its node checks that it is watching.
+      this.remote?.presence(owner, after ? view : undefined, true, watcher);
+      return;
+    }
+    if (!w.watching) return;
     const cache: FanoutCache = new Map();
     if (after) w.contactOnline(view, cache, true);
     else w.contactOffline(owner.handle, cache);

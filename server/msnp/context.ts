@@ -1,5 +1,6 @@
 /** What every MSNP session can reach: the configuration and the core's managers. */
 import type { Dialect } from '../../shared/msnp/index';
+import type { ClusterNode } from '../cluster/node';
 import type { ResolvedConfig } from '../config';
 import type { AccountService } from '../core/accounts';
 import type { ContactService } from '../core/contacts';
@@ -40,4 +41,6 @@ export interface ServerContext {
   /** Base URL of the Nexus, e.g. `http://127.0.0.1:1865`. */
   nexusBase: string;
   readonly now: () => number;
+  /** This node of a cluster; undefined when the server is one process (then nothing here is called). */
+  readonly cluster: ClusterNode | undefined;
 }

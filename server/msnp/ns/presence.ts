@@ -62,6 +62,8 @@ export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
   if (first) {
     s.watching = true;
     sendInitialPresence(s, r);
+    // Contacts signed in on other nodes: their nodes answer with `ILN`s (server/cluster/node.ts).
+    s.ctx.cluster?.initialPresence(s, r.trId ?? 0);
     // MSNP13+: the waiting offline messages, behind the initial presence (MSNP13-18.md §9.1, §13.1).
     sendInitialMailData(s, s.ctx.offline);
   }

@@ -18,6 +18,7 @@ import {
   buildAddReply,
   buildBpr,
   buildFln,
+  buildIln,
   buildNln,
   buildOut,
   buildRemReply,
@@ -59,6 +60,10 @@ const RENAME_WINDOW_MS = 10_000;
 const XFRS_PER_WINDOW = 30;
 const XFR_WINDOW_MS = 10_000;
 
+/** Session ids: unique within this process's life; the node id makes them unique in a cluster. */
+const PROCESS_EPOCH = Date.now().toString(36);
+let sessionCounter = 0;
+
 /** Fan-out cache keys per NLN shape (constants: no string built per watcher). */
 const NLN_KEYS = { p2: 'NLN:p2', p8: 'NLN:p8', p9: 'NLN:p9', p14: 'NLN:p14' } as const;
 
@@ -82,6 +87,7 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   private live: LivePresence | undefined;
   private registered = false;
   readonly reply: Reply;
+  readonly sessionId = `${PROCESS_EPOCH}.${++sessionCounter}`;
 
   constructor(
     readonly conn: Connection,
@@ -156,8 +162,17 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     if (this.ctx.config.nsIdleTimeoutMs > 0) {
       this.conn.setIdleTimer(this.ctx.config.nsIdleTimeoutMs, () => this.conn.end('idle timeout'));
     }
+    const node = this.ctx.cluster;
+    if (node !== undefined && !node.cluster.serving) {
+      // Cut off from the cluster (fenced): another node must take this user.
+      this.conn.log('warn', 'signin-refused', { reason: 'node fenced' });
+      this.conn.end('node fenced', buildOut({ reason: 'SSD' }, this.negotiatedDialect));
+      return;
+    }
     const previous = this.ctx.presence.register(this);
     this.registered = true;
+    // On another node: signed out there (`OUT OTH`), its presence handed to me (`holdPresence`).
+    node?.signedIn(this);
     if (previous !== undefined) {
       // Signing in again (another computer, a reconnect): I take over the presence the old session
       // showed, so my contacts never see me offline in between (no FLN then NLN); my first `CHG`
@@ -166,6 +181,19 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
       this.live = held === undefined ? undefined : { ...held };
       previous.kick('OTH');
     }
+  }
+
+  /** My predecessor on another node showed this: I show it until my first `CHG` (as `signIn` does here). */
+  holdPresence(view: PresenceView): void {
+    if (this.live !== undefined || this.watching || !this.registered) return;
+    this.live = { ...view };
+  }
+
+  /** `ILN t …` (+ `UBX` 11+) for a contact signed in on another node, after my first `CHG`. */
+  initialContact(view: PresenceView, trId: number): void {
+    const d = this.negotiatedDialect;
+    this.conn.send(buildIln({ ...presenceOf(view), trId }, d));
+    if (d >= 11 && view.personalMessage !== undefined) this.conn.send(buildUbx({ handle: view.handle, status: view.personalMessage }, d));
   }
 
   /** Sets my presence (first `CHG` included); returns whether I was visible before. */
@@ -202,13 +230,16 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     return true;
   }
 
-  private signOut(reason: string): void {
+  private signOut(reason: string, replacedElsewhere = false): void {
     if (!this.registered || this.account === undefined) return;
     this.registered = false;
     const account = this.account;
     const wasVisible = isVisibleOnline(this.live);
     // A replaced session (OUT OTH) owes its watchers nothing: its successor holds its presence.
-    const replaced = !this.ctx.presence.unregister(this);
+    const replacedHere = !this.ctx.presence.unregister(this);
+    const replaced = replacedHere || replacedElsewhere;
+    const node = this.ctx.cluster;
+    if (node !== undefined && !replacedHere && node.cluster.serving) node.signedOut(account.handle, this.sessionId);
     this.live = undefined;
     this.watching = false;
     if (wasVisible && !replaced) this.ctx.presence.broadcast(account, undefined, true);
@@ -321,10 +352,10 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
     this.conn.send(buildRng({ sessionId, address, cookie, callerHandle: caller, callerFriendlyName: callerName }, this.negotiatedDialect));
   }
 
-  kick(reason: 'OTH' | 'SSD'): void {
+  kick(reason: 'OTH' | 'SSD', replaced = false): void {
     this.conn.log('info', 'kicked', { reason });
     // Synchronously, so this session's FLN cannot reach watchers after its successor's NLN.
-    this.signOut(`OUT ${reason}`);
+    this.signOut(`OUT ${reason}`, replaced);
     this.conn.end(`OUT ${reason}`, buildOut({ reason }, this.negotiatedDialect));
   }
 }

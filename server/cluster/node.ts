@@ -1,0 +1,327 @@
+/**
+ * This server as one node of a cluster: what its sessions do that other nodes must hear, and what
+ * it does with what they send (the design is in `cluster.ts` and server/README.md, "Cluster").
+ *
+ * - **Sign-in.** The directory claim names the previous holder; if it is on another node, that
+ *   node is sent `kick`: it signs its session out with `OUT OTH` without telling anyone the user
+ *   went offline, and hands the session's presence back (`handover`), which the new session holds
+ *   until its first `CHG`, as one node does (`NsSession.signIn`).
+ * - **Presence.** The node holding a user is the only writer of its presence. A change is told to
+ *   the local watchers by the `PresenceHub`, then here to the others: the user's reverse list
+ *   minus the local endpoints and those the user does not allow (privacy applied here, by the
+ *   owner's node) is located in one round trip, and each node holding some of them gets one
+ *   message listing them. The receiving node writes it to those of them that are watching.
+ * - **Initial presence.** At the first `CHG`, the forward-list contacts signed in elsewhere are
+ *   located and each of their nodes is asked (`iln-request`) which of them the new watcher may see;
+ *   the answers come back as `ILN`s. A node's messages arrive in order, so an answer never
+ *   overtakes a later change of the same contact.
+ * - **Dead nodes.** Their users are shown offline to this node's watchers (`nodeDown`).
+ * - **Fencing.** Cut off from the directory for longer than the TTL: every session is signed out
+ *   (`OUT SSD`, clients reconnect, to another node) and sign-ins are refused until recovery, when
+ *   live sessions (none after a fence; all of them after a Redis restart within the TTL) are
+ *   claimed again.
+ *
+ * Messages from other nodes are trusted (the cluster is one operator's) but still checked for
+ * shape: a malformed one is logged and dropped, never thrown into the event loop.
+ */
+import { LIST_BITS, verbatim, type SignedInState } from '../../shared/msnp/index';
+import type { Account } from '../core/lists';
+import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers } from '../core/presence';
+import type { Logger } from '../logger';
+import type { Cluster, ClusterEvents, ClusterMessage } from './cluster';
+
+/** A `PresenceView` as it travels: short keys, bytes as base64. */
+interface WireView {
+  readonly h: string;
+  readonly n: string;
+  readonly s: string;
+  readonly c: number;
+  readonly x?: number;
+  readonly o?: string;
+  readonly p?: string;
+}
+
+const STATES = new Set(['NLN', 'BSY', 'IDL', 'BRB', 'AWY', 'PHN', 'LUN', 'HDN']);
+
+export function toWire(v: PresenceView): WireView {
+  return {
+    h: v.handle,
+    n: v.friendlyName,
+    s: v.state,
+    c: v.caps,
+    ...(v.extendedCaps === undefined ? {} : { x: v.extendedCaps }),
+    ...(v.msnObject === undefined ? {} : { o: v.msnObject.wire }),
+    ...(v.personalMessage === undefined ? {} : { p: Buffer.from(v.personalMessage).toString('base64') }),
+  };
+}
+
+export function fromWire(w: unknown): PresenceView {
+  const v = w as Partial<WireView> | null;
+  if (
+    v === null ||
+    typeof v !== 'object' ||
+    typeof v.h !== 'string' ||
+    typeof v.n !== 'string' ||
+    typeof v.s !== 'string' ||
+    !STATES.has(v.s) ||
+    typeof v.c !== 'number' ||
+    (v.x !== undefined && typeof v.x !== 'number') ||
+    (v.o !== undefined && typeof v.o !== 'string') ||
+    (v.p !== undefined && typeof v.p !== 'string')
+  ) {
+    throw new Error('malformed presence');
+  }
+  return {
+    handle: v.h,
+    friendlyName: v.n,
+    state: v.s as SignedInState,
+    caps: v.c,
+    extendedCaps: v.x,
+    msnObject: v.o === undefined ? undefined : verbatim(v.o),
+    personalMessage: v.p === undefined ? undefined : new Uint8Array(Buffer.from(v.p, 'base64')),
+  };
+}
+
+function strings(v: unknown): string[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error('malformed handle list');
+  return v as string[];
+}
+
+function str(v: unknown): string {
+  if (typeof v !== 'string') throw new Error('malformed field');
+  return v;
+}
+
+export class ClusterNode implements ClusterEvents, RemoteWatchers {
+  constructor(
+    readonly cluster: Cluster,
+    private readonly hub: PresenceHub,
+    private readonly logger: Logger,
+  ) {}
+
+  get nodeId(): string {
+    return this.cluster.nodeId;
+  }
+
+  // ---- what local sessions do -------------------------------------------------------------
+
+  /** After a local sign-in: claim the user; a holder on another node is signed out there. */
+  signedIn(ep: Endpoint): void {
+    this.cluster.claim(ep.handle, ep.sessionId).then(
+      (previous) => {
+        if (previous === undefined || (previous.node === this.nodeId && previous.session === ep.sessionId)) return;
+        // A previous session on this node was replaced by the hub already (`NsSession.signIn`).
+        if (previous.node === this.nodeId) return;
+        this.cluster.send(previous.node, { type: 'kick', handle: ep.handle, session: previous.session, successor: ep.sessionId });
+      },
+      (err: unknown) => {
+        this.logger.log('warn', 'cluster-claim-failed', { handle: ep.handle, error: String(err) });
+        // Without the claim no other node can find this session: it must not go on.
+        if (this.hub.get(ep.handle) === ep) ep.kick('SSD');
+      },
+    );
+  }
+
+  signedOut(handle: string, sessionId: string): void {
+    this.cluster.release(handle, sessionId).catch((err: unknown) => this.logger.log('warn', 'cluster-release-failed', { handle, error: String(err) }));
+  }
+
+  /**
+   * The first `CHG`: ask the nodes holding `ep`'s forward-list contacts which of them it may see
+   * (each answers with `iln`).
+   */
+  initialPresence(ep: Endpoint, trId: number): void {
+    const account = ep.account;
+    if (account === undefined) return;
+    const remote: string[] = [];
+    for (const c of account.contacts.values()) {
+      if (c.lists & LIST_BITS.FL && c.handle !== account.handle && this.hub.get(c.handle) === undefined) remote.push(c.handle);
+    }
+    this.ask(ep, remote, trId);
+  }
+
+  /** Asks for `owners`' presence as `ep` may see it; answers arrive as `initialContact`. */
+  ask(ep: Endpoint, owners: readonly string[], trId: number): void {
+    if (owners.length === 0) return;
+    this.cluster.locate(owners).then(
+      (found) => {
+        for (const [node, handles] of byNode(found, this.nodeId)) {
+          this.cluster.send(node, { type: 'iln-request', watcher: ep.handle, session: ep.sessionId, trId, owners: handles });
+        }
+      },
+      (err: unknown) => this.logger.log('warn', 'cluster-locate-failed', { error: String(err) }),
+    );
+  }
+
+  // ---- RemoteWatchers: presence to other nodes ----------------------------------------------
+
+  presence(owner: Account, view: PresenceView | undefined, fresh: boolean, only?: string): void {
+    const watchers: string[] = [];
+    if (only !== undefined) {
+      watchers.push(only);
+    } else {
+      for (const c of owner.contacts.values()) {
+        if (!(c.lists & LIST_BITS.RL) || this.hub.get(c.handle) !== undefined || !owner.allows(c.handle)) continue;
+        watchers.push(c.handle);
+      }
+    }
+    if (watchers.length === 0) return;
+    this.fanOut(watchers, { type: 'presence', owner: owner.handle, view: view === undefined ? null : toWire(view), fresh });
+  }
+
+  personalMessage(owner: Account, view: PresenceView): void {
+    this.fanOut(this.remoteWatchers(owner), { type: 'pm', owner: owner.handle, view: toWire(view) });
+  }
+
+  property(owner: Account, key: string, value: string | undefined): void {
+    this.fanOut(this.remoteWatchers(owner), { type: 'property', owner: owner.handle, key, value: value ?? null });
+  }
+
+  private remoteWatchers(owner: Account): string[] {
+    const out: string[] = [];
+    for (const c of owner.contacts.values()) {
+      if (c.lists & LIST_BITS.RL && this.hub.get(c.handle) === undefined && owner.allows(c.handle)) out.push(c.handle);
+    }
+    return out;
+  }
+
+  /** One message per node holding some of `watchers`, listing them. */
+  private fanOut(watchers: readonly string[], body: Omit<ClusterMessage, 'watchers'>): void {
+    if (watchers.length === 0) return;
+    this.cluster.locate(watchers).then(
+      (found) => {
+        for (const [node, handles] of byNode(found, this.nodeId)) this.cluster.send(node, { ...body, type: str(body.type), watchers: handles });
+      },
+      (err: unknown) => this.logger.log('warn', 'cluster-locate-failed', { error: String(err) }),
+    );
+  }
+
+  // ---- ClusterEvents ----------------------------------------------------------------------
+
+  message(from: string, m: ClusterMessage): void {
+    try {
+      this.handle(from, m);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-bad-message', { from, type: m.type, error: String(err) });
+    }
+  }
+
+  private handle(from: string, m: ClusterMessage): void {
+    switch (m.type) {
+      case 'presence': {
+        const view = m.view === null ? undefined : fromWire(m.view);
+        const owner = str(m.owner);
+        const fresh = m.fresh === true;
+        const cache: FanoutCache = new Map();
+        for (const w of this.watching(m.watchers)) {
+          if (view === undefined) w.contactOffline(owner, cache);
+          else w.contactOnline(view, cache, fresh);
+        }
+        return;
+      }
+      case 'pm': {
+        const view = fromWire(m.view);
+        const cache: FanoutCache = new Map();
+        for (const w of this.watching(m.watchers)) w.contactPersonalMessage(view, cache);
+        return;
+      }
+      case 'property': {
+        const owner = str(m.owner);
+        const key = str(m.key);
+        const value = m.value === null ? undefined : str(m.value);
+        const cache: FanoutCache = new Map();
+        for (const w of this.watching(m.watchers)) w.contactProperty(owner, key, value, cache);
+        return;
+      }
+      case 'kick': {
+        const ep = this.hub.get(str(m.handle));
+        if (ep === undefined || ep.sessionId !== str(m.session)) return;
+        const held = ep.presence;
+        ep.kick('OTH', true);
+        this.cluster.send(from, { type: 'handover', handle: ep.handle, session: str(m.successor), view: held === undefined ? null : toWire(held) });
+        return;
+      }
+      case 'handover': {
+        const ep = this.hub.get(str(m.handle));
+        if (ep === undefined || ep.sessionId !== str(m.session) || m.view === null) return;
+        ep.holdPresence(fromWire(m.view));
+        return;
+      }
+      case 'iln-request': {
+        const watcher = str(m.watcher);
+        const views = [];
+        for (const owner of strings(m.owners)) {
+          const view = this.hub.visibleTo(owner, watcher);
+          if (view !== undefined) views.push(toWire(view));
+        }
+        if (views.length > 0) this.cluster.send(from, { type: 'iln', watcher, session: m.session, trId: m.trId, views });
+        return;
+      }
+      case 'iln': {
+        const ep = this.hub.get(str(m.watcher));
+        if (ep === undefined || ep.sessionId !== str(m.session) || !ep.watching || !Array.isArray(m.views)) return;
+        const trId = typeof m.trId === 'number' ? m.trId : 0;
+        for (const v of m.views) ep.initialContact(fromWire(v), trId);
+        return;
+      }
+      default:
+        throw new Error('unknown message type');
+    }
+  }
+
+  /** The listed handles signed in here and watching. */
+  private *watching(list: unknown): Generator<Endpoint> {
+    for (const h of strings(list)) {
+      const ep = this.hub.get(h);
+      if (ep !== undefined && ep.watching) yield ep;
+    }
+  }
+
+  nodeDown(node: string, handles: readonly string[]): void {
+    this.logger.log('info', 'cluster-node-down', { node, users: handles.length });
+    const gone = new Set(handles.filter((h) => this.hub.get(h) === undefined));
+    if (gone.size === 0) return;
+    const cache: FanoutCache = new Map();
+    for (const ep of this.hub.all()) {
+      const account = ep.account;
+      if (!ep.watching || account === undefined) continue;
+      // Whichever is shorter: my forward list or the list of those gone.
+      if (account.contacts.size < gone.size) {
+        for (const c of account.contacts.values()) if (c.lists & LIST_BITS.FL && gone.has(c.handle)) ep.contactOffline(c.handle, cache);
+      } else {
+        for (const h of gone) if ((account.contacts.get(h)?.lists ?? 0) & LIST_BITS.FL) ep.contactOffline(h, cache);
+      }
+      // The cache holds one handle's bytes per shape; each contact differs.
+      cache.clear();
+    }
+  }
+
+  fenced(): void {
+    this.logger.log('error', 'cluster-fenced', { node: this.nodeId, signedIn: this.hub.size });
+    for (const ep of [...this.hub.all()]) ep.kick('SSD', true);
+  }
+
+  recovered(): void {
+    this.logger.log('info', 'cluster-recovered', { node: this.nodeId, signedIn: this.hub.size });
+    for (const ep of [...this.hub.all()]) {
+      this.cluster.reclaim(ep.handle, ep.sessionId).then(
+        (other) => {
+          if (other !== undefined && this.hub.get(ep.handle) === ep) ep.kick('OTH', true);
+        },
+        (err: unknown) => this.logger.log('warn', 'cluster-reclaim-failed', { handle: ep.handle, error: String(err) }),
+      );
+    }
+  }
+}
+
+/** Handles grouped by the node holding them, this node left out. */
+function byNode(found: ReadonlyMap<string, { node: string }>, self: string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const [handle, ref] of found) {
+    if (ref.node === self) continue;
+    const list = groups.get(ref.node);
+    if (list === undefined) groups.set(ref.node, [handle]);
+    else list.push(handle);
+  }
+  return groups;
+}

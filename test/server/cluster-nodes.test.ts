@@ -1,0 +1,188 @@
+/**
+ * Two server nodes in one process over real TCP, sharing one store, joined by the in-memory
+ * cluster and by Redis (server/cluster/node.ts): presence both ways across nodes (ILN, NLN, UBX,
+ * FLN, privacy applied by the owner's node), a second sign-in on the other node (`OUT OTH`, the
+ * user never offline to contacts), a dead node's users shown offline, and a fenced node refusing
+ * sign-ins.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Cluster } from '../../server/cluster/cluster';
+import { MemoryNetwork } from '../../server/cluster/memory';
+import { RedisCluster } from '../../server/cluster/redis';
+import { startServer, type RunningServer } from '../../server/index';
+import { openSqliteStore } from '../../server/store/sqlite-store';
+import type { Store } from '../../server/store/store';
+import { describeWithServices, serviceUrl, spawnRedis } from '../helpers/services';
+import { addToForward, setState, signIn, syncAll, type SignedIn } from './helpers/msnp';
+
+const SECRET = randomBytes(32);
+
+interface Nodes {
+  readonly a: RunningServer;
+  readonly b: RunningServer;
+  readonly crashB: () => Promise<void>;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function node(store: Store, nodeId: string, cluster: { instance?: Cluster; redisUrl?: string; keyPrefix?: string }): Promise<RunningServer> {
+  const server = await startServer({
+    nsPort: 0,
+    sbPort: 0,
+    httpPort: 0,
+    store,
+    sendChallenges: false,
+    cluster: { nodeId, secret: SECRET, ttlMs: 1500, ...cluster },
+  });
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+async function memoryNodes(): Promise<Nodes> {
+  const store = openSqliteStore(undefined);
+  cleanups.push(() => store.close());
+  const net = new MemoryNetwork();
+  const a = await node(store, 'a', { instance: net.node('a') });
+  const b = await node(store, 'b', { instance: net.node('b') });
+  return { a, b, crashB: async () => net.crash('b') };
+}
+
+async function redisNodes(): Promise<Nodes> {
+  const store = openSqliteStore(undefined);
+  cleanups.push(() => store.close());
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  const redisUrl = serviceUrl('redis') as string;
+  const a = await node(store, 'a', { redisUrl, keyPrefix });
+  const bCluster = new RedisCluster({ url: redisUrl, nodeId: 'b', keyPrefix, ttlMs: 1500 });
+  const b = await node(store, 'b', { instance: bCluster });
+  // A crash as the other nodes see it: b's heartbeat stops and it never says goodbye.
+  return { a, b, crashB: async () => bCluster.abandon() };
+}
+
+let n = 0;
+/** Two accounts on each other's forward and allow lists, set up while both are signed out. */
+async function friends(nodes: Nodes, da: 7 | 11 | 12, db: 7 | 11 | 12): Promise<[string, string]> {
+  const x = `alice${++n}@example.com`;
+  const y = `bob${n}@example.com`;
+  await nodes.a.accounts.add(x, 'pw', 'Alice');
+  await nodes.a.accounts.add(y, 'pw', 'Bob');
+  for (const [me, other, dialect] of [
+    [x, y, da],
+    [y, x, db],
+  ] as const) {
+    const s = await signIn(nodes.a, dialect, me, 'pw');
+    await syncAll(s);
+    expect((await addToForward(s, other)).verb).toMatch(/ADD|ADC/);
+    s.client.sendBare('OUT');
+    await s.client.waitClosed();
+  }
+  return [x, y];
+}
+
+async function online(server: RunningServer, d: 7 | 11 | 12, handle: string): Promise<SignedIn> {
+  const s = await signIn(server, d, handle, 'pw');
+  await syncAll(s);
+  return s;
+}
+
+function scenarios(make: () => Promise<Nodes>): void {
+  it('presence both ways across nodes: ILN at sign-in, NLN, UBX, FLN, privacy by the owner', async () => {
+    const nodes = await make();
+    const [alice, bob] = await friends(nodes, 11, 12);
+    const b = await online(nodes.b, 12, bob);
+    await setState(b, 'NLN', 0x40000000);
+    const a = await online(nodes.a, 11, alice);
+    const t = a.client.send('CHG', ['NLN', '0']);
+    // Bob is on the other node: his ILN comes from there, with my CHG's TrID.
+    const iln = await a.client.expect('ILN', (c) => c.params[1] === bob);
+    expect(iln.trId).toBe(t);
+    expect(iln.params[0]).toBe('NLN');
+    // My sign-in reaches Bob on his node.
+    expect((await b.client.expect('NLN', (c) => c.params[1] === alice)).params[0]).toBe('NLN');
+    // Bob's changes reach me, once each.
+    b.client.send('CHG', ['BSY', '0']);
+    expect((await a.client.expect('NLN', (c) => c.params[1] === bob)).params[0]).toBe('BSY');
+    const psm = '<Data><PSM>across nodes</PSM><CurrentMedia></CurrentMedia></Data>';
+    b.client.send('UUX', [], psm);
+    const ubx = await a.client.expect('UBX', (c) => c.params[0] === bob);
+    expect(Buffer.from(ubx.payload ?? new Uint8Array()).toString()).toBe(psm);
+    // Privacy is the owner's: Bob blocks me on his node, I see him go offline on mine.
+    const blk = b.client.send('ADC', ['BL', `N=${alice}`]);
+    expect((await b.client.reply(blk)).verb).toBe('ADC');
+    await a.client.expect('FLN', (c) => c.params[0] === bob);
+    // … and he stays hidden from me when he changes again.
+    b.client.send('CHG', ['AWY', '0']);
+    await a.client.expectNone('NLN', (c) => c.params[1] === bob, 300);
+    // Bob signs out: no FLN again for me (I already see him offline); Alice's sign-out reaches Bob.
+    a.client.sendBare('OUT');
+    await b.client.expect('FLN', (c) => c.params[0] === alice);
+  });
+
+  it('signing in on the other node: OUT OTH to the old session, never offline to contacts', async () => {
+    const nodes = await make();
+    const [alice, bob] = await friends(nodes, 12, 12);
+    const a = await online(nodes.a, 12, alice);
+    await setState(a, 'NLN');
+    const b1 = await online(nodes.b, 12, bob);
+    await setState(b1, 'BSY');
+    await a.client.expect('NLN', (c) => c.params[1] === bob && c.params[0] === 'BSY');
+    // Bob again, on node a this time.
+    const b2 = await online(nodes.a, 12, bob);
+    const out = await b1.client.expect('OUT');
+    expect(out.params).toEqual(['OTH']);
+    // The new session holds the old presence until its own first CHG: Alice sees no FLN.
+    await a.client.expectNone('FLN', (c) => c.params[0] === bob, 400);
+    b2.client.send('CHG', ['NLN', '0']);
+    expect((await a.client.expect('NLN', (c) => c.params[1] === bob)).params[0]).toBe('NLN');
+    await a.client.expectNone('FLN', (c) => c.params[0] === bob, 200);
+    // And the directory follows: Bob's next change reaches Alice from his new node, and his
+    // sign-out there shows him offline.
+    b2.client.sendBare('OUT');
+    await a.client.expect('FLN', (c) => c.params[0] === bob);
+  });
+
+  it("a dead node's users are shown offline to contacts on other nodes", async () => {
+    const nodes = await make();
+    const [alice, bob] = await friends(nodes, 7, 12);
+    const a = await online(nodes.a, 7, alice);
+    await setState(a, 'NLN');
+    const b = await online(nodes.b, 12, bob);
+    await setState(b, 'NLN');
+    await a.client.expect('NLN', (c) => c.params[1] === bob);
+    await nodes.crashB();
+    await a.client.expect('FLN', (c) => c.params[0] === bob, 10_000);
+  });
+}
+
+describe('two nodes, in-memory cluster', () => scenarios(memoryNodes));
+describeWithServices(['redis'], 'two nodes, Redis cluster', () => scenarios(redisNodes));
+
+describeWithServices(['redis'], 'a node cut off from Redis', () => {
+  it('signs everyone out and refuses sign-ins while fenced; serves again once Redis is back', async () => {
+    const redis = await spawnRedis();
+    cleanups.push(() => redis.stop());
+    const store = openSqliteStore(undefined);
+    cleanups.push(() => store.close());
+    const a = await node(store, 'a', { redisUrl: redis.url });
+    await a.accounts.add('fence@example.com', 'pw', 'F');
+    const s = await online(a, 12, 'fence@example.com');
+    await setState(s, 'NLN');
+    await redis.stop();
+    // Past the TTL without Redis: OUT SSD, the client goes elsewhere.
+    expect((await s.client.expect('OUT', () => true, 10_000)).params).toEqual(['SSD']);
+    const refused = await signIn(a, 7, 'fence@example.com', 'pw').catch((e: unknown) => e);
+    expect(String(refused)).toMatch(/closed|OUT/);
+    await redis.start();
+    let again: SignedIn | undefined;
+    for (let i = 0; i < 50 && again === undefined; i++) {
+      again = await signIn(a, 12, 'fence@example.com', 'pw').catch(() => undefined);
+      if (again === undefined) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(again).toBeDefined();
+    await setState(again as SignedIn, 'NLN');
+  });
+});
