@@ -11,6 +11,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Cluster } from './cluster/cluster';
 import { ClusterNode } from './cluster/node';
 import { RedisCluster } from './cluster/redis';
+import { SignedTokens } from './cluster/tokens';
 import { resolveConfig, type ClusterConfig, type ResolvedConfig, type ServerConfig } from './config';
 import { AccountService, type AccountAdmin } from './core/accounts';
 import { ConnectionCap } from './core/connection-cap';
@@ -95,7 +96,13 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const accounts = new AccountService({ store, secrets, md5Login: cfg.md5Login, now });
   const lists = new ListManager(store, now);
   const presence = new PresenceHub(lists);
-  const clusterNode = cfg.cluster === undefined ? undefined : new ClusterNode(makeCluster(cfg.cluster, cfg), presence, cfg.logger);
+  const clusterNode =
+    cfg.cluster === undefined
+      ? undefined
+      : new ClusterNode(makeCluster(cfg.cluster, cfg), presence, cfg.logger, {
+          tokens: new SignedTokens(derivedKey(cfg.cluster, 'switchboard-cookies')),
+          cookieLifetimeMs: cfg.cookieLifetimeMs,
+        });
   presence.remote = clusterNode;
   const offline = new OfflineMessages(store, lists, presence, cfg.offlineMessages, now);
   wireOfflineNotices(offline, presence);

@@ -24,11 +24,30 @@
  * Messages from other nodes are trusted (the cluster is one operator's) but still checked for
  * shape: a malformed one is logged and dropped, never thrown into the event loop.
  */
-import { LIST_BITS, verbatim, type SignedInState } from '../../shared/msnp/index';
+import { LIST_BITS, verbatim, type Dialect, type SignedInState } from '../../shared/msnp/index';
 import type { Account } from '../core/lists';
 import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers } from '../core/presence';
 import type { Logger } from '../logger';
-import type { Cluster, ClusterEvents, ClusterMessage } from './cluster';
+import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
+import type { SignedTokens } from './tokens';
+
+/** What a switchboard cookie grants: the holder's dialect, name and capabilities (`SbGrant`). */
+export interface CookieGrant {
+  readonly dialect: Dialect;
+  readonly friendlyName: string;
+  readonly caps: number;
+}
+
+export interface SwitchboardKeys {
+  /** Signs the cookies (the key every node shares). */
+  readonly tokens: SignedTokens;
+  readonly cookieLifetimeMs: number;
+}
+
+/** How long a `CAL` waits for the invitee's node to ring it; then `217`, as for someone offline. */
+const RING_TIMEOUT_MS = 5000;
+/** The node list (for picking a switchboard) is read at most this often. */
+const NODES_CACHE_MS = 1000;
 
 /** A `PresenceView` as it travels: short keys, bytes as base64. */
 interface WireView {
@@ -93,11 +112,98 @@ function str(v: unknown): string {
 }
 
 export class ClusterNode implements ClusterEvents, RemoteWatchers {
+  private nodesCache: { at: number; nodes: NodeInfo[] } | undefined;
+  private readonly rings = new Map<number, (ok: boolean) => void>();
+  private nextRing = 0;
+
   constructor(
     readonly cluster: Cluster,
     private readonly hub: PresenceHub,
     private readonly logger: Logger,
+    private readonly keys: SwitchboardKeys,
   ) {}
+
+  // ---- switchboards -------------------------------------------------------------------------
+
+  /** Where a new conversation opens: the least loaded live node, this one on a tie. */
+  async pickSwitchboard(ownAddress: string): Promise<{ node: string; address: string }> {
+    const now = Date.now();
+    if (this.nodesCache === undefined || now - this.nodesCache.at > NODES_CACHE_MS) {
+      try {
+        this.nodesCache = { at: now, nodes: await this.cluster.nodes() };
+      } catch (err) {
+        // The directory is out of reach: this node's own switchboard still works.
+        this.logger.log('warn', 'cluster-nodes-failed', { error: String(err) });
+        return { node: this.nodeId, address: ownAddress };
+      }
+    }
+    let best: NodeInfo | undefined;
+    for (const n of this.nodesCache.nodes) {
+      if (best === undefined || n.load < best.load || (n.load === best.load && n.id === this.nodeId)) best = n;
+    }
+    return best === undefined ? { node: this.nodeId, address: ownAddress } : { node: best.id, address: best.sb };
+  }
+
+  /** `XFR SB`'s cookie for a switchboard on `node`. */
+  callerCookie(handle: string, grant: CookieGrant, node: string): string {
+    return this.keys.tokens.issue('sb-caller', [handle, String(grant.dialect), String(grant.caps), grant.friendlyName, node], this.keys.cookieLifetimeMs);
+  }
+
+  /** SB `USR handle cookie` with a cookie another node (or this one) signed: its grant, once. */
+  async redeemCallerCookie(cookie: string, handle: string): Promise<CookieGrant | undefined> {
+    const t = await this.spend('sb-caller', cookie, 5);
+    if (t === undefined) return undefined;
+    const [h, dialect, caps, friendlyName, node] = t.fields as [string, string, string, string, string];
+    if (h !== handle || node !== this.nodeId) return undefined;
+    return grantOf(dialect, caps, friendlyName);
+  }
+
+  /** SB `ANS handle cookie session` with an invitation another node signed: its grant, once. */
+  async redeemInviteCookie(cookie: string, handle: string, sessionId: string): Promise<CookieGrant | undefined> {
+    const t = await this.spend('sb-invite', cookie, 6);
+    if (t === undefined) return undefined;
+    const [h, session, node, dialect, caps, friendlyName] = t.fields as [string, string, string, string, string, string];
+    if (h !== handle || session !== sessionId || node !== this.nodeId) return undefined;
+    return grantOf(dialect, caps, friendlyName);
+  }
+
+  /** A signed cookie checked and spent; undefined when forged, expired, spent, or the directory is out of reach. */
+  private async spend(purpose: string, cookie: string, fields: number): Promise<{ fields: readonly string[] } | undefined> {
+    try {
+      return await this.keys.tokens.redeemOnce(this.cluster, purpose, cookie, fields);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-cookie-check-failed', { error: String(err) });
+      return undefined;
+    }
+  }
+
+  /**
+   * `CAL` for `target`, who is not signed in here: its node checks its privacy and sends `RNG`.
+   * True when it rang; false when `target` is offline, hidden, not allowing `caller` or unreachable.
+   */
+  async ring(target: string, caller: string, callerName: string, sessionId: string, sbAddress: string): Promise<boolean> {
+    let where;
+    try {
+      where = (await this.cluster.locate([target])).get(target);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return false;
+    }
+    if (where === undefined || where.node === this.nodeId) return false;
+    const id = ++this.nextRing;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.rings.delete(id);
+        resolve(false);
+      }, RING_TIMEOUT_MS);
+      this.rings.set(id, (ok) => {
+        clearTimeout(timer);
+        this.rings.delete(id);
+        resolve(ok);
+      });
+      this.cluster.send(where.node, { type: 'ring', id, target, caller, callerName, sessionId, sbAddress });
+    });
+  }
 
   get nodeId(): string {
     return this.cluster.nodeId;
@@ -264,6 +370,30 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         for (const v of m.views) ep.initialContact(fromWire(v), trId);
         return;
       }
+      case 'ring': {
+        const target = str(m.target);
+        const caller = str(m.caller);
+        const ep = this.hub.get(target);
+        // The invitee's privacy, applied here where its lists are (MSNP.md §6.1: 217 otherwise).
+        const view = this.hub.visibleTo(target, caller);
+        let ok = false;
+        if (ep !== undefined && view !== undefined && ep.dialect !== undefined) {
+          const sessionId = str(m.sessionId);
+          const cookie = this.keys.tokens.issue(
+            'sb-invite',
+            [target, sessionId, from, String(ep.dialect), String(view.caps), view.friendlyName],
+            this.keys.cookieLifetimeMs,
+          );
+          ep.invited(sessionId, cookie, caller, str(m.callerName), str(m.sbAddress));
+          ok = true;
+        }
+        this.cluster.send(from, { type: 'ring-result', id: m.id, ok });
+        return;
+      }
+      case 'ring-result': {
+        if (typeof m.id === 'number') this.rings.get(m.id)?.(m.ok === true);
+        return;
+      }
       default:
         throw new Error('unknown message type');
     }
@@ -312,6 +442,13 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       );
     }
   }
+}
+
+function grantOf(dialect: string, caps: string, friendlyName: string): CookieGrant | undefined {
+  const d = Number(dialect);
+  const c = Number(caps);
+  if (!Number.isInteger(d) || d < 2 || d > 99 || !Number.isSafeInteger(c)) return undefined;
+  return { dialect: d as Dialect, caps: c, friendlyName };
 }
 
 /** Handles grouped by the node holding them, this node left out. */

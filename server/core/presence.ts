@@ -7,7 +7,7 @@
  * finished its first `CHG` (before that, its `ILN` snapshot will carry the state), and U allows W.
  * `HDN` is offline to everyone.
  */
-import { LIST_BITS, type SignedInState, type Verbatim } from '../../shared/msnp/index';
+import { LIST_BITS, type Dialect, type SignedInState, type Verbatim } from '../../shared/msnp/index';
 import type { Account, ListManager } from './lists';
 
 export interface PresenceView {
@@ -71,6 +71,10 @@ export interface Endpoint {
   kick(reason: 'OTH' | 'SSD', replaced?: boolean): void;
   /** Another node handed me my predecessor's presence (a sign-in there replaced by mine here). */
   holdPresence(view: PresenceView): void;
+  /** The dialect my client speaks (recorded with my switchboard invitations), once known. */
+  readonly dialect: Dialect | undefined;
+  /** `RNG`: `caller` invites me into switchboard `sessionId` at `sbAddress` (`host:port`; default this node's). */
+  invited(sessionId: string, cookie: string, caller: string, callerName: string, sbAddress?: string): void;
   /** A contact's presence from another node, for my initial `ILN`s (the first `CHG`'s TrID). */
   initialContact(view: PresenceView, trId: number): void;
 }

@@ -74,15 +74,34 @@ export class SwitchboardHub<G> {
     return cookie;
   }
 
-  /** SB `USR handle cookie`: a new session with the caller in it, or undefined (bad cookie). */
-  redeemCallerCookie(cookie: string, handle: string): { session: Session; context: G } | undefined {
-    const g = this.take(cookie, handle);
-    if (g === undefined || g.session !== undefined) return undefined;
+  /** A new empty session, for a caller whose cookie was checked elsewhere (a cluster's signed cookie). */
+  openSession(): Session {
     let id = sessionId();
     while (this.sessions.has(id)) id = sessionId();
     const session = new Session(id);
     this.sessions.set(id, session);
-    return { session, context: g.context };
+    return session;
+  }
+
+  /** The cookie of `handle`'s pending invitation into session `id`, if any (a cluster's remote invitation). */
+  pendingCookie(id: string, handle: string): string | undefined {
+    return this.sessions.get(id)?.pending.get(handle);
+  }
+
+  /** Withdraws `handle`'s pending invitation (the invitee turned out to be unreachable). */
+  cancelInvite(session: Session, handle: string): void {
+    const cookie = session.pending.get(handle);
+    if (cookie === undefined) return;
+    session.pending.delete(handle);
+    this.grants.delete(cookie);
+    this.dropIfEmpty(session);
+  }
+
+  /** SB `USR handle cookie`: a new session with the caller in it, or undefined (bad cookie). */
+  redeemCallerCookie(cookie: string, handle: string): { session: Session; context: G } | undefined {
+    const g = this.take(cookie, handle);
+    if (g === undefined || g.session !== undefined) return undefined;
+    return { session: this.openSession(), context: g.context };
   }
 
   /** `CAL`: reserve a seat for `invitee` and make its cookie. Errors: already-there, session-full. */

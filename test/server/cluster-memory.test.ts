@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster';
-import { localCluster, MemoryNetwork } from '../../server/cluster/memory';
+import { localCluster, MemoryNetwork, type MemoryCluster } from '../../server/cluster/memory';
+import { ClusterNode } from '../../server/cluster/node';
+import type { PresenceHub } from '../../server/core/presence';
+import { silentLogger } from '../../server/logger';
 import { SignedTokens } from '../../server/cluster/tokens';
 
 function events(): ClusterEvents & { messages: Array<[string, ClusterMessage]>; downs: Array<[string, readonly string[]]> } {
@@ -64,6 +67,19 @@ describe('memory cluster', () => {
     expect(eb.downs).toEqual([['a', ['alice']]]);
     expect(ec.downs).toEqual([['a', ['alice']]]);
     expect((await b.locate(['alice', 'bob'])).size).toBe(1);
+  });
+
+  it('XFR SB picks the least loaded node, this one on a tie', async () => {
+    const net = new MemoryNetwork();
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => net.node(id)) as [MemoryCluster, MemoryCluster, MemoryCluster];
+    for (const [x, i] of [[a, 1], [b, 2], [c, 3]] as const) await x.start({ ns: `h:${i}`, sb: `h:${i}0` }, events());
+    const node = new ClusterNode(a, {} as PresenceHub, silentLogger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
+    expect(await node.pickSwitchboard('h:10')).toEqual({ node: 'a', address: 'h:10' });
+    a.setLoad(5);
+    b.setLoad(2);
+    c.setLoad(3);
+    await new Promise((r) => setTimeout(r, 1100)); // the node list is cached for a second
+    expect(await node.pickSwitchboard('h:10')).toEqual({ node: 'b', address: 'h:20' });
   });
 
   it('the one-process cluster is not distributed', () => {

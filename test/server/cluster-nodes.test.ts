@@ -14,7 +14,7 @@ import { startServer, type RunningServer } from '../../server/index';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
 import { describeWithServices, serviceUrl, spawnRedis } from '../helpers/services';
-import { addToForward, setState, signIn, syncAll, type SignedIn } from './helpers/msnp';
+import { addToForward, answerRing, call, openSwitchboard, RawClient, setState, signIn, syncAll, text, textMessage, type SignedIn } from './helpers/msnp';
 
 const SECRET = randomBytes(32);
 
@@ -186,3 +186,66 @@ describeWithServices(['redis'], 'a node cut off from Redis', () => {
     await setState(again as SignedIn, 'NLN');
   });
 });
+
+async function threeNodes(kind: 'memory' | 'redis'): Promise<RunningServer[]> {
+  const store = openSqliteStore(undefined);
+  cleanups.push(() => store.close());
+  const net = new MemoryNetwork();
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  const servers: RunningServer[] = [];
+  for (const id of ['n1', 'n2', 'n3']) {
+    servers.push(await node(store, id, kind === 'memory' ? { instance: net.node(id) } : { redisUrl: serviceUrl('redis') as string, keyPrefix }));
+  }
+  return servers;
+}
+
+function switchboardScenarios(kind: 'memory' | 'redis'): void {
+  it('1:1 and 3-party chat with members signed in on three nodes; privacy applied by the invitee\'s node', async () => {
+    const [n1, n2, n3] = (await threeNodes(kind)) as [RunningServer, RunningServer, RunningServer];
+    const id = ++n;
+    const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((x) => `${x}${id}@example.com`) as [string, string, string, string];
+    for (const h of [alice, bob, carol, dave]) await n1.accounts.add(h, 'pw', h.split('@')[0]);
+    const a = await online(n1, 12, alice);
+    const b = await online(n2, 7, bob);
+    const c = await online(n3, 11, carol);
+    const d = await online(n3, 12, dave);
+    for (const s of [a, b, c, d]) await setState(s, 'NLN');
+    // Dave lets only his allow list see him, which Alice is not on.
+    expect((await d.client.reply(d.client.send('BLP', ['BL']))).verb).toBe('BLP');
+
+    const sb = await openSwitchboard(a);
+    const sessionId = await call(sb, bob);
+    const { sb: bobSb, iro } = await answerRing(b, alice);
+    expect(bobSb.sessionId).toBe(sessionId);
+    expect(iro.map((x) => x.params[2])).toEqual([alice]);
+    await sb.client.expect('JOI', (x) => x.params[0] === bob);
+    sb.client.send('MSG', ['N'], textMessage('hello bob'));
+    expect(text((await bobSb.client.expect('MSG', (x) => x.params[0] === alice)).payload)).toContain('hello bob');
+    bobSb.client.send('MSG', ['N'], textMessage('hi alice'));
+    expect(text((await sb.client.expect('MSG', (x) => x.params[0] === bob)).payload)).toContain('hi alice');
+
+    // Carol, on a third node, joins: a 3-party conversation across three nodes.
+    await call(sb, carol);
+    const { sb: carolSb, iro: iro2 } = await answerRing(c, alice);
+    expect(iro2.map((x) => x.params[2]).sort()).toEqual([alice, bob].sort());
+    await bobSb.client.expect('JOI', (x) => x.params[0] === carol);
+    carolSb.client.send('MSG', ['N'], textMessage('hi both'));
+    for (const s of [sb, bobSb]) expect(text((await s.client.expect('MSG', (x) => x.params[0] === carol)).payload)).toContain('hi both');
+
+    // Dave's node refuses: he does not allow Alice (217, as for someone offline), and gets no RNG.
+    const refused = await sb.client.reply(sb.client.send('CAL', [dave]));
+    expect(refused.verb).toBe('217');
+    await d.client.expectNone('RNG', () => true, 200);
+    // Someone signed in nowhere: 217 too.
+    expect((await sb.client.reply(sb.client.send('CAL', [`nobody${id}@example.com`]))).verb).toBe('217');
+    // A cookie is single-use across the cluster: the RNG's cookie cannot be answered twice.
+    const rng = b.client.received.find((x) => x.verb === 'RNG');
+    const [, port] = String(rng?.params[1]).split(':');
+    const again = await RawClient.connect(Number(port), 'replay');
+    const t = again.send('ANS', [bob, String(rng?.params[3]), sessionId]);
+    expect((await again.reply(t)).verb).toBe('911');
+  });
+}
+
+describe('switchboards across three nodes, in-memory cluster', () => switchboardScenarios('memory'));
+describeWithServices(['redis'], 'switchboards across three nodes, Redis cluster', () => switchboardScenarios('redis'));

@@ -13,7 +13,9 @@ import {
   type Ims,
   type XfrRequest,
 } from '../../../shared/msnp/index';
+import type { ClusterNode } from '../../cluster/node';
 import { fail } from '../../core/errors';
+import type { SbGrant } from '../context';
 import type { Reply } from '../dispatch';
 import { SHIELDS_XML } from '../shapes';
 import type { NsSession } from './session';
@@ -22,19 +24,28 @@ import type { NsSession } from './session';
  * `XFR t SB` → `XFR t SB host:port CKI cookie` (MSNP.md §6.1). `XFR t NS` → `201`. Refused with
  * `913` while hidden or before the first `CHG`; rate-limited with `713`.
  */
-export function xfr(s: NsSession, req: XfrRequest, r: Reply): void {
+export function xfr(s: NsSession, req: XfrRequest, r: Reply): void | Promise<void> {
   if (req.target !== 'SB') fail('invalid-parameter');
   const view = s.presence;
   // `watching` marks my first CHG; before it a replacing session only holds its predecessor's presence.
   if (!s.watching || view === undefined || view.state === 'HDN') fail('not-allowed-hidden');
   if (!s.xfrs.hit()) fail('too-fast');
-  const cookie = s.ctx.switchboards.issueCallerCookie(s.me.handle, {
-    dialect: s.negotiatedDialect,
-    friendlyName: s.me.user.friendlyName,
-    caps: view.caps,
-  });
-  const address = parseHostPort(s.ctx.sbAddress);
-  if (address === undefined) throw new Error(`bad switchboard address ${s.ctx.sbAddress}`);
+  const grant = { dialect: s.negotiatedDialect, friendlyName: s.me.user.friendlyName, caps: view.caps };
+  if (s.ctx.cluster !== undefined) return xfrInCluster(s, grant, r);
+  const cookie = s.ctx.switchboards.issueCallerCookie(s.me.handle, grant);
+  referTo(s.ctx.sbAddress, cookie, r);
+}
+
+/** One node of several: the least loaded node's switchboard, with a cookie any node can check. */
+async function xfrInCluster(s: NsSession, grant: SbGrant, r: Reply): Promise<void> {
+  const node = s.ctx.cluster as ClusterNode;
+  const picked = await node.pickSwitchboard(s.ctx.sbAddress);
+  referTo(picked.address, node.callerCookie(s.me.handle, grant, picked.node), r);
+}
+
+function referTo(sbAddress: string, cookie: string, r: Reply): void {
+  const address = parseHostPort(sbAddress);
+  if (address === undefined) throw new Error(`bad switchboard address ${sbAddress}`);
   r.send(buildXfrSb, { address, cookie });
 }
 

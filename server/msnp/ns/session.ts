@@ -346,9 +346,9 @@ export class NsSession implements Endpoint, Dispatching<NsSession, NsPhase> {
   }
 
   /** `RNG session-id host:port CKI cookie caller-handle caller-name` (MSNP.md §6.2). */
-  invited(sessionId: string, cookie: string, caller: string, callerName: string): void {
-    const address = parseHostPort(this.ctx.sbAddress);
-    if (address === undefined) throw new Error(`switchboard address ${this.ctx.sbAddress} is not host:port`);
+  invited(sessionId: string, cookie: string, caller: string, callerName: string, sbAddress = this.ctx.sbAddress): void {
+    const address = parseHostPort(sbAddress);
+    if (address === undefined) throw new Error(`switchboard address ${sbAddress} is not host:port`);
     this.conn.send(buildRng({ sessionId, address, cookie, callerHandle: caller, callerFriendlyName: callerName }, this.negotiatedDialect));
   }
 

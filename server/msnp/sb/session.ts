@@ -29,6 +29,7 @@ import { fail } from '../../core/errors';
 import { SlidingWindow } from '../../core/rate';
 import type { Participant, Session } from '../../core/switchboard';
 import type { Connection } from '../connection';
+import type { ClusterNode } from '../../cluster/node';
 import type { SbGrant, ServerContext } from '../context';
 import { dispatch, Reply, type CommandTable, type Dispatching, type Problem } from '../dispatch';
 import { NsSession } from '../ns/session';
@@ -105,24 +106,55 @@ export class SbSession implements Participant, Dispatching<SbSession, SbPhase> {
    * `USR t handle cookie` → `USR t OK handle name`; a bad cookie → `911` + close (MSNP.md §6.1).
    * An NS login (`USR t MD5 I …`, as the codec reads `I`/`S` in second place) is a bad cookie too.
    */
-  usr(req: UsrAuth | UsrSbLogin, r: Reply): void {
+  usr(req: UsrAuth | UsrSbLogin, r: Reply): void | Promise<void> {
     if (req.type !== 'USR_SB') return this.refuse(r, 'bad caller cookie');
     const handle = normalizeHandle(req.handle);
     const granted = this.ctx.switchboards.redeemCallerCookie(req.cookie, handle);
-    if (granted === undefined) return this.refuse(r, 'bad caller cookie');
-    this.admit(handle, granted.context, granted.session);
-    this.ctx.switchboards.join(granted.session, this);
+    if (granted === undefined) {
+      // In a cluster, `XFR SB` cookies are signed (server/cluster/node.ts).
+      if (this.ctx.cluster !== undefined) return this.usrSigned(req.cookie, handle, r);
+      return this.refuse(r, 'bad caller cookie');
+    }
+    this.opened(handle, granted.context, granted.session, r);
+  }
+
+  private async usrSigned(cookie: string, handle: string, r: Reply): Promise<void> {
+    const grant = await (this.ctx.cluster as ClusterNode).redeemCallerCookie(cookie, handle);
+    if (grant === undefined || !this.conn.isOpen) return this.refuse(r, 'bad caller cookie');
+    this.opened(handle, grant, this.ctx.switchboards.openSession(), r);
+  }
+
+  private opened(handle: string, grant: SbGrant, session: Session, r: Reply): void {
+    this.admit(handle, grant, session);
+    this.ctx.switchboards.join(session, this);
     r.dialect = this.cookieDialect;
     r.send(buildUsrSbOk, { handle, friendlyName: this.friendlyName });
   }
 
   /** `ANS t handle cookie session-id` → `IRO`… then `ANS t OK`; others get `JOI` (MSNP.md §6.2). */
-  ans(req: AnsRequest, r: Reply): void {
+  ans(req: AnsRequest, r: Reply): void | Promise<void> {
     const handle = normalizeHandle(req.handle);
     const granted = this.ctx.switchboards.redeemInvite(req.cookie, handle, req.sessionId);
-    if (granted === undefined) return this.refuse(r, 'bad invitation cookie');
-    this.admit(handle, granted.context, granted.session);
-    const others = this.ctx.switchboards.join(granted.session, this);
+    if (granted === undefined) {
+      // An invitation rung by another node carries a signed cookie (server/cluster/node.ts).
+      if (this.ctx.cluster !== undefined) return this.ansSigned(req, handle, r);
+      return this.refuse(r, 'bad invitation cookie');
+    }
+    this.answered(handle, granted.context, granted.session, r);
+  }
+
+  private async ansSigned(req: AnsRequest, handle: string, r: Reply): Promise<void> {
+    const grant = await (this.ctx.cluster as ClusterNode).redeemInviteCookie(req.cookie, handle, req.sessionId);
+    // The seat the CAL reserved here (its placeholder cookie) admits the invitee now.
+    const seat = grant === undefined ? undefined : this.ctx.switchboards.pendingCookie(req.sessionId, handle);
+    const granted = seat === undefined ? undefined : this.ctx.switchboards.redeemInvite(seat, handle, req.sessionId);
+    if (grant === undefined || granted === undefined || !this.conn.isOpen) return this.refuse(r, 'bad invitation cookie');
+    this.answered(handle, grant, granted.session, r);
+  }
+
+  private answered(handle: string, grant: SbGrant, session: Session, r: Reply): void {
+    this.admit(handle, grant, session);
+    const others = this.ctx.switchboards.join(session, this);
     r.dialect = this.cookieDialect;
     others.forEach((p, i) => {
       const o = p as SbSession;
@@ -155,7 +187,7 @@ export class SbSession implements Participant, Dispatching<SbSession, SbPhase> {
    * `208` malformed handle, `215` myself / already here / already invited, `217` offline, hidden
    * or not allowing me, `713` too fast, `712` the conversation is full.
    */
-  cal(req: CalRequest, r: Reply): void {
+  cal(req: CalRequest, r: Reply): void | Promise<void> {
     if (checkHandle(req.handle) !== undefined) fail('invalid-handle');
     const target = normalizeHandle(req.handle);
     const session = this.session as Session;
@@ -163,6 +195,7 @@ export class SbSession implements Participant, Dispatching<SbSession, SbPhase> {
     if (!this.cals.hit()) fail('too-fast');
     const view = this.ctx.presence.visibleTo(target, this.handle);
     const ns = this.ctx.presence.get(target);
+    if (ns === undefined && this.ctx.cluster !== undefined) return this.calRemote(this.ctx.cluster, session, target, r);
     if (view === undefined || !(ns instanceof NsSession) || ns.dialect === undefined) fail('offline');
     const cookie = this.ctx.switchboards.invite(session, target, {
       dialect: ns.dialect,
@@ -170,6 +203,21 @@ export class SbSession implements Participant, Dispatching<SbSession, SbPhase> {
       caps: view.caps,
     });
     ns.invited(session.id, cookie, this.handle, this.friendlyName);
+    r.send(buildCalReply, { sessionId: session.id });
+  }
+
+  /**
+   * `CAL` for someone not signed in on this node: a seat is reserved here, the invitee's node
+   * (if any) checks its privacy and rings it with a signed cookie for this switchboard.
+   */
+  private async calRemote(node: ClusterNode, session: Session, target: string, r: Reply): Promise<void> {
+    // The placeholder grant only holds the seat; the invitee joins with the grant its node signed.
+    this.ctx.switchboards.invite(session, target, { dialect: 2, friendlyName: target, caps: 0 });
+    const rang = await node.ring(target, this.handle, this.friendlyName, session.id, this.ctx.sbAddress);
+    if (!rang) {
+      this.ctx.switchboards.cancelInvite(session, target);
+      fail('offline');
+    }
     r.send(buildCalReply, { sessionId: session.id });
   }
 
