@@ -99,7 +99,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
   const clusterNode =
     cfg.cluster === undefined
       ? undefined
-      : new ClusterNode(makeCluster(cfg.cluster, cfg), presence, cfg.logger, {
+      : new ClusterNode(makeCluster(cfg.cluster, cfg), presence, lists, cfg.logger, {
           tokens: new SignedTokens(derivedKey(cfg.cluster, 'switchboard-cookies')),
           cookieLifetimeMs: cfg.cookieLifetimeMs,
         });

@@ -25,8 +25,8 @@
  * shape: a malformed one is logged and dropped, never thrown into the event loop.
  */
 import { LIST_BITS, verbatim, type Dialect, type SignedInState } from '../../shared/msnp/index';
-import type { Account } from '../core/lists';
-import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers } from '../core/presence';
+import type { Account, ListManager } from '../core/lists';
+import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers, ReverseListChange } from '../core/presence';
 import type { Logger } from '../logger';
 import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
 import type { SignedTokens } from './tokens';
@@ -119,6 +119,7 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   constructor(
     readonly cluster: Cluster,
     private readonly hub: PresenceHub,
+    private readonly lists: ListManager,
     private readonly logger: Logger,
     private readonly keys: SwitchboardKeys,
   ) {}
@@ -243,11 +244,14 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
     for (const c of account.contacts.values()) {
       if (c.lists & LIST_BITS.FL && c.handle !== account.handle && this.hub.get(c.handle) === undefined) remote.push(c.handle);
     }
-    this.ask(ep, remote, trId);
+    this.askNodes(ep, remote, trId);
   }
 
-  /** Asks for `owners`' presence as `ep` may see it; answers arrive as `initialContact`. */
-  ask(ep: Endpoint, owners: readonly string[], trId: number): void {
+  /**
+   * Asks the nodes holding `owners` for their presence as `ep` may see it: answered as `ILN`s with
+   * `trId`, or with `null` (a contact just added) as `NLN`s.
+   */
+  private askNodes(ep: Endpoint, owners: readonly string[], trId: number | null): void {
     if (owners.length === 0) return;
     this.cluster.locate(owners).then(
       (found) => {
@@ -281,6 +285,26 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
 
   property(owner: Account, key: string, value: string | undefined): void {
     this.fanOut(this.remoteWatchers(owner), { type: 'property', owner: owner.handle, key, value: value ?? null });
+  }
+
+  ask(owner: string, watcher: string): void {
+    const ep = this.hub.get(watcher);
+    if (ep !== undefined) this.askNodes(ep, [owner], null);
+  }
+
+  /**
+   * The store holds the change already (made by this node); the target's node applies it to its
+   * copy of the target's lists (the same edit, so the same list version) and tells the target.
+   */
+  reverse(target: string, change: ReverseListChange): void {
+    this.cluster.locate([target]).then(
+      (found) => {
+        const where = found.get(target);
+        if (where === undefined || where.node === this.nodeId) return;
+        this.cluster.send(where.node, { type: 'reverse', target, kind: change.kind, handle: change.handle, friendlyName: change.friendlyName });
+      },
+      (err: unknown) => this.logger.log('warn', 'cluster-locate-failed', { error: String(err) }),
+    );
   }
 
   private remoteWatchers(owner: Account): string[] {
@@ -366,8 +390,30 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       case 'iln': {
         const ep = this.hub.get(str(m.watcher));
         if (ep === undefined || ep.sessionId !== str(m.session) || !ep.watching || !Array.isArray(m.views)) return;
-        const trId = typeof m.trId === 'number' ? m.trId : 0;
-        for (const v of m.views) ep.initialContact(fromWire(v), trId);
+        const cache: FanoutCache = new Map();
+        for (const v of m.views) {
+          // No TrID: a contact just added, told as it would be on coming online.
+          if (typeof m.trId === 'number') ep.initialContact(fromWire(v), m.trId);
+          else ep.contactOnline(fromWire(v), cache, true);
+          cache.clear();
+        }
+        return;
+      }
+      case 'reverse': {
+        const ep = this.hub.get(str(m.target));
+        const account = ep?.account;
+        if (ep === undefined || account === undefined) return;
+        const handle = str(m.handle);
+        const friendlyName = str(m.friendlyName);
+        let changed: boolean;
+        if (m.kind === 'added') {
+          const before = account.contacts.get(handle)?.lists ?? 0;
+          this.lists.addReverse(account, handle, friendlyName);
+          changed = (account.contacts.get(handle)?.lists ?? 0) !== before;
+        } else {
+          changed = this.lists.removeReverse(account, handle);
+        }
+        if (changed) ep.reverseListChanged({ kind: m.kind === 'added' ? 'added' : 'removed', handle, friendlyName, listVersion: account.user.listVersion });
         return;
       }
       case 'ring': {

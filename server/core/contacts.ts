@@ -36,6 +36,7 @@ export class ContactService {
     if (list === 'FL') {
       if (newOnList) this.reverseAdd(owner, contact);
       presence = this.presence.visibleTo(contact, owner.handle);
+      if (presence === undefined) this.presence.askRemote(contact, owner.handle);
     } else {
       this.presence.refreshOne(owner, contact, allowedBefore);
     }
@@ -66,7 +67,7 @@ export class ContactService {
     const before = target.contacts.get(owner.handle)?.lists ?? 0;
     this.lists.addReverse(target, owner.handle, owner.user.friendlyName);
     if ((target.contacts.get(owner.handle)?.lists ?? 0) === before) return;
-    this.presence.get(contact)?.reverseListChanged({
+    this.presence.reverseListChanged(contact, {
       kind: 'added',
       handle: owner.handle,
       friendlyName: owner.user.friendlyName,
@@ -78,7 +79,7 @@ export class ContactService {
     const target = contact === owner.handle ? owner : this.lists.load(contact);
     if (target === undefined || !this.lists.removeReverse(target, owner.handle)) return;
     if (target === owner) return;
-    this.presence.get(contact)?.reverseListChanged({
+    this.presence.reverseListChanged(contact, {
       kind: 'removed',
       handle: owner.handle,
       friendlyName: owner.user.friendlyName,

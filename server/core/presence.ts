@@ -88,6 +88,10 @@ export interface RemoteWatchers {
   presence(owner: Account, view: PresenceView | undefined, fresh: boolean, only?: string): void;
   personalMessage(owner: Account, view: PresenceView): void;
   property(owner: Account, key: string, value: string | undefined): void;
+  /** `owner`, not signed in here, may be elsewhere: its node sends `watcher` its presence (`NLN`) if allowed. */
+  ask(owner: string, watcher: string): void;
+  /** `target`, not signed in here, may be elsewhere: its node applies the reverse-list change to its lists and tells it. */
+  reverse(target: string, change: ReverseListChange): void;
 }
 
 /** Online for others: past the first CHG and not hidden. */
@@ -144,6 +148,21 @@ export class PresenceHub {
    */
   visibleProperties(owner: string, watcher: string): ReadonlyMap<string, string> | undefined {
     return this.visibleTo(owner, watcher) === undefined ? undefined : this.lists.peek(owner)?.properties;
+  }
+
+  /**
+   * `owner` was just put on `watcher`'s forward list and is not visible here: in a cluster it may
+   * be signed in on another node, which then sends `watcher` its presence.
+   */
+  askRemote(owner: string, watcher: string): void {
+    if (this.remote !== undefined && !this.endpoints.has(owner)) this.remote.ask(owner, watcher);
+  }
+
+  /** Tells `target` its reverse list changed: here, or through its node in a cluster. */
+  reverseListChanged(target: string, change: ReverseListChange): void {
+    const ep = this.endpoints.get(target);
+    if (ep !== undefined) ep.reverseListChanged(change);
+    else this.remote?.reverse(target, change);
   }
 
   /** Signed-in watchers of `owner` who may see it: on its RL, watching, allowed. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster';
 import { localCluster, MemoryNetwork, type MemoryCluster } from '../../server/cluster/memory';
 import { ClusterNode } from '../../server/cluster/node';
+import type { ListManager } from '../../server/core/lists';
 import type { PresenceHub } from '../../server/core/presence';
 import { silentLogger } from '../../server/logger';
 import { SignedTokens } from '../../server/cluster/tokens';
@@ -73,7 +74,7 @@ describe('memory cluster', () => {
     const net = new MemoryNetwork();
     const [a, b, c] = ['a', 'b', 'c'].map((id) => net.node(id)) as [MemoryCluster, MemoryCluster, MemoryCluster];
     for (const [x, i] of [[a, 1], [b, 2], [c, 3]] as const) await x.start({ ns: `h:${i}`, sb: `h:${i}0` }, events());
-    const node = new ClusterNode(a, {} as PresenceHub, silentLogger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
+    const node = new ClusterNode(a, {} as PresenceHub, {} as ListManager, silentLogger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
     expect(await node.pickSwitchboard('h:10')).toEqual({ node: 'a', address: 'h:10' });
     a.setLoad(5);
     b.setLoad(2);

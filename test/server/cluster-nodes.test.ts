@@ -145,6 +145,34 @@ function scenarios(make: () => Promise<Nodes>): void {
     await a.client.expect('FLN', (c) => c.params[0] === bob);
   });
 
+  it('users signed in on different nodes add each other and see each other both ways', async () => {
+    const nodes = await make();
+    const alice = `alice${++n}@example.com`;
+    const bob = `bob${n}@example.com`;
+    await nodes.a.accounts.add(alice, 'pw', 'Alice');
+    await nodes.a.accounts.add(bob, 'pw', 'Bob');
+    const a = await online(nodes.a, 12, alice);
+    await setState(a, 'NLN');
+    const b = await online(nodes.b, 11, bob);
+    await setState(b, 'BSY');
+    // Alice adds Bob: Bob's node tells him (RL), and Alice gets Bob's presence from his node.
+    expect((await addToForward(a, bob, 'Bob')).verb).toBe('ADC');
+    await b.client.expect('ADC', (c) => c.trId === 0 && c.params[0] === 'RL' && c.params[1] === `N=${alice}`);
+    expect((await a.client.expect('NLN', (c) => c.params[1] === bob)).params[0]).toBe('BSY');
+    // Bob adds Alice back.
+    expect((await addToForward(b, alice, 'Alice')).verb).toBe('ADC');
+    await a.client.expect('ADC', (c) => c.trId === 0 && c.params[0] === 'RL' && c.params[1] === `N=${bob}`);
+    expect((await b.client.expect('NLN', (c) => c.params[1] === alice)).params[0]).toBe('NLN');
+    // Each node's copy of its user's lists learnt the new watcher: changes flow both ways.
+    b.client.send('CHG', ['AWY', '0']);
+    expect((await a.client.expect('NLN', (c) => c.params[1] === bob && c.params[0] === 'AWY')).params[0]).toBe('AWY');
+    a.client.send('CHG', ['PHN', '0']);
+    expect((await b.client.expect('NLN', (c) => c.params[1] === alice && c.params[0] === 'PHN')).params[0]).toBe('PHN');
+    // Bob removes Alice: her node takes her off his reverse list and tells her.
+    expect((await b.client.reply(b.client.send('REM', ['FL', alice]))).verb).toBe('REM');
+    await a.client.expect('REM', (c) => c.trId === 0 && c.params[0] === 'RL');
+  });
+
   it("a dead node's users are shown offline to contacts on other nodes", async () => {
     const nodes = await make();
     const [alice, bob] = await friends(nodes, 7, 12);

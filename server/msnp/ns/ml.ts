@@ -139,7 +139,7 @@ function ignoreExpected(edit: () => unknown): void {
 /** `NLN` (+ `UBX` 11+) for a contact just put on my FL, when it lets me see it. */
 function sendPresenceOf(s: NsSession, handle: string): void {
   const view = s.ctx.presence.visibleTo(handle, s.me.handle);
-  if (view === undefined) return;
+  if (view === undefined) return s.ctx.presence.askRemote(handle, s.me.handle);
   const d = s.negotiatedDialect;
   s.conn.send(buildNln(presenceOf(view), d));
   if (view.personalMessage !== undefined) s.conn.send(buildUbx({ handle: view.handle, status: view.personalMessage }, d));
