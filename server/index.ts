@@ -121,7 +121,8 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       inviteLifetimeMs: cfg.cookieLifetimeMs,
       now,
     }),
-    tickets: new TicketStore(cfg.ticketLifetimeMs, now),
+    // In a cluster, signed: the NS of any node accepts the Nexus of any other.
+    tickets: new TicketStore(cfg.ticketLifetimeMs, now, cfg.cluster === undefined ? undefined : new SignedTokens(derivedKey(cfg.cluster, 'passport-tickets'), now)),
     ssoTokens,
     offline,
     nsAddress: '',

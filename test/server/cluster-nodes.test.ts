@@ -14,7 +14,8 @@ import { startServer, type RunningServer } from '../../server/index';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
 import { describeWithServices, serviceUrl, spawnRedis } from '../helpers/services';
-import { addToForward, answerRing, call, openSwitchboard, RawClient, setState, signIn, syncAll, text, textMessage, type SignedIn } from './helpers/msnp';
+import { signIn13 } from './helpers/msnp13';
+import { addToForward, answerRing, passportTicket, call, openSwitchboard, RawClient, setState, signIn, syncAll, text, textMessage, type SignedIn } from './helpers/msnp';
 
 const SECRET = randomBytes(32);
 
@@ -171,6 +172,31 @@ function scenarios(make: () => Promise<Nodes>): void {
     // Bob removes Alice: her node takes her off his reverse list and tells her.
     expect((await b.client.reply(b.client.send('REM', ['FL', alice]))).verb).toBe('REM');
     await a.client.expect('REM', (c) => c.trId === 0 && c.params[0] === 'RL');
+  });
+
+  it('a Passport ticket or a token-service token from one node signs in on another, once', async () => {
+    const nodes = await make();
+    const h = `ticket${++n}@example.com`;
+    await nodes.a.accounts.add(h, 'pw', 'T');
+    // MSNP8: the ticket from a's Nexus, the NS of b.
+    const s8 = await signIn(nodes.a, 8, h, 'pw', nodes.b.nsPort);
+    expect(s8.usrOk.params.slice(0, 2)).toEqual(['OK', h]);
+    // A fresh ticket from a is accepted by b once; the same ticket again is refused.
+    const ticket = (await passportTicket(nodes.a, h, 'pw', 'lc=1033,id=507,tw=40,fs=1,ct=1062764229,kpp=1,kv=5,ver=2.1.0173.1')) as string;
+    const verdicts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await RawClient.connect(nodes.b.nsPort, `replay${i}`);
+      c.dialect = 8;
+      await c.reply(c.send('VER', ['MSNP8', 'CVR0']));
+      await c.reply(c.send('CVR', ['0x0409', 'winnt', '5.1', 'i386', 'MSNMSGR', '7.5.0324', 'MSMSGS', h]));
+      await c.reply(c.send('USR', ['TWN', 'I', h]));
+      verdicts.push((await c.reply(c.send('USR', ['TWN', 'S', ticket]))).verb);
+      c.close();
+    }
+    expect(verdicts).toEqual(['USR', '911']);
+    // MSNP15 single sign-on: tokens from a's token service, the NS of b.
+    const s15 = await signIn13({ ...nodes.b, httpPort: nodes.a.httpPort }, 15, h, 'pw');
+    expect(s15.usrOk.params[0]).toBe('OK');
   });
 
   it("a dead node's users are shown offline to contacts on other nodes", async () => {
