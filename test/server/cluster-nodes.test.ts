@@ -30,7 +30,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function node(store: Store, nodeId: string, cluster: { instance?: Cluster; redisUrl?: string; keyPrefix?: string }): Promise<RunningServer> {
+async function node(store: Store, nodeId: string, cluster: { instance?: Cluster; redisUrl?: string; keyPrefix?: string; ttlMs?: number }): Promise<RunningServer> {
   const server = await startServer({
     nsPort: 0,
     sbPort: 0,
@@ -214,6 +214,40 @@ function scenarios(make: () => Promise<Nodes>): void {
 
 describe('two nodes, in-memory cluster', () => scenarios(memoryNodes));
 describeWithServices(['redis'], 'two nodes, Redis cluster', () => scenarios(redisNodes));
+
+describeWithServices(['redis'], 'Redis restarted', () => {
+  it('within the TTL: the nodes claim their users again and presence flows as before', async () => {
+    const redis = await spawnRedis();
+    cleanups.push(() => redis.stop());
+    const store = openSqliteStore(undefined);
+    cleanups.push(() => store.close());
+    const nodes = {
+      a: await node(store, 'a', { redisUrl: redis.url, ttlMs: 8000 }),
+      b: await node(store, 'b', { redisUrl: redis.url, ttlMs: 8000 }),
+      crashB: async () => undefined,
+    };
+    const [alice, bob] = await friends(nodes, 12, 12);
+    const a = await online(nodes.a, 12, alice);
+    await setState(a, 'NLN');
+    const b = await online(nodes.b, 12, bob);
+    await setState(b, 'NLN');
+    await a.client.expect('NLN', (c) => c.params[1] === bob);
+    await redis.stop();
+    await redis.start();
+    // Once both nodes have registered again and re-claimed, a change reaches the other node.
+    let seen = false;
+    for (let i = 0; i < 40 && !seen; i++) {
+      b.client.send('CHG', [i % 2 === 0 ? 'BSY' : 'NLN', '0']);
+      seen = await a.client
+        .expect('NLN', (c) => c.params[1] === bob && c.params[0] === (i % 2 === 0 ? 'BSY' : 'NLN'), 250)
+        .then(() => true)
+        .catch(() => false);
+    }
+    expect(seen).toBe(true);
+    // Nobody was signed out.
+    expect(a.client.closed || b.client.closed).toBe(false);
+  });
+});
 
 describeWithServices(['redis'], 'a node cut off from Redis', () => {
   it('signs everyone out and refuses sign-ins while fenced; serves again once Redis is back', async () => {
