@@ -8,8 +8,8 @@ import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster
 import { localCluster, MemoryNetwork, type MemoryCluster } from '../../server/cluster/memory';
 import { ClusterNode } from '../../server/cluster/node';
 import type { ListManager } from '../../server/core/lists';
-import type { PresenceHub } from '../../server/core/presence';
-import { silentLogger } from '../../server/logger';
+import { PresenceHub } from '../../server/core/presence';
+import { createMemoryLogger, silentLogger } from '../../server/logger';
 import { SignedTokens } from '../../server/cluster/tokens';
 
 function events(): ClusterEvents & { messages: Array<[string, ClusterMessage]>; downs: Array<[string, readonly string[]]> } {
@@ -81,6 +81,24 @@ describe('memory cluster', () => {
     c.setLoad(3);
     await new Promise((r) => setTimeout(r, 1100)); // the node list is cached for a second
     expect(await node.pickSwitchboard('h:10')).toEqual({ node: 'b', address: 'h:20' });
+  });
+
+  it('a malformed message from another node is logged and dropped, never thrown', () => {
+    const net = new MemoryNetwork();
+    const logger = createMemoryLogger();
+    const hub = new PresenceHub({ peek: () => undefined } as unknown as ListManager);
+    const node = new ClusterNode(net.node('a'), hub, {} as ListManager, logger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
+    const bad: ClusterMessage[] = [
+      { type: 'presence', owner: 'x', view: { h: 1 }, watchers: [] },
+      { type: 'presence', owner: 'x', view: null, watchers: 'nope' },
+      { type: 'pm', view: { h: 'x', n: 'n', s: 'WHAT', c: 0 }, watchers: [] },
+      { type: 'kick', handle: 5 },
+      { type: 'iln-request', watcher: 'w', owners: [1, 2] },
+      { type: 'ring', target: null },
+      { type: 'no-such-type' },
+    ];
+    for (const m of bad) expect(() => node.message('b', m)).not.toThrow();
+    expect(logger.entries.filter((e) => e.event === 'cluster-bad-message')).toHaveLength(bad.length);
   });
 
   it('the one-process cluster is not distributed', () => {
