@@ -336,11 +336,13 @@ async function main(): Promise<number> {
       await runUserCommand(cli, (l) => process.stdout.write(`${l}\n`));
       return 0;
     }
-    const server = await startServer(serverConfig(cli, (l) => process.stdout.write(l)));
+    const config = serverConfig(cli, (l) => process.stdout.write(l));
+    const server = await startServer(config);
     if (cli.demo) for (const line of await createDemoAccounts(server)) process.stdout.write(`${line}\n`);
     process.stdout.write(
       `Monarch server: NS ${server.host}:${server.nsPort}, SB ${server.sbPort}, Nexus ${server.nexusUrl}` +
-        `${server.nexusHttpsUrl ? `, ${server.nexusHttpsUrl}` : ''}${server.dispatchPort ? `, dispatch ${server.dispatchPort}` : ''}\n`,
+        `${server.nexusHttpsUrl ? `, ${server.nexusHttpsUrl}` : ''}${server.dispatchPort ? `, dispatch ${server.dispatchPort}` : ''}` +
+        `${config.cluster ? `, cluster node ${config.cluster.nodeId}` : ''}\n`,
     );
     await new Promise<void>((resolve) => {
       const onSignal = (sig: NodeJS.Signals): void => {
