@@ -457,18 +457,22 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
     this.logger.log('info', 'cluster-node-down', { node, users: handles.length });
     const gone = new Set(handles.filter((h) => this.hub.get(h) === undefined));
     if (gone.size === 0) return;
-    const cache: FanoutCache = new Map();
+    // One fan-out cache per user gone: its bytes name that user.
+    const caches = new Map<string, FanoutCache>();
+    const offline = (ep: Endpoint, handle: string): void => {
+      let cache = caches.get(handle);
+      if (cache === undefined) caches.set(handle, (cache = new Map()));
+      ep.contactOffline(handle, cache);
+    };
     for (const ep of this.hub.all()) {
       const account = ep.account;
       if (!ep.watching || account === undefined) continue;
       // Whichever is shorter: my forward list or the list of those gone.
       if (account.contacts.size < gone.size) {
-        for (const c of account.contacts.values()) if (c.lists & LIST_BITS.FL && gone.has(c.handle)) ep.contactOffline(c.handle, cache);
+        for (const c of account.contacts.values()) if (c.lists & LIST_BITS.FL && gone.has(c.handle)) offline(ep, c.handle);
       } else {
-        for (const h of gone) if ((account.contacts.get(h)?.lists ?? 0) & LIST_BITS.FL) ep.contactOffline(h, cache);
+        for (const h of gone) if ((account.contacts.get(h)?.lists ?? 0) & LIST_BITS.FL) offline(ep, h);
       }
-      // The cache holds one handle's bytes per shape; each contact differs.
-      cache.clear();
     }
   }
 

@@ -202,13 +202,29 @@ function scenarios(make: () => Promise<Nodes>): void {
   it("a dead node's users are shown offline to contacts on other nodes", async () => {
     const nodes = await make();
     const [alice, bob] = await friends(nodes, 7, 12);
+    const [alice2, carol] = await friends(nodes, 7, 12);
+    // Alice has Carol on her list too (Carol, like Bob, is on node b).
+    const a0 = await online(nodes.a, 7, alice);
+    await addToForward(a0, carol);
+    a0.client.sendBare('OUT');
+    await a0.client.waitClosed();
     const a = await online(nodes.a, 7, alice);
     await setState(a, 'NLN');
+    const a2 = await online(nodes.a, 7, alice2);
+    await setState(a2, 'NLN');
     const b = await online(nodes.b, 12, bob);
     await setState(b, 'NLN');
-    await a.client.expect('NLN', (c) => c.params[1] === bob);
+    const c = await online(nodes.b, 12, carol);
+    await setState(c, 'NLN');
+    await a.client.expect('NLN', (x) => x.params[1] === bob);
+    await a.client.expect('NLN', (x) => x.params[1] === carol);
+    await a2.client.expect('NLN', (x) => x.params[1] === carol);
     await nodes.crashB();
-    await a.client.expect('FLN', (c) => c.params[0] === bob, 10_000);
+    // Each of them, once, to each watcher (bytes shared per user gone, never mixed up).
+    await a.client.expect('FLN', (x) => x.params[0] === bob, 10_000);
+    await a.client.expect('FLN', (x) => x.params[0] === carol, 10_000);
+    await a2.client.expect('FLN', (x) => x.params[0] === carol, 10_000);
+    await a.client.expectNone('FLN', () => true, 200);
   });
 }
 
