@@ -88,7 +88,7 @@ describe('parseCli', () => {
       try {
         return await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).verifyPassword(handle, password);
       } finally {
-        store.close();
+        await store.close();
       }
     };
     const quiet = (): void => {};
@@ -128,7 +128,7 @@ describe('parseCli', () => {
     try {
       expect(await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).verifyPassword('piped@example.com', 'pipe secret')).toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
   }, 30_000);
 });
@@ -138,6 +138,6 @@ async function openAccounts(data: string): Promise<{ handle: string }[]> {
   try {
     return await new AccountService({ store, secrets: SecretBox.open(data), md5Login: true }).list();
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -304,7 +304,7 @@ export async function runUserCommand(cli: Cli, out: (line: string) => void, inpu
         throw new UsageError('user add | list | passwd | remove');
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -179,7 +179,10 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxLineLength: MAX_LINE_LENGTH,
   maxPayloadLength: 16 * 1024,
   maxSendBufferBytes: 512 * 1024,
-  maxPendingCommands: 64,
+  // Every list edit waits for the store (acknowledged = durable), so a whole list added in one
+  // burst (below: 1,300 commands) queues behind the first edit; 4 × 512 holds it, and a parsed
+  // command is a few hundred bytes, so the queue's bound stays near the send buffer's.
+  maxPendingCommands: 512,
   commandsPerSecond: 200,
   // A whole list added in one go must pass: the forward list holds 600 (MSNP.md §8) and an
   // MSNP10+ client adds a contact with two commands (ADC FL + ADC AL), plus sign-in and sync.

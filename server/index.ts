@@ -84,12 +84,12 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
         ? SsoTokens.open(cfg.dataDir, cfg.ssoTokenLifetimeMs, Date.now)
         : new SsoTokens(derivedKey(cfg.cluster, 'sso-tokens'), cfg.ssoTokenLifetimeMs, Date.now);
   } catch (err) {
-    if (sharedStore === undefined) store?.close();
+    if (sharedStore === undefined) await store?.close();
     dirLock?.release();
     throw err;
   }
-  const closeStore = (): void => {
-    if (sharedStore === undefined) store.close();
+  const closeStore = async (): Promise<void> => {
+    if (sharedStore === undefined) await store.close();
     dirLock?.release();
   };
   const now = Date.now;
@@ -238,7 +238,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     for (const l of listeners) l.close();
     for (const h of httpServers) h.close();
     await clusterNode?.cluster.stop().catch(() => undefined);
-    closeStore();
+    await closeStore();
     throw err;
   }
 }
@@ -281,7 +281,7 @@ async function shutdown(
   httpServers: HttpServer[],
   connections: Set<Connection>,
   sockets: Set<Socket>,
-  closeStore: () => void,
+  closeStore: () => Promise<void>,
   stopCluster: () => Promise<void>,
 ): Promise<void> {
   cfg.logger.log('info', 'server-stopping', { connections: connections.size });
@@ -295,6 +295,6 @@ async function shutdown(
   for (const h of httpServers) (h as HttpServer & { closeAllConnections?: () => void }).closeAllConnections?.();
   await Promise.all(closedListeners);
   await stopCluster().catch((err: unknown) => cfg.logger.log('warn', 'cluster-stop-failed', { error: String(err) }));
-  closeStore();
+  await closeStore();
   cfg.logger.log('info', 'server-stopped', {});
 }

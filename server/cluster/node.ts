@@ -405,15 +405,17 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         if (ep === undefined || account === undefined) return;
         const handle = str(m.handle);
         const friendlyName = str(m.friendlyName);
-        let changed: boolean;
-        if (m.kind === 'added') {
-          const before = account.contacts.get(handle)?.lists ?? 0;
-          this.lists.addReverse(account, handle, friendlyName);
-          changed = (account.contacts.get(handle)?.lists ?? 0) !== before;
-        } else {
-          changed = this.lists.removeReverse(account, handle);
-        }
-        if (changed) ep.reverseListChanged({ kind: m.kind === 'added' ? 'added' : 'removed', handle, friendlyName, listVersion: account.user.listVersion });
+        const added = m.kind === 'added';
+        // The store is asynchronous (store/store.ts): the copy is changed at once, the user told
+        // once the write has settled; a write that fails is logged (the account reloads).
+        const before = account.contacts.get(handle)?.lists ?? 0;
+        const write = added ? this.lists.addReverse(account, handle, friendlyName).then(() => (account.contacts.get(handle)?.lists ?? 0) !== before) : this.lists.removeReverse(account, handle);
+        write.then(
+          (changed) => {
+            if (changed) ep.reverseListChanged({ kind: added ? 'added' : 'removed', handle, friendlyName, listVersion: account.user.listVersion });
+          },
+          (err: unknown) => this.logger.log('warn', 'cluster-reverse-failed', { handle: ep.handle, error: String(err) }),
+        );
         return;
       }
       case 'ring': {

@@ -69,10 +69,10 @@ export class AccountService implements AccountAdmin {
     if (checkFriendlyName(name) !== undefined) {
       throw new AccountError('bad-name', 'friendly name is empty or longer than 129 characters / 387 encoded bytes');
     }
-    if (this.store.getUser(h) !== undefined) throw new AccountError('exists', `${h} already exists`);
+    if ((await this.store.getUser(h)) !== undefined) throw new AccountError('exists', `${h} already exists`);
     const credentials = await this.credentials(password);
     try {
-      this.store.createUser({ handle: h, friendlyName: name, credentials, now: this.now() });
+      await this.store.createUser({ handle: h, friendlyName: name, credentials, now: this.now() });
     } catch (e) {
       if (e instanceof DuplicateUserError) throw new AccountError('exists', `${h} already exists`);
       throw e;
@@ -82,10 +82,10 @@ export class AccountService implements AccountAdmin {
 
   async remove(handle: string): Promise<boolean> {
     const h = normalizeHandle(handle);
-    if (this.store.getUser(h) === undefined) return false;
+    if ((await this.store.getUser(h)) === undefined) return false;
     this.onRemoving(h);
-    const listedBy = this.store.usersListing(h);
-    const removed = this.store.deleteUser(h);
+    const listedBy = await this.store.usersListing(h);
+    const removed = await this.store.deleteUser(h);
     if (removed) this.onRemoved(h, listedBy);
     return removed;
   }
@@ -93,17 +93,17 @@ export class AccountService implements AccountAdmin {
   async setPassword(handle: string, password: string): Promise<boolean> {
     const h = normalizeHandle(handle);
     checkPassword(password);
-    if (this.store.getUser(h) === undefined) return false;
+    if ((await this.store.getUser(h)) === undefined) return false;
     return this.store.setCredentials(h, await this.credentials(password));
   }
 
   async list(): Promise<AccountInfo[]> {
-    return this.store.listUsers().map((u) => ({ handle: u.handle, friendlyName: u.friendlyName }));
+    return (await this.store.listUsers()).map((u) => ({ handle: u.handle, friendlyName: u.friendlyName }));
   }
 
   /** Passport login (Nexus): the slow hash. False for unknown handles too, after the same work. */
   async verifyPassword(handle: string, password: string): Promise<boolean> {
-    const c = this.store.getCredentials(normalizeHandle(handle));
+    const c = await this.store.getCredentials(normalizeHandle(handle));
     if (c === undefined) {
       // Spend the same time as a real check so response timing does not reveal which handles exist.
       await hashPassword(password);
@@ -113,9 +113,9 @@ export class AccountService implements AccountAdmin {
   }
 
   /** MD5 login: the password equivalent, or undefined (unknown handle, or no secret kept). */
-  md5Password(handle: string): string | undefined {
+  async md5Password(handle: string): Promise<string | undefined> {
     if (!this.md5Login) return undefined;
-    const c = this.store.getCredentials(handle);
+    const c = await this.store.getCredentials(handle);
     if (c?.md5Secret === undefined) return undefined;
     return this.secrets.open(c.md5Secret);
   }

@@ -21,20 +21,20 @@ export class ContactService {
     private readonly presence: PresenceHub,
   ) {}
 
-  add(
+  async add(
     owner: Account,
     list: EditableList,
     contact: string,
     name: string,
     groupId: number | undefined,
     clearsPending: boolean,
-  ): AddResult {
-    if (contact !== owner.handle && !this.lists.exists(contact)) fail('no-such-user');
+  ): Promise<AddResult> {
+    if (contact !== owner.handle && !(await this.lists.exists(contact))) fail('no-such-user');
     const allowedBefore = owner.allows(contact);
-    const { entry, newOnList } = this.lists.addToList(owner, list, contact, name, groupId, clearsPending);
+    const { entry, newOnList } = await this.lists.addToList(owner, list, contact, name, groupId, clearsPending);
     let presence: PresenceView | undefined;
     if (list === 'FL') {
-      if (newOnList) this.reverseAdd(owner, contact);
+      if (newOnList) await this.reverseAdd(owner, contact);
       presence = this.presence.visibleTo(contact, owner.handle);
       if (presence === undefined) this.presence.askRemote(contact, owner.handle);
     } else {
@@ -43,47 +43,51 @@ export class ContactService {
     return { entry, newOnList, presence };
   }
 
-  remove(owner: Account, list: EditableList | 'PL', contact: string, groupId: number | undefined): ContactRecord {
+  async remove(owner: Account, list: EditableList | 'PL', contact: string, groupId: number | undefined): Promise<ContactRecord> {
     const allowedBefore = owner.allows(contact);
-    const entry = this.lists.removeFromList(owner, list, contact, groupId);
-    if (list === 'FL' && groupId === undefined) this.reverseRemove(owner, contact);
+    const entry = await this.lists.removeFromList(owner, list, contact, groupId);
+    if (list === 'FL' && groupId === undefined) await this.reverseRemove(owner, contact);
     if (list === 'AL' || list === 'BL') this.presence.refreshOne(owner, contact, allowedBefore);
     return entry;
   }
 
-  setPrivacy(owner: Account, blp: Privacy): void {
+  async setPrivacy(owner: Account, blp: Privacy): Promise<void> {
     const before = this.presence.allowedSnapshot(owner);
-    this.lists.setPrivacy(owner, blp);
+    await this.lists.setPrivacy(owner, blp);
     this.presence.refreshAll(owner, before);
   }
 
-  private reverseAdd(owner: Account, contact: string): void {
+  private async reverseAdd(owner: Account, contact: string): Promise<void> {
     if (contact === owner.handle) {
-      this.lists.addReverse(owner, owner.handle, owner.user.friendlyName);
+      await this.lists.addReverse(owner, owner.handle, owner.user.friendlyName);
       return;
     }
-    const target = this.lists.load(contact);
-    if (target === undefined) return;
-    const before = target.contacts.get(owner.handle)?.lists ?? 0;
-    this.lists.addReverse(target, owner.handle, owner.user.friendlyName);
-    if ((target.contacts.get(owner.handle)?.lists ?? 0) === before) return;
-    this.presence.reverseListChanged(contact, {
-      kind: 'added',
-      handle: owner.handle,
-      friendlyName: owner.user.friendlyName,
-      listVersion: target.user.listVersion,
+    await this.lists.withAccount(contact, async (target) => {
+      const before = target.contacts.get(owner.handle)?.lists ?? 0;
+      await this.lists.addReverse(target, owner.handle, owner.user.friendlyName);
+      if ((target.contacts.get(owner.handle)?.lists ?? 0) === before) return;
+      this.presence.reverseListChanged(contact, {
+        kind: 'added',
+        handle: owner.handle,
+        friendlyName: owner.user.friendlyName,
+        listVersion: target.user.listVersion,
+      });
     });
   }
 
-  private reverseRemove(owner: Account, contact: string): void {
-    const target = contact === owner.handle ? owner : this.lists.load(contact);
-    if (target === undefined || !this.lists.removeReverse(target, owner.handle)) return;
-    if (target === owner) return;
-    this.presence.reverseListChanged(contact, {
-      kind: 'removed',
-      handle: owner.handle,
-      friendlyName: owner.user.friendlyName,
-      listVersion: target.user.listVersion,
+  private async reverseRemove(owner: Account, contact: string): Promise<void> {
+    if (contact === owner.handle) {
+      await this.lists.removeReverse(owner, owner.handle);
+      return;
+    }
+    await this.lists.withAccount(contact, async (target) => {
+      if (!(await this.lists.removeReverse(target, owner.handle))) return;
+      this.presence.reverseListChanged(contact, {
+        kind: 'removed',
+        handle: owner.handle,
+        friendlyName: owner.user.friendlyName,
+        listVersion: target.user.listVersion,
+      });
     });
   }
 }

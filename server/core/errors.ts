@@ -34,3 +34,6 @@ export class DomainError extends Error {
 export function fail(kind: DomainErrorKind, message?: string): never {
   throw new DomainError(kind, message);
 }
+
+/** The store could not be reached; nothing was done or acknowledged (server/store/store.ts). */
+export { StoreUnavailableError } from '../store/store';

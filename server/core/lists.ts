@@ -2,13 +2,14 @@
  * Contact lists, groups, privacy settings and properties (MSNP.md §4), protocol-free.
  *
  * `ListManager` owns the in-memory copies: an account is loaded when its owner signs in
- * (`acquire`) and dropped when they leave (`release`); an offline user's account is loaded for
- * one operation and written straight back. Every mutation is one store transaction and bumps the
- * owner's versions (MSNP.md §4.3). Who gets told about a change is contacts.ts's business.
+ * (`acquire`) and dropped when they leave (`release`); an offline user's account is pinned the
+ * same way for the length of one operation (`withAccount`). Every mutation is one store
+ * transaction, queued behind the account's earlier ones, and bumps the owner's versions (MSNP.md
+ * §4.3). Who gets told about a change is contacts.ts's business.
  */
 import { randomUUID } from 'node:crypto';
 import { LIST_BITS, MAX_FORWARD_LIST, MAX_GROUPS } from '../../shared/msnp/index';
-import type { AccountData, ContactRecord, GroupRecord, Privacy, Store, UserRecord } from '../store/store';
+import type { AccountData, AccountWrite, ContactRecord, GroupRecord, Privacy, Store, UserRecord } from '../store/store';
 import { fail } from './errors';
 
 /** The stored records the MSNP front reads (it reaches the store only through the core). */
@@ -31,6 +32,17 @@ export class Account {
 
   get handle(): string {
     return this.user.handle;
+  }
+
+  /** Takes the store's copy in place (holders keep their reference to this object). */
+  replaceWith(data: AccountData): void {
+    Object.assign(this.user, data.user);
+    this.contacts.clear();
+    for (const c of data.contacts) this.contacts.set(c.handle, c);
+    this.groups.clear();
+    for (const g of data.groups) this.groups.set(g.id, g);
+    this.properties.clear();
+    for (const [k, v] of data.properties) this.properties.set(k, v);
   }
 
   contactByGuid(guid: string): ContactRecord | undefined {
@@ -65,32 +77,96 @@ export class Account {
 
 const LIST_BIT: Record<EditableList, number> = { FL: LIST_BITS.FL, AL: LIST_BITS.AL, BL: LIST_BITS.BL };
 
+/**
+ * Writes of one account, in the order they were made: a write starts only when the one before it
+ * has settled, so two edits of the same account can never commit out of order (a networked store
+ * runs them on different pooled connections). With nothing pending (always, on SQLite, whose
+ * writes settle at once) a write starts at once, with no extra hop.
+ */
+class WriteQueue {
+  private readonly tails = new Map<number, Promise<void>>();
+
+  run(userId: number, write: () => Promise<void>): Promise<void> {
+    const before = this.tails.get(userId);
+    const done = before === undefined ? write() : before.then(write, write);
+    const tail: Promise<void> = done.then(
+      () => this.settle(userId, tail),
+      () => this.settle(userId, tail),
+    );
+    this.tails.set(userId, tail);
+    return done;
+  }
+
+  /** Settles when every write queued for this account so far has settled. */
+  idle(userId: number): Promise<void> | undefined {
+    return this.tails.get(userId);
+  }
+
+  private settle(userId: number, tail: Promise<void>): void {
+    if (this.tails.get(userId) === tail) this.tails.delete(userId);
+  }
+}
+
 export class ListManager {
   private readonly pinned = new Map<string, { account: Account; pins: number }>();
+  /** Loads under way, so two operations on the same account at once share one copy. */
+  private readonly loading = new Map<string, Promise<AccountData | undefined>>();
+  private readonly writes = new WriteQueue();
+  /** Accounts whose last write failed: memory may hold what the store does not; reloaded before the next edit. */
+  private readonly stale = new Set<Account>();
 
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Loads and pins an account for a signed-in session. */
-  acquire(handle: string): Account | undefined {
+  /**
+   * Loads and pins an account: for a signed-in session, and for the length of one operation on
+   * someone else's account (`release` after). Every holder of the same handle shares one copy,
+   * so concurrent edits of an offline account cannot overwrite each other's versions.
+   */
+  async acquire(handle: string): Promise<Account | undefined> {
     const p = this.pinned.get(handle);
     if (p !== undefined) {
       p.pins++;
       return p.account;
     }
-    const data = this.store.loadAccount(handle);
+    let loading = this.loading.get(handle);
+    if (loading === undefined) {
+      const load = this.store.loadAccount(handle);
+      loading = load.finally(() => {
+        if (this.loading.get(handle) === loading) this.loading.delete(handle);
+      });
+      this.loading.set(handle, loading);
+    }
+    const data = await loading;
+    const again = this.pinned.get(handle);
+    if (again !== undefined) {
+      again.pins++;
+      return again.account;
+    }
     if (data === undefined) return undefined;
     const account = new Account(data);
     this.pinned.set(handle, { account, pins: 1 });
     return account;
   }
 
+  /**
+   * Unpins. The last holder's copy is dropped once its writes have settled, so a sign-in right
+   * after a sign-out never loads the account from behind a write still on its way.
+   */
   release(handle: string): void {
     const p = this.pinned.get(handle);
     if (p === undefined) return;
-    if (--p.pins <= 0) this.pinned.delete(handle);
+    if (--p.pins > 0) return;
+    const pending = this.writes.idle(p.account.user.id);
+    if (pending === undefined) {
+      this.pinned.delete(handle);
+      return;
+    }
+    void pending.then(() => {
+      if (this.pinned.get(handle) === p && p.pins <= 0) this.pinned.delete(handle);
+    });
   }
 
   /** The pinned (signed-in) account, if any. */
@@ -98,16 +174,19 @@ export class ListManager {
     return this.pinned.get(handle)?.account;
   }
 
-  /** The pinned account, or a transient copy loaded from the store. */
-  load(handle: string): Account | undefined {
-    const p = this.peek(handle);
-    if (p !== undefined) return p;
-    const data = this.store.loadAccount(handle);
-    return data === undefined ? undefined : new Account(data);
+  /** Runs `fn` on the account (pinned for the duration); undefined when there is no such account. */
+  async withAccount<T>(handle: string, fn: (account: Account) => Promise<T> | T): Promise<T | undefined> {
+    const account = await this.acquire(handle);
+    if (account === undefined) return undefined;
+    try {
+      return await fn(account);
+    } finally {
+      this.release(handle);
+    }
   }
 
-  exists(handle: string): boolean {
-    return this.pinned.has(handle) || this.store.getUser(handle) !== undefined;
+  async exists(handle: string): Promise<boolean> {
+    return this.pinned.has(handle) || (await this.store.getUser(handle)) !== undefined;
   }
 
   /** After an account is deleted: drop every cached entry pointing at it. */
@@ -117,27 +196,32 @@ export class ListManager {
   }
 
   // ---- list edits -------------------------------------------------------------------------
+  //
+  // Each edit checks and changes the in-memory account synchronously (so two edits of one
+  // account never interleave their checks), then settles when the store has committed it: the
+  // caller answers the client only then (acknowledged = durable).
 
   /**
    * Adds `contact` to one of my lists (MSNP.md §4.5). For FL with a group that the contact is
    * already in another group of, only the membership is added. Returns the stored entry and
    * whether the contact newly joined the list.
    */
-  addToList(
+  async addToList(
     owner: Account,
     list: EditableList,
     contact: string,
     name: string,
     groupId: number | undefined,
     clearsPending: boolean,
-  ): { entry: ContactRecord; newOnList: boolean } {
+  ): Promise<{ entry: ContactRecord; newOnList: boolean }> {
+    if (this.stale.has(owner)) await this.reload(owner);
     const bit = LIST_BIT[list];
     let entry = owner.contacts.get(contact);
     if (groupId !== undefined && !owner.groups.has(groupId)) fail('no-such-group');
     if (entry !== undefined && entry.lists & bit) {
       if (list !== 'FL' || groupId === undefined || entry.groups.includes(groupId)) fail('already-there');
       entry.groups.push(groupId);
-      this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, entry as ContactRecord));
+      await this.commit(owner, 'list', [{ kind: 'contact', contact: entry }]);
       return { entry, newOnList: false };
     }
     if (list === 'AL' && entry !== undefined && entry.lists & LIST_BITS.BL) fail('opposite-list');
@@ -153,13 +237,13 @@ export class ListManager {
       entry.groups = groupId === undefined ? [] : [groupId];
     }
     if (clearsPending && list !== 'FL') entry.lists &= ~LIST_BITS.PL;
-    const e = entry;
-    this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, e));
-    return { entry: e, newOnList: true };
+    await this.commit(owner, 'list', [{ kind: 'contact', contact: entry }]);
+    return { entry, newOnList: true };
   }
 
   /** Removes from a list, or (FL with a group) only from that group (MSNP.md §4.5). */
-  removeFromList(owner: Account, list: EditableList | 'PL', contact: string, groupId: number | undefined): ContactRecord {
+  async removeFromList(owner: Account, list: EditableList | 'PL', contact: string, groupId: number | undefined): Promise<ContactRecord> {
+    if (this.stale.has(owner)) await this.reload(owner);
     const bit = list === 'PL' ? LIST_BITS.PL : LIST_BIT[list];
     const entry = owner.contacts.get(contact);
     if (entry === undefined || !(entry.lists & bit)) fail('not-on-list');
@@ -172,12 +256,13 @@ export class ListManager {
       entry.lists &= ~bit;
       if (list === 'FL') entry.groups = [];
     }
-    this.commit(owner, 'list', () => this.saveOrDrop(owner, entry));
+    await this.commit(owner, 'list', [this.saveOrDrop(owner, entry)]);
     return entry;
   }
 
   /** The other side of an FL add: `watcher` lands on my RL (and PL, until I act on it; §4.6). */
-  addReverse(owner: Account, watcher: string, watcherName: string): void {
+  async addReverse(owner: Account, watcher: string, watcherName: string): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     let entry = owner.contacts.get(watcher);
     if (entry !== undefined && entry.lists & LIST_BITS.RL) return;
     if (entry === undefined) {
@@ -187,46 +272,49 @@ export class ListManager {
     entry.lists |= LIST_BITS.RL;
     // Someone already on my AL or BL has been decided on: no pending prompt.
     if (!(entry.lists & (LIST_BITS.AL | LIST_BITS.BL))) entry.lists |= LIST_BITS.PL;
-    const e = entry;
-    this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, e));
+    await this.commit(owner, 'list', [{ kind: 'contact', contact: entry }]);
   }
 
   /** `watcher` removed me from their FL: off my RL and PL. False when it was not there. */
-  removeReverse(owner: Account, watcher: string): boolean {
+  async removeReverse(owner: Account, watcher: string): Promise<boolean> {
+    if (this.stale.has(owner)) await this.reload(owner);
     const entry = owner.contacts.get(watcher);
     if (entry === undefined || !(entry.lists & LIST_BITS.RL)) return false;
     entry.lists &= ~(LIST_BITS.RL | LIST_BITS.PL);
-    this.commit(owner, 'list', () => this.saveOrDrop(owner, entry));
+    await this.commit(owner, 'list', [this.saveOrDrop(owner, entry)]);
     return true;
   }
 
   /** The name stored for a contact in my lists (`REA` on a contact, `SBP MFN`). */
-  renameContact(owner: Account, contact: string, name: string): void {
+  async renameContact(owner: Account, contact: string, name: string): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     const entry = owner.contacts.get(contact);
     if (entry === undefined) fail('not-on-list');
     entry.name = name;
-    this.commit(owner, 'list', () => this.store.saveContact(owner.user.id, entry));
+    await this.commit(owner, 'list', [{ kind: 'contact', contact: entry }]);
   }
 
   // ---- groups (MSNP.md §4.7) --------------------------------------------------------------
 
-  addGroup(owner: Account, name: string): GroupRecord {
+  async addGroup(owner: Account, name: string): Promise<GroupRecord> {
+    if (this.stale.has(owner)) await this.reload(owner);
     if (owner.groups.size >= MAX_GROUPS) fail('too-many-groups');
     this.checkGroupNameFree(owner, name, undefined);
     let id = 1;
     while (owner.groups.has(id)) id++;
     const g: GroupRecord = { id, guid: randomUUID(), name };
     owner.groups.set(id, g);
-    this.commit(owner, 'list', () => this.store.saveGroup(owner.user.id, g));
+    await this.commit(owner, 'list', [{ kind: 'group', group: g }]);
     return g;
   }
 
-  renameGroup(owner: Account, id: number, name: string): GroupRecord {
+  async renameGroup(owner: Account, id: number, name: string): Promise<GroupRecord> {
+    if (this.stale.has(owner)) await this.reload(owner);
     const g = owner.groups.get(id);
     if (g === undefined) fail('no-such-group');
     this.checkGroupNameFree(owner, name, id);
     g.name = name;
-    this.commit(owner, 'list', () => this.store.saveGroup(owner.user.id, g));
+    await this.commit(owner, 'list', [{ kind: 'group', group: g }]);
     return g;
   }
 
@@ -234,47 +322,49 @@ export class ListManager {
    * Deletes a group. Its members stay on the FL without that group (msnp-wiki's "they lose their
    * FL entry" is unverified, MSNP.md §10.15; keeping them loses nothing).
    */
-  removeGroup(owner: Account, id: number): void {
+  async removeGroup(owner: Account, id: number): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     if (id === 0) fail('cannot-remove-group-zero');
     if (!owner.groups.has(id)) fail('no-such-group');
     owner.groups.delete(id);
-    const touched: ContactRecord[] = [];
+    const writes: AccountWrite[] = [{ kind: 'delete-group', id }];
     for (const c of owner.contacts.values()) {
       const at = c.groups.indexOf(id);
       if (at >= 0) {
         c.groups.splice(at, 1);
-        touched.push(c);
+        writes.push({ kind: 'contact', contact: c });
       }
     }
-    this.commit(owner, 'list', () => {
-      this.store.deleteGroup(owner.user.id, id);
-      for (const c of touched) this.store.saveContact(owner.user.id, c);
-    });
+    await this.commit(owner, 'list', writes);
   }
 
   // ---- settings and properties (MSNP.md §4.2, §4.8, §5.4) ----------------------------------
 
-  setPrivacy(owner: Account, blp: Privacy): void {
+  async setPrivacy(owner: Account, blp: Privacy): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     if (owner.user.blp === blp) fail('same-mode');
     owner.user.blp = blp;
-    this.commit(owner, 'settings', () => {});
+    await this.commit(owner, 'settings', []);
   }
 
-  setAddPrompt(owner: Account, gtc: 'A' | 'N'): void {
+  async setAddPrompt(owner: Account, gtc: 'A' | 'N'): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     if (owner.user.gtc === gtc) fail('same-mode');
     owner.user.gtc = gtc;
-    this.commit(owner, 'settings', () => {});
+    await this.commit(owner, 'settings', []);
   }
 
-  setProperty(owner: Account, key: string, value: string | undefined): void {
+  async setProperty(owner: Account, key: string, value: string | undefined): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     if (value === undefined) owner.properties.delete(key);
     else owner.properties.set(key, value);
-    this.commit(owner, 'settings', () => this.store.saveProperty(owner.user.id, key, value));
+    await this.commit(owner, 'settings', [{ kind: 'property', key, value }]);
   }
 
-  setFriendlyName(owner: Account, name: string): void {
+  async setFriendlyName(owner: Account, name: string): Promise<void> {
+    if (this.stale.has(owner)) await this.reload(owner);
     owner.user.friendlyName = name;
-    this.commit(owner, 'settings', () => {});
+    await this.commit(owner, 'settings', []);
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -286,28 +376,41 @@ export class ListManager {
     }
   }
 
-  private saveOrDrop(owner: Account, entry: ContactRecord): void {
-    if (entry.lists === 0) {
-      owner.contacts.delete(entry.handle);
-      this.store.deleteContact(owner.user.id, entry.handle);
-    } else {
-      this.store.saveContact(owner.user.id, entry);
-    }
+  private saveOrDrop(owner: Account, entry: ContactRecord): AccountWrite {
+    if (entry.lists !== 0) return { kind: 'contact', contact: entry };
+    owner.contacts.delete(entry.handle);
+    return { kind: 'delete-contact', handle: entry.handle };
   }
 
   /**
    * Bumps the versions (MSNP.md §4.3: every change bumps the MSNP2–9 integer; MSNP10+ keeps one
-   * stamp for lists and one for settings) and writes the change and the user row atomically.
+   * stamp for lists and one for settings) and writes the change and the user row atomically,
+   * behind the account's earlier writes. When the write fails (the store unreachable) the
+   * change is not acknowledged, and the account is marked stale: the copy in memory may hold what
+   * the store does not, so it is reloaded from the store before the next edit.
    */
-  private commit(owner: Account, what: 'list' | 'settings', write: () => void): void {
+  private async commit(owner: Account, what: 'list' | 'settings', writes: readonly AccountWrite[]): Promise<void> {
     const u = owner.user;
     u.listVersion += 1;
     const now = this.now();
     if (what === 'list') u.listStamp = Math.max(now, u.listStamp + 1);
     else u.settingsStamp = Math.max(now, u.settingsStamp + 1);
-    this.store.transaction(() => {
-      write();
-      this.store.saveUser(u);
-    });
+    try {
+      await this.writes.run(u.id, () => this.store.applyAccountChanges(u, writes));
+    } catch (e) {
+      this.stale.add(owner);
+      void this.reload(owner).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Replaces the in-memory copy with the store's (after a failed write); stays stale while it fails. */
+  private async reload(owner: Account): Promise<void> {
+    await this.writes.idle(owner.user.id);
+    const data = await this.store.loadAccount(owner.handle);
+    if (!this.stale.has(owner)) return;
+    this.stale.delete(owner);
+    if (data === undefined) return;
+    owner.replaceWith(data);
   }
 }

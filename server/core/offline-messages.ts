@@ -69,33 +69,33 @@ export class OfflineMessages {
   ) {}
 
   /**
-   * Leaves a message for `m.recipient`, stored durably before this returns (§9.3). The sender must
+   * Leaves a message for `m.recipient`, stored durably before this settles (§9.3). The sender must
    * be allowed by the recipient's privacy (`Account.allows`: on AL, or BLP allows and not on BL);
    * an unknown recipient and a refusing one get the same answer, so the service reveals neither.
    */
-  leave(m: OfflineMessageInit): LeaveOutcome {
-    const recipientUser = this.store.getUser(m.recipient);
-    const recipient = recipientUser === undefined ? undefined : this.lists.load(m.recipient);
-    if (recipientUser === undefined || recipient === undefined || m.recipient === m.sender) return { kind: 'unavailable' };
-    if (!recipient.allows(m.sender)) return { kind: 'unavailable' };
+  async leave(m: OfflineMessageInit): Promise<LeaveOutcome> {
+    if (m.recipient === m.sender) return { kind: 'unavailable' };
+    const allowed = await this.lists.withAccount(m.recipient, (recipient) => ({ id: recipient.user.id, allows: recipient.allows(m.sender) }));
+    if (allowed === undefined || !allowed.allows) return { kind: 'unavailable' };
+    const recipientId = allowed.id;
     // Online and visible to the sender: refused (a hidden recipient is offline to the sender and
     // must stay indistinguishable from a signed-out one, so their messages are stored).
     if (this.presence.visibleTo(m.recipient, m.sender) !== undefined) return { kind: 'recipient-online' };
-    const duplicate = this.store.findOim(recipientUser.id, m.sender, m.runId, m.runSequence);
+    const duplicate = await this.store.findOim(recipientId, m.sender, m.runId, m.runSequence);
     if (duplicate !== undefined) return { kind: 'duplicate', messageId: duplicate };
     if (!this.senderWindow(m.sender).hit()) return { kind: 'too-fast' };
     const oim: NewOim = {
       messageId: randomUUID().toUpperCase(),
       sender: m.sender,
       // The name the server knows, not the one the request claims.
-      senderName: this.lists.load(m.sender)?.user.friendlyName ?? m.sender,
+      senderName: this.lists.peek(m.sender)?.user.friendlyName ?? (await this.store.getUser(m.sender))?.friendlyName ?? m.sender,
       runId: m.runId,
       runSequence: m.runSequence,
       content: m.content,
       origin: m.origin,
       receivedAt: this.now(),
     };
-    const result = this.store.addOim(recipientUser.id, oim, { maxCount: this.limits.maxPerRecipient, maxBytes: this.limits.maxBytesPerRecipient });
+    const result = await this.store.addOim(recipientId, oim, { maxCount: this.limits.maxPerRecipient, maxBytes: this.limits.maxBytesPerRecipient });
     if (result !== 'stored') return { kind: 'box-full', limit: result === 'count-limit' ? 'count' : 'size' };
     const record: OimRecord = { ...oim, read: false, contentBytes: Buffer.byteLength(oim.content, 'utf8') };
     this.onStored?.(m.recipient, record);
@@ -103,29 +103,29 @@ export class OfflineMessages {
   }
 
   /** `handle`'s waiting messages, oldest first. */
-  list(handle: string): OimRecord[] {
-    const user = this.store.getUser(handle);
+  async list(handle: string): Promise<OimRecord[]> {
+    const user = await this.store.getUser(handle);
     return user === undefined ? [] : this.store.listOims(user.id);
   }
 
   /** One of `handle`'s own messages; another user's id is simply not found. */
-  get(handle: string, messageId: string, markAsRead: boolean): OimRecord | undefined {
-    const user = this.store.getUser(handle);
+  async get(handle: string, messageId: string, markAsRead: boolean): Promise<OimRecord | undefined> {
+    const user = await this.store.getUser(handle);
     if (user === undefined) return undefined;
-    const record = this.store.getOim(user.id, messageId);
+    const record = await this.store.getOim(user.id, messageId);
     if (record === undefined) return undefined;
     if (markAsRead && !record.read) {
-      this.store.markOimRead(user.id, messageId);
+      await this.store.markOimRead(user.id, messageId);
       return { ...record, read: true };
     }
     return record;
   }
 
   /** Deletes `handle`'s listed messages, all or none (undefined when any is not theirs, §9.3). */
-  delete(handle: string, messageIds: readonly string[]): number | undefined {
-    const user = this.store.getUser(handle);
+  async delete(handle: string, messageIds: readonly string[]): Promise<number | undefined> {
+    const user = await this.store.getUser(handle);
     if (user === undefined) return undefined;
-    const deleted = this.store.deleteOims(user.id, messageIds);
+    const deleted = await this.store.deleteOims(user.id, messageIds);
     if (deleted !== undefined && deleted > 0) this.onDeleted?.(handle, deleted);
     return deleted;
   }

@@ -27,6 +27,15 @@ export class SignInGuard {
     return this.record(address, account, check());
   }
 
+  /**
+   * A cheap check that reads the store first (MD5: the sealed secret), so it is asynchronous; it
+   * does not queue at the hash gate. A check that throws (the store unreachable) is not counted.
+   */
+  async attemptAsync(address: string, account: string, check: () => Promise<boolean>): Promise<SignInOutcome> {
+    if (!this.throttle.check(address, account).allowed) return 'throttled';
+    return this.record(address, account, await check());
+  }
+
   /** A slow check (scrypt): refused while throttled or when its lane at the hash gate is full. */
   async attemptHashed(address: string, account: string, check: () => Promise<boolean>): Promise<SignInOutcome> {
     if (!this.throttle.check(address, account).allowed) return 'throttled';

@@ -19,9 +19,9 @@ import {
   type Dialect,
   type Result,
 } from '../../shared/msnp/index';
-import { DomainError } from '../core/errors';
+import { DomainError, StoreUnavailableError } from '../core/errors';
 import type { Connection } from './connection';
-import { errorCodeFor } from './error-codes';
+import { errorCodeFor, STORE_UNAVAILABLE_CODE } from './error-codes';
 
 /** What a request the decoder refuses costs: the reference's error code, and whether we then close. */
 export interface Invalid {
@@ -87,6 +87,12 @@ export class Reply {
     this.conn.error(code, this.trId);
   }
 
+  /** The store could not be reached: `603` (nothing was done, the client may retry), logged. */
+  storeUnavailable(verb: string, e: Error): void {
+    this.conn.log('warn', 'store-unavailable', { verb, error: e.message });
+    this.conn.error(STORE_UNAVAILABLE_CODE, this.trId);
+  }
+
   /** `NNN t`, then close (`911` after a failed login, `715` out of order, `540`, MSNP.md §1.6). */
   fatal(code: number, reason: string): void {
     this.conn.end(reason, buildError({ code, trId: this.trId }));
@@ -105,7 +111,8 @@ export interface Dispatching<S, P extends string> {
 
 /**
  * Route, decode and run one command. A `DomainError` from a handler becomes the verb's error code
- * (`error-codes.ts`); anything else is a bug and propagates (the connection answers `500`).
+ * (`error-codes.ts`), a `StoreUnavailableError` `603`; anything else is a bug and propagates (the
+ * connection answers `500`).
  */
 export function dispatch<S extends Dispatching<S, P>, P extends string>(session: S, cmd: Command): void | Promise<void> {
   const reply = session.reply;
@@ -139,6 +146,10 @@ export function dispatch<S extends Dispatching<S, P>, P extends string>(session:
 }
 
 function domainError(reply: Reply, verb: string, e: unknown): void {
+  if (e instanceof StoreUnavailableError) {
+    reply.storeUnavailable(verb, e);
+    return;
+  }
   if (!(e instanceof DomainError)) throw e;
   reply.error(errorCodeFor(e.kind, verb));
 }

@@ -37,6 +37,12 @@ const BY_VERB: Readonly<Record<string, Partial<Record<DomainErrorKind, number>>>
   XFR: { 'too-fast': ErrorCode.USER_TOO_ACTIVE },
 };
 
+/**
+ * `603` ERR_DB_CONNECT "database connect error" (MSNP.md §7): a command that needs the store
+ * while it cannot be reached. The connection stays up and the client may retry.
+ */
+export const STORE_UNAVAILABLE_CODE = 603;
+
 export function errorCodeFor(kind: DomainErrorKind, verb: string): number {
   return BY_VERB[verb]?.[kind] ?? DEFAULT[kind];
 }

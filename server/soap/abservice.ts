@@ -104,25 +104,26 @@ function badContextToken(): SoapReply {
   });
 }
 
-function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): SoapReply {
-  const who = authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: [CONTACTS], fault: badContextToken });
+async function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): Promise<SoapReply> {
+  const who = await authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: [CONTACTS], fault: badContextToken });
   if (!isIdentity(who)) return who;
   const parsed = parseAbRequest(req.xml);
   if (isCodecError(parsed)) return abFault('InvalidArgument', parsed.message);
   // The action in the body must be the one the SOAPAction header named (when it named one).
   if (parsed.action !== req.action) return abFault('InvalidArgument', `SOAPAction ${req.action} does not match the body ${parsed.action}`);
-  const owner = s.lists.load(who.handle);
-  if (owner === undefined) return badContextToken();
-  try {
-    return okReply(run(s, owner, parsed, serviceHeader(cacheKeys, req, owner, parsed.header.cacheKey)));
-  } catch (e) {
-    if (e instanceof FullSyncRequired) return abFault('FullSyncRequired', 'Full sync required: changes since lastChange cannot be listed one by one');
-    if (e instanceof DomainError) return domainFault(parsed.action, e.kind);
-    throw e;
-  }
+  const reply = await s.lists.withAccount(who.handle, async (owner) => {
+    try {
+      return okReply(await run(s, owner, parsed, serviceHeader(cacheKeys, req, owner, parsed.header.cacheKey)));
+    } catch (e) {
+      if (e instanceof FullSyncRequired) return abFault('FullSyncRequired', 'Full sync required: changes since lastChange cannot be listed one by one');
+      if (e instanceof DomainError) return domainFault(parsed.action, e.kind);
+      throw e;
+    }
+  });
+  return reply ?? badContextToken();
 }
 
-function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHeader): string {
+async function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHeader): Promise<string> {
   const mutationResponse = (action: string, guid?: string): string => buildMutationResponse(action, guid, header);
   switch (r.action) {
     case 'FindMembership': {
@@ -147,30 +148,30 @@ function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHea
         const existing = owner.contacts.get(handle);
         if (existing !== undefined && existing.lists & LIST_BITS.FL) fail('already-there');
         const name = c.displayName !== undefined && checkFriendlyName(c.displayName) === undefined ? c.displayName : handle;
-        guid = s.contacts.add(owner, 'FL', handle, name, undefined, false).entry.guid;
+        guid = (await s.contacts.add(owner, 'FL', handle, name, undefined, false)).entry.guid;
       }
       return mutationResponse('ABContactAdd', guid);
     }
     case 'ABContactDelete':
-      for (const id of r.contactIds) s.contacts.remove(owner, 'FL', onForwardList(owner, id).handle, undefined);
+      for (const id of r.contactIds) await s.contacts.remove(owner, 'FL', onForwardList(owner, id).handle, undefined);
       return mutationResponse('ABContactDelete');
     case 'ABContactUpdate':
       for (const c of r.contacts) {
-        if (c.me === true || c.contactId === meGuid(owner)) updateMe(s, owner, c.displayName, c.annotations);
+        if (c.me === true || c.contactId === meGuid(owner)) await updateMe(s, owner, c.displayName, c.annotations);
         else {
           const entry = onForwardList(owner, c.contactId);
           const name = c.annotations?.['AB.NickName'] ?? c.displayName;
-          if (name !== undefined) s.lists.renameContact(owner, entry.handle, friendlyName(name));
+          if (name !== undefined) await s.lists.renameContact(owner, entry.handle, friendlyName(name));
         }
       }
       return mutationResponse('ABContactUpdate');
     case 'ABGroupAdd':
-      return mutationResponse('ABGroupAdd', s.lists.addGroup(owner, groupName(r.name)).guid);
+      return mutationResponse('ABGroupAdd', (await s.lists.addGroup(owner, groupName(r.name))).guid);
     case 'ABGroupUpdate':
-      for (const g of r.groups) s.lists.renameGroup(owner, groupId(owner, g.groupId), groupName(g.name));
+      for (const g of r.groups) await s.lists.renameGroup(owner, groupId(owner, g.groupId), groupName(g.name));
       return mutationResponse('ABGroupUpdate');
     case 'ABGroupDelete':
-      for (const id of r.groupIds) s.lists.removeGroup(owner, groupId(owner, id));
+      for (const id of r.groupIds) await s.lists.removeGroup(owner, groupId(owner, id));
       return mutationResponse('ABGroupDelete');
     case 'ABGroupContactAdd':
     case 'ABGroupContactDelete':
@@ -178,14 +179,14 @@ function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHea
         const group = groupId(owner, gid);
         for (const cid of r.contactIds) {
           const entry = onForwardList(owner, cid);
-          if (r.action === 'ABGroupContactDelete') s.contacts.remove(owner, 'FL', entry.handle, group);
-          else if (!entry.groups.includes(group)) s.contacts.add(owner, 'FL', entry.handle, entry.name, group, false);
+          if (r.action === 'ABGroupContactDelete') await s.contacts.remove(owner, 'FL', entry.handle, group);
+          else if (!entry.groups.includes(group)) await s.contacts.add(owner, 'FL', entry.handle, entry.name, group, false);
         }
       }
       return mutationResponse(r.action);
     case 'AddMember':
     case 'DeleteMember':
-      for (const m of r.memberships) for (const x of m.members) changeMember(s, owner, r.action, m.role, x);
+      for (const m of r.memberships) for (const x of m.members) await changeMember(s, owner, r.action, m.role, x);
       return mutationResponse(r.action);
   }
 }
@@ -196,7 +197,7 @@ function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServiceHea
  * Pending is PL, which only the server adds to; Reverse is the server's own record of who has
  * the owner on their list, so clients' Reverse edits change nothing.
  */
-function changeMember(s: SoapServices, owner: Account, action: 'AddMember' | 'DeleteMember', role: MemberRole, m: MemberRef): void {
+async function changeMember(s: SoapServices, owner: Account, action: 'AddMember' | 'DeleteMember', role: MemberRole, m: MemberRef): Promise<void> {
   const handle = memberHandle(owner, m);
   if (role === 'Reverse') return;
   if (action === 'AddMember') {
@@ -205,13 +206,13 @@ function changeMember(s: SoapServices, owner: Account, action: 'AddMember' | 'De
     const opposite = role === 'Allow' ? LIST_BITS.BL : LIST_BITS.AL;
     const entry = owner.contacts.get(handle);
     if (entry !== undefined && entry.lists & (list === 'AL' ? LIST_BITS.AL : LIST_BITS.BL)) return;
-    if (entry !== undefined && entry.lists & opposite) s.contacts.remove(owner, list === 'AL' ? 'BL' : 'AL', handle, undefined);
-    s.contacts.add(owner, list, handle, entry?.name ?? handle, undefined, true);
+    if (entry !== undefined && entry.lists & opposite) await s.contacts.remove(owner, list === 'AL' ? 'BL' : 'AL', handle, undefined);
+    await s.contacts.add(owner, list, handle, entry?.name ?? handle, undefined, true);
     return;
   }
   // Accepting someone drops Pending; an Allow added first has already done so (`clearsPending`).
   if (role === 'Pending' && !((owner.contacts.get(handle)?.lists ?? 0) & LIST_BITS.PL)) return;
-  s.contacts.remove(owner, role === 'Allow' ? 'AL' : role === 'Block' ? 'BL' : 'PL', handle, undefined);
+  await s.contacts.remove(owner, role === 'Allow' ? 'AL' : role === 'Block' ? 'BL' : 'PL', handle, undefined);
 }
 
 /** A member by `PassportName`/`Email`, or by the `MembershipId` we gave out (`Allow/<guid>`). */
@@ -223,20 +224,20 @@ function memberHandle(owner: Account, m: MemberRef): string {
   return entry.handle;
 }
 
-function updateMe(s: SoapServices, owner: Account, displayName: string | undefined, annotations: Readonly<Record<string, string>> | undefined): void {
+async function updateMe(s: SoapServices, owner: Account, displayName: string | undefined, annotations: Readonly<Record<string, string>> | undefined): Promise<void> {
   if (displayName !== undefined && displayName !== owner.user.friendlyName) {
-    s.lists.setFriendlyName(owner, friendlyName(displayName));
+    await s.lists.setFriendlyName(owner, friendlyName(displayName));
     s.presence.get(owner.handle)?.friendlyNameChanged();
   }
   const blp = annotations?.['MSN.IM.BLP'];
   if (blp === '1' || blp === '2') {
     const mode = blp === '1' ? 'AL' : 'BL';
-    if (owner.user.blp !== mode) s.contacts.setPrivacy(owner, mode);
+    if (owner.user.blp !== mode) await s.contacts.setPrivacy(owner, mode);
   }
   const gtc = annotations?.['MSN.IM.GTC'];
   if (gtc === '1' || gtc === '2') {
     const mode = gtc === '1' ? 'A' : 'N';
-    if (owner.user.gtc !== mode) s.lists.setAddPrompt(owner, mode);
+    if (owner.user.gtc !== mode) await s.lists.setAddPrompt(owner, mode);
   }
 }
 

@@ -62,8 +62,8 @@ describe('authenticateSoap', () => {
     expect(requestTicket(request('<Other/>').header)).toBeUndefined();
   });
 
-  it('returns the owner, or a fault for a missing, forged, foreign-domain or dead-account ticket', () => {
-    const ok = authenticateSoap(request(`<ABAuthHeader><TicketToken>${esc(tokens.issue('alice@example.com', CONTACTS).token)}</TicketToken></ABAuthHeader>`), deps, { domains: [CONTACTS] });
+  it('returns the owner, or a fault for a missing, forged, foreign-domain or dead-account ticket', async () => {
+    const ok = await authenticateSoap(request(`<ABAuthHeader><TicketToken>${esc(tokens.issue('alice@example.com', CONTACTS).token)}</TicketToken></ABAuthHeader>`), deps, { domains: [CONTACTS] });
     expect(ok).toEqual({ type: 'identity', handle: 'alice@example.com', domain: CONTACTS });
     const cases = [
       '',
@@ -72,7 +72,7 @@ describe('authenticateSoap', () => {
       `<ABAuthHeader><TicketToken>${esc(tokens.issue('gone@example.com', CONTACTS).token)}</TicketToken></ABAuthHeader>`,
     ];
     for (const header of cases) {
-      const r = authenticateSoap(request(header), deps, { domains: [CONTACTS] });
+      const r = await authenticateSoap(request(header), deps, { domains: [CONTACTS] });
       expect(isIdentity(r)).toBe(false);
       if (!isIdentity(r)) {
         expect(r.status).toBe(500);

@@ -30,7 +30,7 @@ export interface SoapAuthOptions {
 export interface SoapAuthDeps {
   readonly tokens: SsoTokens;
   /** Whether the account still exists (a token outlives a deleted account). */
-  readonly accountExists: (handle: string) => boolean;
+  readonly accountExists: (handle: string) => boolean | Promise<boolean>;
 }
 
 /** The ticket a request carries, wherever its service puts it; undefined when there is none. */
@@ -49,13 +49,13 @@ export function requestTicket(header: XmlElement | undefined): string | undefine
 }
 
 /** Who sent this request, or the fault to answer it with. */
-export function authenticateSoap(req: SoapRequest, deps: SoapAuthDeps, options: SoapAuthOptions): SoapIdentity | SoapReply {
+export async function authenticateSoap(req: SoapRequest, deps: SoapAuthDeps, options: SoapAuthOptions): Promise<SoapIdentity | SoapReply> {
   const fault = options.fault ?? defaultFault;
   const ticket = requestTicket(req.header);
   if (ticket === undefined) return fault('missing');
   const verified = deps.tokens.verify(ticket, options.domains);
   if (typeof verified === 'string') return fault(verified);
-  if (!deps.accountExists(verified.handle)) return fault('no-account');
+  if (!(await deps.accountExists(verified.handle))) return fault('no-account');
   return { type: 'identity', handle: verified.handle, domain: verified.domain };
 }
 

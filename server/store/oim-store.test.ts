@@ -28,80 +28,80 @@ describe('SqliteStore offline messages (MSNP13-18.md §9.3)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'monarch-oim-store-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps messages in arrival order across a reopen, with what the sender sent', () => {
+  it('keeps messages in arrival order across a reopen, with what the sender sent', async () => {
     const store = openSqliteStore(dir);
-    const alice = store.createUser({ handle: 'alice@example.com', friendlyName: 'A', credentials: creds, now: 1 });
+    const alice = await store.createUser({ handle: 'alice@example.com', friendlyName: 'A', credentials: creds, now: 1 });
     const first = oim({ receivedAt: 5000 });
     // A later arrival with an earlier clock still lists after: arrival order, not the stamp.
     const second = oim({ receivedAt: 4000, content: 'Grüße\r\n\r\nx' });
-    expect(store.addOim(alice.id, first, LIMITS)).toBe('stored');
-    expect(store.addOim(alice.id, second, LIMITS)).toBe('stored');
-    store.close();
+    expect(await store.addOim(alice.id, first, LIMITS)).toBe('stored');
+    expect(await store.addOim(alice.id, second, LIMITS)).toBe('stored');
+    await store.close();
 
     const again = openSqliteStore(dir);
-    const listed = again.listOims(alice.id);
+    const listed = await again.listOims(alice.id);
     expect(listed.map((m) => m.messageId)).toEqual([first.messageId, second.messageId]);
     expect(listed[1]).toEqual({ ...second, read: false, contentBytes: Buffer.byteLength(second.content) });
     expect(listed[1]?.contentBytes).toBe(second.content.length + 2); // ü and ß are two bytes each
-    again.close();
+    await again.close();
   });
 
-  it('refuses past the count or the size limit and stores nothing then', () => {
+  it('refuses past the count or the size limit and stores nothing then', async () => {
     const store = openSqliteStore(undefined);
-    const u = store.createUser({ handle: 'u@example.com', friendlyName: 'U', credentials: creds, now: 1 });
+    const u = await store.createUser({ handle: 'u@example.com', friendlyName: 'U', credentials: creds, now: 1 });
     const big = oim({ content: 'x'.repeat(900) });
-    expect(store.addOim(u.id, big, LIMITS)).toBe('stored');
-    expect(store.addOim(u.id, oim({ content: 'y'.repeat(101) }), LIMITS)).toBe('size-limit');
-    expect(store.addOim(u.id, oim({ content: 'y'.repeat(100) }), LIMITS)).toBe('stored'); // exactly 1000 bytes
-    expect(store.addOim(u.id, oim({ content: 'z' }), LIMITS)).toBe('size-limit');
-    expect(store.listOims(u.id).map((m) => m.contentBytes)).toEqual([900, 100]);
+    expect(await store.addOim(u.id, big, LIMITS)).toBe('stored');
+    expect(await store.addOim(u.id, oim({ content: 'y'.repeat(101) }), LIMITS)).toBe('size-limit');
+    expect(await store.addOim(u.id, oim({ content: 'y'.repeat(100) }), LIMITS)).toBe('stored'); // exactly 1000 bytes
+    expect(await store.addOim(u.id, oim({ content: 'z' }), LIMITS)).toBe('size-limit');
+    expect((await store.listOims(u.id)).map((m) => m.contentBytes)).toEqual([900, 100]);
     const small = openSqliteStore(undefined);
-    const v = small.createUser({ handle: 'v@example.com', friendlyName: 'V', credentials: creds, now: 1 });
-    for (let i = 0; i < 3; i++) expect(small.addOim(v.id, oim(), LIMITS)).toBe('stored');
-    expect(small.addOim(v.id, oim(), LIMITS)).toBe('count-limit');
-    expect(small.listOims(v.id)).toHaveLength(3);
+    const v = await small.createUser({ handle: 'v@example.com', friendlyName: 'V', credentials: creds, now: 1 });
+    for (let i = 0; i < 3; i++) expect(await small.addOim(v.id, oim(), LIMITS)).toBe('stored');
+    expect(await small.addOim(v.id, oim(), LIMITS)).toBe('count-limit');
+    expect(await small.listOims(v.id)).toHaveLength(3);
     // Deleting frees room again.
-    expect(small.deleteOims(v.id, [small.listOims(v.id)[0]!.messageId])).toBe(1);
-    expect(small.addOim(v.id, oim(), LIMITS)).toBe('stored');
-    store.close();
-    small.close();
+    expect(await small.deleteOims(v.id, [(await small.listOims(v.id))[0]!.messageId])).toBe(1);
+    expect(await small.addOim(v.id, oim(), LIMITS)).toBe('stored');
+    await store.close();
+    await small.close();
   });
 
-  it("never returns, marks or deletes another recipient's message; a delete naming one deletes nothing", () => {
+  it("never returns, marks or deletes another recipient's message; a delete naming one deletes nothing", async () => {
     const store = openSqliteStore(undefined);
-    const a = store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 });
-    const b = store.createUser({ handle: 'b@example.com', friendlyName: 'B', credentials: creds, now: 1 });
+    const a = await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 });
+    const b = await store.createUser({ handle: 'b@example.com', friendlyName: 'B', credentials: creds, now: 1 });
     const forA = oim();
     const forB = oim();
-    store.addOim(a.id, forA, LIMITS);
-    store.addOim(b.id, forB, LIMITS);
-    expect(store.getOim(a.id, forB.messageId)).toBeUndefined();
-    expect(store.markOimRead(a.id, forB.messageId)).toBe(false);
-    expect(store.deleteOims(a.id, [forA.messageId, forB.messageId])).toBeUndefined();
-    expect(store.listOims(a.id).map((m) => m.messageId)).toEqual([forA.messageId]);
-    expect(store.listOims(b.id).map((m) => m.messageId)).toEqual([forB.messageId]);
-    expect(store.deleteOims(a.id, ['no-such-id'])).toBeUndefined();
+    await store.addOim(a.id, forA, LIMITS);
+    await store.addOim(b.id, forB, LIMITS);
+    expect(await store.getOim(a.id, forB.messageId)).toBeUndefined();
+    expect(await store.markOimRead(a.id, forB.messageId)).toBe(false);
+    expect(await store.deleteOims(a.id, [forA.messageId, forB.messageId])).toBeUndefined();
+    expect((await store.listOims(a.id)).map((m) => m.messageId)).toEqual([forA.messageId]);
+    expect((await store.listOims(b.id)).map((m) => m.messageId)).toEqual([forB.messageId]);
+    expect(await store.deleteOims(a.id, ['no-such-id'])).toBeUndefined();
 
-    expect(store.findOim(a.id, forA.sender, forA.runId, forA.runSequence)).toBe(forA.messageId);
-    expect(store.findOim(a.id, forB.sender, forB.runId, forB.runSequence)).toBeUndefined();
-    expect(store.markOimRead(a.id, forA.messageId)).toBe(true);
-    expect(store.getOim(a.id, forA.messageId)?.read).toBe(true);
-    expect(store.deleteOims(a.id, [forA.messageId, forA.messageId])).toBe(1);
-    expect(store.listOims(a.id)).toEqual([]);
+    expect(await store.findOim(a.id, forA.sender, forA.runId, forA.runSequence)).toBe(forA.messageId);
+    expect(await store.findOim(a.id, forB.sender, forB.runId, forB.runSequence)).toBeUndefined();
+    expect(await store.markOimRead(a.id, forA.messageId)).toBe(true);
+    expect((await store.getOim(a.id, forA.messageId))?.read).toBe(true);
+    expect(await store.deleteOims(a.id, [forA.messageId, forA.messageId])).toBe(1);
+    expect(await store.listOims(a.id)).toEqual([]);
     // Deleted once: a second delete of it is an unknown id.
-    expect(store.deleteOims(a.id, [forA.messageId])).toBeUndefined();
-    store.close();
+    expect(await store.deleteOims(a.id, [forA.messageId])).toBeUndefined();
+    await store.close();
   });
 
-  it("goes with the recipient's account, not the sender's", () => {
+  it("goes with the recipient's account, not the sender's", async () => {
     const store = openSqliteStore(undefined);
-    const a = store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 });
-    const s = store.createUser({ handle: 'bob@example.com', friendlyName: 'B', credentials: creds, now: 1 });
-    store.addOim(a.id, oim({ sender: 'bob@example.com' }), LIMITS);
-    store.addOim(s.id, oim({ sender: 'a@example.com' }), LIMITS);
-    expect(store.deleteUser('bob@example.com')).toBe(true);
-    expect(store.listOims(a.id)).toHaveLength(1);
-    expect(store.listOims(s.id)).toEqual([]);
-    store.close();
+    const a = await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 });
+    const s = await store.createUser({ handle: 'bob@example.com', friendlyName: 'B', credentials: creds, now: 1 });
+    await store.addOim(a.id, oim({ sender: 'bob@example.com' }), LIMITS);
+    await store.addOim(s.id, oim({ sender: 'a@example.com' }), LIMITS);
+    expect(await store.deleteUser('bob@example.com')).toBe(true);
+    expect(await store.listOims(a.id)).toHaveLength(1);
+    expect(await store.listOims(s.id)).toEqual([]);
+    await store.close();
   });
 });

@@ -14,15 +14,15 @@ describe('SqliteStore', () => {
   const dir = mkdtempSync(join(tmpdir(), 'monarch-store-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('migrates a fresh file to the latest schema in WAL mode and keeps data across reopen', () => {
+  it('migrates a fresh file to the latest schema in WAL mode and keeps data across reopen', async () => {
     const store = openSqliteStore(dir);
-    const u = store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1000 });
+    const u = await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1000 });
     expect(u.listVersion).toBe(1);
-    expect(() => store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 })).toThrow(DuplicateUserError);
-    store.saveContact(u.id, { handle: 'b@example.com', lists: ListBit.FL | ListBit.AL, name: 'B', guid: 'g-1', groups: [0, 3] });
-    store.saveGroup(u.id, { id: 3, guid: 'g-3', name: 'Friends' });
-    store.saveProperty(u.id, 'PHH', '555');
-    store.close();
+    await expect(store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 })).rejects.toThrow(DuplicateUserError);
+    await store.saveContact(u.id, { handle: 'b@example.com', lists: ListBit.FL | ListBit.AL, name: 'B', guid: 'g-1', groups: [0, 3] });
+    await store.saveGroup(u.id, { id: 3, guid: 'g-3', name: 'Friends' });
+    await store.saveProperty(u.id, 'PHH', '555');
+    await store.close();
 
     const db = new Database(join(dir, DATABASE_FILE));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -30,18 +30,18 @@ describe('SqliteStore', () => {
     db.close();
 
     const again = openSqliteStore(dir);
-    const acc = again.loadAccount('a@example.com');
+    const acc = await again.loadAccount('a@example.com');
     expect(acc?.contacts).toEqual([{ handle: 'b@example.com', lists: 3, name: 'B', guid: 'g-1', groups: [0, 3] }]);
     expect(acc?.groups.map((g) => g.name)).toEqual(['~', 'Friends']);
     expect(acc?.properties.get('PHH')).toBe('555');
-    expect(again.getCredentials('a@example.com')?.md5Secret).toEqual(new Uint8Array([1, 2, 3]));
-    expect(again.usersListing('b@example.com')).toEqual(['a@example.com']);
-    expect(again.deleteUser('a@example.com')).toBe(true);
-    expect(again.loadAccount('a@example.com')).toBeUndefined();
-    again.close();
+    expect((await again.getCredentials('a@example.com'))?.md5Secret).toEqual(new Uint8Array([1, 2, 3]));
+    expect(await again.usersListing('b@example.com')).toEqual(['a@example.com']);
+    expect(await again.deleteUser('a@example.com')).toBe(true);
+    expect(await again.loadAccount('a@example.com')).toBeUndefined();
+    await again.close();
   });
 
-  it('refuses a database from a newer server', () => {
+  it('refuses a database from a newer server', async () => {
     const other = mkdtempSync(join(tmpdir(), 'monarch-store-new-'));
     try {
       const db = new Database(join(other, DATABASE_FILE));
@@ -68,41 +68,41 @@ describe.skipIf(process.platform === 'win32')('SqliteStore files are private', (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the database, its WAL and shared-memory files 0600 and its folder 0700', () => {
+  it('creates the database, its WAL and shared-memory files 0600 and its folder 0700', async () => {
     const data = join(dir, 'a', 'server');
     const store = openSqliteStore(data);
-    store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1000 });
+    await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1000 });
     const file = join(data, DATABASE_FILE);
     // While open, WAL mode keeps both side files.
     expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
-    store.close();
+    await store.close();
   });
 
-  it('tightens a database and folder an earlier version left world-readable', () => {
+  it('tightens a database and folder an earlier version left world-readable', async () => {
     const data = join(dir, 'server');
     mkdirSync(data, { mode: 0o755 });
     chmodSync(data, 0o755);
-    openSqliteStore(data).close();
+    await openSqliteStore(data).close();
     const file = join(data, DATABASE_FILE);
     chmodSync(file, 0o644);
     const store = openSqliteStore(data);
-    store.createUser({ handle: 'b@example.com', friendlyName: 'B', credentials: creds, now: 1000 });
+    await store.createUser({ handle: 'b@example.com', friendlyName: 'B', credentials: creds, now: 1000 });
     expect({ db: mode(file), wal: mode(`${file}-wal`), shm: mode(`${file}-shm`), dir: mode(data) }).toEqual({ db: 0o600, wal: 0o600, shm: 0o600, dir: 0o700 });
-    store.close();
+    await store.close();
   });
 
-  it('leaves the permissions of an existing folder it did not make, or a shared one, as they are (the files are private)', () => {
+  it('leaves the permissions of an existing folder it did not make, or a shared one, as they are (the files are private)', async () => {
     const mine = join(dir, 'somewhere');
     mkdirSync(mine);
     chmodSync(mine, 0o755);
-    openSqliteStore(mine).close();
+    await openSqliteStore(mine).close();
     expect({ db: mode(join(mine, DATABASE_FILE)), dir: mode(mine) }).toEqual({ db: 0o600, dir: 0o755 });
 
     const shared = join(dir, 'shared');
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
-    openSqliteStore(shared).close();
-    openSqliteStore(shared).close();
+    await openSqliteStore(shared).close();
+    await openSqliteStore(shared).close();
     expect({ db: mode(join(shared, DATABASE_FILE)), dir: statSync(shared).mode & 0o7777 }).toEqual({ db: 0o600, dir: 0o1777 });
   });
 });

@@ -1,7 +1,11 @@
 /**
  * The SQLite store (better-sqlite3, WAL). A file in the data directory, or `:memory:` for tests.
- * better-sqlite3 is synchronous: each call finishes before the next command is handled, which is
- * what keeps one user's list edits ordered without locks.
+ *
+ * better-sqlite3 is synchronous and the `Store` interface is not: every method does all its work,
+ * transaction included, before it returns an already-settled promise. No method awaits anything
+ * between its BEGIN and COMMIT, so on Node's one thread no other operation can ever run inside
+ * one of its transactions (an interleaving that an awaiting callback transaction over this single
+ * connection would allow; see store.ts). Writes land in the order the calls are made.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -19,6 +23,7 @@ import {
   type OimRecord,
   type OimStoreResult,
   type Store,
+  type AccountWrite,
   type UserRecord,
 } from './store';
 
@@ -143,7 +148,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  createUser(user: NewUser): UserRecord {
+  async createUser(user: NewUser): Promise<UserRecord> {
     return this.transaction(() => {
       if (this.stmt.getUser.get(user.handle) !== undefined) throw new DuplicateUserError(user.handle);
       const { passwordHash, md5Secret } = user.credentials;
@@ -159,43 +164,47 @@ export class SqliteStore implements Store {
       const id = Number(info.lastInsertRowid);
       // Group 0 exists from the start as the pseudo-group `~` (MSNP.md §4.7).
       this.stmt.saveGroup.run(id, 0, '00000000-0000-0000-0000-000000000000', '~');
-      return this.getUser(user.handle) as UserRecord;
+      return this.userSync(user.handle) as UserRecord;
     });
   }
 
-  getUser(handle: string): UserRecord | undefined {
+  async getUser(handle: string): Promise<UserRecord | undefined> {
+    return this.userSync(handle);
+  }
+
+  private userSync(handle: string): UserRecord | undefined {
     const row = this.stmt.getUser.get(handle) as UserRow | undefined;
     return row === undefined ? undefined : toUser(row);
   }
 
-  getCredentials(handle: string): Credentials | undefined {
+  async getCredentials(handle: string): Promise<Credentials | undefined> {
     const row = this.stmt.getCredentials.get(handle) as { password_hash: string; md5_secret: Buffer | null } | undefined;
     if (row === undefined) return undefined;
     return { passwordHash: row.password_hash, md5Secret: row.md5_secret === null ? undefined : new Uint8Array(row.md5_secret) };
   }
 
-  setCredentials(handle: string, c: Credentials): boolean {
+  async setCredentials(handle: string, c: Credentials): Promise<boolean> {
     const md5 = c.md5Secret === undefined ? null : Buffer.from(c.md5Secret);
     return this.stmt.setCredentials.run(c.passwordHash, md5, handle).changes > 0;
   }
 
-  deleteUser(handle: string): boolean {
+  async deleteUser(handle: string): Promise<boolean> {
     return this.transaction(() => {
       this.stmt.deleteEverywhere.run(handle);
       return this.stmt.deleteUser.run(handle).changes > 0;
     });
   }
 
-  listUsers(): UserRecord[] {
+  async listUsers(): Promise<UserRecord[]> {
     return (this.stmt.listUsers.all() as UserRow[]).map(toUser);
   }
 
-  usersListing(handle: string): string[] {
+  async usersListing(handle: string): Promise<string[]> {
     return (this.stmt.usersListing.all(handle) as Array<{ handle: string }>).map((r) => r.handle);
   }
 
-  loadAccount(handle: string): AccountData | undefined {
-    const user = this.getUser(handle);
+  async loadAccount(handle: string): Promise<AccountData | undefined> {
+    const user = this.userSync(handle);
     if (user === undefined) return undefined;
     const contacts = (this.stmt.contacts.all(user.id) as ContactRow[]).map(
       (r): ContactRecord => ({
@@ -212,32 +221,44 @@ export class SqliteStore implements Store {
     return { user, contacts, groups, properties };
   }
 
-  saveUser(u: UserRecord): void {
+  async saveUser(u: UserRecord): Promise<void> {
+    this.saveUserSync(u);
+  }
+
+  private saveUserSync(u: UserRecord): void {
     this.stmt.saveUser.run(u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.id);
   }
 
-  saveContact(userId: number, c: ContactRecord): void {
+  async saveContact(userId: number, c: ContactRecord): Promise<void> {
+    this.saveContactSync(userId, c);
+  }
+
+  private saveContactSync(userId: number, c: ContactRecord): void {
     this.stmt.saveContact.run(userId, c.handle, c.lists, c.name, c.guid, c.groups.join(','));
   }
 
-  deleteContact(userId: number, handle: string): void {
+  async deleteContact(userId: number, handle: string): Promise<void> {
     this.stmt.deleteContact.run(userId, handle);
   }
 
-  saveGroup(userId: number, g: GroupRecord): void {
+  async saveGroup(userId: number, g: GroupRecord): Promise<void> {
     this.stmt.saveGroup.run(userId, g.id, g.guid, g.name);
   }
 
-  deleteGroup(userId: number, id: number): void {
+  async deleteGroup(userId: number, id: number): Promise<void> {
     this.stmt.deleteGroup.run(userId, id);
   }
 
-  saveProperty(userId: number, key: string, value: string | undefined): void {
+  async saveProperty(userId: number, key: string, value: string | undefined): Promise<void> {
+    this.savePropertySync(userId, key, value);
+  }
+
+  private savePropertySync(userId: number, key: string, value: string | undefined): void {
     if (value === undefined) this.stmt.deleteProperty.run(userId, key);
     else this.stmt.saveProperty.run(userId, key, value);
   }
 
-  addOim(recipientId: number, oim: NewOim, limits: OimLimits): OimStoreResult {
+  async addOim(recipientId: number, oim: NewOim, limits: OimLimits): Promise<OimStoreResult> {
     const bytes = Buffer.byteLength(oim.content, 'utf8');
     return this.transaction(() => {
       const usage = this.stmt.oimUsage.get(recipientId) as { count: number; bytes: number };
@@ -259,25 +280,25 @@ export class SqliteStore implements Store {
     });
   }
 
-  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined {
+  async findOim(recipientId: number, sender: string, runId: string, runSequence: number): Promise<string | undefined> {
     const row = this.stmt.findOim.get(recipientId, sender, runId, runSequence) as { message_id: string } | undefined;
     return row?.message_id;
   }
 
-  listOims(recipientId: number): OimRecord[] {
+  async listOims(recipientId: number): Promise<OimRecord[]> {
     return (this.stmt.listOims.all(recipientId) as OimRow[]).map(toOim);
   }
 
-  getOim(recipientId: number, messageId: string): OimRecord | undefined {
+  async getOim(recipientId: number, messageId: string): Promise<OimRecord | undefined> {
     const row = this.stmt.getOim.get(recipientId, messageId) as OimRow | undefined;
     return row === undefined ? undefined : toOim(row);
   }
 
-  markOimRead(recipientId: number, messageId: string): boolean {
+  async markOimRead(recipientId: number, messageId: string): Promise<boolean> {
     return this.stmt.markOimRead.run(recipientId, messageId).changes > 0;
   }
 
-  deleteOims(recipientId: number, messageIds: readonly string[]): number | undefined {
+  async deleteOims(recipientId: number, messageIds: readonly string[]): Promise<number | undefined> {
     const ids = [...new Set(messageIds)];
     return this.transaction(() => {
       // All first, then delete: one id that is not the caller's deletes nothing (MSNP13-18.md §9.3).
@@ -287,11 +308,42 @@ export class SqliteStore implements Store {
     });
   }
 
-  transaction<T>(fn: () => T): T {
+  async applyAccountChanges(user: UserRecord, writes: readonly AccountWrite[]): Promise<void> {
+    this.transaction(() => {
+      for (const w of writes) {
+        switch (w.kind) {
+          case 'contact':
+            this.saveContactSync(user.id, w.contact);
+            break;
+          case 'delete-contact':
+            this.stmt.deleteContact.run(user.id, w.handle);
+            break;
+          case 'group':
+            this.stmt.saveGroup.run(user.id, w.group.id, w.group.guid, w.group.name);
+            break;
+          case 'delete-group':
+            this.stmt.deleteGroup.run(user.id, w.id);
+            break;
+          case 'property':
+            this.savePropertySync(user.id, w.key, w.value);
+            break;
+        }
+      }
+      this.saveUserSync(user);
+    });
+  }
+
+  /** SQLite keeps the server's secrets in files of the data folder (SecretBox, SsoTokens). */
+  async sharedSecret(): Promise<undefined> {
+    return undefined;
+  }
+
+  /** Synchronous from BEGIN to COMMIT: `fn` must not await (see the file comment). */
+  private transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -101,50 +101,94 @@ export interface OimLimits {
 
 export type OimStoreResult = 'stored' | 'count-limit' | 'size-limit';
 
-export interface Store {
-  /** Creates the user with group 0; throws `DuplicateUserError` when the handle exists. */
-  createUser(user: NewUser): UserRecord;
-  getUser(handle: string): UserRecord | undefined;
-  getCredentials(handle: string): Credentials | undefined;
-  setCredentials(handle: string, credentials: Credentials): boolean;
-  /** Deletes the user, their lists, and every entry for them in other users' lists. */
-  deleteUser(handle: string): boolean;
-  listUsers(): UserRecord[];
-  /** Handles of users who have `handle` in their lists (to update them when it is deleted). */
-  usersListing(handle: string): string[];
+/**
+ * One write of an account's change set (`applyAccountChanges`): the records of one list edit,
+ * written together with the owner's user row (its versions) in one transaction.
+ */
+export type AccountWrite =
+  | { readonly kind: 'contact'; readonly contact: ContactRecord }
+  | { readonly kind: 'delete-contact'; readonly handle: string }
+  | { readonly kind: 'group'; readonly group: GroupRecord }
+  | { readonly kind: 'delete-group'; readonly id: number }
+  | { readonly kind: 'property'; readonly key: string; readonly value: string | undefined };
 
-  loadAccount(handle: string): AccountData | undefined;
-  saveUser(user: UserRecord): void;
-  saveContact(userId: number, contact: ContactRecord): void;
-  deleteContact(userId: number, handle: string): void;
-  saveGroup(userId: number, group: GroupRecord): void;
-  deleteGroup(userId: number, id: number): void;
-  saveProperty(userId: number, key: string, value: string | undefined): void;
+/**
+ * Every method is asynchronous, so the same interface serves an in-process engine (SQLite, whose
+ * promises are already settled when returned) and a networked one (PostgreSQL). A promise settles
+ * only once the change is durable: the server acknowledges nothing before that.
+ *
+ * There is deliberately no `transaction(fn)`: a callback transaction whose callback awaits would,
+ * on a synchronous driver holding one connection (better-sqlite3), let any other operation that
+ * runs while it waits land inside its BEGIN…COMMIT, and on a pool it would need the callback to
+ * carry the connection. Instead every operation that must be atomic is one method here, which each
+ * engine runs as one transaction of its own: SQLite synchronously from BEGIN to COMMIT (nothing
+ * can run in between on Node's one thread), PostgreSQL on one pooled connection.
+ */
+export interface Store {
+  /** Creates the user with group 0; rejects with `DuplicateUserError` when the handle exists. */
+  createUser(user: NewUser): Promise<UserRecord>;
+  getUser(handle: string): Promise<UserRecord | undefined>;
+  getCredentials(handle: string): Promise<Credentials | undefined>;
+  setCredentials(handle: string, credentials: Credentials): Promise<boolean>;
+  /** Deletes the user, their lists, and every entry for them in other users' lists. */
+  deleteUser(handle: string): Promise<boolean>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Handles of users who have `handle` in their lists (to update them when it is deleted). */
+  usersListing(handle: string): Promise<string[]>;
+
+  loadAccount(handle: string): Promise<AccountData | undefined>;
+  saveUser(user: UserRecord): Promise<void>;
+  saveContact(userId: number, contact: ContactRecord): Promise<void>;
+  deleteContact(userId: number, handle: string): Promise<void>;
+  saveGroup(userId: number, group: GroupRecord): Promise<void>;
+  deleteGroup(userId: number, id: number): Promise<void>;
+  saveProperty(userId: number, key: string, value: string | undefined): Promise<void>;
+  /** Writes `writes` in order and then the user row (`user.id`'s versions, name, settings), atomically. */
+  applyAccountChanges(user: UserRecord, writes: readonly AccountWrite[]): Promise<void>;
 
   /**
-   * Stores an offline message for `recipientId` durably before returning, unless it would take
-   * the recipient's box past `limits` (checked and written in one transaction).
+   * Stores an offline message for `recipientId` durably before settling, unless it would take
+   * the recipient's box past `limits` (checked and written in one transaction, the recipient's
+   * box locked against a concurrent store).
    */
-  addOim(recipientId: number, oim: NewOim, limits: OimLimits): OimStoreResult;
+  addOim(recipientId: number, oim: NewOim, limits: OimLimits): Promise<OimStoreResult>;
   /** The id of the recipient's stored message with this sender, run and sequence (a resend), if any. */
-  findOim(recipientId: number, sender: string, runId: string, runSequence: number): string | undefined;
+  findOim(recipientId: number, sender: string, runId: string, runSequence: number): Promise<string | undefined>;
   /** The recipient's messages in arrival order. */
-  listOims(recipientId: number): OimRecord[];
+  listOims(recipientId: number): Promise<OimRecord[]>;
   /** One of the recipient's messages; another recipient's id is not found. */
-  getOim(recipientId: number, messageId: string): OimRecord | undefined;
-  markOimRead(recipientId: number, messageId: string): boolean;
+  getOim(recipientId: number, messageId: string): Promise<OimRecord | undefined>;
+  markOimRead(recipientId: number, messageId: string): Promise<boolean>;
   /**
    * Deletes the listed messages of this recipient, all or none: when any id is not one of theirs
    * (unknown, another recipient's, already deleted) nothing is deleted and the result is undefined;
    * otherwise the number deleted (duplicates in the list count once).
    */
-  deleteOims(recipientId: number, messageIds: readonly string[]): number | undefined;
+  deleteOims(recipientId: number, messageIds: readonly string[]): Promise<number | undefined>;
 
-  /** Runs `fn` atomically. */
-  transaction<T>(fn: () => T): T;
-  close(): void;
+  /**
+   * A server-wide secret by name (the MD5-login key, the service tokens' key): the stored value,
+   * or `create()`'s, stored if absent. When several servers share one database the first one's
+   * value wins, so every node verifies what another issued. Undefined when this engine keeps its
+   * secrets elsewhere (SQLite: files in the data folder).
+   */
+  sharedSecret(name: string, create: () => Uint8Array): Promise<Uint8Array | undefined>;
+
+  close(): Promise<void>;
 }
 
 export class DuplicateUserError extends Error {
   override readonly name = 'DuplicateUserError';
+}
+
+/**
+ * The database could not be reached (refused, reset, timed out, shutting down): the operation did
+ * not happen, or its outcome is unknown; nothing was acknowledged. The MSNP front answers `603`
+ * (MSNP.md §7 `ERR_DB_CONNECT`), the SOAP front a fault; the server keeps running.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -85,13 +85,13 @@ function ilnAfterAdd(s: NsSession, r: Reply, presence: PresenceView | undefined)
 }
 
 /** `ADD t LIST handle name {group}` → `ADD t LIST ver handle name {group}` (MSNP2–9). */
-export function add(s: NsSession, req: AddRequest, r: Reply): void {
+export async function add(s: NsSession, req: AddRequest, r: Reply): Promise<void> {
   const list = editableList(s, req.list);
   if (list === undefined) return;
   const handle = contactHandle(req.handle);
   const name = contactName(req.friendlyName, handle);
   const groupId = list === 'FL' ? legacyGroupId(s, req.groupId) : undefined;
-  const added = s.ctx.contacts.add(s.me, list, handle, name, groupId, true);
+  const added = await s.ctx.contacts.add(s.me, list, handle, name, groupId, true);
   r.send(buildAddReply, {
     list,
     version: s.me.user.listVersion,
@@ -106,7 +106,7 @@ export function add(s: NsSession, req: AddRequest, r: Reply): void {
  * `ADC t FL N=handle F=name` → `… C=guid`; `ADC t FL C=guid group` (group membership);
  * `ADC t AL|BL N=handle`; `ADC t RL N=handle` is tolerated when already so (MSNP.md §4.5, §4.6).
  */
-export function adc(s: NsSession, req: Adc, r: Reply): void {
+export async function adc(s: NsSession, req: Adc, r: Reply): Promise<void> {
   if (req.list === 'RL' && req.handle !== undefined) {
     const entry = s.me.contacts.get(normalizeHandle(req.handle));
     if (entry !== undefined && entry.lists & LIST_BITS.RL) {
@@ -121,7 +121,7 @@ export function adc(s: NsSession, req: Adc, r: Reply): void {
     if (entry === undefined || !(entry.lists & LIST_BITS.FL)) fail('not-on-list');
     if (req.groupId === undefined) fail('already-there');
     const groupId = groupByGuid(s, req.groupId);
-    s.ctx.contacts.add(s.me, 'FL', entry.handle, entry.name, groupId, false);
+    await s.ctx.contacts.add(s.me, 'FL', entry.handle, entry.name, groupId, false);
     r.send(buildAdc, { list: 'FL', contactId: entry.guid, groupId: req.groupId });
     return;
   }
@@ -129,13 +129,13 @@ export function adc(s: NsSession, req: Adc, r: Reply): void {
   if (req.handle.startsWith('tel:')) fail('invalid-handle'); // phone contacts (11+) are not supported
   const handle = contactHandle(req.handle);
   if (list !== 'FL') {
-    s.ctx.contacts.add(s.me, list, handle, handle, undefined, false);
+    await s.ctx.contacts.add(s.me, list, handle, handle, undefined, false);
     r.send(buildAdc, { list, handle });
     return;
   }
   const name = contactName(req.friendlyName, handle);
   const groupId = groupIdByGuid(s, req.groupId);
-  const added = s.ctx.contacts.add(s.me, 'FL', handle, name, groupId, false);
+  const added = await s.ctx.contacts.add(s.me, 'FL', handle, name, groupId, false);
   r.send(buildAdc, { list: 'FL', handle, friendlyName: added.entry.name, contactId: added.entry.guid, groupId: req.groupId });
   if (added.newOnList) ilnAfterAdd(s, r, added.presence);
 }
@@ -144,7 +144,7 @@ export function adc(s: NsSession, req: Adc, r: Reply): void {
  * `REM t LIST handle {group}` → `REM t LIST ver handle {group}` (2–9);
  * `REM t FL guid {group-guid}`, `REM t AL|BL|PL handle` → echoed (10–12) (MSNP.md §4.5).
  */
-export function rem(s: NsSession, req: RemRequest, r: Reply): void {
+export async function rem(s: NsSession, req: RemRequest, r: Reply): Promise<void> {
   const d = s.negotiatedDialect;
   const list = req.list;
   if (list === 'RL' || (list === 'PL' && d < 10)) {
@@ -162,13 +162,13 @@ export function rem(s: NsSession, req: RemRequest, r: Reply): void {
       handle = contactHandle(target);
     }
     const groupId = list === 'FL' ? groupIdByGuid(s, req.groupId) : undefined;
-    s.ctx.contacts.remove(s.me, list, handle, groupId);
+    await s.ctx.contacts.remove(s.me, list, handle, groupId);
     r.send(buildRemReply, { list, contact: target, groupId: groupId === undefined ? undefined : req.groupId });
     return;
   }
   const handle = contactHandle(target);
   const groupId = list === 'FL' ? legacyGroupId(s, req.groupId) : undefined;
-  s.ctx.contacts.remove(s.me, list as EditableList, handle, groupId);
+  await s.ctx.contacts.remove(s.me, list as EditableList, handle, groupId);
   r.send(buildRemReply, {
     list,
     version: s.me.user.listVersion,
@@ -178,8 +178,8 @@ export function rem(s: NsSession, req: RemRequest, r: Reply): void {
 }
 
 /** `ADG t name {0}` → `ADG t ver name id 0` (7–9) / `ADG t name guid` (10–12). */
-export function adg(s: NsSession, req: AdgRequest, r: Reply): void {
-  const g = s.ctx.lists.addGroup(s.me, groupName(req.name));
+export async function adg(s: NsSession, req: AdgRequest, r: Reply): Promise<void> {
+  const g = await s.ctx.lists.addGroup(s.me, groupName(req.name));
   r.send(buildAdgReply, { version: s.me.user.listVersion, name: g.name, groupId: s.negotiatedDialect >= 10 ? g.guid : String(g.id) });
 }
 
@@ -194,14 +194,14 @@ function groupRef(s: NsSession, id: string): number {
 }
 
 /** `RMG t id` → `RMG t ver id` (7–9) / `RMG t guid` echoed (10–12). */
-export function rmg(s: NsSession, req: RmgRequest, r: Reply): void {
-  s.ctx.lists.removeGroup(s.me, groupRef(s, req.groupId));
+export async function rmg(s: NsSession, req: RmgRequest, r: Reply): Promise<void> {
+  await s.ctx.lists.removeGroup(s.me, groupRef(s, req.groupId));
   r.send(buildRmgReply, { version: s.me.user.listVersion, groupId: req.groupId });
 }
 
 /** `REG t id name {0}` → `REG t ver id name 0` (7–9) / `REG t guid name` (10–12). */
-export function reg(s: NsSession, req: RegRequest, r: Reply): void {
-  const g = s.ctx.lists.renameGroup(s.me, groupRef(s, req.groupId), groupName(req.name));
+export async function reg(s: NsSession, req: RegRequest, r: Reply): Promise<void> {
+  const g = await s.ctx.lists.renameGroup(s.me, groupRef(s, req.groupId), groupName(req.name));
   r.send(buildRegReply, {
     version: s.me.user.listVersion,
     groupId: s.negotiatedDialect >= 10 ? req.groupId : String(g.id),
@@ -210,19 +210,19 @@ export function reg(s: NsSession, req: RegRequest, r: Reply): void {
 }
 
 /** `BLP t AL|BL` → `BLP t ver AL|BL` (2–9) / `BLP t AL|BL` (10–12); same value → `218`. */
-export function blp(s: NsSession, req: BlpRequest, r: Reply): void {
+export async function blp(s: NsSession, req: BlpRequest, r: Reply): Promise<void> {
   // 13+ clients send their privacy default at every sign-in (MSNP13-18.md §5.3 step 4, §13.1:
   // `BLP 5 AL` → `BLP 5 AL`): the current value is echoed, not an error.
   if (s.negotiatedDialect >= 13 && s.me.user.blp === req.value) {
     r.send(buildBlpReply, { version: s.me.user.listVersion, value: req.value });
     return;
   }
-  s.ctx.contacts.setPrivacy(s.me, req.value);
+  await s.ctx.contacts.setPrivacy(s.me, req.value);
   r.send(buildBlpReply, { version: s.me.user.listVersion, value: req.value });
 }
 
 /** `GTC t A|N` → `GTC t ver A|N` (2–9) / `GTC t A|N` (10–12); same value → `218`. */
-export function gtc(s: NsSession, req: GtcRequest, r: Reply): void {
-  s.ctx.lists.setAddPrompt(s.me, req.value);
+export async function gtc(s: NsSession, req: GtcRequest, r: Reply): Promise<void> {
+  await s.ctx.lists.setAddPrompt(s.me, req.value);
   r.send(buildGtcReply, { version: s.me.user.listVersion, value: req.value });
 }

@@ -23,9 +23,12 @@ import {
   type UsrAuth,
   type UsrSbLogin,
 } from '../../../shared/msnp/index';
+import { StoreUnavailableError } from '../../core/errors';
+import type { Account } from '../../core/lists';
 import { md5Challenge, ticketPart } from '../../core/random';
 import { MESSENGER, MESSENGER_CLEAR } from '../../soap/tokens';
 import type { Reply } from '../dispatch';
+import { STORE_UNAVAILABLE_CODE } from '../error-codes';
 import { profilePayload } from '../shapes';
 import type { NsSession } from './session';
 
@@ -38,7 +41,7 @@ function twnPolicy(nowMs: number): string {
  * `USR t MD5|TWN I handle` then `USR t MD5|TWN S response`. (`USR t x y`, which the codec reads as
  * a switchboard login, is out of order here like any other stray `USR`.)
  */
-export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply): void {
+export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply): void | Promise<void> {
   if (req.type === 'USR_SSO') return usrSso(s, req, r);
   if (req.type === 'USR') {
     const d = s.negotiatedDialect;
@@ -65,13 +68,16 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply):
       if (method === 'MD5') {
         const challenge = s.loginChallenge ?? '';
         s.loginChallenge = undefined;
-        const outcome = s.ctx.signIns.attempt(s.conn.remoteAddress, s.handle, () => {
-          const password = s.ctx.accounts.md5Password(s.handle);
-          return password !== undefined && md5LoginResponse(challenge, password) === value.toLowerCase();
+        return signInOrStoreError(s, r, async () => {
+          const outcome = await s.ctx.signIns.attemptAsync(s.conn.remoteAddress, s.handle, async () => {
+            const password = await s.ctx.accounts.md5Password(s.handle);
+            return password !== undefined && md5LoginResponse(challenge, password) === value.toLowerCase();
+          });
+          // Throttled (too many failures, server/core/sign-in-throttle.ts) answers 911 like a wrong password.
+          if (outcome !== 'ok') return fail(s, r, outcome === 'throttled' ? 'throttled' : 'wrong password or unknown handle');
+          s.mspAuth = ticketPart();
+          return complete(s, r);
         });
-        // Throttled (too many failures, server/core/sign-in-throttle.ts) answers 911 like a wrong password.
-        if (outcome !== 'ok') return fail(s, r, outcome === 'throttled' ? 'throttled' : 'wrong password or unknown handle');
-        s.mspAuth = ticketPart();
       } else {
         const token = ticketToken(value);
         if (token === undefined || !(s.ctx.tickets.redeem(token, s.handle) || redeemServiceTicket(s, token))) return fail(s, r, 'bad ticket');
@@ -102,7 +108,7 @@ function redeemServiceTicket(s: NsSession, token: string): boolean {
  * missing proof fails (§14 point 6: we require it). Every check goes through the sign-in guard,
  * so wrong proofs are throttled like wrong passwords.
  */
-function usrSso(s: NsSession, req: UsrSso, r: Reply): void {
+function usrSso(s: NsSession, req: UsrSso, r: Reply): void | Promise<void> {
   const d = s.negotiatedDialect;
   if (req.stage === 'I' && s.phase === 'versioned') {
     if (!usesSso(d)) return fail(s, r, `SSO login in MSNP${d}`);
@@ -155,10 +161,31 @@ function fail(s: NsSession, r: Reply, reason: string): void {
   r.fatal(ErrorCode.AUTHENTICATION_FAILED, 'authentication failed');
 }
 
+/**
+ * The last steps of a sign-in need the store (the MD5 secret, the account's lists). While it
+ * cannot be reached the sign-in is refused with `603` (MSNP.md §7 ERR_DB_CONNECT) and closed: the
+ * client may sign in again; the attempt does not count as a wrong password.
+ */
+function signInOrStoreError(s: NsSession, r: Reply, steps: () => Promise<void>): Promise<void> {
+  return steps().catch((e: unknown) => {
+    if (!(e instanceof StoreUnavailableError)) throw e;
+    s.conn.log('warn', 'signin-failed', { reason: 'store unavailable', dialect: s.dialect });
+    r.fatal(STORE_UNAVAILABLE_CODE, 'store unavailable');
+  });
+}
+
 /** `USR t OK …`, (11+) `SBS 0 null`, the profile `MSG` (MSNP.md §3.3.4). */
-function complete(s: NsSession, r: Reply): void {
-  const account = s.ctx.lists.acquire(s.handle);
-  if (account === undefined) return fail(s, r, 'account vanished');
+function complete(s: NsSession, r: Reply): Promise<void> {
+  return signInOrStoreError(s, r, async () => {
+    const account = await s.ctx.lists.acquire(s.handle);
+    if (account === undefined) return fail(s, r, 'account vanished');
+    // The client may have gone while the account loaded.
+    if (!s.conn.isOpen) return s.ctx.lists.release(account.handle);
+    signedIn(s, r, account);
+  });
+}
+
+function signedIn(s: NsSession, r: Reply, account: Account): void {
   s.signIn(account);
   const d = s.negotiatedDialect;
   r.send(buildUsrOk, { handle: account.handle, friendlyName: account.user.friendlyName, verified: true, restricted: false });

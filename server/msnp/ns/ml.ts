@@ -57,7 +57,7 @@ const EDITABLE: ReadonlyArray<readonly [EditableList, number]> = [
   ['BL', LIST_BITS.BL],
 ];
 
-export function adl(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
+export async function adl(s: NsSession, req: MlRequest | MlRejected, r: Reply): Promise<void> {
   if (req.type === 'ML_REJECTED') return r.fatal(req.error.msnpError, `bad ADL: ${req.error.message}`);
   if (req.list.initial) {
     r.send(buildMlOk, { type: 'ADL_OK' });
@@ -67,7 +67,7 @@ export function adl(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
   const nowVisible: string[] = [];
   for (const c of served(req.list.contacts)) {
     const handle = normalizeHandle(c.handle);
-    if (handle !== s.me.handle && !s.ctx.lists.exists(handle)) {
+    if (handle !== s.me.handle && !(await s.ctx.lists.exists(handle))) {
       unknown = true;
       continue;
     }
@@ -81,8 +81,8 @@ export function adl(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
       // AL and BL exclude each other (MSNP.md §4.2): the newer decision wins, as the official
       // client's RML-then-ADL does in two steps.
       const opposite = list === 'AL' ? 'BL' : list === 'BL' ? 'AL' : undefined;
-      if (opposite !== undefined && entry !== undefined && entry.lists & LIST_BITS[opposite]) ignoreExpected(() => s.ctx.contacts.remove(s.me, opposite, handle, undefined));
-      ignoreExpected(() => s.ctx.contacts.add(s.me, list, handle, entry?.name ?? handle, undefined, true));
+      if (opposite !== undefined && entry !== undefined && entry.lists & LIST_BITS[opposite]) await ignoreExpected(() => s.ctx.contacts.remove(s.me, opposite, handle, undefined));
+      await ignoreExpected(() => s.ctx.contacts.add(s.me, list, handle, entry?.name ?? handle, undefined, true));
     }
   }
   // §7.1: `208` for an address that is no account (Escargot); the rest was applied.
@@ -91,7 +91,7 @@ export function adl(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
   if (s.watching) for (const handle of nowVisible) sendPresenceOf(s, handle);
 }
 
-export function rml(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
+export async function rml(s: NsSession, req: MlRequest | MlRejected, r: Reply): Promise<void> {
   if (req.type === 'ML_REJECTED') return r.fatal(req.error.msnpError, `bad RML: ${req.error.message}`);
   for (const c of served(req.list.contacts)) {
     const handle = normalizeHandle(c.handle);
@@ -99,7 +99,7 @@ export function rml(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
       if (!((c.lists ?? 0) & bit)) continue;
       const entry = s.me.contacts.get(handle);
       if (entry === undefined || !(entry.lists & bit)) continue;
-      ignoreExpected(() => s.ctx.contacts.remove(s.me, list, handle, undefined));
+      await ignoreExpected(() => s.ctx.contacts.remove(s.me, list, handle, undefined));
     }
   }
   r.send(buildMlOk, { type: 'RML_OK' });
@@ -109,12 +109,12 @@ export function rml(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
  * `FQY t len` + one contact → `FQY t len` with its network (14+, §7.3). We serve MSN accounts
  * only: an account is network 1; anything else is `208`. More than one contact → `241` + close.
  */
-export function fqy(s: NsSession, req: MlRequest | MlRejected, r: Reply): void {
+export async function fqy(s: NsSession, req: MlRequest | MlRejected, r: Reply): Promise<void> {
   if (req.type === 'ML_REJECTED') return r.fatal(req.error.msnpError, `bad FQY: ${req.error.message}`);
   const [only, ...more] = req.list.contacts;
   if (only === undefined || more.length > 0) return r.fatal(241, 'FQY asks for one contact');
   const handle = normalizeHandle(only.handle);
-  if (checkHandle(handle) !== undefined || !s.ctx.lists.exists(handle)) return r.error(ErrorCode.INVALID_USERNAME);
+  if (checkHandle(handle) !== undefined || !(await s.ctx.lists.exists(handle))) return r.error(ErrorCode.INVALID_USERNAME);
   r.send(buildMlPush, { type: 'FQY', list: { initial: false, contacts: [{ handle: only.handle, network: NETWORK.PASSPORT }] } });
 }
 
@@ -128,9 +128,9 @@ function* served(contacts: readonly MlContact[]): Generator<MlContact> {
 }
 
 /** An edit that is already in place or conflicts (`already-there`, `not-on-list` …) is skipped. */
-function ignoreExpected(edit: () => unknown): void {
+async function ignoreExpected(edit: () => Promise<unknown>): Promise<void> {
   try {
-    edit();
+    await edit();
   } catch (e) {
     if (!(e instanceof DomainError)) throw e;
   }

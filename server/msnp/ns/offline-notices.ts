@@ -9,6 +9,7 @@
  * - after `DeleteMessages`: `text/x-msmsgsactivemailnotification` with `Message-Delta`.
  */
 import { buildMailData, buildMessage, buildMsgDelivery, type MimeHeader } from '../../../shared/msnp/index';
+import { StoreUnavailableError } from '../../core/errors';
 import type { OfflineMessages, OimRecord } from '../../core/offline-messages';
 import type { PresenceHub } from '../../core/presence';
 import { oimEntry } from '../../soap/oim/mail';
@@ -30,9 +31,20 @@ function sendNotice(s: NsSession, notice: 'initialMailData' | 'offlineMessages' 
 }
 
 /** The initial mail-data notice (§9.1): called once, right after the first `CHG`'s initial presence. */
-export function sendInitialMailData(s: NsSession, offline: OfflineMessages): void {
-  if (!hasOfflineMessages(s)) return;
-  const waiting = offline.list(s.handle);
+export function sendInitialMailData(s: NsSession, offline: OfflineMessages): Promise<void> | undefined {
+  if (!hasOfflineMessages(s)) return undefined;
+  return offline.list(s.handle).then(
+    (waiting) => sendMailData(s, waiting),
+    (e: unknown) => {
+      // Without the store the notice cannot be written; the sign-in goes on without it (the
+      // client's GetMetadata, later, asks again).
+      if (!(e instanceof StoreUnavailableError)) throw e;
+      s.conn.log('warn', 'store-unavailable', { verb: 'CHG', error: e.message });
+    },
+  );
+}
+
+function sendMailData(s: NsSession, waiting: readonly OimRecord[]): void {
   let value = 'too-large';
   if (waiting.length <= MAIL_DATA_MAX_MESSAGES) {
     const md = buildMailData(waiting.map((m) => oimEntry(m, s.handle)));

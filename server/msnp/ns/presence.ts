@@ -44,7 +44,7 @@ const MAX_MSNOBJECT_LENGTH = 2048;
  * `201` (§10.3). The first `CHG` brings `ILN` (+ `UBX` 11+) for every visible online contact,
  * then `CHL` (MSNP6+).
  */
-export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
+export function chg(s: NsSession, req: ChgRequest, r: Reply): void | Promise<void> {
   const d = s.negotiatedDialect;
   const state = req.state;
   if (state === 'FLN') fail('invalid-parameter');
@@ -59,16 +59,22 @@ export function chg(s: NsSession, req: ChgRequest, r: Reply): void {
   const relayed = objectToken?.wire === '0' ? undefined : objectToken;
   const { wasVisible, changed } = s.setPresence(state, req.caps ?? 0, relayed, req.extendedCaps);
   r.send(buildChg, { state, caps: req.capsToken, msnObject: objectToken });
-  if (first) {
-    s.watching = true;
-    sendInitialPresence(s, r);
-    // Contacts signed in on other nodes: their nodes answer with `ILN`s (server/cluster/node.ts).
-    s.ctx.cluster?.initialPresence(s, r.trId ?? 0);
-    // MSNP13+: the waiting offline messages, behind the initial presence (MSNP13-18.md §9.1, §13.1).
-    sendInitialMailData(s, s.ctx.offline);
-  }
-  if (changed || first) s.ctx.presence.broadcast(s.me, s.presence, wasVisible);
-  if (first && d >= 6 && s.ctx.config.sendChallenges) sendChallenge(s);
+  const announce = (): void => {
+    if (changed || first) s.ctx.presence.broadcast(s.me, s.presence, wasVisible);
+    if (first && d >= 6 && s.ctx.config.sendChallenges) sendChallenge(s);
+  };
+  if (!first) return announce();
+  s.watching = true;
+  sendInitialPresence(s, r);
+  // Contacts signed in on other nodes: their nodes answer with `ILN`s (server/cluster/node.ts).
+  s.ctx.cluster?.initialPresence(s, r.trId ?? 0);
+  // MSNP13+: the waiting offline messages, behind the initial presence (MSNP13-18.md §9.1, §13.1);
+  // only this needs the store, so only then does CHG wait for it.
+  const mail = sendInitialMailData(s, s.ctx.offline);
+  if (mail === undefined) return announce();
+  return mail.then(() => {
+    if (s.conn.isOpen) announce();
+  });
 }
 
 /** `ILN t …` per FL contact online and visible to me, each followed by its `UBX` in 11+. */
@@ -122,9 +128,9 @@ function friendlyName(name: string): string {
   return name;
 }
 
-function renameSelf(s: NsSession, name: string): void {
+async function renameSelf(s: NsSession, name: string): Promise<void> {
   if (!s.renames.hit()) fail('too-fast');
-  s.ctx.lists.setFriendlyName(s.me, name);
+  await s.ctx.lists.setFriendlyName(s.me, name);
   s.friendlyNameChanged();
 }
 
@@ -132,11 +138,11 @@ function renameSelf(s: NsSession, name: string): void {
  * `REA t handle name` → `REA t ver handle name` (MSNP2–9, MSNP.md §5.4). My own handle renames
  * me (watchers get `NLN` with the new name); a contact's handle renames my stored copy only.
  */
-export function rea(s: NsSession, req: ReaRequest, r: Reply): void {
+export async function rea(s: NsSession, req: ReaRequest, r: Reply): Promise<void> {
   const handle = normalizeHandle(req.handle);
   const name = friendlyName(req.friendlyName);
-  if (handle === s.me.handle) renameSelf(s, name);
-  else s.ctx.lists.renameContact(s.me, handle, name);
+  if (handle === s.me.handle) await renameSelf(s, name);
+  else await s.ctx.lists.renameContact(s.me, handle, name);
   r.send(buildReaReply, { version: s.me.user.listVersion, handle, friendlyName: name });
 }
 
@@ -147,11 +153,11 @@ const PHONE_KEYS = new Set(['PHH', 'PHW', 'PHM', 'MOB', 'MBE', 'WWE', 'HSB']);
  * friendly name. Unknown key → `715`; a key that is not 1–3 capitals (the codec refuses it) or an
  * over-long value → close.
  */
-export function prp(s: NsSession, req: PrpRequest, r: Reply): void {
+export async function prp(s: NsSession, req: PrpRequest, r: Reply): Promise<void> {
   const { key, value } = req;
   if (key === 'MFN' && s.negotiatedDialect >= 10) {
     const name = friendlyName(value ?? '');
-    renameSelf(s, name);
+    await renameSelf(s, name);
     r.send(buildPrpReply, { key: 'MFN', value: name });
     return;
   }
@@ -163,7 +169,7 @@ export function prp(s: NsSession, req: PrpRequest, r: Reply): void {
     s.conn.end('PRP value too long');
     return;
   }
-  s.ctx.lists.setProperty(s.me, key, value);
+  await s.ctx.lists.setProperty(s.me, key, value);
   r.send(buildPrpReply, { version: s.me.user.listVersion, key, value });
   s.ctx.presence.broadcastProperty(s.me, key, value);
 }
@@ -173,12 +179,12 @@ export function prp(s: NsSession, req: PrpRequest, r: Reply): void {
  * echo is the request, token for token (the name as the client encoded it, and any parameters
  * after it, such as MSNP11's trailing `1` after `PHM`).
  */
-export function sbp(s: NsSession, req: SbpRequest, r: Reply): void {
+export async function sbp(s: NsSession, req: SbpRequest, r: Reply): Promise<void> {
   const ref = req.contactId;
   const entry = ref.includes('@') ? s.me.contacts.get(normalizeHandle(ref)) : s.me.contactByGuid(ref);
   if (entry === undefined) fail('not-on-list');
   if (req.key === 'MFN') {
-    s.ctx.lists.renameContact(s.me, entry.handle, friendlyName(decodeName(req.value?.wire ?? '')));
+    await s.ctx.lists.renameContact(s.me, entry.handle, friendlyName(decodeName(req.value?.wire ?? '')));
   } else if (!PHONE_KEYS.has(req.key)) {
     r.error(ErrorCode.NOT_EXPECTED);
     return;

@@ -51,10 +51,10 @@ const fault = (code: Parameters<typeof buildStore2Fault>[0], message: string, lo
 /** An expired, forged or missing ticket: `AuthenticationFailed` with `RequiredAuthPolicy`, which clients read as "renew the token" (§9.2). */
 const ticketFault = (): SoapReply => ({ status: 500, body: buildStore2Fault('AuthenticationFailed', 'Ticket not accepted', undefined, { requiredAuthPolicy: 'MBI_SSL' }) });
 
-function store(req: SoapRequest, deps: OimStoreDeps, domains: readonly string[], dialect: number): SoapReply {
+async function store(req: SoapRequest, deps: OimStoreDeps, domains: readonly string[], dialect: number): Promise<SoapReply> {
   const r = parseStore2Request(req.xml);
   if (isCodecError(r)) return clientFault(r.message);
-  const who = authenticateSoap(req, deps, { domains, fault: ticketFault });
+  const who = await authenticateSoap(req, deps, { domains, fault: ticketFault });
   if (!isIdentity(who)) return who;
   const sender = who.handle;
   if (normalizeHandle(r.from) !== sender) return ticketFault();
@@ -69,7 +69,7 @@ function store(req: SoapRequest, deps: OimStoreDeps, domains: readonly string[],
   if (content.sequence !== r.sequence) return fault('InvalidContent', 'X-OIM-Sequence-Num differs from MessageNumber');
 
   const recipient = normalizeHandle(r.to);
-  const outcome = deps.offline.leave({
+  const outcome = await deps.offline.leave({
     sender,
     recipient,
     runId: content.runId,

@@ -32,24 +32,24 @@ export function registerRsiService(router: SoapRouter, deps: RsiDeps): void {
   }
 }
 
-function rsi(req: SoapRequest, deps: RsiDeps): SoapReply {
+async function rsi(req: SoapRequest, deps: RsiDeps): Promise<SoapReply> {
   const r = parseRsiRequest(req.xml);
   if (isCodecError(r)) return clientFault(r.message);
   // The body decides what is done, the SOAPAction only routes: they must agree.
   if (r.action !== req.action) return clientFault(`SOAPAction ${req.action} does not match the body's ${r.action}`);
-  const who = authenticateSoap(req, deps, { domains: [MESSENGER] });
+  const who = await authenticateSoap(req, deps, { domains: [MESSENGER] });
   if (!isIdentity(who)) return who;
   const me = who.handle;
   switch (r.action) {
     case 'GetMetadata':
-      return okReply(buildGetMetadataResponse(deps.offline.list(me).map((m) => oimEntry(m, me))));
+      return okReply(buildGetMetadataResponse((await deps.offline.list(me)).map((m) => oimEntry(m, me))));
     case 'GetMessage': {
-      const record = deps.offline.get(me, r.messageId, r.alsoMarkAsRead);
+      const record = await deps.offline.get(me, r.messageId, r.alsoMarkAsRead);
       if (record === undefined) return clientFault('No such message');
       return okReply(buildGetMessageResponse(oimMail(record, me)));
     }
     case 'DeleteMessages': {
-      const deleted = deps.offline.delete(me, r.messageIds);
+      const deleted = await deps.offline.delete(me, r.messageIds);
       if (deleted === undefined) return clientFault('No such message; nothing was deleted');
       deps.logger.log('info', 'oim-deleted', { count: deleted });
       return okReply(buildDeleteMessagesResponse());

@@ -81,27 +81,30 @@ function refuse(errorCode: string, message: string): never {
   throw new StorageRefusal(errorCode, message);
 }
 
-function handle(s: SoapServices, salt: Buffer, action: StorageAction, req: SoapRequest): SoapReply {
+async function handle(s: SoapServices, salt: Buffer, action: StorageAction, req: SoapRequest): Promise<SoapReply> {
   const ns = storageNamespace(req.soapAction, req.body);
-  const who = authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: STORAGE_DOMAINS });
+  const who = await authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: STORAGE_DOMAINS });
   if (!isIdentity(who)) return who;
-  const owner = s.lists.load(who.handle);
-  if (owner === undefined || req.body === undefined) return storageFault('InvalidArgument', 'No request', ns);
-  if (req.body.local !== action) return storageFault('InvalidArgument', `SOAPAction ${action} does not match the body ${req.body.local}`, ns);
-  const id: StorageIdentity = {
-    cid: String(owner.user.id),
-    cidHex: cidHex(owner.user.id),
-    cacheKey: createHash('sha256').update(salt).update(owner.handle).digest('base64url'),
-  };
-  try {
-    return okReply(run(s, owner, id, ns, action, req));
-  } catch (e) {
-    if (e instanceof StorageRefusal) return storageFault(e.errorCode, e.message, ns);
-    throw e;
-  }
+  const body = req.body;
+  const reply = await s.lists.withAccount(who.handle, async (owner) => {
+    if (body === undefined) return storageFault('InvalidArgument', 'No request', ns);
+    if (body.local !== action) return storageFault('InvalidArgument', `SOAPAction ${action} does not match the body ${body.local}`, ns);
+    const id: StorageIdentity = {
+      cid: String(owner.user.id),
+      cidHex: cidHex(owner.user.id),
+      cacheKey: createHash('sha256').update(salt).update(owner.handle).digest('base64url'),
+    };
+    try {
+      return okReply(await run(s, owner, id, ns, action, req));
+    } catch (e) {
+      if (e instanceof StorageRefusal) return storageFault(e.errorCode, e.message, ns);
+      throw e;
+    }
+  });
+  return reply ?? storageFault('InvalidArgument', 'No request', ns);
 }
 
-function run(s: SoapServices, owner: Account, id: StorageIdentity, ns: ReturnType<typeof storageNamespace>, action: StorageAction, req: SoapRequest): string {
+async function run(s: SoapServices, owner: Account, id: StorageIdentity, ns: ReturnType<typeof storageNamespace>, action: StorageAction, req: SoapRequest): Promise<string> {
   const body = req.body;
   if (body === undefined) refuse('InvalidArgument', 'No request');
   switch (action) {
@@ -124,7 +127,7 @@ function run(s: SoapServices, owner: Account, id: StorageIdentity, ns: ReturnTyp
         if ([...u.personalStatus].length > MAX_PERSONAL_STATUS_CHARACTERS) refuse('InvalidArgument', `PersonalStatus is over ${MAX_PERSONAL_STATUS_CHARACTERS} characters`);
         next = { ...next, personalStatus: u.personalStatus, personalStatusModified: now };
       }
-      if (JSON.stringify(next) !== JSON.stringify(p)) s.lists.setProperty(owner, EXPRESSION_PROFILE_KEY, JSON.stringify({ ...next, modified: now }));
+      if (JSON.stringify(next) !== JSON.stringify(p)) await s.lists.setProperty(owner, EXPRESSION_PROFILE_KEY, JSON.stringify({ ...next, modified: now }));
       return buildEmptyResponse(ns, id, 'UpdateProfile');
     }
     case 'CreateProfile':

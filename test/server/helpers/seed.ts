@@ -11,8 +11,8 @@ export async function seedAccounts(dataDir: string, handles: readonly string[], 
   try {
     const credentials = { passwordHash: await hashPassword(password), md5Secret: SecretBox.open(dataDir).seal(password) };
     const now = Date.now();
-    for (const handle of handles) store.createUser({ handle, friendlyName: handle, credentials, now });
+    for (const handle of handles) await store.createUser({ handle, friendlyName: handle, credentials, now });
   } finally {
-    store.close();
+    await store.close();
   }
 }
