@@ -13,6 +13,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
 import {
   DuplicateUserError,
+  SchemaTooNewError,
   type AccountData,
   type ContactRecord,
   type Credentials,
@@ -65,9 +66,7 @@ const OIM_COLUMNS = 'message_id, sender, sender_name, run_id, run_sequence, cont
 
 const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
 
-export class SchemaTooNewError extends Error {
-  override readonly name = 'SchemaTooNewError';
-}
+export { SchemaTooNewError } from './store';
 
 /** Opens (creating if needed) the database in `dataDir`, or an in-memory one, and migrates it. */
 export function openSqliteStore(dataDir: string | undefined): SqliteStore {
@@ -334,7 +333,7 @@ export class SqliteStore implements Store {
   }
 
   /** SQLite keeps the server's secrets in files of the data folder (SecretBox, SsoTokens). */
-  async sharedSecret(): Promise<undefined> {
+  async sharedSecret(_name: string, _create: () => Uint8Array): Promise<undefined> {
     return undefined;
   }
 

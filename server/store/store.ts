@@ -192,3 +192,8 @@ export class StoreUnavailableError extends Error {
     super(message, options);
   }
 }
+
+/** The database was written by a newer server (a later schema version); it is left untouched. */
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+}
