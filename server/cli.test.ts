@@ -30,6 +30,17 @@ describe('parseCli', () => {
     expect(parseCli([], {}).config.tlsLegacy).toBeUndefined();
   });
 
+  it('stores in PostgreSQL with --postgres, MONARCH_SERVER_POSTGRES or the config key; SQLite otherwise', () => {
+    const url = 'postgres://monarch:secret@db.example:5432/monarch';
+    expect(serverConfig(parseCli(['--postgres', url], {}), () => {}).postgres).toBe(url);
+    expect(parseCli([], { MONARCH_SERVER_POSTGRES: url }).config.postgres).toBe(url);
+    const file = join(dir, 'pg.json');
+    writeFileSync(file, JSON.stringify({ postgres: url }));
+    expect(parseCli(['--config', file], {}).config.postgres).toBe(url);
+    expect(serverConfig(parseCli([], {}), () => {}).postgres).toBeUndefined();
+    expect(() => parseCli(['--postgres', 'mysql://x/y'], {})).toThrow(/postgres: a postgres:\/\/ URL/);
+  });
+
   it('rejects bad input with a usage error', () => {
     expect(() => parseCli(['--ns-port', 'abc'], {})).toThrow(UsageError);
     expect(() => parseCli(['--ns-port', '70000'], {})).toThrow(/invalid configuration/);

@@ -10,10 +10,9 @@ import { parseArgs } from 'node:util';
 import { read } from 'read';
 import { externalConfigSchema, type ExternalConfig, type ServerConfig } from './config';
 import { AccountError, AccountService } from './core/accounts';
-import { SecretBox } from './core/passwords';
 import { createJsonLogger, type LogLevel } from './logger';
 import { startServer, type RunningServer } from './index';
-import { openSqliteStore } from './store/sqlite-store';
+import { openStore } from './open-store';
 
 export const USAGE = `Monarch MSNP server
 
@@ -30,6 +29,8 @@ export const USAGE = `Monarch MSNP server
 Options (flag / environment variable / config file key):
   --config <file.json>                 JSON file with any of the keys below
   --data-dir <dir>       MONARCH_SERVER_DATA_DIR       dataDir       (default .monarch-data/server)
+  --postgres <url>       MONARCH_SERVER_POSTGRES       postgres      store in PostgreSQL (postgres://user:pw@host/db) instead of
+                                                                     SQLite in the data folder; several servers may share it
   --host <addr>          MONARCH_SERVER_HOST           host          (default 127.0.0.1)
   --public-host <addr>   MONARCH_SERVER_PUBLIC_HOST    publicHost    address put in XFR/RNG referrals
   --nexus-host <name>    MONARCH_SERVER_NEXUS_HOST     nexusHost     host in the Passport login URL (default public host)
@@ -63,6 +64,7 @@ const DEMO_ACCOUNTS = [
 /** flag name → config key and how to read it. */
 const OPTIONS = {
   'data-dir': ['dataDir', 'string'],
+  postgres: ['postgres', 'string'],
   host: ['host', 'string'],
   'public-host': ['publicHost', 'string'],
   'nexus-host': ['nexusHost', 'string'],
@@ -231,6 +233,7 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
     sbPort: c.sbPort,
     httpPort: c.httpPort,
     dataDir: c.dataDir ?? DEFAULT_DATA_DIR,
+    postgres: c.postgres,
     md5Login: c.md5Login,
     dispatch: c.dispatchPort === undefined ? undefined : { port: c.dispatchPort },
     minDialect: c.minDialect,
@@ -269,9 +272,9 @@ function readClusterSecret(file: string): Buffer {
 export async function runUserCommand(cli: Cli, out: (line: string) => void, input: PasswordInput = terminalPasswordInput): Promise<void> {
   const [action, handle] = cli.args;
   const dataDir = cli.config.dataDir ?? DEFAULT_DATA_DIR;
-  const store = openSqliteStore(dataDir);
+  const { store, secrets } = await openStore({ postgres: cli.config.postgres, dataDir: cli.config.postgres === undefined ? dataDir : undefined, ssoTokenLifetimeMs: 0 });
   try {
-    const accounts = new AccountService({ store, secrets: SecretBox.open(dataDir), md5Login: cli.config.md5Login ?? true });
+    const accounts = new AccountService({ store, secrets, md5Login: cli.config.md5Login ?? true });
     switch (action) {
       case 'add': {
         if (handle === undefined) throw new UsageError('user add <handle> [--name <friendly>] [--password-stdin]');

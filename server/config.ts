@@ -79,6 +79,12 @@ export interface ServerConfig {
   readonly tls?: TlsConfig;
   /** Directory for the SQLite database and the MD5 secret key; omitted = in memory (tests). */
   readonly dataDir?: string;
+  /**
+   * A PostgreSQL URL (`postgres://user:password@host:5432/db`): the store for a server on several
+   * nodes sharing one database (issue 13), instead of SQLite; `dataDir` is then not used (the
+   * shared secrets live in the database).
+   */
+  readonly postgres?: string;
   /** Allow MD5 logins (MSNP2–7) by keeping a password-equivalent secret; default true. */
   readonly md5Login?: boolean;
   /** A separate dispatch server that answers `USR` with `XFR NS` (MSNP.md §1.1); port 0 = OS-chosen. */
@@ -152,6 +158,7 @@ export interface ResolvedConfig {
   readonly httpPort: number;
   readonly tls: TlsConfig | undefined;
   readonly dataDir: string | undefined;
+  readonly postgres: string | undefined;
   readonly md5Login: boolean;
   readonly dispatchPort: number | undefined;
   readonly minDialect: number;
@@ -234,6 +241,7 @@ export const externalConfigSchema = z
     tlsKey: z.string().min(1),
     tlsLegacy: z.boolean(),
     dataDir: z.string().min(1),
+    postgres: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL'),
     md5Login: z.boolean(),
     dispatchPort: port,
     minDialect: z.number().int().min(2).max(SERVER_MAX_DIALECT),
@@ -279,6 +287,7 @@ export function resolveConfig(c: ServerConfig): ResolvedConfig {
     httpPort: c.httpPort ?? DEFAULT_PORT + 2,
     tls: c.tls,
     dataDir: c.dataDir,
+    postgres: c.postgres,
     md5Login: c.md5Login ?? true,
     dispatchPort: c.dispatch === undefined ? undefined : (c.dispatch.port ?? 0),
     minDialect,

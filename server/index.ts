@@ -19,7 +19,6 @@ import { ContactService } from './core/contacts';
 import { ListManager } from './core/lists';
 import { OfflineMessages } from './core/offline-messages';
 import { HashGate } from './core/hash-gate';
-import { SecretBox } from './core/passwords';
 import { PresenceHub } from './core/presence';
 import { SignInGuard } from './core/sign-in-guard';
 import { SignInThrottle } from './core/sign-in-throttle';
@@ -36,10 +35,9 @@ import { SB_TABLE } from './msnp/sb/table';
 import { createNexusServers } from './nexus/nexus';
 import { SoapRouter } from './soap/router';
 import { registerSoapServices } from './soap/services';
-import { SsoTokens } from './soap/tokens';
 import { lockDataDir } from './store/data-dir-lock';
-import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
+import { openStore, type OpenedStore } from './open-store';
 
 export type { ServerConfig, ClusterConfig, ConnectionLimits, TlsConfig } from './config';
 export type { AccountAdmin, AccountInfo } from './core/accounts';
@@ -68,26 +66,28 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig = {}): Promise<RunningServer> {
   const cfg = resolveConfig(config);
   // One server per data folder: a second one (another `npm run server`, or one pointed at the
-  // app's local-server folder while the app runs) would share the database and the secrets.
-  const dirLock = cfg.dataDir === undefined ? undefined : lockDataDir(cfg.dataDir, 'the Monarch server');
-  let store: Store | undefined;
-  let secrets: SecretBox;
-  let ssoTokens: SsoTokens;
-  const sharedStore = config.store;
+  // app's local-server folder while the app runs) would share the database and the secrets. On
+  // PostgreSQL the folder is not used, and several servers sharing the database is the point.
+  const dataDir = cfg.postgres === undefined ? cfg.dataDir : undefined;
+  const dirLock = dataDir === undefined ? undefined : lockDataDir(dataDir, 'the Monarch server');
+  const sharedStore: Store | undefined = config.store;
+  let opened: OpenedStore;
   try {
-    store = sharedStore ?? openSqliteStore(cfg.dataDir);
-    // A cluster's nodes must accept each other's sealed MD5 secrets and service tokens: both keys
-    // come from the secret they share.
-    secrets = cfg.cluster === undefined ? SecretBox.open(cfg.dataDir) : new SecretBox(derivedKey(cfg.cluster, 'md5-secret'));
-    ssoTokens =
-      cfg.cluster === undefined
-        ? SsoTokens.open(cfg.dataDir, cfg.ssoTokenLifetimeMs, Date.now)
-        : new SsoTokens(derivedKey(cfg.cluster, 'sso-tokens'), cfg.ssoTokenLifetimeMs, Date.now);
+    opened = await openStore({
+      postgres: cfg.postgres,
+      dataDir,
+      ssoTokenLifetimeMs: cfg.ssoTokenLifetimeMs,
+      logger: cfg.logger,
+      store: sharedStore,
+      // A cluster's nodes must accept each other's sealed MD5 secrets and service tokens: both keys
+      // come from the secret they share.
+      keys: cfg.cluster === undefined ? undefined : { md5: derivedKey(cfg.cluster, 'md5-secret'), sso: derivedKey(cfg.cluster, 'sso-tokens') },
+    });
   } catch (err) {
-    if (sharedStore === undefined) await store?.close();
     dirLock?.release();
     throw err;
   }
+  const { store, secrets, ssoTokens } = opened;
   const closeStore = async (): Promise<void> => {
     if (sharedStore === undefined) await store.close();
     dirLock?.release();
@@ -218,7 +218,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       await clusterNode?.cluster.stop();
     };
 
-    cfg.logger.log('info', 'server-started', { host: cfg.host, nsPort, sbPort, httpPort, httpsPort, dispatchPort, md5Login: cfg.md5Login });
+    cfg.logger.log('info', 'server-started', { host: cfg.host, nsPort, sbPort, httpPort, httpsPort, dispatchPort, md5Login: cfg.md5Login, store: cfg.postgres === undefined ? 'sqlite' : 'postgres' });
 
     let stopping: Promise<void> | undefined;
     return {
