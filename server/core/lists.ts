@@ -113,7 +113,7 @@ export class ListManager {
   private readonly loading = new Map<string, Promise<AccountData | undefined>>();
   private readonly writes = new WriteQueue();
   /** Accounts whose last write failed: memory may hold what the store does not; reloaded before the next edit. */
-  private readonly stale = new Set<Account>();
+  private readonly stale = new WeakSet<Account>();
 
   constructor(
     private readonly store: Store,
@@ -126,6 +126,9 @@ export class ListManager {
    * so concurrent edits of an offline account cannot overwrite each other's versions.
    */
   async acquire(handle: string): Promise<Account | undefined> {
+    const held = this.pinned.get(handle)?.account;
+    // A copy whose last write failed is replaced by the store's before anyone else is handed it.
+    if (held !== undefined && this.stale.has(held)) await this.reload(held);
     const p = this.pinned.get(handle);
     if (p !== undefined) {
       p.pins++;
