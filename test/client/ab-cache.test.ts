@@ -124,11 +124,14 @@ describe('MSNP15 address-book cache (deltasOnly)', () => {
   it('the second sign-in asks only for changes, gets small answers and shows the same list (SQLite cache, owner-only file)', async () => {
     const server = await setUp();
     dir = mkdtempSync(join(tmpdir(), 'monarch-ab-cache-'));
-    const store = SqliteListCache.open(join(dir, 'contact-lists.sqlite'));
+    const sqlite = SqliteListCache.open(join(dir, 'contact-lists.sqlite'));
+    let saves = 0;
+    const store: ListCache = { load: (k) => sqlite.load(k), save: (k, l) => (saves++, sqlite.save(k, l)) };
     try {
       const first = alice(server, store);
       await signInAndOut(first);
       expect(first.addressBookRead).toEqual({ memberships: 'full', book: 'full' });
+      expect(saves).toBe(1);
       const firstReads = proxy!.reads();
       expect(firstReads).toHaveLength(2);
       for (const e of firstReads) expect(e.request).not.toContain('deltasOnly');
@@ -158,10 +161,12 @@ describe('MSNP15 address-book cache (deltasOnly)', () => {
       expect(deltaBytes * 2).toBeLessThan(fullBytes);
       expect(handles(second)).toEqual(firstList);
       expect(second.contacts.get(FRIENDS[0]!)?.lists).toMatchObject({ forward: true, allow: true });
+      // Nothing changed: the copy is not written again (its lastChange times still hold).
+      expect(saves).toBe(1);
       // The copy on disk is personal data: the file is the owner's alone.
       expect(statSync(join(dir, 'contact-lists.sqlite')).mode & 0o077).toBe(0);
     } finally {
-      store.close();
+      sqlite.close();
     }
   });
 

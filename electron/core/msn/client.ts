@@ -361,7 +361,8 @@ export class MsnClient {
         const read = await syncAddressBook({ conn, dialect: result.dialect, list: this.list, ab, myHandle: handle, ...timeout, ...(cachedBook !== undefined ? { cached: cachedBook } : {}) });
         this.contacts.addressBook.meId = read.snapshot.meId;
         this.lastAbRead = { memberships: read.memberships, book: read.book };
-        abCache = read.cache;
+        // Written again only when the deltas changed it (or it was read in full).
+        if (read.cacheChanged) abCache = read.cache;
         synced = { fromCache: false };
       } else {
         const cached = await this.loadCache(this.cacheKey(handle), result.dialect);
@@ -378,7 +379,7 @@ export class MsnClient {
       // Written after the list is shown (the store writes synchronously), and only when the list
       // came from the server: a list the short SYN answer confirmed is the cached copy already.
       if (!synced.fromCache) this.saveCache();
-      // MSNP13+: kept even when nothing changed (the new lastChange times and CacheKey are the next sign-in's).
+      // MSNP13+: the address book as read, for the next sign-in's delta requests.
       if (ab !== undefined) this.saveAbCache(handle, result.dialect, abCache);
       // CHG makes the server send ILN for everyone online (MSNP.md §5.2).
       await this.self.setStatus(status);
@@ -602,7 +603,16 @@ export class MsnClient {
   private saveAbCache(handle: string, dialect: Dialect, book: CachedAddressBook | undefined): void {
     const cache = this.options.listCache;
     if (cache === undefined || book === undefined) return;
-    const entry: CachedContactList = { ...this.list.toCache(dialect), version: `${book.membershipsLastChange} ${book.bookLastChange}`, addressBook: book };
+    // The list is made from `addressBook` at 13+ (snapshotOf), so it is not kept twice.
+    const entry: CachedContactList = {
+      dialect,
+      version: `${book.membershipsLastChange} ${book.bookLastChange}`,
+      contacts: [],
+      groups: [],
+      privacy: this.list.privacy,
+      ...(this.list.selfName !== undefined ? { selfName: this.list.selfName } : {}),
+      addressBook: book,
+    };
     Promise.resolve(cache.save(this.cacheKey(handle), entry)).catch(() => undefined);
   }
 

@@ -37,7 +37,10 @@ export interface CachedContactList {
   readonly privacy: Privacy;
   /** My friendly name as stored on the server (`PRP MFN`, 10+), when known. */
   readonly selfName?: string;
-  /** MSNP13+: the services' answers the list was made from, for delta requests (ab/cache.ts). */
+  /**
+   * MSNP13+: the services' answers the list is made from, for delta requests (ab/cache.ts); the
+   * list is not kept a second time in `contacts`/`groups`, which stay empty at 13+.
+   */
   readonly addressBook?: CachedAddressBook;
 }
 

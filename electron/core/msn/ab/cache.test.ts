@@ -46,9 +46,14 @@ describe('address-book cache (MSNP13-18.md §6.3, §6.4)', () => {
     expect(out.lastChange).toBe(delta.lastChange);
   });
 
-  it('an empty delta keeps the copy with the new lastChange; one it cannot apply exactly is refused', () => {
-    expect(applyMembershipDelta(memberships, { type: 'memberships', roles: none, lastChange: 'T2' })).toEqual({ ...memberships, lastChange: 'T2' });
-    expect(applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [] })).toEqual(book);
+  it('a delta that changes nothing gives the cached copy back as it was (its lastChange too); one it cannot apply exactly is refused', () => {
+    expect(applyMembershipDelta(memberships, { type: 'memberships', roles: none, lastChange: 'T2' })).toBe(memberships);
+    expect(applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [], lastChange: 'T2' })).toBe(book);
+    // The Me contact as cached (our server sends it after every sign-in's PRP MFN): no change.
+    expect(applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [], me: structuredClone(book.me), lastChange: 'T2' })).toBe(book);
+    const renamed = applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [], me: { ...book.me!, displayName: 'Al' }, lastChange: 'T2' });
+    expect(renamed).not.toBe(book);
+    expect(renamed).toMatchObject({ me: { displayName: 'Al' }, lastChange: 'T2', contacts: book.contacts });
     // Members or groups in a delta: their deletions are not in the parsed answer, so read in full.
     expect(applyMembershipDelta(memberships, { type: 'memberships', roles: { ...none, Block: [{ address: 'eve@x.com', type: 'Passport' }] } })).toBeUndefined();
     expect(applyBookDelta(book, { type: 'addressBook', groups: [{ id: 'g2', name: 'Work', isFavorite: false }], contacts: [] })).toBeUndefined();

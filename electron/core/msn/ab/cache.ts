@@ -53,23 +53,27 @@ export function cachedAnswers(c: CachedAddressBook): { memberships: Memberships;
 
 /**
  * A `FindMembership` delta applied to the cached memberships, or undefined when it cannot be
- * applied exactly. An empty delta (nothing changed, §6.3) keeps the copy. One with members is not
- * applied: the reader leaves out members marked `Deleted`, so a removal could not be told from
- * no news; the caller reads the memberships in full instead.
+ * applied exactly. An empty delta (nothing changed, §6.3) gives back the cached copy itself, with
+ * its own `lastChange`: the next delta, asked from that time, still holds every later change. One
+ * with members is not applied: the reader leaves out members marked `Deleted`, so a removal could
+ * not be told from no news; the caller reads the memberships in full instead.
  */
 export function applyMembershipDelta(cached: Memberships, delta: Memberships): Memberships | undefined {
   if (ROLES.some((r) => delta.roles[r].length > 0)) return undefined;
-  return { ...cached, lastChange: delta.lastChange ?? cached.lastChange };
+  return cached;
 }
 
 /**
  * An address-book delta applied to the cached book (§6.4): changed contacts replace theirs by
- * `contactId`, contacts marked `fDeleted` go, a `Me` contact replaces the cached one. A delta with
- * groups is not applied (the reader leaves out groups marked `fDeleted`, so a deleted group could
- * not be seen): the caller reads the book in full instead.
+ * `contactId`, contacts marked `fDeleted` go, a `Me` contact replaces the cached one. A delta that
+ * changes nothing (no contact, and the Me contact as cached or absent) gives back the cached copy
+ * itself, as `applyMembershipDelta`. A delta with groups is not applied (the reader leaves out
+ * groups marked `fDeleted`, so a deleted group could not be seen): the caller reads the book in
+ * full instead.
  */
 export function applyBookDelta(cached: AddressBook, delta: AddressBook): AddressBook | undefined {
   if (delta.groups.length > 0) return undefined;
+  if (delta.contacts.length === 0 && (delta.me === undefined || sameContact(delta.me, cached.me))) return cached;
   let contacts = cached.contacts;
   if (delta.contacts.length > 0) {
     const byId = new Map(cached.contacts.map((c) => [c.id, c]));
@@ -81,6 +85,16 @@ export function applyBookDelta(cached: AddressBook, delta: AddressBook): Address
   }
   const me = delta.me ?? cached.me;
   return { type: 'addressBook', groups: cached.groups, contacts, ...(me !== undefined ? { me } : {}), lastChange: delta.lastChange ?? cached.lastChange };
+}
+
+/** The same contact as far as the list is concerned (what `AbContact` holds, field by field). */
+function sameContact(a: AbContact, b: AbContact | undefined): boolean {
+  if (b === undefined) return false;
+  const keys: (keyof AbContact)[] = ['id', 'type', 'address', 'displayName', 'isMessengerUser', 'cid', 'deleted', 'viaEmail'];
+  if (keys.some((k) => a[k] !== b[k])) return false;
+  if (a.groupIds.length !== b.groupIds.length || a.groupIds.some((g, i) => g !== b.groupIds[i])) return false;
+  const an = Object.entries(a.annotations);
+  return an.length === Object.keys(b.annotations).length && an.every(([k, v]) => b.annotations[k] === v);
 }
 
 /** The cached address book if it is well-formed (what a store hands back may be damaged). */

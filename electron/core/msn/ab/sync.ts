@@ -133,6 +133,8 @@ export interface AbRead {
   readonly snapshot: AbSnapshot;
   /** Undefined when the services gave no `lastChange` (no delta could be asked next time). */
   readonly cache: CachedAddressBook | undefined;
+  /** False when the deltas changed nothing in the cached copy (it need not be written again). */
+  readonly cacheChanged: boolean;
   /** Per service: `delta` = a `deltasOnly` answer applied to the cache, `full` = the whole list read. */
   readonly memberships: 'delta' | 'full';
   readonly book: 'delta' | 'full';
@@ -148,7 +150,7 @@ export interface AbRead {
 export async function readAddressBookFrom(ab: AddressBookService, cached: CachedAddressBook | undefined): Promise<AbRead> {
   if (cached === undefined) {
     const [memberships, book] = await Promise.all([ab.findMembership(), ab.findAll()]);
-    return { snapshot: snapshotOf(memberships, book), cache: abCacheOf(memberships, book, ab.currentCacheKey), memberships: 'full', book: 'full' };
+    return { snapshot: snapshotOf(memberships, book), cache: abCacheOf(memberships, book, ab.currentCacheKey), cacheChanged: true, memberships: 'full', book: 'full' };
   }
   if (cached.cacheKey !== undefined) ab.useCacheKey(cached.cacheKey);
   const old = cachedAnswers(cached);
@@ -165,7 +167,9 @@ export async function readAddressBookFrom(ab: AddressBookService, cached: Cached
     viaDelta(() => ab.findMembership(cached.membershipsLastChange), (d) => applyMembershipDelta(old.memberships, d), () => ab.findMembership()),
     viaDelta(() => ab.findAll(cached.bookLastChange), (d) => applyBookDelta(old.book, d), () => ab.findAll()),
   ]);
-  return { snapshot: snapshotOf(m.value, b.value), cache: abCacheOf(m.value, b.value, ab.currentCacheKey), memberships: m.how, book: b.how };
+  // The apply functions give the cached answers back as they were when a delta changed nothing.
+  const cacheChanged = m.value !== old.memberships || b.value !== old.book || ab.currentCacheKey !== cached.cacheKey;
+  return { snapshot: snapshotOf(m.value, b.value), cache: abCacheOf(m.value, b.value, ab.currentCacheKey), cacheChanged, memberships: m.how, book: b.how };
 }
 
 /** Replace the in-memory list with a snapshot, keeping what presence said in this session. */
