@@ -121,7 +121,9 @@ export class AddressBookService {
     try {
       return await this.readBook(lastChange);
     } catch (err) {
-      if (!isNoBook(err)) throw err;
+      // A delta request for a book that is gone is refused as it is: the caller reads in full
+      // (which creates the book), never takes a new empty book for a delta.
+      if (!isNoBook(err) || lastChange !== undefined) throw err;
     }
     await this.call('ABAdd', 'Initial', this.o.urls.addressBook, (c) => buildAbAdd(c, this.o.ownerEmail), (xml) => parseMutationResponse(xml, 'ABAdd'));
     return this.readBook();
@@ -238,7 +240,7 @@ export function isFullSyncRequired(err: unknown): boolean {
 }
 
 /** `ABDoesNotExist` (§6.6): the account has no address book yet. */
-function isNoBook(err: unknown): boolean {
+export function isNoBook(err: unknown): boolean {
   return err instanceof AbFault && (err.fault.errorCode === 'ABDoesNotExist' || err.fault.codeName === 'ABDoesNotExist');
 }
 

@@ -28,7 +28,7 @@ import type { ListMembership, Privacy } from '../../../../shared/model';
 import { RequestError, type Connection } from '../connection';
 import { withPendingRule, type ContactList } from '../contact-list';
 import { abCacheOf, applyBookDelta, applyMembershipDelta, cachedAnswers, type CachedAddressBook } from './cache';
-import { isFullSyncRequired, type AddressBookService } from './service';
+import { isFullSyncRequired, isNoBook, type AddressBookService } from './service';
 
 /** One contact as the services describe it, before it becomes a ContactRecord. */
 export interface AbEntry {
@@ -144,8 +144,8 @@ export interface AbRead {
  * Both services, from a cached copy when there is one (electron/core/msn/ab/cache.ts): each is
  * asked only for what changed since its `lastChange` (`deltasOnly`, MSNP13-18.md §6.3, §6.4), at
  * once as in `readAddressBook`. Each falls back to its full read on its own when the service
- * answers `FullSyncRequired` (§6.6; Escargot always does, ours when a list changed) or sends a
- * delta the cache cannot take exactly.
+ * answers `FullSyncRequired` (§6.6; Escargot always does, ours when a list changed) or
+ * `ABDoesNotExist` (the full read creates the book), or sends a delta the cache cannot take exactly.
  */
 export async function readAddressBookFrom(ab: AddressBookService, cached: CachedAddressBook | undefined): Promise<AbRead> {
   if (cached === undefined) {
@@ -159,7 +159,7 @@ export async function readAddressBookFrom(ab: AddressBookService, cached: Cached
       const applied = apply(await delta());
       if (applied !== undefined) return { value: applied, how: 'delta' };
     } catch (err) {
-      if (!isFullSyncRequired(err)) throw err;
+      if (!isFullSyncRequired(err) && !isNoBook(err)) throw err;
     }
     return { value: await full(), how: 'full' };
   };
