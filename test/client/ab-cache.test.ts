@@ -249,6 +249,13 @@ describe('MSNP15 address-book cache (deltasOnly)', () => {
         },
         save: (k, l) => cache.save(k, l),
       },
+      // A store that cannot write either: the sign-in does not notice.
+      {
+        load: () => undefined,
+        save: () => {
+          throw new Error('disk full');
+        },
+      },
     ];
     for (const store of damaged) {
       const from = proxy!.exchanges.length;

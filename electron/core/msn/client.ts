@@ -613,7 +613,12 @@ export class MsnClient {
       ...(this.list.selfName !== undefined ? { selfName: this.list.selfName } : {}),
       addressBook: book,
     };
-    Promise.resolve(cache.save(this.cacheKey(handle), entry)).catch(() => undefined);
+    // Only a cache: a store that fails (synchronously or not) costs the next sign-in a full read, nothing else.
+    try {
+      Promise.resolve(cache.save(this.cacheKey(handle), entry)).catch(() => undefined);
+    } catch {
+      // nothing to undo
+    }
   }
 
   private saveCache(): void {
