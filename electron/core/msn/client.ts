@@ -12,6 +12,7 @@ import { AddressBookService } from './ab/service';
 import { OfflineInbox } from './oim/inbox';
 import { OfflineOutbox } from './oim/outbox';
 import { syncAddressBook } from './ab/sync';
+import type { CachedAddressBook } from './ab/cache';
 import { installChallengeResponder } from './challenge';
 import { systemClock, type Clock } from './clock';
 import { RequestError, connectionTuning, type CloseReason, type Connection, type SocketFactory } from './connection';
@@ -121,6 +122,7 @@ export class MsnClient {
   private stateValue: ConnectionState = { status: 'signed-out' };
   private credentials: Credentials | undefined;
   private everSignedIn = false;
+  private lastAbRead: { readonly memberships: 'delta' | 'full'; readonly book: 'delta' | 'full' } | undefined;
   private abort: AbortController | undefined;
   private keepAlive: KeepAlive | undefined;
   private moveTo: { host: string; port: number } | undefined;
@@ -352,10 +354,15 @@ export class MsnClient {
       this.pictures.onSignedIn();
       const timeout = this.options.requestTimeoutMs !== undefined ? { timeoutMs: this.options.requestTimeoutMs } : {};
       let synced: { fromCache: boolean };
+      let abCache: CachedAddressBook | undefined;
       if (ab !== undefined) {
-        // MSNP13-18.md §5.3: FindMembership + ABFindAll, BLP, the initial ADL, PRP MFN (no SYN, no cache).
-        const snap = await syncAddressBook({ conn, dialect: result.dialect, list: this.list, ab, myHandle: handle, ...timeout });
-        this.contacts.addressBook.meId = snap.meId;
+        // MSNP13-18.md §5.3: FindMembership + ABFindAll (only their changes since the cached copy), BLP, the initial ADL, PRP MFN.
+        const cachedBook = (await this.loadCache(this.cacheKey(handle), result.dialect))?.addressBook;
+        const read = await syncAddressBook({ conn, dialect: result.dialect, list: this.list, ab, myHandle: handle, ...timeout, ...(cachedBook !== undefined ? { cached: cachedBook } : {}) });
+        this.contacts.addressBook.meId = read.snapshot.meId;
+        this.lastAbRead = { memberships: read.memberships, book: read.book };
+        // Written again only when the deltas changed it (or it was read in full).
+        if (read.cacheChanged) abCache = read.cache;
         synced = { fromCache: false };
       } else {
         const cached = await this.loadCache(this.cacheKey(handle), result.dialect);
@@ -372,6 +379,8 @@ export class MsnClient {
       // Written after the list is shown (the store writes synchronously), and only when the list
       // came from the server: a list the short SYN answer confirmed is the cached copy already.
       if (!synced.fromCache) this.saveCache();
+      // MSNP13+: the address book as read, for the next sign-in's delta requests.
+      if (ab !== undefined) this.saveAbCache(handle, result.dialect, abCache);
       // CHG makes the server send ILN for everyone online (MSNP.md §5.2).
       await this.self.setStatus(status);
       if (isReconnect) await this.restoreProfile(result.dialect);
@@ -586,6 +595,32 @@ export class MsnClient {
     }
   }
 
+  /**
+   * MSNP13+: the address book as read at sign-in (ab/cache.ts), with the list made from it. Saved
+   * right after the read, never later: its lastChange times must be those of what it holds, so a
+   * change made afterwards (here or elsewhere) is what the next sign-in's delta request reports.
+   */
+  private saveAbCache(handle: string, dialect: Dialect, book: CachedAddressBook | undefined): void {
+    const cache = this.options.listCache;
+    if (cache === undefined || book === undefined) return;
+    // The list is made from `addressBook` at 13+ (snapshotOf), so it is not kept twice.
+    const entry: CachedContactList = {
+      dialect,
+      version: `${book.membershipsLastChange} ${book.bookLastChange}`,
+      contacts: [],
+      groups: [],
+      privacy: this.list.privacy,
+      ...(this.list.selfName !== undefined ? { selfName: this.list.selfName } : {}),
+      addressBook: book,
+    };
+    // Only a cache: a store that fails (synchronously or not) costs the next sign-in a full read, nothing else.
+    try {
+      Promise.resolve(cache.save(this.cacheKey(handle), entry)).catch(() => undefined);
+    } catch {
+      // nothing to undo
+    }
+  }
+
   private saveCache(): void {
     const cache = this.options.listCache;
     const ctx = this.session.value;
@@ -602,6 +637,11 @@ export class MsnClient {
   private setState(state: ConnectionState): void {
     this.stateValue = state;
     this.emitter.emit('connection.changed', { state });
+  }
+
+  /** MSNP13+: how the last sign-in read each service (a delta applied to the cached copy, or in full); for diagnostics, tests and the benchmark. */
+  get addressBookRead(): { readonly memberships: 'delta' | 'full'; readonly book: 'delta' | 'full' } | undefined {
+    return this.lastAbRead;
   }
 
   /** P2P bookkeeping, for diagnostics and tests: live sessions, unfinished messages held, relayed P2P for others dropped. */

@@ -6,8 +6,12 @@
  * A cached copy is only ever used when the server says the list has not changed since the version
  * it carries, and only if it passes `usableCache` for the dialect of this session; anything else
  * (no copy, another dialect, a damaged one, a cache that throws) means the full download.
+ * At MSNP13+ the same entry carries the address book's answers (ab/cache.ts): there the services
+ * say what changed since the cached copy (`deltasOnly`), and refuse (`FullSyncRequired`) when
+ * they cannot.
  */
 import type { CurrentMedia, Group, ListMembership, Privacy } from '../../../shared/model';
+import { usableAbCache, type CachedAddressBook } from './ab/cache';
 
 export interface CachedContact {
   readonly handle: string;
@@ -23,13 +27,21 @@ export interface CachedContact {
 export interface CachedContactList {
   /** The dialect the list was synced with: versions and ids are only comparable within one. */
   readonly dialect: number;
-  /** `SYN` version(s) as sent: `"42"` (MSNP2–9) or `"<list-ver> <settings-ver>"` (10–12). */
+  /**
+   * `SYN` version(s) as sent: `"42"` (MSNP2–9) or `"<list-ver> <settings-ver>"` (10–12); at 13+
+   * the two services' `lastChange` times (`"<memberships> <address book>"`).
+   */
   readonly version: string;
   readonly contacts: readonly CachedContact[];
   readonly groups: readonly Group[];
   readonly privacy: Privacy;
   /** My friendly name as stored on the server (`PRP MFN`, 10+), when known. */
   readonly selfName?: string;
+  /**
+   * MSNP13+: the services' answers the list is made from, for delta requests (ab/cache.ts); the
+   * list is not kept a second time in `contacts`/`groups`, which stay empty at 13+.
+   */
+  readonly addressBook?: CachedAddressBook;
 }
 
 export interface ListCache {
@@ -66,10 +78,15 @@ export function usableCache(value: unknown, dialect: number): CachedContactList 
   if (!Array.isArray(groups) || !groups.every((g) => isRecord(g) && typeof g['id'] === 'string' && typeof g['name'] === 'string')) return undefined;
   if (!isRecord(privacy) || (privacy['visibility'] !== 'all-but-blocked' && privacy['visibility'] !== 'only-allowed') || typeof privacy['promptOnAdd'] !== 'boolean') return undefined;
   if (value['selfName'] !== undefined && typeof value['selfName'] !== 'string') return undefined;
+  if (dialect >= 13) {
+    // The address book is what a 13+ sign-in starts from; its times must be the version's.
+    const ab = usableAbCache(value['addressBook']);
+    if (ab === undefined || value['version'] !== `${ab.membershipsLastChange} ${ab.bookLastChange}`) return undefined;
+  }
   return value as unknown as CachedContactList;
 }
 
-/** `"42"` (MSNP2–9) or `"<list> <settings>"` (MSNP10–12, numbers or timestamps); `0` is "no copy". */
+/** `"42"` (MSNP2–9) or `"<list> <settings>"` (MSNP10+, numbers or timestamps); `0` is "no copy". */
 function isVersionFor(v: unknown, dialect: number): boolean {
   if (typeof v !== 'string') return false;
   const parts = v.split(' ');

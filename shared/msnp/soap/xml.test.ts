@@ -53,6 +53,14 @@ describe('parseXml', () => {
     expect(isCodecError(parseXml(deep(100_000)))).toBe(true);
   });
 
+  it('comments, processing instructions and CDATA do not change the tree (the validator and the tree builder agree)', () => {
+    const root = ok(parseXml('<?xml version="1.0"?><!-- <x>not an element</x> --><r><?pi a>b?><a>1<!-- </a><b> -->2</a><c><![CDATA[</c><d>]]&amp;]]>tail</c><e  k = "v>w" /></r>'));
+    expect(root.children.map((c) => (typeof c === 'string' ? c : c.local))).toEqual(['a', 'c', 'e']);
+    expect(text(child(root, 'a'))).toBe('12');
+    expect(text(child(root, 'c'))).toBe('</c><d>]]&amp;tail');
+    expect(attr(child(root, 'e'), 'k')).toBe('v>w');
+  });
+
   it('malformed documents are error values', () => {
     for (const doc of ['', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a x="1" x="2"/>', '<a>x</a>trailing', '<', '<a b=c/>']) {
       expect(isCodecError(parseXml(doc))).toBe(true);

@@ -95,33 +95,52 @@ export class AddressBookService {
     return this.pagedUnsupported ? 'ABFindAll' : 'ABFindContactsPaged';
   }
 
-  /** Roles Allow/Block/Reverse/Pending (§6.3). */
-  async findMembership(): Promise<Memberships> {
-    return this.call('FindMembership', 'Initial', this.o.urls.sharing, (c) => buildFindMembership(c), parseFindMembershipResponse);
+  /** The `CacheKey` to echo (§6.1): the last one announced, or the one a cached copy was read with. */
+  get currentCacheKey(): string | undefined {
+    return this.cacheKey;
   }
 
-  /** Contacts, groups and the Me contact (§6.4); creates the address book when there is none. */
-  async findAll(): Promise<AddressBook> {
+  /** Echo a cached copy's `CacheKey` until the services announce another (electron/core/msn/ab/cache.ts). */
+  useCacheKey(cacheKey: string): void {
+    this.cacheKey ??= cacheKey;
+  }
+
+  /**
+   * Roles Allow/Block/Reverse/Pending (§6.3). With `lastChange`, only what changed since
+   * (`deltasOnly`); the service may refuse with `FullSyncRequired` (`isFullSyncRequired`).
+   */
+  async findMembership(lastChange?: string): Promise<Memberships> {
+    return this.call('FindMembership', 'Initial', this.o.urls.sharing, (c) => buildFindMembership(c, lastChange), parseFindMembershipResponse);
+  }
+
+  /**
+   * Contacts, groups and the Me contact (§6.4); creates the address book when there is none. With
+   * `lastChange`, only what changed since, as `findMembership`.
+   */
+  async findAll(lastChange?: string): Promise<AddressBook> {
     try {
-      return await this.readBook();
+      return await this.readBook(lastChange);
     } catch (err) {
-      if (!isNoBook(err)) throw err;
+      // A delta request for a book that is gone is refused as it is: the caller reads in full
+      // (which creates the book), never takes a new empty book for a delta.
+      if (!isNoBook(err) || lastChange !== undefined) throw err;
     }
     await this.call('ABAdd', 'Initial', this.o.urls.addressBook, (c) => buildAbAdd(c, this.o.ownerEmail), (xml) => parseMutationResponse(xml, 'ABAdd'));
     return this.readBook();
   }
 
   /** `ABFindContactsPaged`, or `ABFindAll` when the service does not offer the paged call (above). */
-  private async readBook(): Promise<AddressBook> {
+  private async readBook(lastChange?: string): Promise<AddressBook> {
     if (!this.pagedUnsupported) {
       try {
-        return await this.call('ABFindContactsPaged', 'Initial', this.o.urls.addressBook, (c) => buildAbFindContactsPaged(c), parseAbFindContactsPagedResponse);
+        return await this.call('ABFindContactsPaged', 'Initial', this.o.urls.addressBook, (c) => buildAbFindContactsPaged(c, lastChange), parseAbFindContactsPagedResponse);
       } catch (err) {
-        if (!refusesAction(err)) throw err;
+        // "Ask again in full" refuses the delta, not the paged call.
+        if (isFullSyncRequired(err) || !refusesAction(err)) throw err;
         this.pagedUnsupported = true;
       }
     }
-    return this.call('ABFindAll', 'Initial', this.o.urls.addressBook, (c) => buildAbFindAll(c), parseAbFindAllResponse);
+    return this.call('ABFindAll', 'Initial', this.o.urls.addressBook, (c) => buildAbFindAll(c, lastChange), parseAbFindAllResponse);
   }
 
   /** Any mutation of §6.5: `build` writes the request for the context it is given. */
@@ -215,8 +234,13 @@ export class AbHttpError extends OperationFailure {
   }
 }
 
+/** `FullSyncRequired` (§6.6): the delta request was refused; ask again without `deltasOnly`. */
+export function isFullSyncRequired(err: unknown): boolean {
+  return err instanceof AbFault && (err.fault.errorCode === 'FullSyncRequired' || err.fault.codeName === 'FullSyncRequired');
+}
+
 /** `ABDoesNotExist` (§6.6): the account has no address book yet. */
-function isNoBook(err: unknown): boolean {
+export function isNoBook(err: unknown): boolean {
   return err instanceof AbFault && (err.fault.errorCode === 'ABDoesNotExist' || err.fault.codeName === 'ABDoesNotExist');
 }
 

@@ -27,7 +27,8 @@ import {
 import type { ListMembership, Privacy } from '../../../../shared/model';
 import { RequestError, type Connection } from '../connection';
 import { withPendingRule, type ContactList } from '../contact-list';
-import type { AddressBookService } from './service';
+import { abCacheOf, applyBookDelta, applyMembershipDelta, cachedAnswers, type CachedAddressBook } from './cache';
+import { isFullSyncRequired, isNoBook, type AddressBookService } from './service';
 
 /** One contact as the services describe it, before it becomes a ContactRecord. */
 export interface AbEntry {
@@ -127,6 +128,50 @@ export async function readAddressBook(ab: AddressBookService): Promise<AbSnapsho
   return snapshotOf(memberships, book);
 }
 
+/** What a sign-in read: the list, the cache entry to keep for the next one, and how each service answered. */
+export interface AbRead {
+  readonly snapshot: AbSnapshot;
+  /** Undefined when the services gave no `lastChange` (no delta could be asked next time). */
+  readonly cache: CachedAddressBook | undefined;
+  /** False when the deltas changed nothing in the cached copy (it need not be written again). */
+  readonly cacheChanged: boolean;
+  /** Per service: `delta` = a `deltasOnly` answer applied to the cache, `full` = the whole list read. */
+  readonly memberships: 'delta' | 'full';
+  readonly book: 'delta' | 'full';
+}
+
+/**
+ * Both services, from a cached copy when there is one (electron/core/msn/ab/cache.ts): each is
+ * asked only for what changed since its `lastChange` (`deltasOnly`, MSNP13-18.md §6.3, §6.4), at
+ * once as in `readAddressBook`. Each falls back to its full read on its own when the service
+ * answers `FullSyncRequired` (§6.6; Escargot always does, ours when a list changed) or
+ * `ABDoesNotExist` (the full read creates the book), or sends a delta the cache cannot take exactly.
+ */
+export async function readAddressBookFrom(ab: AddressBookService, cached: CachedAddressBook | undefined): Promise<AbRead> {
+  if (cached === undefined) {
+    const [memberships, book] = await Promise.all([ab.findMembership(), ab.findAll()]);
+    return { snapshot: snapshotOf(memberships, book), cache: abCacheOf(memberships, book, ab.currentCacheKey), cacheChanged: true, memberships: 'full', book: 'full' };
+  }
+  if (cached.cacheKey !== undefined) ab.useCacheKey(cached.cacheKey);
+  const old = cachedAnswers(cached);
+  const viaDelta = async <T>(delta: () => Promise<T>, apply: (d: T) => T | undefined, full: () => Promise<T>): Promise<{ value: T; how: 'delta' | 'full' }> => {
+    try {
+      const applied = apply(await delta());
+      if (applied !== undefined) return { value: applied, how: 'delta' };
+    } catch (err) {
+      if (!isFullSyncRequired(err) && !isNoBook(err)) throw err;
+    }
+    return { value: await full(), how: 'full' };
+  };
+  const [m, b] = await Promise.all([
+    viaDelta(() => ab.findMembership(cached.membershipsLastChange), (d) => applyMembershipDelta(old.memberships, d), () => ab.findMembership()),
+    viaDelta(() => ab.findAll(cached.bookLastChange), (d) => applyBookDelta(old.book, d), () => ab.findAll()),
+  ]);
+  // The apply functions give the cached answers back as they were when a delta changed nothing.
+  const cacheChanged = m.value !== old.memberships || b.value !== old.book || ab.currentCacheKey !== cached.cacheKey;
+  return { snapshot: snapshotOf(m.value, b.value), cache: abCacheOf(m.value, b.value, ab.currentCacheKey), cacheChanged, memberships: m.how, book: b.how };
+}
+
 /** Replace the in-memory list with a snapshot, keeping what presence said in this session. */
 export function applySnapshot(list: ContactList, snap: AbSnapshot): void {
   const previous = new Map(list.contacts);
@@ -167,7 +212,8 @@ export async function sendMl(conn: Connection, dialect: Dialect, verb: 'ADL' | '
 }
 
 /**
- * The sign-in part after `USR OK` (§5.3 steps 2–6): read both services, fill `list`, then `BLP`,
+ * The sign-in part after `USR OK` (§5.3 steps 2–6): read both services (only their changes when
+ * there is a cached copy, `readAddressBookFrom`), fill `list`, then `BLP`,
  * the initial `ADL` (an empty `<ml l="1"></ml>` when there is no one, §7.2) and `PRP MFN`.
  */
 export async function syncAddressBook(options: {
@@ -177,9 +223,12 @@ export async function syncAddressBook(options: {
   readonly ab: AddressBookService;
   readonly myHandle: string;
   readonly timeoutMs?: number;
-}): Promise<AbSnapshot> {
+  /** The address book kept from the last sign-in, if any: then only the changes are asked for. */
+  readonly cached?: CachedAddressBook;
+}): Promise<AbRead> {
   const { conn, dialect, list } = options;
-  const snap = await readAddressBook(options.ab);
+  const read = await readAddressBookFrom(options.ab, options.cached);
+  const snap = read.snapshot;
   applySnapshot(list, snap);
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
   // BLP t AL|BL: the privacy default the NS applies (§5.3 step 4).
@@ -198,7 +247,7 @@ export async function syncAddressBook(options: {
   const name = snap.selfName ?? options.myHandle;
   await conn.call((trId) => buildPrpRequest({ trId, key: 'MFN', value: name }, dialect), timeout);
   list.selfName = name;
-  return snap;
+  return read;
 }
 
 /**
