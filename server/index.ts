@@ -79,9 +79,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       ssoTokenLifetimeMs: cfg.ssoTokenLifetimeMs,
       logger: cfg.logger,
       store: sharedStore,
-      // A cluster's nodes must accept each other's sealed MD5 secrets and service tokens: both keys
-      // come from the secret they share.
-      keys: cfg.cluster === undefined ? undefined : { md5: derivedKey(cfg.cluster, 'md5-secret'), sso: derivedKey(cfg.cluster, 'sso-tokens') },
+      // A cluster's nodes must accept each other's sealed MD5 secrets and service tokens. On
+      // PostgreSQL both keys live in the database, shared with every node and with `npm run server
+      // -- user …` (which seals MD5 secrets without joining the cluster); a store handed in (nodes
+      // in one process, in tests) takes them from the cluster's secret.
+      keys:
+        cfg.cluster === undefined || cfg.postgres !== undefined
+          ? undefined
+          : { md5: derivedKey(cfg.cluster, 'md5-secret'), sso: derivedKey(cfg.cluster, 'sso-tokens') },
     });
   } catch (err) {
     dirLock?.release();
