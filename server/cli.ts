@@ -225,6 +225,8 @@ export function serverConfig(cli: Cli, log: (line: string) => void): ServerConfi
   if (clustered && (c.redis === undefined || c.nodeId === undefined || c.clusterSecretFile === undefined)) {
     throw new UsageError('a cluster node needs --redis, --node-id and --cluster-secret-file together');
   }
+  // Each node on its own SQLite file would be a separate network that shares only presence.
+  if (clustered && c.postgres === undefined) throw new UsageError('a cluster node needs --postgres: every node keeps its accounts and lists in one shared database');
   return {
     host: c.host,
     publicHost: c.publicHost,

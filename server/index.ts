@@ -65,6 +65,10 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig = {}): Promise<RunningServer> {
   const cfg = resolveConfig(config);
+  // Nodes of a cluster share one store: PostgreSQL, or (nodes in one process, tests) a store handed in.
+  if (cfg.cluster !== undefined && cfg.postgres === undefined && config.store === undefined) {
+    throw new Error('a cluster node needs a shared store: set postgres (every node keeps its accounts and lists in one database)');
+  }
   // One server per data folder: a second one (another `npm run server`, or one pointed at the
   // app's local-server folder while the app runs) would share the database and the secrets. On
   // PostgreSQL the folder is not used, and several servers sharing the database is the point.
