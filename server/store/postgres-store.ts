@@ -15,6 +15,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { OIM_COLUMNS, USER_COLUMNS, toOim, toUser, type OimRow, type UserRow } from './rows';
 import { LATEST_POSTGRES_SCHEMA_VERSION, POSTGRES_MIGRATIONS, POSTGRES_MIGRATION_LOCK } from './postgres-migrations';
 import {
   DuplicateUserError,
@@ -82,33 +83,6 @@ export async function openPostgresStore(o: PostgresStoreOptions): Promise<Postgr
   }
   return store;
 }
-
-interface UserRow {
-  id: number;
-  handle: string;
-  friendly_name: string;
-  blp: 'AL' | 'BL';
-  gtc: 'A' | 'N';
-  list_version: number;
-  list_stamp: number;
-  settings_stamp: number;
-}
-
-interface OimRow {
-  message_id: string;
-  sender: string;
-  sender_name: string;
-  run_id: string;
-  run_sequence: number;
-  content: string;
-  content_bytes: number;
-  origin: string;
-  received_at: number;
-  read: boolean;
-}
-
-const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
-const OIM_COLUMNS = 'message_id, sender, sender_name, run_id, run_sequence, content, content_bytes, origin, received_at, read';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -455,30 +429,3 @@ function unavailableOr(e: unknown): unknown {
   return reachable ? e : new StoreUnavailableError(`PostgreSQL unavailable: ${e.message}`, { cause: e });
 }
 
-function toUser(r: UserRow): UserRecord {
-  return {
-    id: r.id,
-    handle: r.handle,
-    friendlyName: r.friendly_name,
-    blp: r.blp,
-    gtc: r.gtc,
-    listVersion: r.list_version,
-    listStamp: r.list_stamp,
-    settingsStamp: r.settings_stamp,
-  };
-}
-
-function toOim(r: OimRow): OimRecord {
-  return {
-    messageId: r.message_id,
-    sender: r.sender,
-    senderName: r.sender_name,
-    runId: r.run_id,
-    runSequence: r.run_sequence,
-    content: r.content,
-    contentBytes: r.content_bytes,
-    origin: r.origin,
-    receivedAt: r.received_at,
-    read: r.read,
-  };
-}

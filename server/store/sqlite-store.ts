@@ -8,6 +8,7 @@
  * connection would allow; see store.ts). Writes land in the order the calls are made.
  */
 import Database from 'better-sqlite3';
+import { OIM_COLUMNS, USER_COLUMNS, toOim, toUser, type OimRow, type UserRow } from './rows';
 import { join } from 'node:path';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
@@ -30,17 +31,6 @@ import {
 
 export const DATABASE_FILE = 'monarch-server.sqlite';
 
-interface UserRow {
-  id: number;
-  handle: string;
-  friendly_name: string;
-  blp: 'AL' | 'BL';
-  gtc: 'A' | 'N';
-  list_version: number;
-  list_stamp: number;
-  settings_stamp: number;
-}
-
 interface ContactRow {
   contact_handle: string;
   lists: number;
@@ -48,23 +38,6 @@ interface ContactRow {
   guid: string;
   groups: string;
 }
-
-interface OimRow {
-  message_id: string;
-  sender: string;
-  sender_name: string;
-  run_id: string;
-  run_sequence: number;
-  content: string;
-  content_bytes: number;
-  origin: string;
-  received_at: number;
-  read: number;
-}
-
-const OIM_COLUMNS = 'message_id, sender, sender_name, run_id, run_sequence, content, content_bytes, origin, received_at, read';
-
-const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
 
 export { SchemaTooNewError } from './store';
 
@@ -345,34 +318,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function toUser(r: UserRow): UserRecord {
-  return {
-    id: r.id,
-    handle: r.handle,
-    friendlyName: r.friendly_name,
-    blp: r.blp,
-    gtc: r.gtc,
-    listVersion: r.list_version,
-    listStamp: r.list_stamp,
-    settingsStamp: r.settings_stamp,
-  };
-}
-
-function toOim(r: OimRow): OimRecord {
-  return {
-    messageId: r.message_id,
-    sender: r.sender,
-    senderName: r.sender_name,
-    runId: r.run_id,
-    runSequence: r.run_sequence,
-    content: r.content,
-    contentBytes: r.content_bytes,
-    origin: r.origin,
-    receivedAt: r.received_at,
-    read: r.read !== 0,
-  };
 }
 
 function migrate(db: Database.Database): void {
