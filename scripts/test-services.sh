@@ -10,6 +10,12 @@
 # Everything it reports goes to stderr; only the `export` lines go to stdout.
 set -euo pipefail
 
+# Only the exports may reach stdout, which the caller evaluates: every tool below writes to stderr
+# (pg_ctlcluster prints "Removed stale pid file." on stdout, which CI once ran as a command).
+# The daemons started below must not inherit that descriptor (3>&-), or a caller reading it,
+# as `eval "$(...)"` does, would wait for them to exit.
+exec 3>&1 1>&2
+
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 say() { echo "test-services: $*" >&2; }
 
@@ -32,7 +38,7 @@ fi
 read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters --no-header | head -n 1)
 if [ "$pg_status" != online ]; then
   say "starting PostgreSQL $pg_version/$pg_cluster on port $pg_port"
-  $SUDO pg_ctlcluster "$pg_version" "$pg_cluster" start
+  $SUDO pg_ctlcluster "$pg_version" "$pg_cluster" start 3>&-
 fi
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 for _ in $(seq 1 50); do as_postgres psql -p "$pg_port" -tAc 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
@@ -50,9 +56,9 @@ SQL
 redis_port=6379
 if ! redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1; then
   say "starting redis-server on 127.0.0.1:$redis_port"
-  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes >/dev/null
+  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes >/dev/null 3>&-
   for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
-echo "export MONARCH_TEST_POSTGRES_URL=postgres://monarch:monarch@127.0.0.1:$pg_port/postgres"
-echo "export MONARCH_TEST_REDIS_URL=redis://127.0.0.1:$redis_port"
+echo "export MONARCH_TEST_POSTGRES_URL=postgres://monarch:monarch@127.0.0.1:$pg_port/postgres" >&3
+echo "export MONARCH_TEST_REDIS_URL=redis://127.0.0.1:$redis_port" >&3
