@@ -130,8 +130,14 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       inviteLifetimeMs: cfg.cookieLifetimeMs,
       now,
     }),
-    // In a cluster, signed: the NS of any node accepts the Nexus of any other.
-    tickets: new TicketStore(cfg.ticketLifetimeMs, now, cfg.cluster === undefined ? undefined : new SignedTokens(derivedKey(cfg.cluster, 'passport-tickets'), now)),
+    // In a cluster, signed (the NS of any node accepts the Nexus of any other) and spent through
+    // the cluster (a ticket signs in once across every node, as in one process).
+    tickets:
+      clusterNode === undefined || cfg.cluster === undefined
+        ? new TicketStore(cfg.ticketLifetimeMs, now)
+        : new TicketStore(cfg.ticketLifetimeMs, now, new SignedTokens(derivedKey(cfg.cluster, 'passport-tickets'), now), (key, ttlMs) =>
+            clusterNode.cluster.takeOnce(key, ttlMs),
+          ),
     ssoTokens,
     offline,
     nsAddress: '',

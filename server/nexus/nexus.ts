@@ -25,10 +25,11 @@ import {
 } from '../../shared/msnp/index';
 import type { TlsConfig } from '../config';
 import type { AccountService } from '../core/accounts';
+import { StoreUnavailableError } from '../core/errors';
 import type { SignInGuard } from '../core/sign-in-guard';
 import type { TicketStore } from '../core/tickets';
 import type { Logger } from '../logger';
-import type { SoapRouter } from '../soap/router';
+import { STORE_RETRY_AFTER_SECONDS, type SoapRouter } from '../soap/router';
 
 export interface NexusOptions {
   /** `host:port` of the login page over HTTP and over HTTPS (known once listening). */
@@ -47,6 +48,17 @@ export interface NexusOptions {
 export function createNexusHandler(o: NexusOptions): (req: IncomingMessage, res: ServerResponse, secure: boolean) => void {
   return (req, res, secure) => {
     handle(o, req, res, secure).catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) {
+        // The password could not be checked (PostgreSQL down): not a wrong password (401), not a
+        // bug (500). Nothing was done; the client may try again.
+        o.logger.log('warn', 'nexus-store-unavailable', {});
+        const body = 'Service temporarily unavailable: the account database cannot be reached; try again later.';
+        if (!res.headersSent) {
+          res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': String(STORE_RETRY_AFTER_SECONDS), 'Content-Length': Buffer.byteLength(body) });
+        }
+        res.end(body);
+        return;
+      }
       o.logger.log('error', 'nexus-error', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end();

@@ -10,11 +10,14 @@
  * arrive), parsed once with the hardened reader (`shared/msnp/soap/xml.ts`: no DTD, no entities
  * beyond the predefined ones, bounded length and depth), and every bad request is answered with a
  * SOAP fault: never a crash, never a stack trace. A handler that throws is logged and answered
- * with a generic server fault.
+ * with a generic server fault; one that finds the store unreachable (PostgreSQL down) is answered
+ * HTTP 503 with a `soap:Server` fault saying so and `Retry-After`, never the generic fault and
+ * never a hang (the store gives up within its pool's timeouts, server/README.md "PostgreSQL").
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildFault, isCodecError, type FaultInit } from '../../shared/msnp/index';
 import { child, childElements, parseXml, type XmlElement } from '../../shared/msnp/soap/xml';
+import { StoreUnavailableError } from '../core/errors';
 import type { Logger } from '../logger';
 
 export interface SoapRequest {
@@ -43,6 +46,8 @@ export interface SoapRequest {
 export interface SoapReply {
   readonly status: number;
   readonly body: string;
+  /** Extra HTTP headers (`Retry-After` on a 503). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type SoapHandler = (req: SoapRequest) => SoapReply | Promise<SoapReply>;
@@ -71,6 +76,20 @@ export function faultReply(f: FaultInit, status = 500): SoapReply {
 /** `soap:Client`: the request itself is wrong (malformed, unknown action, missing element). */
 export function clientFault(message: string, status = 500): SoapReply {
   return faultReply({ code: 'soap:Client', message }, status);
+}
+
+/** Seconds a client is asked to wait (`Retry-After`) while the store cannot be reached. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The store (PostgreSQL) cannot be reached: nothing was done. HTTP 503 (the service, not the
+ * request, is at fault, and only for now) with a `soap:Server` fault that says so.
+ */
+export function storeUnavailableReply(): SoapReply {
+  return {
+    ...faultReply({ code: 'soap:Server', message: 'Service temporarily unavailable: the account database cannot be reached; try again later' }, 503),
+    headers: { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
+  };
 }
 
 export function okReply(body: string): SoapReply {
@@ -112,14 +131,19 @@ export class SoapRouter {
     try {
       reply = await this.route(req, path, remoteAddress, secure, res);
     } catch (err) {
-      // A handler bug: logged (message only), answered without detail.
-      this.logger.log('error', 'soap-error', { path, error: err instanceof Error ? err.message : String(err) });
-      reply = faultReply({ code: 'soap:Server', message: 'Internal error' });
+      if (err instanceof StoreUnavailableError) {
+        this.logger.log('warn', 'soap-store-unavailable', { path });
+        reply = storeUnavailableReply();
+      } else {
+        // A handler bug: logged (message only), answered without detail.
+        this.logger.log('error', 'soap-error', { path, error: err instanceof Error ? err.message : String(err) });
+        reply = faultReply({ code: 'soap:Server', message: 'Internal error' });
+      }
     }
     if (res.headersSent || res.destroyed) return;
     // Encoded once: measuring the string and then writing it would encode a ~0.6 MB ABFindAll answer twice.
     const bytes = Buffer.from(reply.body, 'utf8');
-    res.writeHead(reply.status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': bytes.length });
+    res.writeHead(reply.status, { ...reply.headers, 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': bytes.length });
     res.end(bytes);
   }
 

@@ -3,7 +3,7 @@
  * SSO (MSNP15, MSNP13-18.md §4.2), then the post-login pushes (§3.3.4, MSNP13-18.md §5.1). Every failure is `911` then close (§3, §7), never a hang; unknown
  * handles fail exactly like wrong passwords so the answer does not reveal which handles exist.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   buildGcfReply,
   buildMsgDelivery,
@@ -80,8 +80,10 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply):
         });
       } else {
         const token = ticketToken(value);
-        if (token === undefined || !(s.ctx.tickets.redeem(token, s.handle) || redeemServiceTicket(s, token))) return fail(s, r, 'bad ticket');
-        s.mspAuth = token;
+        const ok = token === undefined ? false : redeemTicket(s, token);
+        if (typeof ok !== 'boolean') return ticketChecked(s, r, token as string, ok);
+        if (!ok) return fail(s, r, 'bad ticket');
+        s.mspAuth = token as string;
       }
       return complete(s, r);
     }
@@ -91,13 +93,44 @@ export function usr(s: NsSession, req: UsrAuth | UsrSbLogin | UsrSso, r: Reply):
 }
 
 /**
+ * A Passport ticket of the Nexus, else a token-service ticket: once only. Synchronous in one
+ * process; in a cluster the ticket is spent through the cluster, so a replay on another node is
+ * refused as it is here.
+ */
+function redeemTicket(s: NsSession, token: string): boolean | Promise<boolean> {
+  const passport = s.ctx.tickets.redeem(token, s.handle);
+  if (passport === true) return true;
+  if (passport === false) return redeemServiceTicket(s, token);
+  return passport.then((ok) => ok || redeemServiceTicket(s, token));
+}
+
+/** The end of `USR TWN S` once a cluster has spent the ticket (or could not: then 911, nothing spent is reused). */
+function ticketChecked(s: NsSession, r: Reply, token: string, ok: Promise<boolean>): Promise<void> {
+  return ok.then(
+    (good) => {
+      if (!good) return fail(s, r, 'bad ticket');
+      s.mspAuth = token;
+      return complete(s, r);
+    },
+    (err: unknown) => {
+      s.conn.log('warn', 'signin-ticket-check-failed', { error: String(err) });
+      return fail(s, r, 'ticket could not be checked');
+    },
+  );
+}
+
+/**
  * The `messenger.msn.com` token of the token service (`/RST.srf`), which MSN 7.5 and WLM 8.0
  * (MSNP11–14) send in `USR TWN S` (MSNP.md §3.3.2, MSNP13-18.md §4.1): for this handle, unexpired,
- * and once only, like a Passport ticket.
+ * and once only, like a Passport ticket (once per process, and in a cluster once across it).
  */
-function redeemServiceTicket(s: NsSession, token: string): boolean {
+function redeemServiceTicket(s: NsSession, token: string): boolean | Promise<boolean> {
   const v = s.ctx.ssoTokens.verify(token, [MESSENGER]);
-  return typeof v !== 'string' && v.handle === s.handle && s.ctx.ssoTokens.consume(token, v.expires);
+  if (typeof v === 'string' || v.handle !== s.handle || !s.ctx.ssoTokens.consume(token, v.expires)) return false;
+  const cluster = s.ctx.cluster?.cluster;
+  if (cluster === undefined) return true;
+  const key = `sso-ticket:${createHash('sha256').update(token).digest('base64url')}`;
+  return cluster.takeOnce(key, v.expires - s.ctx.now() + 1000);
 }
 
 /**
