@@ -206,7 +206,24 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
     const loginHost = (secure: boolean): string => `${nexusHost}:${secure ? (httpsPort ?? httpPort) : httpPort}`;
     // The SOAP services (MSNP13-18.md §12.1) share the Nexus's HTTP and HTTPS listeners.
     const soap = new SoapRouter(cfg.logger);
-    registerSoapServices(soap, { tokens: ssoTokens, accounts, signIns, lists, contacts: ctx.contacts, presence, offline, logger: cfg.logger, now });
+    registerSoapServices(soap, {
+      tokens: ssoTokens,
+      accounts,
+      signIns,
+      lists,
+      contacts: ctx.contacts,
+      presence,
+      offline,
+      logger: cfg.logger,
+      now,
+      // A user's own address-book edits run where its NS session holds its lists (cluster/node.ts).
+      atOwner:
+        clusterNode === undefined
+          ? undefined
+          : (owner, req) =>
+              clusterNode.atOwner(owner, { path: req.path, action: req.action, soapAction: req.soapAction, xml: req.xml, remoteAddress: req.remoteAddress, secure: req.secure, host: req.host }),
+    });
+    if (clusterNode !== undefined) clusterNode.serveForwarded = (request) => soap.serveForwarded(request);
     const nexus = createNexusServers({ loginHost, accounts, signIns, tickets: ctx.tickets, logger: cfg.logger, soap }, cfg.tls);
     nexus.http.on('connection', (socket: Socket) => {
       if (admit(socket)) track(socket);

@@ -15,6 +15,16 @@
  *   located and each of their nodes is asked (`iln-request`) which of them the new watcher may see;
  *   the answers come back as `ILN`s. A node's messages arrive in order, so an answer never
  *   overtakes a later change of the same contact.
+ * - **Reverse lists: one writer.** Someone adds or removes a user signed in on another node: that
+ *   node, which holds the user's lists and queues their writes, makes the change (one write, in
+ *   order with the user's own) and tells the user; the adder's node waits for its answer before
+ *   acknowledging, as one node waits for its own write (`applyReverse`). Only when the user is
+ *   signed in nowhere (or its node does not answer) does the adder's node write it.
+ * - **A user's own address-book edits** (SOAP, MSNP13+) that reach another node's HTTP port are
+ *   run by the node holding the user's NS session (`atOwner`), on its copy of the lists, so
+ *   privacy, names and reverse lists follow exactly as on one node.
+ * - **Calls.** Both are request and answer over the inboxes (`call`, answered by `reply`), bounded
+ *   by a timeout.
  * - **Dead nodes.** Their users are shown offline to this node's watchers (`nodeDown`).
  * - **Fencing.** Cut off from the directory for longer than the TTL: every session is signed out
  *   (`OUT SSD`, clients reconnect, to another node) and sign-ins are refused until recovery, when
@@ -25,8 +35,9 @@
  * shape: a malformed one is logged and dropped, never thrown into the event loop.
  */
 import { LIST_BITS, verbatim, type Dialect, type SignedInState } from '../../shared/msnp/index';
+import { StoreUnavailableError } from '../core/errors';
 import type { Account, ListManager } from '../core/lists';
-import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers, ReverseListChange } from '../core/presence';
+import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers, ReverseListChange, ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
 import type { SignedTokens } from './tokens';
@@ -46,6 +57,27 @@ export interface SwitchboardKeys {
 
 /** How long a `CAL` waits for the invitee's node to ring it; then `217`, as for someone offline. */
 const RING_TIMEOUT_MS = 5000;
+/** How long a reverse-list change waits for the contact's node; then this node writes it. */
+const REVERSE_TIMEOUT_MS = 5000;
+/** How long a forwarded address-book request waits for the owner's node (its store has 5 s pool waits). */
+const SOAP_TIMEOUT_MS = 20_000;
+
+/** A SOAP request another node received for a user signed in here (`SoapRouter.serveForwarded`). */
+export interface ForwardedRequest {
+  readonly path: string;
+  readonly action: string;
+  readonly soapAction: string;
+  readonly xml: string;
+  readonly remoteAddress: string;
+  readonly secure: boolean;
+  readonly host: string;
+}
+
+export interface ForwardedReply {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
 /** The node list (for picking a switchboard) is read at most this often. */
 const NODES_CACHE_MS = 1000;
 
@@ -115,6 +147,10 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   private nodesCache: { at: number; nodes: NodeInfo[] } | undefined;
   private readonly rings = new Map<number, (ok: boolean) => void>();
   private nextRing = 0;
+  private readonly calls = new Map<number, (answer: ClusterMessage | undefined) => void>();
+  private nextCall = 0;
+  /** Serves an address-book request forwarded here (set by the composition root). */
+  serveForwarded: ((request: ForwardedRequest) => Promise<ForwardedReply>) | undefined;
 
   constructor(
     readonly cluster: Cluster,
@@ -307,6 +343,79 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
     );
   }
 
+  /**
+   * `target` is not signed in here: if it is on another node, that node makes the reverse-list
+   * change (the one write) and tells it; resolves true once it has. False when `target` is signed
+   * in nowhere else or its node did not answer: then this node writes it. A write the other node's
+   * store refused rejects with `StoreUnavailableError`, as a local one would.
+   */
+  async applyReverse(target: string, edit: ReverseListEdit): Promise<boolean> {
+    let where;
+    try {
+      where = (await this.cluster.locate([target])).get(target);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return false;
+    }
+    if (where === undefined || where.node === this.nodeId) return false;
+    const answer = await this.call(where.node, { type: 'reverse-apply', target, kind: edit.kind, handle: edit.handle, friendlyName: edit.friendlyName }, REVERSE_TIMEOUT_MS);
+    if (answer === undefined) {
+      this.logger.log('warn', 'cluster-reverse-unanswered', { target, node: where.node });
+      return false;
+    }
+    if (answer.outcome === 'store-unavailable') throw new StoreUnavailableError(`the store of node ${where.node} is unavailable`);
+    return answer.outcome === 'done';
+  }
+
+  /**
+   * A SOAP request of `owner`'s own: when `owner` is signed in on another node, that node serves it
+   * (its answer, or `unanswered`); undefined when it is to be served here.
+   */
+  async atOwner(owner: string, request: ForwardedRequest): Promise<ForwardedReply | 'unanswered' | undefined> {
+    if (this.hub.get(owner) !== undefined) return undefined;
+    let where;
+    try {
+      where = (await this.cluster.locate([owner])).get(owner);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return undefined;
+    }
+    if (where === undefined || where.node === this.nodeId) return undefined;
+    const answer = await this.call(where.node, { type: 'soap', owner, request: { ...request } }, SOAP_TIMEOUT_MS);
+    if (answer === undefined) return 'unanswered';
+    const r = answer.reply as Partial<ForwardedReply> | undefined;
+    if (r === undefined || typeof r.status !== 'number' || typeof r.body !== 'string') return 'unanswered';
+    return { status: r.status, body: r.body, ...(r.headers === undefined ? {} : { headers: r.headers }) };
+  }
+
+  /** Sends `message` to `node` and waits for its `reply`; undefined after `timeoutMs`. */
+  private call(node: string, message: ClusterMessage, timeoutMs: number): Promise<ClusterMessage | undefined> {
+    const id = ++this.nextCall;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.calls.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      this.calls.set(id, (answer) => {
+        clearTimeout(timer);
+        this.calls.delete(id);
+        resolve(answer);
+      });
+      this.cluster.send(node, { ...message, call: id });
+    });
+  }
+
+  private answer(to: string, call: unknown, fields: Record<string, unknown>): void {
+    if (typeof call === 'number') this.cluster.send(to, { type: 'reply', call, ...fields });
+  }
+
+  /** The reverse-list change on my copy of `ep`'s lists (the write), then `ep` told; resolves once written. */
+  private async reverseHere(ep: Endpoint, account: Account, added: boolean, handle: string, friendlyName: string): Promise<void> {
+    const before = account.contacts.get(handle)?.lists ?? 0;
+    const changed = added ? await this.lists.addReverse(account, handle, friendlyName).then(() => (account.contacts.get(handle)?.lists ?? 0) !== before) : await this.lists.removeReverse(account, handle);
+    if (changed) ep.reverseListChanged({ kind: added ? 'added' : 'removed', handle, friendlyName, listVersion: account.user.listVersion });
+  }
+
   private remoteWatchers(owner: Account): string[] {
     const out: string[] = [];
     for (const c of owner.contacts.values()) {
@@ -400,22 +509,53 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         return;
       }
       case 'reverse': {
+        // Written already by the sender (the target was signed in nowhere when it looked): my copy
+        // of the target's lists catches up. The store is asynchronous (store/store.ts): the copy
+        // is changed at once, the user told once the write has settled; a failure is logged.
         const ep = this.hub.get(str(m.target));
         const account = ep?.account;
         if (ep === undefined || account === undefined) return;
-        const handle = str(m.handle);
-        const friendlyName = str(m.friendlyName);
-        const added = m.kind === 'added';
-        // The store is asynchronous (store/store.ts): the copy is changed at once, the user told
-        // once the write has settled; a write that fails is logged (the account reloads).
-        const before = account.contacts.get(handle)?.lists ?? 0;
-        const write = added ? this.lists.addReverse(account, handle, friendlyName).then(() => (account.contacts.get(handle)?.lists ?? 0) !== before) : this.lists.removeReverse(account, handle);
-        write.then(
-          (changed) => {
-            if (changed) ep.reverseListChanged({ kind: added ? 'added' : 'removed', handle, friendlyName, listVersion: account.user.listVersion });
-          },
-          (err: unknown) => this.logger.log('warn', 'cluster-reverse-failed', { handle: ep.handle, error: String(err) }),
+        this.reverseHere(ep, account, m.kind === 'added', str(m.handle), str(m.friendlyName)).catch((err: unknown) =>
+          this.logger.log('warn', 'cluster-reverse-failed', { handle: ep.handle, error: String(err) }),
         );
+        return;
+      }
+      case 'reverse-apply': {
+        // The one write of a reverse-list change for a user signed in here (`applyReverse`).
+        const ep = this.hub.get(str(m.target));
+        const account = ep?.account;
+        if (ep === undefined || account === undefined) {
+          this.answer(from, m.call, { outcome: 'not-here' });
+          return;
+        }
+        this.reverseHere(ep, account, m.kind === 'added', str(m.handle), str(m.friendlyName)).then(
+          () => this.answer(from, m.call, { outcome: 'done' }),
+          (err: unknown) => {
+            this.logger.log('warn', 'cluster-reverse-failed', { handle: ep.handle, error: String(err) });
+            this.answer(from, m.call, { outcome: err instanceof StoreUnavailableError ? 'store-unavailable' : 'failed' });
+          },
+        );
+        return;
+      }
+      case 'soap': {
+        // An address-book request of a user signed in here, received by another node (`atOwner`).
+        const request = forwardedRequest(m.request);
+        const serve = this.serveForwarded;
+        if (serve === undefined) {
+          this.answer(from, m.call, {});
+          return;
+        }
+        serve(request).then(
+          (reply) => this.answer(from, m.call, { reply }),
+          (err: unknown) => {
+            this.logger.log('warn', 'cluster-soap-failed', { error: String(err) });
+            this.answer(from, m.call, {});
+          },
+        );
+        return;
+      }
+      case 'reply': {
+        if (typeof m.call === 'number') this.calls.get(m.call)?.(m);
         return;
       }
       case 'ring': {
@@ -494,6 +634,12 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       );
     }
   }
+}
+
+function forwardedRequest(v: unknown): ForwardedRequest {
+  const r = v as Partial<Record<keyof ForwardedRequest, unknown>> | null;
+  if (r === null || typeof r !== 'object' || typeof r.secure !== 'boolean') throw new Error('malformed forwarded request');
+  return { path: str(r.path), action: str(r.action), soapAction: str(r.soapAction), xml: str(r.xml), remoteAddress: str(r.remoteAddress), secure: r.secure, host: str(r.host) };
 }
 
 function grantOf(dialect: string, caps: string, friendlyName: string): CookieGrant | undefined {

@@ -6,7 +6,7 @@
 import type { ContactRecord, Privacy } from '../store/store';
 import { fail } from './errors';
 import type { Account, EditableList, ListManager } from './lists';
-import type { PresenceHub, PresenceView } from './presence';
+import type { PresenceHub, PresenceView, ReverseListEdit } from './presence';
 
 export interface AddResult {
   readonly entry: ContactRecord;
@@ -57,11 +57,22 @@ export class ContactService {
     this.presence.refreshAll(owner, before);
   }
 
+  /**
+   * In a cluster, a contact signed in on another node has its lists there: that node makes the
+   * change, the one write, in order with the contact's own (server/cluster/node.ts). True when it did.
+   */
+  private async changedElsewhere(contact: string, edit: ReverseListEdit): Promise<boolean> {
+    const remote = this.presence.remote;
+    if (remote === undefined || this.presence.get(contact) !== undefined) return false;
+    return remote.applyReverse(contact, edit);
+  }
+
   private async reverseAdd(owner: Account, contact: string): Promise<void> {
     if (contact === owner.handle) {
       await this.lists.addReverse(owner, owner.handle, owner.user.friendlyName);
       return;
     }
+    if (this.presence.remote !== undefined && (await this.changedElsewhere(contact, { kind: 'added', handle: owner.handle, friendlyName: owner.user.friendlyName }))) return;
     await this.lists.withAccount(contact, async (target) => {
       const before = target.contacts.get(owner.handle)?.lists ?? 0;
       await this.lists.addReverse(target, owner.handle, owner.user.friendlyName);
@@ -80,6 +91,7 @@ export class ContactService {
       await this.lists.removeReverse(owner, owner.handle);
       return;
     }
+    if (this.presence.remote !== undefined && (await this.changedElsewhere(contact, { kind: 'removed', handle: owner.handle, friendlyName: owner.user.friendlyName }))) return;
     await this.lists.withAccount(contact, async (target) => {
       if (!(await this.lists.removeReverse(target, owner.handle))) return;
       this.presence.reverseListChanged(contact, {

@@ -35,10 +35,14 @@ export interface PresenceView {
  */
 export type FanoutCache = Map<string, Uint8Array>;
 
-export interface ReverseListChange {
+/** Someone (`handle`) put me on their forward list or took me off it. */
+export interface ReverseListEdit {
   readonly kind: 'added' | 'removed';
   readonly handle: string;
   readonly friendlyName: string;
+}
+
+export interface ReverseListChange extends ReverseListEdit {
   /** The receiver's list version after the change (MSNP2–9 print it). */
   readonly listVersion: number;
 }
@@ -92,6 +96,11 @@ export interface RemoteWatchers {
   ask(owner: string, watcher: string): void;
   /** `target`, not signed in here, may be elsewhere: its node applies the reverse-list change to its lists and tells it. */
   reverse(target: string, change: ReverseListChange): void;
+  /**
+   * `target` is not signed in here: if it is signed in on another node, that node makes the change
+   * (the one write) and tells it, and this resolves true; false when this node must write it.
+   */
+  applyReverse(target: string, edit: ReverseListEdit): Promise<boolean>;
 }
 
 /** Online for others: past the first CHG and not hidden. */

@@ -63,6 +63,24 @@ const AB_ACTIONS = [
 ] as const;
 const SHARING_ACTIONS = ['FindMembership', 'AddMember', 'DeleteMember'] as const;
 
+/**
+ * The actions that change the lists. In a cluster they run on the node holding the owner's NS
+ * session (`SoapServices.atOwner`), whose copy of the lists they change, as on one node; reads
+ * are served from the store wherever they arrive (what was acknowledged is stored).
+ */
+const EDITS: ReadonlySet<string> = new Set([
+  'ABContactAdd',
+  'ABContactDelete',
+  'ABContactUpdate',
+  'ABGroupAdd',
+  'ABGroupUpdate',
+  'ABGroupDelete',
+  'ABGroupContactAdd',
+  'ABGroupContactDelete',
+  'AddMember',
+  'DeleteMember',
+]);
+
 export function registerAddressBook(router: SoapRouter, s: SoapServices): void {
   const cacheKeys = new CacheKeys();
   for (const action of AB_ACTIONS) router.add({ path: AB_SERVICE_PATH, action, handler: (req) => handle(s, cacheKeys, req) });
@@ -111,6 +129,13 @@ async function handle(s: SoapServices, cacheKeys: CacheKeys, req: SoapRequest): 
   if (isCodecError(parsed)) return abFault('InvalidArgument', parsed.message);
   // The action in the body must be the one the SOAPAction header named (when it named one).
   if (parsed.action !== req.action) return abFault('InvalidArgument', `SOAPAction ${req.action} does not match the body ${parsed.action}`);
+  if (s.atOwner !== undefined && req.forwarded !== true && EDITS.has(parsed.action)) {
+    const there = await s.atOwner(who.handle, req);
+    if (there === 'unanswered') {
+      return faultReply({ code: 'soap:Server', message: 'Service temporarily unavailable: the server holding your session did not answer; try again later' }, 503);
+    }
+    if (there !== undefined) return there;
+  }
   const reply = await s.lists.withAccount(who.handle, async (owner) => {
     try {
       return okReply(await run(s, owner, parsed, serviceHeader(cacheKeys, req, owner, parsed.header.cacheKey)));

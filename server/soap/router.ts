@@ -41,6 +41,19 @@ export interface SoapRequest {
    * (`PreferredHostName`, MSNP13-18.md §6.1), so a client that switches to it stays here.
    */
   readonly host: string;
+  /** Received by another node of the cluster for a user signed in here (never forwarded again). */
+  readonly forwarded?: boolean;
+}
+
+/** What another node forwards of a request it received (`serveForwarded`): enough to route it again. */
+export interface ForwardedSoapRequest {
+  readonly path: string;
+  readonly action: string;
+  readonly soapAction: string;
+  readonly xml: string;
+  readonly remoteAddress: string;
+  readonly secure: boolean;
+  readonly host: string;
 }
 
 export interface SoapReply {
@@ -131,20 +144,45 @@ export class SoapRouter {
     try {
       reply = await this.route(req, path, remoteAddress, secure, res);
     } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        this.logger.log('warn', 'soap-store-unavailable', { path });
-        reply = storeUnavailableReply();
-      } else {
-        // A handler bug: logged (message only), answered without detail.
-        this.logger.log('error', 'soap-error', { path, error: err instanceof Error ? err.message : String(err) });
-        reply = faultReply({ code: 'soap:Server', message: 'Internal error' });
-      }
+      reply = this.failed(path, err);
     }
     if (res.headersSent || res.destroyed) return;
+    this.write(res, reply);
+  }
+
+  private write(res: ServerResponse, reply: SoapReply): void {
     // Encoded once: measuring the string and then writing it would encode a ~0.6 MB ABFindAll answer twice.
     const bytes = Buffer.from(reply.body, 'utf8');
     res.writeHead(reply.status, { ...reply.headers, 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': bytes.length });
     res.end(bytes);
+  }
+
+  /**
+   * A request another node of the cluster received and read (it parsed there), for a user signed
+   * in here: routed as if it had come here, marked `forwarded`. Never throws.
+   */
+  async serveForwarded(f: ForwardedSoapRequest): Promise<SoapReply> {
+    const path = f.path.toLowerCase();
+    try {
+      const root = parseXml(f.xml, { maxLength: this.maxBodyBytes, maxDepth: MAX_SOAP_DEPTH });
+      if (isCodecError(root)) return clientFault(root.message);
+      const handler = this.routes.get(path)?.get(f.action);
+      if (handler === undefined) return clientFault(`Unsupported action ${f.action}`);
+      const body = child(root, 'Body');
+      return await handler({ ...f, path, header: child(root, 'Header'), body: body === undefined ? undefined : childElements(body)[0], forwarded: true });
+    } catch (err) {
+      return this.failed(path, err);
+    }
+  }
+
+  private failed(path: string, err: unknown): SoapReply {
+    if (err instanceof StoreUnavailableError) {
+      this.logger.log('warn', 'soap-store-unavailable', { path });
+      return storeUnavailableReply();
+    }
+    // A handler bug: logged (message only), answered without detail.
+    this.logger.log('error', 'soap-error', { path, error: err instanceof Error ? err.message : String(err) });
+    return faultReply({ code: 'soap:Server', message: 'Internal error' });
   }
 
   private async route(req: IncomingMessage, path: string, remoteAddress: string, secure: boolean, res: ServerResponse): Promise<SoapReply> {

@@ -16,7 +16,7 @@ import { registerOimStoreService } from './oim/store2';
 import { registerTokenService } from './rst';
 import { registerRsiService } from './rsi/rsi';
 import { registerStorage } from './storage/storage';
-import type { SoapRouter } from './router';
+import type { SoapReply, SoapRequest, SoapRouter } from './router';
 import type { SsoTokens } from './tokens';
 
 export interface SoapServices {
@@ -30,6 +30,12 @@ export interface SoapServices {
   readonly offline: OfflineMessages;
   readonly logger: Logger;
   readonly now: () => number;
+  /**
+   * In a cluster: a request of `owner`'s own that must run where `owner`'s NS session holds its
+   * lists (server/cluster/node.ts `atOwner`): that node's answer, `unanswered`, or undefined to
+   * serve it here. Absent in one process.
+   */
+  readonly atOwner?: (owner: string, req: SoapRequest) => Promise<SoapReply | 'unanswered' | undefined>;
 }
 
 export function registerSoapServices(router: SoapRouter, s: SoapServices): void {

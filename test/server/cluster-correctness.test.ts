@@ -183,7 +183,6 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
     }
 
     // She blocks Bob there: Bob sees her go offline at once, and her next change stays hidden from him.
-    await mutate(b.server, 'DeleteMember', buildMemberChange(abContext(al, 'BlockUnblock'), 'DeleteMember', 'Allow', [{ passportName: bob }]));
     await mutate(b.server, 'AddMember', buildMemberChange(abContext(al, 'BlockUnblock'), 'AddMember', 'Block', [{ passportName: bob }]));
     await bo.client.expect('FLN', (c) => c.params[0] === alice, 5000);
     al.client.send('CHG', ['BSY', '0']);

@@ -85,6 +85,13 @@ async function handle(s: SoapServices, salt: Buffer, action: StorageAction, req:
   const ns = storageNamespace(req.soapAction, req.body);
   const who = await authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: STORAGE_DOMAINS });
   if (!isIdentity(who)) return who;
+  // In a cluster the profile is written where the owner's NS session holds its account (as the
+  // address book's edits, abservice.ts), so that copy and its versions stay the store's.
+  if (action === 'UpdateProfile' && s.atOwner !== undefined && req.forwarded !== true) {
+    const there = await s.atOwner(who.handle, req);
+    if (there === 'unanswered') return faultReply({ code: 'soap:Server', message: 'Service temporarily unavailable: the server holding your session did not answer; try again later' }, 503);
+    if (there !== undefined) return there;
+  }
   const body = req.body;
   const reply = await s.lists.withAccount(who.handle, async (owner) => {
     if (body === undefined) return storageFault('InvalidArgument', 'No request', ns);
