@@ -38,6 +38,8 @@ import { abCall, abContext, ml, requestTokens, signIn13, type SignedIn13 } from 
 import { addToForward, passportTicket, RawClient, setState, signIn, syncAll, text, type SignedIn } from './helpers/msnp';
 
 const SECRET = randomBytes(32);
+const W10 = 'http://www.msn.com/webservices/storage/w10';
+const xmlText = (v: string): string => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A store that counts the writes of each account (`applyAccountChanges`), by handle. */
 function counting(store: Store): { store: Store; writes: Map<string, number> } {
@@ -181,6 +183,29 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
       const book = await findAll(at, al);
       expect(book.contacts.filter((c) => c.address === carol).map((c) => c.id)).toEqual([guid]);
     }
+
+    // Her roaming profile (the storage service's UpdateProfile) written at node b is what node a,
+    // which holds her account, then reads.
+    const cid = (await findAll(a.server, al)).me?.cid as string;
+    const resource = `${BigInt(cid).toString(16).padStart(16, '0')}!106`;
+    const storage = async (at: RunningServer, action: string, body: string): Promise<string> => {
+      const r = await fetch(`http://127.0.0.1:${at.httpPort}/storageservice/SchematizedStore.asmx`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `${W10}/${action}` },
+        body: `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><StorageUserHeader xmlns="${W10}"><Puid>0</Puid><TicketToken>${xmlText(tokenFor(al.tokens, 'storage.live.com')?.token as string)}</TicketToken></StorageUserHeader></soap:Header><soap:Body>${body}</soap:Body></soap:Envelope>`,
+      });
+      const text = await r.text();
+      expect(r.status, text).toBe(200);
+      return text;
+    };
+    await storage(b.server, 'UpdateProfile', `<UpdateProfile xmlns="${W10}"><profile><ResourceID>${resource}</ResourceID><ExpressionProfile><FreeText>Update</FreeText><DisplayName>Roaming Alice</DisplayName><PersonalStatus>on node b</PersonalStatus></ExpressionProfile></profile></UpdateProfile>`);
+    const profile = await storage(
+      a.server,
+      'GetProfile',
+      `<GetProfile xmlns="${W10}"><profileHandle><Alias><Name>${cid}</Name><NameSpace>MyCidStuff</NameSpace></Alias><RelationshipName>MyProfile</RelationshipName></profileHandle><profileAttributes><ResourceID>true</ResourceID><ExpressionProfileAttributes><DisplayName>true</DisplayName><PersonalStatus>true</PersonalStatus></ExpressionProfileAttributes></profileAttributes></GetProfile>`,
+    );
+    expect(profile).toContain('<DisplayName>Roaming Alice</DisplayName>');
+    expect(profile).toContain('<PersonalStatus>on node b</PersonalStatus>');
 
     // She blocks Bob there: Bob sees her go offline at once, and her next change stays hidden from him.
     await mutate(b.server, 'AddMember', buildMemberChange(abContext(al, 'BlockUnblock'), 'AddMember', 'Block', [{ passportName: bob }]));
