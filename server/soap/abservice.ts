@@ -15,7 +15,7 @@
  * for `ADC`/`REM`. A request only ever reads or changes the lists of the account its ticket
  * names (`authenticateSoap`): nothing in a request body can name another owner.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   AB_NS,
   AB_SERVICE_VERSION,
@@ -46,7 +46,7 @@ import type { Account, ContactRecord } from '../core/lists';
 import { authenticateSoap, isIdentity } from './auth';
 import { faultReply, okReply, type SoapReply, type SoapRequest, type SoapRouter } from './router';
 import type { SoapServices } from './services';
-import { CONTACTS } from './tokens';
+import { CONTACTS, type SsoTokens } from './tokens';
 
 const AB_ACTIONS = [
   'ABFindAll',
@@ -82,7 +82,7 @@ const EDITS: ReadonlySet<string> = new Set([
 ]);
 
 export function registerAddressBook(router: SoapRouter, s: SoapServices): void {
-  const cacheKeys = new CacheKeys();
+  const cacheKeys = new CacheKeys(s.tokens);
   for (const action of AB_ACTIONS) router.add({ path: AB_SERVICE_PATH, action, handler: (req) => handle(s, cacheKeys, req) });
   for (const action of SHARING_ACTIONS) router.add({ path: SHARING_SERVICE_PATH, action, handler: (req) => handle(s, cacheKeys, req) });
 }
@@ -90,15 +90,15 @@ export function registerAddressBook(router: SoapRouter, s: SoapServices): void {
 /**
  * `ServiceHeader/CacheKey` (MSNP13-18.md §6.1): Microsoft's key named the cache partition holding
  * the account's book; clients store it when `CacheKeyChanged` is true and echo it. Ours is stable
- * per account for the life of the process (a keyed hash of the handle, so it reveals nothing and
- * needs no table), and `CacheKeyChanged` says whether the request echoed something else (Escargot
+ * per account on every node and across restarts (SsoTokens.accountKey: a keyed hash of the handle,
+ * so it reveals nothing and needs no table), and `CacheKeyChanged` says whether the request echoed something else (Escargot
  * hands out a fresh random key with `true` every time, which makes every echo useless).
  */
 class CacheKeys {
-  private readonly salt = randomBytes(16);
+  constructor(private readonly tokens: SsoTokens) {}
 
   of(handle: string): string {
-    return `12r1:${createHash('sha256').update(this.salt).update(handle).digest('base64url')}`;
+    return `12r1:${this.tokens.accountKey('ab-cache-key', handle)}`;
   }
 }
 

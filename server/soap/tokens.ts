@@ -128,6 +128,16 @@ export class SsoTokens {
     return createHmac('sha256', this.secret).update(`MBI_KEY_OLD\n${t}`).digest().subarray(0, 24).toString('base64');
   }
 
+  /**
+   * A stable, opaque per-account key for `purpose` (the address book's and the storage service's
+   * `CacheKey`): a keyed hash of the handle under the token secret, so it reveals nothing, needs no
+   * table, and is the same on every node of a cluster and across restarts (the secret is shared
+   * and kept), so a client moving between nodes keeps its cache partition.
+   */
+  accountKey(purpose: string, handle: string): string {
+    return createHmac('sha256', this.secret).update(`${purpose}\n${handle.toLowerCase()}`).digest('base64url');
+  }
+
   private mac(payload: string): string {
     return createHmac('sha256', this.secret).update(payload).digest('base64url');
   }

@@ -21,11 +21,14 @@ import {
   buildFindMembership,
   buildMemberChange,
   buildRstRequest,
+  isCodecError,
   messengerTokenRequests,
   parseAbChangeNotice,
   parseAbFindAllResponse,
+  parseEnvelope,
   parseMl,
   parseMutationResponse,
+  readAbServiceHeader,
   tokenFor,
   type AddressBook,
   type RstResponse,
@@ -215,6 +218,23 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
     // The owner's own edits send her no NOT: MSNP ≤ 15 has one session per account (server/README.md).
     await al.client.expectNone('NOT', () => true, 200);
   }, 60_000);
+
+  it("the address book's CacheKey is the same at every node, so a client moving between nodes keeps its cache", async () => {
+    const [a, b] = await twoNodes();
+    const [me] = await accounts(a.server, 'keys');
+    const s = await online15(a.server, me as string);
+    const keyAt = async (at: RunningServer, cacheKey?: string) => {
+      const r = await abCall(at, 'ABFindAll', buildAbFindAll({ ...abContext(s), ...(cacheKey !== undefined ? { cacheKey } : {}) }));
+      expect(r.status, r.body).toBe(200);
+      const env = parseEnvelope(r.body);
+      if (isCodecError(env) || env.type !== 'message') throw new Error(r.body.slice(0, 300));
+      return readAbServiceHeader(env.header);
+    };
+    const first = await keyAt(a.server);
+    const other = await keyAt(b.server, first?.cacheKey);
+    expect(other?.cacheKey).toBe(first?.cacheKey);
+    expect(other?.cacheKeyChanged).toBe(false);
+  });
 
   it('a reverse-list change for a contact signed in on another node is one write, by that node', async () => {
     const [a, b] = await twoNodes();

@@ -21,7 +21,6 @@
  * `CreateDocument`/`UpdateDocument` (a display picture upload) are refused with a fault, since this
  * server keeps no pictures here. Any other action is the router's "unsupported action" fault.
  */
-import { randomBytes, createHash } from 'node:crypto';
 import { checkFriendlyName } from '../../../shared/msnp/index';
 import { child, el } from '../../../shared/msnp/soap/xml';
 import type { Account } from '../../core/lists';
@@ -59,8 +58,7 @@ const ACTIONS = ['GetProfile', 'UpdateProfile', 'CreateProfile', 'ShareItem', 'F
 type StorageAction = (typeof ACTIONS)[number];
 
 export function registerStorage(router: SoapRouter, s: SoapServices): void {
-  const salt = randomBytes(16);
-  for (const action of ACTIONS) router.add({ path: STORAGE_PATH, action, handler: (req) => handle(s, salt, action, req) });
+  for (const action of ACTIONS) router.add({ path: STORAGE_PATH, action, handler: (req) => handle(s, action, req) });
 }
 
 /** A storage fault: `soap:Client` with `detail/errorcode` in the service's namespace. */
@@ -81,7 +79,7 @@ function refuse(errorCode: string, message: string): never {
   throw new StorageRefusal(errorCode, message);
 }
 
-async function handle(s: SoapServices, salt: Buffer, action: StorageAction, req: SoapRequest): Promise<SoapReply> {
+async function handle(s: SoapServices, action: StorageAction, req: SoapRequest): Promise<SoapReply> {
   const ns = storageNamespace(req.soapAction, req.body);
   const who = await authenticateSoap(req, { tokens: s.tokens, accountExists: (h) => s.lists.exists(h) }, { domains: STORAGE_DOMAINS });
   if (!isIdentity(who)) return who;
@@ -99,7 +97,7 @@ async function handle(s: SoapServices, salt: Buffer, action: StorageAction, req:
     const id: StorageIdentity = {
       cid: String(owner.user.id),
       cidHex: cidHex(owner.user.id),
-      cacheKey: createHash('sha256').update(salt).update(owner.handle).digest('base64url'),
+      cacheKey: s.tokens.accountKey('storage-cache-key', owner.handle),
     };
     try {
       return okReply(await run(s, owner, id, ns, action, req));
