@@ -40,7 +40,9 @@ const arg = (name: string): string | undefined => {
 };
 
 const CONTACTS = 1000;
-const LIST_RUNS = 20;
+const LIST_RUNS = Number(arg('--list-runs') ?? 20);
+/** `--only msnp15_full,msnp12_full`: measure only these list-ready configurations (and skip parts 2 and 3). */
+const ONLY = arg('--only')?.split(',');
 const PINGS = 2000;
 const WARMUP = 200;
 const CONVERSATIONS = 200;
@@ -164,7 +166,9 @@ async function main(gc: Gc): Promise<void> {
         ['msnp2_full', 2, false],
         ['msnp2_cached', 2, true],
       ] as const
-    ).map(([label, dialect, cached]) => ({
+    )
+      .filter(([label]) => ONLY === undefined || ONLY.includes(label))
+      .map(([label, dialect, cached]) => ({
       label,
       dialect,
       cache: cached ? SqliteListCache.open(join(cacheDir, `contact-lists-${dialect}.sqlite`)) : undefined,
@@ -224,6 +228,8 @@ async function main(gc: Gc): Promise<void> {
     const loadAfter = loadavg();
     listFigures['load_average'] = { before: loadBefore.map((x) => round(x, 2)), after: loadAfter.map((x) => round(x, 2)) };
     console.log(`load average (1, 5, 15 min): before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
+    // A partial run (`--only`) prints its figures and writes nothing: results/client.json stays whole.
+    if (ONLY !== undefined) return;
 
     // Bob and Carol in a third process.
     const peer = spawn(process.execPath, ['--import', 'tsx', self, '--role', 'peers', '--server', JSON.stringify({ host: server.host, nsPort: server.nsPort, nexusUrl: server.nexusUrl })], {

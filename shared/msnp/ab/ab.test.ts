@@ -220,6 +220,91 @@ describe('address book responses (MSNP13-18.md §6.3, §6.4, §13.1)', () => {
   });
 });
 
+/**
+ * A full book in the shape of Escargot's templates (`tmpl/_funcs.xml` contact, group and Me entries,
+ * `tmpl/sharing/FindMembershipResponse.xml` members; element names and order re-typed here, not
+ * copied): tab-indented, one element per line, every per-contact element a real server sends,
+ * at MSNP.md §8's forward-list size. Another server's big answers must read exactly as ours do.
+ */
+function escargotShapedBook(contacts: number, groups: readonly string[]): { book: string; memberships: string } {
+  const t = (n: number) => '\n' + '\t'.repeat(n);
+  const now = '2026-12-07T20:00:00Z';
+  const guid = (i: number) => `00000000-0000-0000-0001-${i.toString(16).padStart(12, '0')}`;
+  const header = `<soap:Header>${t(2)}<ServiceHeader xmlns="http://www.msn.com/webservices/AddressBook">${t(3)}<Version>15.01.1408.0000</Version>${t(3)}<CacheKey>12r1:x</CacheKey>${t(3)}<CacheKeyChanged>true</CacheKeyChanged>${t(3)}<PreferredHostName>contacts.example</PreferredHostName>${t(3)}<SessionId>s</SessionId>${t(2)}</ServiceHeader>${t(1)}</soap:Header>`;
+  const envelope = (inner: string) => `<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${t(1)}${header}${t(1)}<soap:Body>${inner}${t(1)}</soap:Body>\n</soap:Envelope>`;
+  const lines = (depth: number, items: readonly string[]) => items.map((x) => t(depth) + x).join('');
+  const group = (id: string, i: number) =>
+    `<Group>${lines(6, [`<groupId>${id}</groupId>`, '<groupInfo>'])}${lines(7, ['<annotations>', '\t<Annotation>', '\t\t<Name>MSN.IM.Display</Name>', '\t\t<Value>1</Value>', '\t</Annotation>', '</annotations>', '<groupType>c8529ce2-6ead-434d-881f-341e17db3ff8</groupType>', `<name>Group &amp; ${i}</name>`, '<IsNotMobileVisible>false</IsNotMobileVisible>', '<IsPrivate>false</IsPrivate>', '<IsFavorite>false</IsFavorite>'])}${lines(6, ['</groupInfo>', '<propertiesChanged />', '<fDeleted>false</fDeleted>', `<lastChange>${now}</lastChange>`])}${t(5)}</Group>`;
+  const info = (i: number, type: string, email: string, name: string, extra: readonly string[]) => [
+    ...extra,
+    `<contactType>${type}</contactType>`,
+    `<quickName>${name}</quickName>`,
+    `<passportName>${email}</passportName>`,
+    '<IsPassportNameHidden>false</IsPassportNameHidden>',
+    `<displayName>${name}</displayName>`,
+    '<puid>0</puid>',
+    ...(type === 'Regular' ? ['<groupIds>', `\t<guid>${groups[i % groups.length]}</guid>`, '</groupIds>'] : []),
+    `<CID>${-1000 - i}</CID>`,
+    '<IsNotMobileVisible>false</IsNotMobileVisible>',
+    '<isMobileIMEnabled>false</isMobileIMEnabled>',
+    `<isMessengerUser>${type === 'Regular'}</isMessengerUser>`,
+    '<isFavorite>false</isFavorite>',
+    '<isSmtp>false</isSmtp>',
+    '<hasSpace>false</hasSpace>',
+    '<spotWatchState>NoDevice</spotWatchState>',
+    '<birthdate>0001-01-01T00:00:00</birthdate>',
+    '<primaryEmailType>ContactEmailPersonal</primaryEmailType>',
+    '<PrimaryLocation>ContactLocationPersonal</PrimaryLocation>',
+    '<PrimaryPhone>ContactPhonePersonal</PrimaryPhone>',
+    '<IsPrivate>false</IsPrivate>',
+    '<Gender>Unspecified</Gender>',
+    '<TimeZone>None</TimeZone>',
+  ];
+  const contact = (i: number, type: string, email: string, name: string, extra: readonly string[] = []) =>
+    `<Contact>${lines(6, [`<contactId>${guid(i)}</contactId>`, '<contactInfo>'])}${lines(7, info(i, type, email, name, extra))}${lines(6, ['</contactInfo>', '<propertiesChanged />', '<fDeleted>false</fDeleted>', `<lastChange>${now}</lastChange>`])}${t(5)}</Contact>`;
+  const me = contact(contacts, 'Me', 'alice@hotmail.com', 'Alice', ['<annotations>', '\t<Annotation>', '\t\t<Name>MSN.IM.MBEA</Name>', '\t\t<Value>0</Value>', '\t</Annotation>', '\t<Annotation>', '\t\t<Name>MSN.IM.GTC</Name>', '\t\t<Value>1</Value>', '\t</Annotation>', '\t<Annotation>', '\t\t<Name>MSN.IM.BLP</Name>', '\t\t<Value>2</Value>', '\t</Annotation>', '</annotations>']);
+  const all = Array.from({ length: contacts }, (_, i) => contact(i, 'Regular', `contact${i}@hotmail.com`, `Contact &lt;${i}&gt;`));
+  const abInfo = ['<ownerPuid>0</ownerPuid>', '<OwnerCID>-1</OwnerCID>', '<ownerEmail>alice@hotmail.com</ownerEmail>', '<fDefault>true</fDefault>', '<joinedNamespace>false</joinedNamespace>', '<IsBot>false</IsBot>', '<IsParentManaged>false</IsParentManaged>', '<SubscribeExternalPartner>false</SubscribeExternalPartner>', '<NotifyExternalPartner>false</NotifyExternalPartner>', '<AddressBookType>Individual</AddressBookType>'];
+  const book = envelope(
+    `${t(2)}<ABFindAllResponse xmlns="http://www.msn.com/webservices/AddressBook">${t(3)}<ABFindAllResult>${t(4)}<groups>${groups.map((g, i) => t(5) + group(g, i)).join('')}${t(4)}</groups>${t(4)}<contacts>${[...all, me].map((c) => t(5) + c).join('')}${t(4)}</contacts>${t(4)}<ab>${lines(5, ['<abId>00000000-0000-0000-0000-000000000000</abId>', '<abInfo>'])}${lines(6, abInfo)}${lines(5, ['</abInfo>', `<lastChange>${now}</lastChange>`, '<DynamicItemLastChanged>0001-01-01T00:00:00</DynamicItemLastChanged>', `<createDate>${now}</createDate>`, '<propertiesChanged />'])}${t(4)}</ab>${t(3)}</ABFindAllResult>${t(2)}</ABFindAllResponse>`,
+  );
+  const member = (role: string, i: number) =>
+    `<Member xsi:type="PassportMember">${lines(10, [`<MembershipId>${role}/${guid(i)}</MembershipId>`, '<Type>Passport</Type>', '<State>Accepted</State>', '<Deleted>false</Deleted>', `<LastChanged>${now}</LastChanged>`, `<JoinedDate>${now}</JoinedDate>`, '<ExpirationDate>0001-01-01T00:00:00</ExpirationDate>', '<Changes />', `<PassportName>contact${i}@hotmail.com</PassportName>`, '<IsPassportNameHidden>false</IsPassportNameHidden>', '<PassportId>0</PassportId>', `<CID>${-1000 - i}</CID>`, '<PassportChanges />', '<LookedupByCID>false</LookedupByCID>'])}${t(9)}</Member>`;
+  const membership = (role: string, ids: readonly number[]) => `<Membership>${t(8)}<MemberRole>${role}</MemberRole>${t(8)}<Members>${ids.map((i) => t(9) + member(role, i)).join('')}${t(8)}</Members>${t(8)}<MembershipIsComplete>true</MembershipIsComplete>${t(7)}</Membership>`;
+  const allowed = Array.from({ length: contacts + 402 }, (_, i) => i);
+  const reverse = allowed.filter((i) => i % 2 === 0);
+  const memberships = envelope(
+    `${t(2)}<FindMembershipResponse xmlns="http://www.msn.com/webservices/AddressBook">${t(3)}<FindMembershipResult>${t(4)}<Services>${t(5)}<Service>${t(6)}<Memberships>${[membership('Allow', allowed), membership('Block', []), membership('Reverse', reverse), membership('Pending', [1])].map((m) => t(7) + m).join('')}${t(6)}</Memberships>${t(6)}<Info>${lines(7, ['<Handle>', '\t<Id>1</Id>', '\t<Type>Messenger</Type>', '\t<ForeignId />', '</Handle>', '<InverseRequired>false</InverseRequired>', '<AuthorizationCriteria>Everyone</AuthorizationCriteria>', '<IsBot>false</IsBot>'])}${t(6)}</Info>${t(6)}<Changes />${t(6)}<LastChange>${now}</LastChange>${t(6)}<Deleted>false</Deleted>${t(5)}</Service>${t(4)}</Services>${t(3)}</FindMembershipResult>${t(2)}</FindMembershipResponse>`,
+  );
+  return { book, memberships };
+}
+
+describe('a full book in another server\'s layout (600 contacts, MSNP.md §8)', () => {
+  it('every contact, group, member and the Me contact read as they were written', () => {
+    const groups = ['5f6e4c8e-1d36-4d3a-9cc7-000000000001', '5f6e4c8e-1d36-4d3a-9cc7-000000000002', '5f6e4c8e-1d36-4d3a-9cc7-000000000003'];
+    const { book, memberships } = escargotShapedBook(600, groups);
+    expect(book.length).toBeGreaterThan(700_000); // larger than ours (585 KB): indentation and every default element
+    const ab = parseAbFindAllResponse(book);
+    if (isCodecError(ab) || ab.type !== 'addressBook') throw new Error(`expected an address book: ${JSON.stringify(ab).slice(0, 200)}`);
+    expect(ab.groups).toEqual(groups.map((id, i) => ({ id, name: `Group & ${i}`, isFavorite: false })));
+    expect(ab.contacts).toHaveLength(600);
+    ab.contacts.forEach((c, i) => {
+      expect(c).toEqual({ id: `00000000-0000-0000-0001-${i.toString(16).padStart(12, '0')}`, type: 'Regular', address: `contact${i}@hotmail.com`, displayName: `Contact <${i}>`, isMessengerUser: true, groupIds: [groups[i % 3]], cid: String(-1000 - i), annotations: {}, deleted: false });
+    });
+    expect(ab.me).toMatchObject({ type: 'Me', address: 'alice@hotmail.com', displayName: 'Alice', annotations: { 'MSN.IM.MBEA': '0', 'MSN.IM.GTC': '1', 'MSN.IM.BLP': '2' } });
+    expect(ab.lastChange).toBe('2026-12-07T20:00:00Z');
+    expect(ab.serviceHeader).toMatchObject({ cacheKey: '12r1:x', cacheKeyChanged: true });
+    const m = parseFindMembershipResponse(memberships);
+    if (isCodecError(m) || m.type !== 'memberships') throw new Error('expected memberships');
+    expect(m.roles.Allow).toHaveLength(1002);
+    expect(m.roles.Allow[1001]).toEqual({ address: 'contact1001@hotmail.com', type: 'Passport', membershipId: 'Allow/00000000-0000-0000-0001-0000000003e9', cid: '-2001' });
+    expect(m.roles.Reverse.map((x) => x.address)).toEqual(Array.from({ length: 501 }, (_, i) => `contact${i * 2}@hotmail.com`));
+    expect(m.roles.Pending.map((x) => x.address)).toEqual(['contact1@hotmail.com']);
+    expect(m.roles.Block).toEqual([]);
+    expect(m.lastChange).toBe('2026-12-07T20:00:00Z');
+  });
+});
+
 describe('address book change NOT (MSNP13-18.md §6.8)', () => {
   it('reads the payload of the §3.2 shapes fixture and what the server builds', async () => {
     const { parseAbChangeNotice, buildAbChangeNotice } = await import('./notification');

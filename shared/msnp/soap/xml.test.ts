@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { XMLValidator } from 'fast-xml-parser';
 import { isCodecError } from '../errors';
 import { attr, child, descendants, el, elOpen, parseXml, raw, text, textAt, xmlAttr, xmlText, type XmlElement } from './xml';
 
@@ -53,7 +54,7 @@ describe('parseXml', () => {
     expect(isCodecError(parseXml(deep(100_000)))).toBe(true);
   });
 
-  it('comments, processing instructions and CDATA do not change the tree (the validator and the tree builder agree)', () => {
+  it('comments, processing instructions and CDATA do not change the tree', () => {
     const root = ok(parseXml('<?xml version="1.0"?><!-- <x>not an element</x> --><r><?pi a>b?><a>1<!-- </a><b> -->2</a><c><![CDATA[</c><d>]]&amp;]]>tail</c><e  k = "v>w" /></r>'));
     expect(root.children.map((c) => (typeof c === 'string' ? c : c.local))).toEqual(['a', 'c', 'e']);
     expect(text(child(root, 'a'))).toBe('12');
@@ -65,6 +66,57 @@ describe('parseXml', () => {
     for (const doc of ['', '   ', 'text', '<a>', '<a></b>', '<a><b></a></b>', '<a/><b/>', '<a x="1" x="2"/>', '<a>x</a>trailing', '<', '<a b=c/>']) {
       expect(isCodecError(parseXml(doc))).toBe(true);
     }
+  });
+
+  it('holds the tokenizer to XML: what htmlparser2 forgives is still an error value (one-pass reader)', () => {
+    // Each is accepted by htmlparser2's tokenizer as something; none is well-formed XML (XML 1.0 §2–§3).
+    const malformed = [
+      '<a></a x="1">', // junk in an end tag
+      '<a></ a>', // space after `</`
+      '<a>x</></a>', // empty end tag
+      '<a / b="1"/>', // stray slash in a start tag
+      '<a b="1"c="2"/>', // no space between attributes
+      '<a b/>', // attribute without a value
+      "<a b='1' b=\"1\"/>", // repeated attribute
+      '<a b="x<y"/>', // `<` in an attribute value
+      '<a>1 < 2</a>', // `<` in text
+      '<a>]]></a>', // `]]>` outside CDATA
+      '<!-- a -- b --><a/>', // `--` in a comment
+      '<a/><!-- unterminated', // comment cut off
+      '<a><![CDATA[x</a>', // CDATA cut off
+      '<![CDATA[x]]><a/>', // CDATA outside the root
+      '<a/><?xml version="1.0"?>', // XML declaration not first
+      ' <?xml version="1.0"?><a/>', // not even after white space
+      '<a><?p x></a>', // processing instruction without `?>`
+      '<a><!FOO bar></a>', // a declaration
+      '<a></a><b', // a start tag cut off after the root
+      '<a y="2"', // the root's start tag cut off
+      '<a></a',
+      '<1a/>', // not a name
+      '<a$b/>',
+      '<a b$="1"/>',
+      '<a>&am<!-- -->p;</a>', // a reference cannot span markup
+      '<a/>\u00a0', // only XML white space around the root
+      '\f<a/>',
+    ];
+    for (const doc of malformed) {
+      const r = parseXml(doc);
+      expect(isCodecError(r) && r.code, doc).toBe('BAD_PAYLOAD');
+    }
+    // And what XML allows still reads: a BOM, white space in tags, both quotes, empty values, PIs and comments anywhere.
+    const fine = ok(parseXml('\ufeff<?xml version="1.0"?>\n<!-- c --><r a = \'1\' b="" ><?p ?><x\n/><y></y ></r>\n<!-- after --><?q?>\n'));
+    expect(fine.attrs).toEqual({ a: '1', b: '' });
+    expect(fine.children.map((c) => (typeof c === 'string' ? c : c.local))).toEqual(['x', 'y']);
+  });
+
+  it('never more lenient than fast-xml-parser\'s validator, the gate before this reader (property)', () => {
+    const pieces = fc.constantFrom('<a>', '</a>', '<b x="1">', '</b>', '<c/>', '&amp;', '&', '<![CDATA[', ']]>', '"', "'", '=', 'x', ' ', '\n', '<?xml?>', '<?p', '?>', '<!--', '-->', '-', '!', '<', '>', '/', '</', '/>', '<a ', 'y="2"', ':', '<!', '[', '&#65;');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 14 }).map((p) => p.join('')), (s) => {
+        if (XMLValidator.validate(s) !== true) expect(isCodecError(parseXml(s))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('never throws (property)', () => {
