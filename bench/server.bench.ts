@@ -5,7 +5,8 @@
  * bench/results/server.json. See bench/README.md, "Server benchmark", and `--help`.
  */
 import { OptionsError, parseOptions, USAGE } from './server/options';
-import { mergeDialectComparison, summary, writeReport } from './server/report';
+import { writeFileSync } from 'node:fs';
+import { mergeClusterRun, mergeDialectComparison, overheadSummary, summary, writeReport } from './server/report';
 import { runBench } from './server/run';
 
 async function main(): Promise<number> {
@@ -28,6 +29,14 @@ async function main(): Promise<number> {
     console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
   };
   const report = await runBench(opts, log);
+  if (opts.cluster !== undefined) {
+    // One report per cluster size, side by side, with the overhead against one node and one process.
+    const merged = mergeClusterRun(opts.output, report, opts.compareWith, 'bench/results/server.json');
+    writeFileSync(opts.output, `${JSON.stringify(merged, null, 2)}\n`);
+    const overhead = merged.overhead[String(opts.cluster)];
+    console.log(`\n${summary(report)}${overhead ? `\n${overheadSummary(overhead)}` : ''}\n\nwrote ${opts.output}`);
+    return 0;
+  }
   // A dialect comparison adds its section to the figures already in the file (a full run's).
   writeReport(opts.output, opts.compareDialects !== undefined ? mergeDialectComparison(opts.output, report) : report);
   console.log(`\n${summary(report)}\n\nwrote ${opts.output}`);

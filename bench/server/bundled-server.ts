@@ -21,6 +21,8 @@ export interface BundledServerOptions {
   readonly liftRateLimit: boolean;
   /** Persistent storage (accounts survive for the next run); in-memory when undefined. */
   readonly dataDir: string | undefined;
+  /** `--cluster`: run as this node of a cluster (the flags of `npm run server`; cluster.ts). */
+  readonly cluster?: { readonly postgres: string; readonly redis: string; readonly nodeId: string; readonly secretFile: string };
 }
 
 type ReadyReply = Extract<ChildReply, { type: 'ready' }>;
@@ -42,7 +44,12 @@ export class BundledServer {
 
   static async start(opts: BundledServerOptions): Promise<BundledServer> {
     const execArgv = ['--import', createRequire(import.meta.url).resolve('tsx'), '--expose-gc'];
-    const args = [...(opts.liftRateLimit ? ['--lift-rate-limit'] : []), ...(opts.dataDir === undefined ? [] : [`--data-dir=${path.resolve(opts.dataDir)}`])];
+    const c = opts.cluster;
+    const args = [
+      ...(opts.liftRateLimit ? ['--lift-rate-limit'] : []),
+      ...(opts.dataDir === undefined ? [] : [`--data-dir=${path.resolve(opts.dataDir)}`]),
+      ...(c === undefined ? [] : [`--postgres=${c.postgres}`, `--redis=${c.redis}`, `--node-id=${c.nodeId}`, `--cluster-secret-file=${c.secretFile}`]),
+    ];
     if (opts.dataDir !== undefined) mkdirSync(opts.dataDir, { recursive: true });
     const child = fork(path.join(here, 'server-child.ts'), args, {
       execArgv,

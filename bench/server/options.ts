@@ -51,6 +51,18 @@ export interface BenchOptions {
   readonly dataDir: string | undefined;
   /** Keep the bundled server's per-connection command rate limit (lifted by default). */
   readonly keepRateLimit: boolean;
+  /**
+   * `--cluster N` (issue 13): the bundled server as N node processes on one PostgreSQL and one
+   * Redis (bench/server/cluster.ts); user i signs in on node i mod N. Undefined = one process.
+   */
+  readonly cluster: number | undefined;
+  /** `--cluster`: PostgreSQL URL of a role that may create databases (the run makes its own). */
+  readonly postgres: string | undefined;
+  /**
+   * `--cluster`: a single-process report (server.json of a plain run with the same load) to
+   * compare the cluster's CPU per operation with; kept in the cluster results file.
+   */
+  readonly compareWith: string | undefined;
   readonly verbose: boolean;
 }
 
@@ -103,6 +115,16 @@ Other
   --wait-quiet PCT         before each phase, wait until the machine's other processes use
                            less than PCT% CPU (one core = 100), at most --wait-quiet-max s
   --wait-quiet-max S       [120]
+  --cluster N              run the bundled server as N node processes sharing one PostgreSQL and
+                           one Redis (issue 13; user i signs in on node i mod N; 1 = one node
+                           on PostgreSQL + Redis, the baseline for the cluster's overhead);
+                           writes bench/results/server-cluster.json unless --output is given
+  --postgres URL           with --cluster: a role that may create databases; the run creates a
+                           database of its own there and drops it at the end
+                           [$MONARCH_TEST_POSTGRES_URL, as scripts/test-services.sh sets it]
+  --compare-with FILE      with --cluster: a plain run's report (same --users, storm, pairs) to
+                           compare CPU per operation with; copied into the cluster results
+                           [the one already there, else bench/results/server.json]
   --verbose                print the bundled server's output
   --help`;
 
@@ -140,7 +162,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         password: { type: 'string', default: 'bench-password' },
         phases: { type: 'string', default: ALL_PHASES.join(',') },
         timeout: { type: 'string', default: '15000' },
-        output: { type: 'string', default: 'bench/results/server.json' },
+        output: { type: 'string' },
+        cluster: { type: 'string' },
+        postgres: { type: 'string' },
+        'compare-with': { type: 'string' },
         'server-cpu-prof': { type: 'string' },
         'keep-rate-limit': { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
@@ -180,6 +205,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const users = int(values.users, '--users', 1);
   const pairs = values.pairs.split(',').map((p) => int(p, '--pairs', 1));
   const stormUsers = int(values['storm-users'], '--storm-users', 2);
+  const cluster = values.cluster === undefined ? undefined : int(values.cluster, '--cluster', 1);
+  const postgres = cluster === undefined ? values.postgres : (values.postgres ?? (process.env.MONARCH_TEST_POSTGRES_URL || undefined));
 
   const opts: BenchOptions = {
     target,
@@ -204,9 +231,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     password: values.password,
     phases: phases as Phase[],
     timeoutMs: int(values.timeout, '--timeout', 100),
-    output: values.output,
+    output: values.output ?? (cluster === undefined ? 'bench/results/server.json' : 'bench/results/server-cluster.json'),
     serverCpuProf: values['server-cpu-prof'],
     keepRateLimit: values['keep-rate-limit'],
+    cluster,
+    postgres,
+    compareWith: values['compare-with'],
     dataDir: values['data-dir'],
     quietThreshold: values['wait-quiet'] === undefined ? undefined : num(values['wait-quiet'], '--wait-quiet', 1),
     quietMaxSeconds: num(values['wait-quiet-max'], '--wait-quiet-max', 0),
@@ -218,6 +248,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   if (opts.dataDir !== undefined && target !== undefined) {
     throw new OptionsError('--data-dir only applies to the bundled server');
+  }
+  if (cluster !== undefined) {
+    if (target !== undefined) throw new OptionsError('--cluster starts the bundled server as N nodes; it does not apply with --target');
+    if (opts.dataDir !== undefined) throw new OptionsError('--cluster keeps its data in PostgreSQL (a fresh database per run); --data-dir does not apply');
+    if (compareDialects !== undefined) throw new OptionsError('--compare-dialects runs on one process; it does not apply with --cluster');
+    if (postgres === undefined) throw new OptionsError('--cluster needs PostgreSQL: give --postgres URL or set MONARCH_TEST_POSTGRES_URL (eval "$(bash scripts/test-services.sh)")');
+  } else if (values.postgres !== undefined || values['compare-with'] !== undefined) {
+    throw new OptionsError(`${values.postgres !== undefined ? '--postgres' : '--compare-with'} only applies with --cluster`);
   }
   if (opts.serverCpuProf !== undefined && target !== undefined) {
     throw new OptionsError('--server-cpu-prof only applies to the bundled server; profile an external one yourself');

@@ -17,7 +17,7 @@
  */
 import type { Command } from '../../shared/msnp';
 import { ReplyError } from './connection';
-import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
+import { clusterCost, costPer, LoadMeter, type ClusterCost, type OperationCost, type ServerPids, type WindowProbe, type WindowUsage } from './load-meter';
 import type { BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -73,7 +73,7 @@ export interface StormOptions {
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
   readonly timeoutMs: number;
-  readonly serverPid: number | undefined;
+  readonly serverPid: ServerPids | undefined;
   readonly probe?: WindowProbe;
 }
 
@@ -101,6 +101,13 @@ export interface StormResult {
   readonly usage: WindowUsage;
   /** Per notification delivered in the measured window (the CHGs' own cost included). */
   readonly cost: OperationCost;
+  /** `--cluster`: each node's CPU per notification it delivered (to a watcher signed in on it). */
+  readonly cluster?: ClusterCost;
+  /**
+   * `--cluster`: the latency of notifications whose watcher is on the changing user's node
+   * (`sameNode`) and on another node (`crossNode`, through the cluster's Redis).
+   */
+  readonly latencyByPath?: { readonly sameNode: LatencySummary | undefined; readonly crossNode: LatencySummary | undefined };
 }
 
 export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormOptions): Promise<StormResult> {
@@ -113,6 +120,11 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
   // lastSeen[w * n + u]: index of u's last change that watcher w has been told about.
   const lastSeen = new Int32Array(n * n).fill(-1);
   const latency = new Samples();
+  // --cluster: the same latencies split by whether watcher and sender share a node.
+  const clustered = Array.isArray((opts.serverPid as { nodes?: unknown } | undefined)?.nodes);
+  const sameNode = new Samples();
+  const crossNode = new Samples();
+  const receivedByNode: number[] = [];
   const chgErrors: Record<string, number> = {};
   let changesSent = 0;
   let received = 0;
@@ -139,8 +151,15 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
           lastSeen[slot] = k;
           received++;
           const t = times[k] as number;
-          if (t >= windowStart && t < windowEnd) latency.add(now - t);
-          if (now >= windowStart && now < windowEnd) receivedInWindow++;
+          if (t >= windowStart && t < windowEnd) {
+            latency.add(now - t);
+            if (clustered) ((storm[w] as BenchUser).node === (storm[u] as BenchUser).node ? sameNode : crossNode).add(now - t);
+          }
+          if (now >= windowStart && now < windowEnd) {
+            receivedInWindow++;
+            const node = (storm[w] as BenchUser).node;
+            receivedByNode[node] = (receivedByNode[node] ?? 0) + 1;
+          }
           return;
         }
       }
@@ -155,8 +174,9 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
     u.onNotification = onNotification(w);
   });
 
-  // Let ILN / ADD RL traffic from the contact-list phase settle before the clock starts.
-  await sleep(200);
+  // Let ILN / ADD RL traffic from the contact-list phase settle before the clock starts (in a
+  // cluster an adder is told the contact's presence by the contact's node, a few hops later).
+  await sleep(clustered ? 1000 : 200);
 
   const meter = new LoadMeter(opts.serverPid, opts.probe);
   const started = performance.now();
@@ -206,6 +226,8 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
   for (const u of storm) u.onNotification = () => {};
 
   const sendSeconds = (windowEnd - started) / 1000;
+  const done = usage as WindowUsage;
+  const cluster = done.nodes === undefined ? undefined : clusterCost(done, done.nodes.map((_, i) => receivedByNode[i] ?? 0));
   return {
     users: n,
     watchersPerChange: n - 1,
@@ -223,6 +245,7 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
     drainSeconds: round(drainSeconds),
     usage: usage as WindowUsage,
     cost: costPer(usage as WindowUsage, receivedInWindow),
+    ...(cluster === undefined ? {} : { cluster, latencyByPath: { sameNode: sameNode.summary(), crossNode: crossNode.summary() } }),
   };
 }
 

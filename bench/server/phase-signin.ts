@@ -3,7 +3,7 @@
  * latency of each sign-in (TCP connect → CHG echo, MSNP.md §3.4). Failures are counted and
  * grouped by message; the phase fails only when nobody could sign in.
  */
-import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
+import { clusterCost, costPer, LoadMeter, type ClusterCost, type OperationCost, type ServerPids, type WindowProbe, type WindowUsage } from './load-meter';
 import { signIn, type Account, type BenchUser, type SignInContext } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
 
@@ -24,13 +24,15 @@ export interface SignInResult {
   readonly errors: ReadonlyArray<{ readonly message: string; readonly count: number }>;
   readonly usage: WindowUsage;
   readonly cost: OperationCost;
+  /** `--cluster`: each node's CPU per sign-in made on it. */
+  readonly cluster?: ClusterCost;
 }
 
 export async function runSignIns(
   accounts: readonly Account[],
   ctx: SignInContext,
   concurrency: number,
-  serverPid: number | undefined,
+  serverPid: ServerPids | undefined,
   log: (line: string) => void,
   probe?: WindowProbe,
 ): Promise<{ users: BenchUser[]; result: SignInResult }> {
@@ -91,5 +93,8 @@ export async function runSignIns(
     usage,
     cost: costPer(usage, users.length),
   };
+  const byNode = usage.nodes?.map((_, i) => users.filter((u) => u.node === i).length);
+  const cluster = byNode === undefined ? undefined : clusterCost(usage, byNode);
+  if (cluster !== undefined) return { users, result: { ...result, cluster } };
   return { users, result };
 }

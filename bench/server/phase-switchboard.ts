@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { Command } from '../../shared/msnp';
 import { MsnpConnection, TimeoutError } from './connection';
-import { costPer, LoadMeter, type OperationCost, type WindowProbe, type WindowUsage } from './load-meter';
+import { clusterCost, costPer, LoadMeter, type ClusterCost, type OperationCost, type ServerPids, type WindowProbe, type WindowUsage } from './load-meter';
 import type { AckMode } from './options';
 import { parseAddress, type BenchUser } from './signin';
 import { Samples, round, type LatencySummary } from './stats';
@@ -27,8 +27,10 @@ export interface SwitchboardOptions {
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
   readonly timeoutMs: number;
-  readonly serverPid: number | undefined;
+  readonly serverPid: ServerPids | undefined;
   readonly probe?: WindowProbe;
+  /** `--cluster`: each node's SB port, to tell which node holds each conversation. */
+  readonly sbPorts?: readonly number[];
 }
 
 export interface SwitchboardResult {
@@ -58,6 +60,11 @@ export interface SwitchboardResult {
   readonly usage: WindowUsage;
   /** Per relayed message in the measured window. */
   readonly cost: OperationCost;
+  /**
+   * `--cluster`: each node's CPU per message relayed by a switchboard on it, and how many of the
+   * conversations each node held (`XFR SB` picks the least loaded node).
+   */
+  readonly cluster?: ClusterCost & { readonly conversationsByNode: readonly number[] };
 }
 
 interface Counters {
@@ -70,6 +77,8 @@ interface Counters {
   outOfOrder: number;
   closedDuringRun: number;
   readonly latency: Samples;
+  /** Messages received in the measured window per node holding the conversation. */
+  readonly messagesByNode: number[];
 }
 
 /** One conversation between two bench users with its two SB connections. */
@@ -85,6 +94,8 @@ class Pair {
     readonly callee: MsnpConnection,
     private readonly ack: AckMode,
     private readonly counters: Counters,
+    /** The node holding this conversation's switchboard (0 for one server). */
+    readonly node = 0,
   ) {
     caller.onCommand = (cmd) => this.receive(cmd, caller);
     callee.onCommand = (cmd) => this.receive(cmd, callee);
@@ -126,6 +137,7 @@ class Pair {
         this.inFlight = false;
         if (c.measuring) {
           c.messages++;
+          c.messagesByNode[this.node] = (c.messagesByNode[this.node] ?? 0) + 1;
           c.latency.add(now - sent);
         }
         if (!c.stopping) this.send(at);
@@ -151,7 +163,7 @@ function bodyOf(payload: Uint8Array | undefined): string {
 }
 
 /** Opens one conversation caller → callee and resolves once both are in it. */
-async function openPair(caller: BenchUser, callee: BenchUser, timeoutMs: number): Promise<[MsnpConnection, MsnpConnection]> {
+async function openPair(caller: BenchUser, callee: BenchUser, timeoutMs: number): Promise<[MsnpConnection, MsnpConnection, number]> {
   const xfr = await caller.ns.request('XFR', ['SB']);
   // `XFR t SB host:port CKI cookie` (MSNP.md §2.7).
   const [kind, address, auth, cookie] = xfr.params;
@@ -178,7 +190,7 @@ async function openPair(caller: BenchUser, callee: BenchUser, timeoutMs: number)
     try {
       await b.request('ANS', [callee.handle, rngCookie, sessionId]);
       await joined;
-      return [a, b];
+      return [a, b, sb.port];
     } catch (e) {
       b.destroy();
       throw e;
@@ -233,6 +245,7 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
     outOfOrder: 0,
     closedDuringRun: 0,
     latency: new Samples(),
+    messagesByNode: [],
   };
   const pairs: Pair[] = [];
   const setupStart = performance.now();
@@ -244,8 +257,8 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
       const caller = users[2 * k] as BenchUser;
       const callee = users[2 * k + 1] as BenchUser;
       try {
-        const [a, b] = await openPair(caller, callee, opts.timeoutMs);
-        pairs.push(new Pair(a, b, opts.ack, counters));
+        const [a, b, sbPort] = await openPair(caller, callee, opts.timeoutMs);
+        pairs.push(new Pair(a, b, opts.ack, counters, Math.max(0, opts.sbPorts?.indexOf(sbPort) ?? 0)));
       } catch (e) {
         failures.push(`${caller.handle} → ${callee.handle}: ${(e as Error).message}`);
       }
@@ -289,6 +302,7 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
   closeAll(pairs, counters);
   await sleep(200);
 
+  const cost = usage.nodes === undefined ? undefined : clusterCost(usage, usage.nodes.map((_, i) => counters.messagesByNode[i] ?? 0));
   return {
     pairs: opts.pairs,
     ack: opts.ack,
@@ -306,6 +320,9 @@ export async function runSwitchboards(users: readonly BenchUser[], opts: Switchb
     closedDuringRun: counters.closedDuringRun,
     usage,
     cost: costPer(usage, counters.messages),
+    ...(cost === undefined || usage.nodes === undefined
+      ? {}
+      : { cluster: { ...cost, conversationsByNode: usage.nodes.map((_, i) => pairs.filter((p) => p.node === i).length) } }),
   };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OperationCost, WindowUsage } from './load-meter';
+import type { ClusterCost, OperationCost, WindowUsage } from './load-meter';
 import type { BenchOptions } from './options';
 import type { ContactsResult, StormResult } from './phase-presence';
 import type { SignInResult } from './phase-signin';
@@ -74,7 +74,17 @@ export interface BenchReport {
   /** `--server-cpu-prof`: one V8 profile of the server per measured window. */
   readonly serverCpuProfiles: readonly string[];
   readonly notes: readonly string[];
+  /** `--cluster`: the node processes (node i = `n<i>`) and the cluster's own Redis. */
+  readonly cluster?: {
+    readonly nodes: ReadonlyArray<{ readonly id: string; readonly pid: number; readonly nsPort: number; readonly sbPort: number }>;
+    readonly redisPid: number;
+    /** The run's own PostgreSQL database, dropped at its end. */
+    readonly database: string;
+  };
 }
+
+/** Issue 13: "cross-node presence p99 within 2 ms of same-node". */
+export const CROSS_NODE_P99_MARGIN_MS = 2;
 
 export const ESCARGOT = {
   signInsPerSecond: 5,
@@ -204,6 +214,20 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): GoalResult[] {
           `MSNP15 ${d15.perSecond}/s vs MSNP12 ${d12.perSecond}/s (${round(d12.perSecond / Math.max(d15.perSecond, 1e-9), 2)}x); server CPU per sign-in ${d15.serverCpuUsPerSignIn ?? '?'} vs ${d12.serverCpuUsPerSignIn ?? '?'} µs`,
         ),
   );
+
+  if (r.cluster !== undefined) {
+    const paths = r.presence?.latencyByPath;
+    const xGoal = `cross-node presence p99 within ${CROSS_NODE_P99_MARGIN_MS} ms of same-node (issue 13)`;
+    goals.push(
+      paths?.sameNode === undefined || paths.crossNode === undefined
+        ? skip(xGoal, r.cluster.nodes.length < 2 ? 'one node: no cross-node presence' : 'no presence phase')
+        : judge(
+            xGoal,
+            paths.crossNode.p99 - paths.sameNode.p99 <= CROSS_NODE_P99_MARGIN_MS && (r.presence?.notificationsMissing ?? 1) === 0,
+            `cross-node p50 ${paths.crossNode.p50} ms, p99 ${paths.crossNode.p99} ms; same-node p50 ${paths.sameNode.p50} ms, p99 ${paths.sameNode.p99} ms`,
+          ),
+    );
+  }
   return goals;
 }
 
@@ -308,8 +332,25 @@ export function summary(r: BenchReport): string {
     for (const run of c.runs) for (const e of run.result.errors) errors.set(`${run.dialect}: ${e.message}`, (errors.get(`${run.dialect}: ${e.message}`) ?? 0) + e.count);
     for (const [message, count] of errors) add(`    ${count} × ${message}`);
   }
+  if (r.cluster !== undefined) {
+    add(`  cluster       ${r.cluster.nodes.length} nodes (${r.cluster.nodes.map((n) => `${n.id} pid ${n.pid}`).join(', ')}), Redis pid ${r.cluster.redisPid}`);
+    const perNode = (what: string, c: ClusterCost | undefined): void => {
+      if (c === undefined) return;
+      add(
+        `    ${what.padEnd(13)} ${c.byNode.map((n) => `n${n.node} ${n.serverCpuUs ?? '?'} µs (${n.operations} ops, ${n.cpuPercent}% CPU)`).join('; ')}; Redis ${c.redisCpuUs ?? '?'} µs per operation`,
+      );
+    };
+    perNode('sign-in', r.signIn?.cluster);
+    perNode('presence', r.presence?.cluster);
+    const paths = r.presence?.latencyByPath;
+    if (paths !== undefined) add(`    presence latency: same node ${lat(paths.sameNode)}; cross node ${lat(paths.crossNode)}`);
+    for (const sb of r.switchboard) {
+      perNode(`sb ${sb.pairs} pairs`, sb.cluster);
+      if (sb.cluster) add(`                  conversations per node: ${sb.cluster.conversationsByNode.join(', ')}`);
+    }
+  }
   if (r.disconnected.count > 0) add(`  disconnected  ${r.disconnected.count} users lost their NS connection: ${r.disconnected.reasons.join('; ')}`);
-  add('Goals (issues 3 and 12):');
+  add(r.cluster === undefined ? 'Goals (issues 3 and 12):' : 'Goals (issues 3, 12 and 13):');
   for (const g of r.goals) add(`  [${g.status === 'met' ? 'met' : g.status === 'missed' ? 'MISSED' : 'n/a'}] ${g.goal}: ${g.measured}${g.why ? ` (${g.why})` : ''}`);
   for (const n of r.notes) add(`  note: ${n}`);
   return lines.join('\n');
@@ -341,4 +382,129 @@ function kib(bytes: number): string {
 
 function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/**
+ * bench/results/server-cluster.json: one report per cluster size (`--cluster N` runs, kept side
+ * by side so a later run with another N does not erase the others), and the cluster's overhead:
+ * for each phase, the whole cluster's server CPU per operation (every node's added up) next to
+ * the one-node cluster's (PostgreSQL + Redis, no other node to tell) and the single-process
+ * server's (SQLite, bench/results/server.json) when those runs had the same configuration.
+ */
+export interface ClusterResults {
+  readonly benchmark: 'server-cluster';
+  readonly runs: Readonly<Record<string, BenchReport>>;
+  /** The single-process run compared with (`--compare-with`), if any. */
+  readonly singleProcess?: BenchReport;
+  readonly overhead: Readonly<Record<string, ClusterOverhead>>;
+}
+
+export interface ClusterOverhead {
+  /** The run compared with (n nodes) and the baselines found. */
+  readonly nodes: number;
+  readonly phases: ReadonlyArray<{
+    readonly phase: string;
+    /** Whole-cluster server CPU per operation, µs (Redis not included). */
+    readonly clusterCpuUs: number | undefined;
+    readonly redisCpuUs: number | undefined;
+    /** The same phase on one node with PostgreSQL + Redis (`--cluster 1`). */
+    readonly oneNodeCpuUs: number | undefined;
+    /** The same phase on the single-process server (SQLite, server.json). */
+    readonly singleProcessCpuUs: number | undefined;
+    /** (cluster − one node) / cluster: the share of the cluster's CPU that is talking between nodes. */
+    readonly shareVsOneNode: number | undefined;
+    /** (cluster − single process) / cluster: PostgreSQL, Redis and the cross-node work together. */
+    readonly shareVsSingleProcess: number | undefined;
+  }>;
+}
+
+/** Comparable when the load was the same (users, storm, pairs, dialect, durations). */
+function sameLoad(a: BenchReport, b: BenchReport): boolean {
+  const k = (r: BenchReport): string =>
+    JSON.stringify([r.config.users, r.config.stormUsers, r.config.stormRate, r.config.pairs, r.config.dialect, r.config.ack, r.config.durationSeconds]);
+  return k(a) === k(b);
+}
+
+function phaseCosts(r: BenchReport): Map<string, { cpu: number | undefined; redis: number | undefined }> {
+  const m = new Map<string, { cpu: number | undefined; redis: number | undefined }>();
+  if (r.signIn) m.set('sign-in', { cpu: r.signIn.cost.serverCpuUs, redis: r.signIn.cluster?.redisCpuUs });
+  if (r.presence) m.set('presence notification', { cpu: r.presence.cost.serverCpuUs, redis: r.presence.cluster?.redisCpuUs });
+  for (const s of r.switchboard) m.set(`switchboard message (${s.pairs} pairs)`, { cpu: s.cost.serverCpuUs, redis: s.cluster?.redisCpuUs });
+  return m;
+}
+
+export function clusterOverhead(runs: Readonly<Record<string, BenchReport>>, singleProcess: BenchReport | undefined): Record<string, ClusterOverhead> {
+  const out: Record<string, ClusterOverhead> = {};
+  const one = runs['1'];
+  for (const [n, r] of Object.entries(runs)) {
+    const oneCosts = one !== undefined && sameLoad(one, r) ? phaseCosts(one) : undefined;
+    const spCosts = singleProcess !== undefined && sameLoad(singleProcess, r) ? phaseCosts(singleProcess) : undefined;
+    const share = (mine: number | undefined, base: number | undefined): number | undefined =>
+      mine === undefined || base === undefined || !(mine > 0) ? undefined : round((mine - base) / mine, 3);
+    out[n] = {
+      nodes: Number(n),
+      phases: [...phaseCosts(r)].map(([phase, c]) => {
+        const oneNode = oneCosts?.get(phase)?.cpu;
+        const single = spCosts?.get(phase)?.cpu;
+        return {
+          phase,
+          clusterCpuUs: c.cpu,
+          redisCpuUs: c.redis,
+          oneNodeCpuUs: oneNode,
+          singleProcessCpuUs: single,
+          shareVsOneNode: share(c.cpu, oneNode),
+          shareVsSingleProcess: share(c.cpu, single),
+        };
+      }),
+    };
+  }
+  return out;
+}
+
+/**
+ * This run's report put into the cluster results file, beside the other cluster sizes' runs. The
+ * single-process report compared with: `compareWith` when given, else the one the file holds,
+ * else `fallback` (bench/results/server.json).
+ */
+export function mergeClusterRun(file: string, r: BenchReport, compareWith: string | undefined, fallback: string): ClusterResults {
+  let runs: Record<string, BenchReport> = {};
+  let single: BenchReport | undefined;
+  if (existsSync(file)) {
+    try {
+      const old = JSON.parse(readFileSync(file, 'utf8')) as Partial<ClusterResults>;
+      if (old.benchmark === 'server-cluster' && old.runs !== undefined) {
+        runs = { ...old.runs };
+        single = old.singleProcess;
+      }
+    } catch {
+      // An unreadable file is replaced.
+    }
+  }
+  runs[String(r.cluster?.nodes.length ?? 1)] = r;
+  const read = (f: string): BenchReport | undefined => {
+    try {
+      const s = JSON.parse(readFileSync(f, 'utf8')) as BenchReport;
+      return s.benchmark === 'server' && s.cluster === undefined ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  if (compareWith !== undefined) {
+    single = read(compareWith);
+    if (single === undefined) throw new Error(`--compare-with ${compareWith}: not a single-process bench:server report`);
+  }
+  single ??= read(fallback);
+  return { benchmark: 'server-cluster', runs, ...(single === undefined ? {} : { singleProcess: single }), overhead: clusterOverhead(runs, single) };
+}
+
+export function overheadSummary(o: ClusterOverhead): string {
+  const lines = [`Cluster overhead (${o.nodes} nodes; whole-cluster server CPU per operation, Redis apart):`];
+  for (const p of o.phases) {
+    const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
+    lines.push(
+      `  ${p.phase.padEnd(36)} ${p.clusterCpuUs ?? '?'} µs (+ Redis ${p.redisCpuUs ?? '?'} µs); one node ${p.oneNodeCpuUs ?? 'n/a'} µs → share ${pct(p.shareVsOneNode)}; ` +
+        `single process ${p.singleProcessCpuUs ?? 'n/a'} µs → share ${pct(p.shareVsSingleProcess)}`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { dialectName, usesAddressBook, type Dialect } from '../../shared/msnp';
 import { BundledServer } from './bundled-server';
-import { waitForQuiet, type WindowProbe } from './load-meter';
+import { BenchCluster } from './cluster';
+import { waitForQuiet, type ServerPids, type WindowProbe } from './load-meter';
 import type { ServerMemory } from './ipc-messages';
 import { accountHandle, type BenchOptions } from './options';
 import { PassportClient } from './passport-client';
@@ -30,6 +31,9 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   const notes: string[] = [];
   const profiles: string[] = [];
   let server: BundledServer | undefined;
+  let cluster: BenchCluster | undefined;
+  /** Every server process we started: the bundled server, or the cluster's nodes. */
+  let servers: readonly BundledServer[] = [];
   let passport: PassportClient | undefined;
   let soap: SoapClient | undefined;
   let users: BenchUser[] = [];
@@ -37,7 +41,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
   const interrupted = (): void => {
     log('interrupted: closing connections and stopping the server');
     for (const u of users) u.ns.destroy();
-    void server?.stop(2000).finally(() => process.exit(130));
+    void (cluster?.stop(2000) ?? server?.stop(2000))?.finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
 
@@ -46,8 +50,30 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     let host: string;
     let port: number;
     let nexus = opts.nexus;
-    let pid: number | undefined;
-    if (opts.target === undefined) {
+    let pid: ServerPids | undefined;
+    let nodePorts: number[] | undefined;
+    let sbPorts: number[] | undefined;
+    if (opts.cluster !== undefined) {
+      log(`starting a cluster of ${opts.cluster} server node processes on one PostgreSQL (fresh database) and one Redis (our own) …`);
+      cluster = await BenchCluster.start({
+        nodes: opts.cluster,
+        postgres: opts.postgres as string,
+        timeoutMs: opts.timeoutMs,
+        verbose: opts.verbose,
+        liftRateLimit: !opts.keepRateLimit,
+      });
+      servers = cluster.nodes;
+      server = servers[0] as BundledServer;
+      ({ host, nsPort: port } = server.info);
+      nexus ??= server.info.nexusUrl;
+      nodePorts = servers.map((s) => s.info.nsPort);
+      sbPorts = servers.map((s) => s.info.sbPort);
+      pid = { nodes: servers.map((s) => s.pid), redis: cluster.redisPid };
+      notes.push(`cluster of ${opts.cluster} node processes (PostgreSQL + Redis); user i signed in on node n<i mod ${opts.cluster}>`);
+      if (!opts.keepRateLimit) notes.push('bundled server started with its per-connection command rate limit lifted (--keep-rate-limit keeps it)');
+      servers.forEach((s, i) => log(`  node ${BenchCluster.nodeId(i)}: pid ${s.pid}, NS ${s.info.host}:${s.info.nsPort}, SB ${s.info.sbPort}`));
+      log(`  Redis pid ${cluster.redisPid}`);
+    } else if (opts.target === undefined) {
       log('starting the bundled server in a child process …');
       server = await BundledServer.start({
         timeoutMs: opts.timeoutMs,
@@ -55,6 +81,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         liftRateLimit: !opts.keepRateLimit,
         dataDir: opts.dataDir,
       });
+      servers = [server];
       if (opts.dataDir !== undefined) notes.push(`bundled server stored its data in ${opts.dataDir} (SQLite on disk) instead of memory`);
       if (!opts.keepRateLimit) notes.push('bundled server started with its per-connection command rate limit lifted (--keep-rate-limit keeps it)');
       ({ host, nsPort: port } = server.info);
@@ -64,7 +91,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     } else {
       ({ host, port } = opts.target);
       pid = opts.serverPid;
-      if (pid !== undefined && !canReadProc(pid)) throw new Error(`--server-pid ${pid}: cannot read /proc/${pid}`);
+      if (opts.serverPid !== undefined && !canReadProc(opts.serverPid)) throw new Error(`--server-pid ${pid}: cannot read /proc/${pid}`);
       if (pid === undefined) notes.push('external server without --server-pid: its CPU and memory were not measured');
     }
 
@@ -72,21 +99,26 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     const profiling: Promise<void>[] = [];
     const probe = (name: string): WindowProbe | undefined => {
       const dir = opts.serverCpuProf;
-      const s = server;
-      if (dir === undefined || s === undefined) return undefined;
-      const file = path.join(dir, `${name}.cpuprofile`);
+      if (dir === undefined || servers.length === 0) return undefined;
+      // One profile per node process in a cluster: <phase>-n<i>.cpuprofile.
+      const file = (i: number): string => path.join(dir, cluster === undefined ? `${name}.cpuprofile` : `${name}-${BenchCluster.nodeId(i)}.cpuprofile`);
       const noted = (e: unknown): void => {
         notes.push(`server CPU profile ${name}: ${(e as Error).message}`);
       };
       return {
-        begin: () => profiling.push(s.profileStart(opts.timeoutMs).catch(noted)),
-        end: () =>
-          profiling.push(
-            s.profileStop(file, opts.timeoutMs).then(() => {
-              profiles.push(file);
-              log(`  server CPU profile: ${file}`);
-            }, noted),
-          ),
+        begin: () => {
+          for (const s of servers) profiling.push(s.profileStart(opts.timeoutMs).catch(noted));
+        },
+        end: () => {
+          servers.forEach((s, i) =>
+            profiling.push(
+              s.profileStop(file(i), opts.timeoutMs).then(() => {
+                profiles.push(file(i));
+                log(`  server CPU profile: ${file(i)}`);
+              }, noted),
+            ),
+          );
+        },
       };
     };
 
@@ -100,12 +132,33 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
 
     // --- 1. accounts ---
     let accounts: AccountsResult | undefined;
-    if (server !== undefined) {
+    if (servers.length > 0) {
       log(`creating ${opts.users} accounts through the server's accounts API …`);
-      const created = await server.createAccounts(
-        { prefix: opts.accountPrefix, domain: opts.accountDomain, password: opts.password, from: 0, count: opts.users, concurrency: 64 },
-        (done) => log(`  ${done}/${opts.users} accounts`),
+      // A cluster's nodes share the database: each creates a share of the accounts.
+      const shares = servers.map((s, i) => {
+        const from = Math.floor((opts.users * i) / servers.length);
+        const count = Math.floor((opts.users * (i + 1)) / servers.length) - from;
+        return { s, from, count };
+      });
+      const progress = shares.map(() => 0);
+      const parts = await Promise.all(
+        shares.map(({ s, from, count }, i) =>
+          s.createAccounts(
+            // On PostgreSQL a node has 10 pooled connections, each waited for at most 5 s (server/README.md,
+            // "PostgreSQL"); scrypt is the bottleneck either way, so a few adds in flight per node are enough.
+            { prefix: opts.accountPrefix, domain: opts.accountDomain, password: opts.password, from, count, concurrency: cluster === undefined ? 64 : 8 },
+            (done) => {
+              progress[i] = done;
+              log(`  ${progress.reduce((a, b) => a + b, 0)}/${opts.users} accounts`);
+            },
+          ),
+        ),
       );
+      const created = {
+        created: parts.reduce((a, p) => a + p.created, 0),
+        reused: parts.reduce((a, p) => a + p.reused, 0),
+        seconds: Math.max(...parts.map((p) => p.seconds)),
+      };
       accounts = {
         created: created.created,
         reused: created.reused,
@@ -156,7 +209,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
         date: new Date().toISOString(),
         machine: machine(),
         config: opts,
-        target: { kind: server ? 'bundled' : 'external', host, port, pid },
+        target: { kind: server ? 'bundled' : 'external', host, port, pid: typeof pid === 'number' ? pid : undefined },
         accounts,
         signIn: undefined,
         memory: undefined,
@@ -173,11 +226,11 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     }
 
     // --- 2. sign-in and memory ---
-    const memBefore = await serverMemory(server, pid, opts.timeoutMs);
+    const memBefore = await serverMemory(servers, pid, opts.timeoutMs);
     await quiet('sign-in');
     const method = opts.dialect >= 15 ? 'SSO' : opts.dialect >= 8 ? 'TWN' : 'MD5';
     log(`signing in ${opts.users} users over MSNP${opts.dialect} (${method}), ${opts.loginConcurrency} at a time …`);
-    const ctx: SignInContext = { host, port, dialect: opts.dialect, passport, soap, timeoutMs: opts.timeoutMs };
+    const ctx: SignInContext = { host, port, ...(nodePorts === undefined ? {} : { nodePorts }), dialect: opts.dialect, passport, soap, timeoutMs: opts.timeoutMs };
     const accountList: Account[] = Array.from({ length: opts.users }, (_, i) => ({ index: i, handle: accountHandle(opts, i), password: opts.password }));
     const signed = await runSignIns(accountList, ctx, opts.loginConcurrency, pid, log, probe('signin'));
     users = signed.users;
@@ -190,7 +243,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     }, PING_INTERVAL_MS);
 
     await sleep(1000); // let the server finish whatever a sign-in leaves behind
-    const memAfter = await serverMemory(server, pid, opts.timeoutMs);
+    const memAfter = await serverMemory(servers, pid, opts.timeoutMs);
     const memory = memoryResult(memBefore, memAfter, users.length);
     if (memory) log(`  server memory: ${(memory.rssPerUserBytes / 1024).toFixed(2)} KiB RSS per user`);
 
@@ -240,6 +293,7 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
             timeoutMs: opts.timeoutMs,
             serverPid: pid,
             probe: probe(`switchboard-${pairs}`),
+            ...(sbPorts === undefined ? {} : { sbPorts }),
           },
           log,
         );
@@ -254,8 +308,17 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
       benchmark: 'server',
       date: new Date().toISOString(),
       machine: machine(),
-      config: opts,
-      target: { kind: server ? 'bundled' : 'external', host, port, pid },
+      config: cluster === undefined ? opts : { ...opts, postgres: withoutPassword(opts.postgres) },
+      ...(cluster === undefined
+        ? {}
+        : {
+            cluster: {
+              nodes: servers.map((s, i) => ({ id: BenchCluster.nodeId(i), pid: s.pid, nsPort: s.info.nsPort, sbPort: s.info.sbPort })),
+              redisPid: cluster.redisPid,
+              database: cluster.databaseName,
+            },
+          }),
+      target: { kind: server ? 'bundled' : 'external', host, port, pid: typeof pid === 'number' ? pid : undefined },
       accounts,
       signIn,
       memory,
@@ -277,17 +340,38 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void):
     for (const u of users) u.ns.quit();
     passport?.close();
     soap?.close();
-    if (server) {
+    if (cluster) {
+      await sleep(200);
+      await cluster.stop(opts.timeoutMs);
+    } else if (server) {
       await sleep(200);
       await server.stop(opts.timeoutMs);
     }
   }
 }
 
-async function serverMemory(server: BundledServer | undefined, pid: number | undefined, timeoutMs: number): Promise<(Partial<ServerMemory> & { rss: number; source: MemoryResult['source'] }) | undefined> {
-  if (server !== undefined) return { ...(await server.memory(timeoutMs)), source: 'gc+memoryUsage' };
-  if (pid !== undefined) return { rss: readProc(pid).rssBytes, source: 'proc' };
+async function serverMemory(servers: readonly BundledServer[], pid: ServerPids | undefined, timeoutMs: number): Promise<(Partial<ServerMemory> & { rss: number; source: MemoryResult['source'] }) | undefined> {
+  if (servers.length === 1) return { ...(await (servers[0] as BundledServer).memory(timeoutMs)), source: 'gc+memoryUsage' };
+  if (servers.length > 1) {
+    // A cluster: its nodes' memory added up.
+    const all = await Promise.all(servers.map((s) => s.memory(timeoutMs)));
+    const sum = (f: (m: ServerMemory) => number): number => all.reduce((a, m) => a + f(m), 0);
+    return { rss: sum((m) => m.rss), heapUsed: sum((m) => m.heapUsed), heapTotal: sum((m) => m.heapTotal), external: sum((m) => m.external), arrayBuffers: sum((m) => m.arrayBuffers), source: 'gc+memoryUsage' };
+  }
+  if (typeof pid === 'number') return { rss: readProc(pid).rssBytes, source: 'proc' };
   return undefined;
+}
+
+/** The PostgreSQL URL as written into the report: no password. */
+function withoutPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 function memoryResult(

@@ -5,7 +5,7 @@
  * ipc-messages.ts). Also the fast account path: accounts are created in-process through the
  * server's own API, no protocol round trips.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { ChildReply, ChildRequest } from './ipc-messages';
 import { AccountError, startServer, type RunningServer } from './server-api';
@@ -20,9 +20,19 @@ function reply(msg: ChildReply): void {
 async function main(): Promise<void> {
   if (process.send === undefined) throw new Error('server-child.ts must be started by bundled-server.ts (no IPC channel)');
   const liftRateLimit = process.argv.includes('--lift-rate-limit');
-  const dataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
+  const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const dataDir = arg('data-dir');
+  // --cluster (bench/server/cluster.ts): one node of a cluster, the flags of `npm run server`.
+  const postgres = arg('postgres');
+  const redis = arg('redis');
+  const nodeId = arg('node-id');
+  const secretFile = arg('cluster-secret-file');
   server = await startServer({
     ...(dataDir === undefined ? {} : { dataDir }),
+    ...(postgres === undefined ? {} : { postgres }),
+    ...(redis === undefined || nodeId === undefined || secretFile === undefined
+      ? {}
+      : { cluster: { redisUrl: redis, nodeId, secret: readFileSync(secretFile) } }),
     host: '127.0.0.1',
     nsPort: 0,
     sbPort: 0,
@@ -58,12 +68,22 @@ async function createAccounts(msg: Extract<ChildRequest, { type: 'createAccounts
   const worker = async (): Promise<void> => {
     while (next < end) {
       const i = next++;
-      try {
-        await s.accounts.add(`${msg.prefix}${i}@${msg.domain}`, msg.password, `Bench ${i}`);
-      } catch (e) {
-        // With --data-dir the accounts of an earlier run are still there (same password assumed).
-        if (!(e instanceof AccountError && e.code === 'exists')) throw e;
-        reused++;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await s.accounts.add(`${msg.prefix}${i}@${msg.domain}`, msg.password, `Bench ${i}`);
+        } catch (e) {
+          // --cluster: on a busy machine a PostgreSQL connection can take longer than the pool
+          // waits (5 s); setting up accounts is not measured, so try again a few times.
+          if ((e as Error).name === 'StoreUnavailableError' && attempt < 5) {
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+            continue;
+          }
+          // With --data-dir the accounts of an earlier run are still there (same password assumed);
+          // after a retry, the first attempt may have been stored.
+          if (!(e instanceof AccountError && e.code === 'exists')) throw e;
+          reused++;
+        }
+        break;
       }
       done++;
       const now = performance.now();

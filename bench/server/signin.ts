@@ -36,6 +36,11 @@ export interface Account {
 export interface SignInContext {
   readonly host: string;
   readonly port: number;
+  /**
+   * `--cluster`: the NS port of each node; account i signs in on node i mod N (`port` is then
+   * not used).
+   */
+  readonly nodePorts?: readonly number[];
   readonly dialect: Dialect;
   /** Required for MSNP8–12 (TWN through the Nexus). */
   readonly passport: PassportClient | undefined;
@@ -72,6 +77,8 @@ export class BenchUser {
     readonly account: Account,
     readonly ns: MsnpConnection,
     readonly dialect: Dialect,
+    /** `--cluster`: the index of the node this user is signed in on (0 for one server). */
+    readonly node = 0,
   ) {
     ns.onCommand = (cmd) => this.dispatch(cmd);
   }
@@ -107,13 +114,14 @@ export class BenchUser {
 
 /** Signs one account in; resolves when the first `CHG` is echoed. */
 export async function signIn(account: Account, ctx: SignInContext): Promise<BenchUser> {
+  const node = ctx.nodePorts === undefined ? 0 : account.index % ctx.nodePorts.length;
   let host = ctx.host;
-  let port = ctx.port;
+  let port = ctx.nodePorts?.[node] ?? ctx.port;
   // At most one referral in practice (DS → NS); a loop of them is a server bug.
   for (let hop = 0; hop < 3; hop++) {
     const ns = await MsnpConnection.connect(host, port, `NS ${account.handle}`, ctx.timeoutMs);
     // Answer challenges from the first byte on: some servers send CHL early.
-    const user = new BenchUser(account, ns, ctx.dialect);
+    const user = new BenchUser(account, ns, ctx.dialect, node);
     try {
       const referral = await login(user, ctx);
       if (referral === undefined) return user;
