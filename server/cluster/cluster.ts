@@ -113,8 +113,13 @@ export interface Cluster {
   reclaim(handle: string, session: string): Promise<SessionRef | undefined>;
   /** Removes `handle`'s entry if it still names this node's `session`; true when it did. */
   release(handle: string, session: string): Promise<boolean>;
-  /** Where each of `handles` is signed in (absent = nowhere), in one round trip. */
-  locate(handles: readonly string[]): Promise<Map<string, SessionRef>>;
+  /**
+   * Where each of `handles` is signed in (absent = nowhere), in one round trip; answers come in
+   * the order asked. `cached`: from this node's copy of the directory where it has one, which
+   * follows every change a moment after Redis (presence fan-out, the hot path; redis.ts, "The
+   * directory, cached").
+   */
+  locate(handles: readonly string[], options?: { readonly cached?: boolean }): Promise<Map<string, SessionRef>>;
   /** Queues `message` for `node`'s inbox (dropped if that node is gone). */
   send(node: string, message: ClusterMessage): void;
   /** True for the first caller with `key` within `ttlMs` across the cluster, false for every later one. */

@@ -13,7 +13,26 @@
  * | `dir:<handle>` | string | `<node> <session>` |
  * | `once:<key>` | string, expires | a spent single-use key |
  *
- * Channels: `inbox:<node>` (each node's inbox) and `all` (`nodeDown` announcements).
+ * Channels: `inbox:<node>` (each node's inbox) and `all` (`nodeDown` announcements, and every
+ * change of a `dir:` entry, published by the script that makes it).
+ *
+ * **The directory, cached.** A presence change locates its watchers; asking Redis each time put a
+ * round trip (and a wait for the Redis process) in front of every cross-node notification, and
+ * made Redis do an `MGET` of every watcher per change (bench/README.md, "Cluster"). So each node
+ * keeps what it has read of the directory, and every claim, reclaim and release announces the new
+ * value on `all` from inside its script, so every node updates its copy in the order Redis made
+ * the changes. Only presence fan-out reads the copy (`locate(…, { cached: true })`); every other
+ * `locate` asks Redis, as before. Why this stays right for presence:
+ * - An announcement is published by the same script that changes the entry, and pub/sub delivers
+ *   one connection's publications in order: a node hears a user's claim before anything the
+ *   claiming node sends after it (its `iln-request`s, which is how a new watcher's node makes
+ *   itself known), so no presence change that must reach the new session is sent to the old node.
+ * - An `MGET` answer and an announcement travel on different connections: an answer is not
+ *   cached for a handle announced since the `MGET` was sent (the announcement is newer).
+ * - Announcements are lost while the subscriber is disconnected: the copy is dropped when it
+ *   closes, and nothing read before the subscription is back (and a margin) is kept.
+ * - A dead node's entries go with its `node-down` announcement; a fenced node drops its copy.
+ * - Entries are re-read after the TTL anyway, so an unforeseen gap heals as fast as a dead node does.
  *
  * Two connections: one for commands and publishing (its order is the order messages arrive in),
  * one subscribed. Commands fail at once while Redis is out of reach (no offline queue): a claim
@@ -50,26 +69,32 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('SADD', KEYS[1], ARGV[1])
 return was`;
 
-// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns the previous value or false.
+// Each script that changes a `dir:` entry announces the new value on the `all` channel (ARGV[3]),
+// '' for none, so every node's copy of the directory follows (see "The directory, cached").
+
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns the previous value or false.
 const CLAIM = `
 local old = redis.call('GET', KEYS[1])
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], value = ARGV[1] }))
 return old`;
 
-// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns the other holder's value or false.
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns the other holder's value or false.
 const RECLAIM = `
 local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return cur end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], value = ARGV[1] }))
 return false`;
 
-// KEYS: dir:<handle>, users:<me>. ARGV: value, handle. Returns 1 when removed.
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns 1 when removed.
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('SREM', KEYS[2], ARGV[2])
+  redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], value = '' }))
   return 1
 end
 redis.call('SREM', KEYS[2], ARGV[2])
@@ -113,6 +138,19 @@ const SCRIPTS: Record<Script, { numberOfKeys: number; lua: string }> = {
 };
 type ScriptedRedis = Redis & Record<Script, (...args: Array<string | number>) => Promise<unknown>>;
 
+/** After the subscriber is back, directory reads are not cached for this long (its SUBSCRIBE is in flight). */
+const RESUBSCRIBE_MARGIN_MS = 1000;
+
+/** One handle in this node's copy of the directory. */
+interface DirectoryEntry {
+  /** Where it is signed in; null: nowhere. */
+  readonly ref: SessionRef | null;
+  /** When it was read or announced (`now()`), for the TTL. */
+  readonly at: number;
+  /** `directorySeq` when it was asked for (a read) or heard (an announcement). */
+  readonly seq: number;
+}
+
 export class RedisCluster implements Cluster {
   readonly nodeId: string;
   readonly distributed = true;
@@ -132,11 +170,22 @@ export class RedisCluster implements Cluster {
   private lastBeatSentAt = 0;
   private fenced = true;
   private registered = false;
+  /** This node's copy of the directory (see "The directory, cached" above). */
+  private readonly directory = new Map<string, DirectoryEntry>();
+  /** Counts announcements heard; a read is cached only for handles not announced since it was sent. */
+  private directorySeq = 0;
+  /** Reads sent before this time are not cached (the subscriber is down or just back). */
+  private cacheFrom = Infinity;
+  private readonly cacheTtlMs: number;
+  /** The last `locate` still to answer, and how many are (see `locate`: answers keep their order). */
+  private locateTail: Promise<unknown> = Promise.resolve();
+  private locatesWaiting = 0;
 
   constructor(private readonly o: RedisClusterOptions) {
     this.nodeId = checkNodeId(o.nodeId);
     this.prefix = o.keyPrefix ?? 'monarch:';
     ({ periodMs: this.periodMs, aliveMs: this.aliveMs } = heartbeatTimes(o.ttlMs ?? 3000));
+    this.cacheTtlMs = o.ttlMs ?? 3000;
     this.now = o.now ?? Date.now;
     const options = {
       lazyConnect: true,
@@ -155,6 +204,17 @@ export class RedisCluster implements Cluster {
     const report = (which: string) => (err: unknown) => this.o.onError?.(`redis-${which}-error`, err);
     this.commands.on('error', report('commands'));
     this.subscriber.on('error', report('subscriber'));
+    // Announcements heard only while subscribed: see "The directory, cached".
+    this.subscriber.on('close', () => this.forgetDirectory(Infinity));
+    this.subscriber.on('ready', () => {
+      if (this.cacheFrom === Infinity) this.cacheFrom = this.now() + RESUBSCRIBE_MARGIN_MS;
+    });
+  }
+
+  /** Drops the copy of the directory; reads sent before `from` will not be cached. */
+  private forgetDirectory(from: number): void {
+    this.directory.clear();
+    this.cacheFrom = from;
   }
 
   get serving(): boolean {
@@ -171,6 +231,7 @@ export class RedisCluster implements Cluster {
     await Promise.all([this.commands.connect(), this.subscriber.connect()]);
     this.subscriber.on('message', (channel: string, text: string) => this.onMessage(channel, text));
     await this.subscriber.subscribe(this.key('inbox', this.nodeId), this.key('all'));
+    this.cacheFrom = this.now();
     // A node that restarts under the same id after a crash first clears what its last life left.
     if ((await this.commands.sismember(this.key('nodes'), this.nodeId)) === 1) {
       await this.commands.removeNode(this.prefix, this.nodeId, '0', this.nodeId);
@@ -224,30 +285,66 @@ export class RedisCluster implements Cluster {
 
   async claim(handle: string, session: string): Promise<SessionRef | undefined> {
     this.assertServing();
-    const old = await this.commands.claim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    const old = await this.commands.claim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle, this.key('all'));
     return parseRef(old);
   }
 
   async reclaim(handle: string, session: string): Promise<SessionRef | undefined> {
     this.assertServing();
-    const other = await this.commands.reclaim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    const other = await this.commands.reclaim(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle, this.key('all'));
     return parseRef(other);
   }
 
   async release(handle: string, session: string): Promise<boolean> {
-    const done = await this.commands.release(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle);
+    const done = await this.commands.release(this.key('dir', handle), this.key('users', this.nodeId), `${this.nodeId} ${session}`, handle, this.key('all'));
     return done === 1;
   }
 
-  async locate(handles: readonly string[]): Promise<Map<string, SessionRef>> {
+  locate(handles: readonly string[], options?: { readonly cached?: boolean }): Promise<Map<string, SessionRef>> {
     const found = new Map<string, SessionRef>();
-    if (handles.length === 0) return found;
-    const values = await this.commands.mget(handles.map((h) => this.key('dir', h)));
-    handles.forEach((h, i) => {
-      const ref = parseRef(values[i]);
-      if (ref !== undefined) found.set(h, ref);
-    });
-    return found;
+    if (handles.length === 0) return Promise.resolve(found);
+    const askedAt = this.now();
+    const missing: string[] = [];
+    for (const h of handles) {
+      const e = options?.cached === true ? this.directory.get(h) : undefined;
+      if (e === undefined || askedAt - e.at >= this.cacheTtlMs) missing.push(h);
+      else if (e.ref !== null) found.set(h, e.ref);
+    }
+    // Answers come back in the order asked, as when every one was an MGET on one connection: a
+    // presence change answered from the copy must not be published before an earlier change of
+    // the same user still waiting for Redis (its watchers would end on the older state).
+    if (missing.length === 0 && this.locatesWaiting === 0) return Promise.resolve(found);
+    const seq = this.directorySeq;
+    // Sent now (its place on the connection), read in turn; a failure is handled there.
+    const read = missing.length === 0 ? Promise.resolve([]) : this.commands.mget(missing.map((h) => this.key('dir', h)));
+    read.catch(() => undefined);
+    const answer = this.locateTail
+      .then(() => read)
+      .then((values) => {
+        const cache = askedAt >= this.cacheFrom && this.serving;
+        missing.forEach((h, i) => {
+          const heard = this.directory.get(h);
+          if (heard !== undefined && heard.seq > seq) {
+            // Announced while the read was on its way: the announcement is the newer value.
+            if (heard.ref !== null) found.set(h, heard.ref);
+            return;
+          }
+          const ref = parseRef(values[i]);
+          if (ref !== undefined) found.set(h, ref);
+          if (cache) this.directory.set(h, { ref: ref ?? null, at: askedAt, seq });
+        });
+        return found;
+      });
+    this.locatesWaiting++;
+    // One step later than the callers' own `then`s on `answer`, so they have run (and published)
+    // before a later answer from the copy may go without waiting.
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locateTail = settled;
+    void settled.then(() => void this.locatesWaiting--);
+    return answer;
   }
 
   send(node: string, message: ClusterMessage): void {
@@ -275,10 +372,19 @@ export class RedisCluster implements Cluster {
       return;
     }
     if (channel === this.key('all')) {
+      const dir = parsed as { type?: unknown; handle?: unknown; value?: unknown };
+      if (dir.type === 'dir') {
+        if (typeof dir.handle !== 'string' || typeof dir.value !== 'string') return;
+        this.directory.set(dir.handle, { ref: parseRef(dir.value) ?? null, at: this.now(), seq: ++this.directorySeq });
+        return;
+      }
       const down = parsed as { type?: unknown; node?: unknown; by?: unknown; handles?: unknown };
       if (down.type !== 'node-down' || typeof down.node !== 'string') return;
       // cjson encodes an empty table as an object.
       const handles = Array.isArray(down.handles) ? down.handles.filter((h): h is string => typeof h === 'string') : [];
+      // Their directory entries are gone.
+      const at = this.now();
+      for (const h of handles) this.directory.set(h, { ref: null, at, seq: ++this.directorySeq });
       if (down.node === this.nodeId) {
         // My own leaving or clean-up after a fence: nothing to do.
         if (down.by === this.nodeId) return;
@@ -297,6 +403,8 @@ export class RedisCluster implements Cluster {
 
   private fence(): void {
     this.fenced = true;
+    // Not refilled while fenced (`locate` caches only while serving); announcements still count.
+    this.directory.clear();
     this.events?.fenced();
   }
 
