@@ -44,6 +44,8 @@ describe('--cluster option', () => {
     expect(() => parseOptions(['--cluster', '2', '--data-dir', '/tmp/x', ...pgArg])).toThrow(/--data-dir/);
     expect(() => parseOptions(['--cluster', '2', '--compare-dialects', 'MSNP12,MSNP15', ...pgArg])).toThrow(/--compare-dialects/);
     expect(() => parseOptions(pgArg)).toThrow(/--postgres only applies with --cluster/);
+    expect(() => parseOptions(['--compare-with', 'bench/results/server.json'])).toThrow(/--compare-with only applies with --cluster/);
+    expect(() => parseOptions(['--cluster', '2', '--compare-with', '/nonexistent/plain.json', ...pgArg])).toThrow(/no such file/);
   });
 
   it('compares each cluster size with one node and with one process, phase by phase, only for the same load', () => {

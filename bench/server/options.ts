@@ -2,6 +2,7 @@
  * Command-line options of `npm run bench:server -- …`, validated up front so a bad flag fails in
  * the first second with a clear message rather than minutes into a run.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkHandle, isCodecDialect, parseDialectName, usesAddressBook, type Dialect } from '../../shared/msnp';
 import { parseAddress } from './signin';
@@ -253,6 +254,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     if (target !== undefined) throw new OptionsError('--cluster starts the bundled server as N nodes; it does not apply with --target');
     if (opts.dataDir !== undefined) throw new OptionsError('--cluster keeps its data in PostgreSQL (a fresh database per run); --data-dir does not apply');
     if (compareDialects !== undefined) throw new OptionsError('--compare-dialects runs on one process; it does not apply with --cluster');
+    if (opts.compareWith !== undefined && !existsSync(opts.compareWith)) throw new OptionsError(`--compare-with ${opts.compareWith}: no such file`);
     if (postgres === undefined) throw new OptionsError('--cluster needs PostgreSQL: give --postgres URL or set MONARCH_TEST_POSTGRES_URL (eval "$(bash scripts/test-services.sh)")');
   } else if (values.postgres !== undefined || values['compare-with'] !== undefined) {
     throw new OptionsError(`${values.postgres !== undefined ? '--postgres' : '--compare-with'} only applies with --cluster`);

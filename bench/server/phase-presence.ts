@@ -170,13 +170,21 @@ export async function runPresenceStorm(storm: readonly BenchUser[], opts: StormO
       chgErrors[cmd.verb] = (chgErrors[cmd.verb] ?? 0) + 1;
     }
   };
+  if (clustered) {
+    // In a cluster an adder is told the contact's presence by the contact's node, after that
+    // node has applied the reverse-list change (a PostgreSQL write): wait until the contact-list
+    // phase's notifications have stopped for a second before the storm's are matched.
+    let last = performance.now();
+    for (const u of storm) u.onNotification = () => void (last = performance.now());
+    const began = performance.now();
+    while (performance.now() - last < 1000 && performance.now() - began < opts.timeoutMs) await sleep(50);
+  }
   storm.forEach((u, w) => {
     u.onNotification = onNotification(w);
   });
 
-  // Let ILN / ADD RL traffic from the contact-list phase settle before the clock starts (in a
-  // cluster an adder is told the contact's presence by the contact's node, a few hops later).
-  await sleep(clustered ? 1000 : 200);
+  // Let ILN / ADD RL traffic from the contact-list phase settle before the clock starts.
+  if (!clustered) await sleep(200);
 
   const meter = new LoadMeter(opts.serverPid, opts.probe);
   const started = performance.now();
