@@ -2,7 +2,9 @@
  * Signed, expiring tokens any node can check without asking anyone (switchboard cookies, Passport
  * tickets): `<payload>.<mac>`, both base64url, the MAC an HMAC-SHA256 (first 16 bytes) over the
  * purpose and the payload with the cluster's shared secret. The payload is the purpose's fields
- * and the expiry. Single use is the cluster's business (`redeemOnce`): the MAC is the key spent,
+ * and the expiry, with 9 random bytes between them: two tokens issued with the same fields in the
+ * same millisecond (two sign-ins of one account at once, on any nodes) must differ, or the second
+ * would be refused as a replay of the first. Single use is the cluster's business (`redeemOnce`): the MAC is the key spent,
  * for as long as the token could still be accepted.
  *
  * Tokens carry no secret of their own: anyone who sees one can read its fields (handles, a
@@ -12,6 +14,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Cluster } from './cluster';
 
 const MAC_BYTES = 16;
+const NONCE_BYTES = 9;
 /** Fields are joined with a character no field may contain. */
 const SEPARATOR = '\n';
 
@@ -41,7 +44,8 @@ export class SignedTokens {
 
   issue(purpose: string, fields: readonly string[], lifetimeMs: number): string {
     for (const f of fields) if (f.includes(SEPARATOR)) throw new Error('token field contains a line break');
-    const payload = Buffer.from([...fields, String(this.now() + lifetimeMs)].join(SEPARATOR), 'utf8').toString('base64url');
+    const nonce = randomBytes(NONCE_BYTES).toString('base64url');
+    const payload = Buffer.from([...fields, nonce, String(this.now() + lifetimeMs)].join(SEPARATOR), 'utf8').toString('base64url');
     return `${payload}.${this.mac(purpose, payload).toString('base64url')}`;
   }
 
@@ -55,8 +59,9 @@ export class SignedTokens {
     const expected = this.mac(purpose, payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const parts = Buffer.from(payload, 'base64url').toString('utf8').split(SEPARATOR);
-    if (parts.length !== count + 1) return undefined;
+    if (parts.length !== count + 2) return undefined;
     const expires = Number(parts.pop());
+    parts.pop(); // the nonce
     if (!Number.isSafeInteger(expires) || expires <= this.now()) return undefined;
     return { fields: parts, expires, id: token.slice(dot + 1) };
   }

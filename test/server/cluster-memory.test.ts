@@ -137,6 +137,18 @@ describe('signed tokens', () => {
     expect(await tokens.redeemOnce(a, 'sb', t, 1)).toBeUndefined();
   });
 
+  it('two tokens with the same fields in the same millisecond differ, and each is spent on its own', async () => {
+    // Two sign-ins of one account at once (on one node or two) were each given the same ticket, and
+    // the second was refused as a replay (911) under load.
+    const net = new MemoryNetwork();
+    const tokens = new SignedTokens(secret, () => 1000);
+    const first = tokens.issue('passport-ticket', ['twin@x.com'], 60_000);
+    const second = tokens.issue('passport-ticket', ['twin@x.com'], 60_000);
+    expect(second).not.toBe(first);
+    expect((await tokens.redeemOnce(net.node('a'), 'passport-ticket', first, 1))?.fields).toEqual(['twin@x.com']);
+    expect((await tokens.redeemOnce(net.node('b'), 'passport-ticket', second, 1))?.fields).toEqual(['twin@x.com']);
+  });
+
   it('refuses a short secret', () => {
     expect(() => new SignedTokens(Buffer.alloc(16))).toThrow(/32 bytes/);
   });
