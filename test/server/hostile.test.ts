@@ -28,24 +28,30 @@ const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown): void => void unhandled.push(e);
 
 let server: RunningServer;
+/**
+ * The same limits with switchboard cookies and Passport tickets that expire after 1.5 s, for the
+ * tests of their expiry only. Everyone else signs in to `server`, whose timers are the real ones:
+ * with the 1.5 s timers on the one shared server, any sign-in that took longer (a Passport
+ * sign-in did, 4 s, with the machine loaded) was cut off by the login timeout or lost its ticket,
+ * and unrelated tests failed ("random bytes…": its canary was closed after `USR TWN S`).
+ */
+let expiring: RunningServer;
 const logger = createMemoryLogger();
 let n = 0;
+const LIMITS = { maxLineLength: 1024, maxPayloadLength: 2048, maxSendBufferBytes: 64 * 1024, commandsPerSecond: 50, commandBurst: 100, overRateBurst: 100 };
+const SHORT_MS = 1500;
+const PAST_SHORT_MS = SHORT_MS + 200;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   process.on('uncaughtException', onUnhandled);
-  server = await startTestServer({
-    logger,
-    loginTimeoutMs: 1500,
-    cookieLifetimeMs: 1500,
-    ticketLifetimeMs: 1500,
-    maxSbParticipants: 3,
-    limits: { maxLineLength: 1024, maxPayloadLength: 2048, maxSendBufferBytes: 64 * 1024, commandsPerSecond: 50, commandBurst: 100, overRateBurst: 100 },
-  });
+  server = await startTestServer({ logger, maxSbParticipants: 3, limits: LIMITS });
+  expiring = await startTestServer({ logger, cookieLifetimeMs: SHORT_MS, ticketLifetimeMs: SHORT_MS, maxSbParticipants: 3, limits: LIMITS });
 });
 
 afterAll(async () => {
   await server.stop();
+  await expiring.stop();
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
   // Nothing the hostile clients did left an unhandled rejection or exception behind.
@@ -54,21 +60,21 @@ afterAll(async () => {
   expect(logger.entries.filter((e) => e.event === 'internal-error')).toEqual([]);
 });
 
-async function user(name: string): Promise<string> {
+async function user(name: string, on: RunningServer = server): Promise<string> {
   const h = `${name}${++n}@example.com`;
-  await server.accounts.add(h, `pw-${name}`, name);
+  await on.accounts.add(h, `pw-${name}`, name);
   return h;
 }
 
-async function online(d: Dialect, name: string): Promise<SignedIn> {
-  const h = await user(name);
-  const s = await signIn(server, d, h, `pw-${name}`);
+async function online(d: Dialect, name: string, on: RunningServer = server): Promise<SignedIn> {
+  const h = await user(name, on);
+  const s = await signIn(on, d, h, `pw-${name}`);
   await syncAll(s);
   return s;
 }
 
-async function versioned(d: Dialect): Promise<RawClient> {
-  const c = await RawClient.connect(server.nsPort, `hostile/MSNP${d}`);
+async function versioned(d: Dialect, on: RunningServer = server): Promise<RawClient> {
+  const c = await RawClient.connect(on.nsPort, `hostile/MSNP${d}`);
   await c.reply(c.send('VER', [`MSNP${d}`]));
   return c;
 }
@@ -265,11 +271,21 @@ describe('per-connection limits', () => {
   });
 
   it('a connection that never signs in is closed after the login timeout', async () => {
-    const c = await RawClient.connect(server.nsPort);
-    await c.reply(c.send('VER', ['MSNP8']));
-    await c.waitClosed(4000);
-    const sb = await RawClient.connect(server.sbPort);
-    await sb.waitClosed(4000);
+    // A server of its own: a 1.5 s login timeout would cut off real sign-ins on a loaded machine.
+    const quick = await startTestServer({ logger, loginTimeoutMs: SHORT_MS, limits: LIMITS });
+    try {
+      const c = await RawClient.connect(quick.nsPort);
+      await c.reply(c.send('VER', ['MSNP8']));
+      await c.waitClosed(10_000);
+      const sb = await RawClient.connect(quick.sbPort);
+      await sb.waitClosed(10_000);
+      // The server logs a disconnect when its side of the socket has closed, which can be after ours.
+      const reasons = () => logger.entries.filter((e) => e.event === 'disconnect').map((e) => String(e.fields.reason));
+      await expect.poll(reasons, { timeout: 10_000 }).toContain('login timeout');
+      await expect.poll(reasons, { timeout: 10_000 }).toContain('switchboard login timeout');
+    } finally {
+      await quick.stop();
+    }
   });
 
   it('a slow reader is cut off instead of buffered without bound', async () => {
@@ -354,11 +370,14 @@ describe('nobody reaches another user’s data', () => {
     // Made-up cookie, and an ANS with a made-up session → 911.
     const sb4 = await RawClient.connect(server.sbPort);
     expect((await sb4.reply(sb4.send('ANS', [M.handle, '1.2.3', '12345678']))).verb).toBe('911');
-    // Expired → 911.
-    const x5 = await A.client.reply(A.client.send('XFR', ['SB']));
-    await new Promise((r) => setTimeout(r, 1700));
-    const sb5 = await RawClient.connect(server.sbPort);
-    expect((await sb5.reply(sb5.send('USR', [A.handle, x5.params[3] as string]))).verb).toBe('911');
+    // Expired → 911 (on the server whose cookies last 1.5 s; MD5 sign-in, no ticket to expire).
+    const E = await online(7, 'expiry', expiring);
+    await setState(E, 'NLN');
+    const x5 = await E.client.reply(E.client.send('XFR', ['SB']));
+    await new Promise((r) => setTimeout(r, PAST_SHORT_MS));
+    const sb5 = await RawClient.connect(expiring.sbPort);
+    expect((await sb5.reply(sb5.send('USR', [E.handle, x5.params[3] as string]))).verb).toBe('911');
+    E.client.close();
     // An invitation cookie works only for the invitee.
     await addToForward(M, A.handle);
     const rngTarget = await online(9, 'invitee');
@@ -376,8 +395,8 @@ describe('nobody reaches another user’s data', () => {
     const b = await user('tax');
     const policy = 'lc=1033,id=507';
     const ticket = (await passportTicket(server, a, 'pw-tix', policy)) as string;
-    const tryTicket = async (handle: string, t: string): Promise<string> => {
-      const c = await versioned(12);
+    const tryTicket = async (handle: string, t: string, on: RunningServer = server): Promise<string> => {
+      const c = await versioned(12, on);
       await c.reply(c.send('USR', ['TWN', 'I', handle]));
       const r = await c.reply(c.send('USR', ['TWN', 'S', t]));
       c.close();
@@ -388,9 +407,11 @@ describe('nobody reaches another user’s data', () => {
     const t2 = (await passportTicket(server, a, 'pw-tix', policy)) as string;
     expect(await tryTicket(a, t2)).toBe('USR');
     expect(await tryTicket(a, t2)).toBe('911'); // reuse
-    const t3 = (await passportTicket(server, a, 'pw-tix', policy)) as string;
-    await new Promise((r) => setTimeout(r, 1700));
-    expect(await tryTicket(a, t3)).toBe('911'); // expired
+    // Expired (on the server whose tickets last 1.5 s).
+    const e = await user('tex', expiring);
+    const t3 = (await passportTicket(expiring, e, 'pw-tex', policy)) as string;
+    await new Promise((r) => setTimeout(r, PAST_SHORT_MS));
+    expect(await tryTicket(e, t3, expiring)).toBe('911');
     expect(await tryTicket(a, 't=made-up&p=x')).toBe('911');
   });
 
