@@ -46,7 +46,11 @@ describe('local server launcher', () => {
   });
 });
 
-describe('local server launcher with the demo (issue 6, first run)', () => {
+// Provisioning the demo is real work before ensure() resolves: five accounts, each signed in
+// over TCP (SOAP address book on MSNP13+), the user adding four contacts and each adding the
+// user back. It takes 3 s on an idle machine and took 15 to 20 s here with the load average at
+// 18 on two cores, past Vitest's default 20 s; the budget is what it may take, not a goal.
+describe('local server launcher with the demo (issue 6, first run)', { timeout: 90_000 }, () => {
   it('provisions the demo before ensure() resolves; the demo user signs in and the contacts come online; stop() signs them out first', async () => {
     const warnings: string[] = [];
     const demo = createLocalServerLauncher({
@@ -66,10 +70,14 @@ describe('local server launcher with the demo (issue 6, first run)', () => {
         if (e.type === 'presence.changed' && e.status !== 'offline') online.add(e.handle);
       });
       await user.signIn({ handle: DEMO_USER.handle, password: DEMO_USER.password, status: 'online', signal: new AbortController().signal });
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 30_000;
       while (online.size < DEMO_CAST.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       expect([...online].sort()).toEqual(DEMO_CAST.map((c) => c.handle).sort());
-      expect(demo.demoBots()!.status().every((b) => b.phase === 'online')).toBe(true);
+      // A bot's phase turns 'online' when its own sign-in resolves: after the answer to its CHG
+      // (and, MSNP13+, to the UUX that follows), while the NLN the user sees goes out on another
+      // connection and is often read first. So the phase is polled, not read at once (read at
+      // once it failed 3 runs in 4 with the machine loaded).
+      await expect.poll(() => demo.demoBots()!.status().map((b) => b.phase), { timeout: 30_000 }).toEqual(DEMO_CAST.map(() => 'online'));
       await user.signOut();
       user.dispose();
 
