@@ -117,7 +117,7 @@ describe('projection: conversations', () => {
     ]);
   });
 
-  it('keeps the last person as the addressee when they leave a one-to-one chat, with a line', () => {
+  it('keeps the last person as the addressee when they leave a one-to-one chat, with no line (they only closed their window)', () => {
     const s = run([
       started,
       { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
@@ -126,7 +126,20 @@ describe('projection: conversations', () => {
     ]);
     const c = s.conversations.conversations.c1!;
     expect(c.conversation.participants).toEqual([bob]);
-    expect(c.entries.map((e) => (e.kind === 'notice' ? e.notice.kind : 'message'))).toEqual(['left']);
+    expect(c.entries).toEqual([]);
+  });
+
+  it('writes no line when the last one of a group chat leaves (it is one-to-one by then)', () => {
+    const s = run([
+      started,
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: bob },
+      { type: 'conversation.participant-joined', conversationId: 'c1', participant: carol },
+      { type: 'conversation.participant-left', conversationId: 'c1', handle: 'carol@x.com', idle: false },
+      { type: 'conversation.participant-left', conversationId: 'c1', handle: 'bob@x.com', idle: false },
+    ]);
+    const c = s.conversations.conversations.c1!;
+    expect(c.conversation.participants).toEqual([bob]);
+    expect(c.entries.map((e) => (e.kind === 'notice' ? `${e.notice.kind}:${e.notice.name}` : 'message'))).toEqual(['joined:Carol', 'left:Carol']);
   });
 
   it('keeps everyone of a chat the server closed for inactivity (they are invited again)', () => {

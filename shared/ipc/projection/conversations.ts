@@ -131,12 +131,13 @@ export function reduceConversations(s: ConversationsSlice, e: AppEvent, at: numb
         // everyone invited again (ARCHITECTURE.md §4): nobody has left in any sense the user
         // would recognise, so nothing changes on screen.
         if (e.idle) return c;
-        const name = nameOf(c, e.handle);
-        // The last person stays the conversation's addressee (the next message invites them
-        // again, as the classic client did); from a group chat, they go.
-        const remaining = others.length === 1 ? others : others.filter((p) => p.handle !== e.handle);
-        const left = { ...setParticipants(c, remaining), typing: withoutTyping(c.typing, e.handle) };
-        return addNotice(left, { kind: 'left', at, handle: e.handle, name });
+        // The last person stays the conversation's addressee and nothing is written: in a
+        // one-to-one chat their leaving only means they closed their window, and the next
+        // message invites them again, as the classic client did (it showed no line either).
+        if (others.length === 1) return { ...c, typing: withoutTyping(c.typing, e.handle) };
+        // From a group chat, they go, with a line.
+        const left = { ...setParticipants(c, others.filter((p) => p.handle !== e.handle)), typing: withoutTyping(c.typing, e.handle) };
+        return addNotice(left, { kind: 'left', at, handle: e.handle, name: nameOf(c, e.handle) });
       });
     case 'conversation.closed':
       return update(s, e.conversationId, (c) => ({ ...c, open: false, typing: {} }));
