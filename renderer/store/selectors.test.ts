@@ -32,18 +32,37 @@ const opts = { sortBy: 'group' as const, showOffline: true, collapsed: {}, filte
 const show = (rows: ListRow[]) => rows.map((r) => (r.kind === 'group' ? `[${r.title} ${r.online}/${r.total}]` : r.contact.friendlyName));
 
 describe('contact list rows', () => {
-  it('groups by group (sorted), online first with online/total counts, Offline group last', () => {
+  it('groups by group (sorted): everyone in their group, online first then offline, online/total counts; no Offline group', () => {
     expect(show(contactListRows(contacts, groups, opts))).toEqual([
       '[Friends 2/3]',
       'amy',
       'Bob',
+      'Carl',
       '[Work 1/1]',
       'Dan',
       '[Other Contacts 1/1]',
       'Eve',
-      '[Offline 0/1]',
-      'Carl',
     ]);
+  });
+
+  it('lists an offline contact in no group under Other Contacts, never an empty group (0/1) and the contact elsewhere', () => {
+    const one = { 'zed@x': c('zed@x', 'Zed', 'offline') };
+    expect(show(contactListRows(one, [], opts))).toEqual(['[Other Contacts 0/1]', 'Zed']);
+    expect(show(contactListRows(one, [], { ...opts, sortBy: 'status' }))).toEqual(['[Online 0/0]', '[Offline 0/1]', 'Zed']);
+  });
+
+  it('every row shown under a group header is counted in it', () => {
+    for (const sortBy of ['group', 'status'] as const) {
+      const rows = contactListRows(contacts, groups, { ...opts, sortBy });
+      rows.forEach((r, i) => {
+        if (r.kind !== 'group') return;
+        const next = rows.slice(i + 1);
+        const end = next.findIndex((x) => x.kind === 'group');
+        const shown = (end < 0 ? next : next.slice(0, end)) as Extract<ListRow, { kind: 'contact' }>[];
+        expect(shown.length, r.title).toBe(r.total);
+        expect(shown.filter((x) => x.contact.status !== 'offline').length, r.title).toBe(r.online);
+      });
+    }
   });
 
   it('sorts by status into Online and Offline', () => {
@@ -61,10 +80,15 @@ describe('contact list rows', () => {
   it('collapses groups and hides offline contacts on request', () => {
     const rows = contactListRows(contacts, groups, { ...opts, collapsed: { g1: true }, showOffline: false });
     expect(show(rows)).toEqual(['[Friends 2/3]', '[Work 1/1]', 'Dan', '[Other Contacts 1/1]', 'Eve']);
+    const open = contactListRows(contacts, groups, { ...opts, showOffline: false });
+    expect(show(open)).toEqual(['[Friends 2/3]', 'amy', 'Bob', '[Work 1/1]', 'Dan', '[Other Contacts 1/1]', 'Eve']);
+    expect(show(contactListRows(contacts, groups, { ...opts, sortBy: 'status', showOffline: false }))).toEqual(['[Online 4/4]', 'Bob', 'Eve', 'Dan', 'amy']);
   });
 
   it('filters by name, address or personal message, ignoring collapsed groups', () => {
-    expect(show(contactListRows(contacts, groups, { ...opts, filter: 'CAR', collapsed: { offline: true } }))).toEqual(['[Offline 0/1]', 'Carl']);
+    expect(show(contactListRows(contacts, groups, { ...opts, filter: 'CAR', collapsed: { g1: true } }))).toEqual(['[Friends 2/3]', 'Carl']);
+    expect(show(contactListRows(contacts, groups, { ...opts, filter: 'CAR', showOffline: false }))).toEqual(['[Friends 2/3]', 'Carl']);
+    expect(show(contactListRows(contacts, groups, { ...opts, sortBy: 'status', filter: 'CAR', collapsed: { offline: true } }))).toEqual(['[Offline 0/1]', 'Carl']);
     expect(show(contactListRows(contacts, groups, { ...opts, filter: 'dan@', collapsed: { g2: true } }))).toEqual(['[Work 1/1]', 'Dan']);
   });
 

@@ -65,9 +65,11 @@ type ListOptions = Pick<UiSlice, 'sortBy' | 'showOffline' | 'collapsed' | 'filte
 
 /**
  * The contact list as flat rows (headers and contacts) for a virtualised list. Only people on my
- * contact (forward) list appear. By group: each group with its online contacts and an
- * "online/total" count, then everyone offline in one Offline group, last (UI.md). By status:
- * Online and Offline. A filter shows every match and ignores collapsed groups.
+ * contact (forward) list appear. By group, as MSN 7.5 listed them: each group with everyone in
+ * it, online first and offline after them (greyed by the row), and an "online/total" count; the
+ * people in no group under "Other Contacts", last. By status: Online, then Offline last (UI.md).
+ * Hiding offline contacts hides their rows (a group's count still says how many it has). A
+ * filter shows every match, offline or not, and ignores collapsed groups.
  */
 export function contactListRows(
   contacts: Readonly<Record<string, Contact>>,
@@ -76,6 +78,7 @@ export function contactListRows(
 ): ListRow[] {
   const needle = opts.filter.trim().toLowerCase();
   const filtering = needle !== '';
+  const showOffline = opts.showOffline || filtering;
   const isCollapsed = (key: string) => !filtering && opts.collapsed[key] === true;
   const listed: Contact[] = [];
   for (const c of Object.values(contacts)) if (c.lists.forward) listed.push(c);
@@ -98,45 +101,49 @@ export function contactListRows(
     for (const c of members) rows.push({ kind: 'contact', key: `${key}:${c.handle}`, contact: c, groupId });
   };
 
-  const offline = sortByName(visible.filter((c) => !isOnline(c.status)));
-
   if (opts.sortBy === 'status') {
     // A stable sort by status keeps the name order within each status.
     const online = sortByName(visible.filter((c) => isOnline(c.status))).sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
     section(ONLINE_KEY, 'Online', online, online.length, null, 'count', online.length);
-  } else {
-    const byGroup = new Map<string, Contact[]>();
-    const totals = new Map<string, { online: number; total: number }>();
-    const add = (key: string, c: Contact, counted: boolean) => {
-      const t = totals.get(key) ?? { online: 0, total: 0 };
-      t.total += 1;
-      if (isOnline(c.status)) t.online += 1;
-      totals.set(key, t);
-      if (counted && isOnline(c.status)) {
-        const list = byGroup.get(key) ?? [];
-        list.push(c);
-        byGroup.set(key, list);
-      }
-    };
-    const visibleSet = filtering ? new Set(visible) : null;
-    const groupIds = new Set(groups.map((g) => g.id));
-    for (const c of listed) {
-      const shown = !visibleSet || visibleSet.has(c);
-      const ids = c.groupIds.filter((g) => groupIds.has(g));
-      if (ids.length === 0) add(UNGROUPED_KEY, c, shown);
-      else for (const g of ids) add(g, c, shown);
+    if (showOffline) {
+      const offline = sortByName(visible.filter((c) => !isOnline(c.status)));
+      section(OFFLINE_KEY, 'Offline', offline, offline.length, null, 'count', 0);
     }
-    const sortedGroups = [...groups].sort((a, b) => collator.compare(a.name, b.name));
-    for (const g of sortedGroups) {
-      const t = totals.get(g.id) ?? { online: 0, total: 0 };
-      section(g.id, g.name, sortByName(byGroup.get(g.id) ?? []), t.total, g.id, 'ratio', t.online);
-    }
-    const other = totals.get(UNGROUPED_KEY);
-    if (other) {
-      section(UNGROUPED_KEY, 'Other Contacts', sortByName(byGroup.get(UNGROUPED_KEY) ?? []), other.total, null, 'ratio', other.online);
-    }
+    return rows;
   }
-  if (opts.showOffline || filtering) section(OFFLINE_KEY, 'Offline', offline, offline.length, null, 'count', 0);
+
+  const members = new Map<string, Contact[]>();
+  const totals = new Map<string, { online: number; total: number }>();
+  const visibleSet = filtering ? new Set(visible) : null;
+  const groupIds = new Set(groups.map((g) => g.id));
+  const add = (key: string, c: Contact) => {
+    const t = totals.get(key) ?? { online: 0, total: 0 };
+    t.total += 1;
+    if (isOnline(c.status)) t.online += 1;
+    totals.set(key, t);
+    if ((visibleSet === null || visibleSet.has(c)) && (showOffline || isOnline(c.status))) {
+      const list = members.get(key) ?? [];
+      list.push(c);
+      members.set(key, list);
+    }
+  };
+  for (const c of listed) {
+    const ids = c.groupIds.filter((g) => groupIds.has(g));
+    if (ids.length === 0) add(UNGROUPED_KEY, c);
+    else for (const g of ids) add(g, c);
+  }
+  // Online first, then offline; by name within each.
+  const ordered = (list: Contact[] | undefined): Contact[] => {
+    const sorted = sortByName(list ?? []);
+    return [...sorted.filter((c) => isOnline(c.status)), ...sorted.filter((c) => !isOnline(c.status))];
+  };
+  const sortedGroups = [...groups].sort((a, b) => collator.compare(a.name, b.name));
+  for (const g of sortedGroups) {
+    const t = totals.get(g.id) ?? { online: 0, total: 0 };
+    section(g.id, g.name, ordered(members.get(g.id)), t.total, g.id, 'ratio', t.online);
+  }
+  const other = totals.get(UNGROUPED_KEY);
+  if (other) section(UNGROUPED_KEY, 'Other Contacts', ordered(members.get(UNGROUPED_KEY)), other.total, null, 'ratio', other.online);
   return rows;
 }
 
