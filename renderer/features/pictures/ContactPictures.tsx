@@ -8,6 +8,7 @@
 import type { TranscriptEntry } from '../../../shared/ipc';
 import type { ContactStatus, MyStatus } from '../../../shared/model';
 import { DisplayPicture } from '../../components/DisplayPicture';
+import { EmoticonText } from '../../components/FormattedText';
 import { useAppState } from '../../store/context';
 
 const ROW_PICTURE = { small: 20, large: 40 } as const;
@@ -15,8 +16,11 @@ const ROW_PICTURE = { small: 20, large: 40 } as const;
 function GroupPicture({ person, speaking }: { person: PicturePerson; speaking: boolean }) {
   const src = useAppState((s) => s.pictures.contacts[person.handle] ?? null);
   return (
-    <li className={`group-picture${speaking ? ' speaking' : ''}`} data-handle={person.handle} aria-current={speaking ? 'true' : undefined}>
+    <li className={`group-picture${speaking ? ' speaking' : ''}`} data-handle={person.handle} aria-current={speaking ? 'true' : undefined} title={`${person.name} <${person.handle}>`}>
       <DisplayPicture status={person.status} size={28} src={src} title={`${person.name}'s display picture`} />
+      <span className="picture-name">
+        <EmoticonText text={person.name} />
+      </span>
     </li>
   );
 }
@@ -52,7 +56,8 @@ export function lastSpeaker(entries: readonly TranscriptEntry[] | undefined, peo
  * The conversation's picture column, as MSN 7.5 laid it out: the other person's picture at the
  * top and mine at the bottom. In a group conversation the top shows whoever spoke last (the
  * first to join before anyone has), with everyone's pictures small beneath it, the speaker's
- * marked.
+ * marked. Each picture of a contact has their name under or beside it: everyone without a
+ * picture of their own shows the same default one (as in MSN), and the names tell them apart.
  */
 export function ConversationPictures({ conversationId, people }: { conversationId: string; people: readonly PicturePerson[] }) {
   const speaker = useAppState((s) => (people.length > 1 ? lastSpeaker(s.conversations.conversations[conversationId]?.entries, people) : null));
@@ -64,6 +69,11 @@ export function ConversationPictures({ conversationId, people }: { conversationI
     <aside className="conversation-pictures" aria-label="Display pictures">
       <div className="their-picture" data-handle={shown?.handle}>
         {shown && <DisplayPicture status={shown.status} size={96} src={theirs} title={`${shown.name}'s display picture`} />}
+        {shown && (
+          <span className="picture-name" title={`${shown.name} <${shown.handle}>`}>
+            <EmoticonText text={shown.name} />
+          </span>
+        )}
         {people.length > 1 && (
           <ul className="group-pictures" aria-label="Everyone's display pictures">
             {people.map((p) => (
