@@ -13,3 +13,4 @@ export * from './dispatch';
 export * from './pictures';
 export * from './files';
 export * from './emoticons';
+export * from './custom-emoticon-text';

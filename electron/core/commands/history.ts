@@ -5,7 +5,7 @@
  */
 import type { HistoryEntryInfo } from '../../../shared/ipc';
 import { EmoticonCache } from '../emoticons/emoticon-cache';
-import { HistoryEmoticons } from '../emoticons/history-emoticons';
+import { emoticonImagesFor, HistoryEmoticons } from '../emoticons/history-emoticons';
 import { exportHtml, exportText, suggestedExportName, type HistoryStore } from '../history';
 import type { CommandContext, CommandHandlerSet } from './context';
 import { NotFoundError, NotSignedInError, UnsupportedError } from './errors';
@@ -15,9 +15,10 @@ type HistoryCommands = 'historyList' | 'historyRecent' | 'historyAround' | 'hist
 export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryCommands> {
   const { options, live } = ctx;
   const cacheDir = options.emoticonCacheDir;
-  const emoticons = cacheDir
+  const cache = cacheDir ? new EmoticonCache(cacheDir) : null;
+  const emoticons = cache
     ? new HistoryEmoticons({
-        cache: new EmoticonCache(cacheDir),
+        cache,
         isShown: (sha1d) => {
           const s = ctx.state().emoticons;
           return sha1d in s.images || s.mine.some((m) => m.sha1d === sha1d);
@@ -86,13 +87,24 @@ export function historyCommands(ctx: CommandContext): CommandHandlerSet<HistoryC
       const { store, account } = opened();
       return query.trim() === '' ? [] : store.search(account, query, { limit, ...(historyId ? { conversationId: historyId } : {}) });
     },
-    historyExport: ({ historyId, format }) => {
+    historyExport: async ({ historyId, format }) => {
       const { store, account } = opened();
       const conversation = ownLog(store, account, historyId);
-      const entries = store.iterateEntries(historyId);
-      return format === 'html'
-        ? { content: exportHtml(conversation, entries), suggestedName: suggestedExportName(conversation, 'html'), mimeType: 'text/html' as const }
-        : { content: exportText(conversation, entries), suggestedName: suggestedExportName(conversation, 'text'), mimeType: 'text/plain' as const };
+      if (format !== 'html') {
+        return { content: exportText(conversation, store.iterateEntries(historyId)), suggestedName: suggestedExportName(conversation, 'text'), mimeType: 'text/plain' as const };
+      }
+      // The custom emoticons go into the file as pictures where the app has them (a first read
+      // of the log finds which), as the history view shows them.
+      const known = (sha1d: string): string | undefined => {
+        const s = ctx.state().emoticons;
+        return s.images[sha1d] ?? s.mine.find((m) => m.sha1d === sha1d)?.dataUrl;
+      };
+      const emoticonImages = await emoticonImagesFor(store.iterateEntries(historyId), cache, known);
+      return {
+        content: exportHtml(conversation, store.iterateEntries(historyId), { emoticonImages }),
+        suggestedName: suggestedExportName(conversation, 'html'),
+        mimeType: 'text/html' as const,
+      };
     },
     historyDelete: ({ historyId }) => {
       const { store, account } = opened();

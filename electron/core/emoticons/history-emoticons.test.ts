@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppEvent, HistoryEntryInfo } from '../../../shared/ipc';
 import { computeSha1d } from '../../../shared/msnp';
 import { EmoticonCache } from './emoticon-cache';
-import { HistoryEmoticons } from './history-emoticons';
+import { emoticonImagesFor, HistoryEmoticons } from './history-emoticons';
 
 /** A real 1x1 GIF. */
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAUEBAAAACwAAAAAAQABAAACAkQBADs=', 'base64');
@@ -53,5 +53,25 @@ describe('HistoryEmoticons', () => {
     writeFileSync(join(dir, GIF_SHA1D.replace(/\//g, '_').replace(/\+/g, '-').replace(/=$/, '')), Buffer.concat([GIF, Buffer.from([0])]));
     await l.show([message(3, '(ok)', { '(ok)': GIF_SHA1D })]);
     expect(events).toEqual([]);
+  });
+});
+
+describe('emoticonImagesFor (the HTML export)', () => {
+  it('finds each image a log used once: the windows’ first, then the verified cache; unknown ones stay out', async () => {
+    const MINE = 'TUlORU1JTkVNSU5FTUlORU1JTkU=';
+    const GONE = 'R09ORUdPTkVHT05FR09ORUdPTkU=';
+    const mine = 'data:image/png;base64,iVBORw0KGgo=';
+    const looked: string[] = [];
+    const images = await emoticonImagesFor(
+      [message(1, 'a (ok) (me)', { '(ok)': GIF_SHA1D, '(me)': MINE }), message(2, '(ok) (x)', { '(ok)': GIF_SHA1D, '(x)': GONE }), message(3, 'plain')],
+      { read: (s) => (looked.push(s), cache.read(s)) },
+      (s) => (s === MINE ? mine : undefined),
+    );
+    expect(Object.fromEntries(images)).toEqual({ [GIF_SHA1D]: `data:image/gif;base64,${GIF.toString('base64')}`, [MINE]: mine });
+    expect(looked.sort()).toEqual([GIF_SHA1D, GONE].sort());
+  });
+
+  it('reads nothing without a cache', async () => {
+    expect((await emoticonImagesFor([message(1, '(ok)', { '(ok)': GIF_SHA1D })], null, () => undefined)).size).toBe(0);
   });
 });

@@ -10,6 +10,42 @@ import type { EmoticonCache } from './emoticon-cache';
 
 /** Distinct images looked up for one page at most (a page holds at most 500 entries). */
 export const MAX_HISTORY_EMOTICON_LOOKUPS = 128;
+/**
+ * Distinct images put in one HTML export at most: each is at most 64 KiB, so the file stays
+ * under 32 MB however many a log used (past this, the shortcuts stay text).
+ */
+export const MAX_EXPORT_EMOTICONS = 512;
+
+/**
+ * The images of the custom emoticons `entries` used, for an HTML export (SHA1D → `data:` URL):
+ * those the windows have (`known`: a contact's this session, or one of mine) and those in the
+ * local cache (verified there); nothing is fetched from anyone.
+ */
+export async function emoticonImagesFor(
+  entries: Iterable<HistoryEntryInfo>,
+  cache: Pick<EmoticonCache, 'read'> | null,
+  known: (sha1d: string) => string | undefined,
+): Promise<Map<string, string>> {
+  const images = new Map<string, string>();
+  const wanted = new Set<string>();
+  for (const e of entries) {
+    if (e.kind !== 'message' || e.emoticons === undefined) continue;
+    for (const sha1d of Object.values(e.emoticons)) {
+      if (images.has(sha1d) || wanted.has(sha1d)) continue;
+      if (images.size + wanted.size >= MAX_EXPORT_EMOTICONS) break;
+      const url = known(sha1d);
+      if (url !== undefined) images.set(sha1d, url);
+      else wanted.add(sha1d);
+    }
+  }
+  if (cache !== null) {
+    for (const sha1d of wanted) {
+      const image = await cache.read(sha1d).catch(() => undefined);
+      if (image !== undefined) images.set(sha1d, `data:${image.mime};base64,${Buffer.from(image.bytes).toString('base64')}`);
+    }
+  }
+  return images;
+}
 
 export interface HistoryEmoticonsDeps {
   readonly cache: Pick<EmoticonCache, 'read'>;

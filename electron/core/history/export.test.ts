@@ -86,7 +86,7 @@ describe('exportHtml', () => {
   it('is one self-contained document with the entries, formatting and no network or script', () => {
     const html = exportHtml(conversation, entries, { timeZone: 'UTC', exportedAt: T0 });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'"`);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
     expect(html).toContain('<title>Conversation with Bob and Carol</title>');
     expect(html).toContain(
       `<div class="text" dir="auto" style="font-family: &#39;Arial&#39;, sans-serif; color: #ff0000; font-weight: bold; text-decoration: underline">Hi both!\nTwo lines</div>`,
@@ -127,6 +127,42 @@ describe('exportHtml', () => {
     expect(html).toContain('&amp;amp;');
     expect(html).not.toMatch(/url\(|evil\.example/);
     expect(html).toContain(`style="font-family: &#39;x sans-serif background urlhttpsevilexamplet`);
+  });
+});
+
+describe('exportHtml with custom emoticons', () => {
+  const CAT = 'Q0FUQ0FUQ0FUQ0FUQ0FUQ0FUQ0E=';
+  const DOG = 'RE9HRE9HRE9HRE9HRE9HRE9HRE8=';
+  const EVIL = 'RVZJTEVWSUxFVklMRVZJTEVWSUw=';
+  const png = 'data:image/png;base64,iVBORw0KGgo=';
+  const said = (text: string, emoticons: Record<string, string>): HistoryEntry => ({
+    ...base,
+    id: 20,
+    kind: 'message',
+    direction: 'incoming',
+    sender: 'bob@example.com',
+    senderName: 'Bob',
+    text,
+    format: null,
+    timestamp: T0,
+    messageId: null,
+    delivery: 'delivered',
+    emoticons,
+  });
+
+  it('draws a custom emoticon whose image the app has as that picture, inside the file, the shortcut as its text', () => {
+    const html = exportHtml(conversation, [said('look (cat) and (dog)!', { '(cat)': CAT, '(dog)': DOG })], { emoticonImages: new Map([[CAT, png]]) });
+    expect(html).toContain(`look <img class="emoticon" src="${png}" alt="(cat)" title="(cat)"> and (dog)!</div>`);
+  });
+
+  it('keeps the shortcut as text without images, for an image that is not a picture, and escapes shortcuts', () => {
+    expect(exportHtml(conversation, [said('look (cat)', { '(cat)': CAT })])).toContain('>look (cat)</div>');
+    const svg = 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=';
+    const html = exportHtml(conversation, [said('a <b> c', { '<b>': EVIL })], { emoticonImages: new Map([[EVIL, svg]]) });
+    expect(html).toContain('>a &lt;b&gt; c</div>');
+    expect(html).not.toContain('svg');
+    const withAlt = exportHtml(conversation, [said('a <b> c', { '<b>': EVIL })], { emoticonImages: new Map([[EVIL, png]]) });
+    expect(withAlt).toContain(`a <img class="emoticon" src="${png}" alt="&lt;b&gt;" title="&lt;b&gt;"> c`);
   });
 });
 

@@ -5,17 +5,26 @@
  * Everything in a log may be hostile (names and text come from other people). The HTML export
  * escapes every piece of text, builds styles only from validated values (hex colours, a font name
  * reduced to letters, digits, spaces and dashes), and carries a Content-Security-Policy that
- * forbids scripts and any network load, so even a mistake here could not run code or call home.
+ * forbids scripts and any network load (images only as `data:` URLs inside the file: the custom
+ * emoticons, PNG, JPEG, GIF or BMP), so even a mistake here could not run code or call home.
  * The text export drops control characters (terminal escape sequences) except tab and newline.
  */
+import { splitCustomEmoticons } from '../../../shared/ipc/custom-emoticon-text';
+import { isPictureDataUrl } from '../../../shared/ipc/pictures';
 import { isHexColor, type TextFormat } from '../../../shared/model';
-import type { HistoryConversation, HistoryEntry } from './types';
+import type { HistoryConversation, HistoryEntry, MessageEntry } from './types';
 
 export interface ExportOptions {
   /** IANA time zone for timestamps; default the system's. */
   readonly timeZone?: string;
   /** Epoch ms shown as the export time; default now. */
   readonly exportedAt?: number;
+  /**
+   * HTML only: the custom-emoticon images the app has (SHA1D → a PNG, JPEG, GIF or BMP `data:`
+   * URL, checked again here). A message's custom emoticon is drawn from here, inside the file,
+   * when its image is; else its shortcut stays text, as in the history view.
+   */
+  readonly emoticonImages?: ReadonlyMap<string, string>;
 }
 
 /** `2026-11-22 10:00:05` in the given zone. */
@@ -137,6 +146,22 @@ export function formatToCss(format: TextFormat | null): string {
   return rules.join('; ');
 }
 
+/** A message's text as HTML: escaped, with its custom emoticons as the pictures we have of them. */
+function messageHtml(e: MessageEntry, images: ReadonlyMap<string, string> | undefined): string {
+  const used = e.emoticons;
+  if (used === undefined || images === undefined) return escapeHtml(e.text);
+  return splitCustomEmoticons(e.text, Object.keys(used))
+    .map((part) => {
+      if (part.kind === 'text') return escapeHtml(part.text);
+      const sha1d = used[part.shortcut];
+      const src = sha1d === undefined ? undefined : images.get(sha1d);
+      if (src === undefined || !isPictureDataUrl(src)) return escapeHtml(part.shortcut);
+      const alt = escapeHtml(part.shortcut);
+      return `<img class="emoticon" src="${escapeHtml(src)}" alt="${alt}" title="${alt}">`;
+    })
+    .join('');
+}
+
 const HTML_STYLE = `
   body { font: 13px/1.45 "Segoe UI", system-ui, Cantarell, sans-serif; color: #1b1b1b; background: #fff; margin: 0; }
   header { padding: 12px 16px; background: linear-gradient(#eaf3fc, #d6e7f8); border-bottom: 1px solid #b8cde4; }
@@ -150,6 +175,7 @@ const HTML_STYLE = `
   .text { margin-left: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
   .system { color: #777; font-style: italic; }
   .failed { color: #b00020; font-size: 11px; margin-left: 6px; }
+  .emoticon { height: 1.3em; width: auto; max-width: 3em; vertical-align: text-bottom; }
   @media (prefers-color-scheme: dark) {
     body { color: #e6e6e6; background: #1e1f22; }
     header { background: linear-gradient(#2a3442, #232b36); border-color: #3a4756; }
@@ -172,7 +198,7 @@ export function exportHtml(conversation: HistoryConversation, entries: Iterable<
       body.push(
         `<div class="entry message ${e.direction}" id="entry-${e.id}">` +
           `<div class="meta">${time}<span class="sender">${escapeHtml(senderLabel(e))}</span> says:${failed}</div>` +
-          `<div class="text" dir="${dir}"${style ? ` style="${escapeHtml(style)}"` : ''}>${escapeHtml(e.text)}</div>` +
+          `<div class="text" dir="${dir}"${style ? ` style="${escapeHtml(style)}"` : ''}>${messageHtml(e, options.emoticonImages)}</div>` +
           `</div>`,
       );
     } else {
@@ -183,7 +209,7 @@ export function exportHtml(conversation: HistoryConversation, entries: Iterable<
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>

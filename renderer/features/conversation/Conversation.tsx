@@ -149,6 +149,7 @@ export function Conversation({ conversationId, focusOnOpen = false }: { conversa
             // Scrolling to the top loads the next page; after an error only Try again does.
             onReachTop={earlier.status === 'more' ? earlier.loadOlder : undefined}
             renderTransfer={renderTransfer}
+            emoticons={earlier.emoticons}
           />
           <PreparingFiles conversationId={conversationId} />
           <div className="typing-line" role="status" aria-live="polite">

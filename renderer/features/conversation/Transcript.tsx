@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, Contact, DeliveryFailureReason } from '../../../shared/model';
-import type { Notice, TranscriptEntry } from '../../../shared/ipc';
+import type { EmoticonBinding, Notice, TranscriptEntry } from '../../../shared/ipc';
 import { NudgeIcon } from '../../components/NudgeIcon';
 import { nameFor } from '../../store/selectors';
 import { MessageText } from '../emoticons/CustomEmoticonText';
@@ -106,6 +106,8 @@ export interface TranscriptProps {
   showTimes?: boolean;
   /** Draws a file transfer's line (renderer/features/files); without it, a grey line says what it was. */
   renderTransfer?: (transferId: string) => ReactNode;
+  /** The custom emoticons of lines that are not live messages (earlier history), by message id. */
+  emoticons?: Readonly<Record<string, EmoticonBinding>>;
 }
 
 function keyOf(e: TranscriptEntry): string {
@@ -119,7 +121,7 @@ function edgesOf(entries: readonly TranscriptEntry[], paddingStart: number) {
   return { paddingStart, count: entries.length, first: first && keyOf(first), last: last && keyOf(last) };
 }
 
-export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop, showTimes = false, renderTransfer }: TranscriptProps) {
+export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop, showTimes = false, renderTransfer, emoticons }: TranscriptProps) {
   const parent = useRef<HTMLDivElement>(null);
   const topSlot = useRef<HTMLDivElement>(null);
   const hasTop = top !== undefined && top !== null && top !== false;
@@ -231,6 +233,7 @@ export function Transcript({ entries, contacts, myName, onRetry, top, onReachTop
                   name={entry.message.direction === 'outgoing' ? myName : nameFor(entry.message.sender, contacts, entry.message.senderName)}
                   onRetry={onRetry}
                   showTime={showTimes}
+                  emoticons={emoticons?.[entry.message.id]}
                 />
               )}
             </div>
@@ -267,12 +270,14 @@ const MessageBlock = memo(function MessageBlock({
   name,
   onRetry,
   showTime,
+  emoticons,
 }: {
   message: ChatMessage;
   continued: boolean;
   name: string;
   onRetry(id: string): void;
   showTime: boolean;
+  emoticons?: EmoticonBinding | undefined;
 }) {
   const mine = message.direction === 'outgoing';
   return (
@@ -285,7 +290,7 @@ const MessageBlock = memo(function MessageBlock({
       )}
       <div className="message-body" onPointerEnter={continued ? (e) => showFullTime(e, message.timestamp) : undefined}>
         {continued && showTime && <Time at={message.timestamp} className="line-time" />}
-        <MessageText message={message} />
+        <MessageText message={message} emoticons={emoticons} />
         {mine && message.delivery === 'sending' && <span className="delivery-note">Sending...</span>}
         {mine && message.delivery === 'saved-offline' && (
           <span className="delivery-note">Saved as an offline message: it will be delivered when they sign in.</span>

@@ -71,6 +71,17 @@ describe('addOlderPage', () => {
     expect(earlier.hasMore).toBe(false);
   });
 
+  it('keeps the custom emoticons the shown lines used, by their transcript ids, across pages', () => {
+    const A = 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const B = 'BBBBBBBBBBBBBBBBBBBBBBBBBBB=';
+    const first = addOlderPage(NO_EARLIER_LINES, page([msg(9), { ...msg(10, undefined, 'hi (cat)'), emoticons: { '(cat)': A } }], true), STARTED, 20);
+    expect(first.emoticons).toEqual({ 'history-10': { '(cat)': A } });
+    const older = addOlderPage(first, page([{ ...msg(3, undefined, 'x (dog)'), emoticons: { '(dog)': B } }, msg(4)], false), STARTED);
+    expect(older.emoticons).toEqual({ 'history-3': { '(dog)': B }, 'history-10': { '(cat)': A } });
+    const none = addOlderPage(NO_EARLIER_LINES, page([msg(1)], false), STARTED);
+    expect(none.emoticons).toBe(NO_EARLIER_LINES.emoticons);
+  });
+
   it('keeps an empty page from changing anything but the end of the history', () => {
     const first = addOlderPage(NO_EARLIER_LINES, page([msg(5)], true), STARTED, 20);
     const end = addOlderPage(first, page([], false), STARTED);

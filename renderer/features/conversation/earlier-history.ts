@@ -3,7 +3,7 @@
  * (newest first) and shown above the live transcript. Pure: the hook (useEarlierHistory.ts) owns
  * the requests, this owns what a page adds.
  */
-import type { HistoryEntryInfo, HistoryPageInfo, TranscriptEntry } from '../../../shared/ipc';
+import type { EmoticonBinding, HistoryEntryInfo, HistoryPageInfo, TranscriptEntry } from '../../../shared/ipc';
 
 export interface EarlierLines {
   /** Transcript lines, oldest first. */
@@ -15,9 +15,24 @@ export interface EarlierLines {
   readonly cursor: number | null;
   /** Whether the log has entries before `cursor` (or read ones not shown yet). */
   readonly hasMore: boolean;
+  /**
+   * The custom emoticons of the lines that used some, by their transcript id, as the log kept
+   * them: drawn as pictures where the app has the images (the history view does the same).
+   */
+  readonly emoticons: Readonly<Record<string, EmoticonBinding>>;
 }
 
-export const NO_EARLIER_LINES: EarlierLines = { lines: [], cursor: null, hasMore: false };
+export const NO_EARLIER_LINES: EarlierLines = { lines: [], cursor: null, hasMore: false, emoticons: {} };
+
+/** A logged message's id in the transcript (prefixed so it never meets a live id). */
+const transcriptId = (entryId: number): string => `history-${entryId}`;
+
+/** The custom emoticons the entries' messages used, by their transcript ids. */
+export function historyEmoticons(entries: readonly HistoryEntryInfo[]): Record<string, EmoticonBinding> {
+  const out: Record<string, EmoticonBinding> = {};
+  for (const e of entries) if (e.kind === 'message' && e.emoticons !== undefined) out[transcriptId(e.id)] = e.emoticons;
+  return out;
+}
 
 /** History entries as transcript lines (ids prefixed so they never meet live ids). */
 export function historyToTranscript(entries: readonly HistoryEntryInfo[]): TranscriptEntry[] {
@@ -27,7 +42,7 @@ export function historyToTranscript(entries: readonly HistoryEntryInfo[]): Trans
       out.push({
         kind: 'message',
         message: {
-          id: `history-${e.id}`,
+          id: transcriptId(e.id),
           conversationId: `history-${e.conversationId}`,
           direction: e.direction,
           sender: e.sender,
@@ -70,9 +85,11 @@ export function addOlderPage(state: EarlierLines, page: HistoryPageInfo, started
   // With lines kept, the cursor is the oldest of them (anything older is for the next page);
   // without, it moves past every entry the page read.
   for (const e of kept.length > 0 ? kept : fresh) if (cursor === null || e.id < cursor) cursor = e.id;
+  const used = historyEmoticons(kept);
   return {
     lines: kept.length > 0 ? [...historyToTranscript(kept), ...state.lines] : state.lines,
     cursor,
     hasMore: page.hasMoreBefore || kept.length < earlier.length,
+    emoticons: Object.keys(used).length > 0 ? { ...state.emoticons, ...used } : state.emoticons,
   };
 }

@@ -4,7 +4,7 @@
  * once the other person is known (the log is chosen by who is in the conversation).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { CONTRACT_ERRORS, type TranscriptEntry } from '../../../shared/ipc';
+import { CONTRACT_ERRORS, type EmoticonBinding, type TranscriptEntry } from '../../../shared/ipc';
 import { useActions } from '../../store/context';
 import { NO_EARLIER_LINES, addOlderPage, type EarlierLines } from './earlier-history';
 
@@ -27,6 +27,8 @@ export interface EarlierHistory {
   readonly status: EarlierStatus;
   /** Why the last request failed (status `error`). */
   readonly error: string | null;
+  /** The custom emoticons of the earlier lines that used some, by their transcript ids. */
+  readonly emoticons: Readonly<Record<string, EmoticonBinding>>;
   /** Reads the page before the oldest line shown (or the first page again after it failed). */
   loadOlder(): void;
 }
@@ -150,5 +152,5 @@ export function useEarlierHistory(conversationId: string, participantsKey: strin
 
   const status: EarlierStatus =
     error !== null ? 'error' : loading ? 'loading' : lines.lines.length === 0 ? 'none' : lines.hasMore ? 'more' : 'start';
-  return { entries, status, error, loadOlder };
+  return { entries, status, error, emoticons: lines.emoticons, loadOlder };
 }

@@ -6,15 +6,18 @@
  * standard emoticons; wire text is only ever rendered as React text nodes.
  */
 import { Fragment, memo, useMemo } from 'react';
-import { isPictureDataUrl, type EmoticonBinding } from '../../../shared/ipc';
+import { isPictureDataUrl, splitCustomEmoticons, type EmoticonBinding } from '../../../shared/ipc';
 import type { ChatMessage, TextFormat } from '../../../shared/model';
 import { EmoticonText, FormattedText, formatStyle } from '../../components/FormattedText';
 import { useAppState } from '../../store/context';
-import { splitCustomEmoticons } from './custom-parse';
 
-/** A message in the transcript: with the custom emoticons it uses, if any. */
-export const MessageText = memo(function MessageText({ message }: { message: ChatMessage }) {
-  const binding = useAppState((s) => s.emoticons.byMessage[message.id]);
+/**
+ * A message in the transcript: with the custom emoticons it uses, if any: a live message's as
+ * announced with it (the store's), an earlier line's as its history entry kept them (`emoticons`).
+ */
+export const MessageText = memo(function MessageText({ message, emoticons }: { message: ChatMessage; emoticons?: EmoticonBinding | undefined }) {
+  const live = useAppState((s) => s.emoticons.byMessage[message.id]);
+  const binding = emoticons ?? live;
   if (binding === undefined) return <FormattedText text={message.text} format={message.format} />;
   return <CustomFormattedText text={message.text} format={message.format} binding={binding} />;
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitCustomEmoticons } from './custom-parse';
+import { splitCustomEmoticons } from './custom-emoticon-text';
 
 describe('splitCustomEmoticons', () => {
   it('cuts the text at each shortcut, exactly as announced', () => {

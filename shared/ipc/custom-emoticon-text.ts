@@ -3,7 +3,9 @@
  * shortcuts are whatever the sender chose, matched exactly as announced (case and all), anywhere
  * in the text but inside web addresses (MSNP-P2P.md §6.1), the longest first where two start at
  * one place, left to right. Pure: returns segments; text runs go on to the standard emoticons,
- * shortcuts become pictures (or stay text until they come).
+ * shortcuts become pictures (or stay text until they come). Shared by the windows (the transcript
+ * and the history view) and the backend (the HTML export of a history log), so all three find the
+ * same shortcuts.
  */
 
 /** Web addresses, as the standard emoticons' parser finds them (renderer/components/emoticon-parse.ts). */
