@@ -57,6 +57,8 @@ export interface SwitchboardKeys {
 
 /** How long a `CAL` waits for the invitee's node to ring it; then `217`, as for someone offline. */
 const RING_TIMEOUT_MS = 5000;
+/** How long a `UUN` waits for the target's node to deliver it; then `217`, as for someone offline. */
+const UUN_TIMEOUT_MS = 5000;
 /** How long a reverse-list change waits for the contact's node; then this node writes it. */
 const REVERSE_TIMEOUT_MS = 5000;
 /** How long a forwarded address-book request waits for the owner's node (its store has 5 s pool waits). */
@@ -240,6 +242,26 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       });
       this.cluster.send(where.node, { type: 'ring', id, target, caller, callerName, sessionId, sbAddress });
     });
+  }
+
+  /**
+   * `UUN` for `target`, who is not signed in here (MSNP13-18.md §8.4): its node checks that
+   * `target` allows `from` and is signed in at MSNP13+, and sends the `UBN`. True when delivered;
+   * false when `target` is offline, not allowing `from`, too old a dialect, or unreachable.
+   */
+  async unified(target: string, from: string, notification: number, payload: Uint8Array): Promise<boolean> {
+    // Copied now: the payload is a view of the read buffer, reused once this turn ends.
+    const data = Buffer.from(payload).toString('base64');
+    let where;
+    try {
+      where = (await this.cluster.locate([target])).get(target);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return false;
+    }
+    if (where === undefined || where.node === this.nodeId) return false;
+    const answer = await this.call(where.node, { type: 'uun', target, from, notification, data }, UUN_TIMEOUT_MS);
+    return answer?.ok === true;
   }
 
   get nodeId(): string {
@@ -557,6 +579,16 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       }
       case 'reply': {
         if (typeof m.call === 'number') this.calls.get(m.call)?.(m);
+        return;
+      }
+      case 'uun': {
+        // A `UUN` for a user signed in here (`unified`): its privacy and dialect, applied here.
+        const target = str(m.target);
+        const sender = str(m.from);
+        const ep = this.hub.get(target);
+        const ok = ep !== undefined && ep.receivesUnified && target !== sender && typeof m.notification === 'number' && this.lists.peek(target)?.allows(sender) === true;
+        if (ok) ep.unifiedNotification(sender, m.notification as number, new Uint8Array(Buffer.from(str(m.data), 'base64')));
+        this.answer(from, m.call, { ok });
         return;
       }
       case 'ring': {
