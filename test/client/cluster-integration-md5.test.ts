@@ -1,0 +1,15 @@
+/**
+ * Our client's integration scenarios (scenarios/integration.ts) at MSNP2 and MSNP7 (MD5 sign-in)
+ * against a two-node cluster (issue 13): two nodes on one PostgreSQL and one Redis, each Monarch
+ * client on the node the network gives its user (test/server/helpers/network.ts), so adding,
+ * presence, blocking, conversations (1:1 and three together) and "signed in elsewhere" all cross
+ * nodes. One file per group of dialects, so each stays under a minute. Needs
+ * MONARCH_TEST_POSTGRES_URL and MONARCH_TEST_REDIS_URL; fails in CI without.
+ */
+import { describeWithServices } from '../helpers/services';
+import { startTwoNodes } from '../server/helpers/network';
+import { integrationScenarios } from './scenarios/integration';
+
+describeWithServices(['postgres', 'redis'], 'our client on a two-node cluster, MSNP2 and MSNP7 (MD5 sign-in)', () => {
+  integrationScenarios(() => startTwoNodes(), [2, 7]);
+});
