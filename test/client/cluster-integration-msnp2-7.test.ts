@@ -1,6 +1,6 @@
 /**
  * Our client's integration scenarios (scenarios/integration.ts, and
- * scenarios/msnp13-integration.ts for MSNP13-15 sign-in and an MSNP7 and an MSNP15 user together,)
+ * scenarios/msnp13-integration.ts for MSNP13-15 sign-in and an MSNP7 and an MSNP15 user together)
  * at MSNP2 and MSNP7 (MD5 sign-in) against a two-node cluster (issue 13): two nodes on one
  * PostgreSQL and one Redis, each Monarch client on the node the network gives its user
  * (test/server/helpers/network.ts), so adding, presence, blocking, conversations (1:1 and three
