@@ -83,7 +83,14 @@ export async function startTwoNodes(config: ServerConfig = {}): Promise<Network>
   const nodes = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stop = async (): Promise<void> => {
     await Promise.all(nodes.map((n) => n.stop()));
-    await db.drop();
+    // Once, under a loaded machine (CI, 2 cores at load 20), the drop failed right after the
+    // nodes stopped; what it said was lost, so a second try is made and its error reported.
+    await db.drop().catch(async (first: unknown) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await db.drop().catch((second: unknown) => {
+        throw new Error(`dropping the test database failed twice: ${String(first)}; ${String(second)}`);
+      });
+    });
   };
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed !== undefined) {
