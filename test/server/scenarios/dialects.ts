@@ -3,7 +3,7 @@
  * over HTTP: sign in, sync, add each other (both see the reverse-list notice), presence both ways
  * with names and personal messages, block and unblock, a 3-party switchboard, OUT OTH. Run
  * against the default server (dialects.test.ts), against one on PostgreSQL
- * (postgres-server.test.ts) and against a two-node cluster (cluster-dialects.test.ts), where the
+ * (postgres-server.test.ts) and against a two-node cluster (cluster-dialects-*.test.ts), where the
  * network puts each user on a node (helpers/network.ts): the users of a scenario alternate between
  * the nodes and a second sign-in comes from the other node, so every interaction crosses nodes.
  */
