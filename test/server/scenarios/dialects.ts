@@ -19,6 +19,7 @@ import {
   openSwitchboard,
   removeFromList,
   setState,
+  setStateWithIln,
   signIn,
   syncAll,
   text,
@@ -192,9 +193,9 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
       const A = await online(d, a);
       const B = await online(d, b);
       await befriend(A, B, 'amy', 'bo');
-      expect(await setState(A, 'NLN')).toEqual([]);
+      expect(await setStateWithIln(A, 'NLN', 0)).toEqual([]);
       // B's first CHG: ILN for A, and A hears B come online.
-      const iln = await setState(B, 'AWY', 268435500);
+      const iln = await setStateWithIln(B, 'AWY', 1, 268435500);
       expect(iln).toHaveLength(1);
       expectPresenceShape(B, iln[0] as Command, 'NLN', a, 'amy');
       expectPresenceShape(A, await A.client.expect('NLN', ['AWY', b]), 'AWY', b, 'bo');
@@ -340,7 +341,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
       const W2 = await online(d, w);
       expect((await W.client.expect('OUT')).params).toEqual(['OTH']);
       W.client.close();
-      const iln = await setState(W2, 'NLN');
+      const iln = await setStateWithIln(W2, 'NLN', 1);
       expect(iln.map((c) => c.params.slice(0, 2))).toEqual([['NLN', a]]);
       await setState(A2, 'BSY');
       expect((await W2.client.expect('NLN')).params.slice(0, 2)).toEqual(['BSY', a]);
