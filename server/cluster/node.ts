@@ -37,7 +37,7 @@
 import { LIST_BITS, verbatim, type Dialect, type SignedInState } from '../../shared/msnp/index';
 import { StoreUnavailableError } from '../core/errors';
 import type { Account, ListManager } from '../core/lists';
-import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers, ReverseListChange, ReverseListEdit } from '../core/presence';
+import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
 import type { SignedTokens } from './tokens';
@@ -504,9 +504,18 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         return;
       }
       case 'handover': {
-        const ep = this.hub.get(str(m.handle));
-        if (ep === undefined || ep.sessionId !== str(m.session) || m.view === null) return;
-        ep.holdPresence(fromWire(m.view));
+        const handle = str(m.handle);
+        const ep = this.hub.get(handle);
+        if (m.view === null) return;
+        const view = fromWire(m.view);
+        if (ep !== undefined) {
+          if (ep.sessionId === str(m.session)) ep.holdPresence(view);
+          return;
+        }
+        // The successor went before this arrived (it closed right after signing in, before its
+        // first CHG): what it would have held is nobody's now, so its contacts are told the user
+        // went offline, as one node tells them when a new session goes before its first CHG.
+        if (isVisibleOnline(view)) this.handedToNobody(handle);
         return;
       }
       case 'iln-request': {
@@ -618,6 +627,19 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       default:
         throw new Error('unknown message type');
     }
+  }
+
+  /** `handle`'s presence was handed to a session already gone: offline to its watchers, unless it is signed in again somewhere. */
+  private handedToNobody(handle: string): void {
+    this.cluster
+      .locate([handle])
+      .then((found) => {
+        if (found.has(handle) || this.hub.get(handle) !== undefined) return undefined;
+        return this.lists.withAccount(handle, (account) => {
+          if (this.hub.get(handle) === undefined) this.hub.broadcast(account, undefined, true);
+        });
+      })
+      .catch((err: unknown) => this.logger.log('warn', 'cluster-handover-failed', { handle, error: String(err) }));
   }
 
   /** The listed handles signed in here and watching. */
