@@ -37,7 +37,7 @@
 import { LIST_BITS, verbatim, type Dialect, type SignedInState } from '../../shared/msnp/index';
 import { StoreUnavailableError } from '../core/errors';
 import type { Account, ListManager } from '../core/lists';
-import type { Endpoint, FanoutCache, PresenceHub, PresenceView, RemoteWatchers, ReverseListChange, ReverseListEdit } from '../core/presence';
+import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
 import type { SignedTokens } from './tokens';
@@ -57,6 +57,8 @@ export interface SwitchboardKeys {
 
 /** How long a `CAL` waits for the invitee's node to ring it; then `217`, as for someone offline. */
 const RING_TIMEOUT_MS = 5000;
+/** How long a `UUN` waits for the target's node to deliver it; then `217`, as for someone offline. */
+const UUN_TIMEOUT_MS = 5000;
 /** How long a reverse-list change waits for the contact's node; then this node writes it. */
 const REVERSE_TIMEOUT_MS = 5000;
 /** How long a forwarded address-book request waits for the owner's node (its store has 5 s pool waits). */
@@ -240,6 +242,26 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       });
       this.cluster.send(where.node, { type: 'ring', id, target, caller, callerName, sessionId, sbAddress });
     });
+  }
+
+  /**
+   * `UUN` for `target`, who is not signed in here (MSNP13-18.md §8.4): its node checks that
+   * `target` allows `from` and is signed in at MSNP13+, and sends the `UBN`. True when delivered;
+   * false when `target` is offline, not allowing `from`, too old a dialect, or unreachable.
+   */
+  async unified(target: string, from: string, notification: number, payload: Uint8Array): Promise<boolean> {
+    // Copied now: the payload is a view of the read buffer, reused once this turn ends.
+    const data = Buffer.from(payload).toString('base64');
+    let where;
+    try {
+      where = (await this.cluster.locate([target])).get(target);
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return false;
+    }
+    if (where === undefined || where.node === this.nodeId) return false;
+    const answer = await this.call(where.node, { type: 'uun', target, from, notification, data }, UUN_TIMEOUT_MS);
+    return answer?.ok === true;
   }
 
   get nodeId(): string {
@@ -482,9 +504,18 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         return;
       }
       case 'handover': {
-        const ep = this.hub.get(str(m.handle));
-        if (ep === undefined || ep.sessionId !== str(m.session) || m.view === null) return;
-        ep.holdPresence(fromWire(m.view));
+        const handle = str(m.handle);
+        const ep = this.hub.get(handle);
+        if (m.view === null) return;
+        const view = fromWire(m.view);
+        if (ep !== undefined) {
+          if (ep.sessionId === str(m.session)) ep.holdPresence(view);
+          return;
+        }
+        // The successor went before this arrived (it closed right after signing in, before its
+        // first CHG): what it would have held is nobody's now, so its contacts are told the user
+        // went offline, as one node tells them when a new session goes before its first CHG.
+        if (isVisibleOnline(view)) this.handedToNobody(handle);
         return;
       }
       case 'iln-request': {
@@ -559,6 +590,16 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         if (typeof m.call === 'number') this.calls.get(m.call)?.(m);
         return;
       }
+      case 'uun': {
+        // A `UUN` for a user signed in here (`unified`): its privacy and dialect, applied here.
+        const target = str(m.target);
+        const sender = str(m.from);
+        const ep = this.hub.get(target);
+        const ok = ep !== undefined && ep.receivesUnified && target !== sender && typeof m.notification === 'number' && this.lists.peek(target)?.allows(sender) === true;
+        if (ok) ep.unifiedNotification(sender, m.notification as number, new Uint8Array(Buffer.from(str(m.data), 'base64')));
+        this.answer(from, m.call, { ok });
+        return;
+      }
       case 'ring': {
         const target = str(m.target);
         const caller = str(m.caller);
@@ -586,6 +627,19 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       default:
         throw new Error('unknown message type');
     }
+  }
+
+  /** `handle`'s presence was handed to a session already gone: offline to its watchers, unless it is signed in again somewhere. */
+  private handedToNobody(handle: string): void {
+    this.cluster
+      .locate([handle])
+      .then((found) => {
+        if (found.has(handle) || this.hub.get(handle) !== undefined) return undefined;
+        return this.lists.withAccount(handle, (account) => {
+          if (this.hub.get(handle) === undefined) this.hub.broadcast(account, undefined, true);
+        });
+      })
+      .catch((err: unknown) => this.logger.log('warn', 'cluster-handover-failed', { handle, error: String(err) }));
   }
 
   /** The listed handles signed in here and watching. */

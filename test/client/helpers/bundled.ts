@@ -7,27 +7,32 @@ import type { DomainEvent, DomainEventType } from '../../../shared/model';
 import type { Dialect } from '../../../shared/msnp';
 import { MsnClient, type MsnClientOptions } from '../../../electron/core/msn/client';
 import { startServer, type RunningServer, type ServerConfig } from '../../../server/index';
+import type { Network } from '../../server/helpers/network';
 
 export async function startBundled(config: ServerConfig = {}): Promise<RunningServer> {
   return startServer({ host: '127.0.0.1', nsPort: 0, sbPort: 0, httpPort: 0, ...config });
 }
 
-/** The bundled server and the clients of the running test (see `bundledPerTest`). */
+/** The bundled server (or a network of nodes) and the clients of the running test (see `bundledPerTest`). */
 export interface BundledScope {
   server: RunningServer | undefined;
+  /** A network (test/server/helpers/network.ts: one process or a cluster's nodes), stopped like `server`. */
+  network?: Network | undefined;
   readonly clients: MsnClient[];
 }
 
 /**
  * Registers the clean-up every bundled-server test needs (call at module level): after each test,
- * every client pushed to `clients` signs out, then `server` stops.
+ * every client pushed to `clients` signs out, then `server` (and `network`) stops.
  */
 export function bundledPerTest(): BundledScope {
-  const scope: BundledScope = { server: undefined, clients: [] };
+  const scope: BundledScope = { server: undefined, network: undefined, clients: [] };
   afterEach(async () => {
     for (const c of scope.clients.splice(0)) await c.signOut();
     await scope.server?.stop();
     scope.server = undefined;
+    await scope.network?.stop();
+    scope.network = undefined;
   });
   return scope;
 }

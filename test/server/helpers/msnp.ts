@@ -114,6 +114,25 @@ export async function setState(s: SignedIn, state: string, caps = 0, msnObject?:
   return c.discardUnread().filter((x) => x.verb === 'ILN' && x.trId === t);
 }
 
+/**
+ * The first `CHG` when exactly `count` `ILN`s are due: waits for them (on a cluster a contact's
+ * `ILN` comes from its node, after the echo), checks no more come in a short while, and returns
+ * them; the rest unread is discarded, as `setState` does.
+ */
+export async function setStateWithIln(s: SignedIn, state: string, count: number, caps = 0): Promise<Command[]> {
+  const { client: c, dialect: d } = s;
+  const params = d >= 8 ? [state, String(caps)] : [state];
+  const t = c.send('CHG', params);
+  const echo = await c.reply(t);
+  expect(echo.verb).toBe('CHG');
+  expect(echo.params).toEqual(params);
+  const iln: Command[] = [];
+  for (let i = 0; i < count; i++) iln.push(await c.expect('ILN', (x) => x.trId === t));
+  await c.expectNone('ILN', (x) => x.trId === t, 100);
+  c.discardUnread();
+  return iln;
+}
+
 /** `ADD FL` (2–9) or `ADC FL` (10–12). */
 export async function addToForward(s: SignedIn, handle: string, name = handle): Promise<Command> {
   const { client: c, dialect: d } = s;

@@ -2,12 +2,15 @@
  * The issue's integration scenarios, once per dialect, with raw TCP clients and the real Nexus
  * over HTTP: sign in, sync, add each other (both see the reverse-list notice), presence both ways
  * with names and personal messages, block and unblock, a 3-party switchboard, OUT OTH. Run
- * against the default server (dialects.test.ts) and against one on PostgreSQL
- * (postgres-server.test.ts).
+ * against the default server (dialects.test.ts), against one on PostgreSQL
+ * (postgres-server.test.ts) and against a two-node cluster (cluster-dialects-*.test.ts), where the
+ * network puts each user on a node (helpers/network.ts): the users of a scenario alternate between
+ * the nodes and a second sign-in comes from the other node, so every interaction crosses nodes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeName, type Command, type Dialect } from '../../../shared/msnp/index';
 import type { RunningServer } from '../../../server/index';
+import { oneServer, type Network } from '../helpers/network';
 import {
   addToForward,
   addToList,
@@ -16,6 +19,7 @@ import {
   openSwitchboard,
   removeFromList,
   setState,
+  setStateWithIln,
   signIn,
   syncAll,
   text,
@@ -23,16 +27,23 @@ import {
   type SignedIn,
 } from '../helpers/msnp';
 
-/** Defines the scenarios for `dialects` against the server `start` makes (stopped after, then `stopped`). */
-export function dialectScenarios(dialects: readonly Dialect[], start: () => Promise<RunningServer>, stopped?: () => Promise<void>): void {
+/**
+ * Defines the scenarios for `dialects` against the server or network `start` makes (stopped
+ * after, then `stopped`).
+ */
+export function dialectScenarios(dialects: readonly Dialect[], start: () => Promise<RunningServer | Network>, stopped?: () => Promise<void>): void {
+  let net: Network;
+  /** Where accounts are added; users sign in where the network says (`net.signInNode`). */
   let server: RunningServer;
   let counter = 0;
 
   beforeAll(async () => {
-    server = await start();
+    const made = await start();
+    net = 'signInNode' in made ? made : oneServer(made);
+    server = net.server;
   });
   afterAll(async () => {
-    await server.stop();
+    await net.stop();
     await stopped?.();
   });
 
@@ -49,7 +60,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
   }
 
   async function online(d: Dialect, handle: string): Promise<SignedIn> {
-    const s = await signIn(server, d, handle, password(handle));
+    const s = await signIn(net.signInNode(handle), d, handle, password(handle));
     await syncAll(s);
     return s;
   }
@@ -93,7 +104,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
   describe.each(dialects)('MSNP%i', (d) => {
     it('signs in, syncs (short answer when current) and answers PNG', async () => {
       const [alice] = await users('alice');
-      const s = await signIn(server, d, alice as string, 'pw-alice');
+      const s = await signIn(net.signInNode(alice as string), d, alice as string, 'pw-alice');
       if (d <= 5) expect(s.usrOk.params).toEqual(['OK', alice, 'alice']);
       else if (d <= 7) expect(s.usrOk.params).toEqual(['OK', alice, 'alice', '1']);
       else if (d <= 9) expect(s.usrOk.params).toEqual(['OK', alice, 'alice', '1', '0']);
@@ -133,7 +144,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
       for (const handle of [bob as string, `nobody${counter}@example.com`]) {
         if (d <= 7) {
           const { RawClient } = await import('../helpers/raw-client');
-          const c = await RawClient.connect(server.nsPort);
+          const c = await RawClient.connect(net.signInNode(handle).nsPort);
           await c.reply(c.send('VER', [`MSNP${d}`]));
           await c.reply(c.send('INF'));
           const ch = await c.reply(c.send('USR', ['MD5', 'I', handle]));
@@ -143,7 +154,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
           await c.waitClosed();
         } else {
           const { passportTicket } = await import('../helpers/msnp');
-          expect(await passportTicket(server, handle, 'wrong', 'lc=1033,id=507')).toBeUndefined();
+          expect(await passportTicket(net.signInNode(handle), handle, 'wrong', 'lc=1033,id=507')).toBeUndefined();
         }
       }
     });
@@ -182,9 +193,9 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
       const A = await online(d, a);
       const B = await online(d, b);
       await befriend(A, B, 'amy', 'bo');
-      expect(await setState(A, 'NLN')).toEqual([]);
+      expect(await setStateWithIln(A, 'NLN', 0)).toEqual([]);
       // B's first CHG: ILN for A, and A hears B come online.
-      const iln = await setState(B, 'AWY', 268435500);
+      const iln = await setStateWithIln(B, 'AWY', 1, 268435500);
       expect(iln).toHaveLength(1);
       expectPresenceShape(B, iln[0] as Command, 'NLN', a, 'amy');
       expectPresenceShape(A, await A.client.expect('NLN', ['AWY', b]), 'AWY', b, 'bo');
@@ -330,7 +341,7 @@ export function dialectScenarios(dialects: readonly Dialect[], start: () => Prom
       const W2 = await online(d, w);
       expect((await W.client.expect('OUT')).params).toEqual(['OTH']);
       W.client.close();
-      const iln = await setState(W2, 'NLN');
+      const iln = await setStateWithIln(W2, 'NLN', 1);
       expect(iln.map((c) => c.params.slice(0, 2))).toEqual([['NLN', a]]);
       await setState(A2, 'BSY');
       expect((await W2.client.expect('NLN')).params.slice(0, 2)).toEqual(['BSY', a]);
