@@ -8,9 +8,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteListCache } from '../../electron/core/list-cache';
 import type { MsnClient } from '../../electron/core/msn/client';
+import type { ListCache } from '../../electron/core/msn/list-cache';
 import type { TrafficEntry } from '../../electron/core/msn/traffic';
 import type { RunningServer } from '../../server/index';
 import { Recorder, bundledPerTest, clientFor, startBundled } from './helpers/bundled';
@@ -88,5 +89,49 @@ describe.each([2, 8, 12] as const)('MSNP%i with the SQLite list cache', (dialect
     const damaged = await aliceSession();
     expect(damaged.listLines).toBeGreaterThan(0);
     expect(damaged.contacts).toEqual(changed.contacts);
+  });
+});
+
+describe('a list cache that cannot be written (MSNP12)', () => {
+  it('signs in anyway, logs the failure, and keeps working; the next save is tried again', async () => {
+    const server: RunningServer = await startBundled();
+    scope.server = server;
+    await server.accounts.add(ALICE, 'alice-pw', 'Alice');
+    await server.accounts.add(BOB, 'bob-pw', 'Bob');
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
+    try {
+      // A synchronous throw (SqliteListCache on a full disk or a read-only file) and an asynchronous refusal.
+      for (const failing of ['throws', 'rejects'] as const) {
+        let attempts = 0;
+        const cache: ListCache = {
+          load: () => undefined,
+          save: () => {
+            attempts++;
+            if (failing === 'throws') throw new Error('SQLITE_FULL: database or disk is full');
+            return Promise.reject(new Error('disk full'));
+          },
+        };
+        const a = clientFor(server, 12, { listCache: cache });
+        scope.clients.push(a);
+        const rec = new Recorder(a);
+        await a.signIn({ handle: ALICE, password: 'alice-pw' });
+        await rec.waitFor('contact-list.synced');
+        expect(a.state.status).toBe('online');
+        const before = attempts;
+        expect(before).toBeGreaterThan(0);
+        // A list change saves again (the cache is retried, not given up), and still succeeds.
+        if (failing === 'throws') await a.contacts.add(BOB);
+        else await a.contacts.remove(BOB);
+        expect(attempts).toBeGreaterThan(before);
+        await waitUntil(() => warnings.length > 0);
+        await a.signOut();
+      }
+      expect(warnings.some((w) => /list cache/i.test(w) && /disk/.test(w))).toBe(true);
+      // Only the error's message: no list content or handle is logged.
+      for (const w of warnings) expect(w).not.toContain(BOB);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -613,12 +613,7 @@ export class MsnClient {
       ...(this.list.selfName !== undefined ? { selfName: this.list.selfName } : {}),
       addressBook: book,
     };
-    // Only a cache: a store that fails (synchronously or not) costs the next sign-in a full read, nothing else.
-    try {
-      Promise.resolve(cache.save(this.cacheKey(handle), entry)).catch(() => undefined);
-    } catch {
-      // nothing to undo
-    }
+    this.writeCache(cache, this.cacheKey(handle), () => entry);
   }
 
   private saveCache(): void {
@@ -626,7 +621,22 @@ export class MsnClient {
     const ctx = this.session.value;
     // MSNP13+ lists always come from the address book (no SYN version to check a copy against).
     if (cache === undefined || ctx === undefined || ctx.ab !== undefined) return;
-    Promise.resolve(cache.save(this.cacheKey(ctx.handle), this.list.toCache(ctx.dialect))).catch(() => undefined);
+    this.writeCache(cache, this.cacheKey(ctx.handle), () => this.list.toCache(ctx.dialect));
+  }
+
+  /**
+   * Only a cache: a store that fails, synchronously (SqliteListCache on a full disk or a read-only
+   * file) or not, is logged and skipped, never a failed sign-in or list change. The next change
+   * tries again; until a write succeeds the next sign-in may download the whole list (a copy older
+   * than the server's version is never used, MSNP.md §4.3). The log names the error, never the list.
+   */
+  private writeCache(cache: ListCache, key: string, entry: () => CachedContactList): void {
+    const failed = (err: unknown): void => console.warn(`monarch/msn: could not save the contact list cache: ${err instanceof Error ? err.message : String(err)}`);
+    try {
+      Promise.resolve(cache.save(key, entry())).catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   }
 
   /** The list is cached per account and configured server (not per NS we were moved to). */
