@@ -118,3 +118,21 @@ describe('ListManager on an asynchronous store', () => {
     expect(stored.user.listVersion).toBe(a.user.listVersion);
   });
 });
+
+describe('settings that do not change', () => {
+  it('setting my friendly name to the one I have commits nothing and moves no stamp (clients send PRP MFN at every sign-in)', async () => {
+    const { store, committed } = controlledStore();
+    await store.createUser({ handle: 'same@example.com', friendlyName: 'Same', credentials: creds, now: 1_000 });
+    let now = 5_000;
+    const lists = new ListManager(store, () => now);
+    const me = (await lists.acquire('same@example.com'))!;
+    const { settingsStamp, listVersion } = me.user;
+    now = 9_000;
+    await lists.setFriendlyName(me, 'Same');
+    expect(me.user).toMatchObject({ settingsStamp, listVersion });
+    expect(committed).toEqual([]);
+    await lists.setFriendlyName(me, 'Other');
+    expect(me.user.settingsStamp).toBe(9_000);
+    expect(committed).toHaveLength(1);
+  });
+});

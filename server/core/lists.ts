@@ -364,8 +364,14 @@ export class ListManager {
     await this.commit(owner, 'settings', [{ kind: 'property', key, value }]);
   }
 
+  /**
+   * My friendly name. The same name changes nothing: clients send `PRP MFN` with it at every
+   * sign-in (MSNP13-18.md §5.3 step 6), and a bumped settings stamp would put the Me contact into
+   * every later address-book delta (§6.4) and move the MSNP10+ settings version for nothing.
+   */
   async setFriendlyName(owner: Account, name: string): Promise<void> {
     if (this.stale.has(owner)) await this.reload(owner);
+    if (owner.user.friendlyName === name) return;
     owner.user.friendlyName = name;
     await this.commit(owner, 'settings', []);
   }

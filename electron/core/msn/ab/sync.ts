@@ -243,7 +243,9 @@ export async function syncAddressBook(options: {
     initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
   }
   await sendMl(conn, dialect, 'ADL', true, initial, options.timeoutMs);
-  // PRP t MFN name (§5.3 step 6): WLM takes it from the Me contact; without one, my address.
+  // PRP t MFN name (§5.3 step 6): WLM takes it from the Me contact; without one, my address. Sent
+  // at every sign-in even when unchanged, as libpurple and AvaMSN do (the NS has no other way to
+  // learn it for this session's NLN); an unchanged name moves no stamp on our server.
   const name = snap.selfName ?? options.myHandle;
   await conn.call((trId) => buildPrpRequest({ trId, key: 'MFN', value: name }, dialect), timeout);
   list.selfName = name;
