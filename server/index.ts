@@ -216,6 +216,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
       offline,
       logger: cfg.logger,
       now,
+      publicHost: cfg.publicHost,
       // A user's own address-book edits run where its NS session holds its lists (cluster/node.ts).
       atOwner:
         clusterNode === undefined

@@ -36,6 +36,8 @@ export interface SoapServices {
    * serve it here. Absent in one process.
    */
   readonly atOwner?: (owner: string, req: SoapRequest) => Promise<SoapReply | 'unanswered' | undefined>;
+  /** The host written into XFR/RNG (`ServerConfig.publicHost`): what fetched offline messages name as their source. */
+  readonly publicHost: string;
 }
 
 export function registerSoapServices(router: SoapRouter, s: SoapServices): void {
@@ -45,5 +47,5 @@ export function registerSoapServices(router: SoapRouter, s: SoapServices): void 
   // Offline messages (MSNP13-18.md §9).
   const auth = { tokens: s.tokens, accountExists: (handle: string) => s.lists.exists(handle) };
   registerOimStoreService(router, { ...auth, offline: s.offline, lockKeys: new LockKeys(undefined, s.now), logger: s.logger });
-  registerRsiService(router, { ...auth, offline: s.offline, logger: s.logger });
+  registerRsiService(router, { ...auth, offline: s.offline, logger: s.logger, originatingSource: s.publicHost });
 }

@@ -312,3 +312,25 @@ describe('OIM: hostile requests', () => {
     expect((await getMetadata(server, tokens.cookie)).type).toBe('mailData');
   });
 });
+
+describe('OIM: the recipient does not learn where the sender was', () => {
+  it("X-OIM-originatingSource names the server's public host, never the sender's address (which stays with the operator)", async () => {
+    // The sender reaches the server from 127.0.0.1; the server's public name is something else.
+    const server = await startTestServer({ publicHost: 'messenger.example.test' });
+    try {
+      await server.accounts.add('alice@example.com', 'pw-alice', 'Alice');
+      await server.accounts.add('bob@example.com', 'pw-bob', 'Bob');
+      const bob = new OimSender(server, 'bob@example.com', (await oimTokens(server, 'bob@example.com', 'pw-bob')).secure);
+      expect(await bob.send('alice@example.com', 'where am I?')).toEqual({ type: 'stored', sequence: 1 });
+      const alice = await oimTokens(server, 'alice@example.com', 'pw-alice');
+      const [entry] = (await getMetadata(server, alice.cookie)).messages;
+      const { mail } = await getMessage(server, alice.cookie, entry!.id);
+      if (typeof mail !== 'string') throw new Error(`GetMessage fault: ${mail.message}`);
+      expect(mail).toMatch(/^X-OIM-originatingSource: messenger\.example\.test\r$/m);
+      expect(mail).not.toContain('127.0.0.1');
+      expect(Buffer.byteLength(mail)).toBe(entry!.size); // <SZ> still the size of what GetMessage returns
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -47,7 +47,7 @@ export function sendInitialMailData(s: NsSession, offline: OfflineMessages): Pro
 function sendMailData(s: NsSession, waiting: readonly OimRecord[]): void {
   let value = 'too-large';
   if (waiting.length <= MAIL_DATA_MAX_MESSAGES) {
-    const md = buildMailData(waiting.map((m) => oimEntry(m, s.handle)));
+    const md = buildMailData(waiting.map((m) => oimEntry(m, s.handle, s.ctx.config.publicHost)));
     if (md.length <= MAIL_DATA_MAX_BYTES) value = md;
   }
   sendNotice(s, 'initialMailData', [{ name: 'Mail-Data', value }]);
@@ -65,7 +65,7 @@ export function wireOfflineNotices(offline: OfflineMessages, presence: PresenceH
   offline.onStored = (recipient: string, record: OimRecord) => {
     const s = sessionOf(recipient);
     if (s === undefined) return;
-    sendNotice(s, 'offlineMessages', [{ name: 'Mail-Data', value: buildMailData([oimEntry(record, recipient)], { live: true }) }]);
+    sendNotice(s, 'offlineMessages', [{ name: 'Mail-Data', value: buildMailData([oimEntry(record, recipient, s.ctx.config.publicHost)], { live: true }) }]);
   };
   offline.onDeleted = (recipient: string, count: number) => {
     const s = sessionOf(recipient);

@@ -24,6 +24,8 @@ import { oimEntry, oimMail } from '../oim/mail';
 export interface RsiDeps extends SoapAuthDeps {
   readonly offline: OfflineMessages;
   readonly logger: Logger;
+  /** What `X-OIM-originatingSource` names: the server's public host, never the sender's address (oim/mail.ts). */
+  readonly originatingSource: string;
 }
 
 export function registerRsiService(router: SoapRouter, deps: RsiDeps): void {
@@ -42,11 +44,11 @@ async function rsi(req: SoapRequest, deps: RsiDeps): Promise<SoapReply> {
   const me = who.handle;
   switch (r.action) {
     case 'GetMetadata':
-      return okReply(buildGetMetadataResponse((await deps.offline.list(me)).map((m) => oimEntry(m, me))));
+      return okReply(buildGetMetadataResponse((await deps.offline.list(me)).map((m) => oimEntry(m, me, deps.originatingSource))));
     case 'GetMessage': {
       const record = await deps.offline.get(me, r.messageId, r.alsoMarkAsRead);
       if (record === undefined) return clientFault('No such message');
-      return okReply(buildGetMessageResponse(oimMail(record, me)));
+      return okReply(buildGetMessageResponse(oimMail(record, me, deps.originatingSource)));
     }
     case 'DeleteMessages': {
       const deleted = await deps.offline.delete(me, r.messageIds);
