@@ -9,25 +9,43 @@
  */
 import { randomUUID } from 'node:crypto';
 import { LIST_BITS, MAX_FORWARD_LIST, MAX_GROUPS } from '../../shared/msnp/index';
-import type { AccountData, AccountWrite, ContactRecord, GroupRecord, Privacy, Store, UserRecord } from '../store/store';
+import type { AbChange, AccountData, AccountWrite, ContactRecord, GroupRecord, Privacy, Store, UserRecord } from '../store/store';
 import { fail } from './errors';
 
 /** The stored records the MSNP front reads (it reaches the store only through the core). */
-export type { ContactRecord, GroupRecord } from '../store/store';
+export type { AbChange, ContactRecord, GroupRecord } from '../store/store';
 
 export type EditableList = 'FL' | 'AL' | 'BL';
+
+/**
+ * Journal rows kept per account (`AbChange`): beyond this the oldest go, and `historySince` moves
+ * to the newest of them (a delta from before it is answered `FullSyncRequired`). One row per entry,
+ * so an account reaches it only with that many entries changed or deleted since the oldest kept;
+ * the forward list alone holds up to 600 (MSNP.md §8).
+ */
+export const MAX_AB_CHANGES = 2000;
 
 export class Account {
   readonly user: UserRecord;
   readonly contacts = new Map<string, ContactRecord>();
   readonly groups = new Map<number, GroupRecord>();
   readonly properties: Map<string, string>;
+  /** The change journal by `kind:guid`, oldest first (a change moves its entry to the end). */
+  readonly changes = new Map<string, AbChange>();
 
   constructor(data: AccountData) {
     this.user = data.user;
     for (const c of data.contacts) this.contacts.set(c.handle, c);
     for (const g of data.groups) this.groups.set(g.id, g);
     this.properties = data.properties;
+    for (const ch of data.changes) this.changes.set(`${ch.kind}:${ch.guid}`, ch);
+  }
+
+  /** Journal entries changed after `since` (epoch ms), oldest first. */
+  changedSince(since: number): AbChange[] {
+    const out: AbChange[] = [];
+    for (const ch of this.changes.values()) if (ch.changedAt > since) out.push(ch);
+    return out;
   }
 
   get handle(): string {
@@ -43,6 +61,8 @@ export class Account {
     for (const g of data.groups) this.groups.set(g.id, g);
     this.properties.clear();
     for (const [k, v] of data.properties) this.properties.set(k, v);
+    this.changes.clear();
+    for (const ch of data.changes) this.changes.set(`${ch.kind}:${ch.guid}`, ch);
   }
 
   contactByGuid(guid: string): ContactRecord | undefined {
@@ -118,6 +138,7 @@ export class ListManager {
   constructor(
     private readonly store: Store,
     private readonly now: () => number = Date.now,
+    private readonly maxChanges: number = MAX_AB_CHANGES,
   ) {}
 
   /**
@@ -328,9 +349,10 @@ export class ListManager {
   async removeGroup(owner: Account, id: number): Promise<void> {
     if (this.stale.has(owner)) await this.reload(owner);
     if (id === 0) fail('cannot-remove-group-zero');
-    if (!owner.groups.has(id)) fail('no-such-group');
+    const group = owner.groups.get(id);
+    if (group === undefined) fail('no-such-group');
     owner.groups.delete(id);
-    const writes: AccountWrite[] = [{ kind: 'delete-group', id }];
+    const writes: AccountWrite[] = [{ kind: 'delete-group', id, guid: group.guid }];
     for (const c of owner.contacts.values()) {
       const at = c.groups.indexOf(id);
       if (at >= 0) {
@@ -388,7 +410,7 @@ export class ListManager {
   private saveOrDrop(owner: Account, entry: ContactRecord): AccountWrite {
     if (entry.lists !== 0) return { kind: 'contact', contact: entry };
     owner.contacts.delete(entry.handle);
-    return { kind: 'delete-contact', handle: entry.handle };
+    return { kind: 'delete-contact', handle: entry.handle, guid: entry.guid };
   }
 
   /**
@@ -401,16 +423,55 @@ export class ListManager {
   private async commit(owner: Account, what: 'list' | 'settings', writes: readonly AccountWrite[]): Promise<void> {
     const u = owner.user;
     u.listVersion += 1;
-    const now = this.now();
-    if (what === 'list') u.listStamp = Math.max(now, u.listStamp + 1);
-    else u.settingsStamp = Math.max(now, u.settingsStamp + 1);
+    // One rising sequence for both stamps: an address-book answer's lastChange is the later of the
+    // two, and a list change must come after it to be in the next delta (MSNP13-18.md §6.4).
+    const next = Math.max(this.now(), u.listStamp + 1, u.settingsStamp + 1);
+    if (what === 'list') u.listStamp = next;
+    else u.settingsStamp = next;
+    const all = what === 'list' ? [...writes, ...this.journal(owner, writes, next)] : writes;
     try {
-      await this.writes.run(u.id, () => this.store.applyAccountChanges(u, writes));
+      await this.writes.run(u.id, () => this.store.applyAccountChanges(u, all));
     } catch (e) {
       this.stale.add(owner);
       void this.reload(owner).catch(() => {});
       throw e;
     }
+  }
+
+  /**
+   * The journal rows for a list change (`AbChange`): every contact entry and group it wrote or
+   * deleted, stamped with the change's list stamp; beyond `maxChanges` the oldest are forgotten
+   * and `historySince` moves up to them.
+   */
+  private journal(owner: Account, writes: readonly AccountWrite[], at: number): AccountWrite[] {
+    const out: AccountWrite[] = [];
+    const note = (kind: AbChange['kind'], guid: string | undefined, handle: string): void => {
+      if (guid === undefined) return;
+      const change: AbChange = { kind, guid, handle, changedAt: at };
+      const key = `${kind}:${guid}`;
+      owner.changes.delete(key);
+      owner.changes.set(key, change);
+      out.push({ kind: 'ab-change', change });
+    };
+    for (const w of writes) {
+      if (w.kind === 'contact') note('contact', w.contact.guid, w.contact.handle);
+      else if (w.kind === 'delete-contact') note('contact', w.guid, w.handle);
+      else if (w.kind === 'group') note('group', w.group.guid, '');
+      else if (w.kind === 'delete-group') note('group', w.guid, '');
+    }
+    if (owner.changes.size > this.maxChanges) {
+      let upTo = owner.user.historySince;
+      for (const [key, ch] of owner.changes) {
+        if (owner.changes.size <= this.maxChanges) break;
+        owner.changes.delete(key);
+        upTo = Math.max(upTo, ch.changedAt);
+      }
+      // Rows of the same stamp as the last one dropped go too: history is whole from `upTo` on.
+      for (const [key, ch] of owner.changes) if (ch.changedAt <= upTo) owner.changes.delete(key);
+      owner.user.historySince = upTo;
+      out.push({ kind: 'forget-ab-changes', upTo });
+    }
+    return out;
   }
 
   /** Replaces the in-memory copy with the store's (after a failed write); stays stale while it fails. */

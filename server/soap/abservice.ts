@@ -152,14 +152,14 @@ async function run(s: SoapServices, owner: Account, r: AbRequest, header: AbServ
   const mutationResponse = (action: string, guid?: string): string => buildMutationResponse(action, guid, header);
   switch (r.action) {
     case 'FindMembership': {
-      const since = deltaSince(r.lastChange);
-      // §6.3: the roles are the lists; a delta with no list change since is an answer without members.
-      const roles = since === undefined ? memberships(owner) : unchangedSince(owner.user.listStamp, since, () => NO_MEMBERS);
-      return buildFindMembershipResponse({ roles, lastChange: stamp(owner.user.listStamp), serviceHeader: header });
+      const since = deltaSince(owner, r.lastChange);
+      // §6.3: the roles are the lists; a delta is the members changed since, deleted ones marked.
+      const answer = since === undefined ? { roles: memberships(owner) } : membershipDelta(owner, since);
+      return buildFindMembershipResponse({ ...answer, lastChange: stamp(owner.user.listStamp), serviceHeader: header });
     }
     case 'ABFindAll':
     case 'ABFindContactsPaged': {
-      const since = deltaSince(r.lastChange);
+      const since = deltaSince(owner, r.lastChange);
       const book = since === undefined ? addressBook(owner) : addressBookDelta(owner, since);
       return r.action === 'ABFindAll' ? buildAbFindAllResponse({ ...book, serviceHeader: header }) : buildAbFindContactsPagedResponse({ ...book, serviceHeader: header });
     }
@@ -314,34 +314,69 @@ function addressBook(owner: Account) {
 
 // ---- delta requests (`deltasOnly` + `lastChange`, §6.3, §6.4) ------------------------------
 //
-// The server keeps one change stamp for the lists (contacts, groups, AL/BL/RL/PL) and one for the
-// account's settings (name, BLP, GTC), not one per entry and no record of deletions. So a delta is
-// answered exactly where those two stamps allow: nothing changed since `lastChange` → an answer
-// with nothing in it (the Me contact alone when only the settings changed); a list change since
-// then → `FullSyncRequired` (§6.6), on which clients ask again without deltas (libpurple, WLM).
-// Escargot answers every delta request with that fault.
+// The account's change journal (`AbChange`, server/core/lists.ts) names every contact entry and
+// group changed since a time, deleted ones included, so a delta lists exactly those: a contact or
+// group as it is now, or marked deleted (`fDeleted`, member `Deleted`) when it is gone, as
+// Microsoft's service answered and MSNPSharp (which synchronised against it) applies; the Me contact
+// when the settings changed. Only a `lastChange` the journal does not reach back to (from before
+// it began, or before rows it has since dropped) or cannot read is `FullSyncRequired` (§6.6), on
+// which clients ask again in full (libpurple, WLM). Escargot answers every delta with that fault.
 
 class FullSyncRequired extends Error {}
 
 /** The `lastChange` of a delta request in epoch ms; undefined for a full request. */
-function deltaSince(lastChange: string | undefined): number | undefined {
+function deltaSince(owner: Account, lastChange: string | undefined): number | undefined {
   if (lastChange === undefined) return undefined;
   const since = Date.parse(lastChange);
-  if (!Number.isFinite(since)) throw new FullSyncRequired();
+  if (!Number.isFinite(since) || since < owner.user.historySince) throw new FullSyncRequired();
   return since;
 }
 
-function unchangedSince<T>(changedAt: number, since: number, nothing: () => T): T {
-  if (changedAt > since) throw new FullSyncRequired();
-  return nothing();
+/**
+ * The members changed since: per changed contact, every role it holds (`Deleted` false) and every
+ * role it does not (`Deleted` true, named by its last membership id): the journal knows that the
+ * entry changed, not which roles it had before, and "not in this role" is true of the others
+ * (a client drops such a member if it has it, and has nothing to do otherwise).
+ */
+function membershipDelta(owner: Account, since: number): { roles: Record<MemberRole, Member[]>; deleted: Record<MemberRole, Member[]> } {
+  const roles: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+  const deleted: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+  const seen = new Set<string>();
+  // Newest first: a handle deleted and added again is named by its newest entry.
+  for (const ch of owner.changedSince(since).reverse()) {
+    if (ch.kind !== 'contact' || seen.has(ch.handle)) continue;
+    seen.add(ch.handle);
+    const entry = owner.contacts.get(ch.handle);
+    const lastChanged = stamp(ch.changedAt);
+    for (const [role, bit] of ROLE_BITS) {
+      const on = entry !== undefined && (entry.lists & bit) !== 0;
+      const m: Member = { address: ch.handle, type: 'Passport', membershipId: `${role}/${entry?.guid ?? ch.guid}`, lastChanged, ...(on ? { displayName: entry.name } : {}) };
+      (on ? roles : deleted)[role].push(m);
+    }
+  }
+  return { roles, deleted };
 }
 
-const NO_MEMBERS: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
-
-function addressBookDelta(owner: Account, since: number): ReturnType<typeof addressBook> & { readonly ownerCid: string } {
-  const full = unchangedSince(owner.user.listStamp, since, () => addressBook(owner));
+/** The contacts and groups changed since (deleted ones marked), and the Me contact when the settings changed. */
+function addressBookDelta(owner: Account, since: number): ReturnType<typeof addressBook> & { readonly ownerCid: string; readonly deletedGroups: string[] } {
+  const full = addressBook(owner);
+  const changed = owner.changedSince(since);
+  const contactIds = new Set(changed.filter((c) => c.kind === 'contact').map((c) => c.guid));
+  // Group 0 is not in the book (MSNP.md §10.14), even when an old dialect renamed it.
+  const hidden = owner.groups.get(0)?.guid;
+  const groupIds = new Set(changed.filter((c) => c.kind === 'group' && c.guid !== hidden).map((c) => c.guid));
+  const contacts = full.contacts.filter((c) => contactIds.has(c.id));
+  const groups = full.groups.filter((g) => groupIds.has(g.id));
+  for (const c of contacts) contactIds.delete(c.id);
+  for (const g of groups) groupIds.delete(g.id);
+  // What is left is gone from the book: deleted, or (a contact) off the forward list.
+  for (const ch of changed) {
+    if (ch.kind === 'contact' && contactIds.has(ch.guid)) {
+      contacts.push({ id: ch.guid, type: 'Regular', address: ch.handle, isMessengerUser: false, groupIds: [], annotations: {}, deleted: true });
+    }
+  }
   const settingsChanged = owner.user.settingsStamp > since;
-  return { ...full, groups: [], contacts: [], ownerCid: String(owner.user.id), ...(settingsChanged ? {} : { me: undefined }) };
+  return { ...full, groups, contacts, deletedGroups: [...groupIds], ownerCid: String(owner.user.id), ...(settingsChanged ? {} : { me: undefined }) };
 }
 
 /** The `Me` contact's id: stable per account, never a contact's (`…-<user id in hex>`). */

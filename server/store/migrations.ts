@@ -73,6 +73,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX oims_by_recipient ON oims(recipient_id, seq);
     `,
   },
+  {
+    // The change journal behind exact address-book deltas (MSNP13-18.md §6.3, §6.4): one row per
+    // contact entry or group changed (deleted ones included), and since when it is complete. Lists
+    // changed before this schema have no rows: history starts at each account's list stamp.
+    version: 3,
+    sql: `
+      CREATE TABLE ab_changes (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL CHECK (kind IN ('contact', 'group')),
+        guid            TEXT NOT NULL,
+        handle          TEXT NOT NULL,
+        changed_at      INTEGER NOT NULL,
+        PRIMARY KEY (user_id, kind, guid)
+      ) WITHOUT ROWID;
+      ALTER TABLE users ADD COLUMN history_since INTEGER NOT NULL DEFAULT 0;
+      UPDATE users SET history_since = list_stamp;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

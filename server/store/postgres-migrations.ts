@@ -78,6 +78,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    // The change journal behind exact address-book deltas (migrations.ts version 3).
+    version: 2,
+    sql: `
+      CREATE TABLE ab_changes (
+        user_id         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL CHECK (kind IN ('contact', 'group')),
+        guid            TEXT NOT NULL,
+        handle          TEXT NOT NULL,
+        changed_at      BIGINT NOT NULL,
+        PRIMARY KEY (user_id, kind, guid)
+      );
+      ALTER TABLE users ADD COLUMN history_since BIGINT NOT NULL DEFAULT 0;
+      UPDATE users SET history_since = list_stamp;
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]?.version ?? 0;

@@ -15,7 +15,7 @@
  */
 import pg from 'pg';
 import type { Logger } from '../logger';
-import { OIM_COLUMNS, USER_COLUMNS, toOim, toUser, type OimRow, type UserRow } from './rows';
+import { OIM_COLUMNS, USER_COLUMNS, toAbChange, toOim, toUser, type AbChangeRow, type OimRow, type UserRow } from './rows';
 import { LATEST_POSTGRES_SCHEMA_VERSION, POSTGRES_MIGRATIONS, POSTGRES_MIGRATION_LOCK } from './postgres-migrations';
 import {
   DuplicateUserError,
@@ -182,14 +182,16 @@ export class PostgresStore implements Store {
 
   /** One statement (one round trip, one snapshot): the user row with its lists as JSON. */
   async loadAccount(handle: string): Promise<AccountData | undefined> {
-    const r = await this.query<UserRow & { contacts: ContactJson[]; groups: GroupRecord[]; properties: Array<{ key: string; value: string }> }>(
+    const r = await this.query<UserRow & { contacts: ContactJson[]; groups: GroupRecord[]; properties: Array<{ key: string; value: string }>; changes: AbChangeRow[] }>(
       `SELECT ${USER_COLUMNS.split(', ').map((col) => `u.${col}`).join(', ')},
         (SELECT COALESCE(json_agg(json_build_object('handle', c.contact_handle, 'lists', c.lists, 'name', c.name, 'guid', c.guid, 'groups', c.groups)), '[]')
            FROM contacts c WHERE c.user_id = u.id) AS contacts,
         (SELECT COALESCE(json_agg(json_build_object('id', g.id, 'guid', g.guid, 'name', g.name) ORDER BY g.id), '[]')
            FROM groups g WHERE g.user_id = u.id) AS groups,
         (SELECT COALESCE(json_agg(json_build_object('key', p.key, 'value', p.value)), '[]')
-           FROM properties p WHERE p.user_id = u.id) AS properties
+           FROM properties p WHERE p.user_id = u.id) AS properties,
+        (SELECT COALESCE(json_agg(json_build_object('kind', a.kind, 'guid', a.guid, 'handle', a.handle, 'changed_at', a.changed_at) ORDER BY a.changed_at), '[]')
+           FROM ab_changes a WHERE a.user_id = u.id) AS changes
        FROM users u WHERE u.handle = $1`,
       [handle],
     );
@@ -198,7 +200,7 @@ export class PostgresStore implements Store {
     const contacts = row.contacts.map((c): ContactRecord => ({ handle: c.handle, lists: c.lists, name: c.name, guid: c.guid, groups: c.groups }));
     const properties = new Map<string, string>();
     for (const p of row.properties) properties.set(p.key, p.value);
-    return { user: toUser(row), contacts, groups: row.groups, properties };
+    return { user: toUser(row), contacts, groups: row.groups, properties, changes: row.changes.map(toAbChange) };
   }
 
   async saveUser(u: UserRecord): Promise<void> {
@@ -243,6 +245,16 @@ export class PostgresStore implements Store {
             break;
           case 'property':
             await this.savePropertyOn(c, user.id, w.key, w.value);
+            break;
+          case 'ab-change':
+            await c.query(
+              `INSERT INTO ab_changes (user_id, kind, guid, handle, changed_at) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (user_id, kind, guid) DO UPDATE SET handle = excluded.handle, changed_at = excluded.changed_at`,
+              [user.id, w.change.kind, w.change.guid, w.change.handle, w.change.changedAt],
+            );
+            break;
+          case 'forget-ab-changes':
+            await c.query('DELETE FROM ab_changes WHERE user_id = $1 AND changed_at <= $2', [user.id, w.upTo]);
             break;
         }
       }
@@ -326,8 +338,8 @@ export class PostgresStore implements Store {
 
   private async saveUserOn(q: Queryable, u: UserRecord): Promise<void> {
     await q.query(
-      'UPDATE users SET friendly_name = $1, blp = $2, gtc = $3, list_version = $4, list_stamp = $5, settings_stamp = $6 WHERE id = $7',
-      [u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.id],
+      'UPDATE users SET friendly_name = $1, blp = $2, gtc = $3, list_version = $4, list_stamp = $5, settings_stamp = $6, history_since = $7 WHERE id = $8',
+      [u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.historySince, u.id],
     );
   }
 

@@ -2,7 +2,7 @@
  * The rows both engines' tables hold (the same columns in SQLite and PostgreSQL), and their
  * records. Only how a flag is stored differs: SQLite keeps `read` as 0/1, PostgreSQL as a boolean.
  */
-import type { OimRecord, UserRecord } from './store';
+import type { AbChange, OimRecord, UserRecord } from './store';
 
 export interface UserRow {
   id: number;
@@ -13,6 +13,7 @@ export interface UserRow {
   list_version: number;
   list_stamp: number;
   settings_stamp: number;
+  history_since: number;
 }
 
 export interface OimRow {
@@ -28,7 +29,7 @@ export interface OimRow {
   read: number | boolean;
 }
 
-export const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp';
+export const USER_COLUMNS = 'id, handle, friendly_name, blp, gtc, list_version, list_stamp, settings_stamp, history_since';
 export const OIM_COLUMNS = 'message_id, sender, sender_name, run_id, run_sequence, content, content_bytes, origin, received_at, read';
 
 export function toUser(r: UserRow): UserRecord {
@@ -41,6 +42,7 @@ export function toUser(r: UserRow): UserRecord {
     listVersion: r.list_version,
     listStamp: r.list_stamp,
     settingsStamp: r.settings_stamp,
+    historySince: r.history_since,
   };
 }
 
@@ -57,4 +59,15 @@ export function toOim(r: OimRow): OimRecord {
     receivedAt: r.received_at,
     read: r.read === true || r.read === 1,
   };
+}
+
+export interface AbChangeRow {
+  kind: 'contact' | 'group';
+  guid: string;
+  handle: string;
+  changed_at: number;
+}
+
+export function toAbChange(r: AbChangeRow): AbChange {
+  return { kind: r.kind, guid: r.guid, handle: r.handle, changedAt: Number(r.changed_at) };
 }

@@ -8,7 +8,7 @@
  * connection would allow; see store.ts). Writes land in the order the calls are made.
  */
 import Database from 'better-sqlite3';
-import { OIM_COLUMNS, USER_COLUMNS, toOim, toUser, type OimRow, type UserRow } from './rows';
+import { OIM_COLUMNS, USER_COLUMNS, toAbChange, toOim, toUser, type AbChangeRow, type OimRow, type UserRow } from './rows';
 import { join } from 'node:path';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { ensurePrivateDir, preparePrivateDatabase } from './private-files';
@@ -86,9 +86,15 @@ export class SqliteStore implements Store {
         'SELECT u.handle FROM contacts c JOIN users u ON u.id = c.user_id WHERE c.contact_handle = ?',
       ),
       saveUser: db.prepare(
-        `UPDATE users SET friendly_name = ?, blp = ?, gtc = ?, list_version = ?, list_stamp = ?, settings_stamp = ?
+        `UPDATE users SET friendly_name = ?, blp = ?, gtc = ?, list_version = ?, list_stamp = ?, settings_stamp = ?, history_since = ?
          WHERE id = ?`,
       ),
+      abChanges: db.prepare('SELECT kind, guid, handle, changed_at FROM ab_changes WHERE user_id = ? ORDER BY changed_at'),
+      saveAbChange: db.prepare(
+        `INSERT INTO ab_changes (user_id, kind, guid, handle, changed_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, kind, guid) DO UPDATE SET handle = excluded.handle, changed_at = excluded.changed_at`,
+      ),
+      forgetAbChanges: db.prepare('DELETE FROM ab_changes WHERE user_id = ? AND changed_at <= ?'),
       contacts: db.prepare('SELECT contact_handle, lists, name, guid, groups FROM contacts WHERE user_id = ?'),
       saveContact: db.prepare(
         `INSERT INTO contacts (user_id, contact_handle, lists, name, guid, groups) VALUES (?, ?, ?, ?, ?, ?)
@@ -190,7 +196,8 @@ export class SqliteStore implements Store {
     const groups = this.stmt.groups.all(user.id) as GroupRecord[];
     const properties = new Map<string, string>();
     for (const r of this.stmt.properties.all(user.id) as Array<{ key: string; value: string }>) properties.set(r.key, r.value);
-    return { user, contacts, groups, properties };
+    const changes = (this.stmt.abChanges.all(user.id) as AbChangeRow[]).map(toAbChange);
+    return { user, contacts, groups, properties, changes };
   }
 
   async saveUser(u: UserRecord): Promise<void> {
@@ -198,7 +205,7 @@ export class SqliteStore implements Store {
   }
 
   private saveUserSync(u: UserRecord): void {
-    this.stmt.saveUser.run(u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.id);
+    this.stmt.saveUser.run(u.friendlyName, u.blp, u.gtc, u.listVersion, u.listStamp, u.settingsStamp, u.historySince, u.id);
   }
 
   async saveContact(userId: number, c: ContactRecord): Promise<void> {
@@ -298,6 +305,12 @@ export class SqliteStore implements Store {
             break;
           case 'property':
             this.savePropertySync(user.id, w.key, w.value);
+            break;
+          case 'ab-change':
+            this.stmt.saveAbChange.run(user.id, w.change.kind, w.change.guid, w.change.handle, w.change.changedAt);
+            break;
+          case 'forget-ab-changes':
+            this.stmt.forgetAbChanges.run(user.id, w.upTo);
             break;
         }
       }

@@ -53,19 +53,19 @@ export function describeStoreSuite(engine: string, makeHarness: () => Promise<St
     it('creates users with group 0, refuses a taken handle, and keeps lists, settings and credentials across a reopen', async () => {
       const store = await open();
       const u = await store.createUser({ handle: 'a@example.com', friendlyName: 'A ☕', credentials: creds, now: 1_700_000_000_123 });
-      expect(u).toEqual({ id: u.id, handle: 'a@example.com', friendlyName: 'A ☕', blp: 'AL', gtc: 'A', listVersion: 1, listStamp: 1_700_000_000_123, settingsStamp: 1_700_000_000_123 });
+      expect(u).toEqual({ id: u.id, handle: 'a@example.com', friendlyName: 'A ☕', blp: 'AL', gtc: 'A', listVersion: 1, listStamp: 1_700_000_000_123, settingsStamp: 1_700_000_000_123, historySince: 0 });
       await expect(store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: creds, now: 1 })).rejects.toThrow(DuplicateUserError);
       await store.saveContact(u.id, { handle: 'b@example.com', lists: LIST_BITS.FL | LIST_BITS.AL, name: 'B', guid: 'g-1', groups: [0, 3] });
       await store.saveGroup(u.id, { id: 3, guid: 'g-3', name: 'Friends' });
       await store.saveProperty(u.id, 'PHH', '555');
       await store.saveProperty(u.id, 'MOB', 'Y');
       await store.saveProperty(u.id, 'MOB', undefined);
-      await store.saveUser({ ...u, friendlyName: 'Renamed', blp: 'BL', gtc: 'N', listVersion: 7, listStamp: 1_700_000_000_999, settingsStamp: 1_700_000_001_000 });
+      await store.saveUser({ ...u, friendlyName: 'Renamed', blp: 'BL', gtc: 'N', listVersion: 7, listStamp: 1_700_000_000_999, settingsStamp: 1_700_000_001_000, historySince: 1_700_000_000_500 });
       await store.close();
 
       const again = await open();
       const acc = await again.loadAccount('a@example.com');
-      expect(acc?.user).toEqual({ id: u.id, handle: 'a@example.com', friendlyName: 'Renamed', blp: 'BL', gtc: 'N', listVersion: 7, listStamp: 1_700_000_000_999, settingsStamp: 1_700_000_001_000 });
+      expect(acc?.user).toEqual({ id: u.id, handle: 'a@example.com', friendlyName: 'Renamed', blp: 'BL', gtc: 'N', listVersion: 7, listStamp: 1_700_000_000_999, settingsStamp: 1_700_000_001_000, historySince: 1_700_000_000_500 });
       expect(acc?.contacts).toEqual([{ handle: 'b@example.com', lists: 3, name: 'B', guid: 'g-1', groups: [0, 3] }]);
       expect(acc?.groups).toEqual([
         { id: 0, guid: '00000000-0000-0000-0000-000000000000', name: '~' },
@@ -102,6 +102,35 @@ export function describeStoreSuite(engine: string, makeHarness: () => Promise<St
       const fresh = await store.loadAccount('b@example.com');
       expect(fresh?.contacts).toEqual([]);
       expect(fresh?.groups.map((g) => g.id)).toEqual([0]);
+    });
+
+    it('keeps the change journal: one row per entry (moved by a later change), forgotten up to a stamp with the user row', async () => {
+      const store = await open();
+      const u = await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: noMd5, now: 1 });
+      expect((await store.loadAccount('a@example.com'))?.changes).toEqual([]);
+      await store.applyAccountChanges({ ...u, listStamp: 1_700_000_000_005 }, [
+        { kind: 'contact', contact: { handle: 'b@example.com', lists: LIST_BITS.FL, name: 'B', guid: 'c-b', groups: [] } },
+        { kind: 'ab-change', change: { kind: 'contact', guid: 'c-b', handle: 'b@example.com', changedAt: 1_700_000_000_005 } },
+        { kind: 'ab-change', change: { kind: 'group', guid: 'g-1', handle: '', changedAt: 1_700_000_000_005 } },
+      ]);
+      await store.applyAccountChanges({ ...u, listStamp: 1_700_000_000_009 }, [
+        { kind: 'delete-contact', handle: 'b@example.com', guid: 'c-b' },
+        { kind: 'ab-change', change: { kind: 'contact', guid: 'c-b', handle: 'b@example.com', changedAt: 1_700_000_000_009 } },
+      ]);
+      let acc = await store.loadAccount('a@example.com');
+      expect(acc?.contacts).toEqual([]);
+      expect(acc?.changes).toEqual([
+        { kind: 'group', guid: 'g-1', handle: '', changedAt: 1_700_000_000_005 },
+        { kind: 'contact', guid: 'c-b', handle: 'b@example.com', changedAt: 1_700_000_000_009 },
+      ]);
+      await store.applyAccountChanges({ ...u, listStamp: 1_700_000_000_010, historySince: 1_700_000_000_005 }, [{ kind: 'forget-ab-changes', upTo: 1_700_000_000_005 }]);
+      acc = await store.loadAccount('a@example.com');
+      expect(acc?.changes.map((c) => c.guid)).toEqual(['c-b']);
+      expect(acc?.user.historySince).toBe(1_700_000_000_005);
+      // The journal goes with the account.
+      await store.deleteUser('a@example.com');
+      await store.createUser({ handle: 'a@example.com', friendlyName: 'A', credentials: noMd5, now: 2 });
+      expect((await store.loadAccount('a@example.com'))?.changes).toEqual([]);
     });
 
     it('applies an account change set in order with the user row, all or nothing', async () => {

@@ -21,6 +21,28 @@ export interface UserRecord {
   /** Millisecond stamps behind the MSNP10+ list and settings versions (MSNP.md §4.3). */
   listStamp: number;
   settingsStamp: number;
+  /**
+   * Since when every change of the lists is in the account's change journal (`AbChange`): an
+   * address-book delta asked from an earlier time cannot be answered exactly (MSNP13-18.md §6.6
+   * `FullSyncRequired`). The list stamp when the journal began (schema 3), or when its oldest
+   * entries were dropped.
+   */
+  historySince: number;
+}
+
+/**
+ * One entry of an account's change journal: the contact entry or group with this GUID changed
+ * (added, edited or deleted) at `changedAt` (the list stamp of that change). What it is now is
+ * read from the lists (gone = deleted), so one row per entry is enough: the address-book deltas
+ * (MSNP13-18.md §6.3, §6.4) list exactly the entries changed since a client's `lastChange`,
+ * deleted ones included.
+ */
+export interface AbChange {
+  readonly kind: 'contact' | 'group';
+  readonly guid: string;
+  /** The contact's handle (a deleted contact's membership is named by it); '' for a group. */
+  readonly handle: string;
+  readonly changedAt: number;
 }
 
 export interface Credentials {
@@ -58,6 +80,8 @@ export interface AccountData {
   readonly groups: GroupRecord[];
   /** Own properties (`PRP` keys other than MFN: PHH, PHW, PHM, MOB, …). */
   readonly properties: Map<string, string>;
+  /** The change journal (`AbChange`), oldest first. */
+  readonly changes: AbChange[];
 }
 
 export interface NewUser {
@@ -107,10 +131,14 @@ export type OimStoreResult = 'stored' | 'count-limit' | 'size-limit';
  */
 export type AccountWrite =
   | { readonly kind: 'contact'; readonly contact: ContactRecord }
-  | { readonly kind: 'delete-contact'; readonly handle: string }
+  | { readonly kind: 'delete-contact'; readonly handle: string; readonly guid?: string }
   | { readonly kind: 'group'; readonly group: GroupRecord }
-  | { readonly kind: 'delete-group'; readonly id: number }
-  | { readonly kind: 'property'; readonly key: string; readonly value: string | undefined };
+  | { readonly kind: 'delete-group'; readonly id: number; readonly guid?: string }
+  | { readonly kind: 'property'; readonly key: string; readonly value: string | undefined }
+  /** Records (or moves) the entry's journal row. */
+  | { readonly kind: 'ab-change'; readonly change: AbChange }
+  /** Drops the journal rows changed at or before `upTo` (the user row's `historySince` moves with it). */
+  | { readonly kind: 'forget-ab-changes'; readonly upTo: number };
 
 /**
  * Every method is asynchronous, so the same interface serves an in-process engine (SQLite, whose

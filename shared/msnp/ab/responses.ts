@@ -18,11 +18,18 @@ export interface Member {
   readonly membershipId?: string;
   readonly displayName?: string;
   readonly cid?: string;
+  /** `LastChanged` (ISO time): when this membership changed; servers send it in delta answers. */
+  readonly lastChanged?: string;
 }
 
 export interface Memberships extends WithServiceHeader {
   readonly type: 'memberships';
   readonly roles: Readonly<Record<MemberRole, readonly Member[]>>;
+  /**
+   * Members a delta answer marks `Deleted` (MSNP13-18.md §6.3): no longer in that role. Only when
+   * the answer has any; a full answer's deleted members (none expected) would land here too.
+   */
+  readonly deleted?: Readonly<Record<MemberRole, readonly Member[]>>;
   /** The service's `LastChange` (ISO time), for later delta requests. */
   readonly lastChange?: string;
 }
@@ -61,6 +68,8 @@ export interface AddressBook extends WithServiceHeader {
   /** The `Me` contact (own settings and name, §6.4), when the answer has one. */
   readonly me?: AbContact;
   readonly lastChange?: string;
+  /** Ids of groups a delta answer marks `fDeleted` (§6.4), when it has any. */
+  readonly deletedGroups?: readonly string[];
 }
 
 /** What a response parser returns: the data, the service's fault (with `errorCode`), or an error value. */
@@ -142,6 +151,7 @@ export function parseFindMembershipResponse(xml: string): AbResult<Memberships> 
   const result = child(body, 'FindMembershipResult');
   if (result === undefined) return codecError('BAD_PAYLOAD', 'FindMembershipResponse without FindMembershipResult');
   const roles: Record<MemberRole, Member[]> = { Allow: [], Block: [], Reverse: [], Pending: [] };
+  let deleted: Record<MemberRole, Member[]> | undefined;
   let lastChange: string | undefined;
   for (const service of childElements(child(result, 'Services') ?? result).filter((e) => e.local === 'Service')) {
     const type = textAt(service, 'Info', 'Handle', 'Type');
@@ -151,41 +161,39 @@ export function parseFindMembershipResponse(xml: string): AbResult<Memberships> 
       const role = textAt(m, 'MemberRole');
       if (role === undefined || !ROLES.has(role)) continue; // other roles (ProfileExpanded …) are not lists
       for (const member of childElements(child(m, 'Members') ?? m).filter((e) => e.local === 'Member')) {
-        if (textAt(member, 'Deleted') === 'true') continue;
         const memberType = textAt(member, 'Type') ?? 'Passport';
         const address = textAt(member, 'PassportName') ?? textAt(member, 'Email');
         if (address === undefined || address === '') continue; // circle and phone members carry no address
-        roles[role as MemberRole].push(clean({ address, type: memberType, membershipId: textAt(member, 'MembershipId'), displayName: textAt(member, 'DisplayName'), cid: textAt(member, 'CID') }));
+        const read = clean({ address, type: memberType, membershipId: textAt(member, 'MembershipId'), displayName: textAt(member, 'DisplayName'), cid: textAt(member, 'CID'), lastChanged: textAt(member, 'LastChanged') });
+        if (textAt(member, 'Deleted') === 'true') (deleted ??= { Allow: [], Block: [], Reverse: [], Pending: [] })[role as MemberRole].push(read);
+        else roles[role as MemberRole].push(read);
       }
     }
   }
-  return clean({ type: 'memberships' as const, roles, lastChange, serviceHeader });
+  return clean({ type: 'memberships' as const, roles, deleted, lastChange, serviceHeader });
 }
 
 /** Server side: the FindMembership answer for the Messenger service. */
 export function buildFindMembershipResponse(m: Omit<Memberships, 'type'>): string {
+  const member = (x: Member, deleted: boolean): Xml =>
+    el(
+      'Member',
+      { 'xsi:type': x.type === 'Email' ? 'EmailMember' : 'PassportMember' },
+      el('MembershipId', undefined, x.membershipId),
+      el('Type', undefined, x.type),
+      x.displayName === undefined ? undefined : el('DisplayName', undefined, x.displayName),
+      el('State', undefined, 'Accepted'),
+      el('Deleted', undefined, deleted ? 'true' : 'false'),
+      opt('LastChanged', x.lastChanged),
+      el(x.type === 'Email' ? 'Email' : 'PassportName', undefined, x.address),
+      x.cid === undefined ? undefined : el('CID', undefined, x.cid),
+    );
   const memberships = (Object.keys(m.roles) as MemberRole[]).map((role) =>
     el(
       'Membership',
       undefined,
       el('MemberRole', undefined, role),
-      el(
-        'Members',
-        undefined,
-        m.roles[role].map((x) =>
-          el(
-            'Member',
-            { 'xsi:type': x.type === 'Email' ? 'EmailMember' : 'PassportMember' },
-            el('MembershipId', undefined, x.membershipId),
-            el('Type', undefined, x.type),
-            x.displayName === undefined ? undefined : el('DisplayName', undefined, x.displayName),
-            el('State', undefined, 'Accepted'),
-            el('Deleted', undefined, 'false'),
-            el(x.type === 'Email' ? 'Email' : 'PassportName', undefined, x.address),
-            x.cid === undefined ? undefined : el('CID', undefined, x.cid),
-          ),
-        ),
-      ),
+      el('Members', undefined, [...m.roles[role].map((x) => member(x, false)), ...(m.deleted?.[role] ?? []).map((x) => member(x, true))]),
       el('MembershipIsComplete', undefined, 'true'),
     ),
   );
@@ -217,10 +225,16 @@ function parseAddressBook(xml: string, response: string, resultName: string): Ab
   const result = child(body, resultName);
   if (result === undefined) return codecError('BAD_PAYLOAD', `${response} without ${resultName}`);
   const groups: AbGroup[] = [];
+  let deletedGroups: string[] | undefined;
   for (const g of childElements(childCi(result, 'groups') ?? result).filter((e) => e.local === 'Group')) {
     const id = textAt(g, 'groupId');
+    if (id === undefined) continue;
+    if (textAt(g, 'fDeleted') === 'true') {
+      (deletedGroups ??= []).push(id);
+      continue;
+    }
     const name = textAt(g, 'groupInfo', 'name');
-    if (id === undefined || name === undefined || textAt(g, 'fDeleted') === 'true') continue;
+    if (name === undefined) continue;
     groups.push({ id, name, isFavorite: textAt(g, 'groupInfo', 'IsFavorite') === 'true' });
   }
   const contacts: AbContact[] = [];
@@ -232,7 +246,7 @@ function parseAddressBook(xml: string, response: string, resultName: string): Ab
     else contacts.push(contact);
   }
   const ab = childCi(result, 'ab');
-  return clean({ type: 'addressBook' as const, groups, contacts, me, lastChange: textAt(ab, 'lastChange'), serviceHeader });
+  return clean({ type: 'addressBook' as const, groups, contacts, me, lastChange: textAt(ab, 'lastChange'), deletedGroups, serviceHeader });
 }
 
 function readContact(c: XmlElement): AbContact | undefined {
@@ -357,7 +371,8 @@ function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): strin
   const result = el(
     names.result,
     undefined,
-    el(names.groups, undefined, ab.groups.map(group)),
+    // A deleted group is its id and the flag (what MSNPSharp reads of one, §6.4).
+    el(names.groups, undefined, [...ab.groups.map(group), ...(ab.deletedGroups ?? []).map((id) => el('Group', undefined, el('groupId', undefined, id), el('fDeleted', undefined, 'true'), el('lastChange', undefined, ab.lastChange)))]),
     el(names.contacts, undefined, all.map(contact)),
     el(
       names.ab,
