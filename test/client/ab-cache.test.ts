@@ -196,14 +196,32 @@ describe('MSNP15 address-book cache (deltasOnly)', () => {
     expect(book?.answer).toContain('MSN.IM.BLP');
   });
 
-  it('FullSyncRequired after a list change while signed out: the full read, and the change arrives', async () => {
+  it('deletions made while signed out (a contact, a membership, a group) arrive through the delta, without a full read', async () => {
     const server = await setUp();
+    // A group that the first cached read will hold (and a friend in it).
+    const before = clientFor(server, 15);
+    scope.clients.push(before);
+    await before.signIn({ handle: ALICE, password: 'alice-pw' });
+    const old = await before.contacts.createGroup('Old friends');
+    await before.contacts.copyToGroup(FRIENDS[2]!, old.id);
+    await before.signOut();
+
     const cache = new MemoryListCache();
     const first = alice(server, cache);
     await signInAndOut(first);
+    expect(first.contacts.groups().map((g) => g.name)).toEqual(['Old friends']);
+    expect(first.contacts.get(FRIENDS[2]!)?.groupIds).toEqual([old.id]);
     await first.signOut();
 
-    // Bob adds Alice while she is away: her Reverse/Pending lists change (§6.3).
+    // Alice elsewhere (no cache): removes a contact, blocks another (Allow deleted, Block added),
+    // deletes the group; Bob adds her.
+    const elsewhere = clientFor(server, 15);
+    scope.clients.push(elsewhere);
+    await elsewhere.signIn({ handle: ALICE, password: 'alice-pw' });
+    await elsewhere.contacts.remove(FRIENDS[0]!);
+    await elsewhere.contacts.block(FRIENDS[1]!);
+    await elsewhere.contacts.deleteGroup(old.id);
+    await elsewhere.signOut();
     const bob = clientFor(server, 15);
     scope.clients.push(bob);
     await bob.signIn({ handle: BOB, password: 'bob-pw' });
@@ -212,23 +230,39 @@ describe('MSNP15 address-book cache (deltasOnly)', () => {
 
     const from = proxy!.exchanges.length;
     const second = alice(server, cache);
-    await signInAndOut(second);
-    expect(second.addressBookRead).toEqual({ memberships: 'full', book: 'full' });
+    const seen = await signInAndOut(second);
+    // Both services answered the delta, and no full read followed.
+    expect(second.addressBookRead).toEqual({ memberships: 'delta', book: 'delta' });
     const reads = proxy!.reads(from);
-    const refused = reads.filter((e) => e.request.includes('<deltasOnly>true</deltasOnly>'));
-    expect(refused).toHaveLength(2);
-    for (const e of refused) expect(e.answer).toContain('FullSyncRequired');
-    const full = reads.filter((e) => !e.request.includes('deltasOnly'));
-    expect(full.map((e) => e.action).sort()).toEqual(['ABFindContactsPaged', 'FindMembership']);
+    expect(reads).toHaveLength(2);
+    for (const e of reads) expect(e.request).toContain('<deltasOnly>true</deltasOnly>');
+    expect(reads.find((e) => e.action === 'ABFindContactsPaged')?.answer).toMatch(/<fDeleted>true<\/fDeleted>/);
+    expect(reads.find((e) => e.action === 'FindMembership')?.answer).toMatch(/<Deleted>true<\/Deleted>/);
+    // What the UI is given: the removed contact and the deleted group are gone, the rest as on the server.
+    const synced = seen.of('contact-list.synced')[0]!;
+    // (Removed = off the forward list: the entry stays only as allowed, as after a full read.)
+    expect(synced.contacts.filter((c) => c.lists.forward).map((c) => c.handle)).not.toContain(FRIENDS[0]);
+    expect(synced.groups).toEqual([]);
+    expect(second.contacts.get(FRIENDS[0]!)?.lists.forward ?? false).toBe(false);
+    expect(second.contacts.get(FRIENDS[1]!)?.lists).toMatchObject({ forward: true, allow: false, block: true });
+    expect(second.contacts.get(FRIENDS[2]!)?.groupIds).toEqual([]);
+    expect(second.contacts.groups()).toEqual([]);
     expect(second.contacts.get(BOB)?.lists).toMatchObject({ reverse: true, pending: true });
-    expect(handles(second)).toEqual([...FRIENDS, BOB].sort());
 
-    // The cache now holds the new copy: the next sign-in is a delta again, with Bob in it.
+    // The same list as a client that reads everything in full.
+    const fresh = clientFor(server, 15);
+    scope.clients.push(fresh);
+    await signInAndOut(fresh);
+    const view = (c: MsnClient) => c.contacts.all().map((x) => ({ handle: x.handle, lists: x.lists, groupIds: x.groupIds })).sort((a, b) => a.handle.localeCompare(b.handle));
+    expect(view(second)).toEqual(view(fresh));
+    await fresh.signOut();
     await second.signOut();
+
+    // The cache was written with the applied deltas: the next sign-in is a delta again, same list.
     const third = alice(server, cache);
     await signInAndOut(third);
     expect(third.addressBookRead).toEqual({ memberships: 'delta', book: 'delta' });
-    expect(third.contacts.get(BOB)?.lists).toMatchObject({ reverse: true, pending: true });
+    expect(view(third)).toEqual(view(fresh));
   });
 
   it('a damaged cache is ignored: the full read, then a good copy is kept', async () => {

@@ -132,7 +132,7 @@ const AB_FIND_ALL = `<?xml version="1.0" encoding="utf-8"?>
 
 const EXPECTED_ROLES = {
   Allow: [
-    { address: 'bob@hotmail.com', type: 'Passport', membershipId: '2', cid: '-7029341112356110436' },
+    { address: 'bob@hotmail.com', type: 'Passport', membershipId: '2', cid: '-7029341112356110436', lastChanged: '2009-06-01T17:00:00Z' },
     { address: 'carol@hotmail.com', type: 'Passport', membershipId: '3' },
   ],
   Block: [],
@@ -144,10 +144,11 @@ const EXPECTED_ROLES = {
 };
 
 describe('address book responses (MSNP13-18.md §6.3, §6.4, §13.1)', () => {
-  it('FindMembership: the four roles of the Messenger service; deleted members and other services left out', () => {
+  it('FindMembership: the four roles of the Messenger service, deleted members apart; other services left out', () => {
     expect(parseFindMembershipResponse(FIND_MEMBERSHIP)).toEqual({
       type: 'memberships',
       roles: EXPECTED_ROLES,
+      deleted: { Allow: [{ address: 'gone@hotmail.com', type: 'Passport', membershipId: '4' }], Block: [], Reverse: [], Pending: [] },
       lastChange: '2009-06-01T17:00:00.000-07:00',
       // The fixture's ServiceHeader (§6.1) has no SessionId: read as empty.
       serviceHeader: { version: '15.01.1408.0000', cacheKey: '12r1:abc', cacheKeyChanged: true, preferredHostName: 'contacts.example', sessionId: '' },

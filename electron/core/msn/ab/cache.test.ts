@@ -46,7 +46,7 @@ describe('address-book cache (MSNP13-18.md §6.3, §6.4)', () => {
     expect(out.lastChange).toBe(delta.lastChange);
   });
 
-  it('a delta that changes nothing gives the cached copy back as it was (its lastChange too); one it cannot apply exactly is refused', () => {
+  it('a delta that changes nothing gives the cached copy back as it was (its lastChange too)', () => {
     expect(applyMembershipDelta(memberships, { type: 'memberships', roles: none, lastChange: 'T2' })).toBe(memberships);
     expect(applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [], lastChange: 'T2' })).toBe(book);
     // The Me contact as cached (our server sends it after every sign-in's PRP MFN): no change.
@@ -54,9 +54,41 @@ describe('address-book cache (MSNP13-18.md §6.3, §6.4)', () => {
     const renamed = applyBookDelta(book, { type: 'addressBook', groups: [], contacts: [], me: { ...book.me!, displayName: 'Al' }, lastChange: 'T2' });
     expect(renamed).not.toBe(book);
     expect(renamed).toMatchObject({ me: { displayName: 'Al' }, lastChange: 'T2', contacts: book.contacts });
-    // Members or groups in a delta: their deletions are not in the parsed answer, so read in full.
+    // Members without the lastChange to ask the next delta from: read in full.
     expect(applyMembershipDelta(memberships, { type: 'memberships', roles: { ...none, Block: [{ address: 'eve@x.com', type: 'Passport' }] } })).toBeUndefined();
-    expect(applyBookDelta(book, { type: 'addressBook', groups: [{ id: 'g2', name: 'Work', isFavorite: false }], contacts: [] })).toBeUndefined();
+  });
+
+  it('applies a membership delta: listed members join or replace theirs by address, Deleted ones leave the role', () => {
+    const cached: Memberships = { type: 'memberships', roles: { ...none, Allow: [{ address: 'bob@x.com', type: 'Passport' }, { address: 'carol@x.com', type: 'Passport' }], Reverse: [{ address: 'bob@x.com', type: 'Passport' }] }, lastChange: 'T1' };
+    const out = applyMembershipDelta(cached, {
+      type: 'memberships',
+      roles: { ...none, Block: [{ address: 'Carol@x.com', type: 'Passport', lastChanged: 'T2' }], Pending: [{ address: 'eve@x.com', type: 'Passport', displayName: 'Eve', lastChanged: 'T2' }], Reverse: [{ address: 'eve@x.com', type: 'Passport' }] },
+      deleted: { ...none, Allow: [{ address: 'CAROL@x.com', type: 'Passport' }, { address: 'nobody@x.com', type: 'Passport' }], Reverse: [{ address: 'bob@x.com', type: 'Passport' }] },
+      lastChange: 'T2',
+    });
+    expect(out).toEqual({
+      type: 'memberships',
+      roles: {
+        Allow: [{ address: 'bob@x.com', type: 'Passport' }],
+        Block: [{ address: 'Carol@x.com', type: 'Passport' }],
+        Reverse: [{ address: 'eve@x.com', type: 'Passport' }],
+        Pending: [{ address: 'eve@x.com', type: 'Passport', displayName: 'Eve' }],
+      },
+      lastChange: 'T2',
+    });
+  });
+
+  it('applies a book delta with groups: changed ones replace theirs, fDeleted ones go and leave their contacts', () => {
+    const out = applyBookDelta(book, { type: 'addressBook', groups: [{ id: 'g2', name: 'Work', isFavorite: false }], deletedGroups: ['g1', 'unknown'], contacts: [], lastChange: 'T2' });
+    expect(out?.groups).toEqual([{ id: 'g2', name: 'Work', isFavorite: false }]);
+    expect(out?.contacts.map((c) => [c.id, c.groupIds])).toEqual([
+      ['c1', []],
+      ['c2', []],
+    ]);
+    expect(out?.lastChange).toBe('T2');
+    const renamed = applyBookDelta(book, { type: 'addressBook', groups: [{ id: 'g1', name: 'Best friends', isFavorite: true }], contacts: [], lastChange: 'T3' });
+    expect(renamed?.groups).toEqual([{ id: 'g1', name: 'Best friends', isFavorite: true }]);
+    expect(renamed?.contacts).toBe(book.contacts);
   });
 
   it('refuses anything damaged', () => {

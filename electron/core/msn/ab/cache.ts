@@ -3,8 +3,9 @@
  * `FindMembership` and `ABFindAll` results in their parsed form (not the XML), each with the
  * service's `LastChange`, and the `CacheKey` (MSNP13-18.md §6.1). At the next sign-in both services
  * are asked with `deltasOnly=true` and that `lastChange` (§6.3, §6.4), and the answers — empty when
- * nothing changed — are applied to the copy. A `FullSyncRequired` fault (§6.6) or an answer this
- * code cannot apply exactly means the full read, as before.
+ * nothing changed; changed members, contacts and groups, deleted ones marked, otherwise — are
+ * applied to the copy. A `FullSyncRequired` fault (§6.6) or an answer this code cannot apply
+ * exactly means the full read, as before.
  *
  * Stored through the same `ListCache` as the MSNP2–12 list (electron/core/msn/list-cache.ts; on disk
  * the owner-only SQLite file of electron/core/list-cache), in the `addressBook` field of the cached
@@ -52,39 +53,61 @@ export function cachedAnswers(c: CachedAddressBook): { memberships: Memberships;
 }
 
 /**
- * A `FindMembership` delta applied to the cached memberships, or undefined when it cannot be
- * applied exactly. An empty delta (nothing changed, §6.3) gives back the cached copy itself, with
- * its own `lastChange`: the next delta, asked from that time, still holds every later change. One
- * with members is not applied: the reader leaves out members marked `Deleted`, so a removal could
- * not be told from no news; the caller reads the memberships in full instead.
+ * A `FindMembership` delta applied to the cached memberships (§6.3): per role, a member the delta
+ * lists replaces the cached one with its address, and one it marks `Deleted` leaves the role (as
+ * MSNPSharp, which synchronised against Microsoft's service, applies them). An empty delta (nothing
+ * changed) gives back the cached copy itself, with its own `lastChange`: the next delta, asked from
+ * that time, still holds every later change. Undefined (the caller reads in full) only for an
+ * answer without the `lastChange` to ask the next delta from.
  */
 export function applyMembershipDelta(cached: Memberships, delta: Memberships): Memberships | undefined {
-  if (ROLES.some((r) => delta.roles[r].length > 0)) return undefined;
-  return cached;
+  const changed = ROLES.some((r) => delta.roles[r].length > 0 || (delta.deleted?.[r].length ?? 0) > 0);
+  if (!changed) return cached;
+  if (delta.lastChange === undefined) return undefined;
+  const roles = {} as Record<MemberRole, readonly Member[]>;
+  for (const r of ROLES) {
+    const byAddress = new Map(cached.roles[r].map((m) => [m.address.toLowerCase(), m]));
+    for (const m of delta.deleted?.[r] ?? []) byAddress.delete(m.address.toLowerCase());
+    for (const m of delta.roles[r]) byAddress.set(m.address.toLowerCase(), withoutStamp(m));
+    roles[r] = [...byAddress.values()];
+  }
+  return { type: 'memberships', roles, lastChange: delta.lastChange };
+}
+
+/** A member as the cache keeps it (its `LastChanged` says nothing the list needs). */
+function withoutStamp(m: Member): Member {
+  if (m.lastChanged === undefined) return m;
+  const { lastChanged: _, ...rest } = m;
+  return rest;
 }
 
 /**
- * An address-book delta applied to the cached book (§6.4): changed contacts replace theirs by
- * `contactId`, contacts marked `fDeleted` go, a `Me` contact replaces the cached one. A delta that
- * changes nothing (no contact, and the Me contact as cached or absent) gives back the cached copy
- * itself, as `applyMembershipDelta`. A delta with groups is not applied (the reader leaves out
- * groups marked `fDeleted`, so a deleted group could not be seen): the caller reads the book in
- * full instead.
+ * An address-book delta applied to the cached book (§6.4): changed contacts and groups replace
+ * theirs by id, those marked `fDeleted` go (a deleted group also leaves its contacts' `groupIds`),
+ * a `Me` contact replaces the cached one. A delta that changes nothing (no contact or group, and
+ * the Me contact as cached or absent) gives back the cached copy itself, as `applyMembershipDelta`.
  */
 export function applyBookDelta(cached: AddressBook, delta: AddressBook): AddressBook | undefined {
-  if (delta.groups.length > 0) return undefined;
-  if (delta.contacts.length === 0 && (delta.me === undefined || sameContact(delta.me, cached.me))) return cached;
+  const deletedGroups = new Set(delta.deletedGroups ?? []);
+  if (delta.groups.length === 0 && deletedGroups.size === 0 && delta.contacts.length === 0 && (delta.me === undefined || sameContact(delta.me, cached.me))) return cached;
+  let groups = cached.groups;
+  if (delta.groups.length > 0 || deletedGroups.size > 0) {
+    const byId = new Map(cached.groups.map((g) => [g.id, g]));
+    for (const id of deletedGroups) byId.delete(id);
+    for (const g of delta.groups) byId.set(g.id, g);
+    groups = [...byId.values()];
+  }
   let contacts = cached.contacts;
-  if (delta.contacts.length > 0) {
+  if (delta.contacts.length > 0 || deletedGroups.size > 0) {
     const byId = new Map(cached.contacts.map((c) => [c.id, c]));
     for (const c of delta.contacts) {
       if (c.deleted) byId.delete(c.id);
       else byId.set(c.id, c);
     }
-    contacts = [...byId.values()];
+    contacts = [...byId.values()].map((c) => (c.groupIds.some((g) => deletedGroups.has(g)) ? { ...c, groupIds: c.groupIds.filter((g) => !deletedGroups.has(g)) } : c));
   }
   const me = delta.me ?? cached.me;
-  return { type: 'addressBook', groups: cached.groups, contacts, ...(me !== undefined ? { me } : {}), lastChange: delta.lastChange ?? cached.lastChange };
+  return { type: 'addressBook', groups, contacts, ...(me !== undefined ? { me } : {}), lastChange: delta.lastChange ?? cached.lastChange };
 }
 
 /** The same contact as far as the list is concerned (what `AbContact` holds, field by field). */
