@@ -70,7 +70,8 @@ describe('ListManager on an asynchronous store', () => {
     hold(false);
     held.shift()?.();
     await Promise.all([first, second]);
-    expect(committed).toEqual([`a@x.com:b@x.com=${LIST_BITS.AL}`, 'a@x.com:group']);
+    // Each with its change-journal row, in the same transaction.
+    expect(committed).toEqual([`a@x.com:b@x.com=${LIST_BITS.AL},ab-change`, 'a@x.com:group,ab-change']);
     const stored = (await store.loadAccount('a@x.com'))!;
     expect(stored.user.listVersion).toBe(a.user.listVersion);
     expect(stored.groups.map((g) => g.name)).toEqual(['~', 'Friends']);
@@ -134,5 +135,47 @@ describe('settings that do not change', () => {
     await lists.setFriendlyName(me, 'Other');
     expect(me.user.settingsStamp).toBe(9_000);
     expect(committed).toHaveLength(1);
+  });
+});
+
+describe('the change journal behind address-book deltas', () => {
+  it('records every entry and group a list change writes or deletes, and beyond its bound forgets the oldest and moves historySince', async () => {
+    const { store } = controlledStore();
+    await store.createUser({ handle: 'j@example.com', friendlyName: 'J', credentials: creds, now: 1_000 });
+    let now = 10_000;
+    const lists = new ListManager(store, () => now, 3);
+    const me = (await lists.acquire('j@example.com'))!;
+    const stampOf = (guid: string | undefined) => [...me.changes.values()].find((c) => c.guid === guid)?.changedAt;
+    const b = (await lists.addToList(me, 'FL', 'b@example.com', 'B', undefined, false)).entry;
+    now = 10_010;
+    const g = await lists.addGroup(me, 'Work');
+    now = 10_020;
+    await lists.removeFromList(me, 'FL', 'b@example.com', undefined); // no list left: the entry is deleted
+    expect(me.contacts.has('b@example.com')).toBe(false);
+    expect(stampOf(b.guid)).toBe(10_020);
+    expect(me.changedSince(10_010).map((c) => [c.kind, c.handle])).toEqual([['contact', 'b@example.com']]);
+    now = 10_030;
+    await lists.removeGroup(me, g.id);
+    expect(stampOf(g.guid)).toBe(10_030);
+    // A settings change is no list change: no row (the Me contact has the settings stamp).
+    now = 10_040;
+    await lists.setFriendlyName(me, 'J2');
+    expect(me.changes.size).toBe(2);
+    // The stamps are one rising sequence: a list change in the same millisecond comes after it.
+    const c = (await lists.addToList(me, 'AL', 'c@example.com', 'C', undefined, false)).entry;
+    expect(stampOf(c.guid)).toBeGreaterThan(me.user.settingsStamp - 1);
+    expect(me.user.listStamp).toBeGreaterThan(me.user.settingsStamp);
+    expect(me.user.historySince).toBe(0);
+    // A fourth row is one too many for a bound of 3: the oldest (b, 10 020) goes, history starts there.
+    now = 10_050;
+    await lists.addToList(me, 'AL', 'd@example.com', 'D', undefined, false);
+    expect(me.changes.size).toBe(3);
+    expect(me.user.historySince).toBe(10_020);
+    expect(stampOf(b.guid)).toBeUndefined();
+    // The store has the same journal and history.
+    lists.release('j@example.com');
+    const stored = (await store.loadAccount('j@example.com'))!;
+    expect(stored.user.historySince).toBe(10_020);
+    expect(stored.changes.map((x) => x.guid)).toEqual([...me.changes.values()].map((x) => x.guid));
   });
 });

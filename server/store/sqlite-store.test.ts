@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION } from './migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
 import { DATABASE_FILE, openSqliteStore, SchemaTooNewError } from './sqlite-store';
 import { describeStoreSuite } from './store-suite';
 
@@ -29,6 +29,26 @@ describe('SqliteStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     db.close();
+  });
+
+  it('migrates a schema-2 database: the change journal starts at each account\'s list stamp', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'monarch-store-v2-'));
+    try {
+      const db = new Database(join(other, DATABASE_FILE));
+      db.transaction(() => {
+        for (const m of MIGRATIONS.filter((x) => x.version <= 2)) db.exec(m.sql);
+        db.pragma('user_version = 2');
+      })();
+      db.prepare("INSERT INTO users (handle, friendly_name, password_hash, list_version, list_stamp, settings_stamp, created_at) VALUES ('old@example.com', 'Old', 'scrypt$x', 5, 1700000000123, 1700000000200, 1)").run();
+      db.close();
+      const store = openSqliteStore(other);
+      const acc = await store.loadAccount('old@example.com');
+      expect(acc?.user).toMatchObject({ listStamp: 1_700_000_000_123, historySince: 1_700_000_000_123 });
+      expect(acc?.changes).toEqual([]);
+      await store.close();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('refuses a database from a newer server', () => {
