@@ -149,6 +149,7 @@ export async function startServer(config: ServerConfig = {}): Promise<RunningSer
 
   // A deleted account is signed out and disappears from every cached list.
   accounts.onRemoving = (handle) => presence.get(handle)?.kick('OTH');
+  accounts.beforeRemove = (handle, listedBy) => lists.dropEverywhere(handle, listedBy);
   accounts.onRemoved = (handle, listedBy) => lists.forget(handle, listedBy);
 
   const connections = new Set<Connection>();

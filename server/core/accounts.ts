@@ -49,6 +49,8 @@ export class AccountService implements AccountAdmin {
   onRemoved: (handle: string, listedBy: string[]) => void = () => {};
   /** Called before deletion, to sign the account out while its data still exists. */
   onRemoving: (handle: string) => void = () => {};
+  /** Before the account is deleted: the entries pointing at it leave the lists holding them (as list changes, so their change journals record it). */
+  beforeRemove: (handle: string, listedBy: string[]) => Promise<void> = async () => {};
 
   private readonly store: Store;
   private readonly secrets: SecretBox;
@@ -85,6 +87,7 @@ export class AccountService implements AccountAdmin {
     if ((await this.store.getUser(h)) === undefined) return false;
     this.onRemoving(h);
     const listedBy = await this.store.usersListing(h);
+    await this.beforeRemove(h, listedBy);
     const removed = await this.store.deleteUser(h);
     if (removed) this.onRemoved(h, listedBy);
     return removed;

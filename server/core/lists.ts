@@ -214,6 +214,23 @@ export class ListManager {
   }
 
   /** After an account is deleted: drop every cached entry pointing at it. */
+  /**
+   * An account about to be deleted leaves every list holding it, each as a list change of that
+   * list's owner (versions bumped, the change journal's row written), so an address-book delta
+   * shows it gone (MSNP13-18.md §6.4) and an MSNP10–12 cached list is not offered as current.
+   */
+  async dropEverywhere(handle: string, listedBy: readonly string[]): Promise<void> {
+    for (const owner of listedBy) {
+      await this.withAccount(owner, async (account) => {
+        if (this.stale.has(account)) await this.reload(account);
+        const entry = account.contacts.get(handle);
+        if (entry === undefined) return;
+        account.contacts.delete(handle);
+        await this.commit(account, 'list', [{ kind: 'delete-contact', handle, guid: entry.guid }]);
+      });
+    }
+  }
+
   forget(handle: string, listedBy: readonly string[]): void {
     this.pinned.delete(handle);
     for (const owner of listedBy) this.peek(owner)?.contacts.delete(handle);

@@ -159,5 +159,13 @@ describe('deltasOnly / lastChange (MSNP13-18.md §6.3, §6.4)', () => {
     // The journal reaches back to the account's start here: an old lastChange is every change since.
     const all = asMembers(await members('2001-01-01T00:00:00Z'));
     expect(addresses(all.roles).Reverse).toEqual(['adder@example.com']);
+
+    // An account deleted by the operator leaves my lists as a change: the delta says it is gone.
+    const beforeRemoval = asMembers(await members());
+    expect(await server.accounts.remove('adder@example.com')).toBe(true);
+    const removal = asMembers(await members(beforeRemoval.lastChange));
+    expect(addresses(removal.roles)).toEqual({ Allow: [], Block: [], Reverse: [], Pending: [] });
+    expect(addresses(removal.deleted!)).toEqual({ Allow: ['adder@example.com'], Block: ['adder@example.com'], Reverse: ['adder@example.com'], Pending: ['adder@example.com'] });
+    expect(asMembers(await members()).roles.Reverse).toEqual([]);
   });
 });
