@@ -298,7 +298,8 @@ describe('a full book in another server\'s layout (600 contacts, MSNP.md §8)', 
     const m = parseFindMembershipResponse(memberships);
     if (isCodecError(m) || m.type !== 'memberships') throw new Error('expected memberships');
     expect(m.roles.Allow).toHaveLength(1002);
-    expect(m.roles.Allow[1001]).toEqual({ address: 'contact1001@hotmail.com', type: 'Passport', membershipId: 'Allow/00000000-0000-0000-0001-0000000003e9', cid: '-2001' });
+    // The member's LastChanged is read too (what a delta applies by, MSNP13-18.md §6.3).
+    expect(m.roles.Allow[1001]).toEqual({ address: 'contact1001@hotmail.com', type: 'Passport', membershipId: 'Allow/00000000-0000-0000-0001-0000000003e9', cid: '-2001', lastChanged: '2026-12-07T20:00:00Z' });
     expect(m.roles.Reverse.map((x) => x.address)).toEqual(Array.from({ length: 501 }, (_, i) => `contact${i * 2}@hotmail.com`));
     expect(m.roles.Pending.map((x) => x.address)).toEqual(['contact1@hotmail.com']);
     expect(m.roles.Block).toEqual([]);
