@@ -11,8 +11,6 @@
  * - two sign-ins of one account at once on two nodes end with exactly one session.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   buildAbContactAdd,
@@ -36,6 +34,7 @@ import {
 import { startServer, type RunningServer } from '../../server/index';
 import { openPostgresStore } from '../../server/store/postgres-store';
 import type { Store, UserRecord } from '../../server/store/store';
+import { tcpProxy } from '../helpers/tcp-proxy';
 import { describeWithServices, freshDatabase, spawnRedis, type SpawnedRedis, type TestDatabase } from '../helpers/services';
 import { abCall, abContext, ml, requestTokens, signIn13, type SignedIn13 } from './helpers/msnp13';
 import { addToForward, passportTicket, RawClient, setState, signIn, syncAll, text, type SignedIn } from './helpers/msnp';
@@ -358,42 +357,3 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
     expect(again.status).toBe(200);
   }, 90_000);
 });
-
-/** A TCP proxy to PostgreSQL that can be cut (every connection reset, new ones refused) and restored. */
-async function tcpProxy(target: URL): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const track = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const listener: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect({ host: target.hostname, port: Number(target.port || 5432) });
-    track(client);
-    track(upstream);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (listener.address() as AddressInfo).port,
-    cut() {
-      down = true;
-      for (const socket of sockets) socket.resetAndDestroy();
-    },
-    restore() {
-      down = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        listener.close(() => resolve());
-      }),
-  };
-}

@@ -5,13 +5,12 @@
  * between the server and PostgreSQL, cut and restored): clear errors during the cut, nothing
  * acknowledged lost, working again after. Needs MONARCH_TEST_POSTGRES_URL; fails in CI without.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { LIST_BITS, tokenFor, type RstResponse } from '../../shared/msnp/index';
 import { parseCli, runUserCommand } from '../../server/cli';
 import { createMemoryLogger, type RunningServer } from '../../server/index';
 import { openPostgresStore } from '../../server/store/postgres-store';
+import { tcpProxy } from '../helpers/tcp-proxy';
 import { describeWithServices, freshDatabase, type TestDatabase } from '../helpers/services';
 import { addToForward, RawClient, signIn, startTestServer, syncAll } from './helpers/msnp';
 import { requestTokens } from './helpers/msnp13';
@@ -151,42 +150,3 @@ describeWithServices(['postgres'], 'the server on PostgreSQL', () => {
     expect(logger.entries.some((e) => e.event === 'store-unavailable')).toBe(true);
   }, 120_000);
 });
-
-/** A TCP proxy to PostgreSQL that can be cut (every connection reset, new ones refused) and restored. */
-async function tcpProxy(target: URL): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const track = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const listener: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect({ host: target.hostname, port: Number(target.port || 5432) });
-    track(client);
-    track(upstream);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (listener.address() as AddressInfo).port,
-    cut() {
-      down = true;
-      for (const socket of sockets) socket.resetAndDestroy();
-    },
-    restore() {
-      down = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        listener.close(() => resolve());
-      }),
-  };
-}
