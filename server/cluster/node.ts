@@ -221,14 +221,8 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
    * True when it rang; false when `target` is offline, hidden, not allowing `caller` or unreachable.
    */
   async ring(target: string, caller: string, callerName: string, sessionId: string, sbAddress: string): Promise<boolean> {
-    let where;
-    try {
-      where = (await this.cluster.locate([target])).get(target);
-    } catch (err) {
-      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
-      return false;
-    }
-    if (where === undefined || where.node === this.nodeId) return false;
+    const where = await this.elsewhere(target);
+    if (where === undefined) return false;
     const id = ++this.nextRing;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
@@ -252,14 +246,8 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   async unified(target: string, from: string, notification: number, payload: Uint8Array): Promise<boolean> {
     // Copied now: the payload is a view of the read buffer, reused once this turn ends.
     const data = Buffer.from(payload).toString('base64');
-    let where;
-    try {
-      where = (await this.cluster.locate([target])).get(target);
-    } catch (err) {
-      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
-      return false;
-    }
-    if (where === undefined || where.node === this.nodeId) return false;
+    const where = await this.elsewhere(target);
+    if (where === undefined) return false;
     const answer = await this.call(where.node, { type: 'uun', target, from, notification, data }, UUN_TIMEOUT_MS);
     return answer?.ok === true;
   }
@@ -372,14 +360,8 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
    * store refused rejects with `StoreUnavailableError`, as a local one would.
    */
   async applyReverse(target: string, edit: ReverseListEdit): Promise<boolean> {
-    let where;
-    try {
-      where = (await this.cluster.locate([target])).get(target);
-    } catch (err) {
-      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
-      return false;
-    }
-    if (where === undefined || where.node === this.nodeId) return false;
+    const where = await this.elsewhere(target);
+    if (where === undefined) return false;
     const answer = await this.call(where.node, { type: 'reverse-apply', target, kind: edit.kind, handle: edit.handle, friendlyName: edit.friendlyName }, REVERSE_TIMEOUT_MS);
     if (answer === undefined) {
       this.logger.log('warn', 'cluster-reverse-unanswered', { target, node: where.node });
@@ -395,19 +377,27 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
    */
   async atOwner(owner: string, request: ForwardedRequest): Promise<ForwardedReply | 'unanswered' | undefined> {
     if (this.hub.get(owner) !== undefined) return undefined;
-    let where;
-    try {
-      where = (await this.cluster.locate([owner])).get(owner);
-    } catch (err) {
-      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
-      return undefined;
-    }
-    if (where === undefined || where.node === this.nodeId) return undefined;
+    const where = await this.elsewhere(owner);
+    if (where === undefined) return undefined;
     const answer = await this.call(where.node, { type: 'soap', owner, request: { ...request } }, SOAP_TIMEOUT_MS);
     if (answer === undefined) return 'unanswered';
     const r = answer.reply as Partial<ForwardedReply> | undefined;
     if (r === undefined || typeof r.status !== 'number' || typeof r.body !== 'string') return 'unanswered';
     return { status: r.status, body: r.body, ...(r.headers === undefined ? {} : { headers: r.headers }) };
+  }
+
+  /**
+   * The node holding `handle` when that is another node; undefined when it is signed in nowhere,
+   * here, or the directory is out of reach (logged).
+   */
+  private async elsewhere(handle: string): Promise<{ node: string } | undefined> {
+    try {
+      const where = (await this.cluster.locate([handle])).get(handle);
+      return where === undefined || where.node === this.nodeId ? undefined : where;
+    } catch (err) {
+      this.logger.log('warn', 'cluster-locate-failed', { error: String(err) });
+      return undefined;
+    }
   }
 
   /** Sends `message` to `node` and waits for its `reply`; undefined after `timeoutMs`. */
