@@ -32,6 +32,12 @@ interface NsScript {
   readonly rml: ReturnType<typeof parseMl>[];
   /** FQY answers (§7.3): the network per address, `208` for no such account; unlisted = 1. */
   readonly networks: Map<string, number | 208>;
+  /**
+   * How the NS answers `BLP`: echo it at once (the default), hold the echo until the first `ADL`
+   * has arrived (a client that waits for it before sending the `ADL` never gets it), or refuse it
+   * with this error code.
+   */
+  blp?: 'hold-until-adl' | number;
 }
 
 /**
@@ -42,6 +48,7 @@ interface NsScript {
 function msnp15Ns(services: FakeServices, script: NsScript, dialect: Dialect = 15): (c: FakeConn) => Promise<void> {
   return async (c) => {
     script.conn = c;
+    let heldBlp: string | undefined;
     for (;;) {
       const cmd = await c.next(20_000).catch(() => undefined);
       if (cmd === undefined) return;
@@ -70,10 +77,16 @@ function msnp15Ns(services: FakeServices, script: NsScript, dialect: Dialect = 1
           }
           break;
         case 'BLP':
-          c.send(`BLP ${t} ${cmd.params[0]}`);
+          if (typeof script.blp === 'number') c.send(`${script.blp} ${t}`);
+          else if (script.blp === 'hold-until-adl') heldBlp = `BLP ${t} ${cmd.params[0]}`;
+          else c.send(`BLP ${t} ${cmd.params[0]}`);
           break;
         case 'ADL':
         case 'RML': {
+          if (heldBlp !== undefined) {
+            c.send(heldBlp);
+            heldBlp = undefined;
+          }
           const ml = decodeMlRequest(cmd, dialect);
           if ('kind' in ml) {
             c.send(`241 ${t}`);
@@ -279,6 +292,26 @@ describe('MSNP15 sign-in (SSO) and the SOAP address book, scripted server', () =
     // Every ADL was answered before the first CHG.
     const verbs = script.commands.map((c) => c.verb);
     expect(verbs.lastIndexOf('ADL')).toBeLessThan(verbs.indexOf('CHG'));
+  });
+
+  it('the initial ADL follows BLP without waiting for its answer (pipelined by TrID); PRP waits for every ADL OK (MSNP13-18.md §5.3 steps 4-6)', async () => {
+    const { script, client } = await setup();
+    script.blp = 'hold-until-adl';
+    await client.signIn({ handle: ME, password: 'secret pass' });
+    expect(client.state.status).toBe('online');
+    const verbs = script.commands.map((c) => c.verb);
+    expect(verbs.slice(4, 8)).toEqual(['BLP', 'ADL', 'PRP', 'CHG']);
+  });
+
+  it('a refused BLP still fails the sign-in, though the ADL went out behind it', async () => {
+    const { script, client } = await setup();
+    script.blp = 500;
+    const err = await client.signIn({ handle: ME, password: 'secret pass' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(client.state.status).toBe('signed-out');
+    const verbs = script.commands.map((c) => c.verb);
+    expect(verbs).toContain('ADL');
+    expect(verbs).not.toContain('PRP');
   });
 
   it('a wrong password is wrong-password, and the NS never sees USR SSO S', async () => {

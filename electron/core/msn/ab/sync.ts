@@ -231,18 +231,26 @@ export async function syncAddressBook(options: {
   const snap = read.snapshot;
   applySnapshot(list, snap);
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
-  // BLP t AL|BL: the privacy default the NS applies (§5.3 step 4).
-  await conn.call((trId) => buildBlpRequest({ trId, value: snap.privacy.visibility === 'only-allowed' ? 'BL' : 'AL' }, dialect), timeout);
-  const initial: MlContact[] = [];
-  const networks = await networksOfEmailEntries(conn, dialect, snap, options.timeoutMs);
-  for (const e of snap.entries.values()) {
-    const l = clientBits(e.lists);
-    if (l === 0) continue;
-    // An e-mail entry goes in only when FQY says it is a Messenger account (below).
-    if (!e.networkKnown && dialect >= 14 && networks.get(e.handle) !== NETWORK.PASSPORT) continue;
-    initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
-  }
-  await sendMl(conn, dialect, 'ADL', true, initial, options.timeoutMs);
+  // BLP t AL|BL: the privacy default the NS applies (§5.3 step 4). Nothing after it depends on its
+  // answer, so the FQYs and the initial ADL follow on the wire without waiting for its `BLP` echo
+  // (NS commands pipeline, each answered by its own TrID); both are awaited before `PRP`, and a
+  // refused `BLP` still fails the sign-in. The order on the wire stays BLP, FQY…, ADL… (§5.3).
+  const blp = conn.call((trId) => buildBlpRequest({ trId, value: snap.privacy.visibility === 'only-allowed' ? 'BL' : 'AL' }, dialect), timeout);
+  const initialAdl = async (): Promise<void> => {
+    const initial: MlContact[] = [];
+    const networks = await networksOfEmailEntries(conn, dialect, snap, options.timeoutMs);
+    for (const e of snap.entries.values()) {
+      const l = clientBits(e.lists);
+      if (l === 0) continue;
+      // An e-mail entry goes in only when FQY says it is a Messenger account (below).
+      if (!e.networkKnown && dialect >= 14 && networks.get(e.handle) !== NETWORK.PASSPORT) continue;
+      initial.push({ handle: e.handle, lists: l, network: NETWORK.PASSPORT });
+    }
+    await sendMl(conn, dialect, 'ADL', true, initial, options.timeoutMs);
+  };
+  // Both promises get their handlers here at once, so a BLP refused while the FQYs are out is not
+  // an unhandled rejection. §5.3 step 5: every `ADL OK` before `PRP`.
+  await Promise.all([blp, initialAdl()]);
   // PRP t MFN name (§5.3 step 6): WLM takes it from the Me contact; without one, my address. Sent
   // at every sign-in even when unchanged, as libpurple and AvaMSN do (the NS has no other way to
   // learn it for this session's NLN); an unchanged name moves no stamp on our server.
