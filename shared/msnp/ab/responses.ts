@@ -417,8 +417,13 @@ function opt(name: string, value: string | undefined): Xml | undefined {
   return value === undefined ? undefined : el(name, undefined, value);
 }
 
-/** Drop undefined properties, so results compare and serialise cleanly. */
+/**
+ * Drop undefined properties, so results compare and serialise cleanly. A copy of the defined
+ * ones, not `delete`: deleting turns each of the book's ~1000 contact objects into a slow
+ * dictionary-mode object (the client profile showed `clean` as its largest own cost after parsing).
+ */
 function clean<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
