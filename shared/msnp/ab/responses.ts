@@ -6,7 +6,7 @@
  */
 import { codecError, isCodecError, type CodecError } from '../errors';
 import { buildEnvelope, parseEnvelope, type SoapFault } from '../soap/envelope';
-import { child, childElements, el, textAt, type Xml, type XmlElement } from '../soap/xml';
+import { child, childElements, el, raw, textAt, type Xml, type XmlElement } from '../soap/xml';
 import { AB_NS, DEFAULT_AB_ID, USER_GROUP_TYPE, type MemberRole } from './requests';
 
 const ROLES: ReadonlySet<string> = new Set(['Allow', 'Block', 'Reverse', 'Pending']);
@@ -182,8 +182,8 @@ export function buildFindMembershipResponse(m: Omit<Memberships, 'type'>): strin
       el('MembershipId', undefined, x.membershipId),
       el('Type', undefined, x.type),
       x.displayName === undefined ? undefined : el('DisplayName', undefined, x.displayName),
-      el('State', undefined, 'Accepted'),
-      el('Deleted', undefined, deleted ? 'true' : 'false'),
+      MEMBER_ACCEPTED,
+      deleted ? MEMBER_DELETED : MEMBER_NOT_DELETED,
       opt('LastChanged', x.lastChanged),
       el(x.type === 'Email' ? 'Email' : 'PassportName', undefined, x.address),
       x.cid === undefined ? undefined : el('CID', undefined, x.cid),
@@ -305,6 +305,33 @@ interface AddressBookNames {
   readonly ab: string;
 }
 
+/**
+ * The parts of every contact that never vary, built once: a 600-contact book is ~25 `el` calls a
+ * contact, and these are more than half of them (each call is string work and garbage for the
+ * server on every full sync). The markup is exactly what the `el` calls would give.
+ */
+const flat = (...parts: Xml[]): Xml => raw(parts.map((p) => p.xml).join(''));
+const CONTACT_PASSPORT_HIDDEN = flat(el('IsPassportNameHidden', undefined, 'false'));
+const CONTACT_PUID = flat(el('puid', undefined, '0'));
+const CONTACT_NOT_MOBILE = flat(el('IsNotMobileVisible', undefined, 'false'), el('isMobileIMEnabled', undefined, 'false'));
+const CONTACT_INFO_TAIL = flat(
+  el('isFavorite', undefined, 'false'),
+  el('isSmtp', undefined, 'false'),
+  el('hasSpace', undefined, 'false'),
+  el('spotWatchState', undefined, 'NoDevice'),
+  el('birthdate', undefined, '0001-01-01T00:00:00'),
+  el('primaryEmailType', undefined, 'ContactEmailPersonal'),
+  el('PrimaryLocation', undefined, 'ContactLocationPersonal'),
+  el('PrimaryPhone', undefined, 'ContactPhonePersonal'),
+  el('IsPrivate', undefined, 'false'),
+  el('Gender', undefined, 'Unspecified'),
+  el('TimeZone', undefined, 'None'),
+);
+const PROPERTIES_CHANGED = flat(el('propertiesChanged', undefined));
+const MEMBER_ACCEPTED = flat(el('State', undefined, 'Accepted'));
+const MEMBER_NOT_DELETED = flat(el('Deleted', undefined, 'false'));
+const MEMBER_DELETED = flat(el('Deleted', undefined, 'true'));
+
 function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): string {
   const group = (g: AbGroup): Xml =>
     el(
@@ -340,30 +367,19 @@ function buildAddressBook(ab: AddressBookAnswer, names: AddressBookNames): strin
         el('contactType', undefined, c.type),
         opt('quickName', c.displayName),
         c.viaEmail === true ? undefined : opt('passportName', c.address),
-        el('IsPassportNameHidden', undefined, 'false'),
+        CONTACT_PASSPORT_HIDDEN,
         opt('displayName', c.displayName),
-        el('puid', undefined, '0'),
+        CONTACT_PUID,
         opt('CID', c.cid),
-        el('IsNotMobileVisible', undefined, 'false'),
-        el('isMobileIMEnabled', undefined, 'false'),
+        CONTACT_NOT_MOBILE,
         el('isMessengerUser', undefined, c.isMessengerUser ? 'true' : 'false'),
         // An e-mail contact's address (§6.4 `emails/ContactEmail`; `Messenger2` is how Yahoo! contacts are written).
         c.viaEmail === true && c.address !== undefined
           ? el('emails', undefined, el('ContactEmail', undefined, el('contactEmailType', undefined, 'Messenger2'), el('email', undefined, c.address), el('isMessengerEnabled', undefined, 'true')))
           : undefined,
-        el('isFavorite', undefined, 'false'),
-        el('isSmtp', undefined, 'false'),
-        el('hasSpace', undefined, 'false'),
-        el('spotWatchState', undefined, 'NoDevice'),
-        el('birthdate', undefined, '0001-01-01T00:00:00'),
-        el('primaryEmailType', undefined, 'ContactEmailPersonal'),
-        el('PrimaryLocation', undefined, 'ContactLocationPersonal'),
-        el('PrimaryPhone', undefined, 'ContactPhonePersonal'),
-        el('IsPrivate', undefined, 'false'),
-        el('Gender', undefined, 'Unspecified'),
-        el('TimeZone', undefined, 'None'),
+        CONTACT_INFO_TAIL,
       ),
-      el('propertiesChanged', undefined),
+      PROPERTIES_CHANGED,
       el('fDeleted', undefined, c.deleted ? 'true' : 'false'),
       el('lastChange', undefined, ab.lastChange),
     );
