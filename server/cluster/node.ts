@@ -39,6 +39,7 @@ import { StoreUnavailableError } from '../core/errors';
 import type { Account, ListManager } from '../core/lists';
 import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
+import type { ForwardedSoapRequest } from '../soap/router';
 import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
 import type { SignedTokens } from './tokens';
 
@@ -65,15 +66,7 @@ const REVERSE_TIMEOUT_MS = 5000;
 const SOAP_TIMEOUT_MS = 20_000;
 
 /** A SOAP request another node received for a user signed in here (`SoapRouter.serveForwarded`). */
-export interface ForwardedRequest {
-  readonly path: string;
-  readonly action: string;
-  readonly soapAction: string;
-  readonly xml: string;
-  readonly remoteAddress: string;
-  readonly secure: boolean;
-  readonly host: string;
-}
+export type ForwardedRequest = ForwardedSoapRequest;
 
 export interface ForwardedReply {
   readonly status: number;
