@@ -40,7 +40,7 @@ import type { Account, ListManager } from '../core/lists';
 import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { ForwardedSoapRequest } from '../soap/router';
-import type { Cluster, ClusterEvents, ClusterMessage, NodeInfo } from './cluster';
+import type { Cluster, ClusterEvents, ClusterMessage } from './cluster';
 import type { SignedTokens } from './tokens';
 
 /** What a switchboard cookie grants: the holder's dialect, name and capabilities (`SbGrant`). */
@@ -139,7 +139,11 @@ function str(v: unknown): string {
 }
 
 export class ClusterNode implements ClusterEvents, RemoteWatchers {
-  private nodesCache: { at: number; nodes: NodeInfo[] } | undefined;
+  /**
+   * The node list as last read, with each node's load raised by the conversations this node has
+   * sent there since: every `XFR SB` within one read would otherwise go to the same node.
+   */
+  private nodesCache: { at: number; nodes: Array<{ id: string; sb: string; load: number }> } | undefined;
   private readonly rings = new Map<number, (ok: boolean) => void>();
   private nextRing = 0;
   private readonly calls = new Map<number, (answer: ClusterMessage | undefined) => void>();
@@ -162,17 +166,19 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
     const now = Date.now();
     if (this.nodesCache === undefined || now - this.nodesCache.at > NODES_CACHE_MS) {
       try {
-        this.nodesCache = { at: now, nodes: await this.cluster.nodes() };
+        this.nodesCache = { at: now, nodes: (await this.cluster.nodes()).map((n) => ({ id: n.id, sb: n.sb, load: n.load })) };
       } catch (err) {
         // The directory is out of reach: this node's own switchboard still works.
         this.logger.log('warn', 'cluster-nodes-failed', { error: String(err) });
         return { node: this.nodeId, address: ownAddress };
       }
     }
-    let best: NodeInfo | undefined;
+    let best: { id: string; sb: string; load: number } | undefined;
     for (const n of this.nodesCache.nodes) {
       if (best === undefined || n.load < best.load || (n.load === best.load && n.id === this.nodeId)) best = n;
     }
+    // Each conversation is one switchboard session there, which its next load report will count.
+    if (best !== undefined) best.load++;
     return best === undefined ? { node: this.nodeId, address: ownAddress } : { node: best.id, address: best.sb };
   }
 
