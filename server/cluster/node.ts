@@ -144,8 +144,6 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
    * sent there since: every `XFR SB` within one read would otherwise go to the same node.
    */
   private nodesCache: { at: number; nodes: Array<{ id: string; sb: string; load: number }> } | undefined;
-  private readonly rings = new Map<number, (ok: boolean) => void>();
-  private nextRing = 0;
   private readonly calls = new Map<number, (answer: ClusterMessage | undefined) => void>();
   private nextCall = 0;
   /** Serves an address-book request forwarded here (set by the composition root). */
@@ -222,19 +220,8 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   async ring(target: string, caller: string, callerName: string, sessionId: string, sbAddress: string): Promise<boolean> {
     const where = await this.elsewhere(target);
     if (where === undefined) return false;
-    const id = ++this.nextRing;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.rings.delete(id);
-        resolve(false);
-      }, RING_TIMEOUT_MS);
-      this.rings.set(id, (ok) => {
-        clearTimeout(timer);
-        this.rings.delete(id);
-        resolve(ok);
-      });
-      this.cluster.send(where.node, { type: 'ring', id, target, caller, callerName, sessionId, sbAddress });
-    });
+    const answer = await this.call(where.node, { type: 'ring', target, caller, callerName, sessionId, sbAddress }, RING_TIMEOUT_MS);
+    return answer?.ok === true;
   }
 
   /**
@@ -606,11 +593,7 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
           ep.invited(sessionId, cookie, caller, str(m.callerName), str(m.sbAddress));
           ok = true;
         }
-        this.cluster.send(from, { type: 'ring-result', id: m.id, ok });
-        return;
-      }
-      case 'ring-result': {
-        if (typeof m.id === 'number') this.rings.get(m.id)?.(m.ok === true);
+        this.answer(from, m.call, { ok });
         return;
       }
       default:
