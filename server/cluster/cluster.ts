@@ -120,6 +120,14 @@ export interface Cluster {
    * directory, cached").
    */
   locate(handles: readonly string[], options?: { readonly cached?: boolean }): Promise<Map<string, SessionRef>>;
+  /**
+   * `locate(handles, { cached: true })` answered now, without waiting a turn of the event loop,
+   * when this node's copy holds every one of `handles` and no earlier `locate` is still to answer
+   * (answers keep their order); otherwise undefined, and the caller uses `locate`. Presence
+   * fan-out publishes with it before writing to its local watchers, so a cross-node notification
+   * does not wait for them (bench/README.md, "Cluster").
+   */
+  locateCached(handles: readonly string[]): Map<string, SessionRef> | undefined;
   /** Queues `message` for `node`'s inbox (dropped if that node is gone). */
   send(node: string, message: ClusterMessage): void;
   /** True for the first caller with `key` within `ttlMs` across the cluster, false for every later one. */

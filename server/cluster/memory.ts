@@ -147,6 +147,11 @@ export class MemoryCluster implements Cluster {
   }
 
   async locate(handles: readonly string[]): Promise<Map<string, SessionRef>> {
+    return this.locateCached(handles);
+  }
+
+  /** The shared directory is this process's memory: always answered at once. */
+  locateCached(handles: readonly string[]): Map<string, SessionRef> {
     const found = new Map<string, SessionRef>();
     for (const h of handles) {
       const ref = this.network.directory.get(h);

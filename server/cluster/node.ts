@@ -40,7 +40,7 @@ import type { Account, ListManager } from '../core/lists';
 import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { ForwardedSoapRequest } from '../soap/router';
-import type { Cluster, ClusterEvents, ClusterMessage } from './cluster';
+import type { Cluster, ClusterEvents, ClusterMessage, SessionRef } from './cluster';
 import type { SignedTokens } from './tokens';
 
 /** What a switchboard cookie grants: the holder's dialect, name and capabilities (`SbGrant`). */
@@ -425,13 +425,17 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   /** One message per node holding some of `watchers`, listing them. */
   private fanOut(watchers: readonly string[], body: Omit<ClusterMessage, 'watchers'>): void {
     if (watchers.length === 0) return;
-    // From the node's copy of the directory: no Redis round trip per change (redis.ts).
-    this.cluster.locate(watchers, { cached: true }).then(
-      (found) => {
-        for (const [node, handles] of byNode(found, this.nodeId)) this.cluster.send(node, { ...body, type: str(body.type), watchers: handles });
-      },
-      (err: unknown) => this.logger.log('warn', 'cluster-locate-failed', { error: String(err) }),
-    );
+    const publish = (found: ReadonlyMap<string, SessionRef>): void => {
+      for (const [node, handles] of byNode(found, this.nodeId)) this.cluster.send(node, { ...body, type: str(body.type), watchers: handles });
+    };
+    // From the node's copy of the directory: no Redis round trip per change (redis.ts); at once
+    // when the copy has them all, so the message leaves before the local watchers are written to.
+    const now = this.cluster.locateCached(watchers);
+    if (now !== undefined) {
+      publish(now);
+      return;
+    }
+    this.cluster.locate(watchers, { cached: true }).then(publish, (err: unknown) => this.logger.log('warn', 'cluster-locate-failed', { error: String(err) }));
   }
 
   // ---- ClusterEvents ----------------------------------------------------------------------

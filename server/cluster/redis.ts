@@ -300,16 +300,29 @@ export class RedisCluster implements Cluster {
     return done === 1;
   }
 
+  locateCached(handles: readonly string[]): Map<string, SessionRef> | undefined {
+    if (this.locatesWaiting > 0) return undefined;
+    const found = new Map<string, SessionRef>();
+    const missing = this.fromCopy(handles, this.now(), found);
+    return missing.length === 0 ? found : undefined;
+  }
+
+  /** Puts in `found` what the copy holds, fresh at `at`, of `handles`; returns the others. */
+  private fromCopy(handles: readonly string[], at: number, found: Map<string, SessionRef>): string[] {
+    const missing: string[] = [];
+    for (const h of handles) {
+      const e = this.directory.get(h);
+      if (e === undefined || at - e.at >= this.cacheTtlMs) missing.push(h);
+      else if (e.ref !== null) found.set(h, e.ref);
+    }
+    return missing;
+  }
+
   locate(handles: readonly string[], options?: { readonly cached?: boolean }): Promise<Map<string, SessionRef>> {
     const found = new Map<string, SessionRef>();
     if (handles.length === 0) return Promise.resolve(found);
     const askedAt = this.now();
-    const missing: string[] = [];
-    for (const h of handles) {
-      const e = options?.cached === true ? this.directory.get(h) : undefined;
-      if (e === undefined || askedAt - e.at >= this.cacheTtlMs) missing.push(h);
-      else if (e.ref !== null) found.set(h, e.ref);
-    }
+    const missing = options?.cached === true ? this.fromCopy(handles, askedAt, found) : [...handles];
     // Answers come back in the order asked, as when every one was an MGET on one connection: a
     // presence change answered from the copy must not be published before an earlier change of
     // the same user still waiting for Redis (its watchers would end on the older state).

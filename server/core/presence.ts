@@ -192,6 +192,9 @@ export class PresenceHub {
   broadcast(owner: Account, view: PresenceView | undefined, wasVisible: boolean): void {
     const online = isVisibleOnline(view);
     if (!online && !wasVisible) return;
+    // Other nodes first: their message leaves before the local writes below, rather than after
+    // them (cross-node latency, bench/README.md "Cluster"); the two sets of watchers are disjoint.
+    this.remote?.presence(owner, online ? view : undefined, !wasVisible);
     const cache: FanoutCache = new Map();
     // The hot path of a presence storm: the same test as `watchers`, without a generator.
     for (const c of owner.contacts.values()) {
@@ -201,14 +204,13 @@ export class PresenceHub {
       if (online) w.contactOnline(view, cache, !wasVisible);
       else w.contactOffline(owner.handle, cache);
     }
-    this.remote?.presence(owner, online ? view : undefined, !wasVisible);
   }
 
   broadcastPersonalMessage(owner: Account, view: PresenceView | undefined): void {
     if (!isVisibleOnline(view)) return;
+    this.remote?.personalMessage(owner, view);
     const cache: FanoutCache = new Map();
     for (const w of this.watchers(owner)) w.contactPersonalMessage(view, cache);
-    this.remote?.personalMessage(owner, view);
   }
 
   /**
@@ -218,9 +220,9 @@ export class PresenceHub {
    */
   broadcastProperty(owner: Account, key: string, value: string | undefined): void {
     if (!isVisibleOnline(this.endpoints.get(owner.handle)?.presence)) return;
+    this.remote?.property(owner, key, value);
     const cache: FanoutCache = new Map();
     for (const w of this.watchers(owner)) w.contactProperty(owner.handle, key, value, cache);
-    this.remote?.property(owner, key, value);
   }
 
   /**

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster';
 import { localCluster, MemoryNetwork, type MemoryCluster } from '../../server/cluster/memory';
 import { ClusterNode } from '../../server/cluster/node';
-import type { ListManager } from '../../server/core/lists';
-import { PresenceHub } from '../../server/core/presence';
+import type { Account, ListManager } from '../../server/core/lists';
+import { PresenceHub, type Endpoint, type PresenceView } from '../../server/core/presence';
+import { LIST_BITS } from '../../shared/msnp/index';
 import { createMemoryLogger, silentLogger } from '../../server/logger';
 import { SignedTokens } from '../../server/cluster/tokens';
 
@@ -113,6 +114,30 @@ describe('memory cluster', () => {
     ];
     for (const m of bad) expect(() => node.message('b', m)).not.toThrow();
     expect(logger.entries.filter((e) => e.event === 'cluster-bad-message')).toHaveLength(bad.length);
+  });
+
+  it('a presence change leaves for the other nodes before the local watchers are written to', async () => {
+    const net = new MemoryNetwork();
+    const a = net.node('a');
+    const b = net.node('b');
+    await a.start({ ns: 'a:1', sb: 'a:2' }, events());
+    await b.start({ ns: 'b:1', sb: 'b:2' }, events());
+    const hub = new PresenceHub({ peek: () => undefined } as unknown as ListManager);
+    hub.remote = new ClusterNode(a, hub, {} as ListManager, silentLogger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
+    const order: string[] = [];
+    const send = a.send.bind(a);
+    a.send = (node, m) => {
+      order.push(`${node} ${m.type}`);
+      send(node, m);
+    };
+    const local = { handle: 'here@x.com', watching: true, contactOnline: () => void order.push('local NLN') };
+    hub.register(local as unknown as Endpoint);
+    await b.claim('there@x.com', 's1');
+    const contacts = new Map(['here@x.com', 'there@x.com'].map((h) => [h, { handle: h, lists: LIST_BITS.RL }]));
+    const owner = { handle: 'o@x.com', contacts, allows: () => true } as unknown as Account;
+    const view = { handle: 'o@x.com', friendlyName: 'o', state: 'NLN', caps: 0 } as PresenceView;
+    hub.broadcast(owner, view, false);
+    expect(order).toEqual(['b presence', 'local NLN']);
   });
 
   it('the one-process cluster is not distributed', () => {

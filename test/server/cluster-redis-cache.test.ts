@@ -87,13 +87,18 @@ describeWithServices(['redis'], 'Redis cluster: the directory cached on each nod
     // their publications must keep that order.
     const order: string[] = [];
     const first = a.locate(['w@x.com', 'new@x.com'], { cached: true }).then(() => order.push('first'));
+    // Nor at once (`locateCached`, presence fan-out's first try) while that one waits.
+    expect(a.locateCached(['w@x.com'])).toBeUndefined();
     const second = a.locate(['w@x.com'], { cached: true }).then(() => order.push('second'));
     await Promise.all([first, second]);
     expect(order).toEqual(['first', 'second']);
-    // With nothing waiting, the copy answers at once again.
+    // With nothing waiting, the copy answers at once again, and synchronously.
     const before = await mgets(redis.url);
     await a.locate(['w@x.com'], { cached: true });
     expect(await mgets(redis.url)).toBe(before);
+    expect([...(a.locateCached(['w@x.com', 'new@x.com']) ?? [])].map(([h, r]) => `${h} ${r.node}`)).toEqual(['w@x.com b']);
+    // A handle the copy does not hold: no answer at once (the caller asks Redis through `locate`).
+    expect(a.locateCached(['w@x.com', 'unknown@x.com'])).toBeUndefined();
   });
 
   it('a dead node’s users are gone from the copy with its node-down announcement', async () => {
