@@ -46,7 +46,8 @@ Options (flag / environment variable / config file key):
   --min-dialect <n>      MONARCH_SERVER_MIN_DIALECT    minDialect    (default 2)
   --max-dialect <n>      MONARCH_SERVER_MAX_DIALECT    maxDialect    (default 15)
   --max-connections-per-address <n>  MONARCH_SERVER_MAX_CONNECTIONS_PER_ADDRESS  maxConnectionsPerAddress  (default 256; 0 = no cap)
-  --redis <url>          MONARCH_SERVER_REDIS          redis         run as one node of a cluster (server/README.md "Cluster")
+  --redis <url>          MONARCH_SERVER_REDIS          redis         run as one node of a cluster (server/README.md "Cluster"): redis://host:6379,
+                                                                     or Sentinels: redis+sentinel://host1:26379,host2:26379/<primary-name>
   --node-id <id>         MONARCH_SERVER_NODE_ID        nodeId        this node's id in the cluster (unique; A-Z a-z 0-9 _ . -)
   --cluster-secret-file <file>  MONARCH_SERVER_CLUSTER_SECRET_FILE  clusterSecretFile  the secret every node shares (32+ bytes)
   --cluster-ttl-ms <n>   MONARCH_SERVER_CLUSTER_TTL_MS clusterTtlMs  a dead node's users shown offline within (default 3000)

@@ -8,6 +8,7 @@ import { DEFAULT_HASH_GATE, type HashGateLimits } from './core/hash-gate';
 import { DEFAULT_OFFLINE_MESSAGE_LIMITS, type OfflineMessageLimits } from './core/offline-messages';
 import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleLimits } from './core/sign-in-throttle';
 import type { Cluster } from './cluster/cluster';
+import { parseRedisAddress, RedisAddressError } from './cluster/redis-address';
 import { silentLogger, type Logger } from './logger';
 import type { Store } from './store/store';
 
@@ -133,7 +134,11 @@ export interface ServerConfig {
 export interface ClusterConfig {
   /** This node's id, unique in the cluster: `[A-Za-z0-9_.-]`, at most 64 characters. */
   readonly nodeId: string;
-  /** Redis (`redis://host:port/db`): the session directory and the nodes' inboxes. */
+  /**
+   * Redis: the session directory and the nodes' inboxes. `redis://[:password@]host:port/db`
+   * (`rediss://` for TLS), or Sentinels following a primary:
+   * `redis+sentinel://[:password@]host1:26379,host2:26379/<primary-name>[/db]` (cluster/redis-address.ts).
+   */
   readonly redisUrl?: string;
   /** A cluster made by the caller instead (tests: a `MemoryNetwork` node); `redisUrl` is then ignored. */
   readonly instance?: Cluster;
@@ -252,7 +257,11 @@ export const externalConfigSchema = z
     sendChallenges: z.boolean(),
     nsIdleTimeoutMs: z.number().int().min(0),
     maxConnectionsPerAddress: z.number().int().min(0),
-    redis: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'),
+    // A standalone Redis or Sentinels (cluster/redis-address.ts); the message never quotes the value.
+    redis: z.string().superRefine((value, ctx) => {
+      const problem = redisAddressProblem(value);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     nodeId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1 to 64 of A-Z a-z 0-9 _ . -'),
     clusterSecretFile: z.string().min(1),
     clusterTtlMs: z.number().int().min(300).max(600_000),
@@ -325,6 +334,21 @@ function checkCluster(c: ClusterConfig): ClusterConfig {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(c.nodeId)) throw new ConfigError(`cluster.nodeId ${JSON.stringify(c.nodeId)}: use 1 to 64 of A-Z a-z 0-9 _ . -`);
   if (c.secret.length < 32) throw new ConfigError('cluster.secret must be at least 32 bytes');
   if (c.instance === undefined && c.redisUrl === undefined) throw new ConfigError('cluster: give redisUrl');
+  if (c.instance === undefined && c.redisUrl !== undefined) {
+    const problem = redisAddressProblem(c.redisUrl);
+    if (problem !== undefined) throw new ConfigError(`cluster.redisUrl: ${problem}`);
+  }
   if (c.ttlMs !== undefined && !(Number.isInteger(c.ttlMs) && c.ttlMs >= 300)) throw new ConfigError('cluster.ttlMs must be at least 300');
   return c;
+}
+
+/** Why a Redis address is refused, or undefined when it is well formed. */
+function redisAddressProblem(value: string): string | undefined {
+  try {
+    parseRedisAddress(value);
+    return undefined;
+  } catch (e) {
+    if (e instanceof RedisAddressError) return e.message;
+    throw e;
+  }
 }

@@ -38,7 +38,7 @@
  * one subscribed. Commands fail at once while Redis is out of reach (no offline queue): a claim
  * then fails the sign-in instead of waiting, and the heartbeat's failure starts the fencing clock.
  */
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import {
   checkNodeId,
   heartbeatTimes,
@@ -49,6 +49,7 @@ import {
   type NodeInfo,
   type SessionRef,
 } from './cluster';
+import { parseRedisAddress, type RedisAddress } from './redis-address';
 
 export interface RedisClusterOptions {
   readonly url: string;
@@ -187,7 +188,7 @@ export class RedisCluster implements Cluster {
     ({ periodMs: this.periodMs, aliveMs: this.aliveMs } = heartbeatTimes(o.ttlMs ?? 3000));
     this.cacheTtlMs = o.ttlMs ?? 3000;
     this.now = o.now ?? Date.now;
-    const options = {
+    const options: RedisOptions = {
       lazyConnect: true,
       // Fail at once while disconnected (see the header), and never wait longer than a heartbeat
       // may live for an answer.
@@ -197,10 +198,13 @@ export class RedisCluster implements Cluster {
       connectTimeout: Math.max(this.aliveMs, 1000),
       retryStrategy: () => Math.min(this.periodMs, 250),
     };
-    this.commands = new Redis(o.url, options) as ScriptedRedis;
+    const address = parseRedisAddress(o.url);
+    const connection = (extra: RedisOptions): Redis =>
+      address.kind === 'standalone' ? new Redis(address.url, { ...options, ...extra }) : new Redis({ ...options, ...sentinelOptions(address, this.periodMs, this.aliveMs), ...extra });
+    this.commands = connection({}) as ScriptedRedis;
     for (const [name, s] of Object.entries(SCRIPTS)) this.commands.defineCommand(name, s);
     // The subscriber queues its SUBSCRIBE until connected and re-subscribes after a reconnect.
-    this.subscriber = new Redis(o.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+    this.subscriber = connection({ enableOfflineQueue: true, commandTimeout: undefined });
     const report = (which: string) => (err: unknown) => this.o.onError?.(`redis-${which}-error`, err);
     this.commands.on('error', report('commands'));
     this.subscriber.on('error', report('subscriber'));
@@ -481,6 +485,30 @@ export class RedisCluster implements Cluster {
       this.o.onError?.('redis-sweep-failed', err);
     }
   }
+}
+
+/**
+ * How both connections find the primary through Sentinels (see "Redis that fails over"): ask a
+ * Sentinel, connect, check the role (ioredis does both, and again at every reconnect), and drop
+ * the connection when a Sentinel announces `+switch-master` (`failoverDetector`), so a primary
+ * that was demoted while still reachable is left too, not only one that died. Sentinels out of
+ * reach are asked again as often as Redis itself would be.
+ */
+function sentinelOptions(a: Extract<RedisAddress, { kind: 'sentinel' }>, periodMs: number, aliveMs: number): RedisOptions {
+  return {
+    sentinels: a.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: a.primaryName,
+    role: 'master',
+    username: a.username,
+    password: a.password,
+    db: a.db,
+    sentinelRetryStrategy: () => Math.min(periodMs, 250),
+    sentinelCommandTimeout: aliveMs,
+    failoverDetector: true,
+    // A write that reached a primary already demoted (before the Sentinel's CLIENT KILL): the
+    // command fails (as any while Redis is out of reach) and the connection asks again.
+    reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
+  };
 }
 
 function parseRef(value: unknown): SessionRef | undefined {
