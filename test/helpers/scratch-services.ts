@@ -5,7 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export interface ScratchDatabase {
@@ -75,15 +79,38 @@ export interface SpawnedRedis {
 /**
  * `redis-server` (Debian's redis-server package) on loopback and an OS-chosen port, with no
  * persistence, killed if this process exits. Each start waits at most `startTimeoutMs`.
+ * `extraArgs` go on its command line (`--replicaof 127.0.0.1 <port>` for a replica).
  */
-export async function spawnRedis(startTimeoutMs = 30_000): Promise<SpawnedRedis> {
+export async function spawnRedis(startTimeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<SpawnedRedis> {
   const port = await freePort();
+  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', ...extraArgs];
+  const p = redisProcess('redis-server', args, 'Ready to accept connections', startTimeoutMs);
+  await p.start();
+  const { control } = p;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return control.pid;
+    },
+    stop: () => control.stop(),
+    start: () => control.start(),
+  };
+}
+
+/** One `redis-server` process that can be killed and started again; `start` waits for `readyText` on its log. */
+function redisProcess(
+  what: string,
+  args: readonly string[],
+  readyText: string,
+  startTimeoutMs: number,
+): { start(): Promise<void>; control: Pick<SpawnedRedis, 'pid' | 'stop' | 'start'> } {
   let child: ChildProcess | undefined;
   const killOnExit = (): void => {
     child?.kill('SIGKILL');
   };
   const start = async (): Promise<void> => {
-    const c = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn('redis-server', [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     process.once('exit', killOnExit);
     c.once('exit', () => process.off('exit', killOnExit));
@@ -91,11 +118,11 @@ export async function spawnRedis(startTimeoutMs = 30_000): Promise<SpawnedRedis>
       let out = '';
       const timer = setTimeout(() => {
         c.kill('SIGKILL');
-        reject(new Error(`redis-server did not start within ${startTimeoutMs} ms: ${out.slice(-300)}`));
+        reject(new Error(`${what} did not start within ${startTimeoutMs} ms: ${out.slice(-300)}`));
       }, startTimeoutMs);
       const onData = (b: Buffer): void => {
         out += b.toString();
-        if (out.includes('Ready to accept connections')) {
+        if (out.includes(readyText)) {
           clearTimeout(timer);
           c.stdout?.off('data', onData);
           c.stdout?.resume();
@@ -106,30 +133,163 @@ export async function spawnRedis(startTimeoutMs = 30_000): Promise<SpawnedRedis>
       c.stderr?.resume();
       c.once('error', (e) => {
         clearTimeout(timer);
-        reject(new Error(`cannot start redis-server (Debian package redis-server): ${e.message}`));
+        reject(new Error(`cannot start ${what} (Debian package redis-server): ${e.message}`));
       });
       c.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`redis-server exited (${code}) before it was ready: ${out.slice(-500)}`));
+        reject(new Error(`${what} exited (${code}) before it was ready: ${out.slice(-500)}`));
       });
     });
   };
-  await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    get pid() {
-      return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
-    },
-    async stop() {
-      const c = child;
-      child = undefined;
-      if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill('SIGKILL');
-      });
-    },
     start,
+    control: {
+      get pid() {
+        return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+      },
+      async stop() {
+        const c = child;
+        child = undefined;
+        if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
+        await new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          c.kill('SIGKILL');
+        });
+      },
+      start,
+    },
   };
+}
+
+export interface SpawnedSentinelSet {
+  /** `redis+sentinel://127.0.0.1:<sentinel port>/<primaryName>`: what a node is given. */
+  readonly url: string;
+  readonly primaryName: string;
+  /** The primary the set started with, and its replica (which a failover promotes). */
+  readonly primary: SpawnedRedis;
+  readonly replica: SpawnedRedis;
+  readonly sentinelPort: number;
+  /** The port of the server the Sentinel names as primary now. */
+  primaryPort(): Promise<number>;
+  /** Waits (at most `timeoutMs`) until the Sentinel names a primary on another port than `port`; returns it. */
+  waitForNewPrimary(port: number, timeoutMs: number): Promise<number>;
+  /** Kills all three. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A primary, one replica and one Sentinel (quorum 1), all `redis-server` on loopback and
+ * OS-chosen ports, without persistence: a Redis that fails over, for tests. Resolves once the
+ * replica is in sync and the Sentinel knows it (so killing the primary gets it promoted), each
+ * wait bounded by `timeoutMs`. `downAfterMs` is the Sentinel's `down-after-milliseconds`.
+ *
+ * `redis-server <conf> --sentinel` is what Debian's redis-sentinel package runs too: that package
+ * adds only a `redis-sentinel` link to the same program, a config file and a service unit, so
+ * redis-server is all the tests need.
+ */
+export async function spawnSentinelSet(options: { readonly downAfterMs?: number; readonly timeoutMs?: number } = {}): Promise<SpawnedSentinelSet> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const downAfterMs = options.downAfterMs ?? 500;
+  const primaryName = 'monarch-test';
+  const started: SpawnedRedis[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'monarch-sentinel-'));
+  let sentinel: ReturnType<typeof redisProcess> | undefined;
+  const stopAll = async (): Promise<void> => {
+    await sentinel?.control.stop();
+    for (const r of started) await r.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // A replica's first full sync waits repl-diskless-sync-delay (5 s by default) for others to join;
+    // the replica writes what it receives to a file (dump.rdb), in `dir`, not the current directory.
+    const common = ['--repl-diskless-sync-delay', '0', '--dir', dir];
+    const primary = await spawnRedis(timeoutMs, common);
+    started.push(primary);
+    const replica = await spawnRedis(timeoutMs, ['--replicaof', '127.0.0.1', String(primary.port), ...common]);
+    started.push(replica);
+    // In sync before the Sentinel starts: its first INFO of the primary then lists the replica
+    // (the next comes 10 s later).
+    await until(timeoutMs, 'the replica to sync', async () => /master_link_status:up/.test(String(await ask(replica.port, ['INFO', 'replication']))));
+    const sentinelPort = await freePort();
+    // The Sentinel rewrites its configuration file, so it lives in a directory of its own.
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${primaryName} 127.0.0.1 ${primary.port} 1`,
+        `sentinel down-after-milliseconds ${primaryName} ${downAfterMs}`,
+        `sentinel failover-timeout ${primaryName} ${Math.max(4 * downAfterMs, 3000)}`,
+        `sentinel parallel-syncs ${primaryName} 1`,
+        '',
+      ].join('\n'),
+    );
+    sentinel = redisProcess('redis-server --sentinel', [conf, '--sentinel'], '+monitor master', timeoutMs);
+    await sentinel.start();
+    await until(timeoutMs, 'the Sentinel to know the replica in sync', async () => {
+      const replicas = (await ask(sentinelPort, ['SENTINEL', 'REPLICAS', primaryName])) as string[][];
+      return replicas.some((r) => {
+        const f = fields(r);
+        return f.port === String(replica.port) && f.flags === 'slave' && f['master-link-status'] === 'ok';
+      });
+    });
+    const primaryPort = async (): Promise<number> => {
+      const addr = (await ask(sentinelPort, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', primaryName])) as [string, string];
+      return Number(addr[1]);
+    };
+    return {
+      url: `redis+sentinel://127.0.0.1:${sentinelPort}/${primaryName}`,
+      primaryName,
+      primary,
+      replica,
+      sentinelPort,
+      primaryPort,
+      async waitForNewPrimary(port, waitMs) {
+        let now = port;
+        await until(waitMs, `the Sentinel to promote a new primary instead of port ${port}`, async () => (now = await primaryPort()) !== port);
+        return now;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** One command to the Redis (or Sentinel) on a loopback port, on a connection of its own. */
+async function ask(port: number, command: readonly [string, ...string[]]): Promise<unknown> {
+  const r = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000, commandTimeout: 2000 });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    const [name, ...args] = command;
+    return await r.call(name, ...args);
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** A flat [name, value, name, value, …] reply as an object. */
+function fields(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i] as string] = flat[i + 1] as string;
+  return out;
+}
+
+/** Polls `check` (every 50 ms, errors counting as not yet) until it holds; fails after `timeoutMs`. */
+async function until(timeoutMs: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= deadline) throw new Error(`waited ${timeoutMs} ms for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
