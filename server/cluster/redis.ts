@@ -1,7 +1,7 @@
 /**
  * The cluster on Redis (`ioredis`); the design and its reasons are in `cluster.ts`. One standalone
- * Redis (or a Sentinel-managed primary): the scripts touch several keys, which Redis Cluster
- * would need in one hash slot.
+ * Redis, or a primary that Sentinels fail over to a replica ("Redis that fails over" below); not
+ * Redis Cluster: the scripts touch several keys, which it would need in one hash slot.
  *
  * Keys, under the configured prefix (default `monarch:`):
  *
@@ -37,6 +37,39 @@
  * Two connections: one for commands and publishing (its order is the order messages arrive in),
  * one subscribed. Commands fail at once while Redis is out of reach (no offline queue): a claim
  * then fails the sign-in instead of waiting, and the heartbeat's failure starts the fencing clock.
+ *
+ * **Redis that fails over (Sentinel).** Given `redis+sentinel://…/<primary-name>`
+ * (`redis-address.ts`), both connections ask a Sentinel where the primary is, check its role, and
+ * ask again at every reconnect; a Sentinel's `+switch-master` drops them (ioredis's failover
+ * detector), so a primary demoted while still reachable is left too, and a `READONLY` answer
+ * reconnects. From the primary's death until a replica is promoted (the Sentinels'
+ * `down-after-milliseconds`, an election, the promotion: 1.6 to 1.8 s in the test, with 500 ms)
+ * Redis is out of reach as in any outage: claims fail (the sign-in with them), publications are
+ * lost, and if it lasts longer than a heartbeat lives (¾ TTL) the node fences and signs everyone
+ * out. Keep `down-after-milliseconds` plus a few seconds under that, or a failover fences every
+ * node. What the new primary may lack, and what heals it, since replication is asynchronous (an
+ * acknowledged write may not have reached the replica when the primary died):
+ * - **Heartbeats and registrations** (`nodes`, `alive:`): a node whose registration is missing gets
+ *   `recovered` at its next heartbeat (HEARTBEAT answers "was not registered") and reclaims every
+ *   session it holds (`reclaim` never overwrites a newer holder). A node removed just before may
+ *   reappear without a heartbeat key: the next sweep removes it again (its users' `FLN` may come
+ *   twice).
+ * - **Claims and releases** (`dir:`, `users:`): an entry missing or naming an ended session. Until
+ *   repaired, the user's presence does not reach watchers on other nodes, a `CAL` to it gets `217`,
+ *   and a second sign-in elsewhere sends no `OUT OTH` (both sessions stay); a stale entry sends
+ *   presence to a node that drops it. The heartbeat does not notice such an entry: the periodic
+ *   directory audit (which rewrites a node's missing entries) is the general repair, and any later
+ *   claim, reclaim or release of that user rewrites it too.
+ * - **Spent single-use keys** (`once:`): a Passport ticket, token-service ticket or switchboard
+ *   cookie spent in the last moments before the failover may be accepted once more, on any node,
+ *   until it expires (tickets: 2 minutes, switchboard cookies: 1): a replay window as wide as
+ *   the replication lag at the kill, usually milliseconds. `WAIT` after `SET NX` would narrow
+ *   it, not close it; not done.
+ * - **Pub/sub in flight** is lost, not replayed: a presence change (contacts keep the older state
+ *   until the next change), a `dir` announcement (the copy is dropped anyway: the subscriber's
+ *   reconnect clears it, see "The directory, cached"), a request to another node (answered by its
+ *   timeout: `CAL` → `217`, a forwarded edit's 5 s / 20 s).
+ * - **Scripts** are not in the new primary's script cache: ioredis's `EVALSHA` falls back to `EVAL`.
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import {
