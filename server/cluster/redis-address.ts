@@ -149,15 +149,3 @@ function decode(text: string, what: string): string {
     throw new RedisAddressError(`redis+sentinel:// ${what} holds a bad %-escape`);
   }
 }
-
-/** The address for logs and messages: hosts and names, never the user or password. */
-export function describeRedisAddress(a: RedisAddress): string {
-  if (a.kind === 'sentinel') {
-    const hosts = a.sentinels.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(',');
-    return `redis+sentinel://${hosts}/${a.primaryName}/${a.db}`;
-  }
-  const url = new URL(a.url);
-  url.username = '';
-  url.password = '';
-  return url.toString();
-}

@@ -171,6 +171,10 @@ export interface SpawnedSentinelSet {
   readonly sentinelPort: number;
   /** The port of the server the Sentinel names as primary now. */
   primaryPort(): Promise<number>;
+  /** `SENTINEL FAILOVER`: the replica is promoted and the primary, still running, made its replica. */
+  requestFailover(): Promise<void>;
+  /** One command to the server (or the Sentinel) on `port`, on a connection of its own. */
+  query(port: number, command: readonly [string, ...string[]]): Promise<unknown>;
   /** Waits (at most `timeoutMs`) until the Sentinel names a primary on another port than `port`; returns it. */
   waitForNewPrimary(port: number, timeoutMs: number): Promise<number>;
   /** Kills all three. */
@@ -246,6 +250,10 @@ export async function spawnSentinelSet(options: { readonly downAfterMs?: number;
       replica,
       sentinelPort,
       primaryPort,
+      async requestFailover() {
+        await ask(sentinelPort, ['SENTINEL', 'FAILOVER', primaryName]);
+      },
+      query: ask,
       async waitForNewPrimary(port, waitMs) {
         let now = port;
         await until(waitMs, `the Sentinel to promote a new primary instead of port ${port}`, async () => (now = await primaryPort()) !== port);
