@@ -40,14 +40,16 @@
  *
  * **Redis that fails over (Sentinel).** Given `redis+sentinel://…/<primary-name>`
  * (`redis-address.ts`), both connections ask a Sentinel where the primary is, check its role, and
- * ask again at every reconnect; a Sentinel's `+switch-master` drops them (ioredis's failover
- * detector), so a primary demoted while still reachable is left too, and a `READONLY` answer
- * reconnects. From the primary's death until a replica is promoted (the Sentinels'
- * `down-after-milliseconds`, an election, the promotion: 1.6 to 1.8 s in the test, with 500 ms)
+ * ask again at every reconnect. A Sentinel's `+switch-master` drops them (ioredis's failover
+ * detector): a demoted primary stays a writable primary until the Sentinel converts it, seconds
+ * later, and what the nodes wrote there meanwhile would be lost (test/server/
+ * cluster-sentinel.test.ts fails without the detector); a `READONLY` answer reconnects too. From
+ * the primary's death until a replica is promoted (the Sentinels' `down-after-milliseconds`, an
+ * election, the promotion: 1.6 to 1.8 s in the test, with 500 ms)
  * Redis is out of reach as in any outage: claims fail (the sign-in with them), publications are
  * lost, and if it lasts longer than a heartbeat lives (¾ TTL) the node fences and signs everyone
- * out. Keep `down-after-milliseconds` plus a few seconds under that, or a failover fences every
- * node. What the new primary may lack, and what heals it, since replication is asynchronous (an
+ * out. Keep `down-after-milliseconds` plus 1–2 s (election, promotion) under that, or every
+ * failover fences every node. What the new primary may lack, and what heals it, since replication is asynchronous (an
  * acknowledged write may not have reached the replica when the primary died):
  * - **Heartbeats and registrations** (`nodes`, `alive:`): a node whose registration is missing gets
  *   `recovered` at its next heartbeat (HEARTBEAT answers "was not registered") and reclaims every
