@@ -45,18 +45,18 @@
  * later, and what the nodes wrote there meanwhile would be lost (test/server/
  * cluster-sentinel.test.ts fails without the detector); a `READONLY` answer reconnects too. From
  * the primary's death until a replica is promoted (the Sentinels' `down-after-milliseconds`, an
- * election, the promotion: 1.6 to 1.8 s in the test, with 500 ms)
- * Redis is out of reach as in any outage: claims fail (the sign-in with them), publications are
- * lost, and if it lasts longer than a heartbeat lives (¾ TTL) the node fences and signs everyone
- * out. Keep `down-after-milliseconds` plus 1–2 s (election, promotion) under that, or every
- * failover fences every node. What the new primary may lack, and what heals it, since replication is asynchronous (an
- * acknowledged write may not have reached the replica when the primary died):
- * - **Heartbeats and registrations** (`nodes`, `alive:`): a node whose registration is missing gets
+ * election, the promotion: 1.6 to 1.8 s in the test, with 500 ms) Redis is out of reach as in
+ * any outage: claims fail (the sign-in with them), publications are lost, and if it lasts longer
+ * than a heartbeat lives (¾ TTL) the node fences and signs everyone out. Keep
+ * `down-after-milliseconds` plus 1–2 s (election, promotion) under that, or every failover
+ * fences every node. What a failover loses, and what heals each (replication is asynchronous: a
+ * write the old primary acknowledged may not have reached the replica when it died):
+ * - **Heartbeats and registrations** (`nodes`, `alive:`). A node whose registration is missing gets
  *   `recovered` at its next heartbeat (HEARTBEAT answers "was not registered") and reclaims every
  *   session it holds (`reclaim` never overwrites a newer holder). A node removed just before may
- *   reappear without a heartbeat key: the next sweep removes it again (its users' `FLN` may come
- *   twice).
- * - **Claims and releases** (`dir:`, `users:`): an entry missing or naming an ended session. Until
+ *   reappear: once its heartbeat key has expired the next sweep removes it again (its users'
+ *   `FLN` may come twice).
+ * - **Claims and releases** (`dir:`, `users:`): an entry is missing or names an ended session. Until
  *   repaired, the user's presence does not reach watchers on other nodes, a `CAL` to it gets `217`,
  *   and a second sign-in elsewhere sends no `OUT OTH` (both sessions stay); a stale entry sends
  *   presence to a node that drops it. The heartbeat does not notice such an entry: the periodic
