@@ -43,7 +43,8 @@
  * ask again at every reconnect. A Sentinel's `+switch-master` drops them (ioredis's failover
  * detector): a demoted primary stays a writable primary until the Sentinel converts it, seconds
  * later, and what the nodes wrote there meanwhile would be lost (test/server/
- * cluster-sentinel.test.ts fails without the detector); a `READONLY` answer reconnects too. From
+ * cluster-sentinel.test.ts's opt-in demotion case fails without the detector; it is also
+ * intermittent with it, see server/README.md); a `READONLY` answer reconnects too. From
  * the primary's death until a replica is promoted (the Sentinels' `down-after-milliseconds`, an
  * election, the promotion: 1.6 to 1.8 s in the test, with 500 ms) Redis is out of reach as in
  * any outage: claims fail (the sign-in with them), publications are lost, and if it lasts longer
