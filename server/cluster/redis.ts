@@ -43,8 +43,8 @@
  * ask again at every reconnect. A Sentinel's `+switch-master` drops them (ioredis's failover
  * detector): a demoted primary stays a writable primary until the Sentinel converts it, seconds
  * later, and what the nodes wrote there meanwhile would be lost (test/server/
- * cluster-sentinel.test.ts's opt-in demotion case fails without the detector; it is also
- * intermittent with it, see server/README.md); a `READONLY` answer reconnects too. From
+ * cluster-sentinel.test.ts's demotion case fails without the detector); a `READONLY` answer
+ * reconnects too. From
  * the primary's death until a replica is promoted (the Sentinels' `down-after-milliseconds`, an
  * election, the promotion: 1.6 to 1.8 s in the test, with 500 ms) Redis is out of reach as in
  * any outage: claims fail (the sign-in with them), publications are lost, and if it lasts longer
@@ -60,9 +60,11 @@
  * - **Claims and releases** (`dir:`, `users:`): an entry is missing or names an ended session. Until
  *   repaired, the user's presence does not reach watchers on other nodes, a `CAL` to it gets `217`,
  *   and a second sign-in elsewhere sends no `OUT OTH` (both sessions stay); a stale entry sends
- *   presence to a node that drops it. The heartbeat does not notice such an entry: the periodic
- *   directory audit (which rewrites a node's missing entries) is the general repair, and any later
- *   claim, reclaim or release of that user rewrites it too.
+ *   presence to a node that drops it. The heartbeat does not notice such an entry. A node whose
+ *   commands connection comes back through the Sentinels reclaims all its sessions (the claims it
+ *   made just before, perhaps on a primary demoted meanwhile, are rewritten; see the constructor);
+ *   the periodic directory audit (which rewrites a node's missing entries) is the general repair,
+ *   and any later claim, reclaim or release of that user rewrites it too.
  * - **Spent single-use keys** (`once:`): a Passport ticket, token-service ticket or switchboard
  *   cookie spent in the last moments before the failover may be accepted once more, on any node,
  *   until it expires (tickets: 2 minutes, switchboard cookies: 1): a replay window as wide as
@@ -237,10 +239,11 @@ export class RedisCluster implements Cluster {
     const address = parseRedisAddress(o.url);
     const connection = (extra: RedisOptions): Redis =>
       address.kind === 'standalone' ? new Redis(address.url, { ...options, ...extra }) : new Redis({ ...options, ...sentinelOptions(address, this.periodMs, this.aliveMs), ...extra });
-    this.commands = connection({}) as ScriptedRedis;
+    // Named (CLIENT LIST) so an operator can tell each node's connections apart.
+    this.commands = connection({ connectionName: `${this.prefix}${this.nodeId}:commands` }) as ScriptedRedis;
     for (const [name, s] of Object.entries(SCRIPTS)) this.commands.defineCommand(name, s);
     // The subscriber queues its SUBSCRIBE until connected and re-subscribes after a reconnect.
-    this.subscriber = connection({ enableOfflineQueue: true, commandTimeout: undefined });
+    this.subscriber = connection({ enableOfflineQueue: true, commandTimeout: undefined, connectionName: `${this.prefix}${this.nodeId}:subscriber` });
     const report = (which: string) => (err: unknown) => this.o.onError?.(`redis-${which}-error`, err);
     this.commands.on('error', report('commands'));
     this.subscriber.on('error', report('subscriber'));
@@ -249,6 +252,20 @@ export class RedisCluster implements Cluster {
     this.subscriber.on('ready', () => {
       if (this.cacheFrom === Infinity) this.cacheFrom = this.now() + RESUBSCRIBE_MARGIN_MS;
     });
+    if (address.kind === 'sentinel') {
+      // Back after losing the connection, perhaps on another primary: claims this node made just
+      // before may be gone (not replicated, or written to a primary demoted meanwhile, which drops
+      // them when it resynchronises), while its registration survived, so the heartbeat would not
+      // notice. Claim every session again ("Redis that fails over"; `reclaim` never overwrites a
+      // newer holder).
+      let lost = false;
+      this.commands.on('close', () => void (lost = true));
+      this.commands.on('ready', () => {
+        if (!lost) return;
+        lost = false;
+        if (this.registered && !this.fenced && !this.stopped) this.events?.recovered();
+      });
+    }
   }
 
   /** Drops the copy of the directory; reads sent before `from` will not be cached. */

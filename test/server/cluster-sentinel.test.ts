@@ -84,26 +84,21 @@ interface Failover {
   readonly name: string;
   /** Makes the primary go away (as the Sentinel will see it). */
   readonly cause: (set: SpawnedSentinelSet) => Promise<void>;
-  /** What the old primary is afterwards: gone, or demoted to a replica of the new one. */
-  readonly oldPrimary: 'gone' | 'replica';
-  /** Runs only when this environment variable is 1. */
-  readonly onlyWhen?: string;
 }
 
 const FAILOVERS: readonly Failover[] = [
-  { name: 'the primary SIGKILLed', cause: (set) => set.primary.stop(), oldPrimary: 'gone' },
-  // The old primary keeps running and accepting connections, as a replica: the nodes must leave it.
-  // KNOWN TO FAIL INTERMITTENTLY (2 of 9 runs on a loaded machine, never alone): Dave's presence
-  // never reached Carol across nodes within 30 s; the demoted server still had a subscribed
-  // connection on it and the new primary three, where two nodes have two in all. Not diagnosed
-  // yet, so it runs only when asked for (MONARCH_TEST_SENTINEL_DEMOTED=1), not in CI.
-  { name: 'SENTINEL FAILOVER (the primary demoted, still running)', cause: (set) => set.requestFailover(), oldPrimary: 'replica', onlyWhen: 'MONARCH_TEST_SENTINEL_DEMOTED' },
+  { name: 'the primary SIGKILLed', cause: (set) => set.primary.stop() },
+  // The old primary keeps running, a writable primary until the Sentinel converts it (seconds
+  // later), then a replica that drops what was written there meanwhile. This case failed 4 runs
+  // of 20 on a loaded machine before the nodes reclaimed their sessions after the commands
+  // connection came back: a sign-in whose claim went to the demoted primary was lost for good
+  // (Carol's entry absent on both servers), and Dave's presence never reached her.
+  { name: 'SENTINEL FAILOVER (the primary demoted, still running)', cause: (set) => set.requestFailover() },
 ];
 
 describeWithServices(['redis'], 'Redis that fails over (Sentinel)', () => {
   for (const failover of FAILOVERS) {
-    const skip = failover.onlyWhen !== undefined && process.env[failover.onlyWhen] !== '1';
-    it.skipIf(skip)(`${failover.name}: once the Sentinel promotes the replica both nodes serve again`, async () => {
+    it(`${failover.name}: once the Sentinel promotes the replica both nodes serve again`, async () => {
       const set = await spawnSentinelSet({ downAfterMs: 500 });
       cleanups.push(() => set.stop());
       const store = openSqliteStore(undefined);
@@ -163,7 +158,6 @@ describeWithServices(['redis'], 'Redis that fails over (Sentinel)', () => {
       // later): nodes still on it would have worked together there, unseen by the new primary.
       expect(await set.query(newPrimary, ['GET', `monarch:dir:${carol}`])).toMatch(/^a /);
       expect(await set.query(newPrimary, ['GET', `monarch:dir:${dave}`])).toMatch(/^b /);
-      if (failover.oldPrimary === 'replica') expect(await set.query(oldPrimary, ['GET', `monarch:dir:${carol}`])).toBeNull();
 
       if (process.env.MONARCH_TEST_TIMINGS === '1') {
         const since = (at: number): number => at - startedAt;
