@@ -234,14 +234,15 @@ async function online(server: RunningServer, d: 7 | 12, handle: string): Promise
 }
 
 /**
- * `cleanUp`: how a's late claim is undone. 'release': as it happens (a's claim times out around
- * when a fences; in our runs a's release, sent after the claim, removed it). 'node-down': a is
+ * `cleanUp`: how a's late claim is undone. 'either': as it happens (a's claim times out around
+ * when a fences: usually before, and a's release, sent after the claim, removes it; else a's
+ * clean-up after the fence, as in 'node-down'). 'node-down': a is
  * declared dead at once (its heartbeat key deleted, as if it had expired, and b's sweep run), so
  * it fences before the claim times out and sends no release (and if the claim's answer arrives in
  * time, its session is gone: b's is not kicked); on resuming, its clean-up (`removeNode`) removes
  * the late entry and announces the user offline to every node.
  */
-async function lateClaim(cleanUp: 'release' | 'node-down'): Promise<void> {
+async function lateClaim(cleanUp: 'either' | 'node-down'): Promise<void> {
     const redisUrl = new URL(serviceUrl('redis') as string);
     const proxy = await tcpProxy(redisUrl);
     cleanups.push(() => proxy.close());
@@ -272,6 +273,16 @@ async function lateClaim(cleanUp: 'release' | 'node-down'): Promise<void> {
       s.client.sendBare('OUT');
       await s.client.waitClosed();
     }
+    // What Redis does to the user's entry, in its order: the directory's announcements.
+    const changes: string[] = [];
+    const watch = new Redis(redisUrl.toString());
+    cleanups.push(() => watch.disconnect());
+    watch.on('message', (_channel: string, text: string) => {
+      const m = JSON.parse(text) as { type: string; handle?: string; value?: string; handles?: string[]; node?: string };
+      if (m.type === 'dir' && m.handle === user) changes.push(m.value === '' ? 'removed' : `${m.value?.split(' ')[0]}`);
+      if (m.type === 'node-down' && m.handles?.includes(user) === true) changes.push(`removed with ${m.node}`);
+    });
+    await watch.subscribe(`${keyPrefix}all`);
     const x = await online(c, 12, contact);
     await setState(x, 'NLN');
 
@@ -304,9 +315,16 @@ async function lateClaim(cleanUp: 'release' | 'node-down'): Promise<void> {
     // The link resumes: Redis runs a's claim now, after b's, and a's clean-up then removes it.
     proxy.resume();
     await waitFor(() => clusters.a.serving, 10_000, 'a recovered');
-    // Within an audit period (and the time a's clean-up takes), the user is where it is signed in.
-    await waitFor(async () => (await clusters.c.locate([user])).get(user)?.node === 'b', TTL_MS + 2000, 'user located on b');
+    // Redis ran a's claim after b's, then removed the entry (a's release, or its clean-up).
+    await waitFor(() => changes.length >= 3, 5000, 'the late claim and its removal');
+    const removal = changes[2] as string;
+    expect(changes.slice(0, 3)).toEqual(['b', 'a', cleanUp === 'node-down' ? 'removed with a' : removal]);
+    expect(removal).toMatch(/^removed/);
+    // Within an audit period (and its own few round trips), the user is where it is signed in.
+    await waitFor(async () => (await clusters.c.locate([user])).get(user)?.node === 'b', TTL_MS + 1000, 'user located on b');
+    expect(changes).toEqual(['b', 'a', removal, 'b']);
     // b's audit found the entry gone and wrote it again.
+    await waitFor(() => logB.entries.some((e) => e.event === 'cluster-audit-repaired'), 2000, "b's audit reported");
     expect(logB.entries.find((e) => e.event === 'cluster-audit-repaired')?.fields).toMatchObject({ restored: 1 });
     // The contact sees the user online, whatever a's clean-up told it in between.
     await waitFor(() => lastPresence(x, user) === 'NLN', 3000, "contact's view of the user");
@@ -328,7 +346,7 @@ async function lateClaim(cleanUp: 'release' | 'node-down'): Promise<void> {
 }
 
 describeWithServices(['redis'], 'directory audit: a claim that Redis runs late', () => {
-  it('after a stalled link resumes and a releases its late claim: the user on b is found, hears contacts, can be called', () => lateClaim('release'));
+  it("after a stalled link resumes and a's late claim is undone: the user on b is found, hears contacts, can be called", () => lateClaim('either'));
   it("after a stalled link resumes and a's clean-up removes its late claim: the same, and contacts see the user online again", () => lateClaim('node-down'));
 });
 
