@@ -26,6 +26,10 @@
  * - **Calls.** Both are request and answer over the inboxes (`call`, answered by `reply`), bounded
  *   by a timeout.
  * - **Dead nodes.** Their users are shown offline to this node's watchers (`nodeDown`).
+ * - **Directory audit.** The cluster reconciles the directory with this node's live sessions once
+ *   per TTL (`liveHandles`/`liveSession`, cluster.ts "Directory audit"); a user whose entry it had
+ *   to restore is announced to other nodes' watchers again (`audited`), since the clean-up that
+ *   removed the entry may have shown the user offline there.
  * - **Fencing.** Cut off from the directory for longer than the TTL: every session is signed out
  *   (`OUT SSD`, clients reconnect, to another node) and sign-ins are refused until recovery, when
  *   live sessions (none after a fence; all of them after a Redis restart within the TTL) are

@@ -21,7 +21,7 @@ import { startServer, type RunningServer } from '../../server/index';
 import { createMemoryLogger } from '../../server/logger';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
-import { describeWithServices, serviceUrl } from '../helpers/services';
+import { describeWithServices, serviceUrl, spawnRedis } from '../helpers/services';
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { liveSessions, trackClaims, type TrackedSessions } from './helpers/live-sessions';
 import { addToForward, call, openSwitchboard, setState, signIn, syncAll, type SignedIn } from './helpers/msnp';
@@ -189,6 +189,30 @@ describeWithServices(['redis'], 'directory audit, on Redis', () => {
     await o.redis.srem(`${p}nodes`, 'a');
     expect(await a.c.audit(a.live)).toMatchObject({ restored: [] });
     expect(await o.redis.get(`${p}dir:alice@x.com`)).toBeNull();
+  });
+});
+
+describeWithServices(['redis'], 'directory audit, its cost', () => {
+  it('with nothing to repair: an MGET per 500 live users, an SSCAN per 500 of its set, and no script', async () => {
+    const redis = await spawnRedis();
+    cleanups.push(() => redis.stop());
+    const c = new RedisCluster({ url: redis.url, nodeId: 'a', ttlMs: 60_000 });
+    const live = liveSessions();
+    trackClaims(c, live);
+    await c.start({ ns: '127.0.0.1:1', sb: '127.0.0.1:2' }, { ...live, message: () => {}, nodeDown: () => {}, fenced: () => {}, recovered: () => {} });
+    cleanups.push(() => c.stop());
+    await Promise.all(Array.from({ length: 1200 }, (_, i) => c.claim(`user${i}@x.com`, `s${i}`)));
+    const stats = new Redis(redis.url);
+    cleanups.push(() => stats.disconnect());
+    await stats.config('RESETSTAT');
+    expect(await c.audit(live)).toEqual({ checked: 1200, restored: [], corrected: 0, released: 0, pruned: 0 });
+    const info = await stats.info('commandstats');
+    const calls = (cmd: string): number => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+    expect(calls('mget')).toBe(3);
+    // COUNT is a hint to Redis: about 500 members per call, so about three calls.
+    expect(calls('sscan')).toBeGreaterThanOrEqual(2);
+    expect(calls('sscan')).toBeLessThanOrEqual(5);
+    expect(calls('evalsha') + calls('eval')).toBe(0);
   });
 });
 
