@@ -255,10 +255,11 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         if (previous === undefined || (previous.node === this.nodeId && previous.session === ep.sessionId)) return;
         // A previous session on this node was replaced by the hub already (`NsSession.signIn`).
         if (previous.node === this.nodeId) return;
-        // This session is gone already (signed out, or by a fence while the claim waited on a
-        // stalled link): nobody to hand the user to, and the previous holder may be a sign-in
-        // made since, elsewhere. It stays; the directory audit writes its entry back.
-        if (this.hub.get(ep.handle) !== ep) return;
+        // The user has no session here any more (this one signed out, or signed out by a fence
+        // while the claim waited on a stalled link): nobody to hand the user to, and the previous
+        // holder may be a sign-in made since, elsewhere. It stays; the directory audit writes its
+        // entry back. (A newer session here that replaced this one still needs the kick.)
+        if (this.hub.get(ep.handle) === undefined) return;
         this.cluster.send(previous.node, { type: 'kick', handle: ep.handle, session: previous.session, successor: ep.sessionId });
       },
       (err: unknown) => {
