@@ -481,7 +481,8 @@ export class RedisCluster implements Cluster {
       const report = await this.audit(events);
       if (report.restored.length + report.corrected + report.released > 0 && !this.stopped) events.audited(report);
     } catch (err) {
-      this.o.onError?.('redis-audit-failed', err);
+      // Commands cut short by `stop` are no failure.
+      if (!this.stopped) this.o.onError?.('redis-audit-failed', err);
     } finally {
       this.auditing = false;
     }
