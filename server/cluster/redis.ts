@@ -103,8 +103,9 @@ redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], va
 return false`;
 
 // KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns 1 when removed, 2 when
-// only the handle left `users:<me>`, 0 when neither. `users:<me>` keeps the handle while the entry names another session of mine (a newer sign-in
-// here): the clean-up of a dead node finds its entries through that set.
+// only the handle left `users:<me>`, 0 when neither. `users:<me>` keeps the handle while the entry
+// names another session of mine (a newer sign-in here): a dead node's clean-up finds its entries
+// through that set.
 const RELEASE = `
 local cur = redis.call('GET', KEYS[1])
 if cur == ARGV[1] then
@@ -458,7 +459,8 @@ export class RedisCluster implements Cluster {
         // Signed in here since the scan: its own claim and release keep its entry right.
         if (live.liveSession(h) !== undefined) return;
         const seen = values[j] ?? null;
-        // The exact value read (removed only if still there), or only the set's member forgotten.
+        // The exact value read (removed only if still there), or, naming no session (none is
+        // called '-'), only the set's member forgotten.
         const value = seen !== null && seen.startsWith(mine) ? seen : `${mine}-`;
         releases.push(
           this.commands.release(`${dirs}:${h}`, users, value, h, all).then((r) => {
