@@ -37,6 +37,22 @@
  *   registers anew; if it had been fenced it first removes whatever the directory still says about
  *   it (announcing those users offline, once); then it reports `recovered`, and the server
  *   re-claims its live sessions with `reclaim` (which never overwrites a newer holder).
+ * - **Directory audit.** A command whose answer timed out may still run later: a node whose link to
+ *   Redis stalls and resumes has its claim (for a sign-in it already failed), then its release,
+ *   executed after another node's claim of the same user, and the user's live session is then in
+ *   no entry (no presence reaches it, `CAL` gets `217`). The same follows from a fenced node's
+ *   clean-up after such a late claim, and from a claim that ran but whose answer was lost. Rather
+ *   than make every claim pay for this (a deadline in the script needs the node's and Redis's
+ *   clocks to agree, and would still miss the lost answer), every node reconciles the directory
+ *   with its live sessions once per TTL (`audit`): a live session whose entry is missing, or names
+ *   this node with another (dead) session, is written again (compare-and-set against what was
+ *   read, announced like every change); an entry naming this node for a user with no live session
+ *   here is removed (compare-and-delete of the exact value, so a sign-in racing the audit stays);
+ *   an entry naming another node is never touched (that node's audit, or its kick, settles it).
+ *   So whatever order late commands run in, the directory is right again within a TTL of the
+ *   last one, the time a dead node takes to be shown offline. A user whose entry was restored is
+ *   announced online again to other nodes' watchers (they may have been told it went offline by
+ *   the clean-up that removed it).
  *
  * The in-process cluster (`local.ts`) is today's one-process server: `distributed` is false and
  * the server skips every cluster call, so one process pays nothing for this.
@@ -71,8 +87,30 @@ export interface ClusterMessage {
   readonly [field: string]: unknown;
 }
 
+/** This node's live sessions, which the directory audit makes the directory agree with. */
+export interface LiveSessions {
+  /** Every user signed in on this node. */
+  liveHandles(): Iterable<string>;
+  /** The session `handle` is signed in with on this node now, if any (read at the moment of each comparison). */
+  liveSession(handle: string): string | undefined;
+}
+
+/** What one directory audit found and repaired (counts of handles, and the handles restored). */
+export interface AuditReport {
+  /** Live sessions compared with their entries. */
+  readonly checked: number;
+  /** Live sessions whose entry was missing, written again: other nodes may have shown them offline. */
+  readonly restored: readonly string[];
+  /** Entries naming another (dead) session of this node for a live user, rewritten. */
+  readonly corrected: number;
+  /** Entries naming this node for a user with no live session here, removed. */
+  readonly released: number;
+  /** `users:<node>` members whose entry names no session of this node, forgotten (bookkeeping). */
+  readonly pruned: number;
+}
+
 /** What a cluster tells the node it runs in. Called on the event loop, never re-entrantly. */
-export interface ClusterEvents {
+export interface ClusterEvents extends LiveSessions {
   /** A message for this node, from node `from` (this one included); in order per sender. */
   message(from: string, message: ClusterMessage): void;
   /**
@@ -87,6 +125,8 @@ export interface ClusterEvents {
   fenced(): void;
   /** Registered again after an outage or a Redis restart: `reclaim` every live session. */
   recovered(): void;
+  /** The periodic `audit` repaired the directory (not called when it found nothing to repair). */
+  audited(report: AuditReport): void;
 }
 
 export interface Cluster {
@@ -132,6 +172,11 @@ export interface Cluster {
   send(node: string, message: ClusterMessage): void;
   /** True for the first caller with `key` within `ttlMs` across the cluster, false for every later one. */
   takeOnce(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Makes the directory agree with `live` as far as this node is concerned (see "Directory audit"
+   * above). A distributed cluster runs it by itself every `auditPeriodMs` with its `ClusterEvents`.
+   */
+  audit(live: LiveSessions): Promise<AuditReport>;
 }
 
 const NODE_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -143,7 +188,9 @@ export function checkNodeId(id: string): string {
 }
 
 /** The heartbeat period, heartbeat lifetime and sweep period for a TTL (see the design above). */
-export function heartbeatTimes(ttlMs: number): { periodMs: number; aliveMs: number } {
+export function heartbeatTimes(ttlMs: number): { periodMs: number; aliveMs: number; auditPeriodMs: number } {
   const periodMs = Math.max(1, Math.floor(ttlMs / 4));
-  return { periodMs, aliveMs: Math.max(1, ttlMs - periodMs) };
+  // The audit heals what a stall left as fast as a dead node is shown offline (the TTL), at the
+  // cost of reading each live user's entry once per TTL (redis.ts, "The audit").
+  return { periodMs, aliveMs: Math.max(1, ttlMs - periodMs), auditPeriodMs: Math.max(1, ttlMs) };
 }

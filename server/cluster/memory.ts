@@ -10,9 +10,11 @@
  */
 import {
   checkNodeId,
+  type AuditReport,
   type Cluster,
   type ClusterEvents,
   type ClusterMessage,
+  type LiveSessions,
   type NodeAddress,
   type NodeInfo,
   type SessionRef,
@@ -167,6 +169,32 @@ export class MemoryCluster implements Cluster {
 
   async takeOnce(key: string, ttlMs: number): Promise<boolean> {
     return this.network.takeOnce(key, ttlMs);
+  }
+
+  /**
+   * The same rules as Redis's audit. Nothing runs it periodically: here every claim and release
+   * takes effect at once and in order, so the directory cannot disagree with the live sessions.
+   */
+  async audit(live: LiveSessions): Promise<AuditReport> {
+    const report = { checked: 0, restored: [] as string[], corrected: 0, released: 0, pruned: 0 };
+    if (this.member === undefined) return report;
+    const directory = this.network.directory;
+    for (const handle of live.liveHandles()) {
+      const session = live.liveSession(handle);
+      if (session === undefined) continue;
+      report.checked++;
+      const current = directory.get(handle);
+      if (current !== undefined && (current.node !== this.nodeId || current.session === session)) continue;
+      directory.set(handle, { node: this.nodeId, session });
+      if (current === undefined) report.restored.push(handle);
+      else report.corrected++;
+    }
+    for (const [handle, ref] of directory) {
+      if (ref.node !== this.nodeId || live.liveSession(handle) !== undefined) continue;
+      directory.delete(handle);
+      report.released++;
+    }
+    return report;
   }
 }
 

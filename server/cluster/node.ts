@@ -26,6 +26,10 @@
  * - **Calls.** Both are request and answer over the inboxes (`call`, answered by `reply`), bounded
  *   by a timeout.
  * - **Dead nodes.** Their users are shown offline to this node's watchers (`nodeDown`).
+ * - **Directory audit.** The cluster reconciles the directory with this node's live sessions once
+ *   per TTL (`liveHandles`/`liveSession`, cluster.ts "Directory audit"); a user whose entry it had
+ *   to restore is announced to other nodes' watchers again (`audited`), since the clean-up that
+ *   removed the entry may have shown the user offline there.
  * - **Fencing.** Cut off from the directory for longer than the TTL: every session is signed out
  *   (`OUT SSD`, clients reconnect, to another node) and sign-ins are refused until recovery, when
  *   live sessions (none after a fence; all of them after a Redis restart within the TTL) are
@@ -40,7 +44,7 @@ import type { Account, ListManager } from '../core/lists';
 import { isVisibleOnline, type Endpoint, type FanoutCache, type PresenceHub, type PresenceView, type RemoteWatchers, type ReverseListChange, type ReverseListEdit } from '../core/presence';
 import type { Logger } from '../logger';
 import type { ForwardedSoapRequest } from '../soap/router';
-import type { Cluster, ClusterEvents, ClusterMessage, SessionRef } from './cluster';
+import type { AuditReport, Cluster, ClusterEvents, ClusterMessage, SessionRef } from './cluster';
 import type { SignedTokens } from './tokens';
 
 /** What a switchboard cookie grants: the holder's dialect, name and capabilities (`SbGrant`). */
@@ -251,6 +255,11 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
         if (previous === undefined || (previous.node === this.nodeId && previous.session === ep.sessionId)) return;
         // A previous session on this node was replaced by the hub already (`NsSession.signIn`).
         if (previous.node === this.nodeId) return;
+        // The user has no session here any more (this one signed out, or signed out by a fence
+        // while the claim waited on a stalled link): nobody to hand the user to, and the previous
+        // holder may be a sign-in made since, elsewhere. It stays; the directory audit writes its
+        // entry back. (A newer session here that replaced this one still needs the kick.)
+        if (this.hub.get(ep.handle) === undefined) return;
         this.cluster.send(previous.node, { type: 'kick', handle: ep.handle, session: previous.session, successor: ep.sessionId });
       },
       (err: unknown) => {
@@ -652,6 +661,34 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   fenced(): void {
     this.logger.log('error', 'cluster-fenced', { node: this.nodeId, signedIn: this.hub.size });
     for (const ep of [...this.hub.all()]) ep.kick('SSD', true);
+  }
+
+  *liveHandles(): Iterable<string> {
+    for (const ep of this.hub.all()) yield ep.handle;
+  }
+
+  liveSession(handle: string): string | undefined {
+    return this.hub.get(handle)?.sessionId;
+  }
+
+  audited(report: AuditReport): void {
+    this.logger.log('warn', 'cluster-audit-repaired', {
+      node: this.nodeId,
+      checked: report.checked,
+      restored: report.restored.length,
+      corrected: report.corrected,
+      released: report.released,
+      pruned: report.pruned,
+    });
+    // A restored entry had been removed, by a clean-up that may have shown the user offline to
+    // other nodes' watchers (`nodeDown`): they are told its presence again (with its personal
+    // message, as on coming online); watchers who never saw it go get the same state once more.
+    for (const handle of report.restored) {
+      const ep = this.hub.get(handle);
+      const account = ep?.account;
+      if (ep === undefined || account === undefined || !isVisibleOnline(ep.presence)) continue;
+      this.presence(account, ep.presence, true);
+    }
   }
 
   recovered(): void {

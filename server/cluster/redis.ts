@@ -34,6 +34,17 @@
  * - A dead node's entries go with its `node-down` announcement; a fenced node drops its copy.
  * - Entries are re-read after the TTL anyway, so an unforeseen gap heals as fast as a dead node does.
  *
+ * **The audit** (`cluster.ts`, "Directory audit"), every TTL, in batches so that it costs little
+ * with thousands of users: the live users' entries are read by `MGET`s of `AUDIT_BATCH`, and
+ * `users:<node>` by `SSCAN`s of `AUDIT_BATCH` (its members without a live session here read by
+ * `MGET` too); a script runs only for an entry that is wrong. Each comparison uses the live
+ * sessions as they are when the answer arrives, and the script it sends (on the same connection as
+ * every claim and release of this node, so in order with them) changes the entry only if it still
+ * holds what was read: a sign-in here or on another node since then is never overwritten or
+ * evicted. Per period, for L live users and U members of `users:<node>` (U ≈ L), Redis serves
+ * ⌈L/B⌉ + ⌈U/B⌉ + ⌈(U−L)/B⌉ commands (B = `AUDIT_BATCH`), reading about L + U keys, plus one script per
+ * repair; nothing when there are no users.
+ *
  * Two connections: one for commands and publishing (its order is the order messages arrive in),
  * one subscribed. Commands fail at once while Redis is out of reach (no offline queue): a claim
  * then fails the sign-in instead of waiting, and the heartbeat's failure starts the fencing clock.
@@ -80,9 +91,11 @@ import { Redis, type RedisOptions } from 'ioredis';
 import {
   checkNodeId,
   heartbeatTimes,
+  type AuditReport,
   type Cluster,
   type ClusterEvents,
   type ClusterMessage,
+  type LiveSessions,
   type NodeAddress,
   type NodeInfo,
   type SessionRef,
@@ -128,16 +141,35 @@ redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], value = ARGV[1] }))
 return false`;
 
-// KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns 1 when removed.
+// KEYS: dir:<handle>, users:<me>. ARGV: value, handle, all-channel. Returns 1 when removed, 2 when
+// only the handle left `users:<me>`, 0 when neither. `users:<me>` keeps the handle while the entry
+// names another session of mine (a newer sign-in here): a dead node's clean-up finds its entries
+// through that set.
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('SREM', KEYS[2], ARGV[2])
   redis.call('PUBLISH', ARGV[3], cjson.encode({ type = 'dir', handle = ARGV[2], value = '' }))
   return 1
 end
-redis.call('SREM', KEYS[2], ARGV[2])
-return 0`;
+local mine = string.match(ARGV[1], '^[^ ]+ ')
+if cur and string.sub(cur, 1, #mine) == mine then return 0 end
+return redis.call('SREM', KEYS[2], ARGV[2]) * 2`;
+
+// The audit's repair of a live session's entry: written only if it still holds what the audit
+// read (ARGV[1], '' for none), and only while this node is registered (a node already removed
+// must not leave entries that no clean-up would find).
+// KEYS: dir:<handle>, users:<me>, nodes. ARGV: seen, value, handle, all-channel, me.
+// Returns 1 when written, 0 when the entry changed since it was read, -1 when not registered.
+const AUDIT_WRITE = `
+if redis.call('SISMEMBER', KEYS[3], ARGV[5]) == 0 then return -1 end
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], cjson.encode({ type = 'dir', handle = ARGV[3], value = ARGV[2] }))
+return 1`;
 
 // Removes node ARGV[2] and the directory entries still naming it, and announces them on the `all`
 // channel (as done by node ARGV[4]), in one step; ARGV[3] = '1' skips a node whose heartbeat is
@@ -167,15 +199,19 @@ if #handles == 0 then return 0 end
 redis.call('PUBLISH', p .. 'all', cjson.encode({ type = 'node-down', node = node, by = ARGV[4], handles = handles }))
 return #handles`;
 
-type Script = 'heartbeat' | 'claim' | 'reclaim' | 'release' | 'removeNode';
+type Script = 'heartbeat' | 'claim' | 'reclaim' | 'release' | 'auditWrite' | 'removeNode';
 const SCRIPTS: Record<Script, { numberOfKeys: number; lua: string }> = {
   heartbeat: { numberOfKeys: 2, lua: HEARTBEAT },
   claim: { numberOfKeys: 2, lua: CLAIM },
   reclaim: { numberOfKeys: 2, lua: RECLAIM },
   release: { numberOfKeys: 2, lua: RELEASE },
+  auditWrite: { numberOfKeys: 3, lua: AUDIT_WRITE },
   removeNode: { numberOfKeys: 0, lua: REMOVE_NODE },
 };
 type ScriptedRedis = Redis & Record<Script, (...args: Array<string | number>) => Promise<unknown>>;
+
+/** Keys per `MGET` and members per `SSCAN` in the audit: small enough not to hold Redis up. */
+const AUDIT_BATCH = 500;
 
 /** After the subscriber is back, directory reads are not cached for this long (its SUBSCRIBE is in flight). */
 const RESUBSCRIBE_MARGIN_MS = 1000;
@@ -203,6 +239,9 @@ export class RedisCluster implements Cluster {
   private address: NodeAddress | undefined;
   private load = 0;
   private timer: NodeJS.Timeout | undefined;
+  private auditTimer: NodeJS.Timeout | undefined;
+  private readonly auditPeriodMs: number;
+  private auditing = false;
   private ticking = false;
   private stopped = false;
   /** When the last successful heartbeat was sent. */
@@ -223,7 +262,7 @@ export class RedisCluster implements Cluster {
   constructor(private readonly o: RedisClusterOptions) {
     this.nodeId = checkNodeId(o.nodeId);
     this.prefix = o.keyPrefix ?? 'monarch:';
-    ({ periodMs: this.periodMs, aliveMs: this.aliveMs } = heartbeatTimes(o.ttlMs ?? 3000));
+    ({ periodMs: this.periodMs, aliveMs: this.aliveMs, auditPeriodMs: this.auditPeriodMs } = heartbeatTimes(o.ttlMs ?? 3000));
     this.cacheTtlMs = o.ttlMs ?? 3000;
     this.now = o.now ?? Date.now;
     const options: RedisOptions = {
@@ -296,12 +335,14 @@ export class RedisCluster implements Cluster {
     await this.beat();
     if (this.fenced) throw new Error(`node ${this.nodeId} could not register in Redis`);
     this.timer = setInterval(() => void this.tick(), this.periodMs);
+    this.auditTimer = setInterval(() => void this.auditNow(), this.auditPeriodMs);
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.auditTimer !== undefined) clearInterval(this.auditTimer);
     try {
       if (this.registered) await this.commands.removeNode(this.prefix, this.nodeId, '0', this.nodeId);
     } catch (err) {
@@ -318,6 +359,7 @@ export class RedisCluster implements Cluster {
   abandon(): void {
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.auditTimer !== undefined) clearInterval(this.auditTimer);
     this.subscriber.disconnect();
     this.commands.disconnect();
   }
@@ -425,6 +467,84 @@ export class RedisCluster implements Cluster {
   async takeOnce(key: string, ttlMs: number): Promise<boolean> {
     const r = await this.commands.set(this.key('once', key), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
     return r === 'OK';
+  }
+
+  async audit(live: LiveSessions): Promise<AuditReport> {
+    const report = { checked: 0, restored: [] as string[], corrected: 0, released: 0, pruned: 0 };
+    if (!this.serving) return report;
+    const mine = `${this.nodeId} `;
+    const dirs = this.key('dir');
+    const users = this.key('users', this.nodeId);
+    const nodes = this.key('nodes');
+    const all = this.key('all');
+    // Every live session's entry.
+    const handles = [...live.liveHandles()];
+    for (let i = 0; i < handles.length; i += AUDIT_BATCH) {
+      const batch = handles.slice(i, i + AUDIT_BATCH);
+      const values = await this.commands.mget(batch.map((h) => `${dirs}:${h}`));
+      const writes: Array<Promise<void>> = [];
+      batch.forEach((h, j) => {
+        // As it is now: a session gone since the read is not written back.
+        const session = live.liveSession(h);
+        if (session === undefined) return;
+        report.checked++;
+        const want = mine + session;
+        const seen = values[j] ?? null;
+        if (seen === want) return;
+        // Another node's entry: its audit or its kick settles it, never this node.
+        if (seen !== null && !seen.startsWith(mine)) return;
+        writes.push(
+          this.commands.auditWrite(`${dirs}:${h}`, users, nodes, seen ?? '', want, h, all, this.nodeId).then((r) => {
+            if (r !== 1) return;
+            if (seen === null) report.restored.push(h);
+            else report.corrected++;
+          }),
+        );
+      });
+      await Promise.all(writes);
+    }
+    // Entries naming this node for users without a live session here.
+    let cursor = '0';
+    do {
+      const [next, members] = await this.commands.sscan(users, cursor, 'COUNT', AUDIT_BATCH);
+      cursor = next;
+      const idle = members.filter((h) => live.liveSession(h) === undefined);
+      if (idle.length === 0) continue;
+      const values = await this.commands.mget(idle.map((h) => `${dirs}:${h}`));
+      const releases: Array<Promise<void>> = [];
+      idle.forEach((h, j) => {
+        // Signed in here since the scan: its own claim and release keep its entry right.
+        if (live.liveSession(h) !== undefined) return;
+        const seen = values[j] ?? null;
+        // The exact value read (removed only if still there), or, naming no session (none is
+        // called '-'), only the set's member forgotten.
+        const value = seen !== null && seen.startsWith(mine) ? seen : `${mine}-`;
+        releases.push(
+          this.commands.release(`${dirs}:${h}`, users, value, h, all).then((r) => {
+            if (r === 1) report.released++;
+            else if (r === 2) report.pruned++;
+          }),
+        );
+      });
+      await Promise.all(releases);
+    } while (cursor !== '0');
+    return report;
+  }
+
+  /** One periodic audit; its repairs told to the server (`audited`). */
+  private async auditNow(): Promise<void> {
+    const events = this.events;
+    if (events === undefined || this.auditing || !this.serving) return;
+    this.auditing = true;
+    try {
+      const report = await this.audit(events);
+      if (report.restored.length + report.corrected + report.released > 0 && !this.stopped) events.audited(report);
+    } catch (err) {
+      // Commands cut short by `stop` are no failure.
+      if (!this.stopped) this.o.onError?.('redis-audit-failed', err);
+    } finally {
+      this.auditing = false;
+    }
   }
 
   private assertServing(): void {

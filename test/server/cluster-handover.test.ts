@@ -28,6 +28,9 @@ class HandoverHoldingCluster extends MemoryCluster {
       nodeDown: (node, handles) => events.nodeDown(node, handles),
       fenced: () => events.fenced(),
       recovered: () => events.recovered(),
+      liveHandles: () => events.liveHandles(),
+      liveSession: (handle) => events.liveSession(handle),
+      audited: (report) => events.audited(report),
     });
   }
 

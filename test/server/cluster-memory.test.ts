@@ -21,6 +21,9 @@ function events(): ClusterEvents & { messages: Array<[string, ClusterMessage]>; 
     nodeDown: (node: string, handles: readonly string[]) => void e.downs.push([node, handles]),
     fenced: () => undefined,
     recovered: () => undefined,
+    liveHandles: () => [],
+    liveSession: () => undefined,
+    audited: () => undefined,
   };
   return e;
 }

@@ -9,8 +9,13 @@ import { Redis } from 'ioredis';
 import type { ClusterEvents } from '../../server/cluster/cluster';
 import { RedisCluster } from '../../server/cluster/redis';
 import { describeWithServices, spawnRedis, type SpawnedRedis } from '../helpers/services';
+import { liveSessions, trackClaims } from './helpers/live-sessions';
 
-const events: ClusterEvents = { message: () => {}, nodeDown: () => {}, fenced: () => {}, recovered: () => {} };
+function events(c: RedisCluster): ClusterEvents {
+  const live = liveSessions();
+  trackClaims(c, live);
+  return { ...live, message: () => {}, nodeDown: () => {}, fenced: () => {}, recovered: () => {} };
+}
 
 const started: RedisCluster[] = [];
 const redises: SpawnedRedis[] = [];
@@ -21,7 +26,7 @@ afterEach(async () => {
 
 async function node(id: string, url: string, ttlMs = 60_000): Promise<RedisCluster> {
   const c = new RedisCluster({ url, nodeId: id, ttlMs });
-  await c.start({ ns: '127.0.0.1:1863', sb: '127.0.0.1:1864' }, events);
+  await c.start({ ns: '127.0.0.1:1863', sb: '127.0.0.1:1864' }, events(c));
   started.push(c);
   return c;
 }
@@ -106,7 +111,7 @@ describeWithServices(['redis'], 'Redis cluster: the directory cached on each nod
     redises.push(redis);
     const a = await node('a', redis.url, 1200);
     const b = new RedisCluster({ url: redis.url, nodeId: 'b', ttlMs: 1200 });
-    await b.start({ ns: '127.0.0.1:1', sb: '127.0.0.1:2' }, events);
+    await b.start({ ns: '127.0.0.1:1', sb: '127.0.0.1:2' }, events(b));
     await b.claim('w@x.com', 's1');
     expect(await where(a, 'w@x.com')).toBe('b');
     b.abandon();

@@ -8,8 +8,9 @@ import { afterEach, expect, it } from 'vitest';
 import type { ClusterEvents, ClusterMessage } from '../../server/cluster/cluster';
 import { RedisCluster } from '../../server/cluster/redis';
 import { describeWithServices, serviceUrl, spawnRedis, type SpawnedRedis } from '../helpers/services';
+import { liveSessions, trackClaims, type TrackedSessions } from './helpers/live-sessions';
 
-interface Recorder extends ClusterEvents {
+interface Recorder extends ClusterEvents, TrackedSessions {
   readonly messages: Array<{ from: string; message: ClusterMessage }>;
   readonly downs: Array<{ node: string; handles: string[] }>;
   fences: number;
@@ -18,6 +19,7 @@ interface Recorder extends ClusterEvents {
 
 function recorder(): Recorder {
   const r: Recorder = {
+    ...liveSessions(),
     messages: [],
     downs: [],
     fences: 0,
@@ -48,6 +50,7 @@ afterEach(async () => {
 async function node(id: string, prefix: string, opts: { url?: string; ttlMs?: number } = {}): Promise<{ c: RedisCluster; ev: Recorder }> {
   const c = new RedisCluster({ url: opts.url ?? (serviceUrl('redis') as string), nodeId: id, keyPrefix: prefix, ttlMs: opts.ttlMs ?? 1200 });
   const ev = recorder();
+  trackClaims(c, ev);
   await c.start({ ns: `127.0.0.1:${id.length}1863`, sb: `127.0.0.1:${id.length}1864` }, ev);
   started.push(c);
   return { c, ev };
