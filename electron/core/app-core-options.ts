@@ -3,7 +3,7 @@
  * pass fakes): the MSN client factory, the settings, the bundled-server launcher, the history, the
  * protocol console.
  */
-import type { Preferences, PreferencesPatch, ServerPreset, ServerProfile } from '../../shared/ipc';
+import type { ContactListView, InstallationPreferences, PreferencesPatch, ServerPreset, ServerProfile } from '../../shared/ipc';
 import type { MyStatus } from '../../shared/model';
 import type { ClientFactory, ServerAddress } from './client-port';
 import type { ProtocolConsole } from './console';
@@ -35,9 +35,14 @@ export interface SignInSettings {
 
 /** The preferences sections of the settings (electron/core/settings' SettingsStore provides it). */
 export interface PreferenceSettings {
-  get(): Readonly<Preferences>;
+  /** The sections kept for the whole installation. */
+  get(): Readonly<InstallationPreferences>;
   /** Validates strictly; throws (and changes nothing) on a bad value or a failed write. */
-  updatePreferences(patch: PreferencesPatch): Readonly<Preferences>;
+  updatePreferences(patch: Omit<PreferencesPatch, 'contactList'>): Readonly<InstallationPreferences>;
+  /** An account's contact list view (kept per account). */
+  contactListView(handle: string): ContactListView;
+  /** Validates strictly; throws (and changes nothing) on a bad value or a failed write. */
+  updateContactListView(handle: string, patch: Partial<ContactListView>): ContactListView;
 }
 
 /** Starts the bundled server on loopback when the user picks "Local server on this computer". */

@@ -2,11 +2,14 @@
  * app-core with a scripted client behind its port: sign-in results as data, cancel, remember me,
  * sequence numbers and the snapshot, commands refused while signed out, nudges noted.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { DomainEvent, MyStatus } from '../../shared/model';
-import type { Preferences, SequencedEvent, ServerProfile, ValidCommand } from '../../shared/ipc';
+import { DEFAULT_CONTACT_LIST_VIEW, type ContactListView, type Preferences, type Result, type SequencedEvent, type ServerProfile, type ValidCommand } from '../../shared/ipc';
 import { AppCore, type PreferenceSettings, type SignInSettings } from './app-core';
-import { DEFAULT_PREFERENCES } from './settings';
+import { DEFAULT_PREFERENCES, NO_KEYCHAIN, SettingsStore } from './settings';
 import { openHistoryStore } from './history';
 import type { ClientPort, ServerAddress, SignInOptions } from './client-port';
 
@@ -110,12 +113,19 @@ const signInCmd = (status: MyStatus = 'online', rememberMe = true, more: { passw
 
 /** Preferences held in memory, validated like the settings file (a bad minutes value throws). */
 function preferences(): PreferenceSettings {
-  let p: Preferences = structuredClone(DEFAULT_PREFERENCES);
+  let p: Omit<Preferences, 'contactList'> = structuredClone(DEFAULT_PREFERENCES);
+  const views = new Map<string, ContactListView>();
   return {
     get: () => p,
+    contactListView: (handle) => views.get(handle) ?? DEFAULT_CONTACT_LIST_VIEW,
+    updateContactListView(handle, patch) {
+      const view = { ...(views.get(handle) ?? DEFAULT_CONTACT_LIST_VIEW), ...patch };
+      views.set(handle, view);
+      return view;
+    },
     updatePreferences(patch) {
-      const next = structuredClone(p) as { -readonly [K in keyof Preferences]: Preferences[K] };
-      for (const [k, v] of Object.entries(patch)) Object.assign(next[k as keyof Preferences], v);
+      const next = structuredClone(p) as { -readonly [K in keyof typeof p]: (typeof p)[K] };
+      for (const [k, v] of Object.entries(patch)) Object.assign(next[k as keyof typeof p], v);
       if (next.idle.minutes < 1 || next.idle.minutes > 240) throw new Error('idle.minutes: out of range');
       p = next;
       return p;
@@ -123,7 +133,7 @@ function preferences(): PreferenceSettings {
   };
 }
 
-function setup(keychain = true) {
+function setup(keychain = true, prefs: PreferenceSettings = preferences()) {
   const client = new ScriptedClient();
   const servers: ServerAddress[] = [];
   const s = settings(keychain);
@@ -134,7 +144,7 @@ function setup(keychain = true) {
     },
     settings: s,
     localServer: null,
-    preferences: preferences(),
+    preferences: prefs,
     canSavePasswords: keychain,
     now: () => 42,
   });
@@ -149,10 +159,41 @@ describe('app-core', () => {
     expect(await core.execute(signInCmd('busy'))).toEqual({ ok: true, value: { notice: null } });
     expect(servers).toEqual([{ host: '127.0.0.1', port: 1863 }]);
     expect(s.saved).toEqual({ handle: 'me@x.com', server: { kind: 'custom', host: '127.0.0.1', port: 1863 }, status: 'busy', password: null, auto: false });
-    expect(events.map((e) => e.seq)).toEqual([2, 3]); // seq 1: the preferences at start-up;
-    expect(events.map((e) => e.event.type)).toEqual(['sign-in.started', 'connection.changed']);
+    expect(events.map((e) => e.seq)).toEqual([2, 3, 4]); // seq 1: the preferences at start-up;
+    // The account's own contact list view comes with its sign-in.
+    expect(events.map((e) => e.event.type)).toEqual(['sign-in.started', 'preferences.changed', 'connection.changed']);
     const snap = await core.execute({ name: 'snapshot', input: {} });
-    expect(snap).toMatchObject({ ok: true, value: { seq: 3, state: { session: { handle: 'me@x.com', connection: { status: 'online' } } } } });
+    expect(snap).toMatchObject({ ok: true, value: { seq: 4, state: { session: { handle: 'me@x.com', connection: { status: 'online' } } } } });
+  });
+
+  it("keeps each account's contact list view (sort, offline contacts) in the settings file, across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'monarch-view-'));
+    try {
+      const file = join(dir, 'settings.json');
+      const view = (r: Result<unknown>) => (r.ok ? (r.value as Preferences).contactList : r.error.code);
+      const first = setup(true, SettingsStore.open(file, { keychain: NO_KEYCHAIN }));
+      // Signed out there is no account to keep it for.
+      expect(view(await first.core.execute({ name: 'updatePreferences', input: { contactList: { sortBy: 'status' } } }))).toBe('invalid-input');
+      await first.core.execute(signInCmd());
+      expect(view(await first.core.execute({ name: 'updatePreferences', input: { contactList: { sortBy: 'status', showOffline: false } } }))).toEqual({
+        sortBy: 'status',
+        showOffline: false,
+      });
+      expect(first.events.at(-1)?.event).toMatchObject({ type: 'preferences.changed', preferences: { contactList: { sortBy: 'status', showOffline: false } } });
+      await first.core.execute({ name: 'signOut', input: {} });
+      // Another account on the same computer has its own view (the default).
+      await first.core.execute({ ...signInCmd(), input: { ...(signInCmd().input as object), handle: 'other@x.com' } } as ValidCommand);
+      expect(first.core.snapshot().state.desktop.preferences?.contactList).toEqual({ sortBy: 'group', showOffline: true });
+      await first.core.dispose();
+      // A new run (the app restarted) reads it back for the account that set it.
+      const second = setup(true, SettingsStore.open(file, { keychain: NO_KEYCHAIN }));
+      expect(second.core.snapshot().state.desktop.preferences?.contactList).toEqual({ sortBy: 'group', showOffline: true });
+      await second.core.execute(signInCmd());
+      expect(second.core.snapshot().state.desktop.preferences?.contactList).toEqual({ sortBy: 'status', showOffline: false });
+      expect(view(await second.core.execute({ name: 'updatePreferences', input: { contactList: { sortBy: 'alphabet' } } } as unknown as ValidCommand))).toBe('invalid-input');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the password only when asked, signs in with it later, and signs in automatically at start', async () => {

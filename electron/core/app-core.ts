@@ -5,6 +5,7 @@
  * the contract as data. The Electron shell and the web host both serve this same object.
  */
 import {
+  DEFAULT_CONTACT_LIST_VIEW,
   initialAppState,
   ok,
   reduceApp,
@@ -125,13 +126,17 @@ export class AppCore implements Backend {
     this.options.dataDirLock?.release();
   }
 
+  /** The installation's preferences, and the contact list view of the account signing in or signed in. */
   private preferences(): Preferences {
     const p = this.options.preferences.get();
-    return { notifications: p.notifications, sounds: p.sounds, history: p.history, idle: p.idle, appearance: p.appearance, files: p.files };
+    const handle = this.state.session.handle;
+    const contactList = handle === null ? DEFAULT_CONTACT_LIST_VIEW : this.options.preferences.contactListView(handle);
+    return { notifications: p.notifications, sounds: p.sounds, history: p.history, idle: p.idle, appearance: p.appearance, files: p.files, contactList };
   }
 
   private emit(event: AppEvent): void {
     const sequenced: SequencedEvent = { seq: ++this.seq, at: this.now(), event };
+    const handleBefore = this.state.session.handle;
     this.state = reduceApp(this.state, sequenced);
     for (const l of [...this.listeners]) {
       try {
@@ -139,6 +144,10 @@ export class AppCore implements Backend {
       } catch (e) {
         console.error('An event listener failed:', (e as Error).message);
       }
+    }
+    // Another account signing in: its own contact list view (kept per account) applies now.
+    if (this.state.session.handle !== handleBefore && event.type !== 'preferences.changed') {
+      this.emit({ type: 'preferences.changed', preferences: this.preferences() });
     }
   }
 }

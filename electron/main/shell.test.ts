@@ -515,6 +515,7 @@ function preferences(idle: { enabled: boolean; minutes: number; status: 'idle' |
       files: { downloadFolder: '', askWhereToSave: false, maxAcceptMB: 0 },
       idle,
       appearance: { theme: 'system', showTimestamps: false, contactPictures: 'small' },
+      contactList: { sortBy: 'group', showOffline: true },
     },
   });
 }

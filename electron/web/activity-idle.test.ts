@@ -4,7 +4,7 @@
  * top of it, driven through the commands the web host routes here.
  */
 import { describe, expect, it } from 'vitest';
-import { initialAppState, type AppEvent, type AppState, type EventListener, type Preferences, type Result, type ValidCommand } from '../../shared/ipc';
+import { DEFAULT_CONTACT_LIST_VIEW, initialAppState, type AppEvent, type AppState, type EventListener, type Preferences, type Result, type ValidCommand } from '../../shared/ipc';
 import type { MyStatus } from '../../shared/model';
 import { DEFAULT_PREFERENCES } from '../core/settings/schema';
 import { MINUTE_MS, NO_PAGE_GRACE_MS, PageActivity, startWebAutomaticAway, type WebAutomaticAwayOptions } from './activity-idle';
@@ -13,7 +13,7 @@ const POLL_MS = 10_000;
 type Idle = Preferences['idle'];
 const ON: Idle = { enabled: true, minutes: 1, status: 'away' };
 
-const preferences = (idle: Idle): Preferences => ({ ...DEFAULT_PREFERENCES, idle });
+const preferences = (idle: Idle): Preferences => ({ ...DEFAULT_PREFERENCES, contactList: DEFAULT_CONTACT_LIST_VIEW, idle });
 
 /** A backend whose `setStatus` changes my status in its state, as app-core's does (after the server answers). */
 function harness(options: { status?: MyStatus | null; idle?: Idle; failSetStatus?: boolean; over?: Partial<WebAutomaticAwayOptions> } = {}) {

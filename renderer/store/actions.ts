@@ -2,7 +2,7 @@
  * Effectful actions (ARCHITECTURE.md §6): each calls one command of the contract and records what
  * the window needs to show (pending state, errors). Components call these and hold no IPC logic.
  */
-import { CONTRACT_ERRORS, type CommandInput, type HistoryExportInfo, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
+import { CONTRACT_ERRORS, DEFAULT_CONTACT_LIST_VIEW, type CommandInput, type ContactListSort, type HistoryExportInfo, type IpcError, type MonarchApi, type Result } from '../../shared/ipc';
 import type { MyStatus, TextFormat } from '../../shared/model';
 import type { AppStore } from './index';
 import { keepDraft, markSeen, toggleCollapsed, type Dialog, type Panel } from './ui-slice';
@@ -163,8 +163,12 @@ export function createActions(api: MonarchApi, store: AppStore) {
     openDialog: (dialog: Dialog) => ui((u) => ({ ...u, dialog })),
     closeDialog: () => ui((u) => ({ ...u, dialog: null })),
     setFilter: (filter: string) => ui((u) => ({ ...u, filter })),
-    setSortBy: (sortBy: 'group' | 'status') => ui((u) => ({ ...u, sortBy })),
-    toggleOffline: () => ui((u) => ({ ...u, showOffline: !u.showOffline })),
+    /** The contact list's view is the signed-in account's, kept by the backend (`preferences.changed` follows). */
+    setSortBy: (sortBy: ContactListSort) => void run(api.updatePreferences({ contactList: { sortBy } }), 'Could not change the sort order'),
+    toggleOffline: () => {
+      const showOffline = !(store.getState().desktop.preferences?.contactList ?? DEFAULT_CONTACT_LIST_VIEW).showOffline;
+      void run(api.updatePreferences({ contactList: { showOffline } }), 'Could not change the offline contacts setting');
+    },
     toggleGroup: (key: string) => ui((u) => toggleCollapsed(u, key)),
     markSeen: (conversationId: string, count: number) => ui((u) => markSeen(u, conversationId, count)),
     dismissToast: () => ui((u) => ({ ...u, toast: null })),

@@ -3,7 +3,7 @@
  * slices they read).
  */
 import { displayName, isOnline, type Contact, type ContactStatus, type Group, type Participant } from '../../shared/model';
-import { typingNow, type ConversationState } from '../../shared/ipc';
+import { DEFAULT_CONTACT_LIST_VIEW, typingNow, type ContactListView, type Preferences, type ConversationState } from '../../shared/ipc';
 import type { UiSlice } from './ui-slice';
 
 export type ListRow =
@@ -61,7 +61,7 @@ function sortByName(list: Contact[]): Contact[] {
   return keyed.map((k) => k.c);
 }
 
-type ListOptions = Pick<UiSlice, 'sortBy' | 'showOffline' | 'collapsed' | 'filter'>;
+type ListOptions = Pick<UiSlice, 'collapsed' | 'filter'> & ContactListView;
 
 /**
  * The contact list as flat rows (headers and contacts) for a virtualised list. Only people on my
@@ -71,6 +71,11 @@ type ListOptions = Pick<UiSlice, 'sortBy' | 'showOffline' | 'collapsed' | 'filte
  * Hiding offline contacts hides their rows (a group's count still says how many it has). A
  * filter shows every match, offline or not, and ignores collapsed groups.
  */
+/** The signed-in account's contact list view (the default until the backend has sent it). */
+export function contactListView(preferences: Preferences | null): ContactListView {
+  return preferences?.contactList ?? DEFAULT_CONTACT_LIST_VIEW;
+}
+
 export function contactListRows(
   contacts: Readonly<Record<string, Contact>>,
   groups: readonly Group[],

@@ -1,6 +1,5 @@
 /**
- * The ui slice: what this window shows and how (sorting, collapsed groups, the filter, open
- * dialogs, the conversation in front, my message font). Pure state changes only.
+ * The ui slice: what this window shows and how (collapsed groups, the filter, open dialogs, the conversation in front, my message font). Pure state changes only.
  */
 import { DEFAULT_TEXT_FORMAT, type TextFormat } from '../../shared/model';
 import type { IpcError } from '../../shared/ipc';
@@ -27,8 +26,6 @@ export interface Toast {
 }
 
 export interface UiSlice {
-  readonly sortBy: 'group' | 'status';
-  readonly showOffline: boolean;
   /** Group keys (group id, `online`, `offline`, `ungrouped`) the user collapsed. */
   readonly collapsed: Readonly<Record<string, true>>;
   readonly filter: string;
@@ -57,8 +54,6 @@ export interface UiSlice {
 }
 
 export const initialUi: UiSlice = {
-  sortBy: 'group',
-  showOffline: true,
   collapsed: {},
   filter: '',
   dialog: null,

@@ -61,6 +61,20 @@ export const preferenceSections = {
   appearance: z.object({ theme: z.enum(THEMES), showTimestamps: z.boolean(), contactPictures: z.enum(CONTACT_PICTURE_SIZES) }).strict(),
 } as const;
 
+/** How the contact list is sorted: by group (MSN's default) or by status (Online, then Offline). */
+export const CONTACT_LIST_SORTS = ['group', 'status'] as const;
+export type ContactListSort = (typeof CONTACT_LIST_SORTS)[number];
+
+/**
+ * The contact list's view ("Sort Contacts by Group/Status", "Show Offline Contacts"). Unlike the
+ * sections above, which hold for the whole installation, this one is kept per signed-in account,
+ * as MSN Messenger kept it per .NET Passport: two people sharing a computer each see their own
+ * list their own way. The backend sends the signed-in account's view in `preferences`.
+ */
+export const contactListViewSchema = z.object({ sortBy: z.enum(CONTACT_LIST_SORTS), showOffline: z.boolean() }).strict();
+export type ContactListView = Readonly<z.infer<typeof contactListViewSchema>>;
+export const DEFAULT_CONTACT_LIST_VIEW: ContactListView = { sortBy: 'group', showOffline: true };
+
 /** Some fields of some sections; nothing else. */
 export const preferencesPatchSchema = z
   .object({
@@ -70,8 +84,13 @@ export const preferencesPatchSchema = z
     idle: preferenceSections.idle.partial().strict().optional(),
     appearance: preferenceSections.appearance.partial().strict().optional(),
     files: preferenceSections.files.partial().strict().optional(),
+    /** The signed-in account's contact list view (refused while signed out). */
+    contactList: contactListViewSchema.partial().strict().optional(),
   })
   .strict();
 export type PreferencesPatch = z.output<typeof preferencesPatchSchema>;
 
-export type Preferences = { readonly [K in keyof typeof preferenceSections]: Readonly<z.infer<(typeof preferenceSections)[K]>> };
+/** The sections kept for the whole installation. */
+export type InstallationPreferences = { readonly [K in keyof typeof preferenceSections]: Readonly<z.infer<(typeof preferenceSections)[K]>> };
+/** Everything a window is told: the installation's sections and the signed-in account's view. */
+export type Preferences = InstallationPreferences & { readonly contactList: ContactListView };

@@ -5,7 +5,7 @@
  * and their images fetched.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_MY_EMOTICONS, type AppEvent, type ValidCommand } from '../../../shared/ipc';
+import { DEFAULT_CONTACT_LIST_VIEW, MAX_MY_EMOTICONS, type AppEvent, type ValidCommand } from '../../../shared/ipc';
 import { computeSha1d } from '../../../shared/msnp';
 import type { DomainEvent } from '../../../shared/model';
 import { AppCore } from '../app-core';
@@ -79,7 +79,7 @@ function setup() {
       forget: () => undefined,
       serverPresets: () => [],
     },
-    preferences: { get: () => DEFAULT_PREFERENCES, updatePreferences: () => DEFAULT_PREFERENCES },
+    preferences: { get: () => DEFAULT_PREFERENCES, updatePreferences: () => DEFAULT_PREFERENCES, contactListView: () => DEFAULT_CONTACT_LIST_VIEW, updateContactListView: () => DEFAULT_CONTACT_LIST_VIEW },
     localServer: null,
     canSavePasswords: false,
     myEmoticons: { load: (a) => store.get(a) ?? [], save: (a, list) => void store.set(a, [...list]) },

@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Preferences, SequencedEvent, ValidCommand } from '../../../shared/ipc';
-import { validateCommand } from '../../../shared/ipc';
+import type { InstallationPreferences, SequencedEvent, ValidCommand } from '../../../shared/ipc';
+import { DEFAULT_CONTACT_LIST_VIEW, validateCommand } from '../../../shared/ipc';
 import type { DomainEvent } from '../../../shared/model';
 import { AppCore, type PreferenceSettings } from '../app-core';
 import type { ClientPort } from '../client-port';
@@ -24,7 +24,7 @@ let root: string;
 let downloads: string;
 let files: FakeFileTransfers;
 let core: AppCore;
-let prefs: Preferences;
+let prefs: InstallationPreferences;
 let shellCalls: string[];
 let history: HistoryStore;
 
@@ -67,6 +67,8 @@ function client(): ClientPort {
 function preferenceSettings(): PreferenceSettings {
   return {
     get: () => prefs,
+    contactListView: () => DEFAULT_CONTACT_LIST_VIEW,
+    updateContactListView: () => DEFAULT_CONTACT_LIST_VIEW,
     updatePreferences(patch) {
       prefs = { ...prefs, files: { ...prefs.files, ...patch.files } };
       return prefs;

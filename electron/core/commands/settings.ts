@@ -6,8 +6,13 @@ export function settingsCommands(ctx: CommandContext): CommandHandlerSet<'getPre
   return {
     getPreferences: () => ctx.preferences(),
     updatePreferences: (patch) => {
+      const { contactList, ...installation } = patch;
+      // The contact list view is the signed-in account's own (shared/ipc/preferences.ts).
+      const handle = ctx.state().session.handle;
+      if (contactList !== undefined && handle === null) throw new InvalidInputError('Sign in to change how your contact list is shown.');
       try {
-        ctx.options.preferences.updatePreferences(patch);
+        if (Object.keys(installation).length > 0) ctx.options.preferences.updatePreferences(installation);
+        if (contactList !== undefined && handle !== null) ctx.options.preferences.updateContactListView(handle, contactList);
       } catch (e) {
         throw new InvalidInputError((e as Error).message);
       }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { serverProfileSchema } from '../../../shared/ipc/contract';
-import { preferenceSections } from '../../../shared/ipc/preferences';
+import { contactListViewSchema, DEFAULT_CONTACT_LIST_VIEW, preferenceSections, type ContactListView } from '../../../shared/ipc/preferences';
 import { MY_STATUSES } from '../../../shared/model';
 
 export const SETTINGS_VERSION = 1;
@@ -69,6 +69,12 @@ export interface Settings extends Preferences {
   lastAccount: string | null;
   /** The user's own saved servers (the built-in ones are not stored). */
   serverPresets: ServerPreset[];
+  /**
+   * Each account's contact list view (sort, offline contacts), by lower-case handle: kept per
+   * account as MSN Messenger kept its list options per Passport, whether or not the account is
+   * remembered on the sign-in screen.
+   */
+  contactListViews: Record<string, ContactListView>;
 }
 
 export function defaultSettings(): Settings {
@@ -77,6 +83,7 @@ export function defaultSettings(): Settings {
     accounts: [],
     lastAccount: null,
     serverPresets: [],
+    contactListViews: {},
     ...structuredClone(DEFAULT_PREFERENCES),
   };
 }
@@ -92,6 +99,23 @@ function lenientSection<K extends keyof Preferences>(key: K, raw: unknown): Pref
     out[field] = strict.safeParse(candidate).success ? source[field] : fallback;
   }
   return out as Preferences[K];
+}
+
+/** Each account's contact list view, field by field (a bad field takes its default); bad handles are dropped. */
+function lenientContactListViews(raw: unknown): Record<string, ContactListView> {
+  const out: Record<string, ContactListView> = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [handle, view] of Object.entries(raw as Record<string, unknown>)) {
+    const key = handleSchema.safeParse(handle);
+    if (!key.success) continue;
+    const source = view !== null && typeof view === 'object' ? (view as Record<string, unknown>) : {};
+    const fields: Record<string, unknown> = {};
+    for (const [field, fallback] of Object.entries(DEFAULT_CONTACT_LIST_VIEW)) {
+      fields[field] = contactListViewSchema.safeParse({ ...DEFAULT_CONTACT_LIST_VIEW, [field]: source[field] }).success ? source[field] : fallback;
+    }
+    out[key.data] = fields as ContactListView;
+  }
+  return out;
 }
 
 /** Keep the valid items of an array, dropping the rest (returned for a warning). */
@@ -123,6 +147,7 @@ export function parseSettings(raw: Record<string, unknown>): { settings: Setting
     accounts: uniqueAccounts,
     lastAccount,
     serverPresets: profiles.items,
+    contactListViews: lenientContactListViews(raw.contactListViews),
     notifications: lenientSection('notifications', raw.notifications),
     sounds: lenientSection('sounds', raw.sounds),
     history: lenientSection('history', raw.history),

@@ -156,6 +156,28 @@ describe('SettingsStore: preferences', () => {
   });
 });
 
+describe("SettingsStore: each account's contact list view", () => {
+  it('keeps a view per account, validates strictly, reads leniently, and forgets it with the account', () => {
+    const store = open();
+    expect(store.contactListView('Me@X.com')).toEqual({ sortBy: 'group', showOffline: true });
+    expect(store.updateContactListView('Me@X.com', { sortBy: 'status' })).toEqual({ sortBy: 'status', showOffline: true });
+    expect(store.updateContactListView('me@x.com', { showOffline: false })).toEqual({ sortBy: 'status', showOffline: false });
+    expect(() => store.updateContactListView('me@x.com', { sortBy: 'name' as 'group' })).toThrow(SettingsValidationError);
+    expect(() => store.updateContactListView('not an address', { sortBy: 'group' })).toThrow(SettingsValidationError);
+    expect(open().contactListView('me@x.com')).toEqual({ sortBy: 'status', showOffline: false });
+    expect(open().contactListView('you@x.com')).toEqual({ sortBy: 'group', showOffline: true });
+    // A hand-edited file: a bad field takes its default, the other is kept; a bad handle is dropped.
+    const raw = JSON.parse(fileText()) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...raw, contactListViews: { 'me@x.com': { sortBy: 'size', showOffline: false }, nobody: { sortBy: 'status' } } }));
+    const reread = open();
+    expect(reread.contactListView('me@x.com')).toEqual({ sortBy: 'group', showOffline: false });
+    expect(Object.keys(reread.get().contactListViews)).toEqual(['me@x.com']);
+    reread.rememberAccount({ handle: 'me@x.com', server: LOCAL, status: 'online' });
+    reread.forgetAccount('me@x.com');
+    expect(open().get().contactListViews).toEqual({});
+  });
+});
+
 describe('SettingsStore: migration', () => {
   it('upgrades the version-0 file of the first sign-in screen ({ remembered }) and rewrites it', () => {
     writeFileSync(file, JSON.stringify({ remembered: { handle: 'Alice@Example.com', server: ESCARGOT, status: 'away' } }));

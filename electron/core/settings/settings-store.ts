@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
 import { MY_STATUSES, type MyStatus } from '../../../shared/model';
+import { contactListViewSchema, DEFAULT_CONTACT_LIST_VIEW, type ContactListView } from '../../../shared/ipc/preferences';
 import { nodeFs, writeFileAtomic, type AtomicFs } from './atomic-file';
 import type { Keychain } from './keychain';
 import {
@@ -192,6 +193,24 @@ export class SettingsStore {
     return this.commit(next);
   }
 
+  // ---- Each account's contact list view ----------------------------------------------------
+
+  /** The account's contact list view (the default for an account that never changed it). */
+  contactListView(handle: string): ContactListView {
+    return this.current.contactListViews[handle.toLowerCase()] ?? DEFAULT_CONTACT_LIST_VIEW;
+  }
+
+  /** Change some fields of the account's view. Strict: a bad handle or value throws and changes nothing. */
+  updateContactListView(handle: string, patch: Partial<ContactListView>): ContactListView {
+    const key = z.email().max(129).safeParse(handle);
+    if (!key.success) throw new SettingsValidationError(`Invalid account: ${describeIssues(key.error)}`);
+    const h = key.data.toLowerCase();
+    const r = contactListViewSchema.safeParse({ ...this.contactListView(h), ...(patch as object) });
+    if (!r.success) throw new SettingsValidationError(`Invalid contactList settings: ${describeIssues(r.error)}`);
+    this.commit({ ...this.current, contactListViews: { ...this.current.contactListViews, [h]: r.data } });
+    return r.data;
+  }
+
   // ---- Accounts ----------------------------------------------------------------------------
 
   accounts(): AccountSummary[] {
@@ -256,7 +275,9 @@ export class SettingsStore {
     const h = handle.toLowerCase();
     if (!this.current.accounts.some((a) => a.handle === h)) return false;
     const accounts = this.current.accounts.filter((a) => a.handle !== h);
-    this.commit({ ...this.current, accounts, lastAccount: this.current.lastAccount === h ? (accounts[0]?.handle ?? null) : this.current.lastAccount });
+    // Forgetting an account forgets everything kept for it here.
+    const { [h]: _view, ...contactListViews } = this.current.contactListViews;
+    this.commit({ ...this.current, accounts, contactListViews, lastAccount: this.current.lastAccount === h ? (accounts[0]?.handle ?? null) : this.current.lastAccount });
     return true;
   }
 

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FocusEvent, typ
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Menu, type MenuItem } from '../../components/Menu';
 import { useActions, useAppState, useStoreApi } from '../../store/context';
-import { contactListRows, conversationTitle, visibleConversations, type ListRow } from '../../store/selectors';
+import { contactListRows, contactListView, conversationTitle, visibleConversations, type ListRow } from '../../store/selectors';
 import { Row, type RowHandlers } from './ContactRow';
 import { SelfHeader } from './SelfHeader';
 import { Toolbar } from './Toolbar';
@@ -23,8 +23,8 @@ export function ContactList() {
   const contacts = useAppState((s) => s.contacts.contacts);
   const groups = useAppState((s) => s.contacts.groups);
   const requests = useAppState((s) => s.contacts.addRequests.length);
-  const sortBy = useAppState((s) => s.ui.sortBy);
-  const showOffline = useAppState((s) => s.ui.showOffline);
+  const sortBy = useAppState((s) => contactListView(s.desktop.preferences).sortBy);
+  const showOffline = useAppState((s) => contactListView(s.desktop.preferences).showOffline);
   const collapsed = useAppState((s) => s.ui.collapsed);
   const filter = useAppState((s) => s.ui.filter);
   const [menu, setMenu] = useState<OpenMenu | null>(null);

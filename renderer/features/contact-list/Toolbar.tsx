@@ -2,13 +2,14 @@
 import { useCallback, useState } from 'react';
 import { Menu } from '../../components/Menu';
 import { useActions, useAppState, useHost } from '../../store/context';
+import { contactListView } from '../../store/selectors';
 
 export function Toolbar() {
   const actions = useActions();
   const host = useHost();
   const filter = useAppState((s) => s.ui.filter);
-  const sortBy = useAppState((s) => s.ui.sortBy);
-  const showOffline = useAppState((s) => s.ui.showOffline);
+  const sortBy = useAppState((s) => contactListView(s.desktop.preferences).sortBy);
+  const showOffline = useAppState((s) => contactListView(s.desktop.preferences).showOffline);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
   const close = useCallback(() => setMenu(null), []);
 
