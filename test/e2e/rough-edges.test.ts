@@ -3,12 +3,20 @@
  * the real bundled server) found wrong compared with MSN Messenger, each fixed:
  * - the contact list's "Sort Contacts by Group/Status" and "Show Offline Contacts" were forgotten
  *   on a reload or a restart: now kept by the backend per account (as MSN kept them per Passport);
+ * - the emoticon and font pickers stayed open over the transcript (through Esc, clicks elsewhere,
+ *   dialogs): now they close as a menu does;
+ * - a long display name (common on MSN) hid the personal message after it in the contact list, a
+ *   long group name pushed its count out of sight, and in the transcript cut off "says:" and
+ *   broke the time over two lines, and in a narrow window's "To:" line left only the address:
+ *   now the name gives way and is cut with an ellipsis (the address first);
+ * - "Invite" in a conversation just opened with Bob offered Bob himself (he had not joined yet);
+ * - a group name over the wire's limit was refused as "the group name is too-long": now in words;
  * Screenshots: test-results/screenshots/rough-*.png.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, contactRow, makeContacts, signIn, signedIn, startStack, type Stack, type User } from './harness';
+import { SCREENSHOTS, contactRow, conversation, makeContacts, send, signIn, signedIn, startStack, type Stack, type User } from './harness';
 
 let stack: Stack;
 let alice: User;
@@ -65,6 +73,96 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     await alice.page.keyboard.press('Escape');
     await signIn(bob);
     await signedIn(bob);
+  });
+
+  it('closes the emoticon and font pickers on Esc and on a click elsewhere; Invite offers nobody already in the conversation', async () => {
+    await contactRow(alice, bob.handle).dblclick();
+    const chat = conversation(alice.page);
+    await chat.waitFor(T);
+    const picker = chat.locator('.popover');
+    await chat.getByRole('button', { name: 'Emoticons' }).click();
+    await chat.getByRole('dialog', { name: 'Emoticons' }).waitFor(T);
+    await alice.page.keyboard.press('Escape');
+    await expect.poll(() => picker.count(), T).toBe(0);
+    await chat.getByRole('button', { name: 'Emoticons' }).click();
+    await chat.getByRole('dialog', { name: 'Emoticons' }).waitFor(T);
+    await shot(alice.page, '03-emoticons-open');
+    await chat.locator('.transcript').click({ position: { x: 20, y: 20 } });
+    await expect.poll(() => picker.count(), T).toBe(0);
+    // Its own button still toggles it, and a picker's own controls keep it open.
+    await chat.getByRole('button', { name: 'Font' }).click();
+    await chat.getByRole('button', { name: 'Bold' }).click();
+    expect(await chat.getByRole('dialog', { name: 'Font and colour' }).count()).toBe(1);
+    await chat.getByRole('button', { name: 'Bold' }).click();
+    await chat.getByRole('button', { name: 'Font' }).click();
+    await expect.poll(() => picker.count(), T).toBe(0);
+    await chat.getByRole('button', { name: 'Emoticons' }).click();
+    await chat.getByRole('button', { name: 'Invite', exact: true }).first().click();
+    const invite = alice.page.getByRole('dialog', { name: /Invite someone/ });
+    await invite.waitFor(T);
+    expect(await picker.count()).toBe(0);
+    // Bob has not joined yet (nothing was said), but the conversation is with him: not offered.
+    await invite.getByText('None of your other contacts is online.').waitFor(T);
+    expect(await invite.getByRole('radio').count()).toBe(0);
+    await shot(alice.page, '04-invite-without-picker');
+    await alice.page.keyboard.press('Escape');
+  });
+
+  it('shows a long name cut short: the personal message, the group count, "says:" and the time stay in view', async () => {
+    const longName = 'Alexandra ~*~ Konstantinopolous-Wolfeschlegelsteinhausenbergerdorff ~*~ the Magnificent <b>xx</b>';
+    const p = alice.page;
+    await p.getByRole('button', { name: /Your display name/ }).click();
+    await p.getByLabel('Your display name').fill(longName);
+    await p.getByLabel('Your display name').press('Enter');
+    await p.getByRole('button', { name: /Your personal message/ }).click();
+    await p.getByLabel('Your personal message').fill('Back on Monday');
+    await p.getByLabel('Your personal message').press('Enter');
+    const row = contactRow(bob, alice.handle);
+    await expect.poll(() => row.getAttribute('aria-label'), T).toBe(`${longName}, Online, Back on Monday`);
+    // In Bob's list the name gives way: part of the message shows beside it, inside the row.
+    const rowBox = await row.boundingBox();
+    const psmBox = await row.locator('.contact-psm').boundingBox();
+    expect(rowBox && psmBox).toBeTruthy();
+    expect(psmBox!.width).toBeGreaterThan(40);
+    expect(psmBox!.x + psmBox!.width).toBeLessThanOrEqual(rowBox!.x + rowBox!.width);
+
+    // A group with a long name (61 characters at most: the contract's limit) keeps its count in view.
+    await viewMenu(alice);
+    await p.getByRole('menuitem', { name: /Sort Contacts by Group$/ }).click();
+    await p.getByRole('button', { name: 'Create a group' }).first().click();
+    const create = p.getByRole('dialog', { name: /Create a Group/i });
+    // Spaces travel as %20: this one is over the wire's limit, and the dialog says so in words.
+    await create.getByRole('textbox').first().fill('Friends from the Wolfeschlegelsteinhausenbergerdorff school');
+    await create.getByRole('button', { name: /Create/ }).click();
+    await create.getByText('That group name is too long for the service: 61 characters at most, and spaces, accents and emoji count as several.').waitFor(T);
+    await shot(p, '05-group-name-too-long');
+    await create.getByRole('textbox').first().fill('Friends-from-the-Wolfeschlegelsteinhausenbergerdorff-school');
+    await create.getByRole('button', { name: /Create/ }).click();
+    const group = p.locator('.group-row', { hasText: 'Friends-from-the' });
+    await group.waitFor(T);
+    const groupBox = await group.boundingBox();
+    const countBox = await group.locator('.group-count').boundingBox();
+    expect(countBox!.width).toBeGreaterThan(10);
+    expect(countBox!.x + countBox!.width).toBeLessThanOrEqual(groupBox!.x + groupBox!.width);
+
+    // In Bob's transcript, "… says:" is whole and the time is on one line.
+    await send(p, 'Hello from a very long name');
+    const head = conversation(bob.page).locator('.message.theirs .message-head').last();
+    await head.waitFor(T);
+    await bob.page.setViewportSize({ width: 800, height: 600 });
+    const fits = await head.evaluate((h) => {
+      const says = h.querySelector('.says') as unknown as { scrollWidth: number; clientWidth: number; textContent: string | null };
+      const time = h.querySelector('time') as unknown as { getBoundingClientRect(): { height: number } };
+      const size = parseFloat((globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(time).fontSize);
+      return { cut: says.scrollWidth > says.clientWidth, text: says.textContent, oneLine: time.getBoundingClientRect().height < size * 2 };
+    });
+    expect(fits).toEqual({ cut: false, text: `${longName} says:`, oneLine: true });
+    // The "To:" line shows the name (cut) before the address, not the address alone.
+    const chip = conversation(bob.page).locator('.participant').first();
+    expect((await chip.locator('.participant-name').boundingBox())!.width).toBeGreaterThan(100);
+    await shot(bob.page, '05-long-name-800');
+    await shot(p, '05-long-group');
+    await bob.page.setViewportSize({ width: 1100, height: 720 });
   });
 
   it('ran without page errors or Content-Security-Policy violations', () => {

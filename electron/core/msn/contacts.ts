@@ -41,7 +41,7 @@ import {
 import { AbContacts, type AbContext } from './ab/contacts-ab';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, NsContext, SessionRef } from './context';
-import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
+import { OperationFailure, decodedOr, invalidName, malformedReply, toOperationFailure } from './errors';
 import { RequestError } from './connection';
 
 /** The lists as `ListMembership` fields; PL is not one of them (it implies RL, withPendingRule). */
@@ -179,7 +179,7 @@ export class Contacts {
   async rename(rawHandle: string, name: string): Promise<Contact> {
     const handle = this.checkedHandle(rawHandle);
     const problem = checkFriendlyName(name);
-    if (problem !== undefined) throw new OperationFailure('invalid-name', `the name is ${problem}`);
+    if (problem !== undefined) throw invalidName('name', problem);
     const ctx = this.session.require();
     if (handle === ctx.handle) throw new OperationFailure('invalid-handle', 'that is you: change your own name with setFriendlyName');
     const r = this.must(handle);
@@ -516,7 +516,7 @@ export class Contacts {
 
   private checkGroupName(name: string): void {
     const problem = checkGroupName(name);
-    if (problem !== undefined) throw new OperationFailure('invalid-name', `the group name is ${problem}`);
+    if (problem !== undefined) throw invalidName('group name', problem);
   }
 
   private requireGroups(): NsContext {

@@ -38,6 +38,21 @@ export class OperationFailure extends Error {
   }
 }
 
+/**
+ * A refused name in words for the user ("Could not create the group: …"). The limits are the
+ * wire's (MSNP.md §4.7, §5.4): names travel URL-encoded, so spaces, accents and emoji take more
+ * than one of the allowed characters.
+ */
+export function invalidName(kind: 'name' | 'group name', problem: 'empty' | 'too-long'): OperationFailure {
+  const text =
+    problem === 'empty'
+      ? `a ${kind} cannot be empty`
+      : kind === 'group name'
+        ? 'that group name is too long for the service: 61 characters at most, and spaces, accents and emoji count as several'
+        : 'that name is too long for the service: 129 characters at most, and accents and emoji count as several';
+  return new OperationFailure('invalid-name', text);
+}
+
 /** Numeric errors during sign-in (MSNP.md §7). */
 export function signInCodeForProtocolError(code: number): SignInErrorCode {
   switch (code) {

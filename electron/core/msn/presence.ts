@@ -26,7 +26,7 @@ import {
 } from '../../../shared/msnp';
 import type { ContactList, ContactRecord } from './contact-list';
 import type { Emit, SessionRef } from './context';
-import { OperationFailure, decodedOr, malformedReply, toOperationFailure } from './errors';
+import { OperationFailure, decodedOr, invalidName, malformedReply, toOperationFailure } from './errors';
 
 /** MSNP.md §5.1. */
 const STATUS_TO_CODE: Readonly<Record<MyStatus, PresenceState>> = {
@@ -209,7 +209,7 @@ export class Presence {
   /** REA (MSNP2–9) / PRP MFN (MSNP10–12), MSNP.md §5.4. */
   async setFriendlyName(name: string): Promise<void> {
     const problem = checkFriendlyName(name);
-    if (problem !== undefined) throw new OperationFailure('invalid-name', `the name is ${problem}`);
+    if (problem !== undefined) throw invalidName('name', problem);
     this.desired.friendlyName = name;
     const { conn, dialect, handle } = this.session.require();
     try {

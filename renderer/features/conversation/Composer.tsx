@@ -42,6 +42,32 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
   const [waiting, setWaiting] = useState(false);
   const [panel, setPanel] = useState<'font' | 'emoticons' | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const popover = useRef<HTMLDivElement>(null);
+  const formatBar = useRef<HTMLDivElement>(null);
+
+  // An open picker closes as a menu does: on Esc, and on a click anywhere outside it (its own
+  // button toggles it). Left open it covered the transcript through dialogs and tab switches.
+  useEffect(() => {
+    if (panel === null) return;
+    const onPointerDown = (e: PointerEvent) => {
+      const target = e.target as Node | null;
+      if (target && (popover.current?.contains(target) || formatBar.current?.contains(target))) return;
+      setPanel(null);
+    };
+    const onKeyDown = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      const inPicker = popover.current?.contains(document.activeElement) || formatBar.current?.contains(document.activeElement);
+      setPanel(null);
+      // Back where the user was typing, as closing a menu returns to its button (not out of a dialog).
+      if (inPicker) input.current?.focus();
+    };
+    document.addEventListener('pointerdown', onPointerDown, true);
+    document.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('pointerdown', onPointerDown, true);
+      document.removeEventListener('keydown', onKeyDown);
+    };
+  }, [panel]);
 
   // Opened by the user to write in it: the focus goes to the input.
   useEffect(() => {
@@ -126,7 +152,7 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
 
   return (
     <div className="composer">
-      <div className="format-bar" role="toolbar" aria-label="Formatting">
+      <div ref={formatBar} className="format-bar" role="toolbar" aria-label="Formatting">
         <button type="button" className={`tool small${panel === 'font' ? ' active' : ''}`} aria-expanded={panel === 'font'} onClick={() => setPanel(panel === 'font' ? null : 'font')} title="Change font and colour">
           <span className="font-glyph" aria-hidden="true">A</span>
           <span>Font</span>
@@ -147,7 +173,7 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
         </button>
       </div>
       {panel === 'font' && (
-        <div className="popover font-panel" role="dialog" aria-label="Font and colour">
+        <div ref={popover} className="popover font-panel" role="dialog" aria-label="Font and colour">
           <label className="field inline">
             <span>Font:</span>
             <select value={FONTS.includes(format.font) ? format.font : ''} onChange={(e) => setFormat({ font: e.target.value })} aria-label="Font">
@@ -196,7 +222,7 @@ export function Composer({ conversationId, disabled, focusOnOpen = false }: { co
         </div>
       )}
       {panel === 'emoticons' && (
-        <div className="popover emoticon-panel" role="dialog" aria-label="Emoticons">
+        <div ref={popover} className="popover emoticon-panel" role="dialog" aria-label="Emoticons">
           {EMOTICON_PICKER.map((e) => (
             <button key={e.id} type="button" className="emoticon-pick" title={e.shortcut} aria-label={`Insert ${e.shortcut}`} onClick={() => insert(e.shortcut)}>
               <Emoticon id={e.id} text={e.shortcut} />

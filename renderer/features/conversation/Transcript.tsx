@@ -284,7 +284,10 @@ const MessageBlock = memo(function MessageBlock({
     <div className={`message ${mine ? 'mine' : 'theirs'} delivery-${message.delivery}${message.id.startsWith('history-') ? ' earlier' : ''}`}>
       {!continued && (
         <div className="message-head">
-          <span className="says">{name} says:</span>
+          <span className="says" title={`${name} says:`}>
+            <span className="says-name">{name}</span>
+            {' says:'}
+          </span>
           <Time at={message.timestamp} />
         </div>
       )}

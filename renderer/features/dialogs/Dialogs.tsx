@@ -8,6 +8,7 @@ import { displayName, isOnline } from '../../../shared/model';
 import { Dialog } from '../../components/Dialog';
 import { StatusIcon } from '../../components/StatusIcon';
 import { useActions, useAppState } from '../../store/context';
+import { conversationPeople } from '../../store/selectors';
 import type { Dialog as DialogState } from '../../store/ui-slice';
 
 export function Dialogs() {
@@ -148,6 +149,12 @@ function addContactError(code: string, message: string, handle: string): string 
   }
 }
 
+/** The backend's reason ("that group name is too long …", made to follow "Could not …: ") as a sentence of its own. */
+function asSentence(reason: string): string {
+  const text = reason.charAt(0).toUpperCase() + reason.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function GroupNameDialog({ groupId }: { groupId: string | null }) {
   const actions = useActions();
   const group = useAppState((s) => (groupId ? s.contacts.groups.find((g) => g.id === groupId) : undefined));
@@ -157,7 +164,7 @@ function GroupNameDialog({ groupId }: { groupId: string | null }) {
     e.preventDefault();
     const r = groupId ? await actions.renameGroup(groupId, name.trim()) : await actions.createGroup(name.trim());
     if (r.ok) actions.closeDialog();
-    else setError(r.error.code === 'already-exists' ? 'You already have a group with that name.' : r.error.message);
+    else setError(r.error.code === 'already-exists' ? 'You already have a group with that name.' : asSentence(r.error.message));
   };
   return (
     <Dialog title={groupId ? 'Rename Group' : 'Create a Group'} onClose={actions.closeDialog}>
@@ -223,7 +230,8 @@ function InviteDialog({ conversationId }: { conversationId: string }) {
   const conversation = useAppState((s) => s.conversations.conversations[conversationId]);
   const [picked, setPicked] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const inside = new Set(conversation?.conversation.participants.map((p) => p.handle) ?? []);
+  // Those in it, or (before anyone has joined) those it was opened with: never offered again.
+  const inside = new Set(conversation ? conversationPeople(conversation).map((p) => p.handle) : []);
   const candidates = Object.values(contacts)
     .filter((c) => c.lists.forward && isOnline(c.status) && !inside.has(c.handle) && !c.lists.block)
     .sort((a, b) => displayName(a).localeCompare(displayName(b)));
