@@ -10,6 +10,8 @@
  *   broke the time over two lines, and in a narrow window's "To:" line left only the address:
  *   now the name gives way and is cut with an ellipsis (the address first);
  * - "Invite" in a conversation just opened with Bob offered Bob himself (he had not joined yet);
+ * - after sending a message, typing the next one right away showed no "is typing" line for ~5 s
+ *   (the client's rate limit did not start again with the message, which clears the line);
  * - a group name over the wire's limit was refused as "the group name is too-long": now in words;
  * Screenshots: test-results/screenshots/rough-*.png.
  */
@@ -106,6 +108,20 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     expect(await invite.getByRole('radio').count()).toBe(0);
     await shot(alice.page, '04-invite-without-picker');
     await alice.page.keyboard.press('Escape');
+  });
+
+  it('shows "Bob is typing a message..." when Bob starts his next message right after sending one', async () => {
+    await contactRow(bob, alice.handle).dblclick();
+    await conversation(bob.page).waitFor(T);
+    const input = conversation(bob.page).getByLabel('Type your message');
+    await input.pressSequentially('Hi');
+    await input.press('Enter');
+    await expect.poll(() => conversation(alice.page).locator('.transcript').innerText(), T).toContain('Hi');
+    // Sent, so Alice's typing line is clear; Bob goes on typing straight away.
+    await input.pressSequentially('and one more');
+    await expect.poll(() => conversation(alice.page).locator('.typing-line').innerText(), T).toBe('Bob is typing a message...');
+    await shot(alice.page, '06-typing-after-reply');
+    await input.press('Enter');
   });
 
   it('shows a long name cut short: the personal message, the group count, "says:" and the time stay in view', async () => {

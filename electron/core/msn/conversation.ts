@@ -162,6 +162,9 @@ export class Conversation {
     const announcement = this.deps.emoticonAnnouncement?.(text);
     if (announcement !== undefined) this.outbox.push({ kind: 'control', payload: announcement, ack: 'N' });
     this.outbox.push({ kind: 'text', message, payloads });
+    // The message clears "X is typing" on the other side (MSNP.md §6.7): the next keystroke says
+    // so again at once, not up to ~5 s later (a quick reply showed no typing line at all).
+    this.lastTypingSentAt = -Infinity;
     this.pump();
     return message;
   }
