@@ -114,9 +114,13 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     await contactRow(bob, alice.handle).dblclick();
     await conversation(bob.page).waitFor(T);
     const input = conversation(bob.page).getByLabel('Type your message');
+    await send(bob.page, 'Hello');
+    await expect.poll(() => conversation(alice.page).locator('.transcript').innerText(), T).toContain('Hello');
+    // The conversation is open both ways: Bob's keystrokes now send typing notices.
     await input.pressSequentially('Hi');
+    await expect.poll(() => conversation(alice.page).locator('.typing-line').innerText(), T).toBe('Bob is typing a message...');
     await input.press('Enter');
-    await expect.poll(() => conversation(alice.page).locator('.transcript').innerText(), T).toContain('Hi');
+    await expect.poll(() => conversation(alice.page).locator('.typing-line').innerText(), T).toBe('');
     // Sent, so Alice's typing line is clear; Bob goes on typing straight away.
     await input.pressSequentially('and one more');
     await expect.poll(() => conversation(alice.page).locator('.typing-line').innerText(), T).toBe('Bob is typing a message...');
