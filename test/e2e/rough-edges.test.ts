@@ -116,6 +116,10 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     const input = conversation(bob.page).getByLabel('Type your message');
     await send(bob.page, 'Hello');
     await expect.poll(() => conversation(alice.page).locator('.transcript').innerText(), T).toContain('Hello');
+    // A short name is never cut ("Bob says:", not "B… says:").
+    const name = conversation(alice.page).locator('.message.theirs .says-name').last();
+    expect(await name.evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth <= (e as unknown as { clientWidth: number }).clientWidth)).toBe(true);
+    expect(await name.innerText()).toBe('Bob');
     // The conversation is open both ways: Bob's keystrokes now send typing notices.
     await input.pressSequentially('Hi');
     await expect.poll(() => conversation(alice.page).locator('.typing-line').innerText(), T).toBe('Bob is typing a message...');
