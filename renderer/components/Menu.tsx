@@ -12,7 +12,17 @@ export interface MenuItem {
   readonly separatorBefore?: boolean;
   readonly onSelect?: () => void;
   readonly submenu?: readonly MenuItem[];
+  /**
+   * A choice the item shows the state of: one of a set (`radio`: "Sort Contacts by Group") or an
+   * on/off option (`checkbox`: "Show Offline Contacts"). Screen readers hear it as checked or not;
+   * the mark beside it is drawn, not part of its name.
+   */
+  readonly checkable?: 'radio' | 'checkbox';
+  readonly checked?: boolean;
 }
+
+/** Every kind of menu item (plain, radio, checkbox), for focus and arrow keys. */
+const ITEM_SELECTOR = '[role="menuitem"], [role="menuitemradio"], [role="menuitemcheckbox"]';
 
 /** The item a submenu belongs to: the submenu opens beside it, or below it when there is no room. */
 export interface Anchor {
@@ -75,7 +85,7 @@ export function Menu({
   }, [opener]);
 
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    ref.current?.querySelector<HTMLElement>(`:is(${ITEM_SELECTOR}):not([aria-disabled="true"])`)?.focus();
     // Outside means outside every menu of this tree: a submenu is inside its parent menu's element,
     // but the parent is not inside the submenu's, so pressing the item that opened the submenu
     // (after hovering it open) must not count as a click outside the submenu.
@@ -100,7 +110,7 @@ export function Menu({
   }, [onClose]);
 
   const onKeyDown = (e: ReactKeyboardEvent) => {
-    const all = [...(ref.current?.querySelectorAll<HTMLElement>(':scope > [role="menuitem"]:not([aria-disabled="true"])') ?? [])];
+    const all = [...(ref.current?.querySelectorAll<HTMLElement>(`:scope > :is(${ITEM_SELECTOR}):not([aria-disabled="true"])`) ?? [])];
     const i = all.indexOf(document.activeElement as HTMLElement);
     if (e.key === 'ArrowDown') all[(i + 1) % all.length]?.focus();
     else if (e.key === 'ArrowUp') all[(i - 1 + all.length) % all.length]?.focus();
@@ -155,7 +165,8 @@ function MenuEntry({
       {item.separatorBefore && <div className="menu-separator" role="separator" />}
       <div
         ref={ref}
-        role="menuitem"
+        role={item.checkable ? `menuitem${item.checkable}` : 'menuitem'}
+        aria-checked={item.checkable ? item.checked === true : undefined}
         tabIndex={-1}
         aria-disabled={item.disabled || undefined}
         aria-haspopup={item.submenu ? 'menu' : undefined}
@@ -173,7 +184,7 @@ function MenuEntry({
         }}
       >
         <span className="menu-icon" aria-hidden="true">
-          {item.icon}
+          {item.icon ?? (item.checked ? (item.checkable === 'radio' ? '●' : '✓') : null)}
         </span>
         <span className="menu-label">{item.label}</span>
         {item.submenu && <span className="menu-arrow">▸</span>}

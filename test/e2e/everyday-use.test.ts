@@ -66,7 +66,7 @@ async function signOut(u: User): Promise<void> {
 
 async function sortBy(u: User, by: 'Group' | 'Status'): Promise<void> {
   await u.page.getByRole('button', { name: 'Sort and view options' }).click();
-  await u.page.getByRole('menuitem', { name: new RegExp(`Sort Contacts by ${by}$`) }).click();
+  await u.page.getByRole('menuitemradio', { name: `Sort Contacts by ${by}` }).click();
 }
 
 const transcriptText = (p: Page) => conversation(p).locator('.transcript').innerText();

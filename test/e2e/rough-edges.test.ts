@@ -12,6 +12,8 @@
  * - "Invite" in a conversation just opened with Bob offered Bob himself (he had not joined yet);
  * - after sending a message, typing the next one right away showed no "is typing" line for ~5 s
  *   (the client's rate limit did not start again with the message, which clears the line);
+ * - the view menu's choices were plain items named "● Sort Contacts by Group", "✓ Show Offline
+ *   Contacts": now radio and checkbox items, checked or not, their marks drawn beside the name;
  * - a group name over the wire's limit was refused as "the group name is too-long": now in words;
  * Screenshots: test-results/screenshots/rough-*.png.
  */
@@ -57,10 +59,10 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     await signOut(bob);
     await expect.poll(() => contactRow(alice, bob.handle).getAttribute('aria-label'), T).toMatch(/^Bob, Offline/);
     await viewMenu(alice);
-    await alice.page.getByRole('menuitem', { name: /Sort Contacts by Status$/ }).click();
+    await alice.page.getByRole('menuitemradio', { name: 'Sort Contacts by Status' }).click();
     await alice.page.locator('.group-row', { hasText: 'Online' }).first().waitFor(T);
     await viewMenu(alice);
-    await alice.page.getByRole('menuitem', { name: /Show Offline Contacts$/ }).click();
+    await alice.page.getByRole('menuitemcheckbox', { name: 'Show Offline Contacts' }).click();
     await expect.poll(() => contactRow(alice, bob.handle).count(), T).toBe(0);
     await shot(alice.page, '01-view-chosen');
 
@@ -69,8 +71,10 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     await alice.page.locator('.group-row', { hasText: 'Online' }).first().waitFor(T);
     expect(await contactRow(alice, bob.handle).count()).toBe(0);
     await viewMenu(alice);
-    await alice.page.getByRole('menuitem', { name: '● Sort Contacts by Status' }).waitFor(T);
-    expect(await alice.page.getByRole('menuitem', { name: 'Show Offline Contacts', exact: true }).count()).toBe(1);
+    // The choices are announced as such, checked or not (not as "black circle Sort Contacts…").
+    await alice.page.getByRole('menuitemradio', { name: 'Sort Contacts by Status', checked: true, exact: true }).waitFor(T);
+    expect(await alice.page.getByRole('menuitemradio', { name: 'Sort Contacts by Group', checked: false, exact: true }).count()).toBe(1);
+    expect(await alice.page.getByRole('menuitemcheckbox', { name: 'Show Offline Contacts', checked: false, exact: true }).count()).toBe(1);
     await shot(alice.page, '02-view-after-reload');
     await alice.page.keyboard.press('Escape');
     await signIn(bob);
@@ -152,7 +156,7 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
 
     // A group with a long name (61 characters at most: the contract's limit) keeps its count in view.
     await viewMenu(alice);
-    await p.getByRole('menuitem', { name: /Sort Contacts by Group$/ }).click();
+    await p.getByRole('menuitemradio', { name: 'Sort Contacts by Group' }).click();
     await p.getByRole('button', { name: 'Create a group' }).first().click();
     const create = p.getByRole('dialog', { name: /Create a Group/i });
     // Spaces travel as %20: this one is over the wire's limit, and the dialog says so in words.
