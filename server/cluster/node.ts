@@ -148,6 +148,8 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
    * sent there since: every `XFR SB` within one read would otherwise go to the same node.
    */
   private nodesCache: { at: number; nodes: Array<{ id: string; sb: string; load: number }> } | undefined;
+  /** The read of the node list under way, shared by every `pickSwitchboard` waiting for it. */
+  private nodesRead: Promise<void> | undefined;
   private readonly calls = new Map<number, (answer: ClusterMessage | undefined) => void>();
   private nextCall = 0;
   /** Serves an address-book request forwarded here (set by the composition root). */
@@ -167,8 +169,15 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
   async pickSwitchboard(ownAddress: string): Promise<{ node: string; address: string }> {
     const now = Date.now();
     if (this.nodesCache === undefined || now - this.nodesCache.at > NODES_CACHE_MS) {
+      // One read for every XFR SB waiting on it: each reading its own list would see the same
+      // loads and pick the same node (bench:server --cluster 2 sent 50 conversations opened at
+      // once all to one node).
+      this.nodesRead ??= this.cluster
+        .nodes()
+        .then((nodes) => void (this.nodesCache = { at: now, nodes: nodes.map((n) => ({ id: n.id, sb: n.sb, load: n.load })) }))
+        .finally(() => (this.nodesRead = undefined));
       try {
-        this.nodesCache = { at: now, nodes: (await this.cluster.nodes()).map((n) => ({ id: n.id, sb: n.sb, load: n.load })) };
+        await this.nodesRead;
       } catch (err) {
         // The directory is out of reach: this node's own switchboard still works.
         this.logger.log('warn', 'cluster-nodes-failed', { error: String(err) });
@@ -176,7 +185,7 @@ export class ClusterNode implements ClusterEvents, RemoteWatchers {
       }
     }
     let best: { id: string; sb: string; load: number } | undefined;
-    for (const n of this.nodesCache.nodes) {
+    for (const n of this.nodesCache?.nodes ?? []) {
       if (best === undefined || n.load < best.load || (n.load === best.load && n.id === this.nodeId)) best = n;
     }
     // Each conversation is one switchboard session there, which its next load report will count.

@@ -101,6 +101,19 @@ describe('memory cluster', () => {
     expect(picked).toEqual(['b', 'b', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
   });
 
+  it('XFR SB spreads the conversations opened at the same moment (one read of the node list for all)', async () => {
+    // bench:server --cluster 2 opens 50 at once: each used to read the list itself and pick a.
+    const net = new MemoryNetwork();
+    const [a, b] = ['a', 'b'].map((id) => net.node(id)) as [MemoryCluster, MemoryCluster];
+    for (const [x, i] of [[a, 1], [b, 2]] as const) await x.start({ ns: `h:${i}`, sb: `h:${i}0` }, events());
+    a.setLoad(3);
+    b.setLoad(0);
+    const node = new ClusterNode(a, {} as PresenceHub, {} as ListManager, silentLogger, { tokens: new SignedTokens(Buffer.alloc(32)), cookieLifetimeMs: 1000 });
+    const picked = (await Promise.all(Array.from({ length: 9 }, () => node.pickSwitchboard('h:10')))).map((p) => p.node);
+    // b first until it has caught up with a's 3, then one each.
+    expect(picked).toEqual(['b', 'b', 'b', 'a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
   it('a malformed message from another node is logged and dropped, never thrown', () => {
     const net = new MemoryNetwork();
     const logger = createMemoryLogger();
