@@ -37,7 +37,7 @@ import type { Store, UserRecord } from '../../server/store/store';
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { describeWithServices, freshDatabase, spawnRedis, type SpawnedRedis, type TestDatabase } from '../helpers/services';
 import { abCall, abContext, ml, requestTokens, signIn13, type SignedIn13 } from './helpers/msnp13';
-import { addToForward, passportTicket, RawClient, setState, signIn, syncAll, text, type SignedIn } from './helpers/msnp';
+import { addToForward, befriend, passportTicket, RawClient, setState, signIn, syncAll, text, type SignedIn } from './helpers/msnp';
 
 const SECRET = randomBytes(32);
 const W10 = 'http://www.msn.com/webservices/storage/w10';
@@ -113,20 +113,6 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
     return handles;
   }
 
-  /** `a` and `b` on each other's forward list (and so each other's reverse and allow lists). */
-  async function friends(server: RunningServer, a: string, b: string): Promise<void> {
-    for (const [me, other] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      const s = await signIn(server, 12, me, 'pw');
-      await syncAll(s);
-      expect((await addToForward(s, other)).verb).toBe('ADC');
-      s.client.sendBare('OUT');
-      await s.client.waitClosed();
-    }
-  }
-
   async function online(server: RunningServer, handle: string): Promise<SignedIn> {
     const s = await signIn(server, 12, handle, 'pw');
     await syncAll(s);
@@ -163,7 +149,7 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
   it("a user's own address-book edits at another node's /abservice act on the node holding its NS session", async () => {
     const [a, b] = await twoNodes();
     const [alice, bob, carol] = (await accounts(a.server, 'alice', 'bob', 'carol')) as [string, string, string];
-    await friends(a.server, alice, bob);
+    await befriend(a.server, alice, bob);
     // Alice (WLM 8.5) on node a; Bob watching her from node b; Carol (WLM 8.5) on node b.
     const al = await online15(a.server, alice);
     const bo = await online(b.server, bob);
@@ -291,7 +277,7 @@ describeWithServices(['postgres', 'redis'], 'cluster correctness on PostgreSQL a
   it('sign-ins of one account at once on two nodes end with exactly one session, the others told OUT OTH', async () => {
     const [a, b] = await twoNodes();
     const [watcher, twin] = (await accounts(a.server, 'watcher', 'twin')) as [string, string];
-    await friends(a.server, watcher, twin);
+    await befriend(a.server, watcher, twin);
     const w = await online(a.server, watcher);
     for (let round = 0; round < 6; round++) {
       // Two at once on two nodes; every other round a third on one of them too.

@@ -12,7 +12,7 @@ import { MemoryCluster, MemoryNetwork } from '../../server/cluster/memory';
 import { startServer, type RunningServer } from '../../server/index';
 import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
-import { addToForward, setState, signIn, syncAll } from './helpers/msnp';
+import { befriend, setState, signIn, syncAll } from './helpers/msnp';
 
 /** A node whose incoming `handover` messages wait until `deliverHeld()`. */
 class HandoverHoldingCluster extends MemoryCluster {
@@ -66,16 +66,7 @@ it('the new session goes before the handover arrives: contacts see the user offl
   const wu = 'wu@example.com';
   await a.accounts.add(ed, 'pw', 'Ed');
   await a.accounts.add(wu, 'pw', 'Wu');
-  for (const [me, other] of [
-    [ed, wu],
-    [wu, ed],
-  ] as const) {
-    const s = await signIn(a, 12, me, 'pw');
-    await syncAll(s);
-    await addToForward(s, other);
-    s.client.sendBare('OUT');
-    await s.client.waitClosed();
-  }
+  await befriend(a, ed, wu);
   const w = await signIn(a, 12, wu, 'pw');
   await syncAll(w);
   await setState(w, 'NLN');

@@ -17,7 +17,7 @@ import { openSqliteStore } from '../../server/store/sqlite-store';
 import type { Store } from '../../server/store/store';
 import { spawnSentinelSet, type SpawnedSentinelSet } from '../helpers/scratch-services';
 import { describeWithServices } from '../helpers/services';
-import { addToForward, answerRing, call, openSwitchboard, setState, signIn, syncAll, text, textMessage, type SignedIn } from './helpers/msnp';
+import { answerRing, befriend, call, openSwitchboard, setState, signIn, syncAll, text, textMessage, type SignedIn } from './helpers/msnp';
 
 const SECRET = randomBytes(32);
 /** Longer than the failover takes here (about 2 s, see the report in server/README.md), so no node fences. */
@@ -40,16 +40,7 @@ async function node(store: Store, nodeId: string, redisUrl: string): Promise<Run
 async function friends(server: RunningServer, x: string, y: string): Promise<void> {
   await server.accounts.add(x, 'pw', x.split('@')[0]);
   await server.accounts.add(y, 'pw', y.split('@')[0]);
-  for (const [me, other] of [
-    [x, y],
-    [y, x],
-  ] as const) {
-    const s = await signIn(server, 12, me, 'pw');
-    await syncAll(s);
-    expect((await addToForward(s, other)).verb).toBe('ADC');
-    s.client.sendBare('OUT');
-    await s.client.waitClosed();
-  }
+  await befriend(server, x, y);
 }
 
 async function online(server: RunningServer, handle: string): Promise<SignedIn> {

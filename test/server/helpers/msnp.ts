@@ -140,6 +140,23 @@ export async function addToForward(s: SignedIn, handle: string, name = handle): 
   return c.reply(t);
 }
 
+/**
+ * `a` and `b` on each other's forward list (and so each other's reverse and allow lists), set up
+ * over MSNP12 while both are signed out; each signs out again. `server` may be any node.
+ */
+export async function befriend(server: RunningServer, a: string, b: string): Promise<void> {
+  for (const [me, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const s = await signIn(server, 12, me, 'pw');
+    await syncAll(s);
+    expect((await addToForward(s, other)).verb).toBe('ADC');
+    s.client.sendBare('OUT');
+    await s.client.waitClosed();
+  }
+}
+
 export async function addToList(s: SignedIn, list: 'AL' | 'BL', handle: string): Promise<Command> {
   const { client: c, dialect: d } = s;
   const t = d >= 10 ? c.send('ADC', [list, `N=${handle}`]) : c.send('ADD', [list, handle, handle]);
