@@ -153,6 +153,8 @@ describe('rough edges a new user met (real server, browser clients)', { timeout:
     expect(rowBox && psmBox).toBeTruthy();
     expect(psmBox!.width).toBeGreaterThan(40);
     expect(psmBox!.x + psmBox!.width).toBeLessThanOrEqual(rowBox!.x + rowBox!.width);
+    // What the row cuts, its tooltip shows whole, as MSN's did: name, address, personal message.
+    expect(await row.getAttribute('title')).toBe(`${longName} <${alice.handle}>\nBack on Monday`);
 
     // A group with a long name (61 characters at most: the contract's limit) keeps its count in view.
     await viewMenu(alice);

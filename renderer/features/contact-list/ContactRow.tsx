@@ -63,7 +63,8 @@ export const Row = memo(function Row({ row, handlers, tabStop }: { row: ListRow;
       aria-level={2}
       tabIndex={tabStop ? 0 : -1}
       aria-label={`${name}, ${c.lists.block ? 'blocked, ' : ''}${STATUS_LABELS[c.status]}${c.personalMessage ? `, ${c.personalMessage}` : ''}`}
-      title={`${name} <${c.handle}>`}
+      // As MSN's tooltip: the name, the address, and the personal message the row may have cut.
+      title={`${name} <${c.handle}>${c.personalMessage ? `\n${c.personalMessage}` : ''}`}
       data-handle={c.handle}
       onDoubleClick={() => handlers.onOpen(c.handle)}
       onKeyDown={(e) => {
@@ -85,7 +86,8 @@ export const Row = memo(function Row({ row, handlers, tabStop }: { row: ListRow;
         <EmoticonText text={name} />
       </span>
       {c.personalMessage && (
-        <span className="contact-psm">
+        // Its own direction (Hebrew or Arabic beside a Latin name): `dir="auto"` isolates it.
+        <span className="contact-psm" dir="auto">
           <EmoticonText text={c.personalMessage} />
         </span>
       )}
